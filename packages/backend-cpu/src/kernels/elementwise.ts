@@ -1,0 +1,188 @@
+/**
+ * Elementwise kernels. The hot ops get explicit loops over contiguous rows
+ * (V8 compiles each to a tight loop); the rest go through a per-op function.
+ * Inputs are walked row by row over their strides: no copies.
+ */
+import type { BinaryOp, DType, TypedArray, UnaryOp, View } from '@graft/core';
+import { alloc } from '../pool.js';
+import { collapse, forEachRow, numel } from '../strided.js';
+import { erf, roundHalfEven, sigmoid, sign, tanhFloat32 } from './math.js';
+
+type Arr = TypedArray;
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign,
+  reciprocal: (x) => 1 / x,
+  square: (x) => x * x,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x < 0 ? 0 : x),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  logicalNot: (x) => (x === 0 ? 1 : 0),
+  isnan: (x) => (x !== x ? 1 : 0),
+  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+};
+
+/** A contiguous loop for the ops that dominate training; false when there is none. */
+function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, n: number, float32: boolean): boolean {
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[xo + i]!; return true;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!); return true;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!); return true;
+    case 'square': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v * v; } return true;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!); return true;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v < 0 ? 0 : v; } return true;
+    case 'tanh':
+      if (float32) for (let i = 0; i < n; i++) out[i] = tanhFloat32(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
+      return true;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+      }
+      return true;
+    default: return false;
+  }
+}
+
+export function unary(op: UnaryOp, x: View<Arr>, outDtype: DType): Arr {
+  const n = numel(x.shape);
+  const out = alloc(outDtype, n);
+  const src = x.handle;
+  const c = collapse(x.shape, [x.strides]);
+  const f = UNARY[op];
+  const float32 = outDtype === 'float32';
+  const inner = c.shape[c.shape.length - 1]!;
+  const stride = c.strides[0]![c.shape.length - 1]!;
+  if (c.shape.length === 1 && stride === 1) {
+    if (!unaryFast(op, src, x.offset, out, n, float32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
+    return out;
+  }
+  forEachRow(c, [x.offset], (o, r) => {
+    let s = o[0]!;
+    const base = r * inner;
+    for (let i = 0; i < inner; i++, s += stride) out[base + i] = f(src[s]!);
+  });
+  return out;
+}
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+};
+
+/**
+ * One row of a binary op: out[oo + i] = a[ao + i*as] op b[bo + i*bs].
+ * Explicit loops for add/sub/mul/div on unit and zero strides.
+ */
+function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao: number, as: number, b: Arr, bo: number, bs: number, out: Arr, oo: number, n: number): void {
+  if (as === 1 && bs === 1) {
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!; return;
+      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - b[bo + i]!; return;
+      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * b[bo + i]!; return;
+      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / b[bo + i]!; return;
+    }
+  } else if (as === 1 && bs === 0) {
+    const v = b[bo]!;
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + v; return;
+      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - v; return;
+      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * v; return;
+      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / v; return;
+    }
+  } else if (as === 0 && bs === 1) {
+    const v = a[ao]!;
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[oo + i] = v + b[bo + i]!; return;
+      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = v - b[bo + i]!; return;
+      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = v * b[bo + i]!; return;
+      case 'div': for (let i = 0; i < n; i++) out[oo + i] = v / b[bo + i]!; return;
+    }
+  }
+  for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = f(a[ao]!, b[bo]!);
+}
+
+/** Scalars become one-element arrays with stride 0, rounded to the compute dtype. */
+function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Arr> {
+  const arr = dtype === 'float64' ? new Float64Array([v]) : dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
+  return { handle: arr, dtype, shape, strides: shape.map(() => 0), offset: 0 };
+}
+
+export function binary(op: BinaryOp, aIn: View<Arr> | number, bIn: View<Arr> | number, shape: readonly number[], outDtype: DType): Arr {
+  const computeDtype = typeof aIn === 'number' ? (bIn as View<Arr>).dtype : aIn.dtype;
+  const a = typeof aIn === 'number' ? scalarView(aIn, computeDtype, shape) : aIn;
+  const b = typeof bIn === 'number' ? scalarView(bIn, computeDtype, shape) : bIn;
+  const n = numel(shape);
+  const out = alloc(outDtype, n);
+  if (n === 0) return out;
+  // int32 products must wrap like C, not round through doubles.
+  const f = op === 'mul' && computeDtype === 'int32' ? Math.imul : BINARY[op];
+  const kernelOp = op === 'mul' && computeDtype === 'int32' ? 'pow' : op; // 'pow' never has a fast path: forces f
+  const c = collapse(shape, [a.strides, b.strides]);
+  const last = c.shape.length - 1;
+  const inner = c.shape[last]!;
+  const as = c.strides[0]![last]!;
+  const bs = c.strides[1]![last]!;
+  const A = a.handle;
+  const B = b.handle;
+  if (last === 0) {
+    binaryRow(kernelOp, f, A, a.offset, as, B, b.offset, bs, out, 0, n);
+    return out;
+  }
+  forEachRow(c, [a.offset, b.offset], (o, r) => binaryRow(kernelOp, f, A, o[0]!, as, B, o[1]!, bs, out, r * inner, inner));
+  return out;
+}
+
+export function where(cond: View<Arr>, aIn: View<Arr> | number, bIn: View<Arr> | number, shape: readonly number[], dtype: DType): Arr {
+  const a = typeof aIn === 'number' ? scalarView(aIn, dtype, shape) : aIn;
+  const b = typeof bIn === 'number' ? scalarView(bIn, dtype, shape) : bIn;
+  const n = numel(shape);
+  const out = alloc(dtype, n);
+  if (n === 0) return out;
+  const c = collapse(shape, [cond.strides, a.strides, b.strides]);
+  const last = c.shape.length - 1;
+  const inner = c.shape[last]!;
+  const cs = c.strides[0]![last]!;
+  const as = c.strides[1]![last]!;
+  const bs = c.strides[2]![last]!;
+  const C = cond.handle;
+  const A = a.handle;
+  const B = b.handle;
+  forEachRow(c, [cond.offset, a.offset, b.offset], (o, r) => {
+    let co = o[0]!;
+    let ao = o[1]!;
+    let bo = o[2]!;
+    const base = r * inner;
+    for (let i = 0; i < inner; i++, co += cs, ao += as, bo += bs) out[base + i] = C[co] ? A[ao]! : B[bo]!;
+  });
+  return out;
+}

@@ -1,0 +1,217 @@
+/**
+ * Reductions. The input is seen as [kept dims..., reduced dims...] (a
+ * permutation of strides, no copy); each output element reduces one strided
+ * block. Sums accumulate in doubles.
+ */
+import type { DType, ReduceOp, TypedArray, View } from '@graft/core';
+import { alloc } from '../pool.js';
+import { collapse, forEachRow, numel } from '../strided.js';
+
+type Arr = TypedArray;
+
+/** Splits a view's dims into kept and reduced (in that order). */
+function split(x: View<Arr>, axes: readonly number[]) {
+  const keptShape: number[] = [];
+  const keptStrides: number[] = [];
+  const redShape: number[] = [];
+  const redStrides: number[] = [];
+  x.shape.forEach((s, d) => {
+    if (axes.includes(d)) {
+      redShape.push(s);
+      redStrides.push(x.strides[d]!);
+    } else {
+      keptShape.push(s);
+      keptStrides.push(x.strides[d]!);
+    }
+  });
+  return { keptShape, keptStrides, redShape, redStrides };
+}
+
+function initial(op: ReduceOp): number {
+  switch (op) {
+    case 'sum': return 0;
+    case 'prod': return 1;
+    case 'max': return -Infinity;
+    case 'min': return Infinity;
+  }
+}
+
+/** Reduces one strided block starting at `base`. */
+function reduceBlock(op: ReduceOp, src: Arr, base: number, shape: readonly number[], strides: readonly number[]): number {
+  const c = collapse(shape, [strides]);
+  const last = c.shape.length - 1;
+  const n = c.shape[last]!;
+  const s = c.strides[0]![last]!;
+  let acc = initial(op);
+  forEachRow(c, [base], (o) => {
+    let p = o[0]!;
+    switch (op) {
+      case 'sum': {
+        if (s === 1) {
+          // Four accumulators break the add dependency chain.
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let i = 0;
+          for (; i + 4 <= n; i += 4) {
+            s0 += src[p + i]!;
+            s1 += src[p + i + 1]!;
+            s2 += src[p + i + 2]!;
+            s3 += src[p + i + 3]!;
+          }
+          for (; i < n; i++) s0 += src[p + i]!;
+          acc += s0 + s1 + s2 + s3;
+        } else for (let i = 0; i < n; i++, p += s) acc += src[p]!;
+        break;
+      }
+      case 'prod': for (let i = 0; i < n; i++, p += s) acc *= src[p]!; break;
+      case 'max':
+        for (let i = 0; i < n; i++, p += s) {
+          const v = src[p]!;
+          if (v > acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+        break;
+      case 'min':
+        for (let i = 0; i < n; i++, p += s) {
+          const v = src[p]!;
+          if (v < acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+        break;
+    }
+  });
+  return acc;
+}
+
+export function reduce(op: ReduceOp, x: View<Arr>, axes: readonly number[], outDtype: DType): Arr {
+  const { keptShape, keptStrides, redShape, redStrides } = split(x, axes);
+  const n = numel(keptShape);
+  const out = alloc(outDtype, n);
+  const src = x.handle;
+  if (numel(redShape) === 0) {
+    out.fill(initial(op));
+    return out;
+  }
+  // Reducing leading dims of a contiguous tensor (a bias gradient): add whole rows, cache-friendly.
+  const rows = numel(redShape);
+  const leading = axes.every((a, i) => a === i) && x.strides.every((s, d) => s === numel(x.shape.slice(d + 1)));
+  if (op === 'sum' && leading && keptShape.length !== 0 && rows > 1) {
+    const acc = new Float64Array(n);
+    for (let r = 0; r < rows; r++) {
+      const base = x.offset + r * n;
+      for (let i = 0; i < n; i++) acc[i]! += src[base + i]!;
+    }
+    for (let i = 0; i < n; i++) out[i] = acc[i]!;
+    return out;
+  }
+  if (keptShape.length === 0) {
+    out[0] = reduceBlock(op, src, x.offset, redShape, redStrides);
+    return out;
+  }
+  const c = collapse(keptShape, [keptStrides]);
+  const inner = c.shape[c.shape.length - 1]!;
+  const ks = c.strides[0]![c.shape.length - 1]!;
+  forEachRow(c, [x.offset], (o, r) => {
+    let p = o[0]!;
+    for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceBlock(op, src, p, redShape, redStrides);
+  });
+  return out;
+}
+
+export function argReduce(op: 'argmax' | 'argmin', x: View<Arr>, axis: number): Int32Array {
+  const { keptShape, keptStrides } = split(x, [axis]);
+  const n = numel(keptShape);
+  const out = alloc('int32', n) as Int32Array;
+  const len = x.shape[axis]!;
+  const step = x.strides[axis]!;
+  const src = x.handle;
+  const isMax = op === 'argmax';
+  const best = (base: number): number => {
+    let bi = 0;
+    let bv = src[base]!;
+    if (bv !== bv) return 0;
+    for (let i = 1, p = base + step; i < len; i++, p += step) {
+      const v = src[p]!;
+      if (v !== v) return i; // NaN wins, as in PyTorch.
+      if (isMax ? v > bv : v < bv) {
+        bv = v;
+        bi = i;
+      }
+    }
+    return bi;
+  };
+  const c = collapse(keptShape.length ? keptShape : [1], [keptShape.length ? keptStrides : [0]]);
+  const inner = c.shape[c.shape.length - 1]!;
+  const ks = c.strides[0]![c.shape.length - 1]!;
+  forEachRow(c, [x.offset], (o, r) => {
+    let p = o[0]!;
+    for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = best(p);
+  });
+  return out;
+}
+
+/** Walks every line along `axis`: calls line(srcStart, outStart) with the out buffer contiguous. */
+function forEachLine(x: View<Arr>, axis: number, line: (src: number, out: number, outStep: number) => void): void {
+  const shape = x.shape;
+  const outStrides: number[] = [];
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    outStrides[d] = s;
+    s *= shape[d]!;
+  }
+  const { keptShape, keptStrides } = split(x, [axis]);
+  const keptOut = outStrides.filter((_, d) => d !== axis);
+  if (keptShape.length === 0) {
+    line(x.offset, 0, outStrides[axis] ?? 1);
+    return;
+  }
+  const c = collapse(keptShape, [keptStrides, keptOut]);
+  const last = c.shape.length - 1;
+  const inner = c.shape[last]!;
+  const ks = c.strides[0]![last]!;
+  const os = c.strides[1]![last]!;
+  forEachRow(c, [x.offset, 0], (o) => {
+    for (let i = 0; i < inner; i++) line(o[0]! + i * ks, o[1]! + i * os, outStrides[axis]!);
+  });
+}
+
+export function cumulative(op: 'cumsum' | 'cumprod', x: View<Arr>, axis: number, outDtype: DType): Arr {
+  const out = alloc(outDtype, numel(x.shape));
+  if (out.length === 0) return out;
+  const len = x.shape.length === 0 ? 1 : x.shape[axis]!;
+  const step = x.shape.length === 0 ? 0 : x.strides[axis]!;
+  const src = x.handle;
+  const sum = op === 'cumsum';
+  forEachLine(x, axis, (p, o, os) => {
+    let acc = sum ? 0 : 1;
+    for (let i = 0; i < len; i++, p += step, o += os) {
+      acc = sum ? acc + src[p]! : acc * src[p]!;
+      out[o] = acc;
+    }
+  });
+  return out;
+}
+
+export function softmax(x: View<Arr>, axis: number, log: boolean): Arr {
+  const out = alloc(x.dtype, numel(x.shape));
+  if (out.length === 0) return out;
+  const len = x.shape[axis]!;
+  const step = x.strides[axis]!;
+  const src = x.handle;
+  forEachLine(x, axis, (p0, o0, os) => {
+    let m = -Infinity;
+    for (let i = 0, p = p0; i < len; i++, p += step) {
+      const v = src[p]!;
+      if (v > m || v !== v) m = v;
+    }
+    if (m === -Infinity || m === Infinity) m = Number.isFinite(m) ? m : 0;
+    let total = 0;
+    for (let i = 0, p = p0; i < len; i++, p += step) total += Math.exp(src[p]! - m);
+    if (log) {
+      const lse = Math.log(total) + m;
+      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = src[p]! - lse;
+    } else {
+      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = Math.exp(src[p]! - m) / total;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,89 @@
+/** `t.backward()` and `g.autograd.grad()`: the user-facing entries to the engine. */
+import { isFloating } from '../dtype.js';
+import { formatShape, shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { runBackward } from './engine.js';
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/** The seed gradient for a root: ones for a scalar, else the user's `gradient`. */
+function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: number): Tensor {
+  if (!root.requiresGrad) {
+    throw new Error(`element ${index} of tensors does not require grad and does not have a grad_fn`);
+  }
+  if (gradient === undefined) {
+    if (root.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
+    return root.detach().mul(0).add(1);
+  }
+  if (typeof gradient === 'number') return root.detach().mul(0).add(gradient);
+  if (!shapesEqual(gradient.shape, root.shape)) {
+    throw new Error(
+      `Mismatch in shape: grad_output[${index}] has a shape of ${formatShape(gradient.shape)} and output[${index}] has a shape of ${formatShape(root.shape)}.`,
+    );
+  }
+  if (gradient.device !== root.device) {
+    throw new Error(`backward: gradient is on device ${gradient.device} but the output is on ${root.device}`);
+  }
+  return gradient.dtype === root.dtype ? gradient : gradient.to(root.dtype);
+}
+
+/**
+ * Accumulates d(root)/d(leaf) into every leaf's `.grad` (see `Tensor.backward`).
+ */
+export function backward(root: Tensor, gradient?: Tensor | number, options: BackwardOptions = {}): void {
+  const seed = seedFor(root, gradient, 0);
+  const createGraph = options.createGraph ?? false;
+  const inputs = options.inputs === undefined ? undefined : Array.isArray(options.inputs) ? options.inputs : [options.inputs as Tensor];
+  if (inputs !== undefined && inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
+  runBackward([root], [seed], {
+    retainGraph: options.retainGraph ?? createGraph,
+    createGraph,
+    ...(inputs !== undefined ? { accumulateOnly: inputs } : {}),
+  });
+}
+
+export interface GradOptions {
+  gradOutputs?: Tensor | readonly (Tensor | undefined)[];
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  allowUnused?: boolean;
+}
+
+/**
+ * The gradients of `outputs` w.r.t. `inputs`, returned instead of accumulated
+ * into `.grad`, as `torch.autograd.grad`.
+ *
+ * @example
+ * const x = g.tensor(3, { requiresGrad: true });
+ * const [dx] = g.autograd.grad(x.pow(2), x); // tensor(6.)
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs as Tensor];
+  const ins = Array.isArray(inputs) ? inputs : [inputs as Tensor];
+  const gradOutputs = options.gradOutputs === undefined ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs as Tensor];
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
+    if (!isFloating(t.dtype)) throw new Error(`grad: input ${i} must be floating point, got ${t.dtype}`);
+  });
+  const seeds = outs.map((o, i) => seedFor(o, gradOutputs[i], i));
+  const createGraph = options.createGraph ?? false;
+  const captured = runBackward(outs, seeds, {
+    retainGraph: options.retainGraph ?? createGraph,
+    createGraph,
+    captures: ins,
+  });
+  return captured.map((g, i) => {
+    if (g === undefined) {
+      if (!options.allowUnused) {
+        throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
+      }
+      return null;
+    }
+    const shaped = shapesEqual(g.shape, ins[i]!.shape) ? g : g.reshape(ins[i]!.shape);
+    return createGraph ? shaped : shaped.detach();
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * @graft/core — tensors with PyTorch semantics on pluggable backends.
+ *
+ * @example
+ * import * as g from '@graft/core';
+ * import '@graft/backend-cpu';
+ * const x = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * console.log(x.grad); // tensor([[2., 4.], [6., 8.]])
+ */
+export { Tensor } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export type { Backend, BackendFactory, BackendMemory, BinaryOp, ReduceOp, UnaryOp, View } from './backend/spec.js';
+export { BACKEND_SPEC_VERSION } from './backend/spec.js';
+export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
+export { memory, tidy, keep, type MemoryInfo } from './memory.js';
+export { manualSeed } from './random.js';
+export { setPrintOptions, type PrintOptions } from './format.js';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
+export type { Node } from './autograd/node.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export * as autograd from './autograd/index.js';
+export {
+  // creation
+  tensor, zeros, ones, empty, full, arange, linspace, eye, rand, randn, randint,
+  zerosLike, onesLike, fullLike, randLike, randnLike, Variable,
+  type CreationOptions, type TensorOptions, type NestedArray,
+  // elementwise
+  add, sub, mul, div, pow, neg, abs, sign, reciprocal, square, sqrt, rsqrt, exp, expm1, log, log1p,
+  sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, clamp, maximum, minimum, where,
+  eq, ne, lt, le, gt, ge, isnan, isfinite, logicalNot, logicalAnd, logicalOr,
+  // reductions
+  sum, mean, prod, var_ as var, std, norm, logsumexp, amax, amin, argmax, argmin, max, min, all, any,
+  softmax, logSoftmax, cumsum, type ValuesIndices, type VarOptions,
+  // linear algebra
+  matmul, mm, bmm, mv, dot, outer, trace, inverse, det, logdet, t, transpose, permute,
+  // shape
+  reshape, view, flatten, squeeze, unsqueeze, expand, repeat, flip, cat, stack, split, chunk,
+  narrow, select, slice, contiguous, clone,
+  // indexing
+  gather, indexSelect, maskedFill, pad,
+  type TensorLike,
+} from './ops/index.js';
+
+import type { Tensor } from './tensor.js';
+import { expand as expandOp } from './ops/index.js';
+/**
+ * `x` broadcast to `other`'s shape (a view).
+ *
+ * @example
+ * g.expandAs(g.ones(1, 3), g.zeros(2, 3)).shape; // [2, 3]
+ */
+export function expandAs(x: Tensor, other: Tensor): Tensor {
+  return expandOp(x, other.shape as number[]);
+}

@@ -1,0 +1,245 @@
+/** Linear algebra: matmul (NumPy rules) and its named forms, trace, inverse, det, logdet. */
+import { noGrad } from '../autograd/grad-mode.js';
+import { needsGrad, record } from '../autograd/record.js';
+import type { View } from '../backend/spec.js';
+import { isFloating } from '../dtype.js';
+import { broadcastShapes, formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
+import { mul, where } from './elementwise.js';
+import { sumToShape } from './reduce.js';
+
+function dims(x: Tensor): string {
+  return x.shape.join('x');
+}
+
+/**
+ * Matrix product with NumPy's rules: 1-D operands are promoted to a row or a
+ * column and the added dim removed again; batch dims broadcast.
+ *
+ * @example
+ * g.matmul(g.ones(2, 3), g.ones(3)).tolist(); // [3, 3]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', a);
+  checkTensor('matmul', b, 'other');
+  commonDevice('matmul', a, b);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new Error(`matmul: both arguments need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+  }
+  if (a.dtype !== b.dtype) throw new TypeError(`matmul: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  if (a.dtype === 'bool') throw new TypeError('matmul: not implemented for bool tensors');
+  const a2 = a.ndim === 1 ? [1, a.shape[0]!] : a.shape;
+  const b2 = b.ndim === 1 ? [b.shape[0]!, 1] : b.shape;
+  const m = a2[a2.length - 2]!;
+  const k = a2[a2.length - 1]!;
+  const k2 = b2[b2.length - 2]!;
+  const n = b2[b2.length - 1]!;
+  if (k !== k2) {
+    throw new Error(`matmul: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); inputs have shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  const batch = broadcastShapes('matmul', a2.slice(0, -2), b2.slice(0, -2));
+  const fullA = expandView(a.ndim === 1 ? viewAsMatrix(a, 'row') : a, [...batch, m, k]);
+  const fullB = expandView(b.ndim === 1 ? viewAsMatrix(b, 'column') : b, [...batch, k, n]);
+  const outShape = [...batch, m, n];
+  const handle = a.backend.matmul(fullA, fullB, a.dtype);
+  const shape = [...batch];
+  if (a.ndim !== 1) shape.push(m);
+  if (b.ndim !== 1) shape.push(n);
+  const out = wrap(a, handle, shape, a.dtype);
+  if (needsGrad(a, b)) {
+    const name =
+      a.ndim === 1 && b.ndim === 1 ? 'DotBackward0'
+        : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0'
+          : a.ndim === 2 && b.ndim === 2 ? 'MmBackward0'
+            : a.ndim === 3 && b.ndim === 3 ? 'BmmBackward0' : 'UnsafeViewBackward0';
+    record(out, name, [a, b], (g) => {
+      const g2 = g.reshape(outShape);
+      const am = a.reshape(a2);
+      const bm = b.reshape(b2);
+      return [
+        a.requiresGrad ? sumToShape(g2.matmul(bm.transpose(-1, -2)), a2).reshape(a.shape) : null,
+        b.requiresGrad ? sumToShape(am.transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
+      ];
+    });
+  }
+  return out;
+}
+
+/** A 1-D vector seen as a 1×k row or a k×1 column (views, no copy). */
+function viewAsMatrix(x: View, as: 'row' | 'column'): View {
+  const s = x.strides[0]!;
+  const k = x.shape[0]!;
+  return as === 'row'
+    ? { handle: x.handle, dtype: x.dtype, shape: [1, k], strides: [k * s, s], offset: x.offset }
+    : { handle: x.handle, dtype: x.dtype, shape: [k, 1], strides: [s, 1], offset: x.offset };
+}
+
+function requireDims(op: string, x: Tensor, ndim: number, what: string): void {
+  if (x.ndim !== ndim) throw new Error(`${op}: ${what} must be a ${ndim}-D tensor, but got a ${x.ndim}-D tensor of shape ${formatShape(x.shape)}`);
+}
+
+/**
+ * Product of two matrices.
+ *
+ * @example
+ * g.mm(g.ones(2, 3), g.ones(3, 4)).shape; // [2, 4]
+ */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensor('mm', a);
+  checkTensor('mm', b, 'mat2');
+  requireDims('mm', a, 2, 'self');
+  requireDims('mm', b, 2, 'mat2');
+  if (a.shape[1] !== b.shape[0]) throw new Error(`mm: mat1 and mat2 shapes cannot be multiplied (${dims(a)} and ${dims(b)})`);
+  return matmul(a, b);
+}
+
+/**
+ * Batched product of [B, n, m] and [B, m, p] tensors.
+ *
+ * @example
+ * g.bmm(g.ones(5, 2, 3), g.ones(5, 3, 4)).shape; // [5, 2, 4]
+ */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensor('bmm', a);
+  checkTensor('bmm', b, 'mat2');
+  requireDims('bmm', a, 3, 'batch1');
+  requireDims('bmm', b, 3, 'batch2');
+  if (a.shape[0] !== b.shape[0]) throw new Error(`bmm: batch1 and batch2 must have the same batch size, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  if (a.shape[2] !== b.shape[1]) throw new Error(`bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  return matmul(a, b);
+}
+
+/**
+ * Matrix-vector product.
+ *
+ * @example
+ * g.mv(g.eye(2), g.tensor([1, 2])).tolist(); // [1, 2]
+ */
+export function mv(a: Tensor, v: Tensor): Tensor {
+  checkTensor('mv', a);
+  checkTensor('mv', v, 'vec');
+  requireDims('mv', a, 2, 'self');
+  requireDims('mv', v, 1, 'vec');
+  if (a.shape[1] !== v.shape[0]) throw new Error(`mv: size mismatch, got input (${a.shape[0]}), mat (${dims(a)}), vec (${v.shape[0]})`);
+  return matmul(a, v);
+}
+
+/**
+ * Inner product of two 1-D tensors.
+ *
+ * @example
+ * g.dot(g.tensor([1, 2]), g.tensor([3, 4])).item(); // 11
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor('dot', a);
+  checkTensor('dot', b, 'tensor');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  return matmul(a, b);
+}
+
+/**
+ * Outer product of two 1-D tensors.
+ *
+ * @example
+ * g.outer(g.tensor([1, 2]), g.tensor([1, 10])).tolist(); // [[1, 10], [2, 20]]
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensor('outer', a);
+  checkTensor('outer', b, 'vec2');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expected 1-D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  return mul(a.reshape(-1, 1), b);
+}
+
+/**
+ * Sum of the main diagonal of a matrix.
+ *
+ * @example
+ * g.tensor([[1, 2], [3, 4]]).trace().item(); // 5
+ */
+export function trace(x: Tensor): Tensor {
+  checkTensor('trace', x);
+  if (x.ndim !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
+  const n = Math.min(x.shape[0]!, x.shape[1]!);
+  const out = noGrad(() => x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset).sum());
+  if (needsGrad(x)) {
+    record(out, 'TraceBackward0', [x], (g) => {
+      const eye = wrap(x, x.backend.fill(n, 1, x.dtype), [n], x.dtype);
+      const diag = eye.reshape(n, 1).pad([0, n]).reshape(-1).narrow(0, 0, n * n).reshape(n, n);
+      const full = diag.pad([0, x.shape[1]! - n, 0, x.shape[0]! - n]);
+      return [full.mul(g)];
+    });
+  }
+  return out;
+}
+
+function checkSquare(op: string, x: Tensor): void {
+  checkTensor(op, x, 'A');
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: Expected a floating point tensor as input. Got ${x.dtype}`);
+  if (x.ndim < 2) throw new Error(`${op}: The input tensor A must have at least 2 dimensions.`);
+  const [r, c] = x.shape.slice(-2);
+  if (r !== c) throw new Error(`${op}: A must be batches of square matrices, but they are ${r} by ${c} matrices`);
+}
+
+/**
+ * Inverse of a square matrix (or a batch), by LU with partial pivoting.
+ *
+ * @example
+ * g.tensor([[2, 0], [0, 4]]).inverse().tolist(); // [[0.5, 0], [0, 0.25]]
+ */
+export function inverse(x: Tensor): Tensor {
+  checkSquare('linalg.inv', x);
+  const out = wrap(x, x.backend.inverse(x), x.shape, x.dtype);
+  if (needsGrad(x)) {
+    record(out, 'LinalgInvExBackward0', [x], (g) => {
+      const inv = out.transpose(-1, -2);
+      return [inv.matmul(g).matmul(inv).neg()];
+    });
+  }
+  return out;
+}
+
+function slogdetForward(x: Tensor): [Tensor, Tensor, Tensor] {
+  const [s, l, d] = x.backend.slogdet(x);
+  const batch = x.shape.slice(0, -2);
+  return [wrap(x, s, batch, x.dtype), wrap(x, l, batch, x.dtype), wrap(x, d, batch, x.dtype)];
+}
+
+/**
+ * Determinant of a square matrix (or a batch), by LU with partial pivoting.
+ *
+ * @example
+ * g.tensor([[1, 2], [3, 4]]).det().item(); // -2
+ */
+export function det(x: Tensor): Tensor {
+  checkSquare('linalg.det', x);
+  const [sign, logabs, out] = slogdetForward(x);
+  sign.dispose();
+  logabs.dispose();
+  if (needsGrad(x)) {
+    record(out, 'LinalgDetBackward0', [x], (g) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))]);
+  }
+  return out;
+}
+
+/**
+ * log(det(x)): NaN for a negative determinant and -inf for a singular matrix, as PyTorch.
+ *
+ * @example
+ * g.tensor([[2, 0], [0, 3]]).logdet().item(); // 1.7917…
+ */
+export function logdet(x: Tensor): Tensor {
+  checkSquare('logdet', x);
+  const [sign, logabs, d] = slogdetForward(x);
+  d.dispose();
+  const out = noGrad(() => where(sign.lt(0), NaN, logabs));
+  sign.dispose();
+  logabs.dispose();
+  if (needsGrad(x)) {
+    record(out, 'LogdetBackward0', [x], (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))]);
+  }
+  return out;
+}
