@@ -257,12 +257,15 @@ function addSuffixes(body: string, suffixes: string[], indent: number): string {
   const parts = [body];
   let lastLineLen = body.length - body.lastIndexOf('\n') + 1;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > PRINT_OPTS.linewidth) {
+    // Wrap as PyTorch does for its own spelling, `dtype=torch.float64`, so the
+    // text is PyTorch's minus the `torch.` prefix.
+    const width = suffix.length + (suffix.startsWith('dtype=') ? 'torch.'.length : 0);
+    if (lastLineLen + width + 2 > PRINT_OPTS.linewidth) {
       parts.push(',\n' + ' '.repeat(indent) + suffix);
-      lastLineLen = indent + suffix.length;
+      lastLineLen = indent + width;
     } else {
       parts.push(', ' + suffix);
-      lastLineLen += suffix.length + 2;
+      lastLineLen += width + 2;
     }
   }
   parts.push(')');

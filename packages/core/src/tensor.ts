@@ -267,10 +267,11 @@ export class Tensor implements View {
    */
   dataSync(): TypedArray {
     this.assertAlive('dataSync');
-    const c = this.isContiguous() && this.offset === 0 && numel(this.shape) === this.storage.size ? this : this.contiguous();
-    const data = this.backend.readSync(c.handle);
-    const out = data.slice(0, numel(this.shape)) as TypedArray;
-    if (c !== this) c.dispose();
+    const n = numel(this.shape);
+    if (this.isContiguous()) return this.backend.readSync(this.handle).slice(this.offset, this.offset + n) as TypedArray;
+    const handle = this.backend.contiguous(this);
+    const out = this.backend.readSync(handle).slice(0, n) as TypedArray;
+    this.backend.dispose(handle);
     return out;
   }
 
@@ -282,10 +283,11 @@ export class Tensor implements View {
    */
   async values(): Promise<TypedArray> {
     this.assertAlive('values');
-    const c = this.isContiguous() && this.offset === 0 && numel(this.shape) === this.storage.size ? this : this.contiguous();
-    const data = await this.backend.read(c.handle);
-    const out = data.slice(0, numel(this.shape)) as TypedArray;
-    if (c !== this) c.dispose();
+    const n = numel(this.shape);
+    if (this.isContiguous()) return (await this.backend.read(this.handle)).slice(this.offset, this.offset + n) as TypedArray;
+    const handle = this.backend.contiguous(this);
+    const out = (await this.backend.read(handle)).slice(0, n) as TypedArray;
+    this.backend.dispose(handle);
     return out;
   }
 

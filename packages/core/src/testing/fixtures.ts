@@ -1,0 +1,90 @@
+/** Reading the PyTorch fixtures (written by scripts/fixtures/generate.py). */
+import type { DType } from '../dtype.js';
+import * as g from '../index.js';
+import type { Tensor } from '../tensor.js';
+import opsJson from './fixtures/ops.json' with { type: 'json' };
+import printingJson from './fixtures/printing.json' with { type: 'json' };
+import randomJson from './fixtures/random.json' with { type: 'json' };
+
+export type JsonNumber = number | boolean | string;
+
+export interface EncodedTensor {
+  dtype: string;
+  shape: number[];
+  data: JsonNumber[];
+}
+
+export interface OpCase {
+  name: string;
+  op: string;
+  args: EncodedArg[];
+  kwargs: Record<string, unknown>;
+  outputs?: EncodedTensor[];
+  error?: string;
+  gradOutputs?: EncodedTensor[];
+  grads?: (EncodedTensor | null)[];
+}
+
+export type EncodedArg =
+  | { tensor: EncodedTensor; views: unknown[][] }
+  | { list: EncodedArg[] }
+  | { value: JsonNumber | null | number[] };
+
+export interface PrintingCase extends EncodedTensor {
+  requiresGrad: boolean;
+  text: string;
+}
+
+export interface RandomCase {
+  seed: number;
+  fn: string;
+  shape?: number[];
+  shapes?: number[][];
+  dtype?: string;
+  low?: number;
+  high?: number;
+  mean?: number;
+  std?: number;
+  values: number[];
+}
+
+export const opCases = (opsJson as { cases: OpCase[] }).cases;
+export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
+export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
+
+/** JSON encodes NaN and infinities as strings. */
+export function decodeNumber(v: JsonNumber): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  return v as number;
+}
+
+export function decodeData(e: EncodedTensor): number[] {
+  return e.data.map(decodeNumber);
+}
+
+/** A tensor on `device` holding the fixture's values (float64 may be narrowed to float32). */
+export function makeTensor(e: EncodedTensor, device: string, dtypeOverride?: DType): Tensor {
+  const dtype = (dtypeOverride ?? e.dtype) as DType;
+  const data = decodeData(e);
+  const Arr = dtype === 'float64' ? Float64Array : dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array;
+  return g.tensor(new Arr(data) as never, { shape: e.shape, dtype, device });
+}
+
+/** Applies the fixture's view transforms (the same ones the generator applied in PyTorch). */
+export function applyViews(t: Tensor, views: readonly unknown[][]): Tensor {
+  let x = t;
+  for (const v of views) {
+    switch (v[0]) {
+      case 't': x = x.t(); break;
+      case 'transpose': x = x.transpose(v[1] as number, v[2] as number); break;
+      case 'slice': x = x.slice(v[1] as number, v[2] as number, v[3] as number, v[4] as number); break;
+      case 'expand': x = x.expand(v[1] as number[]); break;
+      case 'permute': x = x.permute(v[1] as number[]); break;
+      default: throw new Error(`unknown view ${String(v[0])}`);
+    }
+  }
+  return x;
+}

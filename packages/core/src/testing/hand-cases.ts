@@ -1,0 +1,249 @@
+/**
+ * Cases worked out by hand or from identities: views and in-place semantics,
+ * type promotion, memory accounting, and the errors bad input must give.
+ */
+import * as g from '../index.js';
+import type { Tensor } from '../tensor.js';
+import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
+import type { TestApi } from './index.js';
+
+interface Context {
+  device: string;
+  otherDevice: string | undefined;
+  inDevice<T>(fn: () => T): T;
+  supportsFloat64: boolean;
+}
+
+const close = { atol: 1e-5, rtol: 1e-4 };
+
+function values(t: Tensor): number[] {
+  return Array.from(t.dataSync());
+}
+
+export function handWorkedCases(t: TestApi, ctx: Context): void {
+  const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
+
+  t.describe(`conformance on '${ctx.device}': identities`, () => {
+    it('inverse(A) @ A is the identity', () => {
+      g.manualSeed(1);
+      const a = g.randn(5, 5).add(g.eye(5).mul(5));
+      assertClose(values(a.inverse().matmul(a)), values(g.eye(5)), close, 'inv(A)A');
+    });
+    it('det(AB) = det(A) det(B), and logdet = log det for a positive definite matrix', () => {
+      g.manualSeed(2);
+      const a = g.randn(4, 4);
+      const b = g.randn(4, 4);
+      assertClose([a.matmul(b).det().item() as number], [(a.det().item() as number) * (b.det().item() as number)], { atol: 1e-4, rtol: 1e-4 }, 'det');
+      const spd = a.matmul(a.t()).add(g.eye(4));
+      assertClose([spd.logdet().item() as number], [Math.log(spd.det().item() as number)], close, 'logdet');
+    });
+    it('det of a permutation matrix is its sign; a 2x2 det by hand', () => {
+      assertEqual(g.tensor([[0, 1], [1, 0]]).det().item(), -1, 'det swap');
+      assertEqual(g.tensor([[3, 8], [4, 6]]).det().item(), -14, 'det 2x2');
+    });
+    it('softmax rows sum to one and survive huge logits; logsumexp([1000, 1000]) = 1000 + ln 2', () => {
+      const s = g.tensor([[1000, 999, -1000], [1, 2, 3]]).softmax(1);
+      assertClose(values(s.sum(1)), [1, 1], close, 'row sums');
+      assertClose(values(s.isfinite().float()), [1, 1, 1, 1, 1, 1], close, 'finite');
+      assertClose([g.tensor([1000, 1000]).logsumexp(0).item() as number], [1000 + Math.LN2], { atol: 1e-3, rtol: 0 }, 'lse');
+      assertClose(values(g.tensor([[-Infinity, 0]]).logSoftmax(1)), [-Infinity, 0], close, 'log-softmax of -inf');
+    });
+    it('transposing twice, and multiplying by the identity, change nothing', () => {
+      g.manualSeed(3);
+      const x = g.randn(3, 4);
+      assertClose(values(x.t().t()), values(x), { atol: 0, rtol: 0 }, 'tt');
+      assertClose(values(x.matmul(g.eye(4))), values(x), { atol: 0, rtol: 0 }, 'x I');
+    });
+    it('a large matmul agrees with a double-precision loop', () => {
+      g.manualSeed(4);
+      const m = 70, k = 130, n = 90;
+      const a = g.randn(m, k);
+      const b = g.randn(k, n);
+      const av = values(a), bv = values(b);
+      const expected: number[] = [];
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += av[i * k + p]! * bv[p * n + j]!;
+        expected.push(s);
+      }
+      assertClose(values(a.matmul(b)), expected, { atol: 1e-4, rtol: 1e-4 }, 'matmul');
+      assertClose(values(b.t().matmul(a.t()).t()), expected, { atol: 1e-4, rtol: 1e-4 }, 'transposed matmul');
+    });
+    it('overflow and edge values follow IEEE as PyTorch does', () => {
+      assertClose(values(g.tensor([1000]).exp()), [Infinity], close, 'exp overflow');
+      assertClose(values(g.tensor([0]).log()), [-Infinity], close, 'log 0');
+      assertClose(values(g.tensor([-1000, 1000]).sigmoid()), [0, 1], close, 'sigmoid saturates');
+      assertClose(values(g.tensor([-1]).sqrt()), [NaN], close, 'sqrt(-1)');
+      assertClose(values(g.tensor([NaN, 1]).amax()), [NaN], close, 'max propagates nan');
+      assertClose(values(g.tensor([NaN, 1]).argmax()), [0], close, 'argmax picks nan');
+    });
+  });
+
+  t.describe(`conformance on '${ctx.device}': views and in-place ops`, () => {
+    it('views share storage and write through; the version counter is shared', () => {
+      const a = g.arange(6, { dtype: 'float32' });
+      const v = a.view(2, 3);
+      const row = v.select(0, 1);
+      row.add_(10);
+      assertClose(values(a), [0, 1, 2, 13, 14, 15], close, 'write through select');
+      assertEqual(a.version, 1, 'base version');
+      assertEqual(v.version, 1, 'view version');
+      v.t().narrow(0, 0, 1).mul_(2);
+      assertClose(values(a), [0, 1, 2, 26, 14, 15], close, 'write through t().narrow()');
+      a.slice(0, 0, 6, 2).zero_();
+      assertClose(values(a), [0, 1, 0, 26, 0, 15], close, 'write through a strided slice');
+      assertEqual(a.version, 3, 'three in-place ops');
+    });
+    it('view ops do not copy; reshape copies only when it must', () => {
+      const a = g.zeros(3, 4);
+      for (const v of [a.view(12), a.t(), a.unsqueeze(0), a.narrow(1, 1, 2), a.expand(2, 3, 4), a.permute(1, 0), a.reshape(4, 3)]) {
+        if (v.storage !== a.storage) fail('a view op copied');
+      }
+      if (a.t().reshape(12).storage === a.storage) fail('reshape of a transposed tensor must copy');
+      assertThrows(() => a.t().view(12), ['view', 'not compatible', '[12]', '[4, 3]'], 'view of non-contiguous');
+      assertEqual(a.t().isContiguous(), false, 't() is not contiguous');
+      assertEqual(a.t().contiguous().isContiguous(), true, 'contiguous()');
+      assertEqual(a.contiguous(), a, 'contiguous() of a contiguous tensor is itself');
+    });
+    it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
+      const a = g.tensor([[1], [2]]).expand(2, 3);
+      assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');
+      const b = g.zeros(2, 3);
+      b.add_(g.tensor([1, 2, 3]));
+      assertClose(values(b), [1, 2, 3, 1, 2, 3], close, 'add_ broadcast');
+      assertThrows(() => g.zeros(3).add_(g.zeros(2, 3)), ['add_', '[3]', '[2, 3]'], 'in-place cannot grow');
+      assertThrows(() => g.zeros(3, { dtype: 'int32' }).add_(0.5), ['add_', 'float32', 'int32'], 'in-place cannot narrow the type category');
+    });
+    it('copy_, fill_, clamp_ and the random fills write in place', () => {
+      const a = g.zeros(2, 2);
+      a.t().copy_(g.tensor([[1, 2], [3, 4]]));
+      assertClose(values(a), [1, 3, 2, 4], close, 'copy_ into a transposed view');
+      a.fill_(7);
+      assertClose(values(a), [7, 7, 7, 7], close, 'fill_');
+      a.clamp_(0, 5);
+      assertClose(values(a), [5, 5, 5, 5], close, 'clamp_');
+      g.manualSeed(0);
+      const u = g.empty(1000).uniform_(-2, 3);
+      const uv = values(u);
+      if (Math.min(...uv) < -2 || Math.max(...uv) >= 3) fail('uniform_ out of range');
+      const n = g.empty(4000).normal_(1, 2);
+      assertClose([n.mean().item() as number, n.std().item() as number], [1, 2], { atol: 0.15, rtol: 0 }, 'normal_ moments');
+    });
+    it('flip, repeat, cat, stack, split and chunk by hand', () => {
+      const x = g.tensor([[1, 2, 3], [4, 5, 6]]);
+      assertClose(values(x.flip(1)), [3, 2, 1, 6, 5, 4], close, 'flip');
+      assertClose(values(x.repeat(1, 2)), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6], close, 'repeat');
+      assertClose(values(g.cat([x, x], 1)), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6], close, 'cat');
+      assertEqual(JSON.stringify(g.stack([x, x], 2).shape), '[2,3,2]', 'stack shape');
+      assertEqual(JSON.stringify(x.split(2, 1).map((s) => s.shape)), '[[2,2],[2,1]]', 'split shapes');
+      assertEqual(x.chunk(3, 1).length, 3, 'chunk count');
+    });
+  });
+
+  t.describe(`conformance on '${ctx.device}': dtypes and promotion`, () => {
+    it('creation dtypes follow the API contract', () => {
+      assertEqual(g.tensor([[1, 2], [3, 4]]).dtype, 'float32', 'numbers give float32');
+      assertEqual(g.tensor([true, false]).dtype, 'bool', 'booleans give bool');
+      assertEqual(g.tensor(new Int32Array([1, 2])).dtype, 'int32', 'Int32Array gives int32');
+      if (ctx.supportsFloat64) assertEqual(g.tensor(new Float64Array([1])).dtype, 'float64', 'Float64Array gives float64');
+      assertEqual(g.arange(3).dtype, 'int32', 'integer arange');
+      assertEqual(g.arange(0, 1, 0.5).dtype, 'float32', 'fractional arange');
+      assertEqual(g.randint(0, 5, [2]).dtype, 'int32', 'randint');
+      assertEqual(g.tensor([1, 5, 2]).argmax().dtype, 'int32', 'argmax');
+      assertClose(values(g.linspace(0, 1, 5)), [0, 0.25, 0.5, 0.75, 1], close, 'linspace');
+      assertClose(values(g.full([2], 7)), [7, 7], close, 'full');
+      assertEqual(JSON.stringify(g.tensor([[1, 2], [3, 4]]).tolist()), '[[1,2],[3,4]]', 'tolist');
+      assertEqual(g.tensor([[true]]).item(), true, 'bool item');
+    });
+    it('PyTorch promotion: categories, 0-d tensors and plain numbers', () => {
+      const i = g.tensor([1, 2], { dtype: 'int32' });
+      assertEqual(i.add(1).dtype, 'int32', 'int + int number');
+      assertEqual(i.add(0.5).dtype, 'float32', 'int + float number');
+      assertEqual(i.div(2).dtype, 'float32', 'true division');
+      assertEqual(i.eq(1).dtype, 'bool', 'comparison');
+      assertEqual(g.tensor([true]).add(g.tensor([true])).dtype, 'bool', 'bool + bool');
+      assertEqual(i.sum().dtype, 'int32', 'integer sum');
+      assertEqual(g.tensor([true, true]).sum().item(), 2, 'bool sum counts');
+      if (ctx.supportsFloat64) {
+        const d0 = g.tensor(2, { dtype: 'float64' });
+        assertEqual(g.ones(2).mul(d0).dtype, 'float32', '0-d float64 does not widen float32');
+        assertEqual(g.ones(2).mul(g.ones(2, { dtype: 'float64' })).dtype, 'float64', 'dimmed float64 widens');
+        assertEqual(i.mul(d0).dtype, 'float64', '0-d float64 lifts an int tensor');
+      }
+      assertClose(values(g.tensor([7, -7], { dtype: 'int32' }).mul(g.tensor([1e9, 1e9], { dtype: 'int32' }))), [-1589934592, 1589934592], { atol: 0, rtol: 0 }, 'int32 products wrap');
+    });
+  });
+
+  t.describe(`conformance on '${ctx.device}': memory accounting`, () => {
+    it('tidy frees intermediates and keeps what it returns; dispose frees', () => {
+      const before = g.memory().numTensors;
+      const kept = g.tidy(() => {
+        const a = g.ones(100);
+        const b = a.mul(2).add(1);
+        return b.sum();
+      });
+      assertEqual(g.memory().numTensors, before + 1, 'only the result survives');
+      kept.dispose();
+      assertEqual(g.memory().numTensors, before, 'dispose frees');
+      const bytes = g.memory().numBytes;
+      const big = g.zeros(1000);
+      assertEqual(g.memory().numBytes - bytes, 4000, 'bytes of a float32 tensor');
+      const view = big.view(10, 100);
+      assertEqual(g.memory().numBytes - bytes, 4000, 'a view adds no bytes');
+      big.dispose();
+      assertEqual(g.memory().numBytes - bytes, 4000, 'storage lives while a view does');
+      view.dispose();
+      assertEqual(g.memory().numBytes, bytes, 'storage freed with its last view');
+    });
+    it('a loop in tidy keeps the tensor count flat', () => {
+      let w = g.keep(g.ones(16));
+      const start = g.memory().numTensors;
+      for (let i = 0; i < 50; i++) {
+        const next = g.tidy(() => w.mul(0.9).add(0.1));
+        w.dispose();
+        w = next;
+      }
+      assertEqual(g.memory().numTensors, start, 'flat');
+      w.dispose();
+    });
+  });
+
+  t.describe(`conformance on '${ctx.device}': bad input gives clear errors`, () => {
+    const cases: [string, () => unknown, (string | RegExp)[]][] = [
+      ['broadcast mismatch', () => g.add(g.zeros(2, 3), g.zeros(4)), ['add', '[2, 3]', '[4]']],
+      ['matmul inner dims', () => g.matmul(g.zeros(2, 3), g.zeros(4, 5)), ['matmul', '2x3', '4x5']],
+      ['mm needs matrices', () => g.mm(g.zeros(3), g.zeros(3, 2)), ['mm', '2-D', '[3]']],
+      ['dim out of range', () => g.zeros(2, 3).sum(5), ['sum', 'dimension out of range', '[-2, 1]', '5']],
+      ['mean of integers', () => g.arange(4).mean(), ['mean', 'int32']],
+      ['requiresGrad on integers', () => g.arange(3).requiresGrad_(), ['floating point', 'int32']],
+      ['ragged nested arrays', () => g.tensor([[1, 2], [3]] as never), ['tensor', 'length 2', 'dim 1']],
+      ['cat shape mismatch', () => g.cat([g.zeros(2, 3), g.zeros(2, 4)]), ['cat', 'dimension 0', '[2, 3]', '[2, 4]']],
+      ['reshape to a wrong size', () => g.zeros(2, 3).reshape(4, 2), ['reshape', '[4, 2]', 'size 6']],
+      ['gather with float index', () => g.gather(g.zeros(2, 2), 1, g.zeros(2, 2)), ['gather', 'int32', 'float32']],
+      ['gather index out of bounds', () => g.gather(g.zeros(2, 2), 1, g.tensor([[0, 5]], { dtype: 'int32' })), ['gather', 'index 5', 'size 2']],
+      ['inverse of a singular matrix', () => g.tensor([[1, 2], [2, 4]]).inverse(), ['linalg.inv', 'singular']],
+      ['inverse of a non-square matrix', () => g.zeros(2, 3).inverse(), ['linalg.inv', 'square', '2 by 3']],
+      ['item of many elements', () => g.zeros(3).item(), ['item', '3 elements']],
+      ['where needs a bool condition', () => g.where(g.ones(2), g.ones(2), 0), ['where', 'bool', 'float32']],
+      ['in-place on a leaf that requires grad', () => g.ones(2, { requiresGrad: true }).add_(1), ['add_', 'leaf', 'requires grad']],
+      ['permute with wrong dims', () => g.zeros(2, 3).permute(0), ['permute', '2-D']],
+      ['expand to an incompatible size', () => g.zeros(3).expand(2, 4), ['expand', '(4)', '(3)']],
+      ['unknown device', () => g.zeros(2, { device: 'nope' }), ["'nope'", 'Registered backends']],
+      ['unknown dtype', () => g.zeros(2, { dtype: 'float16' as never }), ['zeros', 'float16']],
+      ['backward of a non-scalar', () => g.ones(2, { requiresGrad: true }).mul(2).backward(), ['grad can be implicitly created only for scalar outputs']],
+      ['using a disposed tensor', () => { const x = g.ones(2); x.dispose(); return x.add(1); }, ['add', 'disposed']],
+    ];
+    for (const [name, fn, patterns] of cases) it(`error: ${name}`, () => assertThrows(fn, patterns, name));
+    if (ctx.otherDevice !== undefined) {
+      const other = ctx.otherDevice;
+      it('error: mixing devices names both', () =>
+        assertThrows(() => g.add(g.ones(2), g.ones(2, { device: other })), ['add', ctx.device, other, 'same device'], 'mixed devices'));
+      it('t.to(device) moves values and back', () => {
+        const x = g.tensor([1, 2, 3]);
+        const y = x.to(other);
+        assertEqual(y.device, other, 'moved');
+        assertClose(values(y.to(ctx.device)), [1, 2, 3], close, 'round trip');
+      });
+    }
+  });
+}
