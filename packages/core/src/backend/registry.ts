@@ -1,4 +1,5 @@
 /** The backend registry: which devices exist, and which one new tensors go to. */
+import { debugLevel, instrument } from './debug.js';
 import { BACKEND_SPEC_VERSION, type Backend, type BackendFactory } from './spec.js';
 
 const factories = new Map<string, BackendFactory>();
@@ -41,8 +42,10 @@ export function backendFor(name: string): Backend {
       `Backend '${name}' implements spec version ${backend.specVersion}, but this @graft/core expects ${BACKEND_SPEC_VERSION}`,
     );
   }
-  instances.set(name, backend);
-  return backend;
+  const level = debugLevel();
+  const used = level > 0 ? instrument(name, backend, level) : backend;
+  instances.set(name, used);
+  return used;
 }
 
 /**
