@@ -14,55 +14,114 @@ interface DeviceCount {
 }
 
 const counts = new Map<string, DeviceCount>();
+let lastDevice = '';
+let lastCount: DeviceCount | undefined;
 
 function countFor(device: string): DeviceCount {
+  if (device === lastDevice && lastCount !== undefined) return lastCount;
   let c = counts.get(device);
   if (c === undefined) {
     c = { numTensors: 0, numBytes: 0 };
     counts.set(device, c);
   }
+  lastDevice = device;
+  lastCount = c;
   return c;
+}
+
+/** What the finalizer needs to free a storage: everything but the storage itself. */
+interface Held {
+  backend: Backend;
+  handle: unknown;
+  numBytes: number;
+  count: DeviceCount;
+  /** Tensors (views) holding this storage that were not disposed. */
+  liveTensors: number;
+  freed: boolean;
+}
+
+function free(held: Held): void {
+  held.freed = true;
+  held.count.numBytes -= held.numBytes;
+  held.backend.dispose(held.handle);
+  held.handle = undefined;
+}
+
+/**
+ * Frees storages whose tensors were all garbage collected without `dispose()`,
+ * and stops counting those tensors. One registration per storage (views share
+ * it), without an unregister token: both keep the per-op cost low.
+ */
+const forgottenStorage = new FinalizationRegistry<Held>((held) => {
+  if (held.freed) return;
+  held.count.numTensors -= held.liveTensors;
+  held.liveTensors = 0;
+  free(held);
+});
+
+/**
+ * Registration with the finalizer is batched: most tensors of a training step
+ * are disposed (by `tidy` or by hand) long before a batch fills, and those are
+ * never registered at all. Only the ones still alive at a flush are.
+ */
+const PENDING_LIMIT = 256;
+let pendingRegistration: Storage[] = [];
+
+function registerPending(): void {
+  const batch = pendingRegistration;
+  pendingRegistration = [];
+  for (const storage of batch) storage.registerForFinalization();
 }
 
 /** Device memory shared by a tensor and its views, freed when the last one lets go. */
 export class Storage {
-  refCount = 0;
-  readonly numBytes: number;
-  private readonly count: DeviceCount;
+  private readonly held: Held;
 
   constructor(
     readonly backend: Backend,
     readonly device: string,
-    public handle: unknown,
+    handle: unknown,
     readonly dtype: DType,
     readonly size: number,
   ) {
-    this.numBytes = size * BYTES_PER_ELEMENT[dtype];
-    this.count = countFor(device);
-    this.count.numBytes += this.numBytes;
+    const count = countFor(device);
+    const numBytes = size * BYTES_PER_ELEMENT[dtype];
+    this.held = { backend, handle, numBytes, count, liveTensors: 0, freed: false };
+    count.numBytes += numBytes;
+    pendingRegistration.push(this);
+    if (pendingRegistration.length >= PENDING_LIMIT) registerPending();
   }
 
+  /** @internal registers with the finalizer unless already freed. */
+  registerForFinalization(): void {
+    if (!this.held.freed) forgottenStorage.register(this, this.held);
+  }
+
+  get handle(): unknown {
+    return this.held.handle;
+  }
+
+  get numBytes(): number {
+    return this.held.numBytes;
+  }
+
+  /** A tensor starts viewing this storage. */
   retain(): void {
-    this.refCount++;
-    this.count.numTensors++;
+    this.held.liveTensors++;
+    this.held.count.numTensors++;
   }
 
+  /** A tensor viewing this storage was disposed. */
   release(): void {
-    this.count.numTensors--;
-    if (--this.refCount === 0) {
-      this.count.numBytes -= this.numBytes;
-      this.backend.dispose(this.handle);
-      this.handle = undefined;
-    }
+    const held = this.held;
+    held.count.numTensors--;
+    if (--held.liveTensors === 0 && !held.freed) free(held);
   }
 
   get disposed(): boolean {
-    return this.refCount === 0;
+    return this.held.freed;
   }
 }
-
-/** Releases the storage of tensors that were garbage collected without `dispose()`. */
-export const forgottenTensors = new FinalizationRegistry<Storage>((storage) => storage.release());
 
 /** A memory snapshot: live tensors and bytes, in total and per device. */
 export interface MemoryInfo {

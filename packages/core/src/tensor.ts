@@ -8,7 +8,7 @@ import type { BackwardOptions } from './autograd/backward.js';
 import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
-import { forgottenTensors, Storage, trackInScope } from './memory.js';
+import { Storage, trackInScope } from './memory.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import * as ops from './ops/index.js';
 import type { TensorLike } from './ops/index.js';
@@ -36,7 +36,8 @@ export class Tensor implements View {
   readonly offset: number;
   readonly dtype: DType;
   /** @internal */ readonly storage: Storage;
-  /** @internal */ versionCounter: VersionCounter;
+  /** @internal created on first use: most tensors are never versioned or viewed. */
+  private _versionCounter: VersionCounter | undefined;
   /** The gradient accumulated by `backward`, or null. */
   grad: Tensor | null = null;
   /** @internal */ outputNr = 0;
@@ -56,16 +57,15 @@ export class Tensor implements View {
     this.strides = strides;
     this.offset = offset;
     this.dtype = storage.dtype;
-    this.versionCounter = versionCounter ?? { value: 0 };
+    this._versionCounter = versionCounter;
     storage.retain();
-    forgottenTensors.register(this, storage, this);
     trackInScope(this);
   }
 
   /** @internal a new contiguous tensor owning a fresh handle. */
-  static fromHandle(backend: Backend, device: string, handle: unknown, shape: readonly number[], dtype: DType): Tensor {
+  static fromHandle(backend: Backend, device: string, handle: unknown, shape: readonly number[], dtype: DType, strides?: readonly number[]): Tensor {
     const storage = new Storage(backend, device, handle, dtype, numel(shape));
-    return new Tensor(storage, shape, contiguousStrides(shape), 0);
+    return new Tensor(storage, shape, strides ?? contiguousStrides(shape), 0);
   }
 
   /** @internal a view of this tensor's storage with another layout (shares the version counter). */
@@ -93,7 +93,11 @@ export class Tensor implements View {
   }
   /** Bumped by every in-place op on this tensor or a view of it. */
   get version(): number {
-    return this.versionCounter.value;
+    return this._versionCounter === undefined ? 0 : this._versionCounter.value;
+  }
+  /** @internal the counter shared with views (created on first use). */
+  get versionCounter(): VersionCounter {
+    return (this._versionCounter ??= { value: 0 });
   }
   get isDisposed(): boolean {
     return this._disposed;
@@ -335,7 +339,6 @@ export class Tensor implements View {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    forgottenTensors.unregister(this);
     this.storage.release();
   }
 

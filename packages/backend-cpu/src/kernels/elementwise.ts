@@ -104,6 +104,23 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
  * Explicit loops for add/sub/mul/div on unit and zero strides.
  */
 function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao: number, as: number, b: Arr, bo: number, bs: number, out: Arr, oo: number, n: number): void {
+  if (as === 1 && bs === 1 && ao === 0 && bo === 0 && oo === 0) {
+    // The common case gets index arithmetic V8 can fully optimise.
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; return;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; return;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; return;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; return;
+    }
+  } else if (as === 1 && bs === 0 && ao === 0 && oo === 0) {
+    const v = b[bo]!;
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + v; return;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - v; return;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * v; return;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / v; return;
+    }
+  }
   if (as === 1 && bs === 1) {
     switch (op) {
       case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!; return;
@@ -131,6 +148,22 @@ function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao
   for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = f(a[ao]!, b[bo]!);
 }
 
+/** Row-major with no gaps (size-1 dims may have any stride). */
+function isDense(v: View<Arr>): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size !== 1 && v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+function isScalar(v: View<Arr>): boolean {
+  for (let d = 0; d < v.strides.length; d++) if (v.strides[d] !== 0 && v.shape[d] !== 1) return false;
+  return true;
+}
+
 /** Scalars become one-element arrays with stride 0, rounded to the compute dtype. */
 function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Arr> {
   const arr = dtype === 'float64' ? new Float64Array([v]) : dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
@@ -147,13 +180,18 @@ export function binary(op: BinaryOp, aIn: View<Arr> | number, bIn: View<Arr> | n
   // int32 products must wrap like C, not round through doubles.
   const f = op === 'mul' && computeDtype === 'int32' ? Math.imul : BINARY[op];
   const kernelOp = op === 'mul' && computeDtype === 'int32' ? 'pow' : op; // 'pow' never has a fast path: forces f
+  const A = a.handle;
+  const B = b.handle;
+  const aDense = isDense(a);
+  if (aDense && (isDense(b) || isScalar(b))) {
+    binaryRow(kernelOp, f, A, a.offset, 1, B, b.offset, isScalar(b) ? 0 : 1, out, 0, n);
+    return out;
+  }
   const c = collapse(shape, [a.strides, b.strides]);
   const last = c.shape.length - 1;
   const inner = c.shape[last]!;
   const as = c.strides[0]![last]!;
   const bs = c.strides[1]![last]!;
-  const A = a.handle;
-  const B = b.handle;
   if (last === 0) {
     binaryRow(kernelOp, f, A, a.offset, as, B, b.offset, bs, out, 0, n);
     return out;

@@ -6,7 +6,7 @@
 import type { Backend, View } from '../backend/spec.js';
 import { backendFor, currentDevice } from '../backend/registry.js';
 import type { DType } from '../dtype.js';
-import { formatShape, shapesEqual } from '../shape.js';
+import { formatShape, isContiguous, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** What binary ops accept on either side: a tensor or a plain number/boolean. */
@@ -41,7 +41,9 @@ export function mixedDevices(op: string, a: Tensor, b: Tensor): Error {
 
 /** A new contiguous tensor around a handle a kernel returned. */
 export function wrap(like: Tensor, handle: unknown, shape: readonly number[], dtype: DType): Tensor {
-  return Tensor.fromHandle(like.storage.backend, like.storage.device, handle, shape, dtype);
+  // Same shape as a contiguous input: share its (immutable) strides array instead of building one.
+  const strides = shape === like.shape && like.offset === 0 && isContiguous(like.shape, like.strides) ? like.strides : undefined;
+  return Tensor.fromHandle(like.storage.backend, like.storage.device, handle, shape, dtype, strides);
 }
 
 /** A new tensor on the current device from host values. */

@@ -7,8 +7,8 @@
 import { needsGrad, record } from '../autograd/record.js';
 import type { BinaryOp, UnaryOp } from '../backend/spec.js';
 import { type DType, isFloating, resultType, scalarDType, toFloating } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, isTensor, type TensorLike, wrap } from './dispatch.js';
 
 // ---------------------------------------------------------------- dtype helpers
@@ -137,6 +137,14 @@ export const logicalNot = unaryOp('logicalNot', '', null);
  * `computeDtype` overrides the promoted type the operands are cast to.
  */
 export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKind: 'same' | 'bool' | 'float'): Tensor {
+  // Fast path: two live float tensors of one shape, dtype and device (most of a training step).
+  if (
+    a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype && shapesEqual(a.shape, b.shape) && (a.dtype === 'float32' || a.dtype === 'float64') &&
+    !a.isDisposed && !b.isDisposed && a.storage.device === b.storage.device
+  ) {
+    const outDtype = outKind === 'bool' ? 'bool' : a.dtype;
+    return wrap(a, a.backend.binary(op, a, b, a.shape, outDtype), a.shape, outDtype);
+  }
   const aIsT = isTensor(a);
   const bIsT = isTensor(b);
   if (!aIsT && !bIsT) throw new TypeError(`${op}(): expected at least one Tensor operand, got ${typeof a} and ${typeof b}`);

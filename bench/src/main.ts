@@ -1,0 +1,198 @@
+/**
+ * `pnpm bench`: Graft's CPU backend side by side with TensorFlow.js
+ * (tfjs-backend-cpu and tfjs-backend-wasm, XNNPACK SIMD, one thread in Node) in
+ * one process. Workloads are interleaved across rounds; each cell is the median
+ * of the rounds, each round the median of several timed runs after warm-up.
+ * Ratios are Graft's speed over the peer's (above 1: Graft is faster).
+ */
+import * as g from '@graft/core';
+import '@graft/backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs'; // registers tfjs's gradients (tfjs-core alone has none)
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+const require = createRequire(import.meta.url);
+setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+type Runner = 'graft' | 'tfjs-cpu' | 'tfjs-wasm';
+const RUNNERS: Runner[] = ['graft', 'tfjs-cpu', 'tfjs-wasm'];
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+interface Workload {
+  name: string;
+  /** 'gflops': report work/time in GFLOPS; 'ms' or 'us': report time per call (µs divided by `perCall`). */
+  unit: 'gflops' | 'ms' | 'us';
+  flops?: number;
+  perCall?: number;
+  /** Builds the state for a runner and returns the function to time. */
+  setup(runner: Runner): { run(): void; cleanup(): void };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median seconds per call, after warm-up, running for at least ~minTime. */
+function timeIt(run: () => void, minTime = 0.25): number {
+  for (let i = 0; i < 2; i++) run();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    const dt = (performance.now() - t0) / 1000;
+    if (dt > 0.02 || reps > 1e6) break;
+    reps *= 2;
+  }
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < 5 || (performance.now() - start) / 1000 < minTime) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    samples.push((performance.now() - t0) / 1000 / reps);
+    if (samples.length >= 25) break;
+  }
+  return median(samples);
+}
+
+function graftRandn(shape: number[]): g.Tensor {
+  return g.randn(shape);
+}
+function tfRandn(shape: number[]): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, 'float32', 1);
+}
+
+function matmulWorkload(n: number): Workload {
+  return {
+    name: `matmul ${n}x${n} (GFLOPS)`,
+    unit: 'gflops',
+    flops: 2 * n * n * n,
+    setup(runner) {
+      if (runner === 'graft') {
+        const a = graftRandn([n, n]);
+        const b = graftRandn([n, n]);
+        return {
+          run: () => { const c = a.matmul(b); c.dataSync(); c.dispose(); },
+          cleanup: () => { a.dispose(); b.dispose(); },
+        };
+      }
+      const a = tfRandn([n, n]);
+      const b = tfRandn([n, n]);
+      return {
+        run: () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); },
+        cleanup: () => { a.dispose(); b.dispose(); },
+      };
+    },
+  };
+}
+
+function elementwise(name: string, graftOp: (a: g.Tensor, b: g.Tensor) => g.Tensor, tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Workload {
+  const n = 1 << 20;
+  return {
+    name: `${name}, 1M elements (ms)`,
+    unit: 'ms',
+    setup(runner) {
+      if (runner === 'graft') {
+        const a = graftRandn([n]);
+        const b = graftRandn([n]);
+        return { run: () => graftOp(a, b).dispose(), cleanup: () => { a.dispose(); b.dispose(); } };
+      }
+      const a = tfRandn([n]);
+      const b = tfRandn([n]);
+      return { run: () => tfOp(a, b).dispose(), cleanup: () => { a.dispose(); b.dispose(); } };
+    },
+  };
+}
+
+function dispatch(name: string, withGrad: boolean): Workload {
+  const ops = 10_000;
+  return {
+    name,
+    unit: 'us',
+    perCall: ops,
+    setup(runner) {
+      if (runner === 'graft') {
+        const a = g.tensor([1, 2, 3, 4], { requiresGrad: withGrad });
+        const b = g.tensor([4, 3, 2, 1]);
+        return {
+          run: () => { for (let i = 0; i < ops; i++) a.add(b).dispose(); },
+          cleanup: () => { a.dispose(); b.dispose(); },
+        };
+      }
+      const a = tf.tensor([1, 2, 3, 4]);
+      const b = tf.tensor([4, 3, 2, 1]);
+      if (!withGrad) {
+        return {
+          run: () => { for (let i = 0; i < ops; i++) tf.add(a, b).dispose(); },
+          cleanup: () => { a.dispose(); b.dispose(); },
+        };
+      }
+      // tfjs records a tape only inside a gradient scope: time adds recorded there.
+      return {
+        run: () => {
+          tf.grad((x: tf.Tensor) => {
+            let last = x;
+            for (let i = 0; i < ops; i++) last = tf.add(x, b);
+            return tf.sum(last);
+          })(a).dispose();
+        },
+        cleanup: () => { a.dispose(); b.dispose(); },
+      };
+    },
+  };
+}
+
+const workloads: Workload[] = [
+  ...[64, 128, 256, 512, 1024].map(matmulWorkload),
+  elementwise('add', (a, b) => a.add(b), (a, b) => tf.add(a, b)),
+  elementwise('tanh', (a) => a.tanh(), (a) => tf.tanh(a)),
+  elementwise('sum', (a) => a.sum(), (a) => tf.sum(a)),
+  dispatch('add on shape [4], no grad (µs per op)', false),
+  dispatch('add on shape [4], with grad (µs per op)', true),
+];
+
+function format(v: number, unit: Workload['unit']): string {
+  if (unit === 'gflops') return v.toFixed(2);
+  if (unit === 'ms') return v.toFixed(3);
+  return v.toFixed(3);
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  await tf.setBackend('cpu');
+  const results = new Map<string, Map<Runner, number[]>>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const w of workloads) {
+      for (const runner of RUNNERS) {
+        if (runner !== 'graft') await tf.setBackend(runner === 'tfjs-cpu' ? 'cpu' : 'wasm');
+        // tfjs-cpu matmul at 1024 takes seconds; one sample is plenty.
+        const { run, cleanup } = w.setup(runner);
+        const seconds = timeIt(run, w.unit === 'gflops' && runner === 'tfjs-cpu' ? 0 : 0.25);
+        cleanup();
+        const value = w.unit === 'gflops' ? w.flops! / seconds / 1e9 : w.unit === 'ms' ? seconds * 1e3 : (seconds * 1e6) / (w.perCall ?? 1);
+        const byRunner = results.get(w.name) ?? new Map<Runner, number[]>();
+        results.set(w.name, byRunner);
+        byRunner.set(runner, [...(byRunner.get(runner) ?? []), value]);
+      }
+    }
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+  }
+  const header = ['workload', 'graft', 'tfjs-cpu', 'tfjs-wasm', 'vs tfjs-cpu', 'vs tfjs-wasm'];
+  const rows = workloads.map((w) => {
+    const byRunner = results.get(w.name)!;
+    const m = (r: Runner) => median(byRunner.get(r)!);
+    const ratio = (r: Runner) => (w.unit === 'gflops' ? m('graft') / m(r) : m(r) / m('graft'));
+    return [w.name, format(m('graft'), w.unit), format(m('tfjs-cpu'), w.unit), format(m('tfjs-wasm'), w.unit), `${ratio('tfjs-cpu').toFixed(2)}x`, `${ratio('tfjs-wasm').toFixed(2)}x`];
+  });
+  console.log(`Graft bench: Node ${process.version}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+await main();
