@@ -4,7 +4,8 @@
  * Inputs are walked row by row over their strides: no copies.
  */
 import type { BinaryOp, DType, TypedArray, UnaryOp, View } from '@graft/core';
-import { alloc } from '../pool.js';
+import { address, alloc, arr, type Handle } from '../heap.js';
+import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow, numel } from '../strided.js';
 import { erf, roundHalfEven, sigmoid, sign, tanhFloat32 } from './math.js';
 
@@ -60,10 +61,23 @@ function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, n: number, float32
   }
 }
 
-export function unary(op: UnaryOp, x: View<Arr>, outDtype: DType): Arr {
+const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, square: 2, sqrt: 3, relu: 4, tanh: 5, sigmoid: 6 };
+
+export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
   const n = numel(x.shape);
-  const out = alloc(outDtype, n);
-  const src = x.handle;
+  const outH = alloc(outDtype, n);
+  const wasm = wasmKernels();
+  const code = WASM_UNARY[op];
+  if (wasm !== undefined && code !== undefined && outDtype === 'float32' && x.dtype === 'float32' && isDense(x)) {
+    const src = address(x.handle, x.offset);
+    const dst = address(outH, 0);
+    if (src >= 0 && dst >= 0) {
+      wasm.unary_f32(code, src, dst, n);
+      return outH;
+    }
+  }
+  const out = arr(outH);
+  const src = arr(x.handle);
   const c = collapse(x.shape, [x.strides]);
   const f = UNARY[op];
   const float32 = outDtype === 'float32';
@@ -71,14 +85,14 @@ export function unary(op: UnaryOp, x: View<Arr>, outDtype: DType): Arr {
   const stride = c.strides[0]![c.shape.length - 1]!;
   if (c.shape.length === 1 && stride === 1) {
     if (!unaryFast(op, src, x.offset, out, n, float32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
-    return out;
+    return outH;
   }
   forEachRow(c, [x.offset], (o, r) => {
     let s = o[0]!;
     const base = r * inner;
     for (let i = 0; i < inner; i++, s += stride) out[base + i] = f(src[s]!);
   });
-  return out;
+  return outH;
 }
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -149,7 +163,7 @@ function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao
 }
 
 /** Row-major with no gaps (size-1 dims may have any stride). */
-function isDense(v: View<Arr>): boolean {
+function isDense(v: View<Handle>): boolean {
   let expected = 1;
   for (let d = v.shape.length - 1; d >= 0; d--) {
     const size = v.shape[d]!;
@@ -159,33 +173,66 @@ function isDense(v: View<Arr>): boolean {
   return true;
 }
 
-function isScalar(v: View<Arr>): boolean {
+function isScalar(v: View<Handle>): boolean {
   for (let d = 0; d < v.strides.length; d++) if (v.strides[d] !== 0 && v.shape[d] !== 1) return false;
   return true;
 }
 
 /** Scalars become one-element arrays with stride 0, rounded to the compute dtype. */
-function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Arr> {
+function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Handle> {
   const arr = dtype === 'float64' ? new Float64Array([v]) : dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
   return { handle: arr, dtype, shape, strides: shape.map(() => 0), offset: 0 };
 }
 
-export function binary(op: BinaryOp, aIn: View<Arr> | number, bIn: View<Arr> | number, shape: readonly number[], outDtype: DType): Arr {
-  const computeDtype = typeof aIn === 'number' ? (bIn as View<Arr>).dtype : aIn.dtype;
+const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/** The SIMD kernel for dense float32 operands in wasm memory; false when it does not apply. */
+function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | number, outH: Handle, n: number): boolean {
+  const wasm = wasmKernels();
+  const code = WASM_BINARY[op];
+  if (wasm === undefined || code === undefined || n < 1024) return false;
+  const dst = address(outH, 0);
+  if (dst < 0) return false;
+  const dense = (v: View<Handle> | number): v is View<Handle> => typeof v !== 'number' && v.dtype === 'float32' && isDense(v);
+  if (dense(a) && dense(b)) {
+    const pa = address(a.handle, a.offset);
+    const pb = address(b.handle, b.offset);
+    if (pa < 0 || pb < 0) return false;
+    wasm.binary_f32(code, pa, pb, dst, n);
+    return true;
+  }
+  const scalarOf = (v: View<Handle> | number): number | undefined =>
+    typeof v === 'number' ? v : v.dtype === 'float32' && isScalar(v) ? arr(v.handle)[v.offset]! : undefined;
+  for (const [t, s, left] of [[a, b, 0], [b, a, 1]] as const) {
+    const value = scalarOf(s);
+    if (value !== undefined && dense(t)) {
+      const pt = address(t.handle, t.offset);
+      if (pt < 0) return false;
+      wasm.binary_scalar_f32(code, pt, Math.fround(value), left, dst, n);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function binary(op: BinaryOp, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[], outDtype: DType): Handle {
+  const computeDtype = typeof aIn === 'number' ? (bIn as View<Handle>).dtype : aIn.dtype;
+  const n = numel(shape);
+  const outH = alloc(outDtype, n);
+  if (n === 0) return outH;
+  if (computeDtype === 'float32' && outDtype === 'float32' && binaryWasm(op, aIn, bIn, outH, n)) return outH;
   const a = typeof aIn === 'number' ? scalarView(aIn, computeDtype, shape) : aIn;
   const b = typeof bIn === 'number' ? scalarView(bIn, computeDtype, shape) : bIn;
-  const n = numel(shape);
-  const out = alloc(outDtype, n);
-  if (n === 0) return out;
+  const out = arr(outH);
   // int32 products must wrap like C, not round through doubles.
   const f = op === 'mul' && computeDtype === 'int32' ? Math.imul : BINARY[op];
   const kernelOp = op === 'mul' && computeDtype === 'int32' ? 'pow' : op; // 'pow' never has a fast path: forces f
-  const A = a.handle;
-  const B = b.handle;
+  const A = arr(a.handle);
+  const B = arr(b.handle);
   const aDense = isDense(a);
   if (aDense && (isDense(b) || isScalar(b))) {
     binaryRow(kernelOp, f, A, a.offset, 1, B, b.offset, isScalar(b) ? 0 : 1, out, 0, n);
-    return out;
+    return outH;
   }
   const c = collapse(shape, [a.strides, b.strides]);
   const last = c.shape.length - 1;
@@ -194,27 +241,28 @@ export function binary(op: BinaryOp, aIn: View<Arr> | number, bIn: View<Arr> | n
   const bs = c.strides[1]![last]!;
   if (last === 0) {
     binaryRow(kernelOp, f, A, a.offset, as, B, b.offset, bs, out, 0, n);
-    return out;
+    return outH;
   }
   forEachRow(c, [a.offset, b.offset], (o, r) => binaryRow(kernelOp, f, A, o[0]!, as, B, o[1]!, bs, out, r * inner, inner));
-  return out;
+  return outH;
 }
 
-export function where(cond: View<Arr>, aIn: View<Arr> | number, bIn: View<Arr> | number, shape: readonly number[], dtype: DType): Arr {
+export function where(cond: View<Handle>, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[], dtype: DType): Handle {
   const a = typeof aIn === 'number' ? scalarView(aIn, dtype, shape) : aIn;
   const b = typeof bIn === 'number' ? scalarView(bIn, dtype, shape) : bIn;
   const n = numel(shape);
-  const out = alloc(dtype, n);
-  if (n === 0) return out;
+  const outH = alloc(dtype, n);
+  if (n === 0) return outH;
+  const out = arr(outH);
   const c = collapse(shape, [cond.strides, a.strides, b.strides]);
   const last = c.shape.length - 1;
   const inner = c.shape[last]!;
   const cs = c.strides[0]![last]!;
   const as = c.strides[1]![last]!;
   const bs = c.strides[2]![last]!;
-  const C = cond.handle;
-  const A = a.handle;
-  const B = b.handle;
+  const C = arr(cond.handle);
+  const A = arr(a.handle);
+  const B = arr(b.handle);
   forEachRow(c, [cond.offset, a.offset, b.offset], (o, r) => {
     let co = o[0]!;
     let ao = o[1]!;
@@ -222,5 +270,5 @@ export function where(cond: View<Arr>, aIn: View<Arr> | number, bIn: View<Arr> |
     const base = r * inner;
     for (let i = 0; i < inner; i++, co += cs, ao += as, bo += bs) out[base + i] = C[co] ? A[ao]! : B[bo]!;
   });
-  return out;
+  return outH;
 }

@@ -1,12 +1,12 @@
 /** LU with partial pivoting, per matrix of a batch, in doubles: inverse and (sign, log|det|, det). */
 import type { TypedArray, View } from '@graft/core';
-import { alloc } from '../pool.js';
+import { alloc, arr, type Handle } from '../heap.js';
 import { numel } from '../strided.js';
 
 type Arr = TypedArray;
 
 /** Calls fn(offset) for each matrix of a [...batch, n, n] view. */
-function forEachMatrix(x: View<Arr>, fn: (offset: number, index: number) => void): void {
+function forEachMatrix(x: View<Handle>, fn: (offset: number, index: number) => void): void {
   const nd = x.shape.length;
   const batchShape = x.shape.slice(0, nd - 2);
   const count = numel(batchShape);
@@ -75,14 +75,16 @@ function factor(src: Arr, off: number, rs: number, cs: number, n: number): LU {
   return { lu, perm, parity, singularAt };
 }
 
-export function inverse(x: View<Arr>): Arr {
+export function inverse(x: View<Handle>): Handle {
   const nd = x.shape.length;
   const n = x.shape[nd - 1]!;
-  const out = alloc(x.dtype, numel(x.shape));
+  const outH = alloc(x.dtype, numel(x.shape));
+  const out = arr(outH);
+  const src = arr(x.handle);
   const rs = x.strides[nd - 2]!;
   const cs = x.strides[nd - 1]!;
   forEachMatrix(x, (off, b) => {
-    const { lu, perm, singularAt } = factor(x.handle, off, rs, cs, n);
+    const { lu, perm, singularAt } = factor(src, off, rs, cs, n);
     if (singularAt >= 0) {
       throw new Error(
         `linalg.inv: ${numel(x.shape.slice(0, -2)) > 1 ? `(Batch element ${b}): ` : ''}The diagonal element ${singularAt + 1} is zero, ` +
@@ -107,20 +109,20 @@ export function inverse(x: View<Arr>): Arr {
       for (let i = 0; i < n; i++) out[base + i * n + c] = col[i]!;
     }
   });
-  return out;
+  return outH;
 }
 
-export function slogdet(x: View<Arr>): [Arr, Arr, Arr] {
+export function slogdet(x: View<Handle>): [Handle, Handle, Handle] {
   const nd = x.shape.length;
   const n = x.shape[nd - 1]!;
   const count = numel(x.shape.slice(0, -2));
-  const sign = alloc(x.dtype, count);
-  const logabs = alloc(x.dtype, count);
-  const det = alloc(x.dtype, count);
+  const handles: [Handle, Handle, Handle] = [alloc(x.dtype, count), alloc(x.dtype, count), alloc(x.dtype, count)];
+  const [sign, logabs, det] = handles.map(arr) as [Arr, Arr, Arr];
+  const src = arr(x.handle);
   const rs = x.strides[nd - 2]!;
   const cs = x.strides[nd - 1]!;
   forEachMatrix(x, (off, b) => {
-    const { lu, parity, singularAt } = factor(x.handle, off, rs, cs, n);
+    const { lu, parity, singularAt } = factor(src, off, rs, cs, n);
     if (singularAt >= 0) {
       sign[b] = 0;
       logabs[b] = -Infinity;
@@ -140,5 +142,5 @@ export function slogdet(x: View<Arr>): [Arr, Arr, Arr] {
     logabs[b] = l;
     det[b] = d;
   });
-  return [sign, logabs, det];
+  return handles;
 }

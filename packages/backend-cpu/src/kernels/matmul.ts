@@ -4,37 +4,37 @@
  * i-k-j loop that accumulates rows in doubles.
  */
 import type { DType, TypedArray, View } from '@graft/core';
-import { alloc } from '../pool.js';
+import { alloc, arr, freeScratch, type Handle, scratch } from '../heap.js';
 import { numel } from '../strided.js';
-import { wasmGemm } from '../wasm/gemm.js';
+import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
 
 /** Below this many multiply-adds, copying into wasm memory costs more than it saves. */
 const WASM_MIN_FLOPS = 32 * 32 * 32;
 
-export function matmul(a: View<Arr>, b: View<Arr>, outDtype: DType): Arr {
+export function matmul(a: View<Handle>, b: View<Handle>, outDtype: DType): Handle {
   const nd = a.shape.length;
   const M = a.shape[nd - 2]!;
   const K = a.shape[nd - 1]!;
   const N = b.shape[nd - 1]!;
   const batchShape = a.shape.slice(0, nd - 2);
   const batches = numel(batchShape);
-  const out = alloc(outDtype, batches * M * N);
+  const outH = alloc(outDtype, batches * M * N);
   const ars = a.strides[nd - 2]!;
   const acs = a.strides[nd - 1]!;
   const brs = b.strides[nd - 2]!;
   const bcs = b.strides[nd - 1]!;
-  const useWasm = outDtype === 'float32' && M * N * K >= WASM_MIN_FLOPS && wasmGemm !== undefined;
+  const useWasm = outDtype === 'float32' && M * N * K >= WASM_MIN_FLOPS && wasmKernels() !== undefined;
   const counter = new Array<number>(batchShape.length).fill(0);
   let ao = a.offset;
   let bo = b.offset;
   for (let batch = 0; batch < batches; batch++) {
     const oo = batch * M * N;
     if (M * N !== 0) {
-      if (K === 0) out.fill(0, oo, oo + M * N);
-      else if (useWasm) wasmGemm!(a.handle as Float32Array, ao, ars, acs, b.handle as Float32Array, bo, brs, bcs, out as Float32Array, oo, M, N, K);
-      else gemmJs(a.handle, ao, ars, acs, b.handle, bo, brs, bcs, out, oo, M, N, K);
+      if (K === 0) arr(outH).fill(0, oo, oo + M * N);
+      else if (useWasm) gemmWasm(a.handle, ao, ars, acs, b.handle, bo, brs, bcs, outH, oo, M, N, K);
+      else gemmJs(arr(a.handle), ao, ars, acs, arr(b.handle), bo, brs, bcs, arr(outH), oo, M, N, K);
     }
     for (let d = batchShape.length - 1; d >= 0; d--) {
       counter[d]!++;
@@ -46,7 +46,72 @@ export function matmul(a: View<Arr>, b: View<Arr>, outDtype: DType): Arr {
       counter[d] = 0;
     }
   }
-  return out;
+  return outH;
+}
+
+const MR = 4;
+const NR = 8;
+
+/**
+ * The SIMD kernel: A and B are packed straight into wasm scratch memory in the
+ * kernel's layout (blocks of MR rows, panels of NR columns, zero-padded), so a
+ * strided or transposed operand costs no extra copy.
+ */
+function gemmWasm(aH: Handle, ao: number, ars: number, acs: number, bH: Handle, bo: number, brs: number, bcs: number, outH: Handle, oo: number, M: number, N: number, K: number): void {
+  const Mp = Math.ceil(M / MR) * MR;
+  const Np = Math.ceil(N / NR) * NR;
+  const bytes = 4 * (Mp * K + K * Np + Mp * Np);
+  const base = scratch(bytes);
+  if (base < 0) {
+    gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
+    return;
+  }
+  // Views only after the allocation: growing the memory detaches older ones.
+  const heap = new Float32Array(memory!.buffer);
+  const A = arr(aH);
+  const B = arr(bH);
+  const apOff = base / 4;
+  const bpOff = apOff + Mp * K;
+  const cOff = bpOff + K * Np;
+  for (let ib = 0; ib < Mp; ib += MR) {
+    let p = apOff + ib * K;
+    const rows = Math.min(MR, M - ib);
+    if (rows === MR) {
+      const r0 = ao + ib * ars;
+      for (let k = 0; k < K; k++) {
+        const s = r0 + k * acs;
+        heap[p] = A[s]!;
+        heap[p + 1] = A[s + ars]!;
+        heap[p + 2] = A[s + 2 * ars]!;
+        heap[p + 3] = A[s + 3 * ars]!;
+        p += MR;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const s = ao + ib * ars + k * acs;
+        for (let r = 0; r < MR; r++) heap[p++] = r < rows ? A[s + r * ars]! : 0;
+      }
+    }
+  }
+  for (let jb = 0; jb < Np; jb += NR) {
+    let p = bpOff + jb * K;
+    const cols = Math.min(NR, N - jb);
+    if (bcs === 1 && cols === NR) {
+      for (let k = 0; k < K; k++) {
+        const s = bo + k * brs + jb;
+        for (let c = 0; c < NR; c++) heap[p++] = B[s + c]!;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const s = bo + k * brs + jb * bcs;
+        for (let c = 0; c < NR; c++) heap[p++] = c < cols ? B[s + c * bcs]! : 0;
+      }
+    }
+  }
+  wasmKernels()!.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
+  const out = arr(outH);
+  for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), oo + i * N);
+  freeScratch(base, bytes);
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */

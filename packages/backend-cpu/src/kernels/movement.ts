@@ -1,63 +1,71 @@
 /** Movement kernels: strided copies, casts, concat, pad, gather and scatter-add. */
-import type { DType, TypedArray, View } from '@graft/core';
-import { alloc } from '../pool.js';
+import type { DType, View } from '@graft/core';
+import { alloc, arr, type Handle, HeapArray, release } from '../heap.js';
 import { contiguousStrides, copyStrided, numel } from '../strided.js';
 
-type Arr = TypedArray;
 
-export function fill(size: number, value: number, dtype: DType): Arr {
+export function fill(size: number, value: number, dtype: DType): Handle {
   const out = alloc(dtype, size);
-  out.fill(value);
+  arr(out).fill(value);
   return out;
 }
 
-export function contiguous(x: View<Arr>): Arr {
+export function contiguous(x: View<Handle>): Handle {
   const out = alloc(x.dtype, numel(x.shape));
-  copyStrided(x.handle, x.offset, x.strides, out, 0, contiguousStrides(x.shape), x.shape);
+  copyStrided(arr(x.handle), x.offset, x.strides, arr(out), 0, contiguousStrides(x.shape), x.shape);
   return out;
 }
 
-export function cast(x: View<Arr>, dtype: DType): Arr {
+export function cast(x: View<Handle>, dtype: DType): Handle {
   const out = alloc(dtype, numel(x.shape));
-  copyStrided(x.handle, x.offset, x.strides, out, 0, contiguousStrides(x.shape), x.shape, dtype === 'bool');
+  copyStrided(arr(x.handle), x.offset, x.strides, arr(out), 0, contiguousStrides(x.shape), x.shape, dtype === 'bool');
   return out;
 }
 
 /** Writes src into dst's strided view; copies src first when they share memory. */
-export function assign(dst: View<Arr>, src: View<Arr>): void {
+export function assign(dst: View<Handle>, src: View<Handle>): void {
   let source = src.handle;
   let offset = src.offset;
   let strides = src.strides;
-  if (source.buffer === dst.handle.buffer) {
-    source = contiguous(src);
+  let temp: Handle | undefined;
+  if (overlaps(source, dst.handle)) {
+    temp = source = contiguous(src);
     offset = 0;
     strides = contiguousStrides(src.shape);
   }
-  copyStrided(source, offset, strides, dst.handle, dst.offset, dst.strides, dst.shape, dst.dtype === 'bool');
+  copyStrided(arr(source), offset, strides, arr(dst.handle), dst.offset, dst.strides, dst.shape, dst.dtype === 'bool');
+  if (temp !== undefined) release(temp);
 }
 
-export function concat(xs: readonly View<Arr>[], axis: number, dtype: DType): Arr {
+/** Whether two handles may share memory (the same array; heap arrays never overlap each other). */
+function overlaps(a: Handle, b: Handle): boolean {
+  return a === b || (!(a instanceof HeapArray) && !(b instanceof HeapArray) && a.buffer === b.buffer);
+}
+
+export function concat(xs: readonly View<Handle>[], axis: number, dtype: DType): Handle {
   const first = xs[0]!;
   const shape = [...first.shape];
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-  const out = alloc(dtype, numel(shape));
+  const outH = alloc(dtype, numel(shape));
+  const out = arr(outH);
   const outStrides = contiguousStrides(shape);
   let start = 0;
   for (const x of xs) {
-    copyStrided(x.handle, x.offset, x.strides, out, start * outStrides[axis]!, outStrides, x.shape);
+    copyStrided(arr(x.handle), x.offset, x.strides, out, start * outStrides[axis]!, outStrides, x.shape);
     start += x.shape[axis]!;
   }
-  return out;
+  return outH;
 }
 
-export function pad(x: View<Arr>, pads: readonly (readonly [number, number])[], value: number): Arr {
+export function pad(x: View<Handle>, pads: readonly (readonly [number, number])[], value: number): Handle {
   const shape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
-  const out = alloc(x.dtype, numel(shape));
+  const outH = alloc(x.dtype, numel(shape));
+  const out = arr(outH);
   out.fill(value);
   const outStrides = contiguousStrides(shape);
   const offset = pads.reduce((o, [before], d) => o + before * outStrides[d]!, 0);
-  copyStrided(x.handle, x.offset, x.strides, out, offset, outStrides, x.shape);
-  return out;
+  copyStrided(arr(x.handle), x.offset, x.strides, out, offset, outStrides, x.shape);
+  return outH;
 }
 
 /**
@@ -65,7 +73,7 @@ export function pad(x: View<Arr>, pads: readonly (readonly [number, number])[], 
  * `index`'s shape: `base` is the offset into a tensor with strides `strides`
  * at the same multi-index with `dim` taken as 0.
  */
-function forEachIndex(index: View<Arr>, dim: number, strides: readonly number[], baseOffset: number, visit: (indexPos: number, base: number, linear: number) => void): void {
+function forEachIndex(index: View<Handle>, dim: number, strides: readonly number[], baseOffset: number, visit: (indexPos: number, base: number, linear: number) => void): void {
   const shape = index.shape;
   const nd = shape.length;
   const n = numel(shape);
@@ -87,33 +95,35 @@ function forEachIndex(index: View<Arr>, dim: number, strides: readonly number[],
   }
 }
 
-export function gather(x: View<Arr>, dim: number, index: View<Arr>): Arr {
-  const out = alloc(x.dtype, numel(index.shape));
+export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handle {
+  const outH = alloc(x.dtype, numel(index.shape));
+  const out = arr(outH);
   if (x.shape.length === 0) {
-    out.fill(x.handle[x.offset]!);
-    return out;
+    out.fill(arr(x.handle)[x.offset]!);
+    return outH;
   }
-  const src = x.handle;
-  const idx = index.handle;
+  const src = arr(x.handle);
+  const idx = arr(index.handle);
   const step = x.strides[dim]!;
   forEachIndex(index, dim, x.strides, x.offset, (ip, base, linear) => {
     out[linear] = src[base + idx[ip]! * step]!;
   });
-  return out;
+  return outH;
 }
 
-export function scatterAdd(shape: readonly number[], dim: number, index: View<Arr>, src: View<Arr>, dtype: DType): Arr {
-  const out = alloc(dtype, numel(shape));
+export function scatterAdd(shape: readonly number[], dim: number, index: View<Handle>, src: View<Handle>, dtype: DType): Handle {
+  const outH = alloc(dtype, numel(shape));
+  const out = arr(outH);
   out.fill(0);
+  const values = arr(src.handle);
   if (shape.length === 0) {
     let total = 0;
-    forEachIndex(index, 0, [0], 0, (_ip, _b, linear) => (total += src.handle[src.offset + linear]!));
+    forEachIndex(index, 0, [0], 0, (_ip, _b, linear) => (total += values[src.offset + linear]!));
     out[0] = total;
-    return out;
+    return outH;
   }
   const outStrides = contiguousStrides(shape);
-  const idx = index.handle;
-  const values = src.handle;
+  const idx = arr(index.handle);
   const step = outStrides[dim]!;
   // Walk src alongside index (same shape); src may be strided.
   const srcOffsets = new Array<number>(0);
@@ -125,5 +135,5 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ar
     const v = srcIsContiguous ? values[src.offset + linear]! : values[srcOffsets[linear]!]!;
     out[base + idx[ip]! * step]! += v;
   });
-  return out;
+  return outH;
 }

@@ -4,13 +4,14 @@
  * block. Sums accumulate in doubles.
  */
 import type { DType, ReduceOp, TypedArray, View } from '@graft/core';
-import { alloc } from '../pool.js';
+import { address, alloc, arr, type Handle } from '../heap.js';
+import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow, numel } from '../strided.js';
 
 type Arr = TypedArray;
 
 /** Splits a view's dims into kept and reduced (in that order). */
-function split(x: View<Arr>, axes: readonly number[]) {
+function split(x: View<Handle>, axes: readonly number[]) {
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
   const redShape: number[] = [];
@@ -82,15 +83,24 @@ function reduceBlock(op: ReduceOp, src: Arr, base: number, shape: readonly numbe
   return acc;
 }
 
-export function reduce(op: ReduceOp, x: View<Arr>, axes: readonly number[], outDtype: DType): Arr {
+export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], outDtype: DType): Handle {
   const { keptShape, keptStrides, redShape, redStrides } = split(x, axes);
   const n = numel(keptShape);
-  const out = alloc(outDtype, n);
-  const src = x.handle;
+  const outH = alloc(outDtype, n);
+  const out = arr(outH);
   if (numel(redShape) === 0) {
     out.fill(initial(op));
-    return out;
+    return outH;
   }
+  const wasm = wasmKernels();
+  if (op === 'sum' && n === 1 && wasm !== undefined && x.dtype === 'float32' && isContiguousView(x)) {
+    const p = address(x.handle, x.offset);
+    if (p >= 0) {
+      out[0] = wasm.sum_f32(p, numel(x.shape));
+      return outH;
+    }
+  }
+  const src = arr(x.handle);
   // Reducing leading dims of a contiguous tensor (a bias gradient): add whole rows, cache-friendly.
   const rows = numel(redShape);
   const leading = axes.every((a, i) => a === i) && x.strides.every((s, d) => s === numel(x.shape.slice(d + 1)));
@@ -101,11 +111,11 @@ export function reduce(op: ReduceOp, x: View<Arr>, axes: readonly number[], outD
       for (let i = 0; i < n; i++) acc[i]! += src[base + i]!;
     }
     for (let i = 0; i < n; i++) out[i] = acc[i]!;
-    return out;
+    return outH;
   }
   if (keptShape.length === 0) {
     out[0] = reduceBlock(op, src, x.offset, redShape, redStrides);
-    return out;
+    return outH;
   }
   const c = collapse(keptShape, [keptStrides]);
   const inner = c.shape[c.shape.length - 1]!;
@@ -114,16 +124,26 @@ export function reduce(op: ReduceOp, x: View<Arr>, axes: readonly number[], outD
     let p = o[0]!;
     for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceBlock(op, src, p, redShape, redStrides);
   });
-  return out;
+  return outH;
 }
 
-export function argReduce(op: 'argmax' | 'argmin', x: View<Arr>, axis: number): Int32Array {
+function isContiguousView(v: View<Handle>): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
+    expected *= v.shape[d]!;
+  }
+  return true;
+}
+
+export function argReduce(op: 'argmax' | 'argmin', x: View<Handle>, axis: number): Handle {
   const { keptShape, keptStrides } = split(x, [axis]);
   const n = numel(keptShape);
-  const out = alloc('int32', n) as Int32Array;
+  const outH = alloc('int32', n);
+  const out = arr(outH);
   const len = x.shape[axis]!;
   const step = x.strides[axis]!;
-  const src = x.handle;
+  const src = arr(x.handle);
   const isMax = op === 'argmax';
   const best = (base: number): number => {
     let bi = 0;
@@ -146,11 +166,11 @@ export function argReduce(op: 'argmax' | 'argmin', x: View<Arr>, axis: number): 
     let p = o[0]!;
     for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = best(p);
   });
-  return out;
+  return outH;
 }
 
 /** Walks every line along `axis`: calls line(srcStart, outStart) with the out buffer contiguous. */
-function forEachLine(x: View<Arr>, axis: number, line: (src: number, out: number, outStep: number) => void): void {
+function forEachLine(x: View<Handle>, axis: number, line: (src: number, out: number, outStep: number) => void): void {
   const shape = x.shape;
   const outStrides: number[] = [];
   let s = 1;
@@ -174,12 +194,13 @@ function forEachLine(x: View<Arr>, axis: number, line: (src: number, out: number
   });
 }
 
-export function cumulative(op: 'cumsum' | 'cumprod', x: View<Arr>, axis: number, outDtype: DType): Arr {
-  const out = alloc(outDtype, numel(x.shape));
-  if (out.length === 0) return out;
+export function cumulative(op: 'cumsum' | 'cumprod', x: View<Handle>, axis: number, outDtype: DType): Handle {
+  const outH = alloc(outDtype, numel(x.shape));
+  const out = arr(outH);
+  if (out.length === 0) return outH;
   const len = x.shape.length === 0 ? 1 : x.shape[axis]!;
   const step = x.shape.length === 0 ? 0 : x.strides[axis]!;
-  const src = x.handle;
+  const src = arr(x.handle);
   const sum = op === 'cumsum';
   forEachLine(x, axis, (p, o, os) => {
     let acc = sum ? 0 : 1;
@@ -188,15 +209,16 @@ export function cumulative(op: 'cumsum' | 'cumprod', x: View<Arr>, axis: number,
       out[o] = acc;
     }
   });
-  return out;
+  return outH;
 }
 
-export function softmax(x: View<Arr>, axis: number, log: boolean): Arr {
-  const out = alloc(x.dtype, numel(x.shape));
-  if (out.length === 0) return out;
+export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
+  const outH = alloc(x.dtype, numel(x.shape));
+  const out = arr(outH);
+  if (out.length === 0) return outH;
   const len = x.shape[axis]!;
   const step = x.strides[axis]!;
-  const src = x.handle;
+  const src = arr(x.handle);
   forEachLine(x, axis, (p0, o0, os) => {
     let m = -Infinity;
     for (let i = 0, p = p0; i < len; i++, p += step) {
@@ -213,5 +235,5 @@ export function softmax(x: View<Arr>, axis: number, log: boolean): Arr {
       for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = Math.exp(src[p]! - m) / total;
     }
   });
-  return out;
+  return outH;
 }

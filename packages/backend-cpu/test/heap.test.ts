@@ -1,0 +1,90 @@
+import * as g from '@graft/core';
+import { describe, expect, it } from 'vitest';
+import '../src/index.js';
+
+// Large tensors live in WebAssembly memory and use the SIMD kernels; small ones are plain
+// typed arrays. Expected values come from a double-precision loop over the same inputs.
+const N = 5000; // above the 16 KiB heap threshold for float32
+
+function reference(a: Float32Array, b: Float32Array, f: (x: number, y: number) => number): number[] {
+  return Array.from(a, (x, i) => Math.fround(f(x, b[i]!)));
+}
+
+describe('CPU backend: large tensors in wasm memory', () => {
+  g.manualSeed(11);
+  const a = g.randn(N);
+  const b = g.randn(N).abs().add(0.5);
+  const av = a.dataSync() as Float32Array;
+  const bv = b.dataSync() as Float32Array;
+
+  it('binary SIMD kernels match a scalar loop, tensor and scalar operands on either side', () => {
+    expect(Array.from(a.add(b).dataSync())).toEqual(reference(av, bv, (x, y) => x + y));
+    expect(Array.from(a.sub(b).dataSync())).toEqual(reference(av, bv, (x, y) => x - y));
+    expect(Array.from(a.mul(b).dataSync())).toEqual(reference(av, bv, (x, y) => x * y));
+    expect(Array.from(a.div(b).dataSync())).toEqual(reference(av, bv, (x, y) => x / y));
+    expect(Array.from(g.sub(3, a).dataSync())).toEqual(Array.from(av, (x) => Math.fround(3 - x)));
+    expect(Array.from(g.div(a, 4).dataSync())).toEqual(Array.from(av, (x) => Math.fround(x / 4)));
+    expect(Array.from(a.mul(g.tensor(2)).dataSync())).toEqual(Array.from(av, (x) => Math.fround(x * 2)));
+  });
+
+  it('unary SIMD kernels agree with Math within float32 rounding', () => {
+    const close = (t: g.Tensor, f: (x: number) => number, tol: number) => {
+      const out = t.dataSync();
+      av.forEach((x, i) => expect(Math.abs(out[i]! - f(x))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(f(x)))));
+    };
+    close(a.tanh(), Math.tanh, 3e-7);
+    close(a.sigmoid(), (x) => 1 / (1 + Math.exp(-x)), 3e-7);
+    close(a.relu(), (x) => Math.max(x, 0), 0);
+    close(a.neg(), (x) => -x, 0);
+    close(a.abs(), Math.abs, 0);
+    close(a.square(), (x) => x * x, 1e-7);
+    const sq = b.sqrt().dataSync();
+    bv.forEach((x, i) => expect(sq[i]).toBe(Math.fround(Math.sqrt(x))));
+    close(g.tensor(av).mul(100).tanh(), (x) => Math.tanh(x * 100), 3e-7);
+  });
+
+  it('sum accumulates in double precision', () => {
+    const expected = av.reduce((s, x) => s + x, 0);
+    expect(a.sum().item()).toBeCloseTo(expected, 3);
+    const ones = g.ones(1 << 20);
+    expect(ones.sum().item()).toBe(1 << 20);
+  });
+
+  it('matmul of heap operands, strided and transposed, matches a double loop', () => {
+    const m = g.randn(80, 90);
+    const n = g.randn(90, 70);
+    const mv = m.dataSync(), nv = n.dataSync();
+    const expected: number[] = [];
+    for (let i = 0; i < 80; i++) for (let j = 0; j < 70; j++) {
+      let s = 0;
+      for (let k = 0; k < 90; k++) s += mv[i * 90 + k]! * nv[k * 70 + j]!;
+      expected.push(s);
+    }
+    const got = m.matmul(n).dataSync();
+    const gotT = n.t().matmul(m.t()).t().contiguous().dataSync();
+    expected.forEach((e, i) => {
+      expect(Math.abs(got[i]! - e)).toBeLessThan(1e-3);
+      expect(Math.abs(gotT[i]! - e)).toBeLessThan(1e-3);
+    });
+  });
+
+  it('growing wasm memory keeps earlier tensors readable; disposed memory is reused', () => {
+    const first = g.arange(0, N, { dtype: 'float32' });
+    const big: g.Tensor[] = [];
+    for (let i = 0; i < 40; i++) big.push(g.zeros(1 << 20)); // 160 MiB: forces the memory to grow
+    expect(first.dataSync()[N - 1]).toBe(N - 1);
+    expect(first.add(1).dataSync()[0]).toBe(1);
+    const bytes = g.memory().numBytes;
+    big.forEach((t) => t.dispose());
+    expect(g.memory().numBytes).toBe(bytes - 40 * 4 * (1 << 20));
+    const again = g.zeros(1 << 20);
+    expect(again.sum().item()).toBe(0);
+  });
+
+  it('in-place ops write through heap views', () => {
+    const x = g.zeros(N);
+    x.narrow(0, 10, 100).add_(1);
+    x.slice(0, 0, N, 2).mul_(3);
+    expect(x.sum().item()).toBe(50 * 3 + 50);
+  });
+});

@@ -1,0 +1,154 @@
+// Single-precision GEMM micro-kernels for Graft's CPU backend, WebAssembly SIMD128.
+//
+// The caller (JavaScript) packs A into blocks of MR rows (k-major: MR values per
+// k) and B into panels of NR columns (NR values per k), both zero-padded, so
+// the kernel reads memory strictly sequentially. C is Mp x Np (padded), row-major.
+// Build: see build.sh (clang --target=wasm32 -msimd128 -O3). The .wasm is
+// committed as base64 in src/wasm/gemm-binary.ts, so no toolchain is needed to use Graft.
+#include <wasm_simd128.h>
+
+#define MR 4
+#define NR 8
+#define KC 256
+
+// C[MR x NR] (+)= Ap[k0..k1] * Bp[k0..k1]
+static inline void kernel_4x8(const float *a, const float *b, float *c, int ldc, int kc, int accumulate) {
+  v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+  if (accumulate) {
+    c00 = wasm_v128_load(c + 0 * ldc); c01 = wasm_v128_load(c + 0 * ldc + 4);
+    c10 = wasm_v128_load(c + 1 * ldc); c11 = wasm_v128_load(c + 1 * ldc + 4);
+    c20 = wasm_v128_load(c + 2 * ldc); c21 = wasm_v128_load(c + 2 * ldc + 4);
+    c30 = wasm_v128_load(c + 3 * ldc); c31 = wasm_v128_load(c + 3 * ldc + 4);
+  } else {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
+  }
+  for (int k = 0; k < kc; k++) {
+    v128_t b0 = wasm_v128_load(b);
+    v128_t b1 = wasm_v128_load(b + 4);
+    v128_t a0 = wasm_f32x4_splat(a[0]);
+    v128_t a1 = wasm_f32x4_splat(a[1]);
+    v128_t a2 = wasm_f32x4_splat(a[2]);
+    v128_t a3 = wasm_f32x4_splat(a[3]);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    a += MR;
+    b += NR;
+  }
+  wasm_v128_store(c + 0 * ldc, c00); wasm_v128_store(c + 0 * ldc + 4, c01);
+  wasm_v128_store(c + 1 * ldc, c10); wasm_v128_store(c + 1 * ldc + 4, c11);
+  wasm_v128_store(c + 2 * ldc, c20); wasm_v128_store(c + 2 * ldc + 4, c21);
+  wasm_v128_store(c + 3 * ldc, c30); wasm_v128_store(c + 3 * ldc + 4, c31);
+}
+
+// Mp, Np: multiples of MR, NR. Ap: (Mp/MR) blocks of K*MR; Bp: (Np/NR) panels of K*NR.
+__attribute__((export_name("gemm")))
+void gemm(const float *ap, const float *bp, float *c, int Mp, int Np, int K) {
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = K - k0 < KC ? K - k0 : KC;
+    for (int i = 0; i < Mp; i += MR) {
+      const float *a = ap + (long)i * K + (long)k0 * MR;
+      for (int j = 0; j < Np; j += NR) {
+        const float *b = bp + (long)j * K + (long)k0 * NR;
+        kernel_4x8(a, b, c + (long)i * Np + j, Np, kc, k0 != 0);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- elementwise (float32, dense)
+// clang vectorises these loops to f32x4 (-O3 -msimd128); the op switch sits outside the loop.
+
+enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5 };
+
+#define BINARY_LOOP(EXPR)                                   \
+  for (int i = 0; i < n; i++) { float x = a[i], y = b[i]; out[i] = (EXPR); }
+
+__attribute__((export_name("binary_f32")))
+void binary_f32(int op, const float *restrict a, const float *restrict b, float *restrict out, int n) {
+  switch (op) {
+    case OP_ADD: BINARY_LOOP(x + y); break;
+    case OP_SUB: BINARY_LOOP(x - y); break;
+    case OP_MUL: BINARY_LOOP(x * y); break;
+    case OP_DIV: BINARY_LOOP(x / y); break;
+  }
+}
+
+// a op s (scalar on the right) or s op a (scalar on the left).
+__attribute__((export_name("binary_scalar_f32")))
+void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left, float *restrict out, int n) {
+  if (scalar_left) {
+    switch (op) {
+      case OP_ADD: for (int i = 0; i < n; i++) out[i] = s + a[i]; break;
+      case OP_SUB: for (int i = 0; i < n; i++) out[i] = s - a[i]; break;
+      case OP_MUL: for (int i = 0; i < n; i++) out[i] = s * a[i]; break;
+      case OP_DIV: for (int i = 0; i < n; i++) out[i] = s / a[i]; break;
+    }
+  } else {
+    switch (op) {
+      case OP_ADD: for (int i = 0; i < n; i++) out[i] = a[i] + s; break;
+      case OP_SUB: for (int i = 0; i < n; i++) out[i] = a[i] - s; break;
+      case OP_MUL: for (int i = 0; i < n; i++) out[i] = a[i] * s; break;
+      case OP_DIV: for (int i = 0; i < n; i++) out[i] = a[i] / s; break;
+    }
+  }
+}
+
+enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6 };
+
+// Eigen's [13/6] rational tanh for float: a couple of ulps, and it vectorises.
+static inline float tanh_rational(float x) {
+  const float clamp = 7.90531110763549805f;
+  float small = __builtin_fabsf(x) < 0.0004f ? 1.0f : 0.0f;
+  float c = x > clamp ? clamp : (x < -clamp ? -clamp : x);
+  float x2 = c * c;
+  float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+  p = x2 * p + -8.60467152213735e-11f;
+  p = x2 * p + 5.12229709037114e-08f;
+  p = x2 * p + 1.48572235717979e-05f;
+  p = x2 * p + 6.37261928875436e-04f;
+  p = x2 * p + 4.89352455891786e-03f;
+  p = c * p;
+  float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+  q = x2 * q + 2.26843463243900e-03f;
+  q = x2 * q + 4.89352518554385e-03f;
+  float r = p / q;
+  return small * x + (1.0f - small) * r;
+}
+
+__attribute__((export_name("unary_f32")))
+void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
+  switch (op) {
+    case U_NEG: for (int i = 0; i < n; i++) out[i] = -a[i]; break;
+    case U_ABS: for (int i = 0; i < n; i++) out[i] = __builtin_fabsf(a[i]); break;
+    case U_SQUARE: for (int i = 0; i < n; i++) out[i] = a[i] * a[i]; break;
+    case U_SQRT: for (int i = 0; i < n; i++) out[i] = __builtin_sqrtf(a[i]); break;
+    case U_RELU: for (int i = 0; i < n; i++) { float v = a[i]; out[i] = v < 0.0f ? 0.0f : v; } break;
+    case U_TANH: for (int i = 0; i < n; i++) out[i] = tanh_rational(a[i]); break;
+    case U_SIGMOID: for (int i = 0; i < n; i++) out[i] = 0.5f + 0.5f * tanh_rational(0.5f * a[i]); break;
+  }
+}
+
+// Sum with f64x2 accumulators: float32 inputs, double precision totals.
+__attribute__((export_name("sum_f32")))
+double sum_f32(const float *a, int n) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = wasm_f64x2_splat(0), s2 = wasm_f64x2_splat(0), s3 = wasm_f64x2_splat(0);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t v0 = wasm_v128_load(a + i);
+    v128_t v1 = wasm_v128_load(a + i + 4);
+    s0 = wasm_f64x2_add(s0, wasm_f64x2_promote_low_f32x4(v0));
+    s1 = wasm_f64x2_add(s1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v0, v0, 2, 3, 0, 1)));
+    s2 = wasm_f64x2_add(s2, wasm_f64x2_promote_low_f32x4(v1));
+    s3 = wasm_f64x2_add(s3, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v1, v1, 2, 3, 0, 1)));
+  }
+  v128_t s = wasm_f64x2_add(wasm_f64x2_add(s0, s1), wasm_f64x2_add(s2, s3));
+  double total = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+  for (; i < n; i++) total += a[i];
+  return total;
+}
