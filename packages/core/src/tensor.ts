@@ -49,6 +49,9 @@ export class Tensor implements View {
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | undefined;
   private _disposed = false;
+  /** Graph nodes that saved this tensor for backward; dispose waits for them. */
+  private pins = 0;
+  private disposeRequested = false;
 
   /** @internal use the creation functions. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, versionCounter?: VersionCounter) {
@@ -338,8 +341,23 @@ export class Tensor implements View {
   /** Frees this tensor's hold on its storage (the storage goes when its last view does). */
   dispose(): void {
     if (this._disposed) return;
+    if (this.pins > 0) {
+      // A graph still needs this tensor for backward: free it when backward releases it.
+      this.disposeRequested = true;
+      return;
+    }
     this._disposed = true;
     this.storage.release();
+  }
+
+  /** @internal a graph node keeps this tensor until it is released. */
+  pin(): void {
+    this.pins++;
+  }
+
+  /** @internal */
+  unpin(): void {
+    if (--this.pins === 0 && this.disposeRequested) this.dispose();
   }
 
   [Symbol.dispose](): void {

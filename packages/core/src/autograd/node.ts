@@ -42,8 +42,13 @@ export class Node {
     this.numOutputs = numOutputs;
   }
 
-  /** Remembers a tensor's version so an in-place change before backward is caught. */
+  /**
+   * Keeps a tensor for backward: its storage stays alive (a `dispose()` or a
+   * `tidy` scope is deferred until this node is released) and its version is
+   * remembered so an in-place change before backward is caught.
+   */
   save(t: Tensor): Tensor {
+    t.pin();
     this.saved.push({ tensor: t, version: t.version });
     return t;
   }
@@ -65,10 +70,12 @@ export class Node {
     }
     for (const { tensor, version } of this.saved) {
       if (tensor.version !== version) {
+        const origin = tensor.gradFn !== null ? `, which is output ${tensor.outputNr} of ${tensor.gradFn.name},` : '';
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${tensor.dtype} [${tensor.shape.join(', ')}]] is at version ${tensor.version}; expected version ` +
-            `${version} instead. Hint: the node that needed it is ${this.name}.`,
+            `[${tensor.dtype} [${tensor.shape.join(', ')}]]${origin} is at version ${tensor.version}; expected version ` +
+            `${version} instead. Hint: ${this.name} saved it; enable anomaly detection (g.autograd.detectAnomaly) to find ` +
+            `the forward operation.`,
         );
       }
     }
@@ -80,7 +87,9 @@ export class Node {
   /** Drops the backward closure and what it saved (after a backward without retainGraph). */
   release(): void {
     this.backwardFn = undefined;
+    const saved = this.saved;
     this.saved = [];
+    for (const { tensor } of saved) tensor.unpin();
   }
 
   /** `<AddBackward0>`, as PyTorch's repr without the address. */

@@ -2,17 +2,37 @@
  * Recording ops into the graph: the one place where forward meets backward.
  */
 import type { Tensor } from '../tensor.js';
+import { sumToShape } from '../ops/reduce.js';
+import { grad } from './backward.js';
+import { forwardAdActive, hasTangent, propagateTangent } from './forward-ad.js';
 import { isGradEnabled } from './grad-mode.js';
 import { AccumulateGrad, type BackwardFn, Node } from './node.js';
 
-/** Whether an op on these inputs must record a node. */
+/** Whether an op on these inputs must record a node (or carry a forward-mode tangent). */
 export function needsGrad(a: unknown, b?: unknown, c?: unknown): boolean {
+  if (forwardAdActive() && (hasTangent(a) || hasTangent(b) || hasTangent(c))) return true;
   if (!isGradEnabled()) return false;
-  return (
-    (typeof a === 'object' && a !== null && (a as Tensor).requiresGrad) ||
-    (typeof b === 'object' && b !== null && (b as Tensor).requiresGrad) ||
-    (typeof c === 'object' && c !== null && (c as Tensor).requiresGrad)
-  );
+  return requiresGrad(a) || requiresGrad(b) || requiresGrad(c);
+}
+
+/**
+ * Whether a backward rule must produce a gradient for input `x`: it requires
+ * grad, or carries a forward-mode tangent (tangents are derived from the rule).
+ */
+export function wantsGrad(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && ((x as Tensor).requiresGrad || (x as Tensor).tangent !== undefined);
+}
+
+function requiresGrad(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && (x as Tensor).requiresGrad;
+}
+
+/** Runs the tangent rule when any input is dual; false when no node is needed. */
+function forwardAndNeedsNode(out: Tensor | readonly Tensor[], inputs: readonly unknown[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): boolean {
+  if (forwardAdActive() && inputs.some(hasTangent) && !Array.isArray(out)) {
+    propagateTangent(out as Tensor, inputs, backward, sumToShape, (s, u) => grad(s, u, { allowUnused: true })[0] ?? null);
+  }
+  return isGradEnabled() && inputs.some(requiresGrad);
 }
 
 /** Where a gradient for `t` flows: its gradFn, its leaf accumulator, or nowhere. */
@@ -36,8 +56,11 @@ export function record(
   name: string,
   inputs: readonly unknown[],
   backward: (grad: Tensor) => readonly (Tensor | null | undefined)[],
+  saved?: readonly unknown[],
 ): Tensor {
+  if (!forwardAndNeedsNode(out, inputs, backward)) return out;
   const node = makeNode(name, inputs, (grads) => backward(grads[0]!));
+  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   out.setGradFn(node, 0);
   return out;
 }
@@ -48,8 +71,11 @@ export function recordMulti(
   name: string,
   inputs: readonly unknown[],
   backward: BackwardFn,
+  saved?: readonly unknown[],
 ): void {
+  if (!forwardAndNeedsNode(outs, inputs, (g) => backward([g]))) return;
   const node = makeNode(name, inputs, backward, outs.length);
+  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   outs.forEach((o, i) => o.setGradFn(node, i));
 }
 

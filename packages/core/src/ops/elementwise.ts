@@ -4,7 +4,7 @@
  * right where its forward is; rules are written in Tensor ops, so they are
  * themselves differentiable (higher-order gradients).
  */
-import { needsGrad, record } from '../autograd/record.js';
+import { needsGrad, record, wantsGrad } from '../autograd/record.js';
 import type { BinaryOp, UnaryOp } from '../backend/spec.js';
 import { type DType, isFloating, resultType, scalarDType, toFloating } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
@@ -73,10 +73,13 @@ export function unaryForward(op: UnaryOp, x: Tensor): Tensor {
 
 type UnaryBackward = (grad: Tensor, x: Tensor, out: Tensor) => Tensor;
 
-function unaryOp(op: UnaryOp, gradName: string, backward: UnaryBackward | null): (x: Tensor) => Tensor {
+/** `saves`: which tensor the backward rule reads (kept alive and version-checked). */
+function unaryOp(op: UnaryOp, gradName: string, backward: UnaryBackward | null, saves: 'x' | 'out' | 'none' = 'none'): (x: Tensor) => Tensor {
   return (x: Tensor) => {
     const out = unaryForward(op, x);
-    if (backward !== null && needsGrad(x)) record(out, gradName, [x], (g) => [backward(g, x, out)]);
+    if (backward !== null && needsGrad(x)) {
+      record(out, gradName, [x], (g) => [backward(g, x, out)], saves === 'x' ? [x] : saves === 'out' ? [out] : undefined);
+    }
     return out;
   };
 }
@@ -86,37 +89,37 @@ const zerosRule: UnaryBackward = (g) => g.mul(0);
 /** `-x`. @example g.neg(g.tensor([1, -2])) // tensor([-1.,  2.]) */
 export const neg = unaryOp('neg', 'NegBackward0', (g) => g.neg());
 /** `|x|`. @example g.abs(g.tensor([-1.5])) // tensor([1.5000]) */
-export const abs = unaryOp('abs', 'AbsBackward0', (g, x) => g.mul(x.sign()));
+export const abs = unaryOp('abs', 'AbsBackward0', (g, x) => g.mul(x.sign()), 'x');
 /** -1, 0 or 1 by the sign of x. @example g.sign(g.tensor([-3, 0, 2])) // tensor([-1.,  0.,  1.]) */
 export const sign = unaryOp('sign', 'SignBackward0', zerosRule);
 /** `1 / x`. @example g.reciprocal(g.tensor([4])) // tensor([0.2500]) */
-export const reciprocal = unaryOp('reciprocal', 'ReciprocalBackward0', (g, _x, out) => g.mul(out.mul(out)).neg());
+export const reciprocal = unaryOp('reciprocal', 'ReciprocalBackward0', (g, _x, out) => g.mul(out.mul(out)).neg(), 'out');
 /** `x * x` (recorded as PyTorch's `PowBackward0`). @example g.square(g.tensor([3])) // tensor([9.]) */
-export const square = unaryOp('square', 'PowBackward0', (g, x) => g.mul(x.mul(2)));
+export const square = unaryOp('square', 'PowBackward0', (g, x) => g.mul(x.mul(2)), 'x');
 /** `√x`. @example g.sqrt(g.tensor([4])) // tensor([2.]) */
-export const sqrt = unaryOp('sqrt', 'SqrtBackward0', (g, _x, out) => g.div(out.mul(2)));
+export const sqrt = unaryOp('sqrt', 'SqrtBackward0', (g, _x, out) => g.div(out.mul(2)), 'out');
 /** `1 / √x`. @example g.rsqrt(g.tensor([4])) // tensor([0.5000]) */
-export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', (g, _x, out) => g.mul(out.pow(3)).mul(-0.5));
+export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', (g, _x, out) => g.mul(out.pow(3)).mul(-0.5), 'out');
 /** `eˣ`. @example g.exp(g.tensor([0])) // tensor([1.]) */
-export const exp = unaryOp('exp', 'ExpBackward0', (g, _x, out) => g.mul(out));
+export const exp = unaryOp('exp', 'ExpBackward0', (g, _x, out) => g.mul(out), 'out');
 /** `eˣ - 1`, exact near 0. @example g.expm1(g.tensor([0])) // tensor([0.]) */
-export const expm1 = unaryOp('expm1', 'Expm1Backward0', (g, _x, out) => g.mul(out.add(1)));
+export const expm1 = unaryOp('expm1', 'Expm1Backward0', (g, _x, out) => g.mul(out.add(1)), 'out');
 /** Natural log. @example g.log(g.tensor([1])) // tensor([0.]) */
-export const log = unaryOp('log', 'LogBackward0', (g, x) => g.div(x));
+export const log = unaryOp('log', 'LogBackward0', (g, x) => g.div(x), 'x');
 /** `log(1 + x)`, exact near 0. @example g.log1p(g.tensor([0])) // tensor([0.]) */
-export const log1p = unaryOp('log1p', 'Log1PBackward0', (g, x) => g.div(x.add(1)));
+export const log1p = unaryOp('log1p', 'Log1PBackward0', (g, x) => g.div(x.add(1)), 'x');
 /** Sine. @example g.sin(g.tensor([0])) // tensor([0.]) */
-export const sin = unaryOp('sin', 'SinBackward0', (g, x) => g.mul(x.cos()));
+export const sin = unaryOp('sin', 'SinBackward0', (g, x) => g.mul(x.cos()), 'x');
 /** Cosine. @example g.cos(g.tensor([0])) // tensor([1.]) */
-export const cos = unaryOp('cos', 'CosBackward0', (g, x) => g.mul(x.sin()).neg());
+export const cos = unaryOp('cos', 'CosBackward0', (g, x) => g.mul(x.sin()).neg(), 'x');
 /** Hyperbolic tangent. @example g.tanh(g.tensor([0])) // tensor([0.]) */
-export const tanh = unaryOp('tanh', 'TanhBackward0', (g, _x, out) => g.mul(out.mul(out).neg().add(1)));
+export const tanh = unaryOp('tanh', 'TanhBackward0', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), 'out');
 /** Logistic sigmoid `1 / (1 + e⁻ˣ)`. @example g.sigmoid(g.tensor([0])) // tensor([0.5000]) */
-export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', (g, _x, out) => g.mul(out.mul(out.neg().add(1))));
+export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', (g, _x, out) => g.mul(out.mul(out.neg().add(1))), 'out');
 /** `max(x, 0)`. @example g.relu(g.tensor([-1, 2])) // tensor([0., 2.]) */
-export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, out) => g.mul(out.gt(0)));
+export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, out) => g.mul(out.gt(0)), 'out');
 /** The error function. @example g.erf(g.tensor([0])) // tensor([0.]) */
-export const erf = unaryOp('erf', 'ErfBackward0', (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))));
+export const erf = unaryOp('erf', 'ErfBackward0', (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))), 'x');
 /** Rounds down. @example g.floor(g.tensor([1.5])) // tensor([1.]) */
 export const floor = unaryOp('floor', 'FloorBackward0', zerosRule);
 /** Rounds up. @example g.ceil(g.tensor([1.5])) // tensor([2.]) */
@@ -219,7 +222,11 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryForward('mul', a, b, 'same');
-  if (needsGrad(a, b)) record(out, 'MulBackward0', [a, b], (g) => [gradTimes(g, b), gradTimes(g, a)]);
+  if (needsGrad(a, b)) {
+    const aNeeded = wantsGrad(b);
+    const bNeeded = wantsGrad(a);
+    record(out, 'MulBackward0', [a, b], (g) => [bNeeded ? gradTimes(g, b) : null, aNeeded ? gradTimes(g, a) : null], [aNeeded ? a : null, bNeeded ? b : null]);
+  }
   return out;
 }
 
@@ -236,10 +243,14 @@ function gradTimes(g: Tensor, x: TensorLike): Tensor {
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryForward('div', a, b, 'float');
   if (needsGrad(a, b)) {
-    record(out, 'DivBackward0', [a, b], (g) => [
-      isTensor(a) && a.requiresGrad ? g.div(b) : null,
-      isTensor(b) && b.requiresGrad ? g.mul(out).div(b).neg() : null,
-    ]);
+    const bNeedsGrad = wantsGrad(b);
+    record(
+      out,
+      'DivBackward0',
+      [a, b],
+      (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(out).div(b).neg() : null],
+      [b, bNeedsGrad ? out : null],
+    );
   }
   return out;
 }
@@ -255,15 +266,15 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (needsGrad(a, b)) {
     if (!isTensor(b)) {
       const e = scalarValue('pow', b);
-      record(out, 'PowBackward0', [a], (g) => [e === 0 ? g.mul(0) : g.mul((a as Tensor).pow(e - 1).mul(e))]);
+      record(out, 'PowBackward0', [a], (g) => [e === 0 ? g.mul(0) : g.mul((a as Tensor).pow(e - 1).mul(e))], [a]);
     } else if (!isTensor(a)) {
-      record(out, 'PowBackward2', [a, b], (g) => [null, g.mul(out).mul(Math.log(scalarValue('pow', a)))]);
+      record(out, 'PowBackward2', [a, b], (g) => [null, g.mul(out).mul(Math.log(scalarValue('pow', a)))], [out]);
     } else {
       record(out, 'PowBackward1', [a, b], (g) => [
-        a.requiresGrad ? g.mul(b).mul(where(b.eq(0), 0, a.pow(b.sub(1)))) : null,
+        wantsGrad(a) ? g.mul(b).mul(where(b.eq(0), 0, a.pow(b.sub(1)))) : null,
         // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention).
-        b.requiresGrad ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
-      ]);
+        wantsGrad(b) ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
+      ], [a, b, out]);
     }
   }
   return out;
@@ -278,8 +289,8 @@ function maxMinBackward(pick: 'gt' | 'lt', a: TensorLike, b: TensorLike, g: Tens
   const aWins = pick === 'gt' ? gt(a, b) : lt(a, b);
   const bWins = pick === 'gt' ? lt(a, b) : gt(a, b);
   return [
-    aT?.requiresGrad ? where(tie, half, where(aWins, g, 0)) : null,
-    bT?.requiresGrad ? where(tie, half, where(bWins, g, 0)) : null,
+    wantsGrad(aT) ? where(tie, half, where(aWins, g, 0)) : null,
+    wantsGrad(bT) ? where(tie, half, where(bWins, g, 0)) : null,
   ];
 }
 
@@ -291,7 +302,7 @@ function maxMinBackward(pick: 'gt' | 'lt', a: TensorLike, b: TensorLike, g: Tens
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryForward('maximum', a, b, 'same');
-  if (needsGrad(a, b)) record(out, 'MaximumBackward0', [a, b], (g) => maxMinBackward('gt', a, b, g));
+  if (needsGrad(a, b)) record(out, 'MaximumBackward0', [a, b], (g) => maxMinBackward('gt', a, b, g), [a, b]);
   return out;
 }
 
@@ -303,7 +314,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryForward('minimum', a, b, 'same');
-  if (needsGrad(a, b)) record(out, 'MinimumBackward0', [a, b], (g) => maxMinBackward('lt', a, b, g));
+  if (needsGrad(a, b)) record(out, 'MinimumBackward0', [a, b], (g) => maxMinBackward('lt', a, b, g), [a, b]);
   return out;
 }
 
@@ -355,9 +366,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (cb !== undefined && cb !== b) cb.dispose();
   if (needsGrad(a, b)) {
     record(out, 'WhereBackward0', [a, b], (g) => [
-      isTensor(a) && a.requiresGrad ? where(cond, g, 0) : null,
-      isTensor(b) && b.requiresGrad ? where(cond, 0, g) : null,
-    ]);
+      wantsGrad(a) ? where(cond, g, 0) : null,
+      wantsGrad(b) ? where(cond, 0, g) : null,
+    ], [cond]);
   }
   return out;
 }
@@ -386,11 +397,11 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
       let keep = hasMin ? ge(x, min) : undefined;
       if (hasMax) keep = keep === undefined ? le(x, max) : keep.logicalAnd(le(x, max));
       return [
-        x.requiresGrad ? where(keep!, g, 0) : null,
-        isTensor(min) && min.requiresGrad ? where(lt(x, min), g, 0) : null,
-        isTensor(max) && max.requiresGrad ? where(gt(x, max), g, 0) : null,
+        wantsGrad(x) ? where(keep!, g, 0) : null,
+        isTensor(min) && wantsGrad(min) ? where(lt(x, min), g, 0) : null,
+        isTensor(max) && wantsGrad(max) ? where(gt(x, max), g, 0) : null,
       ];
-    });
+    }, [x, min, max]);
   }
   return out;
 }

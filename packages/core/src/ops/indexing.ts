@@ -41,7 +41,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkBounds('gather', index, x.shape[d] ?? 1, d);
   const out = wrap(x, x.backend.gather(x, d, index), index.shape, x.dtype);
   if (needsGrad(x)) {
-    record(out, 'GatherBackward0', [x], (g) => [scatterAdd(x.shape, d, index, g)]);
+    record(out, 'GatherBackward0', [x], (g) => [scatterAdd(x.shape, d, index, g)], [index]);
   }
   return out;
 }
@@ -49,7 +49,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 /** zeros(shape).scatterAdd(dim, index, src), differentiable in src (its adjoint is gather). */
 export function scatterAdd(shape: readonly number[], dim: number, index: Tensor, src: Tensor): Tensor {
   const out = wrap(src, src.backend.scatterAdd(shape, dim, index, src, src.dtype), shape, src.dtype);
-  if (needsGrad(src)) record(out, 'ScatterAddBackward0', [src], (g) => [gather(g, dim, index)]);
+  if (needsGrad(src)) record(out, 'ScatterAddBackward0', [src], (g) => [gather(g, dim, index)], [index]);
   return out;
 }
 
@@ -77,7 +77,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     record(out, 'IndexSelectBackward0', [x], (g) => {
       const full = index.reshape(shape.map((_, k) => (k === d ? n : 1))).expand(shape);
       return [scatterAdd(x.shape, d, full, g.reshape(shape))];
-    });
+    }, [index]);
   }
   return out;
 }

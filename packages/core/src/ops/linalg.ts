@@ -1,6 +1,6 @@
 /** Linear algebra: matmul (NumPy rules) and its named forms, trace, inverse, det, logdet. */
 import { noGrad } from '../autograd/grad-mode.js';
-import { needsGrad, record } from '../autograd/record.js';
+import { needsGrad, record, wantsGrad } from '../autograd/record.js';
 import type { View } from '../backend/spec.js';
 import { isFloating } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
@@ -58,10 +58,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       const am = a.reshape(a2);
       const bm = b.reshape(b2);
       return [
-        a.requiresGrad ? sumToShape(g2.matmul(bm.transpose(-1, -2)), a2).reshape(a.shape) : null,
-        b.requiresGrad ? sumToShape(am.transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
+        wantsGrad(a) ? sumToShape(g2.matmul(bm.transpose(-1, -2)), a2).reshape(a.shape) : null,
+        wantsGrad(b) ? sumToShape(am.transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
       ];
-    });
+    }, [wantsGrad(b) ? a : null, wantsGrad(a) ? b : null]);
   }
   return out;
 }
@@ -197,7 +197,7 @@ export function inverse(x: Tensor): Tensor {
     record(out, 'LinalgInvExBackward0', [x], (g) => {
       const inv = out.transpose(-1, -2);
       return [inv.matmul(g).matmul(inv).neg()];
-    });
+    }, [out]);
   }
   return out;
 }
@@ -220,7 +220,7 @@ export function det(x: Tensor): Tensor {
   sign.dispose();
   logabs.dispose();
   if (needsGrad(x)) {
-    record(out, 'LinalgDetBackward0', [x], (g) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))]);
+    record(out, 'LinalgDetBackward0', [x], (g) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))], [x, out]);
   }
   return out;
 }
@@ -239,7 +239,7 @@ export function logdet(x: Tensor): Tensor {
   sign.dispose();
   logabs.dispose();
   if (needsGrad(x)) {
-    record(out, 'LogdetBackward0', [x], (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))]);
+    record(out, 'LogdetBackward0', [x], (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))], [x]);
   }
   return out;
 }

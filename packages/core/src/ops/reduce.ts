@@ -96,7 +96,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
     record(out, 'ProdBackward' + (dim === undefined ? '0' : '1'), [x], (g) => {
       // d prod / d x_i = prod of the others; computed without dividing so zeros are exact.
       return [prodGrad(x, axes, keepDims(g, x.shape, axes, keepdim), keepDims(out, x.shape, axes, keepdim))];
-    });
+    }, [x, out]);
   }
   return out;
 }
@@ -152,7 +152,7 @@ export function var_(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
   if (needsGrad(x)) {
     record(out, 'VarBackward0', [x], (g) => [
       keepDims(g, x.shape, axes, keepdim).mul(x.sub(x.mean(axes, true))).mul(2 / Math.max(n - correction, 0)),
-    ]);
+    ], [x]);
   }
   return out;
 }
@@ -175,7 +175,7 @@ export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
     const correction = options.correction ?? 1;
     record(out, 'StdBackward0', [x], (g) => [
       keepDims(g.div(out), x.shape, axes, keepdim).mul(x.sub(x.mean(axes, true))).div(Math.max(n - correction, 0)),
-    ]);
+    ], [x, out]);
   }
   return out;
 }
@@ -212,7 +212,7 @@ export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
       }
       const scaled = x.abs().pow(p - 2).mul(x).mul(gk).div(nk.pow(p - 1));
       return [scaled.maskedFill(nk.eq(0).expand(x.shape), 0)];
-    });
+    }, [x, out]);
   }
   return out;
 }
@@ -237,7 +237,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
   if (needsGrad(x)) {
     record(out, 'LogsumexpBackward0', [x], (g) => [
       keepDims(g, x.shape, axes, keepdim).mul(x.sub(keepDims(out, x.shape, axes, keepdim)).exp()),
-    ]);
+    ], [x, out]);
   }
   return out;
 }
@@ -250,7 +250,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
  */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const { out, axes } = reduceForward('max', 'amax', x, dim, keepdim, x.dtype);
-  if (needsGrad(x)) record(out, 'AmaxBackward0', [x], (g) => [extremumGrad(x, out, g, axes, keepdim)]);
+  if (needsGrad(x)) record(out, 'AmaxBackward0', [x], (g) => [extremumGrad(x, out, g, axes, keepdim)], [x, out]);
   return out;
 }
 
@@ -262,7 +262,7 @@ export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  */
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const { out, axes } = reduceForward('min', 'amin', x, dim, keepdim, x.dtype);
-  if (needsGrad(x)) record(out, 'AminBackward0', [x], (g) => [extremumGrad(x, out, g, axes, keepdim)]);
+  if (needsGrad(x)) record(out, 'AminBackward0', [x], (g) => [extremumGrad(x, out, g, axes, keepdim)], [x, out]);
   return out;
 }
 
@@ -326,7 +326,7 @@ function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean):
     record(outValues, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [x], (g) => {
       const gk = keepdim || x.ndim === 0 ? g : g.unsqueeze(d);
       return [scatterAdd(x.shape, d, indices, gk)];
-    });
+    }, [indices]);
   }
   return { values: outValues, indices: outIndices };
 }
@@ -367,7 +367,7 @@ function wholeExtremum(op: 'max' | 'min', x: Tensor): Tensor {
   const { out } = reduceForward(op, op, x, undefined, false, x.dtype);
   if (needsGrad(x)) {
     const axes = x.shape.map((_, i) => i);
-    record(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [x], (g) => [extremumGrad(x, out, g, axes, false)]);
+    record(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [x], (g) => [extremumGrad(x, out, g, axes, false)], [x, out]);
   }
   return out;
 }
@@ -422,7 +422,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
     record(out, 'SoftmaxBackward0', [x], (g) => {
       const gy = g.mul(out);
       return [gy.sub(out.mul(gy.sum(d, true)))];
-    });
+    }, [out]);
   }
   return out;
 }
@@ -442,7 +442,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
     return input.sub(input.logsumexp(d, true));
   });
   if (needsGrad(x)) {
-    record(out, 'LogSoftmaxBackward0', [x], (g) => [g.sub(out.exp().mul(g.sum(d, true)))]);
+    record(out, 'LogSoftmaxBackward0', [x], (g) => [g.sub(out.exp().mul(g.sum(d, true)))], [out]);
   }
   return out;
 }
@@ -475,7 +475,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
       // Valid where x has no zeros (the only use here is on nonzero-free prefixes or via prod's exact path).
       const r = g.mul(out).flip(d).cumsum(d).flip(d);
       return [r.div(x)];
-    });
+    }, [x, out]);
   }
   return out;
 }

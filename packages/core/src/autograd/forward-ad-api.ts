@@ -1,0 +1,2 @@
+/** `g.autograd.forwardAd`: dual numbers (the public part of forward-ad.ts). */
+export { dualLevel, makeDual, unpackDual } from './forward-ad.js';

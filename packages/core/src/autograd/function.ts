@@ -1,0 +1,70 @@
+/**
+ * Custom autograd functions, as `torch.autograd.Function`: subclass with
+ * static `forward(ctx, ...args)` and `backward(ctx, ...grads)`, call with
+ * `MyFn.apply(...args)`.
+ */
+import type { Tensor } from '../tensor.js';
+import { noGrad } from './grad-mode.js';
+import { needsGrad, recordMulti } from './record.js';
+
+/** What `forward` and `backward` share. */
+export class FunctionCtx {
+  private saved: Tensor[] = [];
+  /** For each input: whether it needs a gradient. */
+  needsInputGrad: boolean[] = [];
+  [key: string]: unknown;
+
+  /** Keeps tensors for backward (kept alive and checked for in-place changes). */
+  saveForBackward(...tensors: Tensor[]): void {
+    this.saved = tensors;
+  }
+
+  get savedTensors(): Tensor[] {
+    return this.saved;
+  }
+}
+
+type Grads = Tensor | null | undefined | (Tensor | null | undefined)[];
+
+/**
+ * Base class of custom differentiable ops.
+ *
+ * @example
+ * class Exp extends g.autograd.Function {
+ *   static forward(ctx: g.autograd.FunctionCtx, x: g.Tensor) { const y = x.exp(); ctx.saveForBackward(y); return y; }
+ *   static backward(ctx: g.autograd.FunctionCtx, grad: g.Tensor) { return grad.mul(ctx.savedTensors[0]!); }
+ * }
+ * const y = Exp.apply(x); // y.gradFn.name === 'ExpBackward'
+ */
+export class Function {
+  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+    throw new Error(`${this.name}.forward is not implemented: override the static forward(ctx, ...args)`);
+  }
+
+  static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Grads {
+    throw new Error(`${this.name}.backward is not implemented: override the static backward(ctx, ...grads)`);
+  }
+
+  static apply<T extends Tensor | Tensor[]>(this: typeof Function, ...args: unknown[]): T {
+    const ctx = new FunctionCtx();
+    ctx.needsInputGrad = args.map((a) => typeof a === 'object' && a !== null && (a as Tensor).requiresGrad === true);
+    const result = noGrad(() => this.forward(ctx, ...args));
+    const outs = Array.isArray(result) ? result : [result];
+    if (args.some((a) => needsGrad(a))) {
+      const fn = this;
+      recordMulti(outs, `${this.name}Backward`, args, (grads) => {
+        const gs = grads.map((g, i) => g ?? outs[i]!.detach().mul(0));
+        const r = fn.backward(ctx, ...gs);
+        const list = Array.isArray(r) ? r : [r];
+        if (list.length < args.length) {
+          const tensors = args.filter((a) => typeof a === 'object' && a !== null).length;
+          if (list.length !== tensors && args.length > 1) {
+            throw new Error(`function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
+          }
+        }
+        return args.map((_, i) => list[i] ?? null);
+      }, ctx.savedTensors);
+    }
+    return result as T;
+  }
+}
