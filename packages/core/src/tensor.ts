@@ -177,7 +177,7 @@ export class Tensor implements View {
       );
     }
     if (flag && !isFloating(this.dtype)) {
-      throw new Error(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+      throw new Error(`Only Tensors of floating point and complex dtype can require gradients (got ${this.dtype})`);
     }
     this._requiresGrad = flag;
     return this;

@@ -6,6 +6,8 @@ import type { Tensor } from '../tensor.js';
 /** Computes input gradients from output gradients; null means "no gradient". */
 export type BackwardFn = (grads: readonly Tensor[]) => readonly (Tensor | null | undefined)[];
 
+let nextNodeId = 1;
+
 /** A tensor kept for backward, with the version it had when saved. */
 interface Saved {
   tensor: Tensor;
@@ -92,9 +94,16 @@ export class Node {
     for (const { tensor } of saved) tensor.unpin();
   }
 
-  /** `<AddBackward0>`, as PyTorch's repr without the address. */
+  /** A stable pseudo-address, so reprs look like PyTorch's `<AddBackward0 object at 0x7f…>`. */
+  private readonly id = nextNodeId++;
+
+  /** `<AddBackward0 object at 0x…>`, as PyTorch's repr. */
   toString(): string {
-    return `<${this.name} object>`;
+    return `<${this.name} object at 0x${(0x7f0000000000 + this.id * 0x40).toString(16)}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
