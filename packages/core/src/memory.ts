@@ -121,6 +121,11 @@ export class Storage {
   get disposed(): boolean {
     return this.held.freed;
   }
+
+  /** Tensors currently viewing this storage. */
+  get liveTensors(): number {
+    return this.held.liveTensors;
+  }
 }
 
 /** A memory snapshot: live tensors and bytes, in total and per device. */

@@ -1,5 +1,6 @@
 /** `t.backward()` and `g.autograd.grad()`: the user-facing entries to the engine. */
 import { isFloating } from '../dtype.js';
+import { full } from '../ops/creation.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runBackward } from './engine.js';
@@ -17,9 +18,9 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
   }
   if (gradient === undefined) {
     if (root.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-    return root.detach().mul(0).add(1);
+    return full(root.shape, 1, { dtype: root.dtype, device: root.device });
   }
-  if (typeof gradient === 'number') return root.detach().mul(0).add(gradient);
+  if (typeof gradient === 'number') return full(root.shape, gradient, { dtype: root.dtype, device: root.device });
   if (!shapesEqual(gradient.shape, root.shape)) {
     throw new Error(
       `Mismatch in shape: grad_output[${index}] has a shape of ${formatShape(gradient.shape)} and output[${index}] has a shape of ${formatShape(root.shape)}.`,
@@ -44,6 +45,7 @@ export function backward(root: Tensor, gradient?: Tensor | number, options: Back
     createGraph,
     ...(inputs !== undefined ? { accumulateOnly: inputs } : {}),
   });
+  if (seed !== gradient && !createGraph) seed.dispose();
 }
 
 export interface GradOptions {
@@ -76,6 +78,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     createGraph,
     captures: ins,
   });
+  if (!createGraph) seeds.forEach((s, i) => s !== gradOutputs[i] && s.dispose());
   return captured.map((g, i) => {
     if (g === undefined) {
       if (!options.allowUnused) {

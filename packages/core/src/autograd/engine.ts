@@ -7,7 +7,8 @@
 import { sumToShape } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { setGradEnabled } from './grad-mode.js';
+import { tidy } from '../memory.js';
+import { noGrad, setGradEnabled } from './grad-mode.js';
 import { AccumulateGrad, type Node } from './node.js';
 import { anomalyMode } from './record.js';
 
@@ -86,10 +87,11 @@ function execute(roots: readonly Tensor[], grads: readonly Tensor[], options: En
     }
   }
 
-  // 2. Seed the roots' buffers.
+  // 2. Seed the roots' buffers (the engine disposes what it owns: give it aliases).
   roots.forEach((r, i) => {
     const node = r.gradFn ?? r.gradAccumulator();
-    addToBuffer(buffers, node, r.gradFn !== null ? r.outputNr : 0, grads[i]!, node.numOutputs);
+    const seed = options.createGraph ? grads[i]! : grads[i]!.detach();
+    addToBuffer(buffers, node, r.gradFn !== null ? r.outputNr : 0, seed, node.numOutputs, !options.createGraph);
   });
   const ready: Node[] = [];
   for (const r of roots) {
@@ -98,6 +100,10 @@ function execute(roots: readonly Tensor[], grads: readonly Tensor[], options: En
   }
 
   // 3. Run nodes whose every consumer has reported.
+  // Without createGraph the engine owns every gradient it makes: each is disposed
+  // as soon as it is consumed, so backward leaves nothing behind (GPU memory).
+  const manage = !options.createGraph;
+  const kept = new Set<Tensor>();
   while (ready.length !== 0) {
     const node = ready.pop()!;
     const buffer = buffers.get(node) ?? [];
@@ -114,46 +120,73 @@ function execute(roots: readonly Tensor[], grads: readonly Tensor[], options: En
     }
     const byNr = captureAt.get(node);
     if (byNr !== undefined) {
-      for (const [nr, indices] of byNr) for (const i of indices) captured[i] = buffer[nr];
+      for (const [nr, indices] of byNr) {
+        for (const i of indices) {
+          captured[i] = buffer[nr];
+          if (buffer[nr] !== undefined) kept.add(buffer[nr]!);
+        }
+      }
     }
 
     if (node instanceof AccumulateGrad) {
       const g = buffer[0];
       if (g !== undefined && options.captures === undefined && (onlyInto === undefined || onlyInto.has(node.variable))) {
-        accumulate(node.variable, g, options.createGraph);
-      }
+        accumulate(node.variable, g, options.createGraph, manage && !kept.has(g));
+      } else if (g !== undefined && manage && !kept.has(g)) g.dispose();
       continue;
     }
-    const results = node.apply(buffer as Tensor[], options.retainGraph);
+    const results = manage ? tidy(() => node.apply(buffer as Tensor[], options.retainGraph)) : node.apply(buffer as Tensor[], options.retainGraph);
     if (anomalyMode.enabled) checkAnomaly(node, results);
+    const delivered = new Set<Tensor>();
     node.nextFunctions.forEach(([next, nr], i) => {
-      if (next === null) return;
-      const r = results[i];
-      if (r !== null && r !== undefined) {
+      let r = results[i];
+      if (next !== null && r !== null && r !== undefined) {
         const shape = node.inputShapes[i]!;
-        addToBuffer(buffers, next, nr, shapesEqual(r.shape, shape) ? r : sumToShape(r, shape), next.numOutputs);
+        if (!shapesEqual(r.shape, shape)) r = sumToShape(r, shape);
+        // A rule may hand one tensor to several inputs (add): each buffer owns its own reference.
+        else if (manage && (delivered.has(r) || kept.has(r))) r = r.detach();
+        delivered.add(r);
+        addToBuffer(buffers, next, nr, r, next.numOutputs, manage);
       }
+      if (next === null) return;
       const left = deps.get(next)! - 1;
       deps.set(next, left);
       if (left === 0) ready.push(next);
     });
+    if (manage) {
+      for (const t of [...buffer, ...results]) {
+        if (t !== null && t !== undefined && !delivered.has(t) && !kept.has(t)) t.dispose();
+      }
+    }
   }
   return captured;
 }
 
-function addToBuffer(buffers: Map<Node, Buffer>, node: Node, nr: number, grad: Tensor, numOutputs: number): void {
+function addToBuffer(buffers: Map<Node, Buffer>, node: Node, nr: number, grad: Tensor, numOutputs: number, manage: boolean): void {
   let buffer = buffers.get(node);
   if (buffer === undefined) {
     buffer = new Array(numOutputs);
     buffers.set(node, buffer);
   }
   const prev = buffer[nr];
-  buffer[nr] = prev === undefined ? grad : prev.add(grad);
+  if (prev === undefined) {
+    buffer[nr] = grad;
+    return;
+  }
+  buffer[nr] = prev.add(grad);
+  if (manage) {
+    prev.dispose();
+    grad.dispose();
+  }
 }
 
 
-/** Adds `g` into a leaf's `.grad` (a fresh tensor the first time, as PyTorch). */
-function accumulate(variable: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Adds `g` into a leaf's `.grad`, as PyTorch's AccumulateGrad: the first time it
+ * takes the gradient itself when nothing else holds its storage (else a copy);
+ * later it adds in place, so references to `.grad` see the sum.
+ */
+function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
   let grad = g;
   if (variable.hooks !== undefined) {
     for (const h of variable.hooks) {
@@ -161,14 +194,19 @@ function accumulate(variable: Tensor, g: Tensor, createGraph: boolean): void {
       if (replaced !== undefined) grad = replaced;
     }
   }
-  if (!createGraph) grad = grad.detach();
   const prev = variable.grad;
-  if (prev === null) {
-    // Never alias a gradient another tensor still holds (the seed, a hook's input).
-    variable.grad = createGraph ? grad : grad.clone();
-  } else {
-    variable.grad = createGraph ? prev.add(grad) : prev.add(grad).detach();
+  if (createGraph) {
+    variable.grad = prev === null ? grad : prev.add(grad);
+    return;
   }
+  if (prev === null) {
+    const stealable = owned && grad === g && grad.storage.liveTensors === 1 && grad.isContiguous() && grad.gradFn === null;
+    variable.grad = stealable ? grad : grad.detach().clone();
+    if (!stealable && owned) g.dispose();
+    return;
+  }
+  noGrad(() => prev.add_(grad));
+  if (owned) g.dispose();
 }
 
 function checkAnomaly(node: Node, results: readonly (Tensor | null | undefined)[]): void {

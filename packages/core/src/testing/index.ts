@@ -14,6 +14,7 @@ import * as g from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { assertClose, assertEqual, assertTensor, fail, type Tolerance } from './assert.js';
 import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type OpCase, opCases, printingCases, randomCases } from './fixtures.js';
+import { autogradCases } from './autograd-cases.js';
 import { handWorkedCases } from './hand-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
@@ -189,4 +190,5 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   });
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  autogradCases(t, { device, inDevice, supportsFloat64 });
 }
