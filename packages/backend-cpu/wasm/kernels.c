@@ -66,16 +66,30 @@ void gemm(const float *ap, const float *bp, float *c, int Mp, int Np, int K) {
 
 enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5 };
 
-#define BINARY_LOOP(EXPR)                                   \
-  for (int i = 0; i < n; i++) { float x = a[i], y = b[i]; out[i] = (EXPR); }
+// 16 floats per iteration in four independent vectors, then a scalar tail.
+#define BINARY_SIMD(VOP, SOP)                                                          \
+  {                                                                                   \
+    int i = 0;                                                                        \
+    for (; i + 16 <= n; i += 16) {                                                    \
+      v128_t x0 = wasm_v128_load(a + i), y0 = wasm_v128_load(b + i);                  \
+      v128_t x1 = wasm_v128_load(a + i + 4), y1 = wasm_v128_load(b + i + 4);          \
+      v128_t x2 = wasm_v128_load(a + i + 8), y2 = wasm_v128_load(b + i + 8);          \
+      v128_t x3 = wasm_v128_load(a + i + 12), y3 = wasm_v128_load(b + i + 12);        \
+      wasm_v128_store(out + i, VOP(x0, y0));                                          \
+      wasm_v128_store(out + i + 4, VOP(x1, y1));                                      \
+      wasm_v128_store(out + i + 8, VOP(x2, y2));                                      \
+      wasm_v128_store(out + i + 12, VOP(x3, y3));                                     \
+    }                                                                                 \
+    for (; i < n; i++) { float x = a[i], y = b[i]; out[i] = SOP; }                    \
+  }
 
 __attribute__((export_name("binary_f32")))
 void binary_f32(int op, const float *restrict a, const float *restrict b, float *restrict out, int n) {
   switch (op) {
-    case OP_ADD: BINARY_LOOP(x + y); break;
-    case OP_SUB: BINARY_LOOP(x - y); break;
-    case OP_MUL: BINARY_LOOP(x * y); break;
-    case OP_DIV: BINARY_LOOP(x / y); break;
+    case OP_ADD: BINARY_SIMD(wasm_f32x4_add, x + y); break;
+    case OP_SUB: BINARY_SIMD(wasm_f32x4_sub, x - y); break;
+    case OP_MUL: BINARY_SIMD(wasm_f32x4_mul, x * y); break;
+    case OP_DIV: BINARY_SIMD(wasm_f32x4_div, x / y); break;
   }
 }
 

@@ -74,8 +74,13 @@ export class Tensor implements View {
   /** @internal a view of this tensor's storage with another layout (shares the version counter). */
   viewAs(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
     this.assertAlive('view');
-    return new Tensor(this.storage, shape, strides, offset, this.versionCounter);
+    const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter);
+    view.isView = true;
+    return view;
   }
+
+  /** @internal true for tensors made by a view op (they share another tensor's storage). */
+  isView = false;
 
   // ---- metadata ----
 

@@ -21,9 +21,24 @@ function checkWritable(op: string, t: Tensor): void {
   }
 }
 
+/**
+ * PyTorch rebases the graph of a view's base after an in-place op on the view
+ * (CopySlices); Graft does not yet, so it refuses rather than give the base a
+ * wrong gradient.
+ */
+function checkNotAView(op: string, t: Tensor): void {
+  if (t.isView) {
+    throw new Error(
+      `${op}: an in-place operation on a view (shape [${t.shape.join(', ')}]) that takes part in autograd is not supported ` +
+        `in Graft yet (the gradient of the viewed tensor would be wrong). Use the out-of-place op, or clone() the view first.`,
+    );
+  }
+}
+
 /** Writes `result` (same shape as `t`) into `t`'s view and adopts its graph node. */
 export function inplace<T extends Tensor>(t: T, op: string, result: Tensor): T {
   checkWritable(op, t);
+  if (result.gradFn !== null) checkNotAView(op, t);
   if (!shapesEqual(result.shape, t.shape)) {
     throw new Error(`${op}: output with shape ${formatShape(t.shape)} doesn't match the broadcast shape ${formatShape(result.shape)}`);
   }
@@ -69,6 +84,7 @@ export function copy_<T extends Tensor>(t: T, src: Tensor | number): T {
   if (!isTensor(src)) return fill_(t, src);
   checkWritable('copy_', t);
   checkTensor('copy_', src, 'src');
+  if (needsGrad(src)) checkNotAView('copy_', t);
   broadcastShapes('copy_', t.shape, src.shape);
   const moved = src.device === t.device ? src : src.to(t.device);
   const cast = castTo(moved, t.dtype);

@@ -296,6 +296,8 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       assertThrows(() => g.tensor([1, 2], { dtype: 'int32', requiresGrad: true }), ['Only Tensors of floating point', 'int32'], 'int');
       assertThrows(() => g.ones(2, { requiresGrad: true }).add_(1), ['a leaf Variable that requires grad is being used in an in-place operation'], 'leaf');
       assertThrows(() => g.ones(2).backward(), ['does not require grad and does not have a grad_fn'], 'no grad');
+      const base = g.ones(2, 2, { requiresGrad: true }).mul(1);
+      assertThrows(() => base.select(0, 0).mul_(2), ['mul_', 'view', 'not supported'], 'in-place on a view in a graph');
     });
   });
 }
