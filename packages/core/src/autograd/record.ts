@@ -28,9 +28,9 @@ function requiresGrad(x: unknown): boolean {
 }
 
 /** Runs the tangent rule when any input is dual; false when no node is needed. */
-function forwardAndNeedsNode(out: Tensor | readonly Tensor[], inputs: readonly unknown[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): boolean {
-  if (forwardAdActive() && inputs.some(hasTangent) && !Array.isArray(out)) {
-    propagateTangent(out as Tensor, inputs, backward, sumToShape, (s, u) => grad(s, u, { allowUnused: true })[0] ?? null);
+function forwardAndNeedsNode(out: Tensor, inputs: readonly unknown[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): boolean {
+  if (forwardAdActive() && inputs.some(hasTangent)) {
+    propagateTangent(out, inputs, backward, sumToShape, (s, u) => grad(s, u, { allowUnused: true })[0] ?? null);
   }
   return isGradEnabled() && inputs.some(requiresGrad);
 }
@@ -73,7 +73,13 @@ export function recordMulti(
   backward: BackwardFn,
   saved?: readonly unknown[],
 ): void {
-  if (!forwardAndNeedsNode(outs, inputs, (g) => backward([g]))) return;
+  // Each output's tangent comes from the rule with only that output's gradient set.
+  let needsNode = false;
+  outs.forEach((o, i) => {
+    const only = (g: Tensor) => backward(outs.map((_, k) => (k === i ? g : undefined)) as Tensor[]);
+    needsNode = forwardAndNeedsNode(o, inputs, only) || needsNode;
+  });
+  if (!needsNode) return;
   const node = makeNode(name, inputs, backward, outs.length);
   if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   outs.forEach((o, i) => o.setGradFn(node, i));

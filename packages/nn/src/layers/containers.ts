@@ -1,0 +1,67 @@
+/** Sequential and ModuleList: modules registered under '0', '1', … as PyTorch names them. */
+import { Module } from '../module.js';
+
+/**
+ * Runs its modules in order.
+ *
+ * @example
+ * const mlp = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
+ * mlp.stateDict(); // keys '0.weight', '0.bias', '2.weight', '2.bias'
+ */
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => this.addModule(String(i), m));
+  }
+
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The i-th module (negative counts from the end). */
+  at(i: number): Module {
+    const list = this.children();
+    const m = list[i < 0 ? i + list.length : i];
+    if (m === undefined) throw new RangeError(`index ${i} is out of range for Sequential of length ${list.length}`);
+    return m;
+  }
+
+  override forward(x: unknown): unknown {
+    let out = x;
+    for (const m of this.children()) out = m.call(out);
+    return out;
+  }
+}
+
+/**
+ * A list of modules whose parameters are registered (indexable with `at`).
+ *
+ * @example
+ * const layers = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
+ */
+export class ModuleList extends Module {
+  constructor(modules: readonly Module[] = []) {
+    super();
+    modules.forEach((m) => this.append(m));
+  }
+
+  append(m: Module): this {
+    this.addModule(String(this.length), m);
+    return this;
+  }
+
+  get length(): number {
+    return this.children().length;
+  }
+
+  at(i: number): Module {
+    const list = this.children();
+    const m = list[i < 0 ? i + list.length : i];
+    if (m === undefined) throw new RangeError(`index ${i} is out of range for ModuleList of length ${list.length}`);
+    return m;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * RNNCell, LSTMCell, GRUCell with PyTorch's parameter names, gate order and
+ * initialisation (every parameter ~ U(-1/√hidden, 1/√hidden), drawn in
+ * registration order).
+ */
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
+import * as F from '../functional.js';
+import * as init from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import type { FactoryOptions } from './basic.js';
+
+interface CellOptions extends FactoryOptions {
+  bias?: boolean;
+}
+
+abstract class CellBase extends Module {
+  weight_ih: Parameter;
+  weight_hh: Parameter;
+  bias_ih: Parameter | null;
+  bias_hh: Parameter | null;
+
+  constructor(readonly inputSize: number, readonly hiddenSize: number, gates: number, options: CellOptions) {
+    super();
+    const make = (shape: number[]) => new Parameter(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    this.weight_ih = make([gates * hiddenSize, inputSize]);
+    this.weight_hh = make([gates * hiddenSize, hiddenSize]);
+    const bias = options.bias ?? true;
+    this.bias_ih = bias ? make([gates * hiddenSize]) : null;
+    this.bias_hh = bias ? make([gates * hiddenSize]) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
+    for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
+  }
+
+  protected checkInput(name: string, x: Tensor): { batched: boolean } {
+    if (x.ndim !== 1 && x.ndim !== 2) throw new Error(`${name}: Expected input to be 1D or 2D, got ${x.ndim}D instead`);
+    if (x.shape[x.ndim - 1] !== this.inputSize) {
+      throw new Error(`${name}: input has inconsistent input_size: got ${x.shape[x.ndim - 1]} expected ${this.inputSize} (input shape [${x.shape.join(', ')}])`);
+    }
+    return { batched: x.ndim === 2 };
+  }
+
+  protected zeroState(x: Tensor): Tensor {
+    return g.zeros(x.ndim === 2 ? [x.shape[0]!, this.hiddenSize] : [this.hiddenSize], { dtype: x.dtype, device: x.device });
+  }
+
+  protected gates(x: Tensor, h: Tensor): [Tensor, Tensor] {
+    return [F.linear(x, this.weight_ih, this.bias_ih), F.linear(h, this.weight_hh, this.bias_hh)];
+  }
+
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias_ih === null ? ', bias=False' : ''}`;
+  }
+}
+
+/**
+ * h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
+ *
+ * @example
+ * const cell = new RNNCell(10, 20); const h = cell.call(g.randn(3, 10)); // [3, 20]
+ */
+export class RNNCell extends CellBase {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, options: CellOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super(inputSize, hiddenSize, 1, options);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+  }
+  override forward(x: Tensor, h?: Tensor | null): Tensor {
+    this.checkInput('RNNCell', x);
+    const [gi, gh] = this.gates(x, h ?? this.zeroState(x));
+    const pre = gi.add(gh);
+    return this.nonlinearity === 'tanh' ? pre.tanh() : pre.relu();
+  }
+}
+
+/**
+ * LSTM cell with PyTorch's gate order (input, forget, cell, output); returns [h', c'].
+ *
+ * @example
+ * const [h, c] = new LSTMCell(10, 20).call(g.randn(3, 10));
+ */
+export class LSTMCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
+    super(inputSize, hiddenSize, 4, options);
+  }
+  override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
+    this.checkInput('LSTMCell', x);
+    const h = state?.[0] ?? this.zeroState(x);
+    const c = state?.[1] ?? this.zeroState(x);
+    const [gi, gh] = this.gates(x, h);
+    const [i, f, gg, o] = gi.add(gh).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+    const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(gg.tanh()));
+    const h2 = o.sigmoid().mul(c2.tanh());
+    return [h2, c2];
+  }
+}
+
+/**
+ * GRU cell with PyTorch's gate order (reset, update, new).
+ *
+ * @example
+ * const h = new GRUCell(10, 20).call(g.randn(3, 10));
+ */
+export class GRUCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
+    super(inputSize, hiddenSize, 3, options);
+  }
+  override forward(x: Tensor, hIn?: Tensor | null): Tensor {
+    this.checkInput('GRUCell', x);
+    const h = hIn ?? this.zeroState(x);
+    const [gi, gh] = this.gates(x, h);
+    const [ir, iz, inn] = gi.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = gh.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const r = ir.add(hr).sigmoid();
+    const z = iz.add(hz).sigmoid();
+    const n = inn.add(r.mul(hn)).tanh();
+    return g.sub(1, z).mul(n).add(z.mul(h));
+  }
+}

@@ -1,0 +1,23 @@
+/** Parameter: a leaf tensor that a Module registers as trainable. */
+import { Tensor } from '@graft/core';
+
+/**
+ * A tensor that is a module parameter (a leaf requiring grad by default).
+ * It shares the data of the tensor it wraps.
+ *
+ * @example
+ * const w = new Parameter(g.randn(3, 2));
+ * String(w); // 'Parameter containing:\ntensor([[...]], requires_grad=True)'
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    const leaf = data.detach();
+    super(leaf.storage, leaf.shape, leaf.strides, leaf.offset);
+    leaf.dispose();
+    if (requiresGrad) this.requiresGrad_(true);
+  }
+
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}
