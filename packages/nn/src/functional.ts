@@ -242,3 +242,5 @@ export function embedding(input: Tensor, weight: Tensor): Tensor {
   const rows = weight.indexSelect(0, input.reshape(-1));
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }
+
+export { conv1d, conv2d, maxPool2d, avgPool2d, type ConvOptions, type PoolOptions } from './conv.js';
