@@ -166,3 +166,63 @@ double sum_f32(const float *a, int n) {
   for (; i < n; i++) total += a[i];
   return total;
 }
+
+// ---------------------------------------------------------------- packing for gemm (strides in elements)
+
+__attribute__((export_name("pack_a")))
+void pack_a(const float *a, int ars, int acs, int M, int K, float *dst) {
+  for (int ib = 0; ib < M; ib += MR) {
+    int rows = M - ib < MR ? M - ib : MR;
+    const float *base = a + (long)ib * ars;
+    if (rows == MR) {
+      for (int k = 0; k < K; k++) {
+        const float *s = base + (long)k * acs;
+        dst[0] = s[0];
+        dst[1] = s[ars];
+        dst[2] = s[2 * ars];
+        dst[3] = s[3 * ars];
+        dst += MR;
+      }
+    } else {
+      for (int k = 0; k < K; k++) {
+        const float *s = base + (long)k * acs;
+        for (int r = 0; r < MR; r++) dst[r] = r < rows ? s[(long)r * ars] : 0.0f;
+        dst += MR;
+      }
+    }
+  }
+}
+
+__attribute__((export_name("pack_b")))
+void pack_b(const float *b, int brs, int bcs, int K, int N, float *dst) {
+  for (int jb = 0; jb < N; jb += NR) {
+    int cols = N - jb < NR ? N - jb : NR;
+    const float *base = b + (long)jb * bcs;
+    if (cols == NR && bcs == 1) {
+      for (int k = 0; k < K; k++) {
+        const float *s = base + (long)k * brs;
+        wasm_v128_store(dst, wasm_v128_load(s));
+        wasm_v128_store(dst + 4, wasm_v128_load(s + 4));
+        dst += NR;
+      }
+    } else {
+      for (int k = 0; k < K; k++) {
+        const float *s = base + (long)k * brs;
+        for (int c = 0; c < NR; c++) dst[c] = c < cols ? s[(long)c * bcs] : 0.0f;
+        dst += NR;
+      }
+    }
+  }
+}
+
+// Copies the M x N corner of the padded C (row length Np) into a dense M x N output.
+__attribute__((export_name("store_c")))
+void store_c(const float *c, int Np, int M, int N, float *out) {
+  for (int i = 0; i < M; i++) {
+    const float *s = c + (long)i * Np;
+    float *d = out + (long)i * N;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) wasm_v128_store(d + j, wasm_v128_load(s + j));
+    for (; j < N; j++) d[j] = s[j];
+  }
+}

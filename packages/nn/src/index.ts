@@ -31,6 +31,7 @@ export { BatchNorm1d } from './layers/batchnorm.js';
 export { Conv1d, Conv2d, MaxPool2d, AvgPool2d } from './layers/conv.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export { functional, functional as F, init };
+export { saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata } from './safetensors.js';
 
 /** Everything under one name, as `torch.nn`. */
 export const nn = {

@@ -37,24 +37,24 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
 };
 
-/** A contiguous loop for the ops that dominate training; false when there is none. */
-function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, n: number, float32: boolean): boolean {
+/** A contiguous loop (out[oo..oo+n) from x[xo..xo+n)) for the ops that dominate training; false when there is none. */
+function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: number, float32: boolean): boolean {
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[xo + i]!; return true;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!); return true;
-    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!); return true;
-    case 'square': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v * v; } return true;
-    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!); return true;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v < 0 ? 0 : v; } return true;
+    case 'neg': for (let i = 0; i < n; i++) out[oo + i] = -x[xo + i]!; return true;
+    case 'exp': for (let i = 0; i < n; i++) out[oo + i] = Math.exp(x[xo + i]!); return true;
+    case 'log': for (let i = 0; i < n; i++) out[oo + i] = Math.log(x[xo + i]!); return true;
+    case 'square': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[oo + i] = v * v; } return true;
+    case 'sqrt': for (let i = 0; i < n; i++) out[oo + i] = Math.sqrt(x[xo + i]!); return true;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[oo + i] = v < 0 ? 0 : v; } return true;
     case 'tanh':
-      if (float32) for (let i = 0; i < n; i++) out[i] = tanhFloat32(x[xo + i]!);
-      else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
+      if (float32) for (let i = 0; i < n; i++) out[oo + i] = tanhFloat32(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[oo + i] = Math.tanh(x[xo + i]!);
       return true;
     case 'sigmoid':
       for (let i = 0; i < n; i++) {
         const v = x[xo + i]!;
-        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+        if (v >= 0) out[oo + i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); out[oo + i] = e / (1 + e); }
       }
       return true;
     default: return false;
@@ -84,12 +84,13 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
   const inner = c.shape[c.shape.length - 1]!;
   const stride = c.strides[0]![c.shape.length - 1]!;
   if (c.shape.length === 1 && stride === 1) {
-    if (!unaryFast(op, src, x.offset, out, n, float32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
+    if (!unaryFast(op, src, x.offset, out, 0, n, float32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
     return outH;
   }
   forEachRow(c, [x.offset], (o, r) => {
     let s = o[0]!;
     const base = r * inner;
+    if (stride === 1 && unaryFast(op, src, s, out, base, inner, float32)) return;
     for (let i = 0; i < inner; i++, s += stride) out[base + i] = f(src[s]!);
   });
   return outH;
@@ -158,6 +159,13 @@ function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao
       case 'mul': for (let i = 0; i < n; i++) out[oo + i] = v * b[bo + i]!; return;
       case 'div': for (let i = 0; i < n; i++) out[oo + i] = v / b[bo + i]!; return;
     }
+  }
+  // Any other strides (a transposed gradient, say): still explicit loops for the hot ops.
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! + b[bo]!; return;
+    case 'sub': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! - b[bo]!; return;
+    case 'mul': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! * b[bo]!; return;
+    case 'div': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! / b[bo]!; return;
   }
   for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = f(a[ao]!, b[bo]!);
 }

@@ -4,7 +4,7 @@
  * i-k-j loop that accumulates rows in doubles.
  */
 import type { DType, TypedArray, View } from '@graft/core';
-import { alloc, arr, freeScratch, type Handle, scratch } from '../heap.js';
+import { address, alloc, arr, freeScratch, type Handle, scratch } from '../heap.js';
 import { numel } from '../strided.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
@@ -66,52 +66,48 @@ function gemmWasm(aH: Handle, ao: number, ars: number, acs: number, bH: Handle, 
     gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
     return;
   }
-  // Views only after the allocation: growing the memory detaches older ones.
-  const heap = new Float32Array(memory!.buffer);
-  const A = arr(aH);
-  const B = arr(bH);
+  const wasm = wasmKernels()!;
   const apOff = base / 4;
   const bpOff = apOff + Mp * K;
   const cOff = bpOff + K * Np;
-  for (let ib = 0; ib < Mp; ib += MR) {
-    let p = apOff + ib * K;
-    const rows = Math.min(MR, M - ib);
-    if (rows === MR) {
-      const r0 = ao + ib * ars;
-      for (let k = 0; k < K; k++) {
-        const s = r0 + k * acs;
-        heap[p] = A[s]!;
-        heap[p + 1] = A[s + ars]!;
-        heap[p + 2] = A[s + 2 * ars]!;
-        heap[p + 3] = A[s + 3 * ars]!;
-        p += MR;
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const s = ao + ib * ars + k * acs;
-        for (let r = 0; r < MR; r++) heap[p++] = r < rows ? A[s + r * ars]! : 0;
-      }
-    }
+  // Operands already in wasm memory are packed there; others are packed from JavaScript.
+  const aAddr = address(aH, ao);
+  const bAddr = address(bH, bo);
+  if (aAddr >= 0) wasm.pack_a(aAddr, ars, acs, M, K, apOff * 4);
+  else packA(new Float32Array(memory!.buffer), apOff, arr(aH), ao, ars, acs, M, K, Mp);
+  if (bAddr >= 0) wasm.pack_b(bAddr, brs, bcs, K, N, bpOff * 4);
+  else packB(new Float32Array(memory!.buffer), bpOff, arr(bH), bo, brs, bcs, K, N, Np);
+  wasm.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
+  const outAddr = address(outH, oo);
+  if (outAddr >= 0) wasm.store_c(cOff * 4, Np, M, N, outAddr);
+  else {
+    const heap = new Float32Array(memory!.buffer);
+    const out = arr(outH);
+    for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), oo + i * N);
   }
-  for (let jb = 0; jb < Np; jb += NR) {
-    let p = bpOff + jb * K;
-    const cols = Math.min(NR, N - jb);
-    if (bcs === 1 && cols === NR) {
-      for (let k = 0; k < K; k++) {
-        const s = bo + k * brs + jb;
-        for (let c = 0; c < NR; c++) heap[p++] = B[s + c]!;
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const s = bo + k * brs + jb * bcs;
-        for (let c = 0; c < NR; c++) heap[p++] = c < cols ? B[s + c * bcs]! : 0;
-      }
-    }
-  }
-  wasmKernels()!.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
-  const out = arr(outH);
-  for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), oo + i * N);
   freeScratch(base, bytes);
+}
+
+/** A in blocks of MR rows, k-major (the layout of wasm's pack_a). */
+function packA(heap: Float32Array, p: number, A: TypedArray, ao: number, ars: number, acs: number, M: number, K: number, Mp: number): void {
+  for (let ib = 0; ib < Mp; ib += MR) {
+    const rows = Math.min(MR, M - ib);
+    for (let k = 0; k < K; k++) {
+      const s = ao + ib * ars + k * acs;
+      for (let r = 0; r < MR; r++) heap[p++] = r < rows ? A[s + r * ars]! : 0;
+    }
+  }
+}
+
+/** B in panels of NR columns, k-major (the layout of wasm's pack_b). */
+function packB(heap: Float32Array, p: number, B: TypedArray, bo: number, brs: number, bcs: number, K: number, N: number, Np: number): void {
+  for (let jb = 0; jb < Np; jb += NR) {
+    const cols = Math.min(NR, N - jb);
+    for (let k = 0; k < K; k++) {
+      const s = bo + k * brs + jb * bcs;
+      for (let c = 0; c < NR; c++) heap[p++] = c < cols ? B[s + c * bcs]! : 0;
+    }
+  }
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */

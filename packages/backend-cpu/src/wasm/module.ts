@@ -12,6 +12,9 @@ export interface Kernels {
   binary_scalar_f32(op: number, a: number, s: number, scalarLeft: number, out: number, n: number): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
+  pack_a(a: number, ars: number, acs: number, M: number, K: number, dst: number): void;
+  pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
+  store_c(c: number, Np: number, M: number, N: number, out: number): void;
 }
 
 /** 64 KiB pages; the heap grows the memory as tensors need it. */

@@ -79,10 +79,12 @@ abstract class RNNBase extends Module {
     for (let l = 0; l < this.numLayers; l++) {
       // All time steps' input projections in one matmul: [T, B, G·H].
       const xProj = F.linear(layerInput, this.param('weight_ih', l)!, this.param('bias_ih', l));
+      // split (not select) per time step: its backward is one concatenation, not T paddings.
+      const steps = xProj.split(1, 0);
       let state = states[l]!;
       const outs: Tensor[] = [];
-      for (let t = 0; t < seq.shape[0]!; t++) {
-        state = step(l, xProj.select(0, t), state);
+      for (const xt of steps) {
+        state = step(l, xt.squeeze(0), state);
         outs.push(state[0]!);
       }
       finals.push(state);
