@@ -7,9 +7,11 @@
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
+import { nn } from '@graft/nn';
+import { SGD, Adam } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs'; // registers tfjs's gradients (tfjs-core alone has none)
+import * as tfl from '@tensorflow/tfjs'; // the layers API, and tfjs's gradients (tfjs-core alone has none)
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -33,6 +35,7 @@ interface Workload {
 }
 
 function median(xs: number[]): number {
+  if (xs.some(Number.isNaN)) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
@@ -146,16 +149,100 @@ function dispatch(name: string, withGrad: boolean): Workload {
   };
 }
 
-const workloads: Workload[] = [
+/** One training step of an MLP 784-256-10 on a batch of 64 (SGD), in Graft and in tfjs's layers API. */
+function mlpStep(): Workload {
+  return {
+    name: 'MLP 784-256-10 train step, batch 64, SGD (ms)',
+    unit: 'ms',
+    setup(runner) {
+      if (runner === 'graft') {
+        const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+        const opt = new SGD(model.parameters(), { lr: 0.01 });
+        const x = g.randn(64, 784);
+        const y = g.randint(0, 10, [64]);
+        const lossFn = new nn.CrossEntropyLoss();
+        return {
+          run: () => g.tidy(() => {
+            opt.zeroGrad();
+            lossFn.call(model.call(x), y).backward();
+            opt.step();
+          }),
+          cleanup: () => undefined,
+        };
+      }
+      const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10 })] });
+      const opt = tf.train.sgd(0.01);
+      const x = tfRandn([64, 784]);
+      const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10);
+      return {
+        run: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar)?.dispose(),
+        cleanup: () => { x.dispose(); y.dispose(); },
+      };
+    },
+  };
+}
+
+/** One training step of a character LSTM (embedding 32, hidden 64, sequence 20, batch 16, Adam). */
+function lstmStep(): Workload {
+  const V = 50, T = 20, B = 16, H = 64;
+  return {
+    name: `char LSTM train step (T=${T}, B=${B}, H=${H}), Adam (ms)`,
+    unit: 'ms',
+    setup(runner) {
+      if (runner === 'graft') {
+        const embed = new nn.Embedding(V, 32);
+        const lstm = new nn.LSTM(32, H, { batchFirst: true });
+        const head = new nn.Linear(H, V);
+        const params = [...embed.parameters(), ...lstm.parameters(), ...head.parameters()];
+        const opt = new Adam(params, { lr: 0.005 });
+        const x = g.randint(0, V, [B, T]);
+        const y = g.randint(0, V, [B * T]);
+        return {
+          run: () => g.tidy(() => {
+            opt.zeroGrad();
+            const [out] = lstm.call(embed.call(x)) as [g.Tensor, unknown];
+            nn.F.crossEntropy(head.call(out).reshape(-1, V), y).backward();
+            opt.step();
+          }),
+          cleanup: () => undefined,
+        };
+      }
+      const model = tfl.sequential({
+        layers: [
+          tfl.layers.embedding({ inputDim: V, outputDim: 32, inputLength: T }),
+          tfl.layers.lstm({ units: H, returnSequences: true }),
+          tfl.layers.dense({ units: V }),
+        ],
+      });
+      const opt = tf.train.adam(0.005);
+      const x = tf.randomUniform([B, T], 0, V, 'int32');
+      const y = tf.oneHot(tf.randomUniform([B * T], 0, V, 'int32'), V);
+      return {
+        run: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, (model.apply(x) as tf.Tensor).reshape([B * T, V])) as tf.Scalar)?.dispose(),
+        cleanup: () => { x.dispose(); y.dispose(); },
+      };
+    },
+  };
+}
+
+const ONLY = process.env['BENCH_ONLY'];
+const allWorkloads: Workload[] = [
   ...[64, 128, 256, 512, 1024].map(matmulWorkload),
   elementwise('add', (a, b) => a.add(b), (a, b) => tf.add(a, b)),
   elementwise('tanh', (a) => a.tanh(), (a) => tf.tanh(a)),
   elementwise('sum', (a) => a.sum(), (a) => tf.sum(a)),
   dispatch('add on shape [4], no grad (µs per op)', false),
   dispatch('add on shape [4], with grad (µs per op)', true),
+  mlpStep(),
+  lstmStep(),
 ];
+/** BENCH_ONLY=substring runs a subset. */
+const workloads = ONLY === undefined ? allWorkloads : allWorkloads.filter((w) => w.name.includes(ONLY));
+
+const failures = new Set<string>();
 
 function format(v: number, unit: Workload['unit']): string {
+  if (Number.isNaN(v)) return 'fails';
   if (unit === 'gflops') return v.toFixed(2);
   if (unit === 'ms') return v.toFixed(3);
   return v.toFixed(3);
@@ -171,10 +258,17 @@ async function main(): Promise<void> {
       for (const runner of RUNNERS) {
         if (runner !== 'graft') await tf.setBackend(runner === 'tfjs-cpu' ? 'cpu' : 'wasm');
         // tfjs-cpu matmul at 1024 takes seconds; one sample is plenty.
-        const { run, cleanup } = w.setup(runner);
-        const seconds = timeIt(run, w.unit === 'gflops' && runner === 'tfjs-cpu' ? 0 : 0.25);
-        cleanup();
-        const value = w.unit === 'gflops' ? w.flops! / seconds / 1e9 : w.unit === 'ms' ? seconds * 1e3 : (seconds * 1e6) / (w.perCall ?? 1);
+        let value = NaN;
+        try {
+          const { run, cleanup } = w.setup(runner);
+          const seconds = timeIt(run, w.unit === 'gflops' && runner === 'tfjs-cpu' ? 0 : 0.25);
+          cleanup();
+          value = w.unit === 'gflops' ? w.flops! / seconds / 1e9 : w.unit === 'ms' ? seconds * 1e3 : (seconds * 1e6) / (w.perCall ?? 1);
+        } catch (e) {
+          // A peer that cannot run a workload (a missing kernel, say) gets 'fails' in the table.
+          if (runner === 'graft') throw e;
+          failures.add(`${runner} on "${w.name}": ${(e as Error).message.split('\n')[0]}`);
+        }
         const byRunner = results.get(w.name) ?? new Map<Runner, number[]>();
         results.set(w.name, byRunner);
         byRunner.set(runner, [...(byRunner.get(runner) ?? []), value]);
@@ -187,12 +281,14 @@ async function main(): Promise<void> {
     const byRunner = results.get(w.name)!;
     const m = (r: Runner) => median(byRunner.get(r)!);
     const ratio = (r: Runner) => (w.unit === 'gflops' ? m('graft') / m(r) : m(r) / m('graft'));
-    return [w.name, format(m('graft'), w.unit), format(m('tfjs-cpu'), w.unit), format(m('tfjs-wasm'), w.unit), `${ratio('tfjs-cpu').toFixed(2)}x`, `${ratio('tfjs-wasm').toFixed(2)}x`];
+    const r = (p: Runner) => (Number.isNaN(ratio(p)) ? 'n/a' : `${ratio(p).toFixed(2)}x`);
+    return [w.name, format(m('graft'), w.unit), format(m('tfjs-cpu'), w.unit), format(m('tfjs-wasm'), w.unit), r('tfjs-cpu'), r('tfjs-wasm')];
   });
   console.log(`Graft bench: Node ${process.version}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  for (const f of failures) console.log(`fails: ${f}`);
 }
 
 await main();

@@ -168,3 +168,58 @@ describe('learning-rate schedulers follow torch.optim.lr_scheduler', () => {
     });
   }
 });
+
+describe('an LSTM and a small CNN ported line for line follow PyTorch loss curves', () => {
+  it('Embedding + 2-layer LSTM + Linear, Adam, gradient clipping', async () => {
+    const { nn } = await import('@graft/nn');
+    const f = nnFixtures.training.lstm;
+    class CharLSTM extends nn.Module {
+      embed = new nn.Embedding(12, 6);
+      lstm = new nn.LSTM(6, 16, { numLayers: 2, batchFirst: true });
+      head = new nn.Linear(16, 12);
+      override forward(x: g.Tensor): g.Tensor {
+        const [out] = this.lstm.call(this.embed.call(x)) as [g.Tensor, unknown];
+        return this.head.call(out);
+      }
+    }
+    g.manualSeed(0);
+    const model = new CharLSTM();
+    const x = g.randint(0, 12, [4, 7]);
+    const y = g.randint(0, 12, [4, 7]);
+    expect(Array.from(x.dataSync())).toEqual(f.x);
+    const opt = new optim.Adam(model.parameters(), { lr: 0.02 });
+    const losses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      opt.zeroGrad();
+      const loss = nn.F.crossEntropy((model.call(x) as g.Tensor).reshape(-1, 12), y.reshape(-1));
+      loss.backward();
+      optim.clipGradNorm_(model.parameters(), 1.0);
+      opt.step();
+      losses.push(loss.item() as number);
+    }
+    close(losses, f.losses, 2e-4);
+  });
+
+  it('Conv2d + MaxPool2d + Linear, SGD with momentum, weight decay and StepLR', async () => {
+    const { nn } = await import('@graft/nn');
+    g.manualSeed(0);
+    const cnn = new nn.Sequential(
+      new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(6 * 2 * 2, 3),
+    );
+    const x = g.randn(8, 1, 8, 8);
+    const y = g.randint(0, 3, [8]);
+    const opt = new optim.SGD(cnn.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 });
+    const sched = new optim.StepLR(opt, { stepSize: 5, gamma: 0.5 });
+    const losses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      opt.zeroGrad();
+      const loss = nn.F.crossEntropy(cnn.call(x) as g.Tensor, y);
+      loss.backward();
+      opt.step();
+      sched.step();
+      losses.push(loss.item() as number);
+    }
+    close(losses, nnFixtures.training.cnn.losses, 2e-4);
+  });
+});
