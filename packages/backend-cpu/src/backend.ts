@@ -10,6 +10,13 @@ import * as movement from './kernels/movement.js';
 import * as reduce from './kernels/reduce.js';
 import { alloc, arr, type Handle, release } from './heap.js';
 
+/**
+ * The CPU backend: TypedArrays, and WebAssembly memory with SIMD kernels for
+ * large tensors. Registered as `'cpu'` by this package's entry point.
+ *
+ * @example
+ * g.registerBackend('cpu2', () => new CpuBackend());
+ */
 export class CpuBackend implements Backend<Handle> {
   readonly name = 'cpu';
   readonly specVersion = BACKEND_SPEC_VERSION;

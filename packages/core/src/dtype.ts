@@ -6,6 +6,7 @@
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
+/** The typed arrays tensors are read into (one per dtype). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** The array type a backend stores each dtype in when it keeps data in memory. */

@@ -8,7 +8,7 @@
  * x.mul(x).sum().backward();
  * console.log(x.grad); // tensor([[2., 4.], [6., 8.]])
  */
-export { Tensor } from './tensor.js';
+export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, BackendFactory, BackendMemory, BinaryOp, ReduceOp, UnaryOp, View } from './backend/spec.js';
 export { BACKEND_SPEC_VERSION } from './backend/spec.js';
@@ -19,6 +19,7 @@ export { setPrintOptions, type PrintOptions } from './format.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export type { Node } from './autograd/node.js';
 export type { BackwardOptions } from './autograd/backward.js';
+/** `g.autograd`: `grad`, custom `Function`, `functional`, `forwardAd`, `gradcheck`, `detectAnomaly`. */
 export * as autograd from './autograd/index.js';
 export {
   // creation

@@ -21,6 +21,12 @@ export interface VersionCounter {
 
 type Nested = number | boolean | Nested[];
 
+/** What `registerHook` returns (PyTorch's RemovableHandle). */
+export interface RemovableHandle {
+  /** Unregisters the hook. */
+  remove(): void;
+}
+
 /**
  * A multi-dimensional array on a device, with PyTorch's semantics.
  * Create one with `g.tensor`, `g.zeros`, `g.randn`, …; never with `new`.
@@ -132,6 +138,7 @@ export class Tensor implements View {
     if (dim === undefined) return this.strides.slice();
     return this.strides[ops.normalizeDim('stride', dim, this.ndim)] ?? 1;
   }
+  /** Whether the elements are laid out row-major without gaps (as PyTorch's is_contiguous). */
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
@@ -213,7 +220,7 @@ export class Tensor implements View {
    * @example
    * x.registerHook((grad) => grad.mul(2));
    */
-  registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
+  registerHook(hook: (grad: Tensor) => Tensor | void): RemovableHandle {
     if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
     if (!this.isLeaf) return { remove: addOutputHook(this._gradFn!, { outputNr: this.outputNr, fn: hook }) };
     const list = (this.hooks ??= []);
@@ -365,6 +372,7 @@ export class Tensor implements View {
     if (--this.pins === 0 && this.disposeRequested) this.dispose();
   }
 
+  /** For `using t = …`: disposes the tensor at the end of the scope. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -380,9 +388,13 @@ export class Tensor implements View {
   to(target: string | DType): Tensor {
     return ops.to(this, target);
   }
+  /** This tensor as float32: `t.to('float32')`. */
   float(): Tensor { return ops.to(this, 'float32'); }
+  /** This tensor as float64: `t.to('float64')`. */
   double(): Tensor { return ops.to(this, 'float64'); }
+  /** This tensor as int32: `t.to('int32')`. */
   int(): Tensor { return ops.to(this, 'int32'); }
+  /** This tensor as bool: `t.to('bool')`. */
   bool(): Tensor { return ops.to(this, 'bool'); }
   /** A copy that owns its storage (differentiable). */
   clone(): Tensor { return ops.clone(this); }
@@ -390,124 +402,221 @@ export class Tensor implements View {
   contiguous(): Tensor { return ops.contiguous(this); }
 
   // ---- arithmetic (see the g. functions for docs) ----
+  /** Method form of `g.add(this, …)`; see {@link ops.add}. */
   add(other: TensorLike, options?: { alpha?: number }): Tensor { return ops.add(this, other, options); }
+  /** Method form of `g.sub(this, …)`; see {@link ops.sub}. */
   sub(other: TensorLike, options?: { alpha?: number }): Tensor { return ops.sub(this, other, options); }
+  /** Method form of `g.mul(this, …)`; see {@link ops.mul}. */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  /** Method form of `g.div(this, …)`; see {@link ops.div}. */
   div(other: TensorLike): Tensor { return ops.div(this, other); }
+  /** Method form of `g.pow(this, …)`; see {@link ops.pow}. */
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  /** Method form of `g.maximum(this, …)`; see {@link ops.maximum}. */
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  /** Method form of `g.minimum(this, …)`; see {@link ops.minimum}. */
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  /** Method form of `g.neg(this, …)`; see {@link ops.neg}. */
   neg(): Tensor { return ops.neg(this); }
+  /** Method form of `g.abs(this, …)`; see {@link ops.abs}. */
   abs(): Tensor { return ops.abs(this); }
+  /** Method form of `g.sign(this, …)`; see {@link ops.sign}. */
   sign(): Tensor { return ops.sign(this); }
+  /** Method form of `g.reciprocal(this, …)`; see {@link ops.reciprocal}. */
   reciprocal(): Tensor { return ops.reciprocal(this); }
+  /** Method form of `g.square(this, …)`; see {@link ops.square}. */
   square(): Tensor { return ops.square(this); }
+  /** Method form of `g.sqrt(this, …)`; see {@link ops.sqrt}. */
   sqrt(): Tensor { return ops.sqrt(this); }
+  /** Method form of `g.rsqrt(this, …)`; see {@link ops.rsqrt}. */
   rsqrt(): Tensor { return ops.rsqrt(this); }
+  /** Method form of `g.exp(this, …)`; see {@link ops.exp}. */
   exp(): Tensor { return ops.exp(this); }
+  /** Method form of `g.expm1(this, …)`; see {@link ops.expm1}. */
   expm1(): Tensor { return ops.expm1(this); }
+  /** Method form of `g.log(this, …)`; see {@link ops.log}. */
   log(): Tensor { return ops.log(this); }
+  /** Method form of `g.log1p(this, …)`; see {@link ops.log1p}. */
   log1p(): Tensor { return ops.log1p(this); }
+  /** Method form of `g.sin(this, …)`; see {@link ops.sin}. */
   sin(): Tensor { return ops.sin(this); }
+  /** Method form of `g.cos(this, …)`; see {@link ops.cos}. */
   cos(): Tensor { return ops.cos(this); }
+  /** Method form of `g.tanh(this, …)`; see {@link ops.tanh}. */
   tanh(): Tensor { return ops.tanh(this); }
+  /** Method form of `g.sigmoid(this, …)`; see {@link ops.sigmoid}. */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** Method form of `g.relu(this, …)`; see {@link ops.relu}. */
   relu(): Tensor { return ops.relu(this); }
+  /** Method form of `g.erf(this, …)`; see {@link ops.erf}. */
   erf(): Tensor { return ops.erf(this); }
+  /** Method form of `g.floor(this, …)`; see {@link ops.floor}. */
   floor(): Tensor { return ops.floor(this); }
+  /** Method form of `g.ceil(this, …)`; see {@link ops.ceil}. */
   ceil(): Tensor { return ops.ceil(this); }
+  /** Method form of `g.round(this, …)`; see {@link ops.round}. */
   round(): Tensor { return ops.round(this); }
+  /** Method form of `g.clamp(this, …)`; see {@link ops.clamp}. */
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return ops.clamp(this, min, max); }
 
   // ---- comparison and logic ----
+  /** Method form of `g.eq(this, …)`; see {@link ops.eq}. */
   eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  /** Method form of `g.ne(this, …)`; see {@link ops.ne}. */
   ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  /** Method form of `g.lt(this, …)`; see {@link ops.lt}. */
   lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  /** Method form of `g.le(this, …)`; see {@link ops.le}. */
   le(other: TensorLike): Tensor { return ops.le(this, other); }
+  /** Method form of `g.gt(this, …)`; see {@link ops.gt}. */
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  /** Method form of `g.ge(this, …)`; see {@link ops.ge}. */
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+  /** Method form of `g.isnan(this, …)`; see {@link ops.isnan}. */
   isnan(): Tensor { return ops.isnan(this); }
+  /** Method form of `g.isfinite(this, …)`; see {@link ops.isfinite}. */
   isfinite(): Tensor { return ops.isfinite(this); }
+  /** Method form of `g.logicalNot(this, …)`; see {@link ops.logicalNot}. */
   logicalNot(): Tensor { return ops.logicalNot(this); }
+  /** Method form of `g.logicalAnd(this, …)`; see {@link ops.logicalAnd}. */
   logicalAnd(other: TensorLike): Tensor { return ops.logicalAnd(this, other); }
+  /** Method form of `g.logicalOr(this, …)`; see {@link ops.logicalOr}. */
   logicalOr(other: TensorLike): Tensor { return ops.logicalOr(this, other); }
+  /** Method form of `g.all(this, …)`; see {@link ops.all}. */
   all(dim?: number | readonly number[], keepdim = false): Tensor { return ops.all(this, dim, keepdim); }
+  /** Method form of `g.any(this, …)`; see {@link ops.any}. */
   any(dim?: number | readonly number[], keepdim = false): Tensor { return ops.any(this, dim, keepdim); }
 
   // ---- reductions ----
+  /** Method form of `g.sum(this, …)`; see {@link ops.sum}. */
   sum(dim?: number | readonly number[], keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
+  /** Method form of `g.mean(this, …)`; see {@link ops.mean}. */
   mean(dim?: number | readonly number[], keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+  /** Method form of `g.prod(this, …)`; see {@link ops.prod}. */
   prod(dim?: number | readonly number[], keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
+  /** Method form of `g.var_(this, …)`; see {@link ops.var_}. */
   var(dim?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.var_(this, dim, options); }
+  /** Method form of `g.std(this, …)`; see {@link ops.std}. */
   std(dim?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.std(this, dim, options); }
+  /** Method form of `g.norm(this, …)`; see {@link ops.norm}. */
   norm(p: number = 2, dim?: number | readonly number[], keepdim = false): Tensor { return ops.norm(this, p, dim, keepdim); }
+  /** Method form of `g.logsumexp(this, …)`; see {@link ops.logsumexp}. */
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return ops.logsumexp(this, dim, keepdim); }
+  /** Method form of `g.amax(this, …)`; see {@link ops.amax}. */
   amax(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim); }
+  /** Method form of `g.amin(this, …)`; see {@link ops.amin}. */
   amin(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amin(this, dim, keepdim); }
+  /** Method form of `g.argmax(this, …)`; see {@link ops.argmax}. */
   argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
+  /** Method form of `g.argmin(this, …)`; see {@link ops.argmin}. */
   argmin(dim?: number, keepdim = false): Tensor { return ops.argmin(this, dim, keepdim); }
   max(): Tensor;
   max(other: Tensor): Tensor;
   max(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  /** Method form of `g.max(this, …)`; see {@link ops.max}. */
   max(dim?: number | Tensor, keepdim = false): Tensor | ops.ValuesIndices { return ops.max(this, dim as number, keepdim); }
   min(): Tensor;
   min(other: Tensor): Tensor;
   min(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  /** Method form of `g.min(this, …)`; see {@link ops.min}. */
   min(dim?: number | Tensor, keepdim = false): Tensor | ops.ValuesIndices { return ops.min(this, dim as number, keepdim); }
+  /** Method form of `g.softmax(this, …)`; see {@link ops.softmax}. */
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
+  /** Method form of `g.logSoftmax(this, …)`; see {@link ops.logSoftmax}. */
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+  /** Method form of `g.cumsum(this, …)`; see {@link ops.cumsum}. */
   cumsum(dim: number): Tensor { return ops.cumsum(this, dim); }
 
   // ---- linear algebra ----
+  /** Method form of `g.matmul(this, …)`; see {@link ops.matmul}. */
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /** Method form of `g.mm(this, …)`; see {@link ops.mm}. */
   mm(other: Tensor): Tensor { return ops.mm(this, other); }
+  /** Method form of `g.bmm(this, …)`; see {@link ops.bmm}. */
   bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
+  /** Method form of `g.mv(this, …)`; see {@link ops.mv}. */
   mv(other: Tensor): Tensor { return ops.mv(this, other); }
+  /** Method form of `g.dot(this, …)`; see {@link ops.dot}. */
   dot(other: Tensor): Tensor { return ops.dot(this, other); }
+  /** Method form of `g.outer(this, …)`; see {@link ops.outer}. */
   outer(other: Tensor): Tensor { return ops.outer(this, other); }
+  /** Method form of `g.trace(this, …)`; see {@link ops.trace}. */
   trace(): Tensor { return ops.trace(this); }
+  /** Method form of `g.inverse(this, …)`; see {@link ops.inverse}. */
   inverse(): Tensor { return ops.inverse(this); }
+  /** Method form of `g.det(this, …)`; see {@link ops.det}. */
   det(): Tensor { return ops.det(this); }
+  /** Method form of `g.logdet(this, …)`; see {@link ops.logdet}. */
   logdet(): Tensor { return ops.logdet(this); }
   /** The transpose of a 2-D tensor (0-D and 1-D come back as they are). */
   t(): Tensor { return ops.t(this); }
   /** The transpose (all dims reversed for n-D, as `x.T`). */
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  /** Method form of `g.transpose(this, …)`; see {@link ops.transpose}. */
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  /** Method form of `g.permute(this, …)`; see {@link ops.permute}. */
   permute(...dims: number[] | [readonly number[]]): Tensor { return ops.permute(this, ...dims); }
 
   // ---- shape ----
+  /** Method form of `g.reshape(this, …)`; see {@link ops.reshape}. */
   reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, ...shape); }
+  /** Method form of `g.view(this, …)`; see {@link ops.view}. */
   view(...shape: number[] | [readonly number[]]): Tensor { return ops.view(this, ...shape); }
+  /** Method form of `g.flatten(this, …)`; see {@link ops.flatten}. */
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
+  /** Method form of `g.squeeze(this, …)`; see {@link ops.squeeze}. */
   squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, dim); }
+  /** Method form of `g.unsqueeze(this, …)`; see {@link ops.unsqueeze}. */
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
+  /** Method form of `g.expand(this, …)`; see {@link ops.expand}. */
   expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, ...shape); }
+  /** Method form of `g.expand(this, …)`; see {@link ops.expand}. */
   expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape as number[]); }
+  /** Method form of `g.repeat(this, …)`; see {@link ops.repeat}. */
   repeat(...reps: number[] | [readonly number[]]): Tensor { return ops.repeat(this, ...reps); }
+  /** Method form of `g.flip(this, …)`; see {@link ops.flip}. */
   flip(dims: number | readonly number[]): Tensor { return ops.flip(this, dims); }
+  /** Method form of `g.split(this, …)`; see {@link ops.split}. */
   split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, sizeOrSections, dim); }
+  /** Method form of `g.chunk(this, …)`; see {@link ops.chunk}. */
   chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  /** Method form of `g.narrow(this, …)`; see {@link ops.narrow}. */
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
+  /** Method form of `g.select(this, …)`; see {@link ops.select}. */
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
+  /** Method form of `g.slice(this, …)`; see {@link ops.slice}. */
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return ops.slice(this, dim, start, end, step); }
 
   // ---- indexing ----
+  /** Method form of `g.gather(this, …)`; see {@link ops.gather}. */
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  /** Method form of `g.indexSelect(this, …)`; see {@link ops.indexSelect}. */
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
+  /** Method form of `g.maskedFill(this, …)`; see {@link ops.maskedFill}. */
   maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
+  /** Method form of `g.pad(this, …)`; see {@link ops.pad}. */
   pad(pads: readonly number[], value = 0): Tensor { return ops.pad(this, pads, value); }
 
   // ---- in place (return this, bump version) ----
+  /** In-place `add`: writes the result into this tensor (and its views) and bumps `version`. */
   add_(other: TensorLike, options?: { alpha?: number }): this { return ops.inplace(this, 'add_', ops.add(this, other, options)); }
+  /** In-place `sub`: writes the result into this tensor (and its views) and bumps `version`. */
   sub_(other: TensorLike, options?: { alpha?: number }): this { return ops.inplace(this, 'sub_', ops.sub(this, other, options)); }
+  /** In-place `mul`: writes the result into this tensor (and its views) and bumps `version`. */
   mul_(other: TensorLike): this { return ops.inplace(this, 'mul_', ops.mul(this, other)); }
+  /** In-place `div`: writes the result into this tensor (and its views) and bumps `version`. */
   div_(other: TensorLike): this { return ops.inplace(this, 'div_', ops.div(this, other)); }
+  /** In-place `clamp`: writes the result into this tensor (and its views) and bumps `version`. */
   clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return ops.inplace(this, 'clamp_', ops.clamp(this, min, max)); }
+  /** In place (see the `g.` function notes); bumps `version`. */
   zero_(): this { return ops.fill_(this, 0); }
+  /** In place (see the `g.` function notes); bumps `version`. */
   fill_(value: number | boolean | Tensor): this { return ops.fill_(this, value); }
+  /** In place (see the `g.` function notes); bumps `version`. */
   copy_(src: Tensor | number): this { return ops.copy_(this, src); }
+  /** In place (see the `g.` function notes); bumps `version`. */
   uniform_(from = 0, to = 1): this { return ops.uniform_(this, from, to); }
+  /** In place (see the `g.` function notes); bumps `version`. */
   normal_(mean = 0, std = 1): this { return ops.normal_(this, mean, std); }
 }
 

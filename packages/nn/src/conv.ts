@@ -51,6 +51,7 @@ function unfold(op: string, x: Tensor, k: [number, number], s: [number, number],
   return { cols: cols.reshape(N, C, k[0] * k[1], OH * OW), OH, OW };
 }
 
+/** Options of `conv2d` (a number or a [height, width] pair each). */
 export interface ConvOptions {
   stride?: Pair;
   padding?: Pair;
@@ -106,6 +107,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   return out.squeeze(2);
 }
 
+/** Options of the pooling functions. */
 export interface PoolOptions {
   stride?: Pair;
   padding?: Pair;

@@ -4,6 +4,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 
+/** How a loss reduces over the batch. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
@@ -77,6 +78,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Red
   return reduce(input.sub(target).abs(), options.reduction ?? 'mean');
 }
 
+/** Options of `nllLoss`. */
 export interface NllOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;
@@ -120,6 +122,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {})
   return losses.sum().div(w.sum());
 }
 
+/** Options of `crossEntropy`. */
 export interface CrossEntropyOptions extends NllOptions {
   labelSmoothing?: number;
 }

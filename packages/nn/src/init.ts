@@ -6,6 +6,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 
+/** The nonlinearities `calculateGain` knows. */
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
 /**
@@ -64,6 +65,7 @@ export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
+/** Options of the Kaiming initialisers. */
 export interface KaimingOptions {
   a?: number;
   mode?: 'fan_in' | 'fan_out';

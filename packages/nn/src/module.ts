@@ -52,6 +52,7 @@ export class Module {
     return this.ownEntries().filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
+  /** Direct submodules, in definition order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -63,6 +64,7 @@ export class Module {
     return out;
   }
 
+  /** This module and every descendant, pre-order. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -83,6 +85,7 @@ export class Module {
     return out;
   }
 
+  /** Every parameter (shared ones once), in PyTorch's order. */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
@@ -99,6 +102,7 @@ export class Module {
     return out;
   }
 
+  /** Every buffer of this module and its descendants. */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
   }

@@ -40,10 +40,12 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The epoch counter and base learning rates. */
   stateDict(): { lastEpoch: number; baseLrs: number[] } {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
+  /** Restores `stateDict()` output and re-applies the learning rates. */
   loadStateDict(state: { lastEpoch: number }): void {
     this.lastEpoch = state.lastEpoch;
     this.apply();
@@ -104,6 +106,7 @@ export class LambdaLR extends LRScheduler {
   }
 }
 
+/** Options of ReduceLROnPlateau (PyTorch's defaults). */
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
   factor?: number;
@@ -140,6 +143,7 @@ export class ReduceLROnPlateau {
     return thresholdMode === 'rel' ? a > this.best * (threshold + 1) : a > this.best + threshold;
   }
 
+  /** Records the epoch's metric and reduces the learning rates after `patience` bad epochs. */
   step(metric: number): void {
     this.lastEpoch++;
     if (this.isBetter(metric)) {
@@ -160,6 +164,7 @@ export class ReduceLROnPlateau {
     }
   }
 
+  /** The current learning rate of each group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }

@@ -6,6 +6,7 @@ function check(name: string, cond: boolean, what: string): void {
   if (!cond) throw new Error(`${name}: Invalid ${what}`);
 }
 
+/** Options of SGD (torch.optim.SGD's keyword arguments, camelCase). */
 export interface SGDOptions {
   lr: number;
   momentum: number;
@@ -44,6 +45,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 }
 
+/** Options of Adam and AdamW. */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -112,6 +114,7 @@ export class AdamW extends Optimizer<AdamOptions> {
   }
 }
 
+/** Options of RMSprop. */
 export interface RMSpropOptions {
   lr: number;
   alpha: number;
@@ -155,6 +158,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 }
 
+/** Options of Adagrad. */
 export interface AdagradOptions {
   lr: number;
   lrDecay: number;

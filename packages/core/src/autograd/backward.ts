@@ -5,6 +5,7 @@ import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runBackward } from './engine.js';
 
+/** Options of `Tensor.backward` (as PyTorch's keyword arguments). */
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -35,6 +36,7 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
 /**
  * Accumulates d(root)/d(leaf) into every leaf's `.grad` (see `Tensor.backward`).
  */
+
 export function backward(root: Tensor, gradient?: Tensor | number, options: BackwardOptions = {}): void {
   const seed = seedFor(root, gradient, 0);
   const createGraph = options.createGraph ?? false;

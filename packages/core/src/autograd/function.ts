@@ -37,14 +37,17 @@ type Grads = Tensor | null | undefined | (Tensor | null | undefined)[];
  * const y = Exp.apply(x); // y.gradFn.name === 'ExpBackward'
  */
 export class Function {
+  /** Computes the outputs (runs without recording); override it. */
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
     throw new Error(`${this.name}.forward is not implemented: override the static forward(ctx, ...args)`);
   }
 
+  /** Maps output gradients to one gradient per input (null where none); override it. */
   static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Grads {
     throw new Error(`${this.name}.backward is not implemented: override the static backward(ctx, ...grads)`);
   }
 
+  /** Runs `forward` and records a node whose backward is `backward` (PyTorch's `Fn.apply`). */
   static apply<T extends Tensor | Tensor[]>(this: typeof Function, ...args: unknown[]): T {
     const ctx = new FunctionCtx();
     ctx.needsInputGrad = args.map((a) => typeof a === 'object' && a !== null && (a as Tensor).requiresGrad === true);

@@ -10,6 +10,7 @@ import { enableGrad } from './grad-mode.js';
 type Inputs = Tensor | readonly Tensor[];
 type Fn = (...xs: Tensor[]) => Tensor;
 
+/** Options of the `functional` transforms. */
 export interface FunctionalOptions {
   /** Keep the result differentiable (for higher-order derivatives). */
   createGraph?: boolean;

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor.js';
 import { grad } from './backward.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 
+/** Options of `gradcheck` and `gradgradcheck` (PyTorch's defaults). */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;

@@ -4,5 +4,7 @@ export { Node, AccumulateGrad } from './node.js';
 export { Function, FunctionCtx } from './function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
 export { detectAnomaly } from './anomaly.js';
+/** vjp, jvp, jacobian, hessian and hvp, as `torch.autograd.functional`. */
 export * as functional from './functional.js';
+/** Forward-mode AD with dual numbers, as `torch.autograd.forward_ad`. */
 export * as forwardAd from './forward-ad-api.js';

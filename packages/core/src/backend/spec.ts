@@ -11,6 +11,7 @@
  */
 import type { DType, TypedArray } from '../dtype.js';
 
+/** The version of this interface; a backend reports the one it implements. */
 export const BACKEND_SPEC_VERSION = 1;
 
 /** A strided view over a backend handle, as kernels see their inputs. */
@@ -22,17 +23,21 @@ export interface View<H = unknown> {
   readonly offset: number;
 }
 
+/** The unary primitives every backend implements. */
 export type UnaryOp =
   | 'neg' | 'abs' | 'sign' | 'reciprocal' | 'square' | 'sqrt' | 'rsqrt'
   | 'exp' | 'expm1' | 'log' | 'log1p' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
   | 'relu' | 'erf' | 'floor' | 'ceil' | 'round' | 'logicalNot' | 'isnan' | 'isfinite';
 
+/** The binary primitives every backend implements (operands pre-broadcast by core). */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr';
 
+/** The reductions every backend implements. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/** What a backend reports about its memory. */
 export interface BackendMemory {
   /** Bytes of device memory held by live handles. */
   numBytes: number;
@@ -54,8 +59,11 @@ export interface Backend<H = unknown> {
   write(values: TypedArray, dtype: DType): H;
   /** The handle's contents, in the TypedArray type of its dtype (may be a shared buffer: copy before mutating). */
   read(handle: H): Promise<TypedArray>;
+  /** The handle's contents, synchronously (a stall on a GPU). */
   readSync(handle: H): TypedArray;
+  /** Frees the handle's memory (core calls it when the last tensor viewing it goes). */
   dispose(handle: H): void;
+  /** Bytes held by live handles. */
   memory(): BackendMemory;
 
   // ---- primitives; each returns a new contiguous handle of the stated shape ----
@@ -65,7 +73,9 @@ export interface Backend<H = unknown> {
   contiguous(x: View<H>): H;
   /** Writes `src` (already broadcast to dst's shape) into the strided view `dst`, in place. */
   assign(dst: View<H>, src: View<H>): void;
+  /** A contiguous copy converted to `dtype` (to bool: nonzero is true). */
   cast(x: View<H>, dtype: DType): H;
+  /** An elementwise unary op (inputs already promoted by core). */
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H;
   /**
    * Elementwise `a op b`. Tensor operands are already expanded to `shape`

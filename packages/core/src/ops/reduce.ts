@@ -125,6 +125,7 @@ function cat2(a: Tensor, b: Tensor): Tensor {
   return cat([a, b], -1);
 }
 
+/** Options of `var` and `std`. */
 export interface VarOptions {
   /** Bessel's correction: N - correction in the denominator (default 1). */
   correction?: number;

@@ -6,6 +6,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
+/** Where a layer's parameters are created, and their dtype. */
 export interface FactoryOptions {
   device?: string;
   dtype?: 'float32' | 'float64';
@@ -33,6 +34,7 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
+  /** Re-draws the weights with PyTorch's initialisation. */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias !== null) {

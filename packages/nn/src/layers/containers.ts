@@ -45,6 +45,7 @@ export class ModuleList extends Module {
     modules.forEach((m) => this.append(m));
   }
 
+  /** Adds a module at the end (registered as the next index). */
   append(m: Module): this {
     this.addModule(String(this.length), m);
     return this;
@@ -54,6 +55,7 @@ export class ModuleList extends Module {
     return this.children().length;
   }
 
+  /** The i-th module (negative counts from the end). */
   at(i: number): Module {
     const list = this.children();
     const m = list[i < 0 ? i + list.length : i];
@@ -61,6 +63,7 @@ export class ModuleList extends Module {
     return m;
   }
 
+  /** Iterates the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }

@@ -32,6 +32,7 @@ abstract class CellBase extends Module {
     this.resetParameters();
   }
 
+  /** Re-draws every parameter from U(-1/√hidden, 1/√hidden), as PyTorch. */
   resetParameters(): void {
     const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
     for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);

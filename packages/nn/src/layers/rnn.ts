@@ -12,6 +12,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import type { FactoryOptions } from './basic.js';
 
+/** Options of RNN, LSTM and GRU (PyTorch's keyword arguments). */
 export interface RNNOptions extends FactoryOptions {
   numLayers?: number;
   bias?: boolean;

@@ -1,0 +1,17 @@
+/** The `nn` namespace: every layer, loss and helper, as `torch.nn`. */
+export { Module, type StateDict, type LoadStateDictOptions } from './module.js';
+export { Parameter } from './parameter.js';
+export { Sequential, ModuleList } from './layers/containers.js';
+export { Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, Tanh, Sigmoid, GELU, Softmax, type FactoryOptions } from './layers/basic.js';
+export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
+export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
+export { BatchNorm1d } from './layers/batchnorm.js';
+export { Conv1d, Conv2d, MaxPool2d, AvgPool2d } from './layers/conv.js';
+export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
+/** Stateless forms of the layers and losses (`torch.nn.functional`). */
+export * as functional from './functional.js';
+/** Alias of `functional`, as PyTorch's `F`. */
+export * as F from './functional.js';
+/** In-place initialisers (`torch.nn.init`). */
+export * as init from './init.js';
+export { saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata } from './safetensors.js';

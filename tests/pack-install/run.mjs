@@ -1,0 +1,105 @@
+// The pack-and-install test: what users get from the registry must work, not
+// just what works inside the workspace. Offline, from local tarballs:
+//   1. `pnpm pack` every published package (workspace:^ is rewritten to a real range);
+//   2. install the tarballs into a blank project with npm;
+//   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim,
+//      (b) type-check a TypeScript file against the public API with `strict`,
+//      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
+//          that no tfjs or nn code comes along; report its size (budget: 60 KB min+gzip).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const require = createRequire(join(root, 'package.json'));
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim'];
+const BUDGET = 60 * 1024;
+
+const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
+const tarballs = join(work, 'tarballs');
+const app = join(work, 'app');
+mkdirSync(tarballs);
+mkdirSync(app);
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+try {
+  for (const p of PACKAGES) {
+    run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', p));
+    // What `pnpm release` would publish, without publishing: catches a broken publish before it happens.
+    run('pnpm', ['publish', '--dry-run', '--no-git-checks'], join(root, 'packages', p));
+  }
+  console.log(`publish --dry-run passed for ${PACKAGES.map((p) => `@graft/${p}`).join(', ')}`);
+  const files = readdirSync(tarballs);
+  const dependencies = Object.fromEntries(
+    files.map((f) => [`@graft/${f.replace(/^graft-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`, `file:../tarballs/${f}`]),
+  );
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies }, null, 2));
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  console.log(`installed ${files.join(', ')}`);
+
+  // (a) Train two steps in Node.
+  writeFileSync(join(app, 'train.mjs'), `
+import * as g from '@graft/core';
+import '@graft/backend-cpu';
+import { nn } from '@graft/nn';
+import { SGD } from '@graft/optim';
+g.manualSeed(0);
+const model = new nn.Sequential(new nn.Linear(3, 8), new nn.Tanh(), new nn.Linear(8, 1));
+const opt = new SGD(model.parameters(), { lr: 0.1 });
+const x = g.randn(16, 3);
+const y = x.sum(1, true);
+const losses = [];
+for (let i = 0; i < 2; i++) {
+  opt.zeroGrad();
+  const loss = new nn.MSELoss().call(model.call(x), y);
+  loss.backward();
+  opt.step();
+  losses.push(loss.item());
+}
+if (!(losses[1] < losses[0])) throw new Error('loss did not fall: ' + losses);
+console.log('trained two steps: loss ' + losses.map((l) => l.toFixed(4)).join(' -> '));
+`);
+  process.stdout.write(run(process.execPath, ['train.mjs'], app));
+
+  // (b) Type-check against the public API with strict.
+  writeFileSync(join(app, 'check.ts'), `
+import * as g from '@graft/core';
+import '@graft/backend-cpu';
+import { nn, type StateDict } from '@graft/nn';
+import { Adam, lrScheduler } from '@graft/optim';
+const t: g.Tensor = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+const r: { values: g.Tensor; indices: g.Tensor } = t.max(1);
+const s: number | boolean = t.sum().item();
+const d: g.DType = t.dtype;
+const model: nn.Module = new nn.Linear(2, 2);
+const sd: StateDict = model.stateDict();
+const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+new lrScheduler.StepLR(opt, { stepSize: 1 });
+g.noGrad(() => t.add(1));
+const [dx] = g.autograd.grad(t.square().sum(), [t]);
+export { r, s, d, sd, dx };
+`);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], noEmit: true, skipLibCheck: false }, files: ['check.ts'] }));
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+  console.log('type-checked the public API with strict (including the packages\' .d.ts files)');
+
+  // (c) Bundle core + backend-cpu for the browser; check tree-shaking and size.
+  writeFileSync(join(app, 'entry.js'), `import * as g from '@graft/core';\nimport '@graft/backend-cpu';\nconsole.log(String(g.ones(2, 2).matmul(g.ones(2, 2))));\n`);
+  const esbuild = require('esbuild');
+  const result = await esbuild.build({ entryPoints: [join(app, 'entry.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, absWorkingDir: app });
+  const inputs = Object.keys(result.metafile.inputs);
+  const stray = inputs.filter((f) => /@tensorflow|@graft\/nn|@graft\/optim|testing\//.test(f));
+  if (stray.length) throw new Error(`the core + cpu bundle pulled in code it should not: ${stray.join(', ')}`);
+  const bytes = result.outputFiles[0].contents;
+  const gz = gzipSync(bytes, { level: 9 }).byteLength;
+  console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn or testing code`);
+  if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
+  console.log('1 passed, 0 failed');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
