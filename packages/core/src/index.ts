@@ -12,6 +12,8 @@ export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, BackendFactory, BackendMemory, BinaryOp, ReduceOp, UnaryOp, View } from './backend/spec.js';
 export { BACKEND_SPEC_VERSION } from './backend/spec.js';
+/** Host (JavaScript) fallbacks for backend authors: LU-based inverse and slogdet. */
+export * as hostLinalg from './backend/host-linalg.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
 export { manualSeed } from './random.js';

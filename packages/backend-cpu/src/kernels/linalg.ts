@@ -1,146 +1,18 @@
-/** LU with partial pivoting, per matrix of a batch, in doubles: inverse and (sign, log|det|, det). */
-import type { TypedArray, View } from '@graft/core';
+/** inverse and slogdet on the CPU: the host LU of @graft/core on the backend's arrays. */
+import { hostLinalg, type View } from '@graft/core';
 import { alloc, arr, type Handle } from '../heap.js';
 import { numel } from '../strided.js';
 
-type Arr = TypedArray;
-
-/** Calls fn(offset) for each matrix of a [...batch, n, n] view. */
-function forEachMatrix(x: View<Handle>, fn: (offset: number, index: number) => void): void {
-  const nd = x.shape.length;
-  const batchShape = x.shape.slice(0, nd - 2);
-  const count = numel(batchShape);
-  const counter = new Array<number>(batchShape.length).fill(0);
-  let off = x.offset;
-  for (let b = 0; b < count; b++) {
-    fn(off, b);
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      counter[d]!++;
-      off += x.strides[d]!;
-      if (counter[d]! < batchShape[d]!) break;
-      off -= x.strides[d]! * batchShape[d]!;
-      counter[d] = 0;
-    }
-  }
-}
-
-interface LU {
-  lu: Float64Array;
-  perm: Int32Array;
-  /** +1 or -1: the parity of the row swaps. */
-  parity: number;
-  /** Index of the first zero pivot, or -1. */
-  singularAt: number;
-}
-
-function factor(src: Arr, off: number, rs: number, cs: number, n: number): LU {
-  const lu = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) lu[i * n + j] = src[off + i * rs + j * cs]!;
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  let parity = 1;
-  let singularAt = -1;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = Math.abs(lu[k * n + k]!);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(lu[i * n + k]!);
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = lu[k * n + j]!;
-        lu[k * n + j] = lu[p * n + j]!;
-        lu[p * n + j] = t;
-      }
-      const t = perm[k]!;
-      perm[k] = perm[p]!;
-      perm[p] = t;
-      parity = -parity;
-    }
-    const pivot = lu[k * n + k]!;
-    if (pivot === 0) {
-      if (singularAt < 0) singularAt = k;
-      continue;
-    }
-    for (let i = k + 1; i < n; i++) {
-      const f = (lu[i * n + k]! /= pivot);
-      if (f === 0) continue;
-      for (let j = k + 1; j < n; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
-    }
-  }
-  return { lu, perm, parity, singularAt };
-}
-
 export function inverse(x: View<Handle>): Handle {
-  const nd = x.shape.length;
-  const n = x.shape[nd - 1]!;
-  const outH = alloc(x.dtype, numel(x.shape));
-  const out = arr(outH);
-  const src = arr(x.handle);
-  const rs = x.strides[nd - 2]!;
-  const cs = x.strides[nd - 1]!;
-  forEachMatrix(x, (off, b) => {
-    const { lu, perm, singularAt } = factor(src, off, rs, cs, n);
-    if (singularAt >= 0) {
-      throw new Error(
-        `linalg.inv: ${numel(x.shape.slice(0, -2)) > 1 ? `(Batch element ${b}): ` : ''}The diagonal element ${singularAt + 1} is zero, ` +
-          'the inversion could not be completed because the input matrix is singular.',
-      );
-    }
-    // Solve LU · X = P for each column of the identity.
-    const col = new Float64Array(n);
-    const base = b * n * n;
-    for (let c = 0; c < n; c++) {
-      for (let i = 0; i < n; i++) col[i] = perm[i] === c ? 1 : 0;
-      for (let i = 0; i < n; i++) {
-        let s = col[i]!;
-        for (let k = 0; k < i; k++) s -= lu[i * n + k]! * col[k]!;
-        col[i] = s;
-      }
-      for (let i = n - 1; i >= 0; i--) {
-        let s = col[i]!;
-        for (let k = i + 1; k < n; k++) s -= lu[i * n + k]! * col[k]!;
-        col[i] = s / lu[i * n + i]!;
-      }
-      for (let i = 0; i < n; i++) out[base + i * n + c] = col[i]!;
-    }
-  });
-  return outH;
+  const out = alloc(x.dtype, numel(x.shape));
+  hostLinalg.hostInverse(arr(x.handle), x, arr(out));
+  return out;
 }
 
 export function slogdet(x: View<Handle>): [Handle, Handle, Handle] {
-  const nd = x.shape.length;
-  const n = x.shape[nd - 1]!;
   const count = numel(x.shape.slice(0, -2));
   const handles: [Handle, Handle, Handle] = [alloc(x.dtype, count), alloc(x.dtype, count), alloc(x.dtype, count)];
-  const [sign, logabs, det] = handles.map(arr) as [Arr, Arr, Arr];
-  const src = arr(x.handle);
-  const rs = x.strides[nd - 2]!;
-  const cs = x.strides[nd - 1]!;
-  forEachMatrix(x, (off, b) => {
-    const { lu, parity, singularAt } = factor(src, off, rs, cs, n);
-    if (singularAt >= 0) {
-      sign[b] = 0;
-      logabs[b] = -Infinity;
-      det[b] = 0;
-      return;
-    }
-    let s = parity;
-    let l = 0;
-    let d = parity;
-    for (let i = 0; i < n; i++) {
-      const u = lu[i * n + i]!;
-      if (u < 0) s = -s;
-      l += Math.log(Math.abs(u));
-      d *= u;
-    }
-    sign[b] = s;
-    logabs[b] = l;
-    det[b] = d;
-  });
+  const [sign, logabs, det] = handles.map(arr);
+  hostLinalg.hostSlogdet(arr(x.handle), x, sign!, logabs!, det!);
   return handles;
 }

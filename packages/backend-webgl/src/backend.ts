@@ -1,0 +1,356 @@
+/**
+ * WebGLBackend: Graft's Backend spec on @tensorflow/tfjs-backend-webgl. It
+ * owns a tfjs MathBackendWebGL and calls tfjs's kernels directly on tfjs data
+ * ids (tfjs's shaders, Graft's autograd, no tfjs tape). What tfjs lacks — a
+ * strided copy, PyTorch's gather — are GPGPU programs of ours.
+ */
+import { BACKEND_SPEC_VERSION, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
+import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { gatherProgram, stridedCopyProgram } from './programs.js';
+
+/** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
+export class WebGLHandle {
+  constructor(
+    public dataId: DataId,
+    readonly size: number,
+    readonly dtype: DType,
+  ) {}
+}
+
+type H = WebGLHandle;
+type TfDType = 'float32' | 'int32' | 'bool';
+
+const UNARY: Record<UnaryOp, string> = {
+  neg: 'Neg', abs: 'Abs', sign: 'Sign', reciprocal: 'Reciprocal', square: 'Square', sqrt: 'Sqrt', rsqrt: 'Rsqrt',
+  exp: 'Exp', expm1: 'Expm1', log: 'Log', log1p: 'Log1p', sin: 'Sin', cos: 'Cos', tanh: 'Tanh', sigmoid: 'Sigmoid',
+  relu: 'Relu', erf: 'Erf', floor: 'Floor', ceil: 'Ceil', round: 'Round', logicalNot: 'LogicalNot', isnan: 'IsNan', isfinite: 'IsFinite',
+};
+const BINARY: Record<BinaryOp, string> = {
+  add: 'Add', sub: 'Sub', mul: 'Multiply', div: 'RealDiv', pow: 'Pow', maximum: 'Maximum', minimum: 'Minimum',
+  eq: 'Equal', ne: 'NotEqual', lt: 'Less', le: 'LessEqual', gt: 'Greater', ge: 'GreaterEqual', logicalAnd: 'LogicalAnd', logicalOr: 'LogicalOr',
+};
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
+function reshaped(v: View<H>, shape: readonly number[]): View<H> {
+  return { handle: v.handle, dtype: v.dtype, shape, strides: v.strides, offset: v.offset };
+}
+
+function isDenseFrom0(v: View<H>): boolean {
+  if (v.offset !== 0 || numel(v.shape) !== v.handle.size) return false;
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
+    expected *= v.shape[d]!;
+  }
+  return true;
+}
+
+export interface WebGLBackendOptions {
+  /** An existing tfjs MathBackendWebGL (e.g. on a headless-gl context); by default a new one. */
+  backend?: MathBackendWebGL;
+}
+
+export class WebGLBackend implements Backend<H> {
+  readonly name = 'webgl';
+  readonly specVersion = BACKEND_SPEC_VERSION;
+  readonly supportsFloat64 = false;
+  /** 'float32' when the GPU renders float32 textures, else 'float16' (less precise: a warning is printed once). */
+  readonly precision: 'float32' | 'float16';
+  readonly tf: MathBackendWebGL;
+
+  constructor(options: WebGLBackendOptions = {}) {
+    // Unpacked textures keep every reshape of contiguous data free (the same data id, another shape).
+    env().set('WEBGL_PACK', false);
+    env().set('WEBGL_CPU_FORWARD', false);
+    this.tf = options.backend ?? new MathBackendWebGL();
+    this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
+    if (this.precision === 'float16') {
+      console.warn('@graft/backend-webgl: this GPU renders only float16 textures; results are less precise than float32');
+    }
+  }
+
+  // ---- kernels by name, on TensorInfos
+
+  private run(kernel: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+    const config = getKernel(kernel, 'webgl');
+    if (config === undefined) throw new Error(`@graft/backend-webgl: tfjs has no '${kernel}' kernel for webgl`);
+    return config.kernelFunc({ inputs, backend: this.tf, attrs }) as TensorInfo;
+  }
+
+  private wrap(info: TensorInfo, dtype?: DType): H {
+    return new WebGLHandle(info.dataId, numel(info.shape), dtype ?? (info.dtype as DType));
+  }
+
+  private free(info: TensorInfo): void {
+    this.tf.disposeData(info.dataId);
+  }
+
+  /** A tfjs TensorInfo holding the view's elements with the view's shape (zero-copy when dense from 0). */
+  private input(v: View<H>): { info: TensorInfo; temp: boolean } {
+    if (isDenseFrom0(v)) return { info: { dataId: v.handle.dataId, shape: [...v.shape], dtype: v.handle.dtype as TfDType }, temp: false };
+    return { info: this.strided(v), temp: true };
+  }
+
+  /** A view with its broadcast (stride-0) dims shrunk to 1: tfjs broadcasts those itself. */
+  private compactInput(v: View<H>): { info: TensorInfo; temp: boolean } {
+    const shape = v.shape.map((s, d) => (v.strides[d] === 0 ? 1 : s));
+    return this.input(reshaped(v, shape));
+  }
+
+  private strided(v: View<H>): TensorInfo {
+    const flat: TensorInfo = { dataId: v.handle.dataId, shape: [v.handle.size], dtype: v.handle.dtype as TfDType };
+    const out = this.tf.runWebGLProgram(stridedCopyProgram(v.shape, v.strides, v.offset), [flat], v.handle.dtype as TfDType);
+    return { ...out, shape: [...v.shape] };
+  }
+
+  private withInputs<T>(views: View<H>[], fn: (infos: TensorInfo[]) => T, compact = false): T {
+    const got = views.map((v) => (compact ? this.compactInput(v) : this.input(v)));
+    try {
+      return fn(got.map((g) => g.info));
+    } finally {
+      for (const g of got) if (g.temp) this.free(g.info);
+    }
+  }
+
+  private scalar(value: number, dtype: DType): TensorInfo {
+    const values = dtype === 'int32' ? Int32Array.of(value) : dtype === 'bool' ? Uint8Array.of(value ? 1 : 0) : Float32Array.of(value);
+    return { dataId: this.tf.write(values, [], dtype as TfDType), shape: [], dtype: dtype as TfDType };
+  }
+
+  // ---- storage
+
+  write(values: TypedArray, dtype: DType): H {
+    if (dtype === 'float64') throw new Error("float64 is not supported on device 'webgl' (use float32)");
+    const data = dtype === 'bool' ? Uint8Array.from(values, (v) => (v ? 1 : 0)) : dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+    return new WebGLHandle(this.tf.write(data, [values.length], dtype as TfDType), values.length, dtype);
+  }
+  async read(h: H): Promise<TypedArray> {
+    return this.normalise(await this.tf.read(h.dataId), h.dtype);
+  }
+  readSync(h: H): TypedArray {
+    return this.normalise(this.tf.readSync(h.dataId), h.dtype);
+  }
+  private normalise(values: unknown, dtype: DType): TypedArray {
+    const v = values as ArrayLike<number>;
+    if (dtype === 'bool') return Uint8Array.from(v, (x) => (x ? 1 : 0));
+    if (dtype === 'int32') return v instanceof Int32Array ? v : Int32Array.from(v);
+    return v instanceof Float32Array ? v : Float32Array.from(v);
+  }
+  dispose(h: H): void {
+    this.tf.disposeData(h.dataId, true);
+  }
+  memory() {
+    return { numBytes: (this.tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0 };
+  }
+
+  // ---- primitives
+
+  fill(size: number, value: number, dtype: DType): H {
+    return this.wrap(this.run('Fill', {}, { shape: [size], value, dtype }), dtype);
+  }
+
+  contiguous(x: View<H>): H {
+    return this.wrap(this.strided(x), x.dtype);
+  }
+
+  assign(dst: View<H>, src: View<H>): void {
+    if (isDenseFrom0(dst)) {
+      // The whole storage is rewritten: a fresh texture replaces it.
+      const next = this.strided(reshaped(src, dst.shape));
+      this.tf.disposeData(dst.handle.dataId, true);
+      dst.handle.dataId = next.dataId;
+      return;
+    }
+    // A partial strided write: round-trip through the host (tfjs has no scatter into a texture).
+    const base = Array.from(this.readSync(dst.handle));
+    const values = this.readSync(this.contiguous(src) as H);
+    let i = 0;
+    const walk = (d: number, off: number) => {
+      if (d === dst.shape.length) {
+        base[off] = values[i++]!;
+        return;
+      }
+      for (let k = 0; k < dst.shape[d]!; k++) walk(d + 1, off + k * dst.strides[d]!);
+    };
+    walk(0, dst.offset);
+    const next = this.write(dst.handle.dtype === 'int32' ? Int32Array.from(base) : dst.handle.dtype === 'bool' ? Uint8Array.from(base) : Float32Array.from(base), dst.handle.dtype);
+    this.tf.disposeData(dst.handle.dataId, true);
+    dst.handle.dataId = next.dataId;
+  }
+
+  cast(x: View<H>, dtype: DType): H {
+    if (numel(x.shape) === 0) return this.fill(0, 0, dtype);
+    return this.withInputs([x], ([i]) => this.wrap(this.run('Cast', { x: i! }, { dtype }), dtype));
+  }
+
+  unary(op: UnaryOp, x: View<H>, outDtype: DType): H {
+    if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
+    return this.withInputs([x], ([i]) => {
+      const out = this.run(UNARY[op], { x: i! });
+      return this.wrap(out, outDtype);
+    });
+  }
+
+  binary(op: BinaryOp, a: View<H> | number, b: View<H> | number, shape: readonly number[], outDtype: DType): H {
+    const dtype = typeof a === 'number' ? (b as View<H>).dtype : a.dtype;
+    const temps: TensorInfo[] = [];
+    const operand = (v: View<H> | number): TensorInfo => {
+      if (typeof v === 'number') {
+        const s = this.scalar(v, dtype);
+        temps.push(s);
+        return s;
+      }
+      const got = this.compactInput(v);
+      if (got.temp) temps.push(got.info);
+      return got.info;
+    };
+    if (numel(shape) === 0) return this.fill(0, 0, outDtype);
+    try {
+      const out = this.run(BINARY[op], { a: operand(a), b: operand(b) });
+      if (numel(out.shape) === numel(shape)) return this.wrap(out, outDtype);
+      // Both operands were broadcast: expand the result to the full shape.
+      const small = this.wrap(out, outDtype);
+      const lead = shape.length - out.shape.length;
+      const strides: number[] = [];
+      let s = 1;
+      for (let d = out.shape.length - 1; d >= 0; d--) {
+        strides[d] = out.shape[d] === 1 ? 0 : s;
+        s *= out.shape[d]!;
+      }
+      const full = this.contiguous({ handle: small, dtype: outDtype, shape, strides: [...new Array<number>(lead).fill(0), ...strides], offset: 0 });
+      this.dispose(small);
+      return full;
+    } finally {
+      for (const t of temps) this.free(t);
+    }
+  }
+
+  where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
+    const full = (v: View<H> | number): View<H> => (typeof v === 'number' ? { handle: this.fill(1, v, dtype), dtype, shape, strides: shape.map(() => 0), offset: 0 } : v);
+    const av = full(a);
+    const bv = full(b);
+    try {
+      const infos = [cond, av, bv].map((v) => this.strided(v));
+      try {
+        return this.wrap(this.run('Select', { condition: infos[0]!, t: infos[1]!, e: infos[2]! }), dtype);
+      } finally {
+        infos.forEach((i) => this.free(i));
+      }
+    } finally {
+      if (typeof a === 'number') this.dispose(av.handle);
+      if (typeof b === 'number') this.dispose(bv.handle);
+    }
+  }
+
+  reduce(op: 'sum' | 'prod' | 'max' | 'min', x: View<H>, axes: readonly number[], outDtype: DType): H {
+    return this.withInputs([x], ([i]) => {
+      let input = i!;
+      let castBack = false;
+      if (x.dtype === 'bool') {
+        input = this.run('Cast', { x: input }, { dtype: 'int32' });
+        castBack = true;
+      }
+      const kernel = { sum: 'Sum', prod: 'Prod', max: 'Max', min: 'Min' }[op];
+      // Sum/Prod name the attribute `axis`; Max/Min name it `reductionIndices`.
+      let out = axes.length === 0
+        ? this.run('Identity', { x: input })
+        : this.run(kernel, { x: input }, { axis: [...axes], reductionIndices: [...axes], keepDims: false });
+      if (castBack) {
+        this.free(input);
+        const b = this.run('Cast', { x: out }, { dtype: outDtype });
+        this.free(out);
+        out = b;
+      }
+      return this.wrap(out, outDtype);
+    });
+  }
+
+  argReduce(op: 'argmax' | 'argmin', x: View<H>, axis: number): H {
+    return this.withInputs([x], ([i]) => this.wrap(this.run(op === 'argmax' ? 'ArgMax' : 'ArgMin', { x: i! }, { axis }), 'int32'));
+  }
+
+  cumulative(op: 'cumsum' | 'cumprod', x: View<H>, axis: number, outDtype: DType): H {
+    return this.withInputs([x], ([i]) => {
+      if (x.shape.length === 0) return this.wrap(this.run('Identity', { x: i! }), outDtype);
+      return this.wrap(this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis, exclusive: false, reverse: false }), outDtype);
+    });
+  }
+
+  matmul(a: View<H>, b: View<H>, outDtype: DType): H {
+    // Batch dims are materialised (tfjs's own batch broadcasting disagrees with pre-expanded views).
+    return this.withInputs([a, b], ([ia, ib]) => this.wrap(this.run('BatchMatMul', { a: ia!, b: ib! }, { transposeA: false, transposeB: false }), outDtype));
+  }
+
+  concat(xs: readonly View<H>[], axis: number, outDtype: DType): H {
+    return this.withInputs([...xs], (infos) => {
+      // tfjs's Concat takes its inputs as an array.
+      const out = infos.length === 1 ? this.run('Identity', { x: infos[0]! }) : this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis });
+      return this.wrap(out, outDtype);
+    });
+  }
+
+  pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
+    return this.withInputs([x], ([i]) => this.wrap(this.run('PadV2', { x: i! }, { paddings: pads.map((p) => [...p]), constantValue: value }), x.dtype));
+  }
+
+  gather(x: View<H>, dim: number, index: View<H>): H {
+    return this.withInputs([x, index], ([ix, ii]) => {
+      const flat: TensorInfo = { ...ix!, shape: [numel(ix!.shape)] };
+      const strides: number[] = [];
+      let s = 1;
+      for (let d = x.shape.length - 1; d >= 0; d--) {
+        strides[d] = s;
+        s *= x.shape[d]!;
+      }
+      const out = this.tf.runWebGLProgram(gatherProgram(index.shape, strides, dim), [flat, ii!], x.dtype as TfDType);
+      return this.wrap({ ...out, shape: [...index.shape] }, x.dtype);
+    });
+  }
+
+  scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H {
+    // Build full coordinates on the host, then tfjs's ScatterNd (which sums duplicates).
+    const idx = this.readSync(this.contiguous(index) as H);
+    const n = numel(index.shape);
+    const rank = Math.max(shape.length, 1);
+    const coords = new Int32Array(n * rank);
+    const counter = new Array<number>(index.shape.length).fill(0);
+    for (let k = 0; k < n; k++) {
+      for (let d = 0; d < shape.length; d++) coords[k * rank + d] = d === dim ? idx[k]! : counter[d]!;
+      for (let d = index.shape.length - 1; d >= 0; d--) {
+        if (++counter[d]! < index.shape[d]!) break;
+        counter[d] = 0;
+      }
+    }
+    const indices: TensorInfo = { dataId: this.tf.write(coords, [n, rank], 'int32'), shape: [n, rank], dtype: 'int32' };
+    try {
+      return this.withInputs([src], ([updates]) => {
+        const u: TensorInfo = { ...updates!, shape: [n] };
+        return this.wrap(this.run('ScatterNd', { indices, updates: u }, { shape: shape.length ? [...shape] : [1] }), dtype);
+      });
+    } finally {
+      this.free(indices);
+    }
+  }
+
+  inverse(x: View<H>): H {
+    const values = this.readSync(x.handle);
+    const out = new Float32Array(numel(x.shape));
+    hostLinalg.hostInverse(values, x, out);
+    return this.write(out, 'float32');
+  }
+
+  slogdet(x: View<H>): [H, H, H] {
+    const values = this.readSync(x.handle);
+    const count = numel(x.shape.slice(0, -2));
+    const outs = [new Float32Array(count), new Float32Array(count), new Float32Array(count)] as const;
+    hostLinalg.hostSlogdet(values, x, outs[0], outs[1], outs[2]);
+    return [this.write(outs[0], 'float32'), this.write(outs[1], 'float32'), this.write(outs[2], 'float32')];
+  }
+}

@@ -1,0 +1,21 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Debian's chromium (apt-get install chromium); Playwright's own browser download is never used.
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl'] },
+  test: {
+    include: ['test/**/*.browser.test.ts'],
+    testTimeout: 120_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: { executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
