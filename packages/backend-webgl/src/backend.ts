@@ -7,7 +7,7 @@
 import { BACKEND_SPEC_VERSION, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { gatherProgram, stridedCopyProgram } from './programs.js';
+import { divProgram, gatherProgram, logProgram, stridedCopyProgram } from './programs.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
 export class WebGLHandle {
@@ -144,7 +144,7 @@ export class WebGLBackend implements Backend<H> {
     return v instanceof Float32Array ? v : Float32Array.from(v);
   }
   dispose(h: H): void {
-    this.tf.disposeData(h.dataId, true);
+    this.tf.disposeData(h.dataId); // tfjs refcounts data ids shared by Identity-style kernels
   }
   memory() {
     return { numBytes: (this.tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0 };
@@ -157,6 +157,7 @@ export class WebGLBackend implements Backend<H> {
   }
 
   contiguous(x: View<H>): H {
+    if (numel(x.shape) === 0) return this.fill(0, 0, x.dtype);
     return this.wrap(this.strided(x), x.dtype);
   }
 
@@ -164,7 +165,7 @@ export class WebGLBackend implements Backend<H> {
     if (isDenseFrom0(dst)) {
       // The whole storage is rewritten: a fresh texture replaces it.
       const next = this.strided(reshaped(src, dst.shape));
-      this.tf.disposeData(dst.handle.dataId, true);
+      this.tf.disposeData(dst.handle.dataId);
       dst.handle.dataId = next.dataId;
       return;
     }
@@ -181,7 +182,7 @@ export class WebGLBackend implements Backend<H> {
     };
     walk(0, dst.offset);
     const next = this.write(dst.handle.dtype === 'int32' ? Int32Array.from(base) : dst.handle.dtype === 'bool' ? Uint8Array.from(base) : Float32Array.from(base), dst.handle.dtype);
-    this.tf.disposeData(dst.handle.dataId, true);
+    this.tf.disposeData(dst.handle.dataId);
     dst.handle.dataId = next.dataId;
   }
 
@@ -193,6 +194,7 @@ export class WebGLBackend implements Backend<H> {
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([x], ([i]) => {
+      if (op === 'log') return this.wrap({ ...this.tf.runWebGLProgram(logProgram(x.shape), [i!], 'float32'), shape: [...x.shape] }, outDtype);
       const out = this.run(UNARY[op], { x: i! });
       return this.wrap(out, outDtype);
     });
@@ -212,6 +214,7 @@ export class WebGLBackend implements Backend<H> {
       return got.info;
     };
     if (numel(shape) === 0) return this.fill(0, 0, outDtype);
+    if (op === 'div') return this.divide(a, b, shape, dtype);
     try {
       const out = this.run(BINARY[op], { a: operand(a), b: operand(b) });
       if (numel(out.shape) === numel(shape)) return this.wrap(out, outDtype);
@@ -232,7 +235,27 @@ export class WebGLBackend implements Backend<H> {
     }
   }
 
+  /** Division with IEEE semantics: both operands materialised to the full shape, then our program. */
+  private divide(a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
+    const full = (v: View<H> | number): TensorInfo => {
+      if (typeof v !== 'number') return this.strided(v);
+      const h = this.fill(1, v, dtype);
+      const info = this.strided({ handle: h, dtype, shape, strides: shape.map(() => 0), offset: 0 });
+      this.dispose(h);
+      return info;
+    };
+    const ia = full(a);
+    const ib = full(b);
+    try {
+      return this.wrap({ ...this.tf.runWebGLProgram(divProgram(shape), [ia, ib], 'float32'), shape: [...shape] }, 'float32');
+    } finally {
+      this.free(ia);
+      this.free(ib);
+    }
+  }
+
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
+    if (numel(shape) === 0) return this.fill(0, 0, dtype);
     const full = (v: View<H> | number): View<H> => (typeof v === 'number' ? { handle: this.fill(1, v, dtype), dtype, shape, strides: shape.map(() => 0), offset: 0 } : v);
     const av = full(a);
     const bv = full(b);
@@ -250,6 +273,11 @@ export class WebGLBackend implements Backend<H> {
   }
 
   reduce(op: 'sum' | 'prod' | 'max' | 'min', x: View<H>, axes: readonly number[], outDtype: DType): H {
+    // tfjs cannot reduce empty tensors: an empty reduction is the op's identity (max/min of nothing is refused by core).
+    if (numel(x.shape) === 0) {
+      const kept = x.shape.filter((_, d) => !axes.includes(d));
+      return this.fill(numel(kept), op === 'prod' ? 1 : 0, outDtype);
+    }
     return this.withInputs([x], ([i]) => {
       let input = i!;
       let castBack = false;
@@ -277,6 +305,7 @@ export class WebGLBackend implements Backend<H> {
   }
 
   cumulative(op: 'cumsum' | 'cumprod', x: View<H>, axis: number, outDtype: DType): H {
+    if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([x], ([i]) => {
       if (x.shape.length === 0) return this.wrap(this.run('Identity', { x: i! }), outDtype);
       return this.wrap(this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis, exclusive: false, reverse: false }), outDtype);
@@ -284,12 +313,18 @@ export class WebGLBackend implements Backend<H> {
   }
 
   matmul(a: View<H>, b: View<H>, outDtype: DType): H {
+    const nd = a.shape.length;
+    const outSize = numel(a.shape.slice(0, nd - 1)) * b.shape[nd - 1]!;
+    if (outSize === 0) return this.fill(0, 0, outDtype);
+    if (a.shape[nd - 1] === 0) return this.fill(outSize, 0, outDtype);
     // Batch dims are materialised (tfjs's own batch broadcasting disagrees with pre-expanded views).
     return this.withInputs([a, b], ([ia, ib]) => this.wrap(this.run('BatchMatMul', { a: ia!, b: ib! }, { transposeA: false, transposeB: false }), outDtype));
   }
 
   concat(xs: readonly View<H>[], axis: number, outDtype: DType): H {
-    return this.withInputs([...xs], (infos) => {
+    const parts = xs.filter((x) => numel(x.shape) !== 0);
+    if (parts.length === 0) return this.fill(0, 0, outDtype);
+    return this.withInputs([...parts], (infos) => {
       // tfjs's Concat takes its inputs as an array.
       const out = infos.length === 1 ? this.run('Identity', { x: infos[0]! }) : this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis });
       return this.wrap(out, outDtype);
@@ -297,10 +332,12 @@ export class WebGLBackend implements Backend<H> {
   }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
+    if (numel(x.shape) === 0) return this.fill(numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])), value, x.dtype);
     return this.withInputs([x], ([i]) => this.wrap(this.run('PadV2', { x: i! }, { paddings: pads.map((p) => [...p]), constantValue: value }), x.dtype));
   }
 
   gather(x: View<H>, dim: number, index: View<H>): H {
+    if (numel(index.shape) === 0) return this.fill(0, 0, x.dtype);
     return this.withInputs([x, index], ([ix, ii]) => {
       const flat: TensorInfo = { ...ix!, shape: [numel(ix!.shape)] };
       const strides: number[] = [];
@@ -315,6 +352,7 @@ export class WebGLBackend implements Backend<H> {
   }
 
   scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H {
+    if (numel(index.shape) === 0 || numel(shape) === 0) return this.fill(numel(shape), 0, dtype);
     // Build full coordinates on the host, then tfjs's ScatterNd (which sums duplicates).
     const idx = this.readSync(this.contiguous(index) as H);
     const n = numel(index.shape);

@@ -52,3 +52,31 @@ export function gatherProgram(indexShape: readonly number[], strides: readonly n
     }`,
   };
 }
+
+/**
+ * IEEE division of two same-shape inputs. tfjs's own shader returns 1 when
+ * a == b (so 0/0 and inf/inf give 1, not NaN); PyTorch's semantics need IEEE.
+ */
+export function divProgram(shape: readonly number[]): Program {
+  return {
+    variableNames: ['A', 'B'],
+    outputShape: shape.length === 0 ? [1] : [...shape],
+    userCode: `void main() { setOutput(getAAtOutCoords() / getBAtOutCoords()); }`,
+  };
+}
+
+/** log with IEEE edge cases: log(±0) = -inf, log(x < 0) = NaN (GLSL leaves them undefined). */
+export function logProgram(shape: readonly number[]): Program {
+  return {
+    variableNames: ['A'],
+    outputShape: shape.length === 0 ? [1] : [...shape],
+    userCode: `void main() {
+      float x = getAAtOutCoords();
+      float zero = 0.0 * abs(x);
+      if (x != x) { setOutput(x); }
+      else if (x == 0.0) { setOutput(-1.0 / zero); }
+      else if (x < 0.0) { setOutput(zero / zero); }
+      else { setOutput(log(x)); }
+    }`,
+  };
+}

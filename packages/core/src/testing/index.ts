@@ -37,6 +37,11 @@ export interface ConformanceOptions {
   float64?: Tolerance;
   /** Ops skipped on this backend, each with the reason (printed by the runner as a test name). */
   skip?: Record<string, string>;
+  /**
+   * Scales the long engine cases (the 100 000-op chain, the 1 000-step loop). A
+   * backend whose every op is a GPU dispatch passes e.g. 0.01; 1 by default.
+   */
+  engineScale?: number;
 }
 
 /** Whether a fixture case has float64 inputs or outputs (skipped where the device has no float64). */
@@ -198,5 +203,5 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   });
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
-  autogradCases(t, { device, inDevice, supportsFloat64 });
+  autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
 }
