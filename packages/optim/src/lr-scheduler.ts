@@ -8,9 +8,8 @@ type AnyOptimizer = Optimizer<{ lr: number }>;
 
 /**
  * Base of the epoch-based schedulers: `lastEpoch` counts steps and `lrAt` is
- * the closed form. (The base constructor runs before a subclass sets its
- * options, so `lrAt` returns the base lr until they exist: epoch 0 is the
- * base lr for every scheduler here except LambdaLR, which sets it itself.)
+ * the closed form. Each subclass calls `start()` once its options are set, which
+ * applies epoch 0's learning rates (as PyTorch's constructor does).
  */
 export abstract class LRScheduler {
   lastEpoch = 0;
@@ -19,6 +18,10 @@ export abstract class LRScheduler {
   constructor(readonly optimizer: AnyOptimizer) {
     for (const group of optimizer.paramGroups as unknown as Record<string, number>[]) group['initialLr'] ??= group['lr']!;
     this.baseLrs = (optimizer.paramGroups as unknown as Record<string, number>[]).map((g) => g['initialLr']!);
+  }
+
+  /** Applies the learning rates of epoch 0; subclasses call it at the end of their constructor. */
+  protected start(): void {
     this.apply();
   }
 
@@ -60,9 +63,10 @@ export class StepLR extends LRScheduler {
     super(optimizer);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
+    this.start();
   }
   protected lrAt(epoch: number, base: number): number {
-    return this.stepSize === undefined ? base : base * this.gamma ** Math.floor(epoch / this.stepSize);
+    return base * this.gamma ** Math.floor(epoch / this.stepSize);
   }
 }
 
@@ -72,9 +76,10 @@ export class ExponentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     super(optimizer);
     this.gamma = options.gamma;
+    this.start();
   }
   protected lrAt(epoch: number, base: number): number {
-    return this.gamma === undefined ? base : base * this.gamma ** epoch;
+    return base * this.gamma ** epoch;
   }
 }
 
@@ -86,9 +91,9 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
+    this.start();
   }
   protected lrAt(epoch: number, base: number): number {
-    if (this.tMax === undefined) return base;
     return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
   }
 }
@@ -99,10 +104,10 @@ export class LambdaLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { lrLambda: (epoch: number) => number }) {
     super(optimizer);
     this.lrLambda = options.lrLambda;
-    this.optimizer.paramGroups.forEach((g, i) => (g.lr = this.lrAt(0, this.baseLrs[i]!)));
+    this.start();
   }
   protected lrAt(epoch: number, base: number): number {
-    return this.lrLambda === undefined ? base : base * this.lrLambda(epoch);
+    return base * this.lrLambda(epoch);
   }
 }
 

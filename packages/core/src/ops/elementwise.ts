@@ -225,13 +225,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   if (needsGrad(a, b)) {
     const aNeeded = wantsGrad(b);
     const bNeeded = wantsGrad(a);
-    record(out, 'MulBackward0', [a, b], (g) => [bNeeded ? gradTimes(g, b) : null, aNeeded ? gradTimes(g, a) : null], [aNeeded ? a : null, bNeeded ? b : null]);
+    record(out, 'MulBackward0', [a, b], (g) => [bNeeded ? g.mul(b) : null, aNeeded ? g.mul(a) : null], [aNeeded ? a : null, bNeeded ? b : null]);
   }
   return out;
-}
-
-function gradTimes(g: Tensor, x: TensorLike): Tensor {
-  return isTensor(x) ? g.mul(x) : g.mul(x);
 }
 
 /**
