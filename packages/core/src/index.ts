@@ -17,6 +17,7 @@ export * as hostLinalg from './backend/host-linalg.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
 export { manualSeed } from './random.js';
+export { assertAsync } from './checks.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export type { Node } from './autograd/node.js';

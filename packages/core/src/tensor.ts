@@ -2,6 +2,7 @@
  * Tensor: a view (shape, strides, offset) over refcounted storage on a device,
  * with autograd fields and the method form of every op.
  */
+import { settleChecks, settleChecksAsync } from './checks.js';
 import { addOutputHook } from './autograd/engine.js';
 import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { BackwardOptions } from './autograd/backward.js';
@@ -287,10 +288,14 @@ export class Tensor implements View {
   dataSync(): TypedArray {
     this.assertAlive('dataSync');
     const n = numel(this.shape);
-    if (this.isContiguous()) return this.backend.readSync(this.handle).slice(this.offset, this.offset + n) as TypedArray;
-    const handle = this.backend.contiguous(this);
-    const out = this.backend.readSync(handle).slice(0, n) as TypedArray;
-    this.backend.dispose(handle);
+    let out: TypedArray;
+    if (this.isContiguous()) out = this.backend.readSync(this.handle).slice(this.offset, this.offset + n) as TypedArray;
+    else {
+      const handle = this.backend.contiguous(this);
+      out = this.backend.readSync(handle).slice(0, n) as TypedArray;
+      this.backend.dispose(handle);
+    }
+    settleChecks(this.backend);
     return out;
   }
 
@@ -303,10 +308,14 @@ export class Tensor implements View {
   async values(): Promise<TypedArray> {
     this.assertAlive('values');
     const n = numel(this.shape);
-    if (this.isContiguous()) return (await this.backend.read(this.handle)).slice(this.offset, this.offset + n) as TypedArray;
-    const handle = this.backend.contiguous(this);
-    const out = (await this.backend.read(handle)).slice(0, n) as TypedArray;
-    this.backend.dispose(handle);
+    let out: TypedArray;
+    if (this.isContiguous()) out = (await this.backend.read(this.handle)).slice(this.offset, this.offset + n) as TypedArray;
+    else {
+      const handle = this.backend.contiguous(this);
+      out = (await this.backend.read(handle)).slice(0, n) as TypedArray;
+      this.backend.dispose(handle);
+    }
+    await settleChecksAsync(this.backend);
     return out;
   }
 

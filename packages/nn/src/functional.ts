@@ -111,8 +111,10 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {})
   const ignore = options.ignoreIndex ?? -100;
   const valid = t.ne(ignore);
   const safe = g.where(valid, t, 0);
-  const bad = g.noGrad(() => safe.lt(0).logicalOr(safe.ge(c)).any().item());
-  if (bad) throw new RangeError(`nll_loss: target out of bounds: class indices must be in [0, ${c - 1}] (or ignoreIndex ${ignore})`);
+  // Checked on the device: a GPU reports a bad target at the next read instead of stalling here.
+  const inRange = g.noGrad(() => safe.ge(0).logicalAnd(safe.lt(c)));
+  g.assertAsync(inRange, `nll_loss: target out of bounds: class indices must be in [0, ${c - 1}] (or ignoreIndex ${ignore})`);
+  inRange.dispose();
   const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
   const w = options.weight ? options.weight.indexSelect(0, safe).mul(valid) : valid.to(logp.dtype);
   const losses = picked.mul(w);
@@ -178,8 +180,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { weight?: Tensor; reduction?: Reduction } = {}): Tensor {
   sameShape('binary_cross_entropy', input, target);
-  const bad = g.noGrad(() => input.lt(0).logicalOr(input.gt(1)).any().item());
-  if (bad) throw new RangeError('binary_cross_entropy: all elements of input should be between 0 and 1');
+  const inRange = g.noGrad(() => input.ge(0).logicalAnd(input.le(1)));
+  g.assertAsync(inRange, 'binary_cross_entropy: all elements of input should be between 0 and 1');
+  inRange.dispose();
   const logx = input.log().clamp(-100);
   const log1mx = g.sub(1, input).log().clamp(-100);
   let loss = target.mul(logx).add(g.sub(1, target).mul(log1mx)).neg();

@@ -53,6 +53,12 @@ export interface Backend<H = unknown> {
   readonly specVersion: number;
   /** Whether float64 tensors can live here (a GPU backend may say no). */
   readonly supportsFloat64: boolean;
+  /**
+   * True where a host read stalls the device (a GPU): core then checks values
+   * (index bounds, `assertAsync`) on the device and reports a violation at the
+   * next read, instead of reading them back at once. Default false.
+   */
+  readonly deferChecks?: boolean;
 
   // ---- storage ----
   /** A handle holding a copy of `values`, stored as `dtype`. */

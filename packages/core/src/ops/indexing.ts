@@ -1,5 +1,7 @@
 /** Indexing ops: gather, indexSelect, maskedFill, pad. */
+import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
+import { assertAsync } from '../checks.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
@@ -10,8 +12,17 @@ function checkIndex(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int32 for index, but got ${index.dtype}`);
 }
 
-/** Throws when any index is outside [0, size) (as PyTorch's bounds check). */
+/**
+ * Throws when any index is outside [0, size) (as PyTorch's bounds check). On
+ * a GPU the check runs there and is reported at the next read (see assertAsync).
+ */
 function checkBounds(op: string, index: Tensor, size: number, dim: number): void {
+  if (index.backend.deferChecks) {
+    const inRange = noGrad(() => index.ge(0).logicalAnd(index.lt(size)));
+    assertAsync(inRange, () => `${op}(): an index is out of bounds for dimension ${dim} with size ${size}`);
+    inRange.dispose();
+    return;
+  }
   const values = index.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

@@ -19,6 +19,13 @@ function checkWritable(op: string, t: Tensor): void {
   if (t.isLeaf && t.requiresGrad && isGradEnabled()) {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }
+  // An expanded tensor holds one element in several places: writing it is ambiguous (PyTorch refuses too).
+  if (!t.shape.includes(0) && t.shape.some((size, d) => size > 1 && t.strides[d] === 0)) {
+    throw new Error(
+      `${op}: unsupported operation: more than one element of the written-to tensor (shape ${formatShape(t.shape)}, strides ${formatShape(t.strides)}) ` +
+        'refers to a single memory location. Please clone() the tensor before performing the operation.',
+    );
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ function values(t: Tensor): number[] {
 }
 
 export function handWorkedCases(t: TestApi, ctx: Context): void {
-  const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
+  const it = (name: string, fn: () => void | Promise<void>) => t.it(name, () => ctx.inDevice(fn));
 
   t.describe(`conformance on '${ctx.device}': identities`, () => {
     it('inverse(A) @ A is the identity', () => {
@@ -94,6 +94,16 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertClose(values(a), [0, 1, 0, 26, 0, 15], close, 'write through a strided slice');
       assertEqual(a.version, 3, 'three in-place ops');
     });
+    it('a write through a permuted, twice-narrowed 3-D view lands where its strides say', () => {
+      const a = g.zeros(24);
+      const v = a.view(2, 3, 4).permute(2, 0, 1).narrow(0, 1, 2).narrow(2, 1, 2); // v[i][j][k] = a[12j + 4(k+1) + i+1]
+      v.copy_(g.arange(8, { dtype: 'float32' }).view(2, 2, 2));
+      const expected = new Array<number>(24).fill(0);
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) expected[12 * j + 4 * (k + 1) + i + 1] = 4 * i + 2 * j + k;
+      assertClose(values(a), expected, close, 'permuted narrowed write');
+      v.mul_(-1);
+      assertClose(values(a), expected.map((x) => -x), close, 'permuted narrowed mul_');
+    });
     it('view ops do not copy; reshape copies only when it must', () => {
       const a = g.zeros(3, 4);
       for (const v of [a.view(12), a.t(), a.unsqueeze(0), a.narrow(1, 1, 2), a.expand(2, 3, 4), a.permute(1, 0), a.reshape(4, 3)]) {
@@ -113,6 +123,12 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertClose(values(b), [1, 2, 3, 1, 2, 3], close, 'add_ broadcast');
       assertThrows(() => g.zeros(3).add_(g.zeros(2, 3)), ['add_', '[3]', '[2, 3]'], 'in-place cannot grow');
       assertThrows(() => g.zeros(3, { dtype: 'int32' }).add_(0.5), ['add_', 'float32', 'int32'], 'in-place cannot narrow the type category');
+      for (const [op, write] of [['add_', (x: g.Tensor) => x.add_(1)], ['copy_', (x: g.Tensor) => x.copy_(g.ones(2, 3))], ['fill_', (x: g.Tensor) => x.fill_(1)]] as const) {
+        assertThrows(() => write(g.zeros(3).expand(2, 3)), [op, 'more than one element of the written-to tensor', '[2, 3]', 'clone()'], `${op} into an expanded tensor`);
+      }
+      const single = g.zeros(1, 3).expand(1, 3); // size-1 dims with stride 0 hold no element twice
+      single.add_(1);
+      assertClose(values(single), [1, 1, 1], close, 'add_ on an expand of size-1 dims');
     });
     it('copy_, fill_, clamp_ and the random fills write in place', () => {
       const a = g.zeros(2, 2);
@@ -220,7 +236,8 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['cat shape mismatch', () => g.cat([g.zeros(2, 3), g.zeros(2, 4)]), ['cat', 'dimension 0', '[2, 3]', '[2, 4]']],
       ['reshape to a wrong size', () => g.zeros(2, 3).reshape(4, 2), ['reshape', '[4, 2]', 'size 6']],
       ['gather with float index', () => g.gather(g.zeros(2, 2), 1, g.zeros(2, 2)), ['gather', 'int32', 'float32']],
-      ['gather index out of bounds', () => g.gather(g.zeros(2, 2), 1, g.tensor([[0, 5]], { dtype: 'int32' })), ['gather', 'index 5', 'size 2']],
+      // On a GPU the bounds check is reported by the next read, so the case reads.
+      ['gather index out of bounds', () => g.gather(g.zeros(2, 2), 1, g.tensor([[0, 5]], { dtype: 'int32' })).dataSync(), ['gather', 'out of bounds', 'dimension 1', 'size 2']],
       ['inverse of a singular matrix', () => g.tensor([[1, 2], [2, 4]]).inverse(), ['linalg.inv', 'singular']],
       ['inverse of a non-square matrix', () => g.zeros(2, 3).inverse(), ['linalg.inv', 'square', '2 by 3']],
       ['item of many elements', () => g.zeros(3).item(), ['item', '3 elements']],
@@ -234,6 +251,22 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['using a disposed tensor', () => { const x = g.ones(2); x.dispose(); return x.add(1); }, ['add', 'disposed']],
     ];
     for (const [name, fn, patterns] of cases) it(`error: ${name}`, () => assertThrows(fn, patterns, name));
+    it('assertAsync: a failed check throws at once or at the next read, once; later reads are clean', () => {
+      assertThrows(() => { g.assertAsync(g.tensor([true, false]), 'values must be positive'); g.zeros(1).dataSync(); }, ['values must be positive'], 'assertAsync');
+      g.assertAsync(g.tensor([true, true]), 'never shown');
+      assertClose(values(g.ones(2)), [1, 1], close, 'a read after a failed check');
+      assertThrows(() => g.indexSelect(g.zeros(3), 0, g.tensor([-1], { dtype: 'int32' })).dataSync(), ['index_select', 'out of bounds', 'size 3'], 'index_select bounds');
+    });
+    it('assertAsync: an asynchronous read reports a pending check too', async () => {
+      let error: unknown;
+      try {
+        g.assertAsync(g.tensor([false]), 'checked asynchronously'); // both calls run before the first await: on the suite's device
+        await g.zeros(1).values();
+      } catch (e) {
+        error = e;
+      }
+      if (!(error instanceof RangeError) || !error.message.includes('checked asynchronously')) fail(`expected the check's RangeError, got ${String(error)}`);
+    });
     if (ctx.otherDevice !== undefined) {
       const other = ctx.otherDevice;
       it('error: mixing devices names both', () =>
