@@ -7,7 +7,7 @@
 import { BACKEND_SPEC_VERSION, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { divProgram, gatherProgram, logProgram, stridedCopyProgram } from './programs.js';
+import { contiguousStrides, elementwiseProgram, gatherProgram, logProgram, scatterAddProgram, stridedCopyProgram, stridedWriteProgram, type Operand, type Program, type WriteDim } from './programs.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
 export class WebGLHandle {
@@ -61,6 +61,8 @@ export class WebGLBackend implements Backend<H> {
   readonly name = 'webgl';
   readonly specVersion = BACKEND_SPEC_VERSION;
   readonly supportsFloat64 = false;
+  /** Reads stall the GPU: index bounds are checked on it and reported at the next read. */
+  readonly deferChecks = true;
   /** 'float32' when the GPU renders float32 textures, else 'float16' (less precise: a warning is printed once). */
   readonly precision: 'float32' | 'float16';
   readonly tf: MathBackendWebGL;
@@ -102,6 +104,24 @@ export class WebGLBackend implements Backend<H> {
   private compactInput(v: View<H>): { info: TensorInfo; temp: boolean } {
     const shape = v.shape.map((s, d) => (v.strides[d] === 0 ? 1 : s));
     return this.input(reshaped(v, shape));
+  }
+
+  /** Runs one of our programs; the result takes `shape` (programs write rank-0 results as [1]). */
+  private runProgram(program: Program, inputs: TensorInfo[], dtype: DType, shape: readonly number[], uniforms?: number[][]): TensorInfo {
+    const out = this.tf.runWebGLProgram(program, inputs, dtype as TfDType, uniforms);
+    return { ...out, shape: [...shape] };
+  }
+
+  /**
+   * Elementwise `expr` over `shape` on views (broadcast by tfjs, no copies for
+   * dense or broadcast views) and numbers (uniforms). Operands are named A, B, C…
+   */
+  private elementwise(expr: string, operands: readonly (View<H> | number)[], shape: readonly number[], dtype: DType): H {
+    const names = ['A', 'B', 'C'];
+    const described: Operand[] = operands.map((o, i) => ({ name: names[i]!, scalar: typeof o === 'number' }));
+    const views = operands.filter((o): o is View<H> => typeof o !== 'number');
+    const uniforms = operands.filter((o): o is number => typeof o === 'number').map((v) => [v]);
+    return this.withInputs(views, (infos) => this.wrap(this.runProgram(elementwiseProgram(shape, described, expr), infos, dtype, shape, uniforms), dtype), true);
   }
 
   private strided(v: View<H>): TensorInfo {
@@ -158,32 +178,54 @@ export class WebGLBackend implements Backend<H> {
 
   contiguous(x: View<H>): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, x.dtype);
+    if (isDenseFrom0(x)) {
+      // Textures are never written in place, so a copy can share one (tfjs refcounts it).
+      this.tf.incRef(x.handle.dataId);
+      return new WebGLHandle(x.handle.dataId, x.handle.size, x.handle.dtype);
+    }
     return this.wrap(this.strided(x), x.dtype);
   }
 
   assign(dst: View<H>, src: View<H>): void {
+    if (numel(dst.shape) === 0) return;
+    // tfjs textures are immutable: every write makes a new texture that replaces the storage's.
+    let next: TensorInfo;
     if (isDenseFrom0(dst)) {
-      // The whole storage is rewritten: a fresh texture replaces it.
-      const next = this.strided(reshaped(src, dst.shape));
-      this.tf.disposeData(dst.handle.dataId);
-      dst.handle.dataId = next.dataId;
-      return;
-    }
-    // A partial strided write: round-trip through the host (tfjs has no scatter into a texture).
-    const base = Array.from(this.readSync(dst.handle));
-    const values = this.readSync(this.contiguous(src) as H);
-    let i = 0;
-    const walk = (d: number, off: number) => {
-      if (d === dst.shape.length) {
-        base[off] = values[i++]!;
-        return;
+      const source = reshaped(src, dst.shape);
+      if (isDenseFrom0(source) && src.handle.dtype === dst.handle.dtype) {
+        // The whole storage is rewritten by a dense one: share its texture (tfjs refcounts it).
+        this.tf.incRef(src.handle.dataId);
+        next = { dataId: src.handle.dataId, shape: [dst.handle.size], dtype: dst.handle.dtype as TfDType };
+      } else {
+        next = this.strided(source);
       }
-      for (let k = 0; k < dst.shape[d]!; k++) walk(d + 1, off + k * dst.strides[d]!);
-    };
-    walk(0, dst.offset);
-    const next = this.write(dst.handle.dtype === 'int32' ? Int32Array.from(base) : dst.handle.dtype === 'bool' ? Uint8Array.from(base) : Float32Array.from(base), dst.handle.dtype);
+    } else {
+      next = this.stridedWrite(dst, src);
+    }
     this.tf.disposeData(dst.handle.dataId);
     dst.handle.dataId = next.dataId;
+  }
+
+  /** The storage of `dst` with the view's elements replaced by `src`'s, on the GPU. */
+  private stridedWrite(dst: View<H>, src: View<H>): TensorInfo {
+    const sourceStrides = contiguousStrides(dst.shape);
+    const dims: WriteDim[] = dst.shape
+      .map((size, d) => ({ size, stride: dst.strides[d]!, sourceStride: sourceStrides[d]! }))
+      .filter((d) => d.size !== 1)
+      .sort((a, b) => b.stride - a.stride);
+    // Greedy division recovers coordinates only when each stride steps over everything below it.
+    let extent = 1;
+    for (const d of [...dims].reverse()) {
+      if (d.stride < extent) {
+        throw new Error(`assign: the written view (shape [${dst.shape.join(', ')}], strides [${dst.strides.join(', ')}]) has elements that overlap in memory; in-place writes need distinct elements`);
+      }
+      extent = d.stride * (d.size - 1) + extent;
+    }
+    const flat: TensorInfo = { dataId: dst.handle.dataId, shape: [dst.handle.size], dtype: dst.handle.dtype as TfDType };
+    return this.withInputs([reshaped(src, dst.shape)], ([values]) => {
+      const v: TensorInfo = { ...values!, shape: [numel(dst.shape)] };
+      return this.runProgram(stridedWriteProgram(dst.handle.size, dims, dst.offset), [flat, v], dst.handle.dtype, [dst.handle.size]);
+    });
   }
 
   cast(x: View<H>, dtype: DType): H {
@@ -214,7 +256,8 @@ export class WebGLBackend implements Backend<H> {
       return got.info;
     };
     if (numel(shape) === 0) return this.fill(0, 0, outDtype);
-    if (op === 'div') return this.divide(a, b, shape, dtype);
+    // IEEE division: tfjs's shader returns 1 when a == b, so 0/0 and inf/inf would give 1, not NaN.
+    if (op === 'div') return this.elementwise('a / b', [a, b], shape, 'float32');
     try {
       const out = this.run(BINARY[op], { a: operand(a), b: operand(b) });
       if (numel(out.shape) === numel(shape)) return this.wrap(out, outDtype);
@@ -235,41 +278,9 @@ export class WebGLBackend implements Backend<H> {
     }
   }
 
-  /** Division with IEEE semantics: both operands materialised to the full shape, then our program. */
-  private divide(a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
-    const full = (v: View<H> | number): TensorInfo => {
-      if (typeof v !== 'number') return this.strided(v);
-      const h = this.fill(1, v, dtype);
-      const info = this.strided({ handle: h, dtype, shape, strides: shape.map(() => 0), offset: 0 });
-      this.dispose(h);
-      return info;
-    };
-    const ia = full(a);
-    const ib = full(b);
-    try {
-      return this.wrap({ ...this.tf.runWebGLProgram(divProgram(shape), [ia, ib], 'float32'), shape: [...shape] }, 'float32');
-    } finally {
-      this.free(ia);
-      this.free(ib);
-    }
-  }
-
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
     if (numel(shape) === 0) return this.fill(0, 0, dtype);
-    const full = (v: View<H> | number): View<H> => (typeof v === 'number' ? { handle: this.fill(1, v, dtype), dtype, shape, strides: shape.map(() => 0), offset: 0 } : v);
-    const av = full(a);
-    const bv = full(b);
-    try {
-      const infos = [cond, av, bv].map((v) => this.strided(v));
-      try {
-        return this.wrap(this.run('Select', { condition: infos[0]!, t: infos[1]!, e: infos[2]! }), dtype);
-      } finally {
-        infos.forEach((i) => this.free(i));
-      }
-    } finally {
-      if (typeof a === 'number') this.dispose(av.handle);
-      if (typeof b === 'number') this.dispose(bv.handle);
-    }
+    return this.elementwise('a != 0.0 ? b : c', [cond, a, b], shape, dtype);
   }
 
   reduce(op: 'sum' | 'prod' | 'max' | 'min', x: View<H>, axes: readonly number[], outDtype: DType): H {
@@ -317,8 +328,29 @@ export class WebGLBackend implements Backend<H> {
     const outSize = numel(a.shape.slice(0, nd - 1)) * b.shape[nd - 1]!;
     if (outSize === 0) return this.fill(0, 0, outDtype);
     if (a.shape[nd - 1] === 0) return this.fill(outSize, 0, outDtype);
+    // Transposed operands (x Wᵀ, and every matmul backward) go to tfjs as transpose flags, not copies.
     // Batch dims are materialised (tfjs's own batch broadcasting disagrees with pre-expanded views).
-    return this.withInputs([a, b], ([ia, ib]) => this.wrap(this.run('BatchMatMul', { a: ia!, b: ib! }, { transposeA: false, transposeB: false }), outDtype));
+    const ia = this.matmulOperand(a);
+    const ib = this.matmulOperand(b);
+    try {
+      return this.wrap(this.run('BatchMatMul', { a: ia.info, b: ib.info }, { transposeA: ia.transposed, transposeB: ib.transposed }), outDtype);
+    } finally {
+      if (ia.temp) this.free(ia.info);
+      if (ib.temp) this.free(ib.info);
+    }
+  }
+
+  /** A matmul operand as stored: dense, dense with its last two dims swapped (transposed), or a copy. */
+  private matmulOperand(v: View<H>): { info: TensorInfo; temp: boolean; transposed: boolean } {
+    const nd = v.shape.length;
+    if (nd >= 2 && !isDenseFrom0(v)) {
+      const swap = <T>(xs: readonly T[]) => [...xs.slice(0, nd - 2), xs[nd - 1]!, xs[nd - 2]!];
+      const stored = { handle: v.handle, dtype: v.dtype, shape: swap(v.shape), strides: swap(v.strides), offset: v.offset };
+      if (isDenseFrom0(stored)) {
+        return { info: { dataId: v.handle.dataId, shape: stored.shape, dtype: v.handle.dtype as TfDType }, temp: false, transposed: true };
+      }
+    }
+    return { ...this.input(v), transposed: false };
   }
 
   concat(xs: readonly View<H>[], axis: number, outDtype: DType): H {
@@ -353,28 +385,14 @@ export class WebGLBackend implements Backend<H> {
 
   scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H {
     if (numel(index.shape) === 0 || numel(shape) === 0) return this.fill(numel(shape), 0, dtype);
-    // Build full coordinates on the host, then tfjs's ScatterNd (which sums duplicates).
-    const idx = this.readSync(this.contiguous(index) as H);
-    const n = numel(index.shape);
-    const rank = Math.max(shape.length, 1);
-    const coords = new Int32Array(n * rank);
-    const counter = new Array<number>(index.shape.length).fill(0);
-    for (let k = 0; k < n; k++) {
-      for (let d = 0; d < shape.length; d++) coords[k * rank + d] = d === dim ? idx[k]! : counter[d]!;
-      for (let d = index.shape.length - 1; d >= 0; d--) {
-        if (++counter[d]! < index.shape[d]!) break;
-        counter[d] = 0;
-      }
-    }
-    const indices: TensorInfo = { dataId: this.tf.write(coords, [n, rank], 'int32'), shape: [n, rank], dtype: 'int32' };
-    try {
-      return this.withInputs([src], ([updates]) => {
-        const u: TensorInfo = { ...updates!, shape: [n] };
-        return this.wrap(this.run('ScatterNd', { indices, updates: u }, { shape: shape.length ? [...shape] : [1] }), dtype);
-      });
-    } finally {
-      this.free(indices);
-    }
+    // A 0-d scatter is a 1-element one.
+    const outShape = shape.length === 0 ? [1] : shape;
+    const indexShape = index.shape.length === 0 ? [1] : index.shape;
+    return this.withInputs([reshaped(index, indexShape), reshaped(src, indexShape)], ([i, v]) => {
+      const flatI: TensorInfo = { ...i!, shape: [numel(indexShape)] };
+      const flatV: TensorInfo = { ...v!, shape: [numel(indexShape)] };
+      return this.wrap(this.runProgram(scatterAddProgram(outShape, indexShape, dim), [flatI, flatV], dtype, shape), dtype);
+    });
   }
 
   inverse(x: View<H>): H {

@@ -5,6 +5,7 @@ export interface Program {
   variableNames: string[];
   outputShape: number[];
   userCode: string;
+  customUniforms?: { name: string; type: 'float' }[];
 }
 
 const COORD = ['x', 'y', 'z', 'w', 'u', 'v'];
@@ -53,16 +54,99 @@ export function gatherProgram(indexShape: readonly number[], strides: readonly n
   };
 }
 
+/** An operand of an elementwise program: a texture read at the output coords (broadcast by tfjs), or a uniform scalar. */
+export interface Operand {
+  /** Its variable name in the shader, a capital letter ('A', 'B', 'C'); the expression sees it lowercased. */
+  name: string;
+  scalar: boolean;
+}
+
 /**
- * IEEE division of two same-shape inputs. tfjs's own shader returns 1 when
- * a == b (so 0/0 and inf/inf give 1, not NaN); PyTorch's semantics need IEEE.
+ * An elementwise program over `shape`: `expr` reads the operands by their
+ * lowercase names. Scalars are uniforms, so `x / 2` and `x / 3` share one
+ * compiled shader; textures broadcast through tfjs's getXAtOutCoords.
  */
-export function divProgram(shape: readonly number[]): Program {
+export function elementwiseProgram(shape: readonly number[], operands: readonly Operand[], expr: string): Program {
+  const loads = operands.map((o) => `float ${o.name.toLowerCase()} = ${o.scalar ? `u${o.name}` : `get${o.name}AtOutCoords()`};`).join('\n      ');
   return {
-    variableNames: ['A', 'B'],
+    variableNames: operands.filter((o) => !o.scalar).map((o) => o.name),
     outputShape: shape.length === 0 ? [1] : [...shape],
-    userCode: `void main() { setOutput(getAAtOutCoords() / getBAtOutCoords()); }`,
+    customUniforms: operands.filter((o) => o.scalar).map((o) => ({ name: `u${o.name}`, type: 'float' as const })),
+    userCode: `void main() {
+      ${loads}
+      setOutput(${expr});
+    }`,
   };
+}
+
+/**
+ * PyTorch's scatter_add into zeros of `shape`: out[c] = Σ_k [I[c|dim=k] = c_dim] S[c|dim=k],
+ * with I and S flat, contiguous, of `indexShape`. Each output sums over the index's extent
+ * along `dim` only (tfjs's ScatterNd loops over every update, and needs its indices on the host).
+ */
+export function scatterAddProgram(shape: readonly number[], indexShape: readonly number[], dim: number): Program {
+  const rank = shape.length;
+  if (rank > 6) throw new Error(`@graft/backend-webgl: scatterAdd of rank ${rank} > 6 is not supported`);
+  const strides = contiguousStrides(indexShape);
+  const outside = shape.map((_, d) => (d !== dim && indexShape[d]! < shape[d]! ? `${coord(rank, d)} >= ${indexShape[d]}` : '')).filter(Boolean);
+  const base = shape.map((_, d) => (d === dim ? '' : `${coord(rank, d)} * ${strides[d]}`)).filter(Boolean).join(' + ') || '0';
+  return {
+    variableNames: ['I', 'S'],
+    outputShape: [...shape],
+    userCode: `void main() {
+      ${coordsType(rank)} coords = getOutputCoords();
+      ${outside.length ? `if (${outside.join(' || ')}) { setOutput(0.0); return; }` : ''}
+      int target = ${coord(rank, dim)};
+      int base = ${base};
+      float acc = 0.0;
+      for (int k = 0; k < ${indexShape[dim]}; k++) {
+        int p = base + k * ${strides[dim]};
+        if (int(getI(p)) == target) acc += getS(p);
+      }
+      setOutput(acc);
+    }`,
+  };
+}
+
+/** One dim of a strided view being written: its size, its stride in storage, its stride in the (contiguous) source. */
+export interface WriteDim {
+  size: number;
+  stride: number;
+  sourceStride: number;
+}
+
+/**
+ * A strided write into a flat storage of `size` elements: out[p] = V[k] where
+ * p = offset + Σ k_d·stride_d lies in the view, else D[p]. `dims` are sorted by
+ * stride, largest first, and do not overlap, so p's coordinates come out by
+ * greedy division.
+ */
+export function stridedWriteProgram(size: number, dims: readonly WriteDim[], offset: number): Program {
+  const steps = dims.map((d) => `k = r / ${d.stride}; if (k >= ${d.size}) { setOutput(getD(p)); return; } r -= k * ${d.stride}; src += k * ${d.sourceStride};`);
+  return {
+    variableNames: ['D', 'V'],
+    outputShape: [size],
+    userCode: `void main() {
+      int p = getOutputCoords();
+      int r = p - ${offset};
+      if (r < 0) { setOutput(getD(p)); return; }
+      int k = 0;
+      int src = 0;
+      ${steps.join('\n      ')}
+      setOutput(r == 0 ? getV(src) : getD(p));
+    }`,
+  };
+}
+
+/** Row-major strides of a shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides: number[] = [];
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d]!;
+  }
+  return strides;
 }
 
 /** log with IEEE edge cases: log(±0) = -inf, log(x < 0) = NaN (GLSL leaves them undefined). */

@@ -1,4 +1,3 @@
-import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { runConformanceSuite } from '@graft/core/testing';
 import { describe, it } from 'vitest';
