@@ -15,6 +15,7 @@ import * as tfl from '@tensorflow/tfjs'; // the layers API, and tfjs's gradients
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { formatValue, markdownTable, median, speedRatio, timeIt, toUnit, type Unit } from './timing.js';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
@@ -27,39 +28,11 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 interface Workload {
   name: string;
   /** 'gflops': report work/time in GFLOPS; 'ms' or 'us': report time per call (µs divided by `perCall`). */
-  unit: 'gflops' | 'ms' | 'us';
+  unit: Unit;
   flops?: number;
   perCall?: number;
   /** Builds the state for a runner and returns the function to time. */
   setup(runner: Runner): { run(): void; cleanup(): void };
-}
-
-function median(xs: number[]): number {
-  if (xs.some(Number.isNaN)) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median seconds per call, after warm-up, running for at least ~minTime. */
-function timeIt(run: () => void, minTime = 0.25): number {
-  for (let i = 0; i < 2; i++) run();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    const dt = (performance.now() - t0) / 1000;
-    if (dt > 0.02 || reps > 1e6) break;
-    reps *= 2;
-  }
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < 5 || (performance.now() - start) / 1000 < minTime) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    samples.push((performance.now() - t0) / 1000 / reps);
-    if (samples.length >= 25) break;
-  }
-  return median(samples);
 }
 
 function graftRandn(shape: number[]): g.Tensor {
@@ -241,13 +214,6 @@ const workloads = ONLY === undefined ? allWorkloads : allWorkloads.filter((w) =>
 
 const failures = new Set<string>();
 
-function format(v: number, unit: Workload['unit']): string {
-  if (Number.isNaN(v)) return 'fails';
-  if (unit === 'gflops') return v.toFixed(2);
-  if (unit === 'ms') return v.toFixed(3);
-  return v.toFixed(3);
-}
-
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
@@ -263,7 +229,7 @@ async function main(): Promise<void> {
           const { run, cleanup } = w.setup(runner);
           const seconds = timeIt(run, w.unit === 'gflops' && runner === 'tfjs-cpu' ? 0 : 0.25);
           cleanup();
-          value = w.unit === 'gflops' ? w.flops! / seconds / 1e9 : w.unit === 'ms' ? seconds * 1e3 : (seconds * 1e6) / (w.perCall ?? 1);
+          value = toUnit(seconds, w.unit, w.flops, w.perCall);
         } catch (e) {
           // A peer that cannot run a workload (a missing kernel, say) gets 'fails' in the table.
           if (runner === 'graft') throw e;
@@ -280,14 +246,12 @@ async function main(): Promise<void> {
   const rows = workloads.map((w) => {
     const byRunner = results.get(w.name)!;
     const m = (r: Runner) => median(byRunner.get(r)!);
-    const ratio = (r: Runner) => (w.unit === 'gflops' ? m('graft') / m(r) : m(r) / m('graft'));
+    const ratio = (r: Runner) => speedRatio(m('graft'), m(r), w.unit);
     const r = (p: Runner) => (Number.isNaN(ratio(p)) ? 'n/a' : `${ratio(p).toFixed(2)}x`);
-    return [w.name, format(m('graft'), w.unit), format(m('tfjs-cpu'), w.unit), format(m('tfjs-wasm'), w.unit), r('tfjs-cpu'), r('tfjs-wasm')];
+    return [w.name, formatValue(m('graft'), w.unit), formatValue(m('tfjs-cpu'), w.unit), formatValue(m('tfjs-wasm'), w.unit), r('tfjs-cpu'), r('tfjs-wasm')];
   });
   console.log(`Graft bench: Node ${process.version}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log(markdownTable(header, rows));
   for (const f of failures) console.log(`fails: ${f}`);
 }
 

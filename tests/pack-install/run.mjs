@@ -5,27 +5,63 @@
 //   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim,
 //      (b) type-check a TypeScript file against the public API with `strict`,
 //      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
-//          that no tfjs or nn code comes along; report its size (budget: 60 KB min+gzip).
+//          that no tfjs or nn code comes along; report its size (budget: 60 KB min+gzip);
+//      (d) import @graft/backend-webgl in Node (registers 'webgl'; without WebGL it says so clearly),
+//      (e) bundle core + backend-webgl for the browser and report its size.
+// tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
+// workspace are packed into tarballs and pinned with npm `overrides`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
-const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim'];
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl'];
 const BUDGET = 60 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
 const tarballs = join(work, 'tarballs');
+const vendor = join(work, 'vendor');
 const app = join(work, 'app');
 mkdirSync(tarballs);
+mkdirSync(vendor);
 mkdirSync(app);
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** The installed directory of `name` as Node would resolve it from `fromDir` (pnpm's layout included). */
+function findPackage(name, fromDir) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(dir) === dir) throw new Error(`cannot find ${name} from ${fromDir}`);
+  }
+}
+
+/** Packs the installed third-party dependencies of a workspace package (transitively) for an offline install. */
+function packDependencyClosure(packageDir) {
+  const overrides = {};
+  const seen = new Set();
+  const walk = (name, fromDir) => {
+    const dir = findPackage(name, fromDir);
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    // An npm tarball is the package directory under 'package/' (npm pack itself crashes on tfjs-core's directory).
+    const file = `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`;
+    run('tar', ['-czf', join(vendor, file), '-C', dirname(dir), '--transform', `s,^${basename(dir)},package,`, basename(dir)], vendor);
+    overrides[pkg.name] ??= `file:../vendor/${file}`; // one version per name is enough for an install check
+    const peers = Object.keys(pkg.peerDependencies ?? {}).filter((p) => !pkg.peerDependenciesMeta?.[p]?.optional);
+    for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...peers]) if (!dep.startsWith('@graft/')) walk(dep, dir);
+  };
+  const own = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  for (const dep of Object.keys(own.dependencies ?? {})) walk(dep, packageDir);
+  return overrides;
+}
 
 try {
   for (const p of PACKAGES) {
@@ -38,9 +74,10 @@ try {
   const dependencies = Object.fromEntries(
     files.map((f) => [`@graft/${f.replace(/^graft-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`, `file:../tarballs/${f}`]),
   );
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies }, null, 2));
+  const overrides = packDependencyClosure(join(root, 'packages', 'backend-webgl'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies, overrides }, null, 2));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
-  console.log(`installed ${files.join(', ')}`);
+  console.log(`installed ${files.join(', ')} (+ ${Object.keys(overrides).length} packages of tfjs and its dependencies, packed from the workspace)`);
 
   // (a) Train two steps in Node.
   writeFileSync(join(app, 'train.mjs'), `
@@ -72,6 +109,8 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { nn, type StateDict } from '@graft/nn';
 import { Adam, lrScheduler } from '@graft/optim';
+import type { WebGLBackend } from '@graft/backend-webgl';
+const precision: WebGLBackend['precision'] = 'float32';
 const t: g.Tensor = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
 const r: { values: g.Tensor; indices: g.Tensor } = t.max(1);
 const s: number | boolean = t.sum().item();
@@ -82,7 +121,7 @@ const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
 new lrScheduler.StepLR(opt, { stepSize: 1 });
 g.noGrad(() => t.add(1));
 const [dx] = g.autograd.grad(t.square().sum(), [t]);
-export { r, s, d, sd, dx };
+export { r, s, d, sd, dx, precision };
 `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], noEmit: true, skipLibCheck: false }, files: ['check.ts'] }));
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
@@ -99,6 +138,30 @@ export { r, s, d, sd, dx };
   const gz = gzipSync(bytes, { level: 9 }).byteLength;
   console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn or testing code`);
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
+
+  // (d) @graft/backend-webgl in Node: it registers, and says clearly that Node has no WebGL.
+  writeFileSync(join(app, 'webgl-node.mjs'), `
+import * as g from '@graft/core';
+import '@graft/backend-cpu';
+import '@graft/backend-webgl';
+if (!g.listBackends().includes('webgl')) throw new Error('webgl is not registered: ' + g.listBackends());
+try {
+  g.ones(2, { device: 'webgl' });
+  throw new Error('expected an error: Node has no WebGL');
+} catch (e) {
+  if (!/no WebGL here.*backend-cpu/.test(e.message)) throw e;
+}
+console.log("@graft/backend-webgl imports in Node, registers 'webgl' and says clearly that Node has no WebGL");
+`);
+  process.stdout.write(run(process.execPath, ['webgl-node.mjs'], app));
+
+  // (e) Bundle core + backend-webgl for the browser.
+  writeFileSync(join(app, 'entry-webgl.js'), `import * as g from '@graft/core';\nimport '@graft/backend-webgl';\nconsole.log(String(g.ones(2, 2, { device: 'webgl' }).matmul(g.ones(2, 2, { device: 'webgl' }))));\n`);
+  const webgl = await esbuild.build({ entryPoints: [join(app, 'entry-webgl.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, absWorkingDir: app });
+  const strayWebgl = Object.keys(webgl.metafile.inputs).filter((f) => /@graft\/(nn|optim|backend-cpu)|testing\//.test(f));
+  if (strayWebgl.length) throw new Error(`the core + webgl bundle pulled in code it should not: ${strayWebgl.join(', ')}`);
+  const gzWebgl = gzipSync(webgl.outputFiles[0].contents, { level: 9 }).byteLength;
+  console.log(`browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`);
   console.log('1 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });

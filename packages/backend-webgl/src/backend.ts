@@ -52,11 +52,39 @@ function isDenseFrom0(v: View<H>): boolean {
   return true;
 }
 
+/** Options of `new WebGLBackend(options)`. */
 export interface WebGLBackendOptions {
   /** An existing tfjs MathBackendWebGL (e.g. on a headless-gl context); by default a new one. */
   backend?: MathBackendWebGL;
 }
 
+/** tfjs's WebGL backend on a canvas of its own, or a clear error where there is no WebGL. */
+function createTfBackend(): MathBackendWebGL {
+  const g = globalThis as { document?: unknown; OffscreenCanvas?: unknown };
+  if (g.document === undefined && g.OffscreenCanvas === undefined) {
+    throw new Error(
+      "@graft/backend-webgl: no WebGL here (neither a document nor OffscreenCanvas: this looks like Node). " +
+        "Use '@graft/backend-cpu' in Node, or pass a tfjs MathBackendWebGL made on a WebGL context of your own: new WebGLBackend({ backend }).",
+    );
+  }
+  try {
+    return new MathBackendWebGL();
+  } catch (e) {
+    throw new Error(`@graft/backend-webgl: this browser gives no usable WebGL context (${(e as Error).message}). Use '@graft/backend-cpu', or enable WebGL.`);
+  }
+}
+
+/**
+ * The `'webgl'` device. Importing `@graft/backend-webgl` registers one; make
+ * your own only to run on a WebGL context of your choosing.
+ *
+ * @example
+ * import * as g from '@graft/core';
+ * import { WebGLBackend } from '@graft/backend-webgl';
+ * g.setBackend('webgl');
+ * const gpu = g.getBackend() as unknown as WebGLBackend;
+ * console.log(gpu.precision); // 'float32' on GPUs that render float32 textures
+ */
 export class WebGLBackend implements Backend<H> {
   readonly name = 'webgl';
   readonly specVersion = BACKEND_SPEC_VERSION;
@@ -71,7 +99,7 @@ export class WebGLBackend implements Backend<H> {
     // Unpacked textures keep every reshape of contiguous data free (the same data id, another shape).
     env().set('WEBGL_PACK', false);
     env().set('WEBGL_CPU_FORWARD', false);
-    this.tf = options.backend ?? new MathBackendWebGL();
+    this.tf = options.backend ?? createTfBackend();
     this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
     if (this.precision === 'float16') {
       console.warn('@graft/backend-webgl: this GPU renders only float16 textures; results are less precise than float32');

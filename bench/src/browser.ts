@@ -1,0 +1,69 @@
+/**
+ * The browser section of `pnpm bench`: bundles browser-page.js with esbuild,
+ * opens it in headless Debian Chromium (playwright-core; no browser download)
+ * and prints Graft-on-'webgl' against tfjs-webgl as ratios.
+ *
+ * Without Chromium the section is skipped with a loud note (a bench is not a
+ * test); BENCH_BROWSER=0 skips it on purpose. BENCH_ONLY and BENCH_ROUNDS apply.
+ */
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { BrowserBenchResult, BrowserRunner } from './browser-page.js';
+import { formatValue, markdownTable, median, speedRatio } from './timing.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ONLY = process.env['BENCH_ONLY'];
+
+async function main(): Promise<void> {
+  if (process.env['BENCH_BROWSER'] === '0') return;
+  if (!existsSync(CHROMIUM)) {
+    console.log(`\n!!! browser section SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+    return;
+  }
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./browser-page.js', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'error',
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => process.stderr.write(`${m.text()}\n`));
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+    await page.setContent('<!doctype html><title>graft bench</title>');
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const result = await page.evaluate(
+      ([rounds, only]) => (globalThis as unknown as { graftBench: { runBrowserBench(r: number, o?: string): Promise<BrowserBenchResult> } }).graftBench.runBrowserBench(rounds as number, only as string | undefined),
+      [ROUNDS, ONLY] as const,
+    );
+    report(result);
+  } finally {
+    await browser.close();
+  }
+}
+
+function report(result: BrowserBenchResult): void {
+  const ua = `Chromium, ${result.renderer}, ${result.precision} textures`;
+  console.log(`\nGraft browser bench: ${ua}, ${ROUNDS} rounds, ratios = Graft speed / tfjs speed`);
+  console.log("tfjs same shaders: tfjs-webgl with WEBGL_PACK=false (the kernels Graft calls): the ratio is Graft's own overhead.");
+  console.log('tfjs default: tfjs-webgl as shipped (packed textures).');
+  const header = ['workload', "graft 'webgl'", 'tfjs same shaders', 'tfjs default', 'vs same shaders', 'vs tfjs default'];
+  const rows = result.workloads.map((w) => {
+    const m = (r: BrowserRunner) => median(w.values[r]);
+    const ratio = (r: BrowserRunner) => {
+      const v = speedRatio(m('graft'), m(r), w.unit);
+      return Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)}x`;
+    };
+    return [w.name, formatValue(m('graft'), w.unit), formatValue(m('tfjs-same-shaders'), w.unit), formatValue(m('tfjs-default'), w.unit), ratio('tfjs-same-shaders'), ratio('tfjs-default')];
+  });
+  console.log(markdownTable(header, rows));
+  for (const f of result.failures) console.log(`fails: ${f}`);
+}
+
+await main();
