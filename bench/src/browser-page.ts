@@ -120,7 +120,51 @@ function mlpStep(): Workload {
   };
 }
 
-const WORKLOADS: Workload[] = [matmul(128), matmul(256), matmul(512), addChain(1000), mlpStep()];
+/** One SGD step of a small CNN (conv 5×5 1→8, ReLU, 2×2 max-pool, linear to 10) on 32 images of 28×28. */
+function cnnStep(): Workload {
+  const [B, K, C] = [32, 5, 8];
+  return {
+    name: `CNN conv${K}x${K} 1-${C} + pool + linear, batch ${B}, SGD (ms)`,
+    unit: 'ms',
+    setup(runner) {
+      if (runner === 'graft') {
+        const model = new nn.Sequential(new nn.Conv2d(1, C, K), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(C * 12 * 12, 10));
+        const opt = new SGD(model.parameters(), { lr: 0.01 });
+        const lossFn = new nn.CrossEntropyLoss();
+        const x = g.randn(B, 1, 28, 28);
+        const y = g.randint(0, 10, [B]);
+        return {
+          run: () => g.tidy(() => {
+            opt.zeroGrad();
+            const loss = lossFn.call(model.call(x), y);
+            loss.backward();
+            opt.step();
+            loss.item();
+          }),
+          cleanup: () => { x.dispose(); y.dispose(); for (const p of model.parameters()) p.dispose(); },
+        };
+      }
+      // tfjs in its own layout (NHWC), as a tfjs user writes it.
+      const w1 = tf.variable(tf.randomUniform([K, K, 1, C], -0.2, 0.2));
+      const b1 = tf.variable(tf.zeros([C]));
+      const w2 = tf.variable(tf.randomUniform([C * 12 * 12, 10], -0.03, 0.03));
+      const b2 = tf.variable(tf.zeros([10]));
+      const opt = tf.train.sgd(0.01);
+      const x = tf.randomNormal([B, 28, 28, 1]);
+      const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32') as tf.Tensor1D, 10);
+      const loss = () => {
+        const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid'), b1)) as tf.Tensor4D, 2, 2, 'valid');
+        return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.reshape(h, [B, C * 12 * 12]), w2), b2)) as tf.Scalar;
+      };
+      return {
+        run: () => { const cost = opt.minimize(loss, true)!; cost.dataSync(); cost.dispose(); },
+        cleanup: () => { for (const t of [w1, b1, w2, b2, x, y]) t.dispose(); opt.dispose(); },
+      };
+    },
+  };
+}
+
+const WORKLOADS: Workload[] = [matmul(128), matmul(256), matmul(512), addChain(1000), mlpStep(), cnnStep()];
 
 /** Puts the page in the runner's mode: Graft's backend and the same-shaders run use tfjs unpacked. */
 async function enter(runner: BrowserRunner): Promise<void> {

@@ -1,7 +1,12 @@
 /**
  * Convolution and pooling as im2col: the patches are gathered with one
- * precomputed index (so the backward is a scatter-add, col2im, for free and
- * twice-differentiable), then one batched matmul does the convolution.
+ * precomputed index, then one batched matmul does the convolution.
+ *
+ * The backward of that gather (col2im) is a gather too, through the inverse
+ * index (for every image element, the patch positions that read it), then a
+ * sum: unfold and fold are each other's adjoints, so both stay differentiable
+ * to any order. A scatter-add would do the same on the CPU, but on a GPU every
+ * output would scan every patch position.
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
@@ -14,24 +19,77 @@ function pair(name: string, v: Pair | undefined, fallback: number): [number, num
   return p;
 }
 
-const indexCache = new Map<string, Int32Array>();
+/**
+ * Where the patches of a [C, Hp, Wp] image come from: `index[k]` is the image
+ * element read by patch position k (n of them, ordered [C, kh, kw, OH, OW]);
+ * `inverse` lists for every image element the (up to) `fanIn` positions that
+ * read it, padded with n (a zero appended to the patches).
+ */
+interface PatchPlan {
+  index: Int32Array;
+  inverse: Int32Array;
+  fanIn: number;
+  imageSize: number;
+}
 
-/** Flat offsets of every patch element: [C, kh, kw, OH, OW] into a [C, Hp, Wp] image. */
-function patchIndex(C: number, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, s: [number, number], d: [number, number]): Int32Array {
+const planCache = new Map<string, PatchPlan>();
+
+function patchPlan(C: number, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, s: [number, number], d: [number, number]): PatchPlan {
   const key = [C, Hp, Wp, kh, kw, OH, OW, ...s, ...d].join();
-  let idx = indexCache.get(key);
-  if (idx === undefined) {
-    idx = new Int32Array(C * kh * kw * OH * OW);
-    let n = 0;
-    for (let c = 0; c < C; c++)
-      for (let i = 0; i < kh; i++)
-        for (let j = 0; j < kw; j++)
-          for (let oh = 0; oh < OH; oh++)
-            for (let ow = 0; ow < OW; ow++) idx[n++] = c * Hp * Wp + (oh * s[0] + i * d[0]) * Wp + (ow * s[1] + j * d[1]);
-    if (indexCache.size > 64) indexCache.clear();
-    indexCache.set(key, idx);
+  const cached = planCache.get(key);
+  if (cached !== undefined) return cached;
+  const n = C * kh * kw * OH * OW;
+  const imageSize = C * Hp * Wp;
+  const index = new Int32Array(n);
+  let k = 0;
+  for (let c = 0; c < C; c++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++) index[k++] = c * Hp * Wp + (oh * s[0] + i * d[0]) * Wp + (ow * s[1] + j * d[1]);
+  const count = new Int32Array(imageSize);
+  for (const q of index) count[q]!++;
+  let fanIn = 1;
+  for (const c of count) fanIn = Math.max(fanIn, c);
+  const inverse = new Int32Array(imageSize * fanIn).fill(n);
+  count.fill(0);
+  for (let p = 0; p < n; p++) {
+    const q = index[p]!;
+    inverse[q * fanIn + count[q]!++] = p;
   }
-  return idx;
+  const plan = { index, inverse, fanIn, imageSize };
+  if (planCache.size > 64) planCache.clear();
+  planCache.set(key, plan);
+  return plan;
+}
+
+/** An index of `values` for every one of the N rows, on `device`. */
+function rowsIndex(values: Int32Array, N: number, device: string): Tensor {
+  return g.tensor(values, { device }).unsqueeze(0).expand(N, values.length);
+}
+
+/** [N, imageSize] images → [N, n] patch values. */
+class Unfold extends g.autograd.Function {
+  static override forward(ctx: g.autograd.FunctionCtx, images: Tensor, plan: PatchPlan): Tensor {
+    ctx['plan'] = plan;
+    return images.gather(1, rowsIndex(plan.index, images.shape[0]!, images.device));
+  }
+  static override backward(ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor {
+    return Fold.apply(grad, ctx['plan']);
+  }
+}
+
+/** [N, n] patch values → [N, imageSize] images, summing the values that came from one element (col2im). */
+class Fold extends g.autograd.Function {
+  static override forward(ctx: g.autograd.FunctionCtx, cols: Tensor, plan: PatchPlan): Tensor {
+    ctx['plan'] = plan;
+    const N = cols.shape[0]!;
+    const withZero = g.cat([cols, g.zeros([N, 1], { dtype: cols.dtype, device: cols.device })], 1);
+    return withZero.gather(1, rowsIndex(plan.inverse, N, cols.device)).reshape(N, plan.imageSize, plan.fanIn).sum(2);
+  }
+  static override backward(ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor {
+    return Unfold.apply(grad, ctx['plan']);
+  }
 }
 
 /** Patches of x [N, C, H, W] as [N, C, kh·kw, OH·OW], padded with `padValue`. */
@@ -45,9 +103,8 @@ function unfold(op: string, x: Tensor, k: [number, number], s: [number, number],
     throw new Error(`${op}: input of spatial size (${H}, ${W}) with padding (${p}) is too small for kernel (${k}) with dilation (${d})`);
   }
   const padded = p[0] || p[1] ? x.pad([p[1], p[1], p[0], p[0]], padValue) : x;
-  const idx = g.tensor(patchIndex(C, Hp, Wp, k[0], k[1], OH, OW, s, d), { device: x.device });
-  const flat = padded.reshape(N, C * Hp * Wp);
-  const cols = flat.gather(1, idx.unsqueeze(0).expand(N, idx.shape[0]!));
+  const plan = patchPlan(C, Hp, Wp, k[0], k[1], OH, OW, s, d);
+  const cols = Unfold.apply<Tensor>(padded.reshape(N, C * Hp * Wp), plan);
   return { cols: cols.reshape(N, C, k[0] * k[1], OH * OW), OH, OW };
 }
 

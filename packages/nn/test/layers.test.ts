@@ -1,7 +1,7 @@
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { AvgPool2d, BatchNorm1d, Conv1d, Conv2d, GRU, LSTM, MaxPool2d, type Module, RNN } from '../src/index.js';
+import { AvgPool2d, BatchNorm1d, Conv1d, Conv2d, F, GRU, LSTM, MaxPool2d, type Module, RNN } from '../src/index.js';
 import fixtures from './fixtures/nn.json' with { type: 'json' };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
@@ -67,6 +67,11 @@ describe('convolution and pooling against PyTorch', () => {
     const conv = new Conv2d(2, 2, 2, { dtype: 'float64', stride: 1, padding: 1 });
     const x = g.randn([1, 2, 3, 3], { dtype: 'float64', requiresGrad: true });
     expect(g.autograd.gradcheck((t) => conv.call(t) as g.Tensor, [x])).toBe(true);
+    // Unfold's backward is a fold and the fold's an unfold: second derivatives (stride 2, so some pixels are read once, some twice).
+    const w = g.randn([2, 2, 2, 2], { dtype: 'float64', requiresGrad: true });
+    const conv2 = (t: g.Tensor, k: g.Tensor) => F.conv2d(t, k, null, { stride: 2, padding: 1 }).tanh();
+    expect(g.autograd.gradgradcheck(conv2, [x, w])).toBe(true);
+    expect(g.autograd.gradgradcheck((t: g.Tensor) => F.maxPool2d(t.mul(t), 2, { stride: 1 }), [x])).toBe(true);
     expect(() => new Conv2d(3, 4, 3).call(g.zeros(1, 2, 5, 5))).toThrow(
       'conv2d: Given groups=1, weight of size [4, 3, 3, 3], expected input[1, 2, 5, 5] to have 3 channels, but got 2 channels instead',
     );

@@ -69,21 +69,37 @@ export function pad(x: View<Handle>, pads: readonly (readonly [number, number])[
 }
 
 /**
- * Calls visit(indexOffset, multiIndexOffsetExceptDim) over every element of
- * `index`'s shape: `base` is the offset into a tensor with strides `strides`
- * at the same multi-index with `dim` taken as 0.
+ * Walks `index`'s shape row by row (the last dim): for each row, `visit` gets
+ * the row's first index offset and step, the offset into a tensor with
+ * `strides` at the same multi-index with `dim` taken as 0 and its step along
+ * the row (0 when the row runs along `dim`), the row's first linear position
+ * and its length. Callers loop over the row themselves: no call per element.
  */
-function forEachIndex(index: View<Handle>, dim: number, strides: readonly number[], baseOffset: number, visit: (indexPos: number, base: number, linear: number) => void): void {
+function forEachIndexRow(
+  index: View<Handle>,
+  dim: number,
+  strides: readonly number[],
+  baseOffset: number,
+  visit: (ip: number, ipStep: number, base: number, baseStep: number, linear: number, len: number) => void,
+): void {
   const shape = index.shape;
   const nd = shape.length;
-  const n = numel(shape);
-  if (n === 0) return;
+  if (numel(shape) === 0) return;
+  if (nd === 0) {
+    visit(index.offset, 0, baseOffset, 0, 0, 1);
+    return;
+  }
+  const last = nd - 1;
+  const len = shape[last]!;
+  const ipStep = index.strides[last]!;
+  const baseStep = last === dim ? 0 : strides[last]!;
+  const rows = numel(shape) / len;
   const counter = new Array<number>(nd).fill(0);
   let ip = index.offset;
   let base = baseOffset;
-  for (let linear = 0; linear < n; linear++) {
-    visit(ip, base, linear);
-    for (let d = nd - 1; d >= 0; d--) {
+  for (let row = 0; row < rows; row++) {
+    visit(ip, ipStep, base, baseStep, row * len, len);
+    for (let d = last - 1; d >= 0; d--) {
       counter[d]!++;
       ip += index.strides[d]!;
       if (d !== dim) base += strides[d]!;
@@ -105,8 +121,8 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   const src = arr(x.handle);
   const idx = arr(index.handle);
   const step = x.strides[dim]!;
-  forEachIndex(index, dim, x.strides, x.offset, (ip, base, linear) => {
-    out[linear] = src[base + idx[ip]! * step]!;
+  forEachIndexRow(index, dim, x.strides, x.offset, (ip, ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) out[linear + i] = src[base + idx[ip]! * step]!;
   });
   return outH;
 }
@@ -116,24 +132,22 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
   const out = arr(outH);
   out.fill(0);
   const values = arr(src.handle);
+  const idx = arr(index.handle);
+  // src has index's shape and may be strided: walk it alongside, row by row (its offsets by a second walk).
+  const srcOffsets = new Int32Array(numel(index.shape));
+  forEachIndexRow(src, -1, src.strides, src.offset, (_ip, _ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, base += baseStep) srcOffsets[linear + i] = base;
+  });
   if (shape.length === 0) {
     let total = 0;
-    forEachIndex(index, 0, [0], 0, (_ip, _b, linear) => (total += values[src.offset + linear]!));
+    for (const o of srcOffsets) total += values[o]!;
     out[0] = total;
     return outH;
   }
   const outStrides = contiguousStrides(shape);
-  const idx = arr(index.handle);
   const step = outStrides[dim]!;
-  // Walk src alongside index (same shape); src may be strided.
-  const srcOffsets = new Array<number>(0);
-  const srcIsContiguous = src.strides.every((s, d) => s === contiguousStrides(src.shape)[d]);
-  if (!srcIsContiguous) {
-    forEachIndex(src, -1, src.strides, src.offset, (_ip, base) => srcOffsets.push(base));
-  }
-  forEachIndex(index, dim, outStrides, 0, (ip, base, linear) => {
-    const v = srcIsContiguous ? values[src.offset + linear]! : values[srcOffsets[linear]!]!;
-    out[base + idx[ip]! * step]! += v;
+  forEachIndexRow(index, dim, outStrides, 0, (ip, ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) out[base + idx[ip]! * step]! += values[srcOffsets[linear + i]!]!;
   });
   return outH;
 }

@@ -37,50 +37,64 @@ function initial(op: ReduceOp): number {
   }
 }
 
-/** Reduces one strided block starting at `base`. */
-function reduceBlock(op: ReduceOp, src: Arr, base: number, shape: readonly number[], strides: readonly number[]): number {
+/** Reduces one row of `n` elements `s` apart from `p`. */
+function reduceRow(op: ReduceOp, src: Arr, p: number, n: number, s: number, acc: number): number {
+  switch (op) {
+    case 'sum': {
+      if (s === 1 && n >= 8) {
+        // Four accumulators break the add dependency chain.
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let i = 0;
+        for (; i + 4 <= n; i += 4) {
+          s0 += src[p + i]!;
+          s1 += src[p + i + 1]!;
+          s2 += src[p + i + 2]!;
+          s3 += src[p + i + 3]!;
+        }
+        for (; i < n; i++) s0 += src[p + i]!;
+        return acc + (s0 + s1 + s2 + s3);
+      }
+      for (let i = 0; i < n; i++, p += s) acc += src[p]!;
+      return acc;
+    }
+    case 'prod':
+      for (let i = 0; i < n; i++, p += s) acc *= src[p]!;
+      return acc;
+    case 'max':
+      for (let i = 0; i < n; i++, p += s) {
+        const v = src[p]!;
+        if (v > acc || v !== v) acc = v;
+        if (acc !== acc) break;
+      }
+      return acc;
+    case 'min':
+      for (let i = 0; i < n; i++, p += s) {
+        const v = src[p]!;
+        if (v < acc || v !== v) acc = v;
+        if (acc !== acc) break;
+      }
+      return acc;
+  }
+}
+
+/**
+ * A function reducing one strided block (of `shape`/`strides`) from a base
+ * offset. The block's dims are merged once, here: per output element only the
+ * loop runs (small blocks, such as a sum over 9 patch positions, are common).
+ */
+function blockReducer(op: ReduceOp, shape: readonly number[], strides: readonly number[]): (src: Arr, base: number) => number {
   const c = collapse(shape, [strides]);
   const last = c.shape.length - 1;
   const n = c.shape[last]!;
   const s = c.strides[0]![last]!;
-  let acc = initial(op);
-  forEachRow(c, [base], (o) => {
-    let p = o[0]!;
-    switch (op) {
-      case 'sum': {
-        if (s === 1) {
-          // Four accumulators break the add dependency chain.
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let i = 0;
-          for (; i + 4 <= n; i += 4) {
-            s0 += src[p + i]!;
-            s1 += src[p + i + 1]!;
-            s2 += src[p + i + 2]!;
-            s3 += src[p + i + 3]!;
-          }
-          for (; i < n; i++) s0 += src[p + i]!;
-          acc += s0 + s1 + s2 + s3;
-        } else for (let i = 0; i < n; i++, p += s) acc += src[p]!;
-        break;
-      }
-      case 'prod': for (let i = 0; i < n; i++, p += s) acc *= src[p]!; break;
-      case 'max':
-        for (let i = 0; i < n; i++, p += s) {
-          const v = src[p]!;
-          if (v > acc || v !== v) acc = v;
-          if (acc !== acc) break;
-        }
-        break;
-      case 'min':
-        for (let i = 0; i < n; i++, p += s) {
-          const v = src[p]!;
-          if (v < acc || v !== v) acc = v;
-          if (acc !== acc) break;
-        }
-        break;
-    }
-  });
-  return acc;
+  if (last === 0) return (src, base) => reduceRow(op, src, base, n, s, initial(op));
+  return (src, base) => {
+    let acc = initial(op);
+    forEachRow(c, [base], (o) => {
+      acc = reduceRow(op, src, o[0]!, n, s, acc);
+    });
+    return acc;
+  };
 }
 
 export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], outDtype: DType): Handle {
@@ -113,8 +127,9 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], o
     for (let i = 0; i < n; i++) out[i] = acc[i]!;
     return outH;
   }
+  const reduceAt = blockReducer(op, redShape, redStrides);
   if (keptShape.length === 0) {
-    out[0] = reduceBlock(op, src, x.offset, redShape, redStrides);
+    out[0] = reduceAt(src, x.offset);
     return outH;
   }
   const c = collapse(keptShape, [keptStrides]);
@@ -122,7 +137,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], o
   const ks = c.strides[0]![c.shape.length - 1]!;
   forEachRow(c, [x.offset], (o, r) => {
     let p = o[0]!;
-    for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceBlock(op, src, p, redShape, redStrides);
+    for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceAt(src, p);
   });
   return outH;
 }

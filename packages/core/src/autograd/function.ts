@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
-import { needsGrad, recordMulti } from './record.js';
+import { isTensorLike, needsGrad, recordMulti } from './record.js';
 
 /** What `forward` and `backward` share. */
 export class FunctionCtx {
@@ -59,13 +59,15 @@ export class Function {
         const gs = grads.map((g, i) => g ?? outs[i]!.detach().mul(0));
         const r = fn.backward(ctx, ...gs);
         const list = Array.isArray(r) ? r : [r];
-        if (list.length < args.length) {
-          const tensors = args.filter((a) => typeof a === 'object' && a !== null).length;
-          if (list.length !== tensors && args.length > 1) {
-            throw new Error(`function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
-          }
+        if (list.length >= args.length) return args.map((_, i) => list[i] ?? null);
+        // One gradient per tensor argument (a Graft convenience: PyTorch wants a None for every other argument).
+        const tensorAt = args.flatMap((a, i) => (isTensorLike(a) ? [i] : []));
+        if (list.length !== tensorAt.length) {
+          throw new Error(`function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
         }
-        return args.map((_, i) => list[i] ?? null);
+        const out: (Tensor | null)[] = args.map(() => null);
+        tensorAt.forEach((at, k) => (out[at] = list[k] ?? null));
+        return out;
       }, ctx.savedTensors);
     }
     return result as T;

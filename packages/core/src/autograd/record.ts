@@ -37,14 +37,19 @@ function forwardAndNeedsNode(out: Tensor, inputs: readonly unknown[], backward: 
 
 /** Where a gradient for `t` flows: its gradFn, its leaf accumulator, or nowhere. */
 export function gradEdge(t: unknown): readonly [Node | null, number] {
-  if (typeof t !== 'object' || t === null) return NO_EDGE;
-  const tensor = t as Tensor;
+  if (!isTensorLike(t)) return NO_EDGE;
+  const tensor = t;
   if (tensor.gradFn !== null) return [tensor.gradFn, tensor.outputNr];
   if (tensor.requiresGrad) return [tensor.gradAccumulator(), 0];
   return NO_EDGE;
 }
 
 const NO_EDGE = [null, 0] as const;
+
+/** Inputs of a node may be numbers or options objects (custom Functions): only tensors get edges. */
+export function isTensorLike(t: unknown): t is Tensor {
+  return typeof t === 'object' && t !== null && 'gradFn' in t && 'shape' in t;
+}
 
 /**
  * Attaches a node named `name` to `out` whose backward maps the output's
@@ -87,7 +92,7 @@ export function recordMulti(
 
 function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn, numOutputs = 1): Node {
   const edges = inputs.map(gradEdge);
-  const shapes = inputs.map((t) => (typeof t === 'object' && t !== null ? (t as Tensor).shape : []));
+  const shapes = inputs.map((t) => (isTensorLike(t) ? t.shape : []));
   const node = new Node(name, edges, shapes, backward, numOutputs);
   if (anomalyMode.enabled) node.forwardTrace = new Error().stack;
   return node;

@@ -23,7 +23,12 @@ function checkBounds(op: string, index: Tensor, size: number, dim: number): void
     inRange.dispose();
     return;
   }
-  const values = index.dataSync();
+  // An expanded index (stride 0) repeats its values: read each once.
+  let distinct = index;
+  index.strides.forEach((stride, d) => {
+    if (stride === 0 && index.shape[d]! > 1) distinct = distinct.narrow(d, 0, 1);
+  });
+  const values = distinct.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= size) throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);

@@ -291,6 +291,32 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       y.sum().backward();
       assertClose(Array.from(x.grad!.dataSync()), [3, 12], { atol: 0, rtol: 0 }, 'grad');
     });
+    it('custom Function arguments may be numbers and plain objects (they get no gradient)', () => {
+      class Scale extends g.autograd.Function {
+        static override forward(ctx: g.autograd.FunctionCtx, x: Tensor, options: { by: number }, offset: number): Tensor {
+          ctx['by'] = options.by;
+          return x.mul(options.by).add(offset);
+        }
+        static override backward(ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor[] {
+          return [grad.mul(ctx['by'] as number)];
+        }
+      }
+      const x = g.tensor([1, 2], { requiresGrad: true });
+      Scale.apply<Tensor>(x, { by: 3 }, 1).sum().backward();
+      assertClose(Array.from(x.grad!.dataSync()), [3, 3], { atol: 0, rtol: 0 }, 'grad through a Function with an options object');
+      class Shift extends g.autograd.Function {
+        static override forward(_ctx: g.autograd.FunctionCtx, by: number, a: Tensor, b: Tensor): Tensor {
+          return a.add(b.mul(2)).add(by);
+        }
+        static override backward(_ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor[] {
+          return [grad, grad.mul(2)]; // one per tensor argument, in order
+        }
+      }
+      const a = g.tensor([1], { requiresGrad: true });
+      const b = g.tensor([1], { requiresGrad: true });
+      Shift.apply<Tensor>(5, a, b).sum().backward();
+      assertClose([a.grad!.item() as number, b.grad!.item() as number], [1, 2], { atol: 0, rtol: 0 }, 'gradients go to the tensor arguments, not by position');
+    });
     it('detectAnomaly names the forward op whose backward made NaN', () => {
       const x = g.tensor([0, 1], { requiresGrad: true });
       assertThrows(() => g.autograd.detectAnomaly(() => x.sqrt().mul(0).sum().backward()), ['SqrtBackward0', 'nan'], 'anomaly');
