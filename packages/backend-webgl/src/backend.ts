@@ -398,17 +398,17 @@ export class WebGLBackend implements Backend<H> {
 
   gather(x: View<H>, dim: number, index: View<H>): H {
     if (numel(index.shape) === 0) return this.fill(0, 0, x.dtype);
-    return this.withInputs([x, index], ([ix, ii]) => {
-      const flat: TensorInfo = { ...ix!, shape: [numel(ix!.shape)] };
-      const strides: number[] = [];
-      let s = 1;
-      for (let d = x.shape.length - 1; d >= 0; d--) {
-        strides[d] = s;
-        s *= x.shape[d]!;
-      }
-      const out = this.tf.runWebGLProgram(gatherProgram(index.shape, strides, dim), [flat, ii!], x.dtype as TfDType);
-      return this.wrap({ ...out, shape: [...index.shape] }, x.dtype);
-    });
+    // An expanded (stride-0) index is read through tfjs's broadcasting, never copied out.
+    const source = this.input(x); // read flat, as row-major x
+    const indices = this.compactInput(index);
+    try {
+      const flat: TensorInfo = { ...source.info, shape: [numel(x.shape)] };
+      const program = gatherProgram(index.shape, contiguousStrides(x.shape), dim);
+      return this.wrap(this.runProgram(program, [flat, indices.info], x.dtype, index.shape), x.dtype);
+    } finally {
+      if (source.temp) this.free(source.info);
+      if (indices.temp) this.free(indices.info);
+    }
   }
 
   scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H {

@@ -17,17 +17,17 @@ function checkIndex(op: string, index: Tensor): void {
  * a GPU the check runs there and is reported at the next read (see assertAsync).
  */
 function checkBounds(op: string, index: Tensor, size: number, dim: number): void {
-  if (index.backend.deferChecks) {
-    const inRange = noGrad(() => index.ge(0).logicalAnd(index.lt(size)));
-    assertAsync(inRange, () => `${op}(): an index is out of bounds for dimension ${dim} with size ${size}`);
-    inRange.dispose();
-    return;
-  }
-  // An expanded index (stride 0) repeats its values: read each once.
+  // An expanded index (stride 0) repeats its values: check each once.
   let distinct = index;
   index.strides.forEach((stride, d) => {
     if (stride === 0 && index.shape[d]! > 1) distinct = distinct.narrow(d, 0, 1);
   });
+  if (index.backend.deferChecks) {
+    const inRange = noGrad(() => distinct.ge(0).logicalAnd(distinct.lt(size)));
+    assertAsync(inRange, () => `${op}(): an index is out of bounds for dimension ${dim} with size ${size}`);
+    inRange.dispose();
+    return;
+  }
   const values = distinct.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

@@ -104,6 +104,16 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       v.mul_(-1);
       assertClose(values(a), expected.map((x) => -x), close, 'permuted narrowed mul_');
     });
+    it('gather with an expanded index, from an expanded input, and its gradient', () => {
+      const x = g.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+      const idx = g.tensor([[2, 0]], { dtype: 'int32' }).expand(2, 2);
+      const picked = x.gather(1, idx);
+      assertClose(values(picked), [3, 1, 6, 4], close, 'expanded index');
+      picked.sum().backward();
+      assertClose(values(x.grad!), [1, 0, 1, 1, 0, 1], close, 'scatter-add through an expanded index');
+      const row = g.tensor([[1, 2, 3]]).expand(2, 3);
+      assertClose(values(row.gather(1, g.tensor([[2], [1]], { dtype: 'int32' }))), [3, 2], close, 'expanded input');
+    });
     it('view ops do not copy; reshape copies only when it must', () => {
       const a = g.zeros(3, 4);
       for (const v of [a.view(12), a.t(), a.unsqueeze(0), a.narrow(1, 1, 2), a.expand(2, 3, 4), a.permute(1, 0), a.reshape(4, 3)]) {
