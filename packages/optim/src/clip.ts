@@ -3,24 +3,29 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 
 /**
- * Scales gradients so their joint p-norm is at most `maxNorm`; returns the norm before clipping.
+ * Scales gradients so their joint p-norm is at most `maxNorm`, in place, and
+ * returns the norm before clipping as a 0-d tensor (as PyTorch). Nothing is
+ * read back: on a GPU the step does not wait (read the norm when you need it).
  *
  * @example
  * const norm = clipGradNorm_(model.parameters(), 1.0);
+ * console.log(norm.item());
  */
-export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2): number {
+export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2): Tensor {
   const grads = [...params].map((p) => p.grad).filter((x): x is Tensor => x !== null);
-  if (grads.length === 0) return 0;
-  return g.noGrad(() =>
+  if (grads.length === 0) return g.tensor(0);
+  return g.noGrad(() => {
+    const total = g.tidy(() => {
+      const norms = g.stack(grads.map((gr) => gr.norm(normType)));
+      return normType === Infinity ? norms.amax() : norms.norm(normType);
+    });
     g.tidy(() => {
-      const norms = grads.map((gr) => gr.norm(normType));
-      const total = normType === Infinity ? g.stack(norms).amax() : g.stack(norms).norm(normType);
-      const totalValue = total.item() as number;
-      const coef = maxNorm / (totalValue + 1e-6);
-      if (coef < 1) for (const gr of grads) gr.mul_(coef);
-      return totalValue;
-    }),
-  );
+      // torch.nn.utils.clip_grad_norm_: multiply by min(1, maxNorm / (norm + 1e-6)) unconditionally, so nothing is read.
+      const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+      for (const gr of grads) gr.mul_(coef);
+    });
+    return total;
+  });
 }
 
 /**
