@@ -215,7 +215,13 @@ export class Module {
     for (const m of this.modules()) {
       const record = m as unknown as Record<string, unknown>;
       for (const [k, v] of m.ownEntries()) {
-        if (v instanceof Parameter) record[k] = new Parameter(v.detach().to(target), v.requiresGrad);
+        if (v instanceof Parameter) {
+          const detached = v.detach();
+          const moved = detached.to(target);
+          record[k] = new Parameter(moved, v.requiresGrad);
+          if (moved !== detached) moved.dispose();
+          detached.dispose();
+        }
         else if (v instanceof g.Tensor && m.bufferNames.has(k)) record[k] = v.to(target);
       }
     }

@@ -21,3 +21,10 @@ export class Parameter extends Tensor {
     return `Parameter containing:\n${super.toString()}`;
   }
 }
+
+/** A Parameter made from a temporary (`data` is disposed: the parameter keeps its storage alive). */
+export function parameterFrom(data: Tensor): Parameter {
+  const p = new Parameter(data);
+  data.dispose();
+  return p;
+}

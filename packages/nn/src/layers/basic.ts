@@ -4,7 +4,7 @@ import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 
 /** Where a layer's parameters are created, and their dtype. */
 export interface FactoryOptions {
@@ -29,8 +29,8 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } & FactoryOptions = {}) {
     super();
-    this.weight = new Parameter(empty([outFeatures, inFeatures], options));
-    this.bias = options.bias ?? true ? new Parameter(empty([outFeatures], options)) : null;
+    this.weight = parameterFrom(empty([outFeatures, inFeatures], options));
+    this.bias = options.bias ?? true ? parameterFrom(empty([outFeatures], options)) : null;
     this.resetParameters();
   }
 
@@ -67,7 +67,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { paddingIdx?: number } & FactoryOptions = {}) {
     super();
-    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], options));
+    this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], options));
     this.paddingIdx = options.paddingIdx === undefined ? undefined : options.paddingIdx < 0 ? options.paddingIdx + numEmbeddings : options.paddingIdx;
     init.normal_(this.weight);
     if (this.paddingIdx !== undefined) g.noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
@@ -97,8 +97,8 @@ export class LayerNorm extends Module {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     const affine = options.elementwiseAffine ?? true;
-    this.weight = affine ? new Parameter(init.ones_(empty(this.normalizedShape, options))) : null;
-    this.bias = affine ? new Parameter(init.zeros_(empty(this.normalizedShape, options))) : null;
+    this.weight = affine ? parameterFrom(init.ones_(empty(this.normalizedShape, options))) : null;
+    this.bias = affine ? parameterFrom(init.zeros_(empty(this.normalizedShape, options))) : null;
   }
 
   override forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 import type { FactoryOptions } from './basic.js';
 
 /**
@@ -28,8 +28,8 @@ export class BatchNorm1d extends Module {
     const dtype = options.dtype ?? 'float32';
     const device = options.device ? { device: options.device } : {};
     const affine = options.affine ?? true;
-    this.weight = affine ? new Parameter(g.ones([numFeatures], { dtype, ...device })) : null;
-    this.bias = affine ? new Parameter(g.zeros([numFeatures], { dtype, ...device })) : null;
+    this.weight = affine ? parameterFrom(g.ones([numFeatures], { dtype, ...device })) : null;
+    this.bias = affine ? parameterFrom(g.zeros([numFeatures], { dtype, ...device })) : null;
     const track = options.trackRunningStats ?? true;
     this.registerBuffer('running_mean', track ? g.zeros([numFeatures], { dtype, ...device }) : null);
     this.registerBuffer('running_var', track ? g.ones([numFeatures], { dtype, ...device }) : null);

@@ -4,7 +4,7 @@ import type { Tensor } from '@graft/core';
 import * as C from '../conv.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 import type { FactoryOptions } from './basic.js';
 
 type Pair = number | readonly [number, number];
@@ -28,7 +28,7 @@ abstract class ConvNd extends Module {
     this.groups = options.groups ?? 1;
     if (inChannels % this.groups !== 0) throw new Error(`in_channels (${inChannels}) must be divisible by groups (${this.groups})`);
     if (outChannels % this.groups !== 0) throw new Error(`out_channels (${outChannels}) must be divisible by groups (${this.groups})`);
-    const make = (shape: number[]) => new Parameter(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     this.weight = make([outChannels, inChannels / this.groups, ...kernel]);
     this.bias = options.bias ?? true ? make([outChannels]) : null;
     // PyTorch's reset_parameters: kaiming-uniform (a = √5) weight, uniform bias in ±1/√fan_in.

@@ -8,7 +8,7 @@ import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 import type { FactoryOptions } from './basic.js';
 
 interface CellOptions extends FactoryOptions {
@@ -23,7 +23,7 @@ abstract class CellBase extends Module {
 
   constructor(readonly inputSize: number, readonly hiddenSize: number, gates: number, options: CellOptions) {
     super();
-    const make = (shape: number[]) => new Parameter(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     this.weight_ih = make([gates * hiddenSize, inputSize]);
     this.weight_hh = make([gates * hiddenSize, hiddenSize]);
     const bias = options.bias ?? true;

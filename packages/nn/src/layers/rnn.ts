@@ -9,7 +9,7 @@ import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { parameterFrom } from '../parameter.js';
 import type { FactoryOptions } from './basic.js';
 
 /** Options of RNN, LSTM and GRU (PyTorch's keyword arguments). */
@@ -37,7 +37,7 @@ abstract class RNNBase extends Module {
     this.dropout = options.dropout ?? 0;
     this.useBias = options.bias ?? true;
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
-    const make = (shape: number[]) => new Parameter(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     for (let l = 0; l < this.numLayers; l++) {
       const inSize = l === 0 ? inputSize : hiddenSize;
       this.registerParameter(`weight_ih_l${l}`, make([gates * hiddenSize, inSize]));
