@@ -268,8 +268,30 @@ export class Tensor implements View {
     const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
     return t;
   }
+  /**
+   * Makes this tensor view `value`'s data (its storage, shape, dtype and
+   * device) while it stays the same object, with its gradient, hooks and
+   * place in any module or optimizer — as PyTorch's `t.data = value`. It is
+   * how `Module.to(device)` moves parameters in place.
+   *
+   * @example
+   * const w = g.zeros(2, { requiresGrad: true });
+   * w.data = g.ones(3); // w is still the leaf an optimizer holds, now [1, 1, 1]
+   */
   set data(value: Tensor) {
-    throw new Error(`Tensor.data cannot be assigned in Graft; use t.copy_(value) under noGrad (got a tensor of shape [${value.shape}])`);
+    this.assertAlive('data');
+    value.assertAlive('data');
+    if (this.requiresGrad && !isFloating(value.dtype)) {
+      throw new TypeError(`data: a tensor that requires grad cannot take data of dtype ${value.dtype} (only floating point tensors can require gradients)`);
+    }
+    value.storage.retain();
+    this.storage.release();
+    const self = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
+    self.storage = value.storage;
+    self.shape = value.shape;
+    self.strides = value.strides;
+    self.offset = value.offset;
+    self.dtype = value.dtype;
   }
 
   // ---- reading ----

@@ -210,19 +210,31 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Moves parameters and buffers to a device (or dtype), replacing them in place. */
+  /**
+   * Moves parameters (with their gradients) and buffers to a device, or casts
+   * them to a dtype, in place: they stay the same objects (as PyTorch's
+   * `param.data = fn(param.data)`), so an optimizer made before `to()` keeps
+   * training this model.
+   *
+   * @example
+   * const model = new nn.Linear(2, 1);
+   * const opt = new SGD(model.parameters(), { lr: 0.1 });
+   * model.to('webgl'); // opt still holds model.weight and model.bias
+   */
   to(target: string): this {
+    const moveInPlace = (t: Tensor) => {
+      const data = t.data;
+      const moved = data.to(target);
+      t.data = moved;
+      if (moved !== data) moved.dispose();
+      data.dispose();
+    };
     for (const m of this.modules()) {
-      const record = m as unknown as Record<string, unknown>;
       for (const [k, v] of m.ownEntries()) {
         if (v instanceof Parameter) {
-          const detached = v.detach();
-          const moved = detached.to(target);
-          record[k] = new Parameter(moved, v.requiresGrad);
-          if (moved !== detached) moved.dispose();
-          detached.dispose();
-        }
-        else if (v instanceof g.Tensor && m.bufferNames.has(k)) record[k] = v.to(target);
+          moveInPlace(v);
+          if (v.grad !== null) moveInPlace(v.grad);
+        } else if (v instanceof g.Tensor && m.bufferNames.has(k)) moveInPlace(v);
       }
     }
     return this;

@@ -1,5 +1,5 @@
 import * as g from '@graft/core';
-import '@graft/backend-cpu';
+import { CpuBackend } from '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { CrossEntropyLoss, F, GRUCell, init, LayerNorm, Linear, LSTMCell, Module, ModuleList, nn, Parameter, ReLU, RNNCell, Sequential, Tanh } from '../src/index.js';
 import fixtures from './fixtures/nn.json' with { type: 'json' };
@@ -70,6 +70,45 @@ describe('Module: discovery, names, state dicts', () => {
 
   it('Parameter prints as PyTorch', () => {
     expect(String(new Parameter(g.tensor([1, 2])))).toBe('Parameter containing:\ntensor([1., 2.], requires_grad=True)');
+  });
+});
+
+describe('Module.to moves parameters in place', () => {
+  g.registerBackend('cpu-other', () => new CpuBackend());
+  it('same Parameter objects on the new device; gradients move too; training through references taken before still works', () => {
+    g.manualSeed(0);
+    const model = new Sequential(new Linear(3, 4), new Tanh(), new Linear(4, 1));
+    const params = model.parameters();
+    const before = params.map((p) => Array.from(p.dataSync()));
+    model.call(g.randn(2, 3)).sum().backward();
+    const live = g.memory().numTensors;
+    model.to('cpu-other');
+    expect(model.parameters()).toEqual(params);
+    expect(params.every((p) => p.device === 'cpu-other' && p.grad?.device === 'cpu-other' && p.requiresGrad && p.isLeaf)).toBe(true);
+    expect(params.map((p) => Array.from(p.dataSync()))).toEqual(before);
+    expect(g.memory().byDevice['cpu-other']!.numTensors).toBe(2 * params.length);
+    expect(g.memory().numTensors).toBeLessThanOrEqual(live);
+    // An update through the old references reaches the model.
+    const x = g.randn([8, 3], { device: 'cpu-other' });
+    const loss = () => model.call(x).square().mean();
+    const first = loss().item() as number;
+    for (let i = 0; i < 20; i++) {
+      for (const p of params) p.grad = null;
+      loss().backward();
+      g.noGrad(() => params.forEach((p) => p.sub_(p.grad!.mul(0.1))));
+    }
+    expect(loss().item() as number).toBeLessThan(first);
+    model.to('float64');
+    expect(params.every((p) => p.dtype === 'float64')).toBe(true);
+  });
+  it('t.data = v gives t v\'s data and keeps t the same leaf', () => {
+    const w = g.zeros(2, { requiresGrad: true });
+    w.data = g.tensor([[1, 2, 3]]);
+    expect(w.shape).toEqual([1, 3]);
+    expect(w.requiresGrad && w.isLeaf).toBe(true);
+    w.mul(2).sum().backward();
+    expect(Array.from(w.grad!.dataSync())).toEqual([2, 2, 2]);
+    expect(() => (w.data = g.tensor([1], { dtype: 'int32' }))).toThrow('requires grad cannot take data of dtype int32');
   });
 });
 
