@@ -85,6 +85,8 @@ function createTfBackend(): MathBackendWebGL {
  * const gpu = g.getBackend() as unknown as WebGLBackend;
  * console.log(gpu.precision); // 'float32' on GPUs that render float32 textures
  */
+let warnedFloat16 = false;
+
 export class WebGLBackend implements Backend<H> {
   readonly name = 'webgl';
   readonly specVersion = BACKEND_SPEC_VERSION;
@@ -95,20 +97,37 @@ export class WebGLBackend implements Backend<H> {
   readonly precision: 'float32' | 'float16';
   readonly tf: MathBackendWebGL;
 
+  /** Why the GL context is gone (the browser reclaimed the GPU), or undefined while it lives. */
+  private lost: string | undefined;
+
   constructor(options: WebGLBackendOptions = {}) {
     // Unpacked textures keep every reshape of contiguous data free (the same data id, another shape).
     env().set('WEBGL_PACK', false);
     env().set('WEBGL_CPU_FORWARD', false);
     this.tf = options.backend ?? createTfBackend();
     this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
-    if (this.precision === 'float16') {
-      console.warn('@graft/backend-webgl: this GPU renders only float16 textures; results are less precise than float32');
+    if (this.precision === 'float16' && !warnedFloat16) {
+      warnedFloat16 = true;
+      console.warn('@graft/backend-webgl: this GPU renders only float16 textures: values keep about 3 significant digits, and training may not converge');
     }
+    // A lost context would read back zeros: remember it, and say so at the next op.
+    const canvas = this.tf.gpgpu.gl.canvas as unknown as EventTarget | undefined;
+    canvas?.addEventListener?.('webglcontextlost', () => (this.lost = 'the browser reclaimed the GPU'));
+  }
+
+  /** Throws a clear error once the GL context is lost (textures, and every tensor on it, are gone). */
+  private assertContext(): void {
+    if (this.lost === undefined && !this.tf.gpgpu.gl.isContextLost()) return;
+    throw new Error(
+      `@graft/backend-webgl: the WebGL context was lost (${this.lost ?? 'isContextLost() is true'}: too much GPU memory, a driver reset, ` +
+        "or the page was in the background); every tensor on 'webgl' is gone. Re-create the model and data (on 'cpu' if this repeats).",
+    );
   }
 
   // ---- kernels by name, on TensorInfos
 
   private run(kernel: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+    if (this.lost !== undefined) this.assertContext();
     const config = getKernel(kernel, 'webgl');
     if (config === undefined) throw new Error(`@graft/backend-webgl: tfjs has no '${kernel}' kernel for webgl`);
     return config.kernelFunc({ inputs, backend: this.tf, attrs }) as TensorInfo;
@@ -136,6 +155,7 @@ export class WebGLBackend implements Backend<H> {
 
   /** Runs one of our programs; the result takes `shape` (programs write rank-0 results as [1]). */
   private runProgram(program: Program, inputs: TensorInfo[], dtype: DType, shape: readonly number[], uniforms?: number[][]): TensorInfo {
+    if (this.lost !== undefined) this.assertContext();
     const out = this.tf.runWebGLProgram(program, inputs, dtype as TfDType, uniforms);
     return { ...out, shape: [...shape] };
   }
@@ -154,8 +174,7 @@ export class WebGLBackend implements Backend<H> {
 
   private strided(v: View<H>): TensorInfo {
     const flat: TensorInfo = { dataId: v.handle.dataId, shape: [v.handle.size], dtype: v.handle.dtype as TfDType };
-    const out = this.tf.runWebGLProgram(stridedCopyProgram(v.shape, v.strides, v.offset), [flat], v.handle.dtype as TfDType);
-    return { ...out, shape: [...v.shape] };
+    return this.runProgram(stridedCopyProgram(v.shape, v.strides, v.offset), [flat], v.handle.dtype, v.shape);
   }
 
   private withInputs<T>(views: View<H>[], fn: (infos: TensorInfo[]) => T, compact = false): T {
@@ -175,14 +194,19 @@ export class WebGLBackend implements Backend<H> {
   // ---- storage
 
   write(values: TypedArray, dtype: DType): H {
+    if (this.lost !== undefined) this.assertContext();
     if (dtype === 'float64') throw new Error("float64 is not supported on device 'webgl' (use float32)");
     const data = dtype === 'bool' ? Uint8Array.from(values, (v) => (v ? 1 : 0)) : dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
     return new WebGLHandle(this.tf.write(data, [values.length], dtype as TfDType), values.length, dtype);
   }
   async read(h: H): Promise<TypedArray> {
-    return this.normalise(await this.tf.read(h.dataId), h.dtype);
+    this.assertContext();
+    const values = await this.tf.read(h.dataId);
+    this.assertContext(); // lost while waiting: the values are zeros, not results
+    return this.normalise(values, h.dtype);
   }
   readSync(h: H): TypedArray {
+    this.assertContext();
     return this.normalise(this.tf.readSync(h.dataId), h.dtype);
   }
   private normalise(values: unknown, dtype: DType): TypedArray {
@@ -264,7 +288,7 @@ export class WebGLBackend implements Backend<H> {
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([x], ([i]) => {
-      if (op === 'log') return this.wrap({ ...this.tf.runWebGLProgram(logProgram(x.shape), [i!], 'float32'), shape: [...x.shape] }, outDtype);
+      if (op === 'log') return this.wrap(this.runProgram(logProgram(x.shape), [i!], 'float32', x.shape), outDtype);
       const out = this.run(UNARY[op], { x: i! });
       return this.wrap(out, outDtype);
     });
