@@ -79,6 +79,32 @@ function addChain(ops: number): Workload {
   };
 }
 
+/** One SGD step (lr 0.01) of a Graft classifier with cross entropy, reading the loss as a training loop does. */
+function graftStep(model: nn.Module, x: g.Tensor, y: g.Tensor): { run(): void; cleanup(): void } {
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const lossFn = new nn.CrossEntropyLoss();
+  return {
+    run: () => g.tidy(() => {
+      opt.zeroGrad();
+      const loss = lossFn.call(model.call(x), y);
+      loss.backward();
+      opt.step();
+      loss.item();
+    }),
+    cleanup: () => { for (const t of [x, y, ...model.parameters()]) t.dispose(); },
+  };
+}
+
+/** The same step in the leanest tfjs: variables, ops, `optimizer.minimize`, softmax cross entropy on one-hot labels. */
+function tfjsStep(logits: () => tf.Tensor, oneHot: tf.Tensor, owned: tf.Tensor[]): { run(): void; cleanup(): void } {
+  const opt = tf.train.sgd(0.01);
+  const loss = () => tf.losses.softmaxCrossEntropy(oneHot, logits()) as tf.Scalar;
+  return {
+    run: () => { const cost = opt.minimize(loss, true)!; cost.dataSync(); cost.dispose(); },
+    cleanup: () => { for (const t of [...owned, oneHot]) t.dispose(); opt.dispose(); },
+  };
+}
+
 /** One SGD step of an MLP 784-256-10 on a batch of 64, reading the loss (as a training loop does). */
 function mlpStep(): Workload {
   const [B, I, H, O] = [64, 784, 256, 10];
@@ -87,35 +113,16 @@ function mlpStep(): Workload {
     unit: 'ms',
     setup(runner) {
       if (runner === 'graft') {
-        const model = new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O));
-        const opt = new SGD(model.parameters(), { lr: 0.01 });
-        const lossFn = new nn.CrossEntropyLoss();
-        const x = g.randn(B, I);
-        const y = g.randint(0, O, [B]);
-        return {
-          run: () => g.tidy(() => {
-            opt.zeroGrad();
-            const loss = lossFn.call(model.call(x), y);
-            loss.backward();
-            opt.step();
-            loss.item();
-          }),
-          cleanup: () => { x.dispose(); y.dispose(); for (const p of model.parameters()) p.dispose(); },
-        };
+        return graftStep(new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O)), g.randn(B, I), g.randint(0, O, [B]));
       }
-      // The leanest tfjs program for the same step: variables, ops, optimizer.minimize.
       const w1 = tf.variable(tf.randomUniform([I, H], -0.03, 0.03));
       const b1 = tf.variable(tf.zeros([H]));
       const w2 = tf.variable(tf.randomUniform([H, O], -0.06, 0.06));
       const b2 = tf.variable(tf.zeros([O]));
-      const opt = tf.train.sgd(0.01);
       const x = tf.randomNormal([B, I]);
       const y = tf.oneHot(tf.randomUniform([B], 0, O, 'int32') as tf.Tensor1D, O);
-      const loss = () => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)) as tf.Scalar;
-      return {
-        run: () => { const cost = opt.minimize(loss, true)!; cost.dataSync(); cost.dispose(); },
-        cleanup: () => { for (const t of [w1, b1, w2, b2, x, y]) t.dispose(); opt.dispose(); },
-      };
+      const logits = () => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
+      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
     },
   };
 }
@@ -129,37 +136,20 @@ function cnnStep(): Workload {
     setup(runner) {
       if (runner === 'graft') {
         const model = new nn.Sequential(new nn.Conv2d(1, C, K), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(C * 12 * 12, 10));
-        const opt = new SGD(model.parameters(), { lr: 0.01 });
-        const lossFn = new nn.CrossEntropyLoss();
-        const x = g.randn(B, 1, 28, 28);
-        const y = g.randint(0, 10, [B]);
-        return {
-          run: () => g.tidy(() => {
-            opt.zeroGrad();
-            const loss = lossFn.call(model.call(x), y);
-            loss.backward();
-            opt.step();
-            loss.item();
-          }),
-          cleanup: () => { x.dispose(); y.dispose(); for (const p of model.parameters()) p.dispose(); },
-        };
+        return graftStep(model, g.randn(B, 1, 28, 28), g.randint(0, 10, [B]));
       }
       // tfjs in its own layout (NHWC), as a tfjs user writes it.
       const w1 = tf.variable(tf.randomUniform([K, K, 1, C], -0.2, 0.2));
       const b1 = tf.variable(tf.zeros([C]));
       const w2 = tf.variable(tf.randomUniform([C * 12 * 12, 10], -0.03, 0.03));
       const b2 = tf.variable(tf.zeros([10]));
-      const opt = tf.train.sgd(0.01);
       const x = tf.randomNormal([B, 28, 28, 1]);
       const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32') as tf.Tensor1D, 10);
-      const loss = () => {
+      const logits = () => {
         const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid'), b1)) as tf.Tensor4D, 2, 2, 'valid');
-        return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.reshape(h, [B, C * 12 * 12]), w2), b2)) as tf.Scalar;
+        return tf.add(tf.matMul(tf.reshape(h, [B, C * 12 * 12]), w2), b2);
       };
-      return {
-        run: () => { const cost = opt.minimize(loss, true)!; cost.dataSync(); cost.dispose(); },
-        cleanup: () => { for (const t of [w1, b1, w2, b2, x, y]) t.dispose(); opt.dispose(); },
-      };
+      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
     },
   };
 }
