@@ -74,6 +74,9 @@ function createTfBackend(): MathBackendWebGL {
   }
 }
 
+/** The float16 warning is printed once per page, however many backends are made. */
+let warnedFloat16 = false;
+
 /**
  * The `'webgl'` device. Importing `@graft/backend-webgl` registers one; make
  * your own only to run on a WebGL context of your choosing.
@@ -85,8 +88,6 @@ function createTfBackend(): MathBackendWebGL {
  * const gpu = g.getBackend() as unknown as WebGLBackend;
  * console.log(gpu.precision); // 'float32' on GPUs that render float32 textures
  */
-let warnedFloat16 = false;
-
 export class WebGLBackend implements Backend<H> {
   readonly name = 'webgl';
   readonly specVersion = BACKEND_SPEC_VERSION;
