@@ -16,6 +16,7 @@ export default defineConfig({
         launchOptions: { executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] },
       }),
       instances: [{ browser: 'chromium' }],
+      screenshotFailures: false, // a failure's message says what went wrong; pictures of a blank page do not
     },
   },
 });
