@@ -18,6 +18,7 @@ export { registerBackend, setBackend, getBackend, listBackends } from './backend
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
 export { manualSeed } from './random.js';
 export { assertAsync } from './checks.js';
+export { checkOptions } from './options.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export type { Node } from './autograd/node.js';
