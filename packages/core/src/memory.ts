@@ -40,17 +40,13 @@ interface Held {
   freed: boolean;
 }
 
-function free(held: Held): void {
-  held.freed = true;
-  held.count.numBytes -= held.numBytes;
-  held.backend.dispose(held.handle);
-  held.handle = undefined;
-}
-
 /**
  * Frees storages whose tensors were all garbage collected without `dispose()`,
  * and stops counting those tensors. One registration per storage (views share
- * it), without an unregister token: both keep the per-op cost low.
+ * it), made when the storage is made and withdrawn when it is freed: a
+ * disposed storage leaves nothing behind in the registry, so a long
+ * synchronous loop (where finalizers never get to run) holds nothing for the
+ * tensors it disposes. `held` is its own unregister token.
  */
 const forgottenStorage = new FinalizationRegistry<Held>((held) => {
   if (held.freed) return;
@@ -59,18 +55,12 @@ const forgottenStorage = new FinalizationRegistry<Held>((held) => {
   free(held);
 });
 
-/**
- * Registration with the finalizer is batched: most tensors of a training step
- * are disposed (by `tidy` or by hand) long before a batch fills, and those are
- * never registered at all. Only the ones still alive at a flush are.
- */
-const PENDING_LIMIT = 256;
-let pendingRegistration: Storage[] = [];
-
-function registerPending(): void {
-  const batch = pendingRegistration;
-  pendingRegistration = [];
-  for (const storage of batch) storage.registerForFinalization();
+function free(held: Held): void {
+  held.freed = true;
+  held.count.numBytes -= held.numBytes;
+  forgottenStorage.unregister(held);
+  held.backend.dispose(held.handle);
+  held.handle = undefined;
 }
 
 /** Device memory shared by a tensor and its views, freed when the last one lets go. */
@@ -88,13 +78,7 @@ export class Storage {
     const numBytes = size * BYTES_PER_ELEMENT[dtype];
     this.held = { backend, handle, numBytes, count, liveTensors: 0, freed: false };
     count.numBytes += numBytes;
-    pendingRegistration.push(this);
-    if (pendingRegistration.length >= PENDING_LIMIT) registerPending();
-  }
-
-  /** @internal registers with the finalizer unless already freed. */
-  registerForFinalization(): void {
-    if (!this.held.freed) forgottenStorage.register(this, this.held);
+    forgottenStorage.register(this, this.held, this.held);
   }
 
   get handle(): unknown {
@@ -162,6 +146,7 @@ export interface Disposable {
   readonly isDisposed: boolean;
 }
 
+/** The open `tidy` scopes, innermost last: each lists the tensors made while it was innermost. */
 const scopes: Disposable[][] = [];
 const kept = new WeakSet<Disposable>();
 
@@ -171,7 +156,8 @@ export function trackInScope(t: Disposable): void {
 }
 
 /**
- * Keeps a tensor alive past the `tidy` scope it was made in.
+ * Keeps a tensor alive past the `tidy` scope it was made in (and every scope
+ * around it): it lives until `dispose()` or garbage collection.
  *
  * @example
  * let w: g.Tensor;
@@ -182,23 +168,75 @@ export function keep<T extends Disposable>(t: T): T {
   return t;
 }
 
-function collectTensors(value: unknown, into: Set<Disposable>, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 8) return;
-  if ('dispose' in value && 'isDisposed' in value) {
-    into.add(value as Disposable);
-    return;
+/** @internal how many tidy scopes are open (see `trackAtDepth`). */
+export function scopeDepth(): number {
+  return scopes.length;
+}
+
+/**
+ * @internal Runs `fn` with the tensors it makes tracked by the scope that was
+ * innermost at `depth` (an outer one), as if the inner scopes were not open:
+ * the autograd engine runs user hooks this way, so what a hook makes belongs
+ * to the user's scope and not to the engine's.
+ */
+export function trackAtDepth<T>(depth: number, fn: () => T): T {
+  if (depth >= scopes.length) return fn();
+  const inner = scopes.splice(depth);
+  try {
+    return fn();
+  } finally {
+    scopes.push(...inner);
   }
-  if (Array.isArray(value)) for (const v of value) collectTensors(v, into, depth + 1);
-  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
+}
+
+/**
+ * Every tensor reachable from `value` through arrays, plain (or
+ * null-prototype) objects, Maps (keys and values) and Sets, at any depth;
+ * cycles are visited once. Instances of other classes are not searched.
+ */
+function collectTensors(value: unknown, into: Set<Disposable>): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length !== 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if ('dispose' in v && 'isDisposed' in v) {
+      into.add(v as Disposable);
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v instanceof Map) {
+      for (const [k, item] of v) stack.push(k, item);
+    } else if (v instanceof Set) {
+      for (const item of v) stack.push(item);
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto === Object.prototype || proto === null) for (const item of Object.values(v)) stack.push(item);
+    }
+  }
+}
+
+/** Closes `scope`: disposes what it tracked except `survivors` and kept tensors; survivors move to the enclosing scope. */
+function closeScope(scope: Disposable[], survivors: Set<Disposable> | undefined): void {
+  const parent = scopes.length !== 0 ? scopes[scopes.length - 1] : undefined;
+  for (const t of scope) {
+    if (kept.has(t)) continue;
+    if (survivors?.has(t)) {
+      parent?.push(t);
+      continue;
+    }
+    if (!t.isDisposed) t.dispose();
   }
 }
 
 /**
  * Runs `fn` and disposes every tensor created inside it, except those it
- * returns (also inside arrays and plain objects) and those passed to `keep`.
- * Synchronous only: an async `fn` would let tensors escape the scope.
+ * returns (at any depth inside arrays, plain objects, Maps and Sets) and
+ * those passed to `keep`. When `fn` throws, everything it made is disposed
+ * and the error rethrown. Synchronous only: an async `fn` is refused (its
+ * tensors would outlive the scope).
  *
  * @example
  * const y = g.tidy(() => g.ones(3).mul(2).add(1)); // the intermediate is freed
@@ -209,21 +247,21 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (e) {
     scopes.pop();
+    closeScope(scope, undefined);
+    throw e;
   }
+  scopes.pop();
   if (result instanceof Promise) {
-    throw new Error('tidy: the function returned a Promise; tidy scopes are synchronous (await outside of tidy)');
+    // The async function goes on without a scope; its eventual rejection is
+    // the caller's error already reported here, not an unhandled one.
+    result.catch(() => {});
+    closeScope(scope, undefined);
+    throw new TypeError('tidy: the function returned a Promise; tidy scopes are synchronous (await outside of tidy, or dispose by hand)');
   }
-  const keepers = new Set<Disposable>();
-  collectTensors(result, keepers);
-  const parent = scopes.length !== 0 ? scopes[scopes.length - 1] : undefined;
-  for (const t of scope) {
-    if (keepers.has(t) || kept.has(t)) {
-      if (parent !== undefined && !kept.has(t)) parent.push(t);
-      continue;
-    }
-    if (!t.isDisposed) t.dispose();
-  }
+  let survivors: Set<Disposable> | undefined;
+  if (result !== null && typeof result === 'object') collectTensors(result, (survivors = new Set()));
+  closeScope(scope, survivors);
   return result;
 }

@@ -3,7 +3,6 @@
  * with autograd fields and the method form of every op.
  */
 import { settleChecks, settleChecksAsync } from './checks.js';
-import { addOutputHook } from './autograd/engine.js';
 import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Backend, View } from './backend/spec.js';
@@ -21,6 +20,14 @@ export interface VersionCounter {
 
 
 type Nested = number | boolean | Nested[];
+
+/** Serial numbers of tensors, in creation order (the engine tells a rule's fresh results by them). */
+let lastSerial = 0;
+
+/** @internal the serial number the next tensor will be above. */
+export function tensorSerial(): number {
+  return lastSerial;
+}
 
 /** What `registerHook` returns (PyTorch's RemovableHandle). */
 export interface RemovableHandle {
@@ -48,6 +55,8 @@ export class Tensor implements View {
   /** The gradient accumulated by `backward`, or null. */
   grad: Tensor | null = null;
   /** @internal */ outputNr = 0;
+  /** @internal creation order: a tensor is newer than `tensorSerial()` read before it was made. */
+  readonly serial = ++lastSerial;
   /** @internal */ retainsGrad = false;
   /** @internal */ hooks: ((grad: Tensor) => Tensor | void)[] | undefined;
   /** @internal the tangent of a dual tensor (forward-mode AD), per level. */
@@ -84,6 +93,24 @@ export class Tensor implements View {
     const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter);
     view.isView = true;
     return view;
+  }
+
+  /**
+   * @internal Another reference to this tensor: the same storage, layout,
+   * version counter and place in the autograd graph (its gradFn, or for a
+   * leaf its AccumulateGrad), as a second Python reference to one PyTorch
+   * tensor. The autograd engine hands these out so that each holder can
+   * dispose its own reference.
+   */
+  alias(): Tensor {
+    const t = this.viewAs(this.shape, this.strides, this.offset);
+    t.isView = this.isView;
+    if (this._gradFn !== null) t.setGradFn(this._gradFn, this.outputNr);
+    else if (this._requiresGrad) {
+      t._requiresGrad = true;
+      t._accumulator = this.gradAccumulator();
+    }
+    return t;
   }
 
   /** @internal true for tensors made by a view op (they share another tensor's storage). */
@@ -167,8 +194,14 @@ export class Tensor implements View {
   }
   /** @internal */
   setGradFn(node: Node, outputNr: number): void {
+    if (this._disposed || this.disposeRequested) throw new Error(`setGradFn: the tensor (shape [${this.shape.join(', ')}]) was disposed`);
+    const previous = this._gradFn;
     this._gradFn = node;
     this.outputNr = outputNr;
+    if (previous !== node) {
+      node.hold();
+      previous?.letGo();
+    }
   }
   /** @internal the leaf's AccumulateGrad node (one per leaf, as in PyTorch). */
   gradAccumulator(): AccumulateGrad {
@@ -206,12 +239,7 @@ export class Tensor implements View {
     if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.isLeaf || this.retainsGrad) return;
     this.retainsGrad = true;
-    addOutputHook(this._gradFn!, {
-      outputNr: this.outputNr,
-      fn: (grad) => {
-        this.grad = this.grad === null ? grad.detach() : this.grad.add(grad).detach();
-      },
-    });
+    this._gradFn!.addHook({ outputNr: this.outputNr, retain: this });
   }
 
   /**
@@ -223,7 +251,7 @@ export class Tensor implements View {
    */
   registerHook(hook: (grad: Tensor) => Tensor | void): RemovableHandle {
     if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
-    if (!this.isLeaf) return { remove: addOutputHook(this._gradFn!, { outputNr: this.outputNr, fn: hook }) };
+    if (!this.isLeaf) return { remove: this._gradFn!.addHook({ outputNr: this.outputNr, fn: hook }) };
     const list = (this.hooks ??= []);
     list.push(hook);
     return {
@@ -257,7 +285,9 @@ export class Tensor implements View {
 
   /** Cuts this tensor from the graph in place, making it a leaf. */
   detach_(): this {
+    const previous = this._gradFn;
     this._gradFn = null;
+    if (!this.disposeRequested) previous?.letGo();
     this._requiresGrad = false;
     this.outputNr = 0;
     return this;
@@ -383,9 +413,11 @@ export class Tensor implements View {
 
   /** Frees this tensor's hold on its storage (the storage goes when its last view does). */
   dispose(): void {
-    if (this._disposed) return;
+    if (this._disposed || this.disposeRequested) return;
+    // The graph behind this tensor goes when its last reference does (even one that saved this tensor).
+    this._gradFn?.letGo();
     if (this.pins > 0) {
-      // A graph still needs this tensor for backward: free it when backward releases it.
+      // A graph still needs the data for backward: free it when the graph releases it.
       this.disposeRequested = true;
       return;
     }
@@ -400,7 +432,10 @@ export class Tensor implements View {
 
   /** @internal */
   unpin(): void {
-    if (--this.pins === 0 && this.disposeRequested) this.dispose();
+    if (--this.pins === 0 && this.disposeRequested) {
+      this._disposed = true;
+      this.storage.release();
+    }
   }
 
   /** For `using t = …`: disposes the tensor at the end of the scope. */

@@ -3,14 +3,45 @@
  * from a ready queue (iterative, so graphs of 100k+ nodes work), summing the
  * gradients that meet at a node and reducing broadcast gradients to each
  * input's shape once, here.
+ *
+ * Who owns a gradient
+ * -------------------
+ * A gradient is a Tensor object; several Tensor objects may view one storage,
+ * which lives while any of them does (`storage.liveTensors` counts them), and
+ * `dispose()` releases only the object it is called on. The engine frees
+ * gradients as soon as they are consumed (on a GPU they are textures), so it
+ * must know which objects it may dispose. The rules:
+ *
+ * 1. Every object in a node's input buffer belongs to exactly one slot, and
+ *    the engine made it: nothing else holds that object, so the slot may
+ *    dispose it.
+ * 2. A rule's result goes into a slot as it is when the engine owns it and
+ *    has not placed it yet: a tensor the rule made (its serial number is newer
+ *    than the rule's start), or an input gradient the rule passes through
+ *    (its slot hands it over). Anything else — the same object for a second
+ *    input, a tensor the rule did not make, whatever a hook returns, a seed —
+ *    goes in as an alias: a new Tensor object over the same storage (with
+ *    `createGraph`, one with the same place in the graph: `Tensor.alias`).
+ *    So disposing one slot never touches another.
+ * 3. When a node has run, the objects left in its buffer and its unplaced
+ *    results are disposed; what the rule made and did not return is disposed
+ *    by its memory scope. User hooks run in the caller's memory scope and are
+ *    given aliases, so a hook may keep what it is given.
+ * 4. No gradient is written in place except a leaf's `.grad`, and `.grad`
+ *    takes a buffer's storage (steals it, as PyTorch's AccumulateGrad) only
+ *    when that storage has no other live Tensor object: nobody else can read
+ *    it. Otherwise it takes a copy.
+ * 5. What escapes: a leaf's `.grad` and a retained `.grad` belong to their
+ *    tensor and are exempt from `tidy` scopes (`keep`); gradients returned by
+ *    `autograd.grad` belong to the caller's scope.
  */
-import { sumToShape } from '../ops/reduce.js';
-import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { tidy } from '../memory.js';
+import { keep, scopeDepth, tidy, trackAtDepth } from '../memory.js';
+import { formatShape, shapesEqual } from '../shape.js';
+import { Tensor, tensorSerial } from '../tensor.js';
 import { noGrad, setGradEnabled } from './grad-mode.js';
-import { AccumulateGrad, type Node } from './node.js';
+import { AccumulateGrad, type Node, type OutputHook } from './node.js';
 import { anomalyMode } from './record.js';
+import { broadcastsTo, sumToShape } from './unbroadcast.js';
 
 export interface EngineOptions {
   retainGraph: boolean;
@@ -21,192 +52,289 @@ export interface EngineOptions {
   accumulateOnly?: readonly Tensor[];
 }
 
-type Buffer = (Tensor | undefined)[];
-
-/** Hooks and retained grads of non-leaf tensors, keyed by (node, output). */
-export interface OutputHook {
-  outputNr: number;
-  fn: (grad: Tensor) => Tensor | void;
-}
-const outputHooks = new WeakMap<Node, OutputHook[]>();
-
-export function addOutputHook(node: Node, hook: OutputHook): () => void {
-  let list = outputHooks.get(node);
-  if (list === undefined) outputHooks.set(node, (list = []));
-  list.push(hook);
-  return () => {
-    const i = list.indexOf(hook);
-    if (i >= 0) list.splice(i, 1);
-  };
+/** A node's input gradients, one slot per output of the node (rule 1 above). */
+class InputBuffer {
+  readonly grads: (Tensor | undefined)[];
+  /** False once a slot has handed its object on (a rule passed it through). */
+  readonly owned: boolean[];
+  constructor(size: number) {
+    // Filled, not sparse: rules map over their gradients (holes would be skipped).
+    this.grads = new Array<Tensor | undefined>(size).fill(undefined);
+    this.owned = new Array<boolean>(size).fill(false);
+  }
 }
 
 /** Runs backward from `roots` seeded with `grads`; returns captured gradients (for autograd.grad). */
 export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], options: EngineOptions): (Tensor | undefined)[] {
   const guard = setGradEnabled(options.createGraph);
   try {
-    return execute(roots, grads, options);
+    // The engine's own scope: anything it makes and does not hand out is freed, even on an error.
+    const userDepth = scopeDepth();
+    return tidy(() => new BackwardRun(options, userDepth).execute(roots, grads));
   } finally {
     guard[Symbol.dispose]();
   }
 }
 
-function execute(roots: readonly Tensor[], grads: readonly Tensor[], options: EngineOptions): (Tensor | undefined)[] {
-  // Where each captured tensor's gradient shows up: its gradFn output, or its leaf accumulator.
-  const captureAt = new Map<Node, Map<number, number[]>>();
-  const captured: (Tensor | undefined)[] = [];
-  options.captures?.forEach((t, i) => {
-    const node = t.gradFn ?? t.gradAccumulator();
-    const nr = t.gradFn !== null ? t.outputNr : 0;
-    let byNr = captureAt.get(node);
-    if (byNr === undefined) captureAt.set(node, (byNr = new Map()));
-    byNr.set(nr, [...(byNr.get(nr) ?? []), i]);
-    captured.push(undefined);
-  });
-  const onlyInto = options.accumulateOnly !== undefined ? new Set(options.accumulateOnly) : undefined;
+class BackwardRun {
+  private readonly buffers = new Map<Node, InputBuffer>();
+  private readonly createGraph: boolean;
 
-  // 1. Dependency counts over the reachable graph (iterative DFS).
-  const deps = new Map<Node, number>();
-  const buffers = new Map<Node, Buffer>();
-  const stack: Node[] = [];
-  for (const r of roots) {
-    const node = r.gradFn ?? (r.requiresGrad ? r.gradAccumulator() : null);
-    if (node !== null && !deps.has(node)) {
-      deps.set(node, 0);
-      stack.push(node);
-    }
-  }
-  while (stack.length !== 0) {
-    const node = stack.pop()!;
-    for (const [next] of node.nextFunctions) {
-      if (next === null) continue;
-      const count = deps.get(next);
-      if (count === undefined) {
-        deps.set(next, 1);
-        stack.push(next);
-      } else deps.set(next, count + 1);
-    }
+  constructor(
+    private readonly options: EngineOptions,
+    /** The caller's tidy depth: user hooks run there. */
+    private readonly userDepth: number,
+  ) {
+    this.createGraph = options.createGraph;
   }
 
-  // 2. Seed the roots' buffers (the engine disposes what it owns: give it aliases).
-  roots.forEach((r, i) => {
-    const node = r.gradFn ?? r.gradAccumulator();
-    const seed = options.createGraph ? grads[i]! : grads[i]!.detach();
-    addToBuffer(buffers, node, r.gradFn !== null ? r.outputNr : 0, seed, node.numOutputs, !options.createGraph);
-  });
-  const ready: Node[] = [];
-  for (const r of roots) {
-    const node = r.gradFn ?? r.gradAccumulator();
-    if (deps.get(node) === 0 && !ready.includes(node)) ready.push(node);
-  }
-
-  // 3. Run nodes whose every consumer has reported.
-  // Without createGraph the engine owns every gradient it makes: each is disposed
-  // as soon as it is consumed, so backward leaves nothing behind (GPU memory).
-  const manage = !options.createGraph;
-  const kept = new Set<Tensor>();
-  while (ready.length !== 0) {
-    const node = ready.pop()!;
-    const buffer = buffers.get(node) ?? [];
-    buffers.delete(node);
-
-    const hooks = outputHooks.get(node);
-    if (hooks !== undefined) {
-      for (const h of hooks) {
-        const g = buffer[h.outputNr];
-        if (g === undefined) continue;
-        const replaced = h.fn(g);
-        if (replaced !== undefined) buffer[h.outputNr] = replaced;
-      }
-    }
-    const byNr = captureAt.get(node);
-    if (byNr !== undefined) {
-      for (const [nr, indices] of byNr) {
-        for (const i of indices) {
-          captured[i] = buffer[nr];
-          if (buffer[nr] !== undefined) kept.add(buffer[nr]!);
-        }
-      }
-    }
-
-    if (node instanceof AccumulateGrad) {
-      const g = buffer[0];
-      if (g !== undefined && options.captures === undefined && (onlyInto === undefined || onlyInto.has(node.variable))) {
-        accumulate(node.variable, g, options.createGraph, manage && !kept.has(g));
-      } else if (g !== undefined && manage && !kept.has(g)) g.dispose();
-      continue;
-    }
-    const results = manage ? tidy(() => node.apply(buffer as Tensor[], options.retainGraph)) : node.apply(buffer as Tensor[], options.retainGraph);
-    if (anomalyMode.enabled) checkAnomaly(node, results);
-    const delivered = new Set<Tensor>();
-    node.nextFunctions.forEach(([next, nr], i) => {
-      let r = results[i];
-      if (next !== null && r !== null && r !== undefined) {
-        const shape = node.inputShapes[i]!;
-        if (!shapesEqual(r.shape, shape)) r = sumToShape(r, shape);
-        // A rule may hand one tensor to several inputs (add): each buffer owns its own reference.
-        else if (manage && (delivered.has(r) || kept.has(r))) r = r.detach();
-        delivered.add(r);
-        addToBuffer(buffers, next, nr, r, next.numOutputs, manage);
-      }
-      if (next === null) return;
-      const left = deps.get(next)! - 1;
-      deps.set(next, left);
-      if (left === 0) ready.push(next);
+  execute(roots: readonly Tensor[], grads: readonly Tensor[]): (Tensor | undefined)[] {
+    const { options } = this;
+    // Where each captured tensor's gradient shows up: its gradFn output, or its leaf accumulator.
+    const captureAt = new Map<Node, [number, number][]>();
+    const captured: (Tensor | undefined)[] = [];
+    options.captures?.forEach((t, i) => {
+      const node = t.gradFn ?? t.gradAccumulator();
+      const nr = t.gradFn !== null ? t.outputNr : 0;
+      const list = captureAt.get(node) ?? [];
+      list.push([nr, i]);
+      captureAt.set(node, list);
+      captured.push(undefined);
     });
-    if (manage) {
-      for (const t of [...buffer, ...results]) {
-        if (t !== null && t !== undefined && !delivered.has(t) && !kept.has(t)) t.dispose();
+    const onlyInto = options.accumulateOnly !== undefined ? new Set(options.accumulateOnly) : undefined;
+
+    // 1. Dependency counts over the reachable graph (iterative DFS).
+    const deps = new Map<Node, number>();
+    const stack: Node[] = [];
+    for (const r of roots) {
+      const node = r.gradFn ?? (r.requiresGrad ? r.gradAccumulator() : null);
+      if (node !== null && !deps.has(node)) {
+        deps.set(node, 0);
+        stack.push(node);
       }
     }
-  }
-  return captured;
-}
+    while (stack.length !== 0) {
+      const node = stack.pop()!;
+      for (const [next] of node.nextFunctions) {
+        if (next === null) continue;
+        const count = deps.get(next);
+        if (count === undefined) {
+          deps.set(next, 1);
+          stack.push(next);
+        } else deps.set(next, count + 1);
+      }
+    }
 
-function addToBuffer(buffers: Map<Node, Buffer>, node: Node, nr: number, grad: Tensor, numOutputs: number, manage: boolean): void {
-  let buffer = buffers.get(node);
-  if (buffer === undefined) {
-    buffer = new Array(numOutputs);
-    buffers.set(node, buffer);
-  }
-  const prev = buffer[nr];
-  if (prev === undefined) {
-    buffer[nr] = grad;
-    return;
-  }
-  buffer[nr] = prev.add(grad);
-  if (manage) {
-    prev.dispose();
-    grad.dispose();
-  }
-}
+    // 2. Seed the roots' buffers: the caller keeps its seeds, the engine gets aliases.
+    roots.forEach((r, i) => {
+      const node = r.gradFn ?? r.gradAccumulator();
+      this.place(node, r.gradFn !== null ? r.outputNr : 0, this.alias(grads[i]!));
+    });
+    const ready: Node[] = [];
+    for (const r of roots) {
+      const node = r.gradFn ?? r.gradAccumulator();
+      if (deps.get(node) === 0 && !ready.includes(node)) ready.push(node);
+    }
 
+    // 3. Run nodes whose every consumer has reported.
+    while (ready.length !== 0) {
+      const node = ready.pop()!;
+      const buffer = this.buffers.get(node) ?? new InputBuffer(node.numOutputs);
+      this.buffers.delete(node);
 
-/**
- * Adds `g` into a leaf's `.grad`, as PyTorch's AccumulateGrad: the first time it
- * takes the gradient itself when nothing else holds its storage (else a copy);
- * later it adds in place, so references to `.grad` see the sum.
- */
-function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
-  let grad = g;
-  if (variable.hooks !== undefined) {
-    for (const h of variable.hooks) {
-      const replaced = h(grad);
-      if (replaced !== undefined) grad = replaced;
+      // autograd.grad reports the gradient as it arrives (before hooks, as PyTorch 1.13).
+      const captures = captureAt.get(node);
+      if (captures !== undefined) {
+        for (const [nr, i] of captures) captured[i] = this.capture(buffer, nr);
+      }
+      if (node.hooks !== undefined) this.runOutputHooks(node.hooks, buffer);
+
+      if (node instanceof AccumulateGrad) {
+        const grad = buffer.grads[0];
+        if (grad !== undefined && options.captures === undefined && (onlyInto === undefined || onlyInto.has(node.variable))) {
+          this.accumulate(node.variable, grad, buffer.owned[0]!);
+        } else if (grad !== undefined && buffer.owned[0]) grad.dispose();
+        continue;
+      }
+
+      const start = tensorSerial();
+      const results = tidy(() => node.apply(buffer.grads as Tensor[], options.retainGraph));
+      if (results.length !== node.nextFunctions.length) {
+        throw new Error(`function ${node.name} returned an incorrect number of gradients (expected ${node.nextFunctions.length}, got ${results.length})`);
+      }
+      if (anomalyMode.enabled) checkAnomaly(node, results);
+      // Rule 2: decide who owns what goes into each next buffer before placing any
+      // (placing sums and frees, and a rule may return one object for several inputs).
+      const placed = new Set<Tensor>();
+      const outgoing: [Node, number, number, Tensor, boolean][] = [];
+      node.nextFunctions.forEach(([next, nr], i) => {
+        const r = results[i];
+        if (next === null || r === null || r === undefined) return;
+        const passed = buffer.grads.indexOf(r);
+        if (r.serial > start && !placed.has(r)) outgoing.push([next, nr, i, r, true]);
+        else if (passed >= 0 && buffer.owned[passed]) {
+          outgoing.push([next, nr, i, r, true]);
+          buffer.owned[passed] = false;
+        } else outgoing.push([next, nr, i, ...this.alias(r)]);
+        placed.add(r);
+      });
+      for (const [next, nr, i, grad, owned] of outgoing) this.place(next, nr, this.conform(node, i, grad, owned));
+      for (const [next] of node.nextFunctions) {
+        if (next === null) continue;
+        const left = deps.get(next)! - 1;
+        deps.set(next, left);
+        if (left === 0) ready.push(next);
+      }
+      // Rule 3: free what was consumed and not passed on.
+      buffer.grads.forEach((g, k) => {
+        if (g !== undefined && buffer.owned[k]) g.dispose();
+      });
+      for (const r of results) {
+        if (r !== null && r !== undefined && r.serial > start && !placed.has(r)) r.dispose();
+      }
+    }
+    // Gradients never consumed (a node that was not reached again) are freed too.
+    for (const buffer of this.buffers.values()) {
+      buffer.grads.forEach((g, k) => buffer.owned[k] && g?.dispose());
+    }
+    return captured;
+  }
+
+  /** The engine's own reference to a gradient it did not make (rule 2): without createGraph, outside the graph. */
+  private alias(t: Tensor): [Tensor, boolean] {
+    return [this.createGraph ? t.alias() : t.detach(), true];
+  }
+
+  /**
+   * Checks a gradient against the input it is for, as PyTorch's
+   * validate_outputs: a broadcast shape is summed down, another dtype is cast,
+   * anything else is the rule's error.
+   */
+  private conform(node: Node, i: number, grad: Tensor, owned: boolean): [Tensor, boolean] {
+    const shape = node.inputShapes[i]!;
+    const dtype = node.inputDtypes[i];
+    const device = node.inputDevices[i];
+    if (device !== undefined && grad.device !== device) {
+      if (owned) grad.dispose();
+      throw new Error(`Function ${node.name} returned an invalid gradient at index ${i} - expected device ${device} but got ${grad.device}`);
+    }
+    let out = grad;
+    if (!shapesEqual(out.shape, shape)) {
+      if (!broadcastsTo(shape, out.shape)) {
+        if (owned) grad.dispose();
+        throw new Error(
+          `Function ${node.name} returned an invalid gradient at index ${i} - got ${formatShape(out.shape)} but expected shape compatible with ${formatShape(shape)}`,
+        );
+      }
+      out = sumToShape(out, shape);
+    }
+    if (dtype !== undefined && out.dtype !== dtype) {
+      const cast = out.to(dtype);
+      if (out !== grad) out.dispose();
+      out = cast;
+    }
+    if (out === grad) return [grad, owned];
+    if (owned) grad.dispose();
+    return [out, true];
+  }
+
+  /** Adds a gradient into a node's buffer slot, summing when one is there already. */
+  private place(node: Node, nr: number, [grad, owned]: [Tensor, boolean]): void {
+    let buffer = this.buffers.get(node);
+    if (buffer === undefined) {
+      buffer = new InputBuffer(node.numOutputs);
+      this.buffers.set(node, buffer);
+    }
+    const prev = buffer.grads[nr];
+    if (prev === undefined) {
+      buffer.grads[nr] = grad;
+      buffer.owned[nr] = owned;
+      return;
+    }
+    buffer.grads[nr] = prev.add(grad);
+    if (buffer.owned[nr]) prev.dispose();
+    if (owned) grad.dispose();
+    buffer.owned[nr] = true;
+  }
+
+  /** What autograd.grad returns for a slot: an alias the caller owns. */
+  private capture(buffer: InputBuffer, nr: number): Tensor | undefined {
+    const grad = buffer.grads[nr];
+    return grad === undefined ? undefined : this.alias(grad)[0];
+  }
+
+  /** Runs `registerHook` hooks and `retainGrad` on a non-leaf's gradient, in registration order. */
+  private runOutputHooks(hooks: readonly OutputHook[], buffer: InputBuffer): void {
+    for (const hook of [...hooks]) {
+      const grad = buffer.grads[hook.outputNr];
+      if (grad === undefined) continue;
+      if (hook.retain !== undefined) {
+        // A retained gradient accumulates as a leaf's does (the slot keeps its own object).
+        this.accumulateInto(hook.retain, ...this.alias(grad));
+        continue;
+      }
+      const replaced = this.callHook(hook.fn, grad);
+      if (replaced === undefined) continue;
+      if (buffer.owned[hook.outputNr]) grad.dispose();
+      [buffer.grads[hook.outputNr], buffer.owned[hook.outputNr]] = this.alias(replaced);
     }
   }
-  const prev = variable.grad;
-  if (createGraph) {
-    variable.grad = prev === null ? grad : prev.add(grad);
-    return;
+
+  /** Calls a user hook with a gradient it may keep; checks what it returns (PyTorch's messages). */
+  private callHook(hook: (grad: Tensor) => Tensor | void, grad: Tensor): Tensor | undefined {
+    // The hook runs in the caller's scope and gets its own alias (it may keep it).
+    const result = trackAtDepth(this.userDepth, () => hook(this.alias(grad)[0]));
+    if (result === undefined || result === null) return undefined;
+    const name = hook.name || '<anonymous>';
+    if (!(result instanceof Tensor)) {
+      throw new TypeError(`expected Tensor, but hook returned '${Array.isArray(result) ? 'array' : typeof result}'`);
+    }
+    if (result.dtype !== grad.dtype || result.device !== grad.device) {
+      throw new Error(`hook '${name}' has changed the type of value (was ${grad.dtype} on ${grad.device} got ${result.dtype} on ${result.device})`);
+    }
+    if (!shapesEqual(result.shape, grad.shape)) throw new Error(`hook '${name}' has changed the size of value`);
+    return result;
   }
-  if (prev === null) {
-    const stealable = owned && grad === g && grad.storage.liveTensors === 1 && grad.isContiguous() && grad.gradFn === null;
-    variable.grad = stealable ? grad : grad.detach().clone();
-    if (!stealable && owned) g.dispose();
-    return;
+
+  /**
+   * Adds a gradient into a leaf's `.grad`, as PyTorch's AccumulateGrad: the
+   * first time it takes the gradient itself when nothing else can read its
+   * storage (else a copy); later it adds in place, so references to `.grad`
+   * see the sum. With createGraph `.grad` is a new tensor with a graph.
+   */
+  private accumulate(variable: Tensor, g: Tensor, owned: boolean): void {
+    let grad = g;
+    let gradOwned = owned;
+    if (variable.hooks !== undefined) {
+      for (const hook of [...variable.hooks]) {
+        const replaced = this.callHook(hook, grad);
+        if (replaced === undefined) continue;
+        if (gradOwned) grad.dispose();
+        [grad, gradOwned] = this.alias(replaced);
+      }
+    }
+    this.accumulateInto(variable, grad, gradOwned);
   }
-  noGrad(() => prev.add_(grad));
-  if (owned) g.dispose();
+
+  /** Adds `grad` into `variable.grad` (see `accumulate`). */
+  private accumulateInto(variable: Tensor, grad: Tensor, gradOwned: boolean): void {
+    const prev = variable.grad !== null && !variable.grad.isDisposed ? variable.grad : null;
+    if (this.createGraph) {
+      // PyTorch copies the first gradient (CopyBackwards) and adds later ones out of place.
+      variable.grad = keep(prev === null ? grad.detach().mul(0).copy_(grad) : prev.add(grad));
+      if (gradOwned) grad.dispose();
+      return;
+    }
+    if (prev === null) {
+      const stealable =
+        gradOwned && grad.storage.liveTensors === 1 && grad.offset === 0 && grad.isContiguous() && grad.gradFn === null && !grad.requiresGrad;
+      variable.grad = keep(stealable ? grad : grad.clone());
+      if (!stealable && gradOwned) grad.dispose();
+      return;
+    }
+    noGrad(() => prev.add_(grad));
+    if (gradOwned) grad.dispose();
+  }
 }
 
 function checkAnomaly(node: Node, results: readonly (Tensor | null | undefined)[]): void {

@@ -3,7 +3,7 @@
  * static `forward(ctx, ...args)` and `backward(ctx, ...grads)`, call with
  * `MyFn.apply(...args)`.
  */
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 import { isTensorLike, needsGrad, recordMulti } from './record.js';
 
@@ -56,7 +56,9 @@ export class Function {
     if (args.some((a) => needsGrad(a))) {
       const fn = this;
       recordMulti(outs, `${this.name}Backward`, args, (grads) => {
-        const gs = grads.map((g, i) => g ?? outs[i]!.detach().mul(0));
+        // An output that got no gradient gets zeros (PyTorch's materialize_grads), made from
+        // its metadata: the output itself may be disposed by now.
+        const gs = outs.map((o, i) => grads[i] ?? zerosShaped(o));
         const r = fn.backward(ctx, ...gs);
         const list = Array.isArray(r) ? r : [r];
         if (list.length >= args.length) return args.map((_, i) => list[i] ?? null);
@@ -72,4 +74,9 @@ export class Function {
     }
     return result as T;
   }
+}
+
+function zerosShaped(like: Tensor): Tensor {
+  const backend = like.storage.backend;
+  return Tensor.fromHandle(backend, like.storage.device, backend.fill(like.numel(), 0, like.dtype), like.shape, like.dtype);
 }

@@ -1,6 +1,7 @@
 /**
  * Graph nodes (`gradFn`): what an op recorded to compute its inputs' gradients.
  */
+import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
 /** Computes input gradients from output gradients; null means "no gradient". */
@@ -14,6 +15,15 @@ interface Saved {
   version: number;
 }
 
+/**
+ * A hook on one output's gradient, run by the engine before the node's
+ * backward: a user hook (`registerHook` on a non-leaf), which may return a
+ * replacement, or the tensor whose `.grad` is retained (`retainGrad`).
+ */
+export type OutputHook =
+  | { readonly outputNr: number; readonly fn: (grad: Tensor) => Tensor | void; readonly retain?: undefined }
+  | { readonly outputNr: number; readonly retain: Tensor; readonly fn?: undefined };
+
 /** A recorded op. `nextFunctions[i]` is where the gradient of input i flows. */
 export class Node {
   /** PyTorch's name for this backward function, e.g. `'AddBackward0'`. */
@@ -21,8 +31,8 @@ export class Node {
   readonly nextFunctions: readonly (readonly [Node | null, number])[];
   /** Shapes of the inputs, to sum broadcast gradients back down (unbroadcast). */
   readonly inputShapes: readonly (readonly number[])[];
-  /** Hooks run on this node's output gradient before its backward. */
-  readonly preHooks: ((grad: Tensor) => Tensor | void)[] = [];
+  /** Hooks on this node's output gradients, in registration order (run before its backward). */
+  hooks: OutputHook[] | undefined;
   /** Stack trace of the forward op, for `detectAnomaly`. */
   forwardTrace: string | undefined;
   private backwardFn: BackwardFn | undefined;
@@ -30,16 +40,25 @@ export class Node {
   /** Number of outputs (multi-output ops like `split` have several). */
   readonly numOutputs: number;
 
+  /** Dtypes of the inputs (undefined for non-tensor inputs): gradients are cast to them. */
+  readonly inputDtypes: readonly (DType | undefined)[];
+  /** Devices of the inputs (undefined for non-tensor inputs): a gradient elsewhere is an error. */
+  readonly inputDevices: readonly (string | undefined)[];
+
   constructor(
     name: string,
     nextFunctions: readonly (readonly [Node | null, number])[],
     inputShapes: readonly (readonly number[])[],
     backwardFn: BackwardFn,
     numOutputs = 1,
+    inputDtypes: readonly (DType | undefined)[] = [],
+    inputDevices: readonly (string | undefined)[] = [],
   ) {
     this.name = name;
     this.nextFunctions = nextFunctions;
     this.inputShapes = inputShapes;
+    this.inputDtypes = inputDtypes;
+    this.inputDevices = inputDevices;
     this.backwardFn = backwardFn;
     this.numOutputs = numOutputs;
   }
@@ -57,6 +76,16 @@ export class Node {
 
   get released(): boolean {
     return this.backwardFn === undefined;
+  }
+
+  /** Adds a hook on output `outputNr`'s gradient; returns its remover. */
+  addHook(hook: OutputHook): () => void {
+    const list = (this.hooks ??= []);
+    list.push(hook);
+    return () => {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+    };
   }
 
   /** Runs the backward rule; with `retain` false, frees the closure and saved tensors. */
@@ -86,6 +115,38 @@ export class Node {
     return out;
   }
 
+  /**
+   * Tensors whose gradFn this is, plus nodes with an edge to it: PyTorch
+   * frees a graph when its last reference goes, and so does Graft. When the
+   * count falls to 0 (the outputs were disposed, the nodes after it dropped)
+   * the node is released and lets go of the nodes it points to, so a forward
+   * pass that is never differentiated frees what it saved at once.
+   */
+  private holders = 0;
+  private dropped = false;
+
+  /** @internal a tensor or a node now refers to this node. */
+  hold(): void {
+    this.holders++;
+  }
+
+  /** @internal a tensor or a node no longer refers to this node. */
+  letGo(): void {
+    if (--this.holders === 0) dropGraph(this);
+  }
+
+  /** @internal releases this node and lets go of its next nodes (once). */
+  drop(): Node[] {
+    if (this.dropped) return [];
+    this.dropped = true;
+    this.release();
+    const freed: Node[] = [];
+    for (const [next] of this.nextFunctions) {
+      if (next !== null && !(next instanceof AccumulateGrad) && --next.holders === 0) freed.push(next);
+    }
+    return freed;
+  }
+
   /** Drops the backward closure and what it saved (after a backward without retainGraph). */
   release(): void {
     this.backwardFn = undefined;
@@ -107,13 +168,40 @@ export class Node {
   }
 }
 
+/**
+ * Drops a node whose last holder went, and then every node only it held.
+ * Iterative, and re-entrant through a queue: releasing saved tensors can
+ * dispose tensors whose own gradFn then drops.
+ */
+const dropQueue: Node[] = [];
+let dropping = false;
+function dropGraph(node: Node): void {
+  dropQueue.push(node);
+  if (dropping) return;
+  dropping = true;
+  try {
+    while (dropQueue.length !== 0) dropQueue.push(...dropQueue.pop()!.drop());
+  } finally {
+    dropping = false;
+  }
+}
+
+/** Counts an edge to `next` (made when a node is recorded). */
+export function holdEdges(edges: readonly (readonly [Node | null, number])[]): void {
+  for (const [next] of edges) if (next !== null && !(next instanceof AccumulateGrad)) next.hold();
+}
+
 /** The node at a leaf that requires grad: accumulates into `variable.grad`. */
 export class AccumulateGrad extends Node {
   constructor(readonly variable: Tensor) {
-    super('AccumulateGrad', [], [variable.shape], () => []);
+    super('AccumulateGrad', [], [variable.shape], () => [], 1, [variable.dtype], [variable.device]);
   }
 
   override get released(): boolean {
     return false;
+  }
+
+  override letGo(): void {
+    // A leaf's accumulator lives as long as the leaf.
   }
 }

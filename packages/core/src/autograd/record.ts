@@ -2,11 +2,11 @@
  * Recording ops into the graph: the one place where forward meets backward.
  */
 import type { Tensor } from '../tensor.js';
-import { sumToShape } from '../ops/reduce.js';
+import { sumToShape } from './unbroadcast.js';
 import { grad } from './backward.js';
 import { forwardAdActive, hasTangent, propagateTangent } from './forward-ad.js';
 import { isGradEnabled } from './grad-mode.js';
-import { AccumulateGrad, type BackwardFn, Node } from './node.js';
+import { AccumulateGrad, type BackwardFn, holdEdges, Node } from './node.js';
 
 /** Whether an op on these inputs must record a node (or carry a forward-mode tangent). */
 export function needsGrad(a: unknown, b?: unknown, c?: unknown): boolean {
@@ -93,7 +93,10 @@ export function recordMulti(
 function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn, numOutputs = 1): Node {
   const edges = inputs.map(gradEdge);
   const shapes = inputs.map((t) => (isTensorLike(t) ? t.shape : []));
-  const node = new Node(name, edges, shapes, backward, numOutputs);
+  const dtypes = inputs.map((t) => (isTensorLike(t) ? t.dtype : undefined));
+  const devices = inputs.map((t) => (isTensorLike(t) ? t.device : undefined));
+  const node = new Node(name, edges, shapes, backward, numOutputs, dtypes, devices);
+  holdEdges(edges);
   if (anomalyMode.enabled) node.forwardTrace = new Error().stack;
   return node;
 }

@@ -7,7 +7,7 @@ import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
 import { mul, where } from './elementwise.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from '../autograd/unbroadcast.js';
 
 function dims(x: Tensor): string {
   return x.shape.join('x');
@@ -53,15 +53,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0'
           : a.ndim === 2 && b.ndim === 2 ? 'MmBackward0'
             : a.ndim === 3 && b.ndim === 3 ? 'BmmBackward0' : 'UnsafeViewBackward0';
+    // Each gradient reads only the other operand, which is all that is saved.
+    const aNeeded = wantsGrad(a);
+    const bNeeded = wantsGrad(b);
     record(out, name, [a, b], (g) => {
       const g2 = g.reshape(outShape);
-      const am = a.reshape(a2);
-      const bm = b.reshape(b2);
       return [
-        wantsGrad(a) ? sumToShape(g2.matmul(bm.transpose(-1, -2)), a2).reshape(a.shape) : null,
-        wantsGrad(b) ? sumToShape(am.transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
+        aNeeded ? sumToShape(g2.matmul(b.reshape(b2).transpose(-1, -2)), a2).reshape(a.shape) : null,
+        bNeeded ? sumToShape(a.reshape(a2).transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
       ];
-    }, [wantsGrad(b) ? a : null, wantsGrad(a) ? b : null]);
+    }, [bNeeded ? a : null, aNeeded ? b : null]);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import type { ReduceOp } from '../backend/spec.js';
 import { type DType, isFloating, sumDType } from '../dtype.js';
-import { formatShape, normalizeDim, normalizeDims, shapesEqual } from '../shape.js';
+import { formatShape, normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, wrap } from './dispatch.js';
 import { castTo, where } from './elementwise.js';
@@ -479,19 +479,4 @@ export function cumprod(x: Tensor, dim: number): Tensor {
     }, [x, out]);
   }
   return out;
-}
-
-/**
- * Sums a broadcast gradient back down to `shape` (the engine's unbroadcast):
- * leading dims are summed away, dims that were 1 are summed with keepdim.
- */
-export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  const lead = g.ndim - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < g.ndim; i++) {
-    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  }
-  const summed = axes.length === 0 ? g : g.sum(axes, true);
-  return summed.reshape(shape);
 }

@@ -205,3 +205,4 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
 }
+export * from './graphs/index.js';
