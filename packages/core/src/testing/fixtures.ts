@@ -5,6 +5,8 @@ import type { Tensor } from '../tensor.js';
 import opsJson from './fixtures/ops.json' with { type: 'json' };
 import printingJson from './fixtures/printing.json' with { type: 'json' };
 import randomJson from './fixtures/random.json' with { type: 'json' };
+import graphsJson from './fixtures/graphs.json' with { type: 'json' };
+import type { GraphCase } from './graphs/check.js';
 
 export type JsonNumber = number | boolean | string;
 
@@ -51,6 +53,8 @@ export interface RandomCase {
 export const opCases = (opsJson as { cases: OpCase[] }).cases;
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
+/** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
+export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
 
 /** JSON encodes NaN and infinities as strings. */
 export function decodeNumber(v: JsonNumber): number {

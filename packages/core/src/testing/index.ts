@@ -15,10 +15,11 @@ import type { Tensor } from '../tensor.js';
 import { assertClose, assertEqual, assertTensor, fail, type Tolerance } from './assert.js';
 import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type OpCase, opCases, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
+import { engineCases } from './engine-cases.js';
 import { handWorkedCases } from './hand-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
-export { opCases, printingCases, randomCases, makeTensor, decodeData } from './fixtures.js';
+export { opCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -204,5 +205,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
+  engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
 }
 export * from './graphs/index.js';

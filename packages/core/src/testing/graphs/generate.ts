@@ -57,6 +57,8 @@ interface Value {
   readonly rg: boolean;
   /** The int32 indices of max/min along a dim: not a float value, never an operand. */
   readonly index: boolean;
+  /** One of several outputs of a step (PyTorch 1.13's retain_grad crashes on those that get no gradient). */
+  readonly multi: boolean;
   /** How many steps consume it (the loss prefers unused values). */
   uses: number;
 }
@@ -116,8 +118,8 @@ class GraphBuilder {
     return this.consts.length - 1;
   }
 
-  private addValue(shape: readonly number[], range: Interval, rg: boolean, index: boolean): Value {
-    const v: Value = { id: this.values.length, shape: [...shape], lo: range.lo, hi: range.hi, rg, index, uses: 0 };
+  private addValue(shape: readonly number[], range: Interval, rg: boolean, index: boolean, multi = false): Value {
+    const v: Value = { id: this.values.length, shape: [...shape], lo: range.lo, hi: range.hi, rg, index, multi, uses: 0 };
     this.values.push(v);
     return v;
   }
@@ -133,7 +135,7 @@ class GraphBuilder {
     if (op === 'detach') rg = false;
     this.steps.push({ op, args, outs: outs.length, ...(opts !== undefined ? { opts } : {}) });
     const indexAt = op === 'maxDim' || op === 'minDim' ? 1 : -1;
-    return outs.map((o, k) => this.addValue(o.shape, o.range, rg && k !== indexAt, k === indexAt));
+    return outs.map((o, k) => this.addValue(o.shape, o.range, rg && k !== indexAt, k === indexAt, outs.length > 1));
   }
 
   /** Values numbered leaves first (leaves are made between steps, the spec lists them first). */
@@ -645,7 +647,7 @@ export function generateGraph(name: string, options: GenerateOptions = {}): Grap
   for (const v of floats) if (rng.chance(0.1)) lossValues.add(v);
   const loss = [...lossValues].map((v) => [remap(v.id), b.constant(v.shape, 'float')] as const);
   const mode = rng.pick<GraphMode>(options.modes ?? ['backward', 'backward', 'backwardTwice', 'grad', 'double']);
-  const retain = floats.filter((v) => v.rg && !b.leafIds.includes(v.id) && rng.chance(0.15)).map((v) => remap(v.id));
+  const retain = floats.filter((v) => v.rg && !v.multi && !b.leafIds.includes(v.id) && rng.chance(0.15)).map((v) => remap(v.id));
   const scales = options.hookScales ?? [1, 2, -0.5];
   const hooks = floats.filter((v) => v.rg && rng.chance(0.1)).map((v) => ({ value: remap(v.id), scale: rng.pick(scales) }));
   const doubleWeights = mode === 'double' ? b.leaves.map((l) => b.constant(l.shape, 'float')) : undefined;
