@@ -249,6 +249,16 @@ describe('state dict layout', () => {
     expect(opt.paramGroups[0]!.betas[0]).toBe(0.9);
   });
 
+  it('a parameter holding inf does not poison new state (zeros and fills, not p · 0)', () => {
+    for (const make of [(p: g.Tensor) => new optim.RMSprop([p], { centered: true, momentum: 0.5 }), (p: g.Tensor) => new optim.Adagrad([p], { initialAccumulatorValue: 0.1 })]) {
+      const p = g.tensor([Infinity, 1], { requiresGrad: true });
+      const opt = make(p);
+      p.grad = g.tensor([1, 1]);
+      opt.step();
+      for (const v of Object.values(opt.state.get(p)!)) if (v instanceof g.Tensor) expect(Array.from(v.dataSync()).every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('state tensors load onto the parameter dtype (PyTorch casts all but the step)', () => {
     const p = g.tensor(new Float64Array([1, 2]), { requiresGrad: true });
     const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
