@@ -109,14 +109,6 @@ export function oneOf<V extends string>(values: readonly V[], message: (value: s
   };
 }
 
-/** A function (a callback option such as LambdaLR's lrLambda). */
-export function callable<F extends (...args: never[]) => unknown>(name: string): Check<F> {
-  return (value, where) => {
-    if (typeof value !== 'function') throw new Error(`${where}${name} must be a function, got ${describe(value)}`);
-    return value as F;
-  };
-}
-
 /** An array of `length` values (one per param group: base_lrs, min_lrs), each passing the check `item(name[i])` makes. */
 export function listOf<V>(name: string, length: number, item: (name: string) => Check<V>): Check<V[]> {
   return (value, where) => {

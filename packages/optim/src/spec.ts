@@ -1,8 +1,8 @@
 /**
- * How an optimizer describes itself to the Optimizer base class: its
- * hyperparameters (default and check of each, in PyTorch's order) and its
- * per-parameter state. One table drives the constructor's options, param
- * groups, `stateDict()` and `loadStateDict()`, so they cannot disagree.
+ * Option tables. An optimizer describes its hyperparameters (default and
+ * check of each, in PyTorch's order) and its per-parameter state; a scheduler
+ * its settings. One table drives the constructor's options, param groups,
+ * `stateDict()` and `loadStateDict()`, so they cannot disagree.
  */
 import * as g from '@graft/core';
 import { type Check, snakeCase } from './checks.js';
