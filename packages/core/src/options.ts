@@ -24,7 +24,21 @@ function normalized(key: string): string {
   return key.replace(/_/g, '').toLowerCase();
 }
 
-/** The valid key a misspelt one most likely meant, or undefined when none is close. */
+/** `learningRate` → `lr`, `weight_decay` → `wd`: the initials of a key's words (camelCase or snake_case). */
+function initials(key: string): string {
+  return key
+    .split(/_|(?=[A-Z])/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]!.toLowerCase())
+    .join('');
+}
+
+/**
+ * The valid key a misspelt one most likely meant, or undefined when none is
+ * close: the same name spelt otherwise (`eta_min` → `etaMin`), else one that
+ * abbreviates the key or that the key abbreviates (`learningRate` → `lr`,
+ * `wd` → `weightDecay`), else the nearest by edit distance.
+ */
 export function closestKey(key: string, valid: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -35,6 +49,11 @@ export function closestKey(key: string, valid: readonly string[]): string | unde
       bestDistance = d;
     }
   }
+  if (bestDistance === 0) return best;
+  // An abbreviation is surer than a near spelling of a short key ('wd' is two edits from 'lr' too).
+  const abbreviates = (long: string, short: string) => initials(long).length >= 2 && initials(long) === normalized(short);
+  const abbreviation = valid.find((candidate) => abbreviates(key, candidate) || abbreviates(candidate, key));
+  if (abbreviation !== undefined) return abbreviation;
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 

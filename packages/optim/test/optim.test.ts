@@ -86,7 +86,7 @@ describe('optimizer plumbing', () => {
     const optB = new optim.Adam([b], { lr: 0.1 });
     run(optB, b, 2);
     const saved = optB.stateDict();
-    expect(saved.paramGroups[0]!['params']).toEqual([0]);
+    expect(saved.param_groups[0]!.params).toEqual([0]);
     const c = g.tensor(b.dataSync() as Float64Array, { requiresGrad: true });
     const optC = new optim.Adam([c], { lr: 0.1 });
     optC.loadStateDict(saved);

@@ -1,0 +1,65 @@
+/** LambdaLR, as `torch.optim.lr_scheduler.LambdaLR`. */
+import { type Check, describe } from '../checks.js';
+import { resolveOptions } from '../spec.js';
+import { type LRSchedulerOptions, LRScheduler, type SchedulableOptimizer, lrSchedulerOptions } from './lr-scheduler.js';
+import { type SchedulerField, field } from './state.js';
+
+/** A learning-rate factor as a function of the epoch. */
+export type LrLambda = (epoch: number) => number;
+
+/** Options of LambdaLR (PyTorch's `lr_lambda`, `last_epoch`, `verbose`). */
+export interface LambdaLROptions extends LRSchedulerOptions {
+  /** The factor of each group's initial lr at each epoch: one function, or one per param group (required). */
+  lrLambda: LrLambda | readonly LrLambda[];
+}
+
+const lrLambdaCheck: Check<LrLambda | readonly LrLambda[]> = (value, where) => {
+  if (typeof value === 'function' || (Array.isArray(value) && value.every((f) => typeof f === 'function'))) return value as LrLambda | LrLambda[];
+  throw new Error(`${where}lrLambda must be a function or an array of functions (one per param group), got ${describe(value)}`);
+};
+
+const spec = { name: 'LambdaLR', options: { lrLambda: { check: lrLambdaCheck }, ...lrSchedulerOptions } };
+
+/**
+ * Sets each group's lr to its initial lr times `lrLambda(epoch)`. A factor
+ * that is not a finite number (a lambda that returns nothing) throws.
+ * As PyTorch, the state dict holds no functions: `lr_lambdas` is a list of
+ * nulls, and loading one keeps the lambdas given to the constructor.
+ *
+ * @example
+ * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
+ */
+export class LambdaLR extends LRScheduler {
+  private readonly lrLambdas: LrLambda[];
+  constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {
+    const o = resolveOptions(spec, options) as Required<LambdaLROptions>;
+    super(optimizer, { lastEpoch: o.lastEpoch, verbose: o.verbose });
+    const n = optimizer.paramGroups.length;
+    if (typeof o.lrLambda === 'function') this.lrLambdas = Array.from({ length: n }, () => o.lrLambda as LrLambda);
+    else {
+      if (o.lrLambda.length !== n) throw new Error(`LambdaLR: Expected ${n} lr_lambdas, but got ${o.lrLambda.length}`);
+      this.lrLambdas = [...o.lrLambda];
+    }
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((base, i) => {
+      const factor = this.lrLambdas[i]!(this.lastEpoch);
+      if (typeof factor !== 'number' || !Number.isFinite(factor)) {
+        throw new Error(`LambdaLR: lrLambda(${this.lastEpoch}) for param group ${i} returned ${describe(factor)}; expected a finite number`);
+      }
+      return base * factor;
+    });
+  }
+  protected override stateFields(): SchedulerField[] {
+    const n = this.lrLambdas.length;
+    const nulls: Check<null[]> = (value, where) => {
+      if (Array.isArray(value) && value.length === n && value.every((v) => v === null)) return value as null[];
+      throw new Error(
+        `${where}lr_lambdas must be ${n} null(s) (PyTorch saves no plain functions), got ${describe(value)}; ` +
+          "Graft's lrLambda are functions, which cannot take a callable object's saved state",
+      );
+    };
+    return [...super.stateFields(), field('lr_lambdas', nulls, () => Array.from({ length: n }, () => null), () => {})];
+  }
+}

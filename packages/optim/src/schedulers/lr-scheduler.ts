@@ -1,0 +1,177 @@
+/**
+ * The base of the epoch-based schedulers, as `torch.optim.lr_scheduler._LRScheduler`
+ * (PyTorch 2's `LRScheduler`): the same counters, the same chainable updates,
+ * the same state dict.
+ */
+import { describe, finiteNumber, flag, integerAtLeast, listOf } from '../checks.js';
+import { Optimizer } from '../optimizer.js';
+import { type OptionSpec, resolveOptions } from '../spec.js';
+import { type SchedulerField, type SchedulerStateDict, field, loadFields, packFields } from './state.js';
+import { formatEpoch, formatLr, warnEpochDeprecated } from './verbose.js';
+
+/** What a scheduler needs of an optimizer: param groups with a learning rate. */
+export type SchedulableOptimizer = Optimizer<{ lr: number }>;
+
+/** Options every epoch-based scheduler takes (PyTorch's `last_epoch`, `verbose`). */
+export interface LRSchedulerOptions {
+  /** The index of the last epoch when resuming (default -1: start). Other values need `initialLr` in every group. */
+  lastEpoch?: number;
+  /** Print each learning-rate change, in PyTorch's words. */
+  verbose?: boolean;
+}
+
+/** The option table entries of {@link LRSchedulerOptions}, for each scheduler's own table. */
+export const lrSchedulerOptions: { readonly [K in keyof LRSchedulerOptions]-?: OptionSpec<NonNullable<LRSchedulerOptions[K]>> } = {
+  lastEpoch: { default: -1, check: integerAtLeast('lastEpoch', -1) },
+  verbose: { default: false, check: flag('verbose') },
+};
+
+/**
+ * Base of the epoch-based schedulers. Each step computes the new learning
+ * rates from the current ones (PyTorch's chainable form), so a scheduler
+ * composes with lr changes made outside it and with other schedulers, as in
+ * PyTorch. A subclass sets its own fields, then calls `initialStep()` (which
+ * applies epoch 0, as PyTorch's constructor does), and implements `getLr`.
+ *
+ * @example
+ * class HalveEveryEpoch extends LRScheduler {
+ *   constructor(opt: SchedulableOptimizer) { super(opt); this.initialStep(); }
+ *   protected getLr() { return this.optimizer.paramGroups.map((g) => (this.lastEpoch === 0 ? g.lr : g.lr / 2)); }
+ * }
+ */
+export abstract class LRScheduler {
+  readonly optimizer: SchedulableOptimizer;
+  /** The epoch of the learning rates now set (0 after construction). */
+  lastEpoch: number;
+  /** Each group's `initialLr`. */
+  baseLrs: number[];
+  verbose: boolean;
+  /** PyTorch's `_step_count`: calls of `step()`, the constructor's included. */
+  protected stepCount = 0;
+  /** PyTorch's `_last_lr`: the learning rates the last step set. */
+  protected lastLr: number[] = [];
+  /** The name in messages (the class's). */
+  protected readonly name: string;
+
+  constructor(optimizer: SchedulableOptimizer, options: LRSchedulerOptions = {}) {
+    this.name = new.target.name;
+    if (!(optimizer instanceof Optimizer)) throw new TypeError(`${this.name}: ${describe(optimizer)} is not an Optimizer`);
+    const { lastEpoch, verbose } = resolveOptions({ name: this.name, options: lrSchedulerOptions }, options) as Required<LRSchedulerOptions>;
+    this.optimizer = optimizer;
+    const groups = optimizer.paramGroups;
+    if (lastEpoch === -1) for (const group of groups) group.initialLr ??= group.lr;
+    else {
+      groups.forEach((group, i) => {
+        if (group.initialLr === undefined) throw new Error(`${this.name}: param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+      });
+    }
+    this.baseLrs = groups.map((group) => group.initialLr!);
+    this.lastEpoch = lastEpoch;
+    this.verbose = verbose;
+  }
+
+  /** Applies the learning rates of the first epoch; subclasses call it at the end of their constructor. */
+  protected initialStep(): void {
+    this.stepCount = 0;
+    this.step();
+  }
+
+  /** The next learning rates from the current ones (PyTorch's chainable `get_lr`), at `lastEpoch`. */
+  protected abstract getLr(): number[];
+
+  /** The learning rates at `lastEpoch` from `baseLrs` alone, used by the deprecated `step(epoch)`; default `getLr`. */
+  protected closedFormLr(): number[] {
+    return this.getLr();
+  }
+
+  /**
+   * Advances one epoch and sets each group's lr. `step(epoch)` (deprecated in
+   * PyTorch, which warns) jumps to `epoch` with the closed form.
+   *
+   * @example
+   * opt.step(); sched.step();
+   */
+  step(epoch?: number): void {
+    const before = { lastEpoch: this.lastEpoch, stepCount: this.stepCount };
+    let values: number[];
+    try {
+      this.stepCount++;
+      if (epoch === undefined) {
+        this.lastEpoch++;
+        values = this.getLr();
+      } else {
+        this.lastEpoch = integerAtLeast('epoch', 0)(epoch, `${this.name}.step: `);
+        warnEpochDeprecated();
+        values = this.closedFormLr();
+      }
+      values.forEach((lr, i) => finiteNumber(`the learning rate of param group ${i}`)(lr, `${this.name}.step: `));
+    } catch (error) {
+      Object.assign(this, before);
+      throw error;
+    }
+    this.optimizer.paramGroups.forEach((group, i) => {
+      group.lr = values[i]!;
+      if (this.verbose) {
+        const lr = formatLr(values[i]!);
+        console.log(epoch === undefined ? `Adjusting learning rate of group ${i} to ${lr}.` : `Epoch ${formatEpoch(epoch)}: adjusting learning rate of group ${i} to ${lr}.`);
+      }
+    });
+    this.lastLr = this.optimizer.paramGroups.map((group) => group.lr);
+  }
+
+  /**
+   * The learning rates the last `step()` set (PyTorch's `get_last_lr`).
+   *
+   * @example
+   * sched.getLastLr(); // [0.1]
+   */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The scheduler's own settings in the state dict (PyTorch's names), before the common fields. */
+  protected ownFields(): SchedulerField[] {
+    return [];
+  }
+
+  /** Every field of the state dict, in PyTorch's order. */
+  protected stateFields(): SchedulerField[] {
+    const n = this.optimizer.paramGroups.length;
+    const lrs = (name: string) => listOf(name, n, (item) => finiteNumber(item));
+    return [
+      ...this.ownFields(),
+      field('base_lrs', lrs('base_lrs'), () => this.baseLrs, (v) => (this.baseLrs = v)),
+      field('last_epoch', integerAtLeast('last_epoch', -1), () => this.lastEpoch, (v) => (this.lastEpoch = v)),
+      field('verbose', flag('verbose'), () => this.verbose, (v) => (this.verbose = v), true),
+      field('_step_count', integerAtLeast('_step_count', 0), () => this.stepCount, (v) => (this.stepCount = v)),
+      // PyTorch saves this flag of its own bookkeeping; always false between steps.
+      field('_get_lr_called_within_step', flag('_get_lr_called_within_step'), () => false, () => {}, true),
+      field('_last_lr', lrs('_last_lr'), () => this.lastLr, (v) => (this.lastLr = v)),
+    ];
+  }
+
+  /**
+   * The scheduler's state in PyTorch's layout (what `scheduler.state_dict()`
+   * returns: `last_epoch`, `base_lrs`, `_step_count`, `_last_lr` and the
+   * scheduler's settings under PyTorch's names).
+   *
+   * @example
+   * const saved = sched.stateDict(); // { step_size: 30, gamma: 0.1, base_lrs: [0.1], last_epoch: 0, … }
+   */
+  stateDict(): SchedulerStateDict {
+    return packFields(this.stateFields());
+  }
+
+  /**
+   * Restores a state dict in PyTorch's layout (from `stateDict()` or PyTorch).
+   * Every key and value is checked before anything changes. As in PyTorch,
+   * the optimizer's learning rates are not touched: load the optimizer's
+   * state dict too.
+   *
+   * @example
+   * sched.loadStateDict(saved);
+   */
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    loadFields(`${this.name}.loadStateDict`, stateDict, this.stateFields());
+  }
+}
