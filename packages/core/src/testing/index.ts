@@ -16,6 +16,7 @@ import { assertClose, assertEqual, assertTensor, fail, type Tolerance } from './
 import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type OpCase, opCases, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
 import { engineCases } from './engine-cases.js';
+import { memoryCases } from './memory-cases.js';
 import { handWorkedCases } from './hand-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
@@ -206,5 +207,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
+  memoryCases(t, { device, inDevice });
 }
 export * from './graphs/index.js';
