@@ -120,10 +120,10 @@ interface BuildOptions {
   frozen?: Map<number, Tensor>;
 }
 
+const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
 function makeTensor(shape: readonly number[], data: ArrayLike<number>, dtype: g.DType, device: string): Tensor {
-  const array = dtype === 'int32' ? Int32Array.from(data) : dtype === 'bool' ? Uint8Array.from(data) : Float64Array.from(data);
-  const tensor = g.tensor(array, { shape, device });
-  return dtype === 'float32' ? tensor.float() : tensor;
+  return g.tensor(ARRAYS[dtype].from(data), { shape, device });
 }
 
 function argOf(ref: Ref, built: Built): Arg {
