@@ -94,6 +94,7 @@ export class RNNCell extends CellBase {
     const pre = gi.add(gh);
     return this.nonlinearity === 'tanh' ? pre.tanh() : pre.relu();
   }
+  /** PyTorch's RNNCell extra_repr: sizes, `bias=False`, and the nonlinearity when it is not tanh. */
   override extraRepr(): string {
     return `${super.extraRepr()}${this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : ''}`;
   }
