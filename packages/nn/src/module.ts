@@ -5,6 +5,7 @@
  */
 import * as g from '@graft/core';
 import type { DType, Tensor } from '@graft/core';
+import { keywordArguments } from './arguments.js';
 import { Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -27,6 +28,18 @@ export interface StateDictOptions {
   prefix?: string;
   /** Return the parameters themselves instead of detached tensors. */
   keepVars?: boolean;
+}
+
+/** Options of `Module.parameters` and `Module.buffers`. */
+export interface RecurseOptions {
+  /** Include the descendants' (default true). */
+  recurse?: boolean;
+}
+
+/** Options of `Module.namedParameters`, `namedBuffers` and `namedModules`. */
+export interface NamedOptions extends RecurseOptions {
+  /** Prepended to every name. */
+  prefix?: string;
 }
 
 /** Options of `Module.zeroGrad`. */
@@ -109,8 +122,16 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant, pre-order, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, Module][] {
+  /**
+   * This module and every descendant, pre-order, with dotted names ('' for this one).
+   *
+   * @example
+   * model.namedModules().map(([name]) => name); // ['', 'fc1', 'fc2']
+   */
+  namedModules(prefix?: string): [string, Module][];
+  namedModules(options?: NamedOptions): [string, Module][];
+  namedModules(...args: unknown[]): [string, Module][] {
+    const { prefix = '' } = keywordArguments<NamedOptions>('namedModules', args, ['prefix']);
     const out: [string, Module][] = [[prefix, this]];
     for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
@@ -121,8 +142,18 @@ export class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Parameters with dotted names, in PyTorch's order (own first, then each child's); shared ones once. */
-  namedParameters(prefix = '', recurse = true): [string, Parameter][] {
+  /**
+   * Parameters with dotted names, in PyTorch's order (own first, then each
+   * child's); shared ones once. `recurse: false` gives this module's own.
+   *
+   * @example
+   * model.namedParameters().map(([name]) => name); // ['fc1.weight', 'fc1.bias', …]
+   * model.namedParameters({ prefix: 'model', recurse: false });
+   */
+  namedParameters(prefix?: string, recurse?: boolean): [string, Parameter][];
+  namedParameters(options?: NamedOptions): [string, Parameter][];
+  namedParameters(...args: unknown[]): [string, Parameter][] {
+    const { prefix = '', recurse = true } = keywordArguments<NamedOptions>('namedParameters', args, ['prefix', 'recurse']);
     const seen = new Set<Tensor>();
     const out: [string, Parameter][] = [];
     const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as [string, Module][]);
@@ -137,15 +168,33 @@ export class Module {
     return out;
   }
 
-  /** Every parameter (shared ones once), in PyTorch's order. */
-  parameters(recurse = true): Parameter[] {
+  /**
+   * Every parameter (shared ones once), in PyTorch's order.
+   *
+   * @example
+   * new SGD(model.parameters(), { lr: 0.1 });
+   */
+  parameters(recurse?: boolean): Parameter[];
+  parameters(options?: RecurseOptions): Parameter[];
+  parameters(...args: unknown[]): Parameter[] {
+    const { recurse = true } = keywordArguments<RecurseOptions>('parameters', args, ['recurse']);
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
-  /** Buffers (running statistics and the like) with dotted names. */
-  namedBuffers(prefix = ''): [string, Tensor][] {
+  /**
+   * Buffers (running statistics and the like) with dotted names;
+   * `recurse: false` gives this module's own.
+   *
+   * @example
+   * new BatchNorm1d(3).namedBuffers().map(([name]) => name); // ['running_mean', 'running_var', 'num_batches_tracked']
+   */
+  namedBuffers(prefix?: string, recurse?: boolean): [string, Tensor][];
+  namedBuffers(options?: NamedOptions): [string, Tensor][];
+  namedBuffers(...args: unknown[]): [string, Tensor][] {
+    const { prefix = '', recurse = true } = keywordArguments<NamedOptions>('namedBuffers', args, ['prefix', 'recurse']);
     const out: [string, Tensor][] = [];
-    for (const [path, m] of this.namedModules(prefix)) {
+    const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as [string, Module][]);
+    for (const [path, m] of modules) {
       for (const name of m.bufferNames) {
         const v = (m as unknown as Record<string, Tensor | null>)[name];
         if (v instanceof g.Tensor) out.push([path ? `${path}.${name}` : name, v]);
@@ -154,9 +203,17 @@ export class Module {
     return out;
   }
 
-  /** Every buffer of this module and its descendants. */
-  buffers(): Tensor[] {
-    return this.namedBuffers().map(([, b]) => b);
+  /**
+   * Every buffer of this module and (unless `recurse` is false) its descendants.
+   *
+   * @example
+   * model.buffers().length;
+   */
+  buffers(recurse?: boolean): Tensor[];
+  buffers(options?: RecurseOptions): Tensor[];
+  buffers(...args: unknown[]): Tensor[] {
+    const { recurse = true } = keywordArguments<RecurseOptions>('buffers', args, ['recurse']);
+    return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
   /**
@@ -166,7 +223,10 @@ export class Module {
    * @example
    * this.registerBuffer('running_mean', g.zeros(8));
    */
-  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+  registerBuffer(name: string, tensor: Tensor | null, persistent?: boolean): void;
+  registerBuffer(name: string, tensor: Tensor | null, options?: { persistent?: boolean }): void;
+  registerBuffer(name: string, tensor: Tensor | null, ...rest: unknown[]): void {
+    const { persistent = true } = keywordArguments<{ persistent?: boolean }>('registerBuffer', rest, ['persistent']);
     if (typeof name !== 'string' || name === '' || name.includes('.')) {
       throw new Error(`registerBuffer: buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     }

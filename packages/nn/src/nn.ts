@@ -1,5 +1,5 @@
 /** The `nn` namespace: every layer, loss and helper, as `torch.nn`. */
-export { Module, type StateDict, type LoadStateDictOptions, type IncompatibleKeys, type StateDictOptions, type ZeroGradOptions, type ToOptions } from './module.js';
+export { Module, type StateDict, type LoadStateDictOptions, type IncompatibleKeys, type StateDictOptions, type ZeroGradOptions, type ToOptions, type RecurseOptions, type NamedOptions } from './module.js';
 export { Parameter } from './parameter.js';
 export { Sequential, ModuleList } from './layers/containers.js';
 export {

@@ -26,6 +26,7 @@ const any = (f: unknown) => f as (...args: unknown[]) => unknown;
 
 const table: Entry[] = [
   // layer constructors
+  ['new Parameter', 'Parameter', (o) => new nn.Parameter(g.zeros(1), o), 'requires_grad'],
   ['new Linear', 'Linear', (o) => new nn.Linear(2, 3, o), 'biass'],
   ['new Embedding', 'Embedding', (o) => new nn.Embedding(4, 2, o), 'padding_idx'],
   ['new LayerNorm', 'LayerNorm', (o) => new nn.LayerNorm(3, o), 'elementwise_affine'],
@@ -59,6 +60,12 @@ const table: Entry[] = [
   ['Module.stateDict', 'stateDict', (o) => new nn.Linear(1, 1).stateDict(o), 'keep_vars'],
   ['Module.loadStateDict', 'loadStateDict', (o) => new nn.Linear(1, 1).loadStateDict(new nn.Linear(1, 1).stateDict(), o), 'strictness'],
   ['Module.to', 'to', (o) => new nn.Linear(1, 1).to(o), 'non_blocking'],
+  ['Module.parameters', 'parameters', (o) => new nn.Linear(1, 1).parameters(o), 'recursive'],
+  ['Module.namedParameters', 'namedParameters', (o) => new nn.Linear(1, 1).namedParameters(o), 'remove_duplicate'],
+  ['Module.buffers', 'buffers', (o) => new nn.BatchNorm1d(1).buffers(o), 'recursive'],
+  ['Module.namedBuffers', 'namedBuffers', (o) => new nn.BatchNorm1d(1).namedBuffers(o), 'remove_duplicate'],
+  ['Module.namedModules', 'namedModules', (o) => new nn.Linear(1, 1).namedModules(o), 'memo'],
+  ['Module.registerBuffer', 'registerBuffer', (o) => new nn.Linear(1, 1).registerBuffer('b', g.zeros(1), o), 'persistant'],
   // safetensors
   ['loadSafetensors', 'loadSafetensors', (o) => nnPackage.loadSafetensors(bytes(), o), 'map_location'],
   ['loadSafetensorsWithMetadata', 'loadSafetensors', (o) => nnPackage.loadSafetensorsWithMetadata(bytes(), o), 'devices'],
@@ -115,6 +122,18 @@ describe('every options object in @graft/nn rejects an unknown key, naming the e
     expect(() => any(F.maxPool2d)(x4(), 2, { stride: 1 }, 0)).toThrow('an options object must be the last argument');
     expect(() => any(F.conv2d)(x4(), g.randn(3, 2, 3, 3), null, 1, { stride: 2 })).toThrow("conv2d: got multiple values for argument 'stride'");
     expect(() => any(F.maxPool2d)(x4(), 2, 1, 0, 1, false, true)).toThrow('takes at most 4 optional positional argument(s)');
+  });
+
+  it('Module methods take PyTorch keyword arguments (recurse was silently truthy)', () => {
+    const model = new nn.Sequential(new nn.Linear(1, 1), new nn.BatchNorm1d(1));
+    expect(model.parameters({ recurse: false })).toEqual([]);
+    expect(model.namedParameters({ prefix: 'm' }).map(([n]) => n)).toEqual(['m.0.weight', 'm.0.bias', 'm.1.weight', 'm.1.bias']);
+    expect(model.buffers(false)).toEqual([]);
+    expect(model.namedBuffers({ prefix: 'm' }).map(([n]) => n)).toEqual(['m.1.running_mean', 'm.1.running_var', 'm.1.num_batches_tracked']);
+    model.registerBuffer('scratch', g.zeros(1), { persistent: false });
+    expect(Object.keys(model.stateDict())).not.toContain('scratch');
+    expect(new nn.Parameter(g.zeros(1), { requiresGrad: false }).requiresGrad).toBe(false);
+    expect(() => model.train({ mode: false } as never)).toThrow('train: training mode is expected to be boolean');
   });
 
   it('containers take modules only (anything else was silently kept as a plain property)', () => {
