@@ -684,6 +684,8 @@ export class Tensor implements View {
   uniform_(from = 0, to = 1): this { return ops.uniform_(this, from, to); }
   /** In place (see the `g.` function notes); bumps `version`. */
   normal_(mean = 0, std = 1): this { return ops.normal_(this, mean, std); }
+  /** In place: Bernoulli(p) draws, as PyTorch's CPU generator gives them (see `bernoulli_`); bumps `version`. */
+  bernoulli_(p = 0.5): this { return ops.bernoulli_(this, p); }
 }
 
 function nest(data: TypedArray, shape: readonly number[], dtype: DType): Nested {

@@ -1,26 +1,27 @@
 /**
  * `nn.functional` (F): the stateless forms of the layers and losses.
+ *
+ * Arguments that PyTorch takes positionally or by keyword are taken the same
+ * way here: positionally, or in a trailing options object under their
+ * camelCase names (`F.dropout(x, 0.2)`, `F.dropout(x, { p: 0.2, training })`);
+ * an unknown key in an options object is an error naming the valid ones.
  */
 import * as g from '@graft/core';
-import type { Tensor } from '@graft/core';
+import type { DType, Tensor } from '@graft/core';
+import { keywordArguments } from './arguments.js';
+import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from './argument-checks.js';
 
-/** How a loss reduces over the batch. */
-export type Reduction = 'mean' | 'sum' | 'none';
-
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'mean') return loss.mean();
-  if (reduction === 'sum') return loss.sum();
-  return loss;
-}
-
-function sameShape(op: string, input: Tensor, target: Tensor): void {
-  if (input.shape.join() !== target.shape.join()) {
-    throw new Error(`${op}: target size [${target.shape.join(', ')}] must match input size [${input.shape.join(', ')}]`);
-  }
-}
-
-/** `x Wᵀ + b`. @example F.linear(x, w, b) */
-export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+/**
+ * `x Wᵀ + b`.
+ *
+ * @example
+ * F.linear(x, w, b);
+ * F.linear(x, w, { bias: b });
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
+export function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
+export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
   const inFeatures = weight.shape[1];
   if (input.shape[input.ndim - 1] !== inFeatures) {
     throw new Error(
@@ -31,188 +32,172 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   return bias ? out.add(bias) : out;
 }
 
-/** Rectified linear unit. @example F.relu(x) */
-export const relu = (x: Tensor): Tensor => x.relu();
+/** Options of the activations that can work in place. */
+export interface InplaceOptions {
+  /** Write the result into the input (which must not be a leaf that requires grad), as PyTorch's `inplace=True`. */
+  inplace?: boolean;
+}
+
+/** Writes `result` into `input` (as PyTorch's in-place forms) when asked. */
+function maybeInPlace(input: Tensor, result: Tensor, inplace: boolean | undefined): Tensor {
+  return inplace ? input.copy_(result) : result;
+}
+
+/**
+ * Rectified linear unit.
+ *
+ * @example
+ * F.relu(x);
+ * F.relu(x, { inplace: true }); // x now holds the result
+ */
+export function relu(input: Tensor, inplace?: boolean): Tensor;
+export function relu(input: Tensor, options?: InplaceOptions): Tensor;
+export function relu(input: Tensor, ...rest: unknown[]): Tensor {
+  const { inplace } = keywordArguments<InplaceOptions>('relu', rest, ['inplace']);
+  return maybeInPlace(input, input.relu(), inplace);
+}
+
+/** Options of `leakyRelu`. */
+export interface LeakyReluOptions extends InplaceOptions {
+  /** The slope for negative inputs (default 0.01). */
+  negativeSlope?: number;
+}
+
+/**
+ * x for x > 0, negativeSlope·x otherwise (gradient negativeSlope at 0, as PyTorch).
+ *
+ * @example
+ * F.leakyRelu(x, 0.2);
+ * F.leakyRelu(x, { negativeSlope: 0.2 });
+ */
+export function leakyRelu(input: Tensor, negativeSlope?: number, inplace?: boolean): Tensor;
+export function leakyRelu(input: Tensor, options?: LeakyReluOptions): Tensor;
+export function leakyRelu(input: Tensor, negativeSlope: number, options?: InplaceOptions): Tensor;
+export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
+  const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
+  const slope = o.negativeSlope ?? 0.01;
+  if (typeof slope !== 'number') throw new Error(`leakyRelu: negativeSlope must be a number, got ${JSON.stringify(slope)}`);
+  return maybeInPlace(input, g.where(input.gt(0), input, input.mul(slope)), o.inplace);
+}
+
 /** tanh. @example F.tanh(x) */
 export const tanh = (x: Tensor): Tensor => x.tanh();
 /** Logistic sigmoid. @example F.sigmoid(x) */
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
 
-/** GELU, exact (erf) or the tanh approximation. @example F.gelu(x) */
-export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  if ((options.approximate ?? 'none') === 'tanh') {
+/** Options of `gelu`. */
+export interface GeluOptions {
+  /** `'none'` (exact, with erf; the default) or `'tanh'`. */
+  approximate?: 'none' | 'tanh';
+}
+
+/**
+ * GELU, exact (erf) or the tanh approximation.
+ *
+ * @example
+ * F.gelu(x);
+ * F.gelu(x, { approximate: 'tanh' });
+ */
+export function gelu(input: Tensor, approximate?: 'none' | 'tanh'): Tensor;
+export function gelu(input: Tensor, options?: GeluOptions): Tensor;
+export function gelu(x: Tensor, ...rest: unknown[]): Tensor {
+  const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
+  if (approximate === 'tanh') {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(0.5).mul(inner.tanh().add(1));
   }
   return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
 }
 
-/** Softmax along `dim`. @example F.softmax(x, -1) */
-export const softmax = (x: Tensor, dim: number): Tensor => x.softmax(dim);
-/** Log-softmax along `dim`. @example F.logSoftmax(x, -1) */
-export const logSoftmax = (x: Tensor, dim: number): Tensor => x.logSoftmax(dim);
+/** Options of `softmax` and `logSoftmax`. */
+export interface SoftmaxOptions {
+  /** The dim to normalise; without one, PyTorch's legacy choice (0 for 0-, 1- and 3-D inputs, else 1) with a warning. */
+  dim?: number | null;
+  /** Cast the input to this dtype first. */
+  dtype?: DType;
+}
+
+const warned = new Set<string>();
+
+/** PyTorch's `_get_softmax_dim`: the implicit dim, with its deprecation warning (once). */
+function implicitSoftmaxDim(op: string, ndim: number): number {
+  if (!warned.has(op)) {
+    warned.add(op);
+    console.warn(`UserWarning: Implicit dimension choice for ${op} has been deprecated. Change the call to include dim=X as an argument.`);
+  }
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, rest: unknown[]): Tensor {
+  const o = keywordArguments<SoftmaxOptions>(op, rest, ['dim', 'dtype']);
+  const x = o.dtype !== undefined ? input.to(o.dtype) : input;
+  const dim = o.dim ?? implicitSoftmaxDim(op === 'softmax' ? 'softmax' : 'log_softmax', x.ndim);
+  return op === 'softmax' ? x.softmax(dim) : x.logSoftmax(dim);
+}
 
 /**
- * Zeroes elements with probability p in training and scales the rest by 1/(1-p).
+ * Softmax along `dim`.
  *
  * @example
- * F.dropout(x, 0.5, true);
+ * F.softmax(x, -1);
+ * F.softmax(x, { dim: -1, dtype: 'float64' });
  */
-export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
-  if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
-  if (!training || p === 0) return x;
-  if (p === 1) return x.mul(0);
-  const keep = g.rand(x.shape as number[], { device: x.device, dtype: x.dtype }).ge(p);
-  return x.mul(keep).div(1 - p);
+export function softmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
+export function softmax(input: Tensor, options?: SoftmaxOptions): Tensor;
+export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
+  return softmaxLike('softmax', input, rest);
 }
 
-/** Mean squared error. @example F.mseLoss(pred, target) */
-export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  sameShape('mse_loss', input, target);
-  return reduce(input.sub(target).square(), options.reduction ?? 'mean');
+/**
+ * Log-softmax along `dim`.
+ *
+ * @example
+ * F.logSoftmax(x, -1);
+ */
+export function logSoftmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
+export function logSoftmax(input: Tensor, options?: SoftmaxOptions): Tensor;
+export function logSoftmax(input: Tensor, ...rest: unknown[]): Tensor {
+  return softmaxLike('logSoftmax', input, rest);
 }
 
-/** Mean absolute error. @example F.l1Loss(pred, target) */
-export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  sameShape('l1_loss', input, target);
-  return reduce(input.sub(target).abs(), options.reduction ?? 'mean');
+/** Options of `dropout`. */
+export interface DropoutOptions {
+  /** Probability of an element to be zeroed (default 0.5). */
+  p?: number;
+  /** Apply dropout (default true); false returns the input. */
+  training?: boolean;
+  /** Multiply the input in place. */
+  inplace?: boolean;
 }
 
-/** Options of `nllLoss`. */
-export interface NllOptions {
+/**
+ * Zeroes elements with probability p in training and scales the rest by
+ * 1/(1-p), drawing the mask exactly as PyTorch's CPU dropout does
+ * (`noise.bernoulli_(1 - p).div_(1 - p)`, one double uniform per element):
+ * the same seed gives PyTorch's mask and leaves the generator where PyTorch
+ * leaves it. p = 0 and p = 1 draw nothing.
+ *
+ * @example
+ * F.dropout(x, 0.5);
+ * F.dropout(x, { p: 0.2, training: model.training });
+ */
+export function dropout(input: Tensor, p?: number, training?: boolean, inplace?: boolean): Tensor;
+export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
+export function dropout(input: Tensor, p: number, options?: Omit<DropoutOptions, 'p'>): Tensor;
+export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
+  const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace']);
+  const p = checkDropoutProbability(o.p ?? 0.5);
+  if (!(o.training ?? true) || p === 0 || input.numel() === 0) return input;
+  if (p === 1) return maybeInPlace(input, input.mul(0), o.inplace);
+  const noise = g.noGrad(() => g.empty(input.shape as number[], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div_(1 - p));
+  return o.inplace ? input.mul_(noise) : input.mul(noise);
+}
+
+/** Options of `layerNorm` (PyTorch's arguments after normalized_shape). */
+export interface LayerNormOptions {
   weight?: Tensor | null;
-  ignoreIndex?: number;
-  reduction?: Reduction;
-}
-
-/** Moves the class dim last and flattens: [N, C, d…] → [N·d…, C], targets → [N·d…]. */
-function flattenClasses(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
-  if (input.ndim < 1) throw new Error(`${op}: input must have at least 1 dim`);
-  if (input.ndim === 1) return [input.unsqueeze(0), target.reshape(1)];
-  const c = input.shape[1]!;
-  const perm = [0, ...input.shape.slice(2).map((_, i) => i + 2), 1];
-  const expected = [input.shape[0]!, ...input.shape.slice(2)];
-  if (target.shape.join() !== expected.join()) {
-    throw new Error(`${op}: expected target of shape [${expected.join(', ')}] for input of shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`);
-  }
-  return [input.permute(perm).reshape(-1, c), target.reshape(-1)];
-}
-
-/**
- * Negative log-likelihood of class indices under log-probabilities [N, C, …].
- *
- * @example
- * F.nllLoss(logProbs, g.tensor([1, 0], { dtype: 'int32' }));
- */
-export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
-  if (target.dtype !== 'int32') throw new TypeError(`nll_loss: expected target of dtype int32 (class indices), got ${target.dtype}`);
-  const [logp, t] = flattenClasses('nll_loss', input, target);
-  const c = logp.shape[1]!;
-  const ignore = options.ignoreIndex ?? -100;
-  const valid = t.ne(ignore);
-  const safe = g.where(valid, t, 0);
-  // Checked on the device: a GPU reports a bad target at the next read instead of stalling here.
-  const inRange = g.noGrad(() => safe.ge(0).logicalAnd(safe.lt(c)));
-  g.assertAsync(inRange, `nll_loss: target out of bounds: class indices must be in [0, ${c - 1}] (or ignoreIndex ${ignore})`);
-  inRange.dispose();
-  const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
-  const w = options.weight ? options.weight.indexSelect(0, safe).mul(valid) : valid.to(logp.dtype);
-  const losses = picked.mul(w);
-  const reduction = options.reduction ?? 'mean';
-  if (reduction === 'none') return losses.reshape(target.shape as number[]);
-  if (reduction === 'sum') return losses.sum();
-  return losses.sum().div(w.sum());
-}
-
-/** Options of `crossEntropy`. */
-export interface CrossEntropyOptions extends NllOptions {
-  labelSmoothing?: number;
-}
-
-/**
- * Cross entropy of logits [N, C, …] against class indices (int32) or class
- * probabilities (float, same shape as the input), with `weight`,
- * `ignoreIndex` and `labelSmoothing` as PyTorch.
- *
- * @example
- * F.crossEntropy(logits, g.tensor([2, 0], { dtype: 'int32' }));
- */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const eps = options.labelSmoothing ?? 0;
-  if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
-  const reduction = options.reduction ?? 'mean';
-  const logp = input.logSoftmax(input.ndim === 1 ? 0 : 1);
-  if (target.dtype !== 'int32') {
-    // Class probabilities: -Σ_c w_c p_c log q_c, averaged over every position.
-    sameShape('cross_entropy', input, target);
-    const classDim = input.ndim === 1 ? 0 : 1;
-    const c = input.shape[classDim]!;
-    const p = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
-    let terms = logp.mul(p);
-    if (options.weight) terms = terms.mul(options.weight.reshape([c, ...input.shape.slice(classDim + 1).map(() => 1)]));
-    const losses = terms.sum(classDim).neg();
-    if (reduction === 'none') return losses;
-    return reduction === 'sum' ? losses.sum() : losses.mean();
-  }
-  const nll = nllLoss(logp, target, { ...options, reduction });
-  if (eps === 0) return nll;
-  // Label smoothing: (1-ε)·nll + ε/C · Σ_c -w_c log p_c, normalised like the nll part.
-  const [flat, t] = flattenClasses('cross_entropy', logp, target);
-  const c = flat.shape[1]!;
-  const valid = t.ne(options.ignoreIndex ?? -100);
-  const weighted = options.weight ? flat.mul(options.weight) : flat;
-  const smooth = weighted.sum(1).neg().mul(valid);
-  let smoothReduced: Tensor;
-  if (reduction === 'none') smoothReduced = smooth.reshape(target.shape as number[]);
-  else if (reduction === 'sum') smoothReduced = smooth.sum();
-  else {
-    const denom = options.weight ? options.weight.indexSelect(0, g.where(valid, t, 0)).mul(valid).sum() : valid.to(flat.dtype).sum();
-    smoothReduced = smooth.sum().div(denom);
-  }
-  return nll.mul(1 - eps).add(smoothReduced.mul(eps / c));
-}
-
-/**
- * Binary cross entropy of probabilities; logs are clamped at -100, as PyTorch.
- *
- * @example
- * F.binaryCrossEntropy(g.tensor([0.9]), g.tensor([1]));
- */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { weight?: Tensor; reduction?: Reduction } = {}): Tensor {
-  sameShape('binary_cross_entropy', input, target);
-  const inRange = g.noGrad(() => input.ge(0).logicalAnd(input.le(1)));
-  g.assertAsync(inRange, 'binary_cross_entropy: all elements of input should be between 0 and 1');
-  inRange.dispose();
-  const logx = input.log().clamp(-100);
-  const log1mx = g.sub(1, input).log().clamp(-100);
-  let loss = target.mul(logx).add(g.sub(1, target).mul(log1mx)).neg();
-  if (options.weight) loss = loss.mul(options.weight);
-  return reduce(loss, options.reduction ?? 'mean');
-}
-
-/**
- * Sigmoid + binary cross entropy in one stable expression.
- *
- * @example
- * F.binaryCrossEntropyWithLogits(logits, targets, { posWeight: g.tensor([3]) });
- */
-export function binaryCrossEntropyWithLogits(
-  input: Tensor,
-  target: Tensor,
-  options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {},
-): Tensor {
-  sameShape('binary_cross_entropy_with_logits', input, target);
-  // log(1 + e^{-|x|}) + max(-x, 0) = -log σ(x), without overflow.
-  const logSigNeg = input.abs().neg().exp().log1p().add(input.neg().relu());
-  let loss: Tensor;
-  if (options.posWeight) {
-    const lw = options.posWeight.sub(1).mul(target).add(1);
-    loss = g.sub(1, target).mul(input).add(lw.mul(logSigNeg));
-  } else {
-    loss = g.sub(1, target).mul(input).add(logSigNeg);
-  }
-  if (options.weight) loss = loss.mul(options.weight);
-  return reduce(loss, options.reduction ?? 'mean');
+  bias?: Tensor | null;
+  eps?: number;
 }
 
 /**
@@ -220,12 +205,16 @@ export function binaryCrossEntropyWithLogits(
  *
  * @example
  * F.layerNorm(x, [8], w, b);
+ * F.layerNorm(x, [8], { eps: 1e-6 });
  */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], options?: LayerNormOptions): Tensor;
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
+  const { weight, bias, eps = 1e-5 } = keywordArguments<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
-  if (tail.join() !== normalizedShape.join()) {
-    throw new Error(`layer_norm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`);
+  if (k > x.ndim || tail.join() !== normalizedShape.join()) {
+    throw new Error(`layerNorm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`);
   }
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const mean = x.mean(dims, true);
@@ -237,16 +226,40 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   return y;
 }
 
+/** Options of `embedding`. */
+export interface EmbeddingOptions {
+  /** The row that pads: read as is, but it receives no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+}
+
 /**
- * Rows of `weight` picked by integer indices (any shape).
+ * Rows of `weight` picked by integer indices (any shape). With `paddingIdx`,
+ * that row is returned as stored but receives no gradient, as PyTorch's
+ * embedding backward skips it.
  *
  * @example
  * F.embedding(g.tensor([[0, 2]], { dtype: 'int32' }), weight);
+ * F.embedding(indices, weight, { paddingIdx: 0 });
  */
-export function embedding(input: Tensor, weight: Tensor): Tensor {
+export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor;
+export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOptions): Tensor;
+export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const o = keywordArguments<EmbeddingOptions>('embedding', rest, ['paddingIdx']);
   if (input.dtype !== 'int32') throw new TypeError(`embedding: expected indices of dtype int32, got ${input.dtype}`);
-  const rows = weight.indexSelect(0, input.reshape(-1));
+  if (weight.ndim !== 2) throw new Error(`embedding: 'weight' must be 2-D, got shape [${weight.shape.join(', ')}]`);
+  const paddingIdx = normalizePaddingIdx('embedding', o.paddingIdx, weight.shape[0]!);
+  const flat = input.reshape(-1);
+  let rows = weight.indexSelect(0, flat);
+  if (paddingIdx !== null && rows.requiresGrad) {
+    // Same values; the padding positions' gradient stops here.
+    rows = g.where(flat.eq(paddingIdx).unsqueeze(1), rows.detach(), rows);
+  }
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }
 
-export { conv1d, conv2d, maxPool2d, avgPool2d, type ConvOptions, type PoolOptions } from './conv.js';
+export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';
+export { maxPool2d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions, type PoolOptions } from './pooling.js';
+export {
+  mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  type Reduction, type RegressionLossOptions, type NllOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
+} from './losses.js';

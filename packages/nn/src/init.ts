@@ -5,9 +5,14 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { keywordArguments } from './arguments.js';
 
 /** The nonlinearities `calculateGain` knows. */
-export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+export type Nonlinearity =
+  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
+  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+
+const LINEAR_GAIN: readonly string[] = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
 
 /**
  * The recommended gain for a nonlinearity, as `torch.nn.init.calculate_gain`.
@@ -15,13 +20,18 @@ export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' |
  * @example
  * calculateGain('relu'); // 1.4142…
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+  if (LINEAR_GAIN.includes(nonlinearity)) return 1;
   switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'sigmoid': return 1;
     case 'tanh': return 5 / 3;
     case 'relu': return Math.SQRT2;
-    case 'leaky_relu': { const slope = param ?? 0.01; return Math.sqrt(2 / (1 + slope * slope)); }
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      if (typeof slope !== 'number' || Number.isNaN(slope)) throw new Error(`calculateGain: negative_slope ${String(slope)} not a valid number`);
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
     case 'selu': return 3 / 4;
+    default: throw new Error(`calculateGain: Unsupported nonlinearity ${String(nonlinearity)}`);
   }
 }
 
@@ -32,12 +42,31 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 
-/** Fills with U(a, b). @example uniform_(w, -0.1, 0.1) */
-export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+/** Options of `uniform_` (PyTorch's keyword arguments). */
+export interface UniformOptions {
+  a?: number;
+  b?: number;
+}
+
+/** Fills with U(a, b). @example uniform_(w, -0.1, 0.1); uniform_(w, { a: -0.1, b: 0.1 }) */
+export function uniform_(t: Tensor, a?: number, b?: number): Tensor;
+export function uniform_(t: Tensor, options?: UniformOptions): Tensor;
+export function uniform_(t: Tensor, ...rest: unknown[]): Tensor {
+  const { a = 0, b = 1 } = keywordArguments<UniformOptions>('uniform_', rest, ['a', 'b']);
   return g.noGrad(() => t.uniform_(a, b));
 }
-/** Fills with N(mean, std²). @example normal_(w, 0, 0.02) */
-export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+
+/** Options of `normal_` (PyTorch's keyword arguments). */
+export interface NormalOptions {
+  mean?: number;
+  std?: number;
+}
+
+/** Fills with N(mean, std²). @example normal_(w, 0, 0.02); normal_(w, { std: 0.02 }) */
+export function normal_(t: Tensor, mean?: number, std?: number): Tensor;
+export function normal_(t: Tensor, options?: NormalOptions): Tensor;
+export function normal_(t: Tensor, ...rest: unknown[]): Tensor {
+  const { mean = 0, std = 1 } = keywordArguments<NormalOptions>('normal_', rest, ['mean', 'std']);
   return g.noGrad(() => t.normal_(mean, std));
 }
 /** Fills with a constant. @example constant_(b, 0.1) */
@@ -53,37 +82,57 @@ export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }
 
-/** Glorot uniform: U(-a, a), a = gain·√(6 / (fan_in + fan_out)). @example xavierUniform_(w) */
-export function xavierUniform_(t: Tensor, gain = 1): Tensor {
+/** Options of the Xavier initialisers. */
+export interface XavierOptions {
+  gain?: number;
+}
+
+/** Glorot uniform: U(-a, a), a = gain·√(6 / (fan_in + fan_out)). @example xavierUniform_(w); xavierUniform_(w, { gain: 2 }) */
+export function xavierUniform_(t: Tensor, gain?: number): Tensor;
+export function xavierUniform_(t: Tensor, options?: XavierOptions): Tensor;
+export function xavierUniform_(t: Tensor, ...rest: unknown[]): Tensor {
+  const { gain = 1 } = keywordArguments<XavierOptions>('xavierUniform_', rest, ['gain']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -a, a);
 }
 /** Glorot normal: N(0, gain²·2 / (fan_in + fan_out)). @example xavierNormal_(w) */
-export function xavierNormal_(t: Tensor, gain = 1): Tensor {
+export function xavierNormal_(t: Tensor, gain?: number): Tensor;
+export function xavierNormal_(t: Tensor, options?: XavierOptions): Tensor;
+export function xavierNormal_(t: Tensor, ...rest: unknown[]): Tensor {
+  const { gain = 1 } = keywordArguments<XavierOptions>('xavierNormal_', rest, ['gain']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
-/** Options of the Kaiming initialisers. */
+/** Options of the Kaiming initialisers (PyTorch's keyword arguments). */
 export interface KaimingOptions {
+  /** The negative slope of the leaky ReLU after this layer (default 0). */
   a?: number;
   mode?: 'fan_in' | 'fan_out';
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, options: KaimingOptions): number {
+const KAIMING_KEYS = ['a', 'mode', 'nonlinearity'] as const;
+
+function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
+  const mode = options.mode ?? 'fan_in';
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new Error(`${op}: Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const fan = (options.mode ?? 'fan_in') === 'fan_in' ? fanIn : fanOut;
+  const fan = mode === 'fan_in' ? fanIn : fanOut;
   return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);
 }
 
 /** He uniform: U(-b, b), b = gain·√(3 / fan). @example kaimingUniform_(w, { a: Math.sqrt(5) }) */
-export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, options);
+export function kaimingUniform_(t: Tensor, options?: KaimingOptions): Tensor;
+export function kaimingUniform_(t: Tensor, a?: number, mode?: 'fan_in' | 'fan_out', nonlinearity?: Nonlinearity): Tensor;
+export function kaimingUniform_(t: Tensor, ...rest: unknown[]): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, keywordArguments<KaimingOptions>('kaimingUniform_', rest, KAIMING_KEYS));
   return uniform_(t, -bound, bound);
 }
 /** He normal: N(0, gain² / fan). @example kaimingNormal_(w, { nonlinearity: 'relu' }) */
-export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd(t, options));
+export function kaimingNormal_(t: Tensor, options?: KaimingOptions): Tensor;
+export function kaimingNormal_(t: Tensor, a?: number, mode?: 'fan_in' | 'fan_out', nonlinearity?: Nonlinearity): Tensor;
+export function kaimingNormal_(t: Tensor, ...rest: unknown[]): Tensor {
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS)));
 }

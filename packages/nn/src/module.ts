@@ -4,14 +4,79 @@
  * PyTorch's __setattr__ registers them), so a subclass just assigns fields.
  */
 import * as g from '@graft/core';
-import type { Tensor } from '@graft/core';
+import type { DType, Tensor } from '@graft/core';
+import { keywordArguments } from './arguments.js';
 import { Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
 
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). */
   strict?: boolean;
+}
+
+/** What `Module.loadStateDict` found (PyTorch's `_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Options of `Module.stateDict`. */
+export interface StateDictOptions {
+  /** Prepended to every key. */
+  prefix?: string;
+  /** Return the parameters themselves instead of detached tensors. */
+  keepVars?: boolean;
+}
+
+/** Options of `Module.parameters` and `Module.buffers`. */
+export interface RecurseOptions {
+  /** Include the descendants' (default true). */
+  recurse?: boolean;
+}
+
+/** Options of `Module.namedParameters`, `namedBuffers` and `namedModules`. */
+export interface NamedOptions extends RecurseOptions {
+  /** Prepended to every name. */
+  prefix?: string;
+}
+
+/** Options of `Module.zeroGrad`. */
+export interface ZeroGradOptions {
+  /** Set gradients to null (default) rather than filling them with zeros. */
+  setToNone?: boolean;
+}
+
+/** Options of `Module.to`. */
+export interface ToOptions {
+  device?: string;
+  /** A floating dtype: floating parameters and buffers are cast to it. */
+  dtype?: DType;
+}
+
+const DTYPES = ['float32', 'float64', 'int32', 'bool'] as const;
+
+/** How a value is named in an error: its type, or its class. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return v.constructor?.name ?? 'an object without prototype';
+  return typeof v;
+}
+
+/** Sets an own entry, also for keys such as '__proto__' that assignment would treat specially. */
+function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A state dict's entries: a Map, or a Record's own enumerable keys (a '__proto__' key included). */
+function stateEntries(state: unknown): ReadonlyMap<string, unknown> {
+  if (state instanceof Map) return state as ReadonlyMap<string, unknown>;
+  if (typeof state !== 'object' || state === null || Array.isArray(state) || state instanceof g.Tensor) {
+    throw new TypeError(`loadStateDict: Expected state_dict to be dict-like (a Record or a Map), got ${describe(state)}.`);
+  }
+  return new Map(Object.keys(state).map((k) => [k, (state as Record<string, unknown>)[k]]));
 }
 
 /**
@@ -57,8 +122,16 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant, pre-order, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, Module][] {
+  /**
+   * This module and every descendant, pre-order, with dotted names ('' for this one).
+   *
+   * @example
+   * model.namedModules().map(([name]) => name); // ['', 'fc1', 'fc2']
+   */
+  namedModules(prefix?: string): [string, Module][];
+  namedModules(options?: NamedOptions): [string, Module][];
+  namedModules(...args: unknown[]): [string, Module][] {
+    const { prefix = '' } = keywordArguments<NamedOptions>('namedModules', args, ['prefix']);
     const out: [string, Module][] = [[prefix, this]];
     for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
@@ -69,8 +142,18 @@ export class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Parameters with dotted names, in PyTorch's order (own first, then each child's); shared ones once. */
-  namedParameters(prefix = '', recurse = true): [string, Parameter][] {
+  /**
+   * Parameters with dotted names, in PyTorch's order (own first, then each
+   * child's); shared ones once. `recurse: false` gives this module's own.
+   *
+   * @example
+   * model.namedParameters().map(([name]) => name); // ['fc1.weight', 'fc1.bias', …]
+   * model.namedParameters({ prefix: 'model', recurse: false });
+   */
+  namedParameters(prefix?: string, recurse?: boolean): [string, Parameter][];
+  namedParameters(options?: NamedOptions): [string, Parameter][];
+  namedParameters(...args: unknown[]): [string, Parameter][] {
+    const { prefix = '', recurse = true } = keywordArguments<NamedOptions>('namedParameters', args, ['prefix', 'recurse']);
     const seen = new Set<Tensor>();
     const out: [string, Parameter][] = [];
     const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as [string, Module][]);
@@ -85,15 +168,33 @@ export class Module {
     return out;
   }
 
-  /** Every parameter (shared ones once), in PyTorch's order. */
-  parameters(recurse = true): Parameter[] {
+  /**
+   * Every parameter (shared ones once), in PyTorch's order.
+   *
+   * @example
+   * new SGD(model.parameters(), { lr: 0.1 });
+   */
+  parameters(recurse?: boolean): Parameter[];
+  parameters(options?: RecurseOptions): Parameter[];
+  parameters(...args: unknown[]): Parameter[] {
+    const { recurse = true } = keywordArguments<RecurseOptions>('parameters', args, ['recurse']);
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
-  /** Buffers (running statistics and the like) with dotted names. */
-  namedBuffers(prefix = ''): [string, Tensor][] {
+  /**
+   * Buffers (running statistics and the like) with dotted names;
+   * `recurse: false` gives this module's own.
+   *
+   * @example
+   * new BatchNorm1d(3).namedBuffers().map(([name]) => name); // ['running_mean', 'running_var', 'num_batches_tracked']
+   */
+  namedBuffers(prefix?: string, recurse?: boolean): [string, Tensor][];
+  namedBuffers(options?: NamedOptions): [string, Tensor][];
+  namedBuffers(...args: unknown[]): [string, Tensor][] {
+    const { prefix = '', recurse = true } = keywordArguments<NamedOptions>('namedBuffers', args, ['prefix', 'recurse']);
     const out: [string, Tensor][] = [];
-    for (const [path, m] of this.namedModules(prefix)) {
+    const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as [string, Module][]);
+    for (const [path, m] of modules) {
       for (const name of m.bufferNames) {
         const v = (m as unknown as Record<string, Tensor | null>)[name];
         if (v instanceof g.Tensor) out.push([path ? `${path}.${name}` : name, v]);
@@ -102,16 +203,36 @@ export class Module {
     return out;
   }
 
-  /** Every buffer of this module and its descendants. */
-  buffers(): Tensor[] {
-    return this.namedBuffers().map(([, b]) => b);
+  /**
+   * Every buffer of this module and (unless `recurse` is false) its descendants.
+   *
+   * @example
+   * model.buffers().length;
+   */
+  buffers(recurse?: boolean): Tensor[];
+  buffers(options?: RecurseOptions): Tensor[];
+  buffers(...args: unknown[]): Tensor[] {
+    const { recurse = true } = keywordArguments<RecurseOptions>('buffers', args, ['recurse']);
+    return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
   /**
    * Registers a tensor that is state but not a parameter (saved in the state dict
    * unless `persistent` is false).
+   *
+   * @example
+   * this.registerBuffer('running_mean', g.zeros(8));
    */
-  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+  registerBuffer(name: string, tensor: Tensor | null, persistent?: boolean): void;
+  registerBuffer(name: string, tensor: Tensor | null, options?: { persistent?: boolean }): void;
+  registerBuffer(name: string, tensor: Tensor | null, ...rest: unknown[]): void {
+    const { persistent = true } = keywordArguments<{ persistent?: boolean }>('registerBuffer', rest, ['persistent']);
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new Error(`registerBuffer: buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
+    }
+    if (tensor !== null && !(tensor instanceof g.Tensor)) {
+      throw new TypeError(`registerBuffer: cannot assign ${describe(tensor)} to buffer '${name}' (a Tensor or null required)`);
+    }
     (this as unknown as Record<string, unknown>)[name] = tensor;
     this.bufferNames.add(name);
     if (!persistent) this.nonPersistent.add(name);
@@ -129,6 +250,7 @@ export class Module {
 
   /** Sets training mode on this module and its descendants. */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError(`train: training mode is expected to be boolean, got ${describe(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -138,11 +260,18 @@ export class Module {
     return this.train(false);
   }
 
-  /** Clears parameter gradients (to null by default, as PyTorch 2). */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
+  /**
+   * Clears parameter gradients (to null by default, as PyTorch 2).
+   *
+   * @example
+   * model.zeroGrad();
+   * model.zeroGrad({ setToNone: false }); // zero-filled gradients instead
+   */
+  zeroGrad(options?: ZeroGradOptions): void {
+    const { setToNone = true } = g.checkOptions('zeroGrad', options, ['setToNone']);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
-      if (options.setToNone ?? true) p.grad = null;
+      if (setToNone) p.grad = null;
       else g.noGrad(() => p.grad!.zero_());
     }
   }
@@ -154,77 +283,141 @@ export class Module {
     return this;
   }
 
-  /**
-   * Parameters and persistent buffers by PyTorch's key names, in its order:
-   * each module's own parameters, then its buffers, then its children's.
-   */
-  stateDict(): StateDict {
-    const out: StateDict = {};
-    for (const [path, m] of this.namedModules()) {
-      const key = (k: string) => (path ? `${path}.${k}` : k);
-      for (const [k, v] of m.ownEntries()) if (v instanceof Parameter) out[key(k)] = v.detach();
-      for (const name of m.bufferNames) {
-        const v = (m as unknown as Record<string, Tensor | null>)[name];
-        if (v instanceof g.Tensor && !m.nonPersistent.has(name)) out[key(name)] = v.detach();
-      }
+  /** This module's own state-dict entries (parameters, then persistent buffers), without null ones. */
+  private localState(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [k, v] of this.ownEntries()) if (v instanceof Parameter) out.push([k, v]);
+    for (const name of this.bufferNames) {
+      const v = (this as unknown as Record<string, unknown>)[name];
+      if (v instanceof g.Tensor && !this.nonPersistent.has(name)) out.push([name, v]);
     }
     return out;
   }
 
   /**
-   * Copies tensors from a state dict into the parameters and buffers. Throws on
-   * missing or unexpected keys (when strict) and on any shape mismatch,
-   * naming the keys and the shapes.
+   * Own state entries that a state dict may lack, with the value they then
+   * take (PyTorch's state-dict upgrades, e.g. BatchNorm's num_batches_tracked).
    */
-  loadStateDict(state: StateDict | Map<string, Tensor>, options: LoadStateDictOptions = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
-    const strict = options.strict ?? true;
-    const entries = state instanceof Map ? state : new Map(Object.entries(state));
-    const own = new Map<string, [Module, string, boolean]>();
+  protected stateDictDefaults(): Record<string, number> {
+    return {};
+  }
+
+  /**
+   * Parameters and persistent buffers by PyTorch's key names, in its order:
+   * each module's own parameters, then its buffers, then its children's.
+   * The tensors are detached (sharing storage) unless `keepVars`.
+   *
+   * @example
+   * Object.keys(new Sequential(new Linear(2, 1)).stateDict()); // ['0.weight', '0.bias']
+   * new Linear(2, 1).stateDict({ prefix: 'head.' }); // keys 'head.weight', 'head.bias'
+   */
+  stateDict(options?: StateDictOptions): StateDict {
+    const { prefix = '', keepVars = false } = g.checkOptions('stateDict', options, ['prefix', 'keepVars']);
+    const out: StateDict = {};
     for (const [path, m] of this.namedModules()) {
-      for (const [k, v] of m.ownEntries()) if (v instanceof Parameter) own.set(path ? `${path}.${k}` : k, [m, k, true]);
-      for (const name of m.bufferNames) if (!m.nonPersistent.has(name)) own.set(path ? `${path}.${name}` : name, [m, name, false]);
+      for (const [k, v] of m.localState()) setEntry(out, `${prefix}${path ? `${path}.` : ''}${k}`, keepVars ? v : v.detach());
     }
-    const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
-    const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
-    const problems: string[] = [];
-    if (strict && unexpectedKeys.length) problems.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
-    if (strict && missingKeys.length) problems.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
-    for (const [key, [m, name]] of own) {
-      const src = entries.get(key);
-      const dst = (m as unknown as Record<string, Tensor | null>)[name];
-      if (src === undefined || !(dst instanceof g.Tensor)) continue;
-      if (src.shape.join() !== dst.shape.join()) {
-        problems.push(
-          `size mismatch for ${key}: copying a param with shape [${src.shape.join(', ')}] from checkpoint, the shape in current model is [${dst.shape.join(', ')}].`,
-        );
+    return out;
+  }
+
+  /**
+   * Copies tensors from a state dict (a Record, also a null-prototype one, or
+   * a Map) into the parameters and buffers, as PyTorch's `load_state_dict`:
+   * every entry is checked first — shapes must match exactly, values must be
+   * tensors, and with `strict` (the default) no key may be missing or
+   * unexpected — and on any problem it throws one error listing them all,
+   * in PyTorch's words, leaving the module untouched. Values are cast to
+   * the parameter's dtype and moved to its device.
+   *
+   * @example
+   * model.loadStateDict(loadSafetensors(bytes));
+   * const { missingKeys, unexpectedKeys } = model.loadStateDict(partial, { strict: false });
+   */
+  loadStateDict(state: StateDict | ReadonlyMap<string, Tensor>, options?: LoadStateDictOptions): IncompatibleKeys {
+    const { strict = true } = g.checkOptions('loadStateDict', options, ['strict']);
+    const entries = stateEntries(state);
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const errors: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    for (const [path, m] of this.namedModules()) {
+      const prefix = path ? `${path}.` : '';
+      const local = m.localState();
+      const defaults = m.stateDictDefaults();
+      for (const [name, dst] of local) {
+        const key = prefix + name;
+        let src: unknown = entries.get(key);
+        if (!entries.has(key)) {
+          if (!Object.hasOwn(defaults, name)) {
+            missingKeys.push(key);
+            continue;
+          }
+          src = g.full([], defaults[name]!, { dtype: dst.dtype, device: dst.device });
+        }
+        if (!(src instanceof g.Tensor)) {
+          errors.push(`While copying the parameter named "${key}", expected Tensor or Tensor-like object from checkpoint but received ${describe(src)}`);
+          continue;
+        }
+        // PyTorch's backward compatibility: a 1-D checkpoint value loads into a 0-d parameter as its first element.
+        const value = dst.ndim === 0 && src.ndim === 1 && src.shape[0]! > 0 ? src.select(0, 0) : src;
+        if (value.shape.join() !== dst.shape.join()) {
+          errors.push(`size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, the shape in current model is [${dst.shape.join(', ')}].`);
+          continue;
+        }
+        copies.push([dst, value]);
+      }
+      // As PyTorch: a key is unexpected when, under this module's prefix, its first part names no child and no own entry.
+      const known = new Set([...m.namedChildren().map(([k]) => k), ...local.map(([k]) => k)]);
+      for (const key of entries.keys()) {
+        if (key.startsWith(prefix) && !known.has(key.slice(prefix.length).split('.')[0]!)) unexpectedKeys.push(key);
       }
     }
-    if (problems.length) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join('\n\t')}`);
+    if (strict && unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (strict && missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (errors.length) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    // Cast and move everything first: nothing is written until every value is ready.
+    const ready = copies.map(([dst, src]) => [dst, src.dtype === dst.dtype ? src : src.to(dst.dtype)] as const).map(([dst, src]) => [dst, src.device === dst.device ? src : src.to(dst.device)] as const);
     g.noGrad(() => {
-      for (const [key, [m, name]] of own) {
-        const src = entries.get(key);
-        const dst = (m as unknown as Record<string, Tensor>)[name];
-        if (src !== undefined && dst instanceof g.Tensor) dst.copy_(src);
-      }
+      for (const [dst, src] of ready) dst.copy_(src);
     });
     return { missingKeys, unexpectedKeys };
   }
 
   /**
    * Moves parameters (with their gradients) and buffers to a device, or casts
-   * them to a dtype, in place: they stay the same objects (as PyTorch's
-   * `param.data = fn(param.data)`), so an optimizer made before `to()` keeps
-   * training this model.
+   * the floating ones to a floating dtype (integer buffers such as
+   * num_batches_tracked keep theirs, as in PyTorch), in place: they stay the
+   * same objects (as PyTorch's `param.data = fn(param.data)`), so an
+   * optimizer made before `to()` keeps training this model.
    *
    * @example
    * const model = new nn.Linear(2, 1);
    * const opt = new SGD(model.parameters(), { lr: 0.1 });
    * model.to('webgl'); // opt still holds model.weight and model.bias
+   * model.to({ dtype: 'float64' });
    */
-  to(target: string): this {
+  to(target: string | ToOptions): this {
+    let device: string | undefined;
+    let dtype: DType | undefined;
+    if (typeof target === 'string') {
+      if ((DTYPES as readonly string[]).includes(target)) dtype = target as DType;
+      else device = target;
+    } else {
+      const o = g.checkOptions('to', target, ['device', 'dtype']);
+      device = o.device;
+      dtype = o.dtype;
+    }
+    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') {
+      throw new TypeError(`to: nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    }
     const moveInPlace = (t: Tensor) => {
       const data = t.data;
-      const moved = data.to(target);
+      let moved = device !== undefined ? data.to(device) : data;
+      if (dtype !== undefined && (moved.dtype === 'float32' || moved.dtype === 'float64')) {
+        const cast = moved.to(dtype);
+        if (cast !== moved && moved !== data) moved.dispose();
+        moved = cast;
+      }
       t.data = moved;
       if (moved !== data) moved.dispose();
       data.dispose();

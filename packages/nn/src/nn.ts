@@ -1,12 +1,16 @@
 /** The `nn` namespace: every layer, loss and helper, as `torch.nn`. */
-export { Module, type StateDict, type LoadStateDictOptions } from './module.js';
+export { Module, type StateDict, type LoadStateDictOptions, type IncompatibleKeys, type StateDictOptions, type ZeroGradOptions, type ToOptions, type RecurseOptions, type NamedOptions } from './module.js';
 export { Parameter } from './parameter.js';
 export { Sequential, ModuleList } from './layers/containers.js';
-export { Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, Tanh, Sigmoid, GELU, Softmax, type FactoryOptions } from './layers/basic.js';
-export { RNNCell, LSTMCell, GRUCell } from './layers/rnn-cells.js';
-export { RNN, LSTM, GRU, type RNNOptions } from './layers/rnn.js';
-export { BatchNorm1d } from './layers/batchnorm.js';
-export { Conv1d, Conv2d, MaxPool2d, AvgPool2d } from './layers/conv.js';
+export {
+  Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax,
+  type FactoryOptions, type NoOptions, type LinearOptions, type EmbeddingOptions, type LayerNormOptions, type DropoutOptions,
+  type FlattenOptions, type ReLUOptions, type LeakyReLUOptions, type SoftmaxModuleOptions,
+} from './layers/basic.js';
+export { RNNCell, LSTMCell, GRUCell, type CellOptions, type RNNCellOptions } from './layers/rnn-cells.js';
+export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers/rnn.js';
+export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
+export { Conv1d, Conv2d, MaxPool2d, AvgPool2d, type Conv1dOptions, type Conv2dOptions, type MaxPool2dOptions } from './layers/conv.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 /** Stateless forms of the layers and losses (`torch.nn.functional`). */
 export * as functional from './functional.js';
@@ -14,4 +18,4 @@ export * as functional from './functional.js';
 export * as F from './functional.js';
 /** In-place initialisers (`torch.nn.init`). */
 export * as init from './init.js';
-export { saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata } from './safetensors.js';
+export { saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata, type LoadSafetensorsOptions } from './safetensors.js';

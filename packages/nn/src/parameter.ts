@@ -1,5 +1,6 @@
 /** Parameter: a leaf tensor that a Module registers as trainable. */
 import { Tensor } from '@graft/core';
+import { keywordArguments } from './arguments.js';
 
 /**
  * A tensor that is a module parameter (a leaf requiring grad by default).
@@ -7,10 +8,14 @@ import { Tensor } from '@graft/core';
  *
  * @example
  * const w = new Parameter(g.randn(3, 2));
+ * const frozen = new Parameter(g.zeros(3), { requiresGrad: false });
  * String(w); // 'Parameter containing:\ntensor([[...]], requires_grad=True)'
  */
 export class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
+  constructor(data: Tensor, requiresGrad?: boolean);
+  constructor(data: Tensor, options?: { requiresGrad?: boolean });
+  constructor(data: Tensor, ...rest: unknown[]) {
+    const { requiresGrad = true } = keywordArguments<{ requiresGrad?: boolean }>('Parameter', rest, ['requiresGrad']);
     const leaf = data.detach();
     super(leaf.storage, leaf.shape, leaf.strides, leaf.offset);
     leaf.dispose();

@@ -4,8 +4,8 @@
  */
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
-import type { DType } from '../dtype.js';
-import { normalValues, uniformValues } from '../random.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { bernoulliValues, normalValues, uniformValues } from '../random.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, isTensor, wrap } from './dispatch.js';
@@ -103,7 +103,7 @@ export function copy_<T extends Tensor>(t: T, src: Tensor | number): T {
   return t;
 }
 
-function writeValues<T extends Tensor>(op: string, t: T, values: Float32Array | Float64Array): T {
+function writeValues<T extends Tensor>(op: string, t: T, values: TypedArray): T {
   checkWritable(op, t);
   const tmp = wrap(t, t.backend.write(values, t.dtype), t.shape, t.dtype);
   t.backend.assign(t, tmp);
@@ -134,4 +134,20 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1): T {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new TypeError(`normal_: expected a floating tensor, got ${t.dtype}`);
   if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
   return writeValues('normal_', t, normalValues(t.numel(), t.dtype, mean, std));
+}
+
+/**
+ * Fills `t` with Bernoulli(p) draws (1 with probability `p`, else 0) from the
+ * seeded generator, as PyTorch's CPU `bernoulli_(p)`: one double uniform per
+ * element (two 32-bit words), compared below `p`. Dropout draws its mask so.
+ *
+ * @example
+ * g.manualSeed(0);
+ * g.empty(4).bernoulli_(0.5); // the mask torch.empty(4).bernoulli_(0.5) gives after torch.manual_seed(0)
+ */
+export function bernoulli_<T extends Tensor>(t: T, p = 0.5): T {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+  const draws = bernoulliValues(t.numel(), p);
+  const values = t.dtype === 'float64' ? Float64Array.from(draws) : t.dtype === 'float32' ? Float32Array.from(draws) : t.dtype === 'int32' ? Int32Array.from(draws) : draws;
+  return writeValues('bernoulli_', t, values);
 }

@@ -1,10 +1,13 @@
 /** Linear, Embedding, LayerNorm, Dropout, Flatten, Identity and the activations. */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from '../argument-checks.js';
+import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
+import { pythonFloat, pythonValue } from '../python-repr.js';
 
 /** Where a layer's parameters are created, and their dtype. */
 export interface FactoryOptions {
@@ -12,8 +15,19 @@ export interface FactoryOptions {
   dtype?: 'float32' | 'float64';
 }
 
-function empty(shape: number[], options: FactoryOptions): Tensor {
+/** The options of a layer that takes none (an empty object is accepted; any key is an error). */
+export type NoOptions = Record<string, never>;
+
+export const FACTORY_KEYS = ['device', 'dtype'] as const;
+
+export function empty(shape: number[], options: FactoryOptions): Tensor {
   return g.empty(shape, { ...(options.device ? { device: options.device } : {}), dtype: options.dtype ?? 'float32' });
+}
+
+/** Options of `Linear`. */
+export interface LinearOptions extends FactoryOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
 }
 
 /**
@@ -27,10 +41,11 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } & FactoryOptions = {}) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options?: LinearOptions) {
     super();
-    this.weight = parameterFrom(empty([outFeatures, inFeatures], options));
-    this.bias = options.bias ?? true ? parameterFrom(empty([outFeatures], options)) : null;
+    const o = g.checkOptions('Linear', options, ['bias', ...FACTORY_KEYS]);
+    this.weight = parameterFrom(empty([outFeatures, inFeatures], o));
+    this.bias = o.bias ?? true ? parameterFrom(empty([outFeatures], o)) : null;
     this.resetParameters();
   }
 
@@ -51,12 +66,19 @@ export class Linear extends Module {
   }
 
   override extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pythonValue(this.bias !== null)}`;
   }
 }
 
+/** Options of `Embedding`. */
+export interface EmbeddingOptions extends FactoryOptions {
+  /** A row that reads as zeros at first and never receives a gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+}
+
 /**
- * A lookup table of `numEmbeddings` vectors (weight ~ N(0, 1); the padding row zero).
+ * A lookup table of `numEmbeddings` vectors (weight ~ N(0, 1); the padding row
+ * zero, and never updated: it receives no gradient, as in PyTorch).
  *
  * @example
  * new Embedding(10, 3).call(g.tensor([1, 2], { dtype: 'int32' })).shape; // [2, 3]
@@ -65,21 +87,30 @@ export class Embedding extends Module {
   weight: Parameter;
   readonly paddingIdx: number | undefined;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { paddingIdx?: number } & FactoryOptions = {}) {
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options?: EmbeddingOptions) {
     super();
-    this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], options));
-    this.paddingIdx = options.paddingIdx === undefined ? undefined : options.paddingIdx < 0 ? options.paddingIdx + numEmbeddings : options.paddingIdx;
+    const o = g.checkOptions('Embedding', options, ['paddingIdx', ...FACTORY_KEYS]);
+    this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], o));
+    this.paddingIdx = normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings) ?? undefined;
     init.normal_(this.weight);
     if (this.paddingIdx !== undefined) g.noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
   }
 
   override forward(input: Tensor): Tensor {
-    return F.embedding(input, this.weight);
+    return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx ?? null });
   }
 
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== undefined ? `, padding_idx=${this.paddingIdx}` : ''}`;
   }
+}
+
+/** Options of `LayerNorm`. */
+export interface LayerNormOptions extends FactoryOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn a per-element weight and bias (default true). */
+  elementwiseAffine?: boolean;
 }
 
 /**
@@ -90,44 +121,82 @@ export class Embedding extends Module {
  */
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
+  readonly eps: number;
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], readonly options: { eps?: number; elementwiseAffine?: boolean } & FactoryOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions) {
     super();
+    const o = g.checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', ...FACTORY_KEYS]);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    const affine = options.elementwiseAffine ?? true;
-    this.weight = affine ? parameterFrom(init.ones_(empty(this.normalizedShape, options))) : null;
-    this.bias = affine ? parameterFrom(init.zeros_(empty(this.normalizedShape, options))) : null;
+    this.eps = o.eps ?? 1e-5;
+    const affine = o.elementwiseAffine ?? true;
+    this.weight = affine ? parameterFrom(init.ones_(empty(this.normalizedShape, o))) : null;
+    this.bias = affine ? parameterFrom(init.zeros_(empty(this.normalizedShape, o))) : null;
   }
 
   override forward(x: Tensor): Tensor {
-    return F.layerNorm(x, this.normalizedShape, this.weight, this.bias, this.options.eps ?? 1e-5);
+    return F.layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {
-    return `(${this.normalizedShape.join(', ')},), eps=${this.options.eps ?? 1e-5}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
+    return `${pythonValue(this.normalizedShape)}, eps=${pythonFloat(this.eps)}, elementwise_affine=${pythonValue(this.weight !== null)}`;
   }
 }
 
-/** Dropout (inactive in eval mode). @example new Dropout(0.1) */
+/** Options of `Dropout`. */
+export interface DropoutOptions {
+  /** Probability of an element to be zeroed (default 0.5). */
+  p?: number;
+  /** Multiply the input in place. */
+  inplace?: boolean;
+}
+
+/**
+ * Dropout (inactive in eval mode); the mask is PyTorch's for the same seed.
+ *
+ * @example
+ * new Dropout(0.1);
+ * new Dropout({ p: 0.1, inplace: true });
+ */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  readonly inplace: boolean;
+
+  constructor(p?: number, options?: Omit<DropoutOptions, 'p'>);
+  constructor(options?: DropoutOptions);
+  constructor(...args: unknown[]) {
     super();
-    if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
+    const o = keywordArguments<DropoutOptions>('Dropout', args, ['p', 'inplace']);
+    this.p = checkDropoutProbability(o.p ?? 0.5);
+    this.inplace = o.inplace ?? false;
   }
   override forward(x: Tensor): Tensor {
-    return F.dropout(x, this.p, this.training);
+    return F.dropout(x, this.p, this.training, this.inplace);
   }
   override extraRepr(): string {
-    return `p=${this.p}, inplace=False`;
+    return `p=${pythonFloat(this.p)}, inplace=${pythonValue(this.inplace)}`;
   }
+}
+
+/** Options of `Flatten`. */
+export interface FlattenOptions {
+  startDim?: number;
+  endDim?: number;
 }
 
 /** Flattens dims startDim..endDim (default 1..-1). @example new Flatten().call(g.zeros(2, 3, 4)).shape // [2, 12] */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+
+  constructor(startDim?: number, endDim?: number);
+  constructor(options?: FlattenOptions);
+  constructor(...args: unknown[]) {
     super();
+    const o = keywordArguments<FlattenOptions>('Flatten', args, ['startDim', 'endDim']);
+    this.startDim = o.startDim ?? 1;
+    this.endDim = o.endDim ?? -1;
   }
   override forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);
@@ -137,35 +206,96 @@ export class Flatten extends Module {
   }
 }
 
-/** Returns its input. @example new Identity().call(x) === x */
+/** Returns its input; like PyTorch's, it accepts and ignores any arguments. @example new Identity().call(x) === x */
 export class Identity extends Module {
+  constructor(..._ignored: unknown[]) {
+    super();
+  }
   override forward(x: Tensor): Tensor {
     return x;
   }
 }
 
-/** max(x, 0). @example new ReLU().call(x) */
+/** Options of `ReLU` and `LeakyReLU`. */
+export interface ReLUOptions {
+  /** Write the result into the input. */
+  inplace?: boolean;
+}
+
+/** max(x, 0). @example new ReLU().call(x); new ReLU({ inplace: true }) */
 export class ReLU extends Module {
+  readonly inplace: boolean;
+  constructor(inplace?: boolean);
+  constructor(options?: ReLUOptions);
+  constructor(...args: unknown[]) {
+    super();
+    this.inplace = keywordArguments<ReLUOptions>('ReLU', args, ['inplace']).inplace ?? false;
+  }
   override forward(x: Tensor): Tensor {
-    return x.relu();
+    return F.relu(x, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
   }
 }
+
+/** Options of `LeakyReLU`. */
+export interface LeakyReLUOptions extends ReLUOptions {
+  /** The slope for negative inputs (default 0.01). */
+  negativeSlope?: number;
+}
+
+/** x for x > 0, negativeSlope·x otherwise. @example new LeakyReLU(0.2).call(x) */
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+  constructor(negativeSlope?: number, inplace?: boolean);
+  constructor(options?: LeakyReLUOptions);
+  constructor(negativeSlope: number, options?: ReLUOptions);
+  constructor(...args: unknown[]) {
+    super();
+    const o = keywordArguments<LeakyReLUOptions>('LeakyReLU', args, ['negativeSlope', 'inplace']);
+    this.negativeSlope = o.negativeSlope ?? 0.01;
+    this.inplace = o.inplace ?? false;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.leakyRelu(x, this.negativeSlope, this.inplace);
+  }
+  override extraRepr(): string {
+    return `negative_slope=${pythonFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
 /** tanh. @example new Tanh().call(x) */
 export class Tanh extends Module {
+  constructor(options?: NoOptions) {
+    super();
+    g.checkOptions('Tanh', options, []);
+  }
   override forward(x: Tensor): Tensor {
     return x.tanh();
   }
 }
+
 /** Logistic sigmoid. @example new Sigmoid().call(x) */
 export class Sigmoid extends Module {
+  constructor(options?: NoOptions) {
+    super();
+    g.checkOptions('Sigmoid', options, []);
+  }
   override forward(x: Tensor): Tensor {
     return x.sigmoid();
   }
 }
-/** GELU (exact, or `approximate: 'tanh'`). @example new GELU().call(x) */
+
+/** GELU (exact, or `approximate: 'tanh'`). @example new GELU().call(x); new GELU({ approximate: 'tanh' }) */
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+  constructor(approximate?: 'none' | 'tanh');
+  constructor(options?: F.GeluOptions);
+  constructor(...args: unknown[]) {
     super();
+    this.approximate = checkApproximate('GELU', keywordArguments<F.GeluOptions>('GELU', args, ['approximate']).approximate);
   }
   override forward(x: Tensor): Tensor {
     return F.gelu(x, { approximate: this.approximate });
@@ -174,15 +304,26 @@ export class GELU extends Module {
     return `approximate='${this.approximate}'`;
   }
 }
-/** Softmax along `dim`. @example new Softmax(-1).call(x) */
+
+/** Options of `Softmax`. */
+export interface SoftmaxModuleOptions {
+  /** The dim to normalise (without one, PyTorch's legacy implicit choice, with a warning). */
+  dim?: number | null;
+}
+
+/** Softmax along `dim`. @example new Softmax(-1).call(x); new Softmax({ dim: 1 }) */
 export class Softmax extends Module {
-  constructor(readonly dim: number) {
+  readonly dim: number | null;
+  constructor(dim?: number | null);
+  constructor(options?: SoftmaxModuleOptions);
+  constructor(...args: unknown[]) {
     super();
+    this.dim = keywordArguments<SoftmaxModuleOptions>('Softmax', args, ['dim']).dim ?? null;
   }
   override forward(x: Tensor): Tensor {
-    return x.softmax(this.dim);
+    return F.softmax(x, this.dim);
   }
   override extraRepr(): string {
-    return `dim=${this.dim}`;
+    return `dim=${pythonValue(this.dim)}`;
   }
 }

@@ -1,6 +1,15 @@
 /** Sequential and ModuleList: modules registered under '0', '1', … as PyTorch names them. */
 import { Module } from '../module.js';
 
+/** `m`, checked to be a Module: anything else would be silently kept as a plain property. */
+function checkModule(op: string, m: unknown): Module {
+  if (!(m instanceof Module)) {
+    const what = m === null ? 'null' : typeof m === 'object' ? (m.constructor?.name ?? 'object') : typeof m;
+    throw new TypeError(`${op}: ${what} is not a Module subclass`);
+  }
+  return m;
+}
+
 /** What Sequential and ModuleList share: indexed children. */
 abstract class IndexedModules extends Module {
   /** The number of modules. */
@@ -18,7 +27,7 @@ abstract class IndexedModules extends Module {
 
   /** Adds a module at the end (registered as the next index). */
   append(m: Module): this {
-    this.addModule(String(this.length), m);
+    this.addModule(String(this.length), checkModule(this.constructor.name, m));
     return this;
   }
 
@@ -29,16 +38,25 @@ abstract class IndexedModules extends Module {
 }
 
 /**
- * Runs its modules in order.
+ * Runs its modules in order. Given one `Map` of named modules (PyTorch's
+ * `Sequential(OrderedDict(...))`), they keep those names.
  *
  * @example
  * const mlp = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
  * mlp.stateDict(); // keys '0.weight', '0.bias', '2.weight', '2.bias'
+ * new Sequential(new Map([['fc', new Linear(4, 1)]])).stateDict(); // keys 'fc.weight', 'fc.bias'
  */
 export class Sequential extends IndexedModules {
-  constructor(...modules: Module[]) {
+  constructor(...modules: Module[]);
+  constructor(named: ReadonlyMap<string, Module>);
+  constructor(...args: unknown[]) {
     super();
-    modules.forEach((m) => this.append(m));
+    if (args.length === 1 && args[0] instanceof Map) {
+      for (const [name, m] of args[0] as Map<unknown, unknown>) {
+        if (typeof name !== 'string') throw new TypeError(`Sequential: module name should be a string. Got ${typeof name}`);
+        this.addModule(name, checkModule('Sequential', m));
+      }
+    } else args.forEach((m) => this.append(m as Module));
   }
 
   override forward(x: unknown): unknown {
@@ -55,8 +73,11 @@ export class Sequential extends IndexedModules {
  * const layers = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
  */
 export class ModuleList extends IndexedModules {
-  constructor(modules: readonly Module[] = []) {
+  constructor(modules: Iterable<Module> = []) {
     super();
-    modules.forEach((m) => this.append(m));
+    if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList: expected an iterable of modules, got ${modules === null ? 'null' : typeof modules}`);
+    }
+    for (const m of modules) this.append(m);
   }
 }

@@ -9,11 +9,20 @@ import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
-import type { FactoryOptions } from './basic.js';
+import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 
-interface CellOptions extends FactoryOptions {
+/** Options of `LSTMCell` and `GRUCell`. */
+export interface CellOptions extends FactoryOptions {
+  /** Learn biases b_ih and b_hh (default true). */
   bias?: boolean;
 }
+
+/** Options of `RNNCell`. */
+export interface RNNCellOptions extends CellOptions {
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+const CELL_KEYS = ['bias', ...FACTORY_KEYS] as const;
 
 abstract class CellBase extends Module {
   weight_ih: Parameter;
@@ -59,6 +68,13 @@ abstract class CellBase extends Module {
   }
 }
 
+/** The nonlinearity of an Elman RNN, checked. */
+export function checkNonlinearity(op: string, nonlinearity: unknown): 'tanh' | 'relu' {
+  const n = nonlinearity ?? 'tanh';
+  if (n !== 'tanh' && n !== 'relu') throw new Error(`${op}: Unknown nonlinearity '${String(n)}' (expected 'tanh' or 'relu')`);
+  return n;
+}
+
 /**
  * h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
  *
@@ -67,15 +83,20 @@ abstract class CellBase extends Module {
  */
 export class RNNCell extends CellBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, options: CellOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
-    super(inputSize, hiddenSize, 1, options);
-    this.nonlinearity = options.nonlinearity ?? 'tanh';
+  constructor(inputSize: number, hiddenSize: number, options?: RNNCellOptions) {
+    const o = g.checkOptions('RNNCell', options, [...CELL_KEYS, 'nonlinearity']);
+    super(inputSize, hiddenSize, 1, o);
+    this.nonlinearity = checkNonlinearity('RNNCell', o.nonlinearity);
   }
   override forward(x: Tensor, h?: Tensor | null): Tensor {
     this.checkInput('RNNCell', x);
     const [gi, gh] = this.gates(x, h ?? this.zeroState(x));
     const pre = gi.add(gh);
     return this.nonlinearity === 'tanh' ? pre.tanh() : pre.relu();
+  }
+  /** PyTorch's RNNCell extra_repr: sizes, `bias=False`, and the nonlinearity when it is not tanh. */
+  override extraRepr(): string {
+    return `${super.extraRepr()}${this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : ''}`;
   }
 }
 
@@ -86,8 +107,8 @@ export class RNNCell extends CellBase {
  * const [h, c] = new LSTMCell(10, 20).call(g.randn(3, 10));
  */
 export class LSTMCell extends CellBase {
-  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
-    super(inputSize, hiddenSize, 4, options);
+  constructor(inputSize: number, hiddenSize: number, options?: CellOptions) {
+    super(inputSize, hiddenSize, 4, g.checkOptions('LSTMCell', options, CELL_KEYS));
   }
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
     this.checkInput('LSTMCell', x);
@@ -108,8 +129,8 @@ export class LSTMCell extends CellBase {
  * const h = new GRUCell(10, 20).call(g.randn(3, 10));
  */
 export class GRUCell extends CellBase {
-  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
-    super(inputSize, hiddenSize, 3, options);
+  constructor(inputSize: number, hiddenSize: number, options?: CellOptions) {
+    super(inputSize, hiddenSize, 3, g.checkOptions('GRUCell', options, CELL_KEYS));
   }
   override forward(x: Tensor, hIn?: Tensor | null): Tensor {
     this.checkInput('GRUCell', x);

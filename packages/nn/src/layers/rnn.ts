@@ -10,17 +10,27 @@ import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { parameterFrom } from '../parameter.js';
-import type { FactoryOptions } from './basic.js';
+import { pythonFloat } from '../python-repr.js';
+import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
+import { checkNonlinearity } from './rnn-cells.js';
 
-/** Options of RNN, LSTM and GRU (PyTorch's keyword arguments). */
-export interface RNNOptions extends FactoryOptions {
+/** Options of LSTM and GRU (PyTorch's keyword arguments). */
+export interface RecurrentOptions extends FactoryOptions {
   numLayers?: number;
   bias?: boolean;
   batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training (PyTorch's masks for the same seed). */
   dropout?: number;
-  /** RNN only. */
+  /** Not supported yet (true throws). */
+  bidirectional?: boolean;
+}
+
+/** Options of RNN. */
+export interface RNNOptions extends RecurrentOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
+
+const RECURRENT_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...FACTORY_KEYS] as const;
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -30,11 +40,19 @@ abstract class RNNBase extends Module {
   readonly dropout: number;
   readonly useBias: boolean;
 
-  constructor(readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
+  constructor(op: string, readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions) {
     super();
     this.numLayers = options.numLayers ?? 1;
+    if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1) throw new Error(`${op}: numLayers must be a positive integer, got ${this.numLayers}`);
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
+    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
+      throw new Error(`${op}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed (got ${String(this.dropout)})`);
+    }
+    if (this.dropout > 0 && this.numLayers === 1) {
+      console.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`);
+    }
+    if (options.bidirectional) throw new Error(`${op}: bidirectional is not supported yet`);
     this.useBias = options.bias ?? true;
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
     const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
@@ -114,7 +132,7 @@ abstract class RNNBase extends Module {
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.useBias) s += ', bias=False';
     if (this.batchFirst) s += ', batch_first=True';
-    if (this.dropout) s += `, dropout=${this.dropout}`;
+    if (this.dropout) s += `, dropout=${pythonFloat(this.dropout)}`;
     return s;
   }
 }
@@ -126,8 +144,9 @@ abstract class RNNBase extends Module {
  * const [out, hN] = new RNN(10, 20, { numLayers: 2 }).call(g.randn(5, 3, 10)); // out [5, 3, 20], hN [2, 3, 20]
  */
 export class RNN extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super(options.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
+    const o = g.checkOptions('RNN', options, [...RECURRENT_KEYS, 'nonlinearity']);
+    super('RNN', checkNonlinearity('RNN', o.nonlinearity) === 'relu' ? 'RNN_RELU' : 'RNN_TANH', inputSize, hiddenSize, o);
   }
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     const { seq, batched } = this.prepare('RNN', x);
@@ -149,8 +168,8 @@ export class RNN extends RNNBase {
  * const [out, [h, c]] = new LSTM(10, 20, { batchFirst: true }).call(g.randn(3, 5, 10));
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super('LSTM', inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
+    super('LSTM', 'LSTM', inputSize, hiddenSize, g.checkOptions('LSTM', options, RECURRENT_KEYS));
   }
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const { seq, batched } = this.prepare('LSTM', x);
@@ -174,8 +193,8 @@ export class LSTM extends RNNBase {
  * const [out, hN] = new GRU(10, 20).call(g.randn(5, 3, 10));
  */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super('GRU', inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
+    super('GRU', 'GRU', inputSize, hiddenSize, g.checkOptions('GRU', options, RECURRENT_KEYS));
   }
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     const { seq, batched } = this.prepare('GRU', x);

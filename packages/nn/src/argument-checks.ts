@@ -1,0 +1,27 @@
+/**
+ * Checks of argument values that a function and its module share (the
+ * module checks at construction, the function at each call), with
+ * PyTorch's messages. Internal: not part of the public surface.
+ */
+
+/** The approximation, checked: PyTorch accepts only these two. */
+export function checkApproximate(op: string, approximate: unknown): 'none' | 'tanh' {
+  const a = approximate ?? 'none';
+  if (a !== 'none' && a !== 'tanh') throw new Error(`${op}: approximate argument must be either none or tanh (got ${JSON.stringify(a)})`);
+  return a;
+}
+
+/** The dropout probability, checked (NaN included). */
+export function checkDropoutProbability(p: unknown): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  return p;
+}
+
+/** `paddingIdx` in [0, numEmbeddings), checked as PyTorch checks it; null when absent. */
+export function normalizePaddingIdx(op: string, paddingIdx: number | null | undefined, numEmbeddings: number): number | null {
+  if (paddingIdx === undefined || paddingIdx === null) return null;
+  if (!Number.isSafeInteger(paddingIdx) || paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings) {
+    throw new Error(`${op}: Padding_idx must be within num_embeddings (got paddingIdx=${paddingIdx} for ${numEmbeddings} embeddings)`);
+  }
+  return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+}

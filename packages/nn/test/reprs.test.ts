@@ -1,0 +1,100 @@
+import * as g from '@graft/core';
+import '@graft/backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { nn, type Module } from '../src/index.js';
+import fixture from './fixtures/reprs.json' with { type: 'json' };
+
+/** Each fixture's module, built the Graft way (PyTorch's keyword arguments in camelCase). */
+const makers: Record<string, () => Module> = {
+  'Linear(4,2)': () => new nn.Linear(4, 2),
+  'Linear(4,2,bias=False)': () => new nn.Linear(4, 2, { bias: false }),
+  'Embedding(10,3)': () => new nn.Embedding(10, 3),
+  'Embedding(10,3,padding_idx=-1)': () => new nn.Embedding(10, 3, { paddingIdx: -1 }),
+  'Embedding(10,3,padding_idx=0)': () => new nn.Embedding(10, 3, { paddingIdx: 0 }),
+  'LayerNorm(5)': () => new nn.LayerNorm(5),
+  'LayerNorm((2,3),eps=1e-3,elementwise_affine=False)': () => new nn.LayerNorm([2, 3], { eps: 1e-3, elementwiseAffine: false }),
+  'LayerNorm(4,eps=1e-12)': () => new nn.LayerNorm(4, { eps: 1e-12 }),
+  'LayerNorm(4,eps=1.0)': () => new nn.LayerNorm(4, { eps: 1 }),
+  'Dropout()': () => new nn.Dropout(),
+  'Dropout(0.1)': () => new nn.Dropout(0.1),
+  'Dropout(0.25,inplace=True)': () => new nn.Dropout(0.25, { inplace: true }),
+  'Dropout(1.0)': () => new nn.Dropout(1),
+  'Dropout(0.0)': () => new nn.Dropout(0),
+  'Flatten()': () => new nn.Flatten(),
+  'Flatten(0,2)': () => new nn.Flatten(0, 2),
+  'Identity()': () => new nn.Identity(),
+  'ReLU()': () => new nn.ReLU(),
+  'ReLU(inplace=True)': () => new nn.ReLU({ inplace: true }),
+  'LeakyReLU()': () => new nn.LeakyReLU(),
+  'LeakyReLU(0.2,inplace=True)': () => new nn.LeakyReLU(0.2, { inplace: true }),
+  'LeakyReLU(1.0)': () => new nn.LeakyReLU({ negativeSlope: 1 }),
+  'Tanh()': () => new nn.Tanh(),
+  'Sigmoid()': () => new nn.Sigmoid(),
+  'GELU()': () => new nn.GELU(),
+  "GELU(approximate='tanh')": () => new nn.GELU({ approximate: 'tanh' }),
+  'Softmax()': () => new nn.Softmax(),
+  'Softmax(dim=1)': () => new nn.Softmax({ dim: 1 }),
+  'Softmax(dim=-1)': () => new nn.Softmax(-1),
+  'RNNCell(3,4)': () => new nn.RNNCell(3, 4),
+  "RNNCell(3,4,bias=False,nonlinearity='relu')": () => new nn.RNNCell(3, 4, { bias: false, nonlinearity: 'relu' }),
+  'LSTMCell(3,4)': () => new nn.LSTMCell(3, 4),
+  'GRUCell(3,4,bias=False)': () => new nn.GRUCell(3, 4, { bias: false }),
+  'RNN(3,4)': () => new nn.RNN(3, 4),
+  "RNN(3,4,num_layers=2,dropout=0.5,nonlinearity='relu')": () => new nn.RNN(3, 4, { numLayers: 2, dropout: 0.5, nonlinearity: 'relu' }),
+  'LSTM(3,4,batch_first=True,num_layers=3,dropout=1.0)': () => new nn.LSTM(3, 4, { batchFirst: true, numLayers: 3, dropout: 1 }),
+  'GRU(3,4,bias=False,dropout=0.25,num_layers=2)': () => new nn.GRU(3, 4, { bias: false, dropout: 0.25, numLayers: 2 }),
+  'BatchNorm1d(3)': () => new nn.BatchNorm1d(3),
+  'BatchNorm1d(3,eps=1e-3,momentum=None,affine=False,track_running_stats=False)': () =>
+    new nn.BatchNorm1d(3, { eps: 1e-3, momentum: null, affine: false, trackRunningStats: false }),
+  'BatchNorm1d(8,momentum=0.01,eps=0.0001)': () => new nn.BatchNorm1d(8, { momentum: 0.01, eps: 0.0001 }),
+  'BatchNorm1d(8,momentum=1.0)': () => new nn.BatchNorm1d(8, { momentum: 1 }),
+  'Conv2d(2,4,3)': () => new nn.Conv2d(2, 4, 3),
+  'Conv2d(2,4,(2,3),stride=(1,2),padding=1,dilation=2,groups=2,bias=False)': () =>
+    new nn.Conv2d(2, 4, [2, 3], { stride: [1, 2], padding: 1, dilation: 2, groups: 2, bias: false }),
+  'Conv2d(2,4,3,padding=(0,1))': () => new nn.Conv2d(2, 4, 3, { padding: [0, 1] }),
+  'Conv1d(2,4,3,padding=1)': () => new nn.Conv1d(2, 4, 3, { padding: 1 }),
+  'Conv1d(2,4,5,stride=2,dilation=2,groups=2,bias=False)': () => new nn.Conv1d(2, 4, 5, { stride: 2, dilation: 2, groups: 2, bias: false }),
+  'MaxPool2d(2)': () => new nn.MaxPool2d(2),
+  'MaxPool2d(2,ceil_mode=True)': () => new nn.MaxPool2d(2, { ceilMode: true }),
+  'MaxPool2d((2,3),stride=1,padding=1,dilation=2,ceil_mode=True)': () => new nn.MaxPool2d([2, 3], { stride: 1, padding: 1, dilation: 2, ceilMode: true }),
+  'MaxPool2d(3,stride=(2,1),padding=(1,0))': () => new nn.MaxPool2d(3, { stride: [2, 1], padding: [1, 0] }),
+  'AvgPool2d(2)': () => new nn.AvgPool2d(2),
+  'AvgPool2d(3,stride=2,padding=1,ceil_mode=True,count_include_pad=False,divisor_override=2)': () =>
+    new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 2 }),
+  'AvgPool2d((2,3),stride=(1,2))': () => new nn.AvgPool2d([2, 3], { stride: [1, 2] }),
+  'MSELoss()': () => new nn.MSELoss(),
+  "L1Loss(reduction='sum')": () => new nn.L1Loss({ reduction: 'sum' }),
+  'NLLLoss()': () => new nn.NLLLoss(),
+  'CrossEntropyLoss(label_smoothing=0.1)': () => new nn.CrossEntropyLoss({ labelSmoothing: 0.1 }),
+  'BCELoss()': () => new nn.BCELoss(),
+  'BCEWithLogitsLoss()': () => new nn.BCEWithLogitsLoss(),
+  'Sequential(Linear(1,1),ReLU())': () => new nn.Sequential(new nn.Linear(1, 1), new nn.ReLU()),
+  'ModuleList()': () => new nn.ModuleList(),
+  'ModuleList([Linear(2,2),Dropout(0.2)])': () => new nn.ModuleList([new nn.Linear(2, 2), new nn.Dropout(0.2)]),
+  'Sequential(Sequential(Linear(2,3),LayerNorm(3)),BatchNorm1d(3))': () =>
+    new nn.Sequential(new nn.Sequential(new nn.Linear(2, 3), new nn.LayerNorm(3)), new nn.BatchNorm1d(3)),
+};
+
+describe("module reprs are PyTorch's repr(module)", () => {
+  for (const [name, expected] of Object.entries(fixture.data as Record<string, string>)) {
+    it(name, () => {
+      expect(makers[name], `no Graft constructor for fixture ${name}`).toBeDefined();
+      expect(String(makers[name]!())).toBe(expected);
+    });
+  }
+
+  it('every layer class in nn has at least one repr fixture', () => {
+    const covered = new Set(Object.values(makers).map((make) => make().constructor.name));
+    const layers = Object.entries(nn)
+      .filter(([, v]) => typeof v === 'function' && v.prototype instanceof nn.Module)
+      .map(([k]) => k);
+    expect(layers.filter((k) => !covered.has(k))).toEqual([]);
+  });
+
+  it('LeakyReLU has the gradient of PyTorch (the slope at 0 and below)', () => {
+    expect(g.autograd.gradcheck((x) => new nn.LeakyReLU(0.2).call(x) as g.Tensor, [g.tensor([-1.5, 0.5, 2], { dtype: 'float64', requiresGrad: true })])).toBe(true);
+    const x = g.tensor([-2, 0, 3], { requiresGrad: true });
+    nn.F.leakyRelu(x, { negativeSlope: 0.5 }).sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([0.5, 0.5, 1]);
+  });
+});
