@@ -2,6 +2,7 @@
  * Convolution as im2col (see patches.ts): the patches are gathered with one
  * precomputed index, then one batched matmul does the convolution.
  */
+import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { pair, type Pair, unfold } from './patches.js';
@@ -56,37 +57,39 @@ export function conv2d(x: Tensor, weight: Tensor, options?: ConvOptions): Tensor
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: Pair, padding?: ConvPadding, dilation?: Pair, groups?: number): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvOptions, 'bias'>): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<ConvOptions>('conv2d', rest, CONV_KEYWORDS);
-  if (x.ndim !== 4) throw new Error(`conv2d: expected a 4-D input [N, C, H, W], got shape [${x.shape.join(', ')}]`);
-  if (weight.ndim !== 4) throw new Error(`conv2d: expected a 4-D weight [O, C/groups, kh, kw], got shape [${weight.shape.join(', ')}]`);
-  const groups = o.groups ?? 1;
-  if (!Number.isSafeInteger(groups) || groups < 1) throw new Error(`conv2d: non-positive groups is not supported (got groups=${groups})`);
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
-  if (C !== Cg * groups) {
-    throw new Error(
-      `conv2d: Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`,
-    );
-  }
-  if (O % groups !== 0) throw new Error(`conv2d: out_channels (${O}) must be divisible by groups (${groups})`);
-  const s = pair('conv2d', 'stride', o.stride, 1, 1);
-  const d = pair('conv2d', 'dilation', o.dilation, 1, 1);
-  const padding = convPadding('conv2d', o.padding, s, [kh, kw], d);
-  const [top, bottom, left, right] = padding;
-  const OH = Math.floor((H + top + bottom - d[0] * (kh - 1) - 1) / s[0]) + 1;
-  const OW = Math.floor((W + left + right - d[1] * (kw - 1) - 1) / s[1]) + 1;
-  if (OH <= 0 || OW <= 0) {
-    throw new Error(
-      `conv2d: Calculated padded input size per channel: (${H + top + bottom} x ${W + left + right}). Kernel size: (${d[0] * (kh - 1) + 1} x ${d[1] * (kw - 1) + 1}). Kernel size can't be greater than actual input size`,
-    );
-  }
-  const cols = unfold(x, { kernel: [kh, kw], stride: s, dilation: d, padding, out: [OH, OW] }, 0);
-  // [N, groups, Cg·kh·kw, L] and [groups, O/groups, Cg·kh·kw]: one broadcast batched matmul.
-  const colsG = cols.reshape(N, groups, Cg * kh * kw, OH * OW);
-  const w = weight.reshape(groups, O / groups, Cg * kh * kw);
-  let out = w.matmul(colsG).reshape(N, O, OH, OW);
-  if (o.bias) out = out.add(o.bias.reshape(1, O, 1, 1));
-  return out;
+  return g.tidy(() => {
+    const o = keywordArguments<ConvOptions>('conv2d', rest, CONV_KEYWORDS);
+    if (x.ndim !== 4) throw new Error(`conv2d: expected a 4-D input [N, C, H, W], got shape [${x.shape.join(', ')}]`);
+    if (weight.ndim !== 4) throw new Error(`conv2d: expected a 4-D weight [O, C/groups, kh, kw], got shape [${weight.shape.join(', ')}]`);
+    const groups = o.groups ?? 1;
+    if (!Number.isSafeInteger(groups) || groups < 1) throw new Error(`conv2d: non-positive groups is not supported (got groups=${groups})`);
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
+    if (C !== Cg * groups) {
+      throw new Error(
+        `conv2d: Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`,
+      );
+    }
+    if (O % groups !== 0) throw new Error(`conv2d: out_channels (${O}) must be divisible by groups (${groups})`);
+    const s = pair('conv2d', 'stride', o.stride, 1, 1);
+    const d = pair('conv2d', 'dilation', o.dilation, 1, 1);
+    const padding = convPadding('conv2d', o.padding, s, [kh, kw], d);
+    const [top, bottom, left, right] = padding;
+    const OH = Math.floor((H + top + bottom - d[0] * (kh - 1) - 1) / s[0]) + 1;
+    const OW = Math.floor((W + left + right - d[1] * (kw - 1) - 1) / s[1]) + 1;
+    if (OH <= 0 || OW <= 0) {
+      throw new Error(
+        `conv2d: Calculated padded input size per channel: (${H + top + bottom} x ${W + left + right}). Kernel size: (${d[0] * (kh - 1) + 1} x ${d[1] * (kw - 1) + 1}). Kernel size can't be greater than actual input size`,
+      );
+    }
+    const cols = unfold(x, { kernel: [kh, kw], stride: s, dilation: d, padding, out: [OH, OW] }, 0);
+    // [N, groups, Cg·kh·kw, L] and [groups, O/groups, Cg·kh·kw]: one broadcast batched matmul.
+    const colsG = cols.reshape(N, groups, Cg * kh * kw, OH * OW);
+    const w = weight.reshape(groups, O / groups, Cg * kh * kw);
+    let out = w.matmul(colsG).reshape(N, O, OH, OW);
+    if (o.bias) out = out.add(o.bias.reshape(1, O, 1, 1));
+    return out;
+  });
 }
 
 /**
@@ -99,21 +102,23 @@ export function conv1d(x: Tensor, weight: Tensor, options?: Conv1dOptions): Tens
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: number, padding?: number | 'valid' | 'same', dilation?: number, groups?: number): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<Conv1dOptions, 'bias'>): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<Conv1dOptions>('conv1d', rest, CONV_KEYWORDS);
-  if (x.ndim !== 3) throw new Error(`conv1d: expected a 3-D input [N, C, L], got shape [${x.shape.join(', ')}]`);
-  if (weight.ndim !== 3) throw new Error(`conv1d: expected a 3-D weight [O, C/groups, k], got shape [${weight.shape.join(', ')}]`);
-  const one = (name: string, v: unknown, fallback: number): number => {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number') throw new Error(`conv1d: ${name} must be an integer, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const padding = typeof o.padding === 'string' ? o.padding : ([0, one('padding', o.padding, 0)] as const);
-  const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), {
-    bias: o.bias ?? null,
-    stride: [1, one('stride', o.stride, 1)],
-    padding,
-    dilation: [1, one('dilation', o.dilation, 1)],
-    groups: o.groups ?? 1,
+  return g.tidy(() => {
+    const o = keywordArguments<Conv1dOptions>('conv1d', rest, CONV_KEYWORDS);
+    if (x.ndim !== 3) throw new Error(`conv1d: expected a 3-D input [N, C, L], got shape [${x.shape.join(', ')}]`);
+    if (weight.ndim !== 3) throw new Error(`conv1d: expected a 3-D weight [O, C/groups, k], got shape [${weight.shape.join(', ')}]`);
+    const one = (name: string, v: unknown, fallback: number): number => {
+      if (v === undefined) return fallback;
+      if (typeof v !== 'number') throw new Error(`conv1d: ${name} must be an integer, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    const padding = typeof o.padding === 'string' ? o.padding : ([0, one('padding', o.padding, 0)] as const);
+    const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), {
+      bias: o.bias ?? null,
+      stride: [1, one('stride', o.stride, 1)],
+      padding,
+      dilation: [1, one('dilation', o.dilation, 1)],
+      groups: o.groups ?? 1,
+    });
+    return out.squeeze(2);
   });
-  return out.squeeze(2);
 }

@@ -5,6 +5,10 @@
  * way here: positionally, or in a trailing options object under their
  * camelCase names (`F.dropout(x, 0.2)`, `F.dropout(x, { p: 0.2, training })`);
  * an unknown key in an options object is an error naming the valid ones.
+ *
+ * Each function runs in a memory scope (`g.tidy`): the tensors it makes on
+ * the way are freed when it returns (what backward needs is kept by the
+ * graph), so code that disposes only what it made itself leaks nothing.
  */
 import * as g from '@graft/core';
 import type { DType, Tensor } from '@graft/core';
@@ -21,15 +25,17 @@ import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from '
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
 export function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
-  const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
-  const inFeatures = weight.shape[1];
-  if (input.shape[input.ndim - 1] !== inFeatures) {
-    throw new Error(
-      `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
-    );
-  }
-  const out = input.matmul(weight.t());
-  return bias ? out.add(bias) : out;
+  return g.tidy(() => {
+    const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
+    const inFeatures = weight.shape[1];
+    if (input.shape[input.ndim - 1] !== inFeatures) {
+      throw new Error(
+        `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
+      );
+    }
+    const out = input.matmul(weight.t());
+    return bias ? out.add(bias) : out;
+  });
 }
 
 /** Options of the activations that can work in place. */
@@ -53,8 +59,10 @@ function maybeInPlace(input: Tensor, result: Tensor, inplace: boolean | undefine
 export function relu(input: Tensor, inplace?: boolean): Tensor;
 export function relu(input: Tensor, options?: InplaceOptions): Tensor;
 export function relu(input: Tensor, ...rest: unknown[]): Tensor {
-  const { inplace } = keywordArguments<InplaceOptions>('relu', rest, ['inplace']);
-  return maybeInPlace(input, input.relu(), inplace);
+  return g.tidy(() => {
+    const { inplace } = keywordArguments<InplaceOptions>('relu', rest, ['inplace']);
+    return maybeInPlace(input, input.relu(), inplace);
+  });
 }
 
 /** Options of `leakyRelu`. */
@@ -74,10 +82,12 @@ export function leakyRelu(input: Tensor, negativeSlope?: number, inplace?: boole
 export function leakyRelu(input: Tensor, options?: LeakyReluOptions): Tensor;
 export function leakyRelu(input: Tensor, negativeSlope: number, options?: InplaceOptions): Tensor;
 export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
-  const slope = o.negativeSlope ?? 0.01;
-  if (typeof slope !== 'number') throw new Error(`leakyRelu: negativeSlope must be a number, got ${JSON.stringify(slope)}`);
-  return maybeInPlace(input, g.where(input.gt(0), input, input.mul(slope)), o.inplace);
+  return g.tidy(() => {
+    const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
+    const slope = o.negativeSlope ?? 0.01;
+    if (typeof slope !== 'number') throw new Error(`leakyRelu: negativeSlope must be a number, got ${JSON.stringify(slope)}`);
+    return maybeInPlace(input, g.where(input.gt(0), input, input.mul(slope)), o.inplace);
+  });
 }
 
 /** tanh. @example F.tanh(x) */
@@ -101,12 +111,14 @@ export interface GeluOptions {
 export function gelu(input: Tensor, approximate?: 'none' | 'tanh'): Tensor;
 export function gelu(input: Tensor, options?: GeluOptions): Tensor;
 export function gelu(x: Tensor, ...rest: unknown[]): Tensor {
-  const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
-  if (approximate === 'tanh') {
-    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(0.5).mul(inner.tanh().add(1));
-  }
-  return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+  return g.tidy(() => {
+    const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
+    if (approximate === 'tanh') {
+      const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+      return x.mul(0.5).mul(inner.tanh().add(1));
+    }
+    return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+  });
 }
 
 /** Options of `softmax` and `logSoftmax`. */
@@ -145,7 +157,9 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, rest: unknown[
 export function softmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function softmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
-  return softmaxLike('softmax', input, rest);
+  return g.tidy(() => {
+    return softmaxLike('softmax', input, rest);
+  });
 }
 
 /**
@@ -157,7 +171,9 @@ export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
 export function logSoftmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function logSoftmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function logSoftmax(input: Tensor, ...rest: unknown[]): Tensor {
-  return softmaxLike('logSoftmax', input, rest);
+  return g.tidy(() => {
+    return softmaxLike('logSoftmax', input, rest);
+  });
 }
 
 /** Options of `dropout`. */
@@ -185,12 +201,14 @@ export function dropout(input: Tensor, p?: number, training?: boolean, inplace?:
 export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
 export function dropout(input: Tensor, p: number, options?: Omit<DropoutOptions, 'p'>): Tensor;
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace']);
-  const p = checkDropoutProbability(o.p ?? 0.5);
-  if (!(o.training ?? true) || p === 0 || input.numel() === 0) return input;
-  if (p === 1) return maybeInPlace(input, input.mul(0), o.inplace);
-  const noise = g.noGrad(() => g.empty(input.shape as number[], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div_(1 - p));
-  return o.inplace ? input.mul_(noise) : input.mul(noise);
+  return g.tidy(() => {
+    const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace']);
+    const p = checkDropoutProbability(o.p ?? 0.5);
+    if (!(o.training ?? true) || p === 0 || input.numel() === 0) return input;
+    if (p === 1) return maybeInPlace(input, input.mul(0), o.inplace);
+    const noise = g.noGrad(() => g.empty(input.shape as number[], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div_(1 - p));
+    return o.inplace ? input.mul_(noise) : input.mul(noise);
+  });
 }
 
 /** Options of `layerNorm` (PyTorch's arguments after normalized_shape). */
@@ -210,20 +228,22 @@ export interface LayerNormOptions {
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], options?: LayerNormOptions): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
-  const { weight, bias, eps = 1e-5 } = keywordArguments<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
-  const k = normalizedShape.length;
-  const tail = x.shape.slice(x.ndim - k);
-  if (k > x.ndim || tail.join() !== normalizedShape.join()) {
-    throw new Error(`layerNorm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`);
-  }
-  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
-  const mean = x.mean(dims, true);
-  const centered = x.sub(mean);
-  const variance = centered.square().mean(dims, true);
-  let y = centered.mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  return g.tidy(() => {
+    const { weight, bias, eps = 1e-5 } = keywordArguments<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
+    const k = normalizedShape.length;
+    const tail = x.shape.slice(x.ndim - k);
+    if (k > x.ndim || tail.join() !== normalizedShape.join()) {
+      throw new Error(`layerNorm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`);
+    }
+    const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+    const mean = x.mean(dims, true);
+    const centered = x.sub(mean);
+    const variance = centered.square().mean(dims, true);
+    let y = centered.mul(variance.add(eps).rsqrt());
+    if (weight) y = y.mul(weight);
+    if (bias) y = y.add(bias);
+    return y;
+  });
 }
 
 /** Options of `embedding`. */
@@ -244,17 +264,19 @@ export interface EmbeddingOptions {
 export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor;
 export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOptions): Tensor;
 export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<EmbeddingOptions>('embedding', rest, ['paddingIdx']);
-  if (input.dtype !== 'int32') throw new TypeError(`embedding: expected indices of dtype int32, got ${input.dtype}`);
-  if (weight.ndim !== 2) throw new Error(`embedding: 'weight' must be 2-D, got shape [${weight.shape.join(', ')}]`);
-  const paddingIdx = normalizePaddingIdx('embedding', o.paddingIdx, weight.shape[0]!);
-  const flat = input.reshape(-1);
-  let rows = weight.indexSelect(0, flat);
-  if (paddingIdx !== null && rows.requiresGrad) {
-    // Same values; the padding positions' gradient stops here.
-    rows = g.where(flat.eq(paddingIdx).unsqueeze(1), rows.detach(), rows);
-  }
-  return rows.reshape([...input.shape, weight.shape[1]!]);
+  return g.tidy(() => {
+    const o = keywordArguments<EmbeddingOptions>('embedding', rest, ['paddingIdx']);
+    if (input.dtype !== 'int32') throw new TypeError(`embedding: expected indices of dtype int32, got ${input.dtype}`);
+    if (weight.ndim !== 2) throw new Error(`embedding: 'weight' must be 2-D, got shape [${weight.shape.join(', ')}]`);
+    const paddingIdx = normalizePaddingIdx('embedding', o.paddingIdx, weight.shape[0]!);
+    const flat = input.reshape(-1);
+    let rows = weight.indexSelect(0, flat);
+    if (paddingIdx !== null && rows.requiresGrad) {
+      // Same values; the padding positions' gradient stops here.
+      rows = g.where(flat.eq(paddingIdx).unsqueeze(1), rows.detach(), rows);
+    }
+    return rows.reshape([...input.shape, weight.shape[1]!]);
+  });
 }
 
 export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';

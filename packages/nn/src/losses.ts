@@ -53,18 +53,22 @@ export interface RegressionLossOptions {
 
 /** Mean squared error. @example F.mseLoss(pred, target) */
 export function mseLoss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
-  const o = g.checkOptions('mseLoss', options, ['reduction']);
-  const reduction = checkReduction('mseLoss', o.reduction);
-  sameShape('mseLoss', input, target);
-  return reduce(input.sub(target).square(), reduction);
+  return g.tidy(() => {
+    const o = g.checkOptions('mseLoss', options, ['reduction']);
+    const reduction = checkReduction('mseLoss', o.reduction);
+    sameShape('mseLoss', input, target);
+    return reduce(input.sub(target).square(), reduction);
+  });
 }
 
 /** Mean absolute error. @example F.l1Loss(pred, target) */
 export function l1Loss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
-  const o = g.checkOptions('l1Loss', options, ['reduction']);
-  const reduction = checkReduction('l1Loss', o.reduction);
-  sameShape('l1Loss', input, target);
-  return reduce(input.sub(target).abs(), reduction);
+  return g.tidy(() => {
+    const o = g.checkOptions('l1Loss', options, ['reduction']);
+    const reduction = checkReduction('l1Loss', o.reduction);
+    sameShape('l1Loss', input, target);
+    return reduce(input.sub(target).abs(), reduction);
+  });
 }
 
 /** Options of `nllLoss`. */
@@ -125,8 +129,10 @@ function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction
  * F.nllLoss(logProbs, g.tensor([1, 0], { dtype: 'int32' }));
  */
 export function nllLoss(input: Tensor, target: Tensor, options?: NllOptions): Tensor {
-  const o = g.checkOptions('nllLoss', options, NLL_KEYS);
-  return nll('nllLoss', input, target, o, checkReduction('nllLoss', o.reduction));
+  return g.tidy(() => {
+    const o = g.checkOptions('nllLoss', options, NLL_KEYS);
+    return nll('nllLoss', input, target, o, checkReduction('nllLoss', o.reduction));
+  });
 }
 
 /** Options of `crossEntropy`. */
@@ -143,40 +149,42 @@ export interface CrossEntropyOptions extends NllOptions {
  * F.crossEntropy(logits, g.tensor([2, 0], { dtype: 'int32' }));
  */
 export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
-  const o = g.checkOptions('crossEntropy', options, [...NLL_KEYS, 'labelSmoothing']);
-  const eps = o.labelSmoothing ?? 0;
-  if (!(eps >= 0 && eps <= 1)) throw new Error(`crossEntropy: label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
-  const reduction = checkReduction('crossEntropy', o.reduction);
-  const classDim = input.ndim === 1 ? 0 : 1;
-  const logp = input.logSoftmax(classDim);
-  if (target.dtype !== 'int32') {
-    // Class probabilities: -Σ_c w_c p_c log q_c, averaged over every position.
-    sameShape('crossEntropy', input, target);
-    const c = input.shape[classDim]!;
-    checkClassWeight('crossEntropy', o.weight, c);
-    const p = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
-    let terms = logp.mul(p);
-    if (o.weight) terms = terms.mul(o.weight.reshape([c, ...input.shape.slice(classDim + 1).map(() => 1)]));
-    const losses = terms.sum(classDim).neg();
-    if (reduction === 'none') return losses;
-    return reduction === 'sum' ? losses.sum() : losses.mean();
-  }
-  const nllPart = nll('crossEntropy', logp, target, o, reduction);
-  if (eps === 0) return nllPart;
-  // Label smoothing: (1-ε)·nll + ε/C · Σ_c -w_c log p_c, normalised like the nll part.
-  const [flat, t] = flattenClasses('crossEntropy', logp, target);
-  const c = flat.shape[1]!;
-  const valid = t.ne(o.ignoreIndex ?? -100);
-  const weighted = o.weight ? flat.mul(o.weight) : flat;
-  const smooth = weighted.sum(1).neg().mul(valid);
-  let smoothReduced: Tensor;
-  if (reduction === 'none') smoothReduced = smooth.reshape(target.shape as number[]);
-  else if (reduction === 'sum') smoothReduced = smooth.sum();
-  else {
-    const denom = o.weight ? o.weight.indexSelect(0, g.where(valid, t, 0)).mul(valid).sum() : valid.to(flat.dtype).sum();
-    smoothReduced = smooth.sum().div(denom);
-  }
-  return nllPart.mul(1 - eps).add(smoothReduced.mul(eps / c));
+  return g.tidy(() => {
+    const o = g.checkOptions('crossEntropy', options, [...NLL_KEYS, 'labelSmoothing']);
+    const eps = o.labelSmoothing ?? 0;
+    if (!(eps >= 0 && eps <= 1)) throw new Error(`crossEntropy: label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+    const reduction = checkReduction('crossEntropy', o.reduction);
+    const classDim = input.ndim === 1 ? 0 : 1;
+    const logp = input.logSoftmax(classDim);
+    if (target.dtype !== 'int32') {
+      // Class probabilities: -Σ_c w_c p_c log q_c, averaged over every position.
+      sameShape('crossEntropy', input, target);
+      const c = input.shape[classDim]!;
+      checkClassWeight('crossEntropy', o.weight, c);
+      const p = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
+      let terms = logp.mul(p);
+      if (o.weight) terms = terms.mul(o.weight.reshape([c, ...input.shape.slice(classDim + 1).map(() => 1)]));
+      const losses = terms.sum(classDim).neg();
+      if (reduction === 'none') return losses;
+      return reduction === 'sum' ? losses.sum() : losses.mean();
+    }
+    const nllPart = nll('crossEntropy', logp, target, o, reduction);
+    if (eps === 0) return nllPart;
+    // Label smoothing: (1-ε)·nll + ε/C · Σ_c -w_c log p_c, normalised like the nll part.
+    const [flat, t] = flattenClasses('crossEntropy', logp, target);
+    const c = flat.shape[1]!;
+    const valid = t.ne(o.ignoreIndex ?? -100);
+    const weighted = o.weight ? flat.mul(o.weight) : flat;
+    const smooth = weighted.sum(1).neg().mul(valid);
+    let smoothReduced: Tensor;
+    if (reduction === 'none') smoothReduced = smooth.reshape(target.shape as number[]);
+    else if (reduction === 'sum') smoothReduced = smooth.sum();
+    else {
+      const denom = o.weight ? o.weight.indexSelect(0, g.where(valid, t, 0)).mul(valid).sum() : valid.to(flat.dtype).sum();
+      smoothReduced = smooth.sum().div(denom);
+    }
+    return nllPart.mul(1 - eps).add(smoothReduced.mul(eps / c));
+  });
 }
 
 /** ATen's `constexpr float EPSILON = 1e-12`: a float, also when the loss is computed in double. */
@@ -236,15 +244,17 @@ export interface BceOptions {
  * F.binaryCrossEntropy(g.tensor([100]).sigmoid(), g.tensor([1])); // gradient 0
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BceOptions): Tensor {
-  const o = g.checkOptions('binaryCrossEntropy', options, ['weight', 'reduction']);
-  const reduction = checkReduction('binaryCrossEntropy', o.reduction);
-  sameShape('binaryCrossEntropy', input, target);
-  checkWeight('binaryCrossEntropy', 'weight', o.weight, input);
-  notDifferentiable('binaryCrossEntropy', 'weight', o.weight);
-  const inRange = g.noGrad(() => input.ge(0).logicalAnd(input.le(1)));
-  g.assertAsync(inRange, 'binaryCrossEntropy: all elements of input should be between 0 and 1');
-  inRange.dispose();
-  return BinaryCrossEntropy.apply<Tensor>(input, target, o.weight ?? null, reduction);
+  return g.tidy(() => {
+    const o = g.checkOptions('binaryCrossEntropy', options, ['weight', 'reduction']);
+    const reduction = checkReduction('binaryCrossEntropy', o.reduction);
+    sameShape('binaryCrossEntropy', input, target);
+    checkWeight('binaryCrossEntropy', 'weight', o.weight, input);
+    notDifferentiable('binaryCrossEntropy', 'weight', o.weight);
+    const inRange = g.noGrad(() => input.ge(0).logicalAnd(input.le(1)));
+    g.assertAsync(inRange, 'binaryCrossEntropy: all elements of input should be between 0 and 1');
+    inRange.dispose();
+    return BinaryCrossEntropy.apply<Tensor>(input, target, o.weight ?? null, reduction);
+  });
 }
 
 /**
@@ -311,12 +321,14 @@ export interface BceWithLogitsOptions {
  * F.binaryCrossEntropyWithLogits(logits, targets, { posWeight: g.tensor([3]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BceWithLogitsOptions): Tensor {
-  const o = g.checkOptions('binaryCrossEntropyWithLogits', options, ['weight', 'posWeight', 'reduction']);
-  const reduction = checkReduction('binaryCrossEntropyWithLogits', o.reduction);
-  sameShape('binaryCrossEntropyWithLogits', input, target);
-  checkWeight('binaryCrossEntropyWithLogits', 'weight', o.weight, input);
-  checkWeight('binaryCrossEntropyWithLogits', 'posWeight', o.posWeight, input);
-  notDifferentiable('binaryCrossEntropyWithLogits', 'weight', o.weight);
-  notDifferentiable('binaryCrossEntropyWithLogits', 'posWeight', o.posWeight);
-  return BinaryCrossEntropyWithLogits.apply<Tensor>(input, target, o.weight ?? null, o.posWeight ?? null, reduction);
+  return g.tidy(() => {
+    const o = g.checkOptions('binaryCrossEntropyWithLogits', options, ['weight', 'posWeight', 'reduction']);
+    const reduction = checkReduction('binaryCrossEntropyWithLogits', o.reduction);
+    sameShape('binaryCrossEntropyWithLogits', input, target);
+    checkWeight('binaryCrossEntropyWithLogits', 'weight', o.weight, input);
+    checkWeight('binaryCrossEntropyWithLogits', 'posWeight', o.posWeight, input);
+    notDifferentiable('binaryCrossEntropyWithLogits', 'weight', o.weight);
+    notDifferentiable('binaryCrossEntropyWithLogits', 'posWeight', o.posWeight);
+    return BinaryCrossEntropyWithLogits.apply<Tensor>(input, target, o.weight ?? null, o.posWeight ?? null, reduction);
+  });
 }

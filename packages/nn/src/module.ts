@@ -91,6 +91,19 @@ function stateEntries(state: unknown): ReadonlyMap<string, unknown> {
  * const net = new Net();
  * net.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
  */
+/** The layers whose forward frees its intermediates (see `Module.call`): this package's own, never a subclass. */
+const freesIntermediates = new WeakSet<object>();
+
+/** @internal marks this package's layers (not containers: they run modules that may keep what they make). */
+export function layersFreeIntermediates(...classes: (abstract new (...args: never[]) => Module)[]): void {
+  for (const c of classes) freesIntermediates.add(c);
+}
+
+/** @internal whether `Module.call` runs this class's forward in a memory scope. */
+export function layerFreesIntermediates(c: object): boolean {
+  return freesIntermediates.has(c);
+}
+
 export class Module {
   /** Training mode (dropout on, batch statistics updated). */
   training = true;
@@ -102,9 +115,13 @@ export class Module {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
-  /** Runs `forward` (PyTorch's `module(x)`). */
+  /**
+   * Runs `forward` (PyTorch's `module(x)`). The layers of this package run it
+   * in a memory scope that frees what forward made on the way; a module you
+   * write runs as it is (it may keep tensors it makes, as PyTorch modules do).
+   */
   call(...args: unknown[]): any {
-    return this.forward(...args);
+    return freesIntermediates.has(this.constructor) ? g.tidy(() => this.forward(...args)) : this.forward(...args);
   }
 
   /** Own properties in definition order, skipping bookkeeping fields. */

@@ -88,9 +88,11 @@ function poolGeometry(op: string, x: Tensor, kernelSize: Pair, stride: Pair | nu
 export function maxPool2d(x: Tensor, kernelSize: Pair, options?: MaxPoolOptions): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, ceilMode?: boolean): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<MaxPoolOptions>('maxPool2d', rest, MAX_KEYWORDS);
-  const { input, geometry, shape } = poolGeometry('maxPool2d', x, kernelSize, o.stride, o.padding, o.dilation, o.ceilMode ?? false);
-  return unfold(input, geometry, -Infinity).max(2).values.reshape(shape);
+  return g.tidy(() => {
+    const o = keywordArguments<MaxPoolOptions>('maxPool2d', rest, MAX_KEYWORDS);
+    const { input, geometry, shape } = poolGeometry('maxPool2d', x, kernelSize, o.stride, o.padding, o.dilation, o.ceilMode ?? false);
+    return unfold(input, geometry, -Infinity).max(2).values.reshape(shape);
+  });
 }
 
 /**
@@ -130,17 +132,19 @@ function avgDivisors(H: number, W: number, geometry: PatchGeometry, p: [number, 
 export function avgPool2d(x: Tensor, kernelSize: Pair, options?: AvgPoolOptions): Tensor;
 export function avgPool2d(x: Tensor, kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null): Tensor;
 export function avgPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
-  const o = keywordArguments<AvgPoolOptions>('avgPool2d', rest, AVG_KEYWORDS);
-  const { input, geometry, shape, p } = poolGeometry('avgPool2d', x, kernelSize, o.stride, o.padding, undefined, o.ceilMode ?? false);
-  const sums = unfold(input, geometry, 0).sum(2);
-  const override = o.divisorOverride ?? null;
-  if (override !== null) {
-    if (!Number.isSafeInteger(override)) throw new Error(`avgPool2d: divisorOverride must be an integer, got ${override}`);
-    if (override === 0) throw new Error('avgPool2d: divisor must be not zero');
-    return sums.div(override).reshape(shape);
-  }
-  const [H, W] = input.shape.slice(2) as [number, number];
-  const divisors = avgDivisors(H, W, geometry, p, o.countIncludePad ?? true);
-  const divisor = g.tensor(x.dtype === 'float64' ? divisors : Float32Array.from(divisors), { device: x.device });
-  return sums.div(divisor).reshape(shape);
+  return g.tidy(() => {
+    const o = keywordArguments<AvgPoolOptions>('avgPool2d', rest, AVG_KEYWORDS);
+    const { input, geometry, shape, p } = poolGeometry('avgPool2d', x, kernelSize, o.stride, o.padding, undefined, o.ceilMode ?? false);
+    const sums = unfold(input, geometry, 0).sum(2);
+    const override = o.divisorOverride ?? null;
+    if (override !== null) {
+      if (!Number.isSafeInteger(override)) throw new Error(`avgPool2d: divisorOverride must be an integer, got ${override}`);
+      if (override === 0) throw new Error('avgPool2d: divisor must be not zero');
+      return sums.div(override).reshape(shape);
+    }
+    const [H, W] = input.shape.slice(2) as [number, number];
+    const divisors = avgDivisors(H, W, geometry, p, o.countIncludePad ?? true);
+    const divisor = g.tensor(x.dtype === 'float64' ? divisors : Float32Array.from(divisors), { device: x.device });
+    return sums.div(divisor).reshape(shape);
+  });
 }

@@ -5,7 +5,7 @@ import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from '
 import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 
@@ -327,3 +327,6 @@ export class Softmax extends Module {
     return `dim=${pythonValue(this.dim)}`;
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax);

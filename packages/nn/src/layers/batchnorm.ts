@@ -1,7 +1,7 @@
 /** BatchNorm1d with running statistics (buffers), as PyTorch. */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
@@ -96,3 +96,6 @@ export class BatchNorm1d extends Module {
     return `${this.numFeatures}, eps=${pythonFloat(this.eps)}, momentum=${momentum}, affine=${pythonValue(this.weight !== null)}, track_running_stats=${pythonValue(this.running_mean !== null)}`;
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(BatchNorm1d);

@@ -4,7 +4,7 @@ import type { Tensor } from '@graft/core';
 import { keywordArguments } from '../arguments.js';
 import * as C from '../conv.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { pair, type Pair } from '../patches.js';
 import * as P from '../pooling.js';
@@ -204,3 +204,6 @@ export class AvgPool2d extends Module {
     return `kernel_size=${pythonValue(this.kernelSize)}, stride=${pythonValue(this.stride)}, padding=${pythonValue(this.padding)}`;
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(Conv2d, Conv1d, MaxPool2d, AvgPool2d);

@@ -7,7 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import { checkReduction, type Reduction } from '../losses.js';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 
 /** What every loss module shares: a checked reduction, and weights kept as buffers. */
 abstract class Loss extends Module {
@@ -100,3 +100,6 @@ export class BCEWithLogitsLoss extends Loss {
     return F.binaryCrossEntropyWithLogits(input, target, { weight: this.buffer('weight'), posWeight: this.buffer('pos_weight'), reduction: this.reduction });
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss);

@@ -7,7 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 
@@ -144,3 +144,6 @@ export class GRUCell extends CellBase {
     return g.sub(1, z).mul(n).add(z.mul(h));
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(RNNCell, LSTMCell, GRUCell);

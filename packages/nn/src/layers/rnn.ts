@@ -8,7 +8,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { Module, layersFreeIntermediates } from '../module.js';
 import { parameterFrom } from '../parameter.js';
 import { pythonFloat } from '../python-repr.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
@@ -211,3 +211,6 @@ export class GRU extends RNNBase {
     return [this.finish(out, batched), this.stackStates(finals, 0, batched)];
   }
 }
+
+// These layers free what their forward makes on the way (Module.call).
+layersFreeIntermediates(RNN, LSTM, GRU);
