@@ -1,4 +1,4 @@
-#!/usr/bin/env node --expose-gc
+#!/usr/bin/env -S node --expose-gc
 // A long synchronous training loop (an LSTM language-model step with Adam), to show that
 // live tensors, bytes, the JS heap and RSS stay flat: `pnpm soak [steps] [tidy|dispose]`.
 // Never yields to the event loop, so nothing here relies on FinalizationRegistry callbacks.
