@@ -4,8 +4,14 @@
  * arrays (cheapest to make and to read). Arrays of disposed tensors are
  * recycled by exact size, so a training loop allocates nothing after its first
  * step. Handles come back dirty: every kernel writes all of its output.
+ *
+ * Sizes and addresses are plain doubles here, never 32-bit integer arithmetic
+ * (`(n + 15) & ~15` wraps at 2 GiB and once moved the heap top back over live
+ * tensors). A request the wasm memory cannot hold changes nothing: the heap
+ * top, free lists and memory stay as they were, and the array is made as a
+ * plain typed array instead, or a clear error is thrown.
  */
-import type { DType, TypedArray } from '@graft/core';
+import type { DType, TypedArray, View } from '@graft/core';
 import { memory } from './wasm/module.js';
 
 const ARRAY = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
@@ -56,22 +62,37 @@ export function address(h: Handle, offset: number): number {
   return h instanceof HeapArray ? h.ptr + offset * BYTES[h.dtype] : -1;
 }
 
+/** wasm32 memory holds at most 65 536 pages of 64 KiB (4 GiB); addresses are unsigned 32-bit. */
+const WASM_PAGE = 65536;
+const WASM_MAX_BYTES = 65536 * WASM_PAGE;
+
+/** Bytes rounded up to the heap's 16-byte granule (SIMD alignment), in doubles. */
+function granule(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+function tryGrow(pages: number): boolean {
+  try {
+    memory!.grow(pages);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The address of `bytes` bytes of wasm memory, or -1 (and nothing changed) when they cannot be had. */
 function heapAlloc(bytes: number): number {
-  const size = (bytes + 15) & ~15;
+  if (memory === undefined || !Number.isSafeInteger(bytes) || bytes < 0) return -1;
+  const size = granule(bytes);
   const list = heapFree.get(size);
   if (list !== undefined && list.length !== 0) return list.pop()!;
-  if (top + size > memory!.buffer.byteLength) {
-    const need = top + size - memory!.buffer.byteLength;
-    const pages = Math.max(Math.ceil(need / 65536), Math.ceil(memory!.buffer.byteLength / 65536 / 4));
-    try {
-      memory!.grow(pages);
-    } catch {
-      try {
-        memory!.grow(Math.ceil(need / 65536));
-      } catch {
-        return -1;
-      }
-    }
+  if (size > WASM_MAX_BYTES - top) return -1; // can never fit below 4 GiB
+  const capacity = memory.buffer.byteLength;
+  if (top + size > capacity) {
+    const need = Math.ceil((top + size - capacity) / WASM_PAGE);
+    // Grow by a quarter at least (fewer detaches of every view), but never past the 4 GiB maximum.
+    const generous = Math.min(Math.max(need, Math.ceil(capacity / WASM_PAGE / 4)), (WASM_MAX_BYTES - capacity) / WASM_PAGE);
+    if (!tryGrow(generous) && !tryGrow(need)) return -1;
     generation++;
   }
   const ptr = top;
@@ -79,16 +100,46 @@ function heapAlloc(bytes: number): number {
   return ptr;
 }
 
-/** Scratch bytes in wasm memory for a kernel (give them back with `freeScratch`). */
+/** Scratch bytes in wasm memory for a kernel (give them back with `freeScratch`); -1 when there are none. */
 export function scratch(bytes: number): number {
   return heapAlloc(bytes);
 }
 export function freeScratch(ptr: number, bytes: number): void {
   if (ptr < 0) return;
-  const size = (bytes + 15) & ~15;
+  const size = granule(bytes);
   let list = heapFree.get(size);
   if (list === undefined) heapFree.set(size, (list = []));
   list.push(ptr);
+}
+
+/** The number of elements a handle holds. */
+export function handleLength(h: Handle): number {
+  return h.length;
+}
+
+/**
+ * Throws unless every element `v` can reach lies inside its handle. Core
+ * constructs no view that fails this (its Tensor invariant); kernels that hand
+ * raw addresses to wasm, or write through index arithmetic, check again so the
+ * backend is safe on its own.
+ */
+export function checkView(kernel: string, v: View<Handle>): void {
+  let lowest = v.offset;
+  let highest = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const size = v.shape[d]!;
+    if (size === 0) return; // reads nothing
+    const reach = (size - 1) * v.strides[d]!;
+    if (reach > 0) highest += reach;
+    else lowest += reach;
+  }
+  const length = handleLength(v.handle);
+  if (!(lowest >= 0 && highest < length) || !Number.isSafeInteger(lowest) || !Number.isSafeInteger(highest)) {
+    throw new RangeError(
+      `cpu ${kernel}: a view of shape [${v.shape.join(', ')}], strides [${v.strides.join(', ')}] and offset ${v.offset} ` +
+        `reaches elements ${lowest} to ${highest} of an array of ${length}`,
+    );
+  }
 }
 
 // ---- small arrays: a pool of plain typed arrays by dtype and length
@@ -106,8 +157,15 @@ export function dtypeOf(a: TypedArray): DType {
   return 'bool';
 }
 
-/** A handle for `length` elements of `dtype`, with unspecified contents. */
+/**
+ * A handle for `length` elements of `dtype`, with unspecified contents. Throws
+ * a RangeError saying how many bytes were asked for when they cannot be had;
+ * nothing is changed then.
+ */
 export function alloc(dtype: DType, length: number): Handle {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`cpu: cannot allocate ${String(length)} ${dtype} elements: not a valid size`);
+  }
   const bytes = length * BYTES[dtype];
   if (memory !== undefined && bytes >= HEAP_MIN_BYTES) {
     const ptr = heapAlloc(bytes);
@@ -119,7 +177,12 @@ export function alloc(dtype: DType, length: number): Handle {
     pooledBytes -= a.byteLength;
     return a;
   }
-  return new ARRAY[dtype](length);
+  try {
+    return new ARRAY[dtype](length);
+  } catch (e) {
+    // Beyond the engine's typed-array limit, or out of memory (the wasm heap was full or too small too).
+    throw new RangeError(`cpu: cannot allocate ${bytes} bytes (${length} ${dtype} elements): out of memory (${(e as Error).message})`);
+  }
 }
 
 /** Gives a handle's memory back for reuse. */

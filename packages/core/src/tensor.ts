@@ -9,9 +9,12 @@ import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { Storage, trackInScope } from './memory.js';
-import { contiguousStrides, isContiguous, numel } from './shape.js';
+import { checkLayout, contiguousStrides, isContiguous, numel } from './shape.js';
 import * as ops from './ops/index.js';
 import type { TensorLike } from './ops/index.js';
+
+/** Passed as the constructor's `op` by `fromHandle`, which has checked the layout already (once per tensor). */
+const LAYOUT_CHECKED = Symbol('layout checked');
 
 /** A counter shared by a tensor and its views; bumped by in-place ops. */
 export interface VersionCounter {
@@ -69,8 +72,14 @@ export class Tensor implements View {
   private pins = 0;
   private disposeRequested = false;
 
-  /** @internal use the creation functions. */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, versionCounter?: VersionCounter) {
+  /**
+   * @internal use the creation functions. Every tensor and view is checked here
+   * (`checkLayout`, O(ndim)): its shape is valid and every element it can reach
+   * lies inside its storage, so no kernel is ever handed an out-of-range view.
+   * `op` names the op that made it, for the error.
+   */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, versionCounter?: VersionCounter, op: string | typeof LAYOUT_CHECKED = 'Tensor') {
+    if (op !== LAYOUT_CHECKED) checkLayout(op, shape, strides, offset, storage.size);
     this.storage = storage;
     this.shape = shape;
     this.strides = strides;
@@ -81,16 +90,27 @@ export class Tensor implements View {
     trackInScope(this);
   }
 
-  /** @internal a new contiguous tensor owning a fresh handle. */
-  static fromHandle(backend: Backend, device: string, handle: unknown, shape: readonly number[], dtype: DType, strides?: readonly number[]): Tensor {
-    const storage = new Storage(backend, device, handle, dtype, numel(shape));
-    return new Tensor(storage, shape, strides ?? contiguousStrides(shape), 0);
+  /**
+   * @internal a new contiguous tensor owning a fresh handle of `numel(shape)`
+   * elements. A layout that does not fit is refused before the storage is
+   * counted, and the handle is given back.
+   */
+  static fromHandle(backend: Backend, device: string, handle: unknown, shape: readonly number[], dtype: DType, strides?: readonly number[], op = 'Tensor'): Tensor {
+    const layout = strides ?? contiguousStrides(shape);
+    const size = numel(shape);
+    try {
+      checkLayout(op, shape, layout, 0, size);
+    } catch (e) {
+      backend.dispose(handle);
+      throw e;
+    }
+    return new Tensor(new Storage(backend, device, handle, dtype, size), shape, layout, 0, undefined, LAYOUT_CHECKED);
   }
 
-  /** @internal a view of this tensor's storage with another layout (shares the version counter). */
-  viewAs(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    this.assertAlive('view');
-    const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter);
+  /** @internal a view of this tensor's storage with another layout (shares the version counter); `op` names the view op for errors. */
+  viewAs(shape: readonly number[], strides: readonly number[], offset: number, op = 'view'): Tensor {
+    this.assertAlive(op);
+    const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter, op);
     view.isView = true;
     return view;
   }

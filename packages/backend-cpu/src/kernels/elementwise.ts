@@ -4,7 +4,7 @@
  * Inputs are walked row by row over their strides: no copies.
  */
 import type { BinaryOp, DType, TypedArray, UnaryOp, View } from '@graft/core';
-import { address, alloc, arr, type Handle } from '../heap.js';
+import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow, numel } from '../strided.js';
 import { erf, roundHalfEven, sigmoid, sign, tanhFloat32 } from './math.js';
@@ -69,6 +69,7 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
   const wasm = wasmKernels();
   const code = WASM_UNARY[op];
   if (wasm !== undefined && code !== undefined && outDtype === 'float32' && x.dtype === 'float32' && isDense(x)) {
+    checkView('unary', x); // wasm reads n elements from a raw address
     const src = address(x.handle, x.offset);
     const dst = address(outH, 0);
     if (src >= 0 && dst >= 0) {
@@ -203,6 +204,8 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
   if (dst < 0) return false;
   const dense = (v: View<Handle> | number): v is View<Handle> => typeof v !== 'number' && v.dtype === 'float32' && isDense(v);
   if (dense(a) && dense(b)) {
+    checkView('binary', a); // wasm reads n elements of each from raw addresses
+    checkView('binary', b);
     const pa = address(a.handle, a.offset);
     const pb = address(b.handle, b.offset);
     if (pa < 0 || pb < 0) return false;
@@ -214,6 +217,7 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
   for (const [t, s, left] of [[a, b, 0], [b, a, 1]] as const) {
     const value = scalarOf(s);
     if (value !== undefined && dense(t)) {
+      checkView('binary', t);
       const pt = address(t.handle, t.offset);
       if (pt < 0) return false;
       wasm.binary_scalar_f32(code, pt, Math.fround(value), left, dst, n);

@@ -4,7 +4,7 @@
  * i-k-j loop that accumulates rows in doubles.
  */
 import type { DType, TypedArray, View } from '@graft/core';
-import { address, alloc, arr, freeScratch, type Handle, scratch } from '../heap.js';
+import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
 import { numel } from '../strided.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
@@ -12,8 +12,19 @@ type Arr = TypedArray;
 
 /** Below this many multiply-adds, copying into wasm memory costs more than it saves. */
 const WASM_MIN_FLOPS = 32 * 32 * 32;
+/**
+ * Packed operands above this many bytes of wasm scratch take the JavaScript
+ * path instead: an expanded (stride-0) operand can describe far more elements
+ * than it stores, and packing it would grow wasm memory for nothing.
+ */
+const WASM_MAX_SCRATCH_BYTES = 1 << 30;
+/** B is packed into doubles for the JavaScript loop only up to this many elements (same reason). */
+const JS_MAX_PACK = 1 << 22;
 
 export function matmul(a: View<Handle>, b: View<Handle>, outDtype: DType): Handle {
+  // The wasm kernels read both operands through raw addresses and strides: they must fit their arrays.
+  checkView('matmul', a);
+  checkView('matmul', b);
   const nd = a.shape.length;
   const M = a.shape[nd - 2]!;
   const K = a.shape[nd - 1]!;
@@ -61,7 +72,7 @@ function gemmWasm(aH: Handle, ao: number, ars: number, acs: number, bH: Handle, 
   const Mp = Math.ceil(M / MR) * MR;
   const Np = Math.ceil(N / NR) * NR;
   const bytes = 4 * (Mp * K + K * Np + Mp * Np);
-  const base = scratch(bytes);
+  const base = bytes <= WASM_MAX_SCRATCH_BYTES ? scratch(bytes) : -1;
   if (base < 0) {
     gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
     return;
@@ -116,6 +127,10 @@ function gemmJs(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number
   let Bp = B;
   let bRow = brs;
   let bBase = bo;
+  if (bcs !== 1 && K * N > JS_MAX_PACK) {
+    gemmJsStrided(A, ao, ars, acs, B, bo, brs, bcs, out, oo, M, N, K);
+    return;
+  }
   if (bcs !== 1) {
     Bp = new Float64Array(K * N);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bp[k * N + j] = B[bo + k * brs + j * bcs]!;
@@ -130,6 +145,22 @@ function gemmJs(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number
       const aik = A[aRow + k * acs]!;
       const bk = bBase + k * bRow;
       for (let j = 0; j < N; j++) acc[j]! += aik * Bp[bk + j]!;
+    }
+    const o = oo + i * N;
+    for (let j = 0; j < N; j++) out[o + j] = acc[j]!;
+  }
+}
+
+/** gemmJs without packing B: for a B whose rows are strided and too large to copy (an expanded operand). */
+function gemmJsStrided(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number, brs: number, bcs: number, out: Arr, oo: number, M: number, N: number, K: number): void {
+  const acc = new Float64Array(N);
+  for (let i = 0; i < M; i++) {
+    acc.fill(0);
+    const aRow = ao + i * ars;
+    for (let k = 0; k < K; k++) {
+      const aik = A[aRow + k * acs]!;
+      const bk = bo + k * brs;
+      for (let j = 0; j < N; j++) acc[j]! += aik * B[bk + j * bcs]!;
     }
     const o = oo + i * N;
     for (let j = 0; j < N; j++) out[o + j] = acc[j]!;

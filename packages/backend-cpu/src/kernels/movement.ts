@@ -1,6 +1,6 @@
 /** Movement kernels: strided copies, casts, concat, pad, gather and scatter-add. */
 import type { DType, View } from '@graft/core';
-import { alloc, arr, type Handle, HeapArray, release } from '../heap.js';
+import { alloc, arr, checkView, type Handle, handleLength, HeapArray, release } from '../heap.js';
 import { contiguousStrides, copyStrided, numel } from '../strided.js';
 
 
@@ -24,6 +24,12 @@ export function cast(x: View<Handle>, dtype: DType): Handle {
 
 /** Writes src into dst's strided view; copies src first when they share memory. */
 export function assign(dst: View<Handle>, src: View<Handle>): void {
+  // The one kernel that writes into an existing array: its views must fit, and src must be dst-shaped.
+  if (src.shape.length !== dst.shape.length || src.shape.some((s, d) => s !== dst.shape[d])) {
+    throw new RangeError(`cpu assign: source of shape [${src.shape.join(', ')}] does not match destination [${dst.shape.join(', ')}]`);
+  }
+  checkView('assign', dst);
+  checkView('assign', src);
   let source = src.handle;
   let offset = src.offset;
   let strides = src.strides;
@@ -111,30 +117,54 @@ function forEachIndexRow(
   }
 }
 
+/** The error for an index outside [0, size): core checks indices first, so only a misuse of the backend meets it. */
+function indexError(kernel: string, value: number, dim: number, size: number): RangeError {
+  return new RangeError(`cpu ${kernel}: index ${value} is out of bounds for dimension ${dim} with size ${size}`);
+}
+
 export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handle {
+  checkView('gather', x);
+  checkView('gather', index);
   const outH = alloc(x.dtype, numel(index.shape));
   const out = arr(outH);
+  const idx = arr(index.handle);
   if (x.shape.length === 0) {
+    forEachIndexRow(index, -1, [], 0, (ip, ipStep, _b, _s, _l, len) => {
+      for (let i = 0; i < len; i++, ip += ipStep) if (idx[ip] !== 0) throw indexError('gather', idx[ip]!, 0, 1);
+    });
     out.fill(arr(x.handle)[x.offset]!);
     return outH;
   }
+  if (index.shape.length !== x.shape.length || index.shape.some((s, k) => k !== dim && s > x.shape[k]!)) {
+    throw new RangeError(`cpu gather: index of shape [${index.shape.join(', ')}] does not fit input [${x.shape.join(', ')}] apart from dim ${dim}`);
+  }
   const src = arr(x.handle);
-  const idx = arr(index.handle);
   const step = x.strides[dim]!;
+  const size = x.shape[dim]!;
   forEachIndexRow(index, dim, x.strides, x.offset, (ip, ipStep, base, baseStep, linear, len) => {
-    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) out[linear + i] = src[base + idx[ip]! * step]!;
+    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {
+      const j = idx[ip]!;
+      if (!(j >= 0 && j < size)) throw indexError('gather', j, dim, size);
+      out[linear + i] = src[base + j * step]!;
+    }
   });
   return outH;
 }
 
 export function scatterAdd(shape: readonly number[], dim: number, index: View<Handle>, src: View<Handle>, dtype: DType): Handle {
+  checkView('scatterAdd', index);
+  checkView('scatterAdd', src);
+  if (src.shape.length !== index.shape.length || src.shape.some((s, d) => s !== index.shape[d])) {
+    throw new RangeError(`cpu scatterAdd: src of shape [${src.shape.join(', ')}] does not match index [${index.shape.join(', ')}]`);
+  }
   const outH = alloc(dtype, numel(shape));
   const out = arr(outH);
   out.fill(0);
   const values = arr(src.handle);
   const idx = arr(index.handle);
   // src has index's shape and may be strided: walk it alongside, row by row (its offsets by a second walk).
-  const srcOffsets = new Int32Array(numel(index.shape));
+  // Offsets are element offsets into src's array, below 2^31 (core limits a tensor to 2^31 - 1 bytes): Int32 holds them.
+  const srcOffsets = handleLength(src.handle) <= 2 ** 31 ? new Int32Array(numel(index.shape)) : new Float64Array(numel(index.shape));
   forEachIndexRow(src, -1, src.strides, src.offset, (_ip, _ipStep, base, baseStep, linear, len) => {
     for (let i = 0; i < len; i++, base += baseStep) srcOffsets[linear + i] = base;
   });
@@ -146,8 +176,16 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
   }
   const outStrides = contiguousStrides(shape);
   const step = outStrides[dim]!;
+  const size = shape[dim]!;
+  for (let k = 0; k < shape.length; k++) {
+    if (k !== dim && index.shape[k]! > shape[k]!) throw new RangeError(`cpu scatterAdd: index of shape [${index.shape.join(', ')}] exceeds the output [${shape.join(', ')}] at dim ${k}`);
+  }
   forEachIndexRow(index, dim, outStrides, 0, (ip, ipStep, base, baseStep, linear, len) => {
-    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) out[base + idx[ip]! * step]! += values[srcOffsets[linear + i]!]!;
+    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {
+      const j = idx[ip]!;
+      if (!(j >= 0 && j < size)) throw indexError('scatterAdd', j, dim, size);
+      out[base + j * step]! += values[srcOffsets[linear + i]!]!;
+    }
   });
   return outH;
 }

@@ -4,7 +4,7 @@
  * block. Sums accumulate in doubles.
  */
 import type { DType, ReduceOp, TypedArray, View } from '@graft/core';
-import { address, alloc, arr, type Handle } from '../heap.js';
+import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow, numel } from '../strided.js';
 
@@ -108,6 +108,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], o
   }
   const wasm = wasmKernels();
   if (op === 'sum' && n === 1 && wasm !== undefined && x.dtype === 'float32' && isContiguousView(x)) {
+    checkView('sum', x); // wasm reads numel elements from a raw address
     const p = address(x.handle, x.offset);
     if (p >= 0) {
       out[0] = wasm.sum_f32(p, numel(x.shape));

@@ -1,5 +1,6 @@
 /** The backend registry: which devices exist, and which one new tensors go to. */
 import { debugLevel, instrument } from './debug.js';
+import { guardAllocations } from './guard.js';
 import { BACKEND_SPEC_VERSION, type Backend, type BackendFactory } from './spec.js';
 
 const factories = new Map<string, BackendFactory>();
@@ -42,8 +43,9 @@ export function backendFor(name: string): Backend {
       `Backend '${name}' implements spec version ${backend.specVersion}, but this @graft/core expects ${BACKEND_SPEC_VERSION}`,
     );
   }
+  const guarded = guardAllocations(name, backend);
   const level = debugLevel();
-  const used = level > 0 ? instrument(name, backend, level) : backend;
+  const used = level > 0 ? instrument(name, guarded, level) : guarded;
   instances.set(name, used);
   return used;
 }

@@ -1,12 +1,17 @@
 /**
  * Creation functions. Random ones draw from the one seeded generator
  * (random.ts), so the same seed gives the same values on every device.
+ *
+ * Every shape is checked once here, at the boundary (`checkShape`), and the
+ * bytes it needs against the per-tensor limit (`checkAllocation`) before any
+ * host array is filled or any kernel runs.
  */
 import { type DType, dtypeOfArray, isDType, type TypedArray, ARRAY_TYPE } from '../dtype.js';
+import { checkOptions } from '../options.js';
 import { normalValues, randintValues, uniformValues } from '../random.js';
-import { formatShape, numel, parseShapeArgs } from '../shape.js';
+import { checkAllocation, checkInteger, checkShape, formatShape, numel, parseShapeArgs } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { fromValues, isTensor, resolveDevice } from './dispatch.js';
+import { isTensor, resolveDevice } from './dispatch.js';
 
 /** The trailing options every creation function takes. */
 export interface CreationOptions {
@@ -25,8 +30,11 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 
 type ShapeAndOptions = (number | readonly number[] | CreationOptions | undefined)[];
 
-function checkOptions<O extends CreationOptions>(op: string, options: O | undefined): O {
-  const o = options ?? ({} as O);
+const CREATION_KEYS = ['dtype', 'device', 'requiresGrad'] as const;
+
+/** Checks a creation options object: known keys only (`g.checkOptions`), and a known dtype. */
+function creationOptions<O extends CreationOptions>(op: string, options: O | undefined, extra: readonly (keyof O & string)[] = []): O {
+  const o = checkOptions<O>(op, options, [...CREATION_KEYS, ...extra] as (keyof O & string)[]);
   if (o.dtype !== undefined && !isDType(o.dtype)) {
     throw new TypeError(`${op}: unknown dtype '${String(o.dtype)}' (expected 'float32', 'float64', 'int32' or 'bool')`);
   }
@@ -38,16 +46,32 @@ function finish(t: Tensor, options: CreationOptions): Tensor {
   return t;
 }
 
-function make(_op: string, values: TypedArray, shape: readonly number[], dtype: DType, options: CreationOptions): Tensor {
-  return finish(fromValues(values, shape, dtype, options.device), options);
+/**
+ * The one path of every creation function: resolve the device, check the
+ * dtype is supported there and that the tensor fits the per-tensor limit —
+ * all before `values` fills any host array — then write it.
+ */
+function make(op: string, shape: readonly number[], dtype: DType, options: CreationOptions, values: () => TypedArray): Tensor {
+  const { backend, name } = resolveDevice(options.device);
+  if (dtype === 'float64' && !backend.supportsFloat64) {
+    throw new Error(`${op}: float64 is not supported on device '${name}' (use float32, or the 'cpu' device)`);
+  }
+  checkAllocation(op, shape, dtype, name);
+  const handle = backend.write(values(), dtype);
+  return finish(Tensor.fromHandle(backend, name, handle, shape, dtype, undefined, op), options);
+}
+
+/** A host array of `n` values of `dtype`, `at(i)` converted as a cast to `dtype` converts. */
+function valuesOf(dtype: DType, n: number, at: (i: number) => number): TypedArray {
+  const out = new ARRAY_TYPE[dtype](n);
+  if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = at(i) ? 1 : 0;
+  else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = Math.trunc(at(i));
+  else for (let i = 0; i < n; i++) out[i] = at(i);
+  return out;
 }
 
 function castValues(values: ArrayLike<number>, dtype: DType): TypedArray {
-  const out = new ARRAY_TYPE[dtype](values.length);
-  if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]!);
-  else out.set(values);
-  return out;
+  return valuesOf(dtype, values.length, (i) => values[i]!);
 }
 
 /**
@@ -60,8 +84,9 @@ function castValues(values: ArrayLike<number>, dtype: DType): TypedArray {
  * g.tensor(new Int32Array([1, 2, 3, 4]), { shape: [2, 2] }); // int32
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, options?: TensorOptions): Tensor {
-  const o: TensorOptions = checkOptions('tensor', options);
+  const o: TensorOptions = creationOptions('tensor', options, ['shape']);
   if (isTensor(data)) {
+    if (o.shape !== undefined) throw new TypeError('tensor: { shape } applies to a TypedArray, not to a Tensor (use reshape)');
     const copy = data.detach().clone();
     return finish(o.dtype !== undefined ? copy.to(o.dtype) : copy, o);
   }
@@ -69,13 +94,14 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options?: Tensor
     const own = dtypeOfArray(data as TypedArray);
     if (own === undefined) throw new TypeError(`tensor: unsupported TypedArray ${data.constructor.name} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
     const arr = data as TypedArray;
-    const shape = o.shape ?? [arr.length];
+    const shape = o.shape === undefined ? [arr.length] : checkShape('tensor', o.shape);
     if (numel(shape) !== arr.length) {
       throw new Error(`tensor: shape ${formatShape(shape)} has ${numel(shape)} elements but the array has ${arr.length}`);
     }
     const dtype = o.dtype ?? own;
-    return make('tensor', castValues(arr, dtype), shape, dtype, o);
+    return make('tensor', shape, dtype, o, () => castValues(arr, dtype));
   }
+  if (o.shape !== undefined) throw new TypeError('tensor: { shape } applies to a TypedArray; nested arrays carry their own shape');
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
@@ -106,19 +132,20 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options?: Tensor
   };
   walk(data, 0);
   const dtype = o.dtype ?? (sawBool && !sawNumber ? 'bool' : 'float32');
-  return make('tensor', castValues(flat, dtype), shape, dtype, o);
+  return make('tensor', shape, dtype, o, () => castValues(flat, dtype));
 }
 
 function shapeAndOptions(op: string, args: ShapeAndOptions): { shape: number[]; options: CreationOptions } {
   const { shape, rest } = parseShapeArgs<CreationOptions>(op, args);
-  return { shape, options: checkOptions(op, rest) };
+  return { shape, options: creationOptions(op, rest) };
 }
 
 function filled(op: string, shape: readonly number[], value: number, options: CreationOptions, dtype: DType): Tensor {
   const { backend, name } = resolveDevice(options.device);
   if (dtype === 'float64' && !backend.supportsFloat64) throw new Error(`${op}: float64 is not supported on device '${name}'`);
+  checkAllocation(op, shape, dtype, name);
   const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? Math.trunc(value) : value;
-  return finish(Tensor.fromHandle(backend, name, backend.fill(numel(shape), v, dtype), shape, dtype), options);
+  return finish(Tensor.fromHandle(backend, name, backend.fill(numel(shape), v, dtype), shape, dtype, undefined, op), options);
 }
 
 /**
@@ -148,8 +175,11 @@ export function empty(...args: ShapeAndOptions): Tensor {
  * g.full([2], 7); // tensor([7., 7.])
  */
 export function full(shape: readonly number[], value: number | boolean, options?: CreationOptions): Tensor {
-  const o = checkOptions('full', options);
+  const o = creationOptions('full', options);
   const { shape: s } = parseShapeArgs('full', [shape]);
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`full: the fill value must be a number or a boolean, got ${typeof value}`);
+  }
   const dtype = o.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   return filled('full', s, Number(value), o, dtype);
 }
@@ -166,19 +196,22 @@ export function arange(end: number, options?: CreationOptions): Tensor;
 export function arange(start: number, end: number, options?: CreationOptions): Tensor;
 export function arange(start: number, end: number, step: number, options?: CreationOptions): Tensor;
 export function arange(...args: (number | CreationOptions | undefined)[]): Tensor {
-  const nums = args.filter((a): a is number => typeof a === 'number');
-  const o = checkOptions('arange', args.find((a): a is CreationOptions => typeof a === 'object' && a !== null));
-  const [start, end, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
-  if (step === 0) throw new Error('arange: step must be nonzero');
+  const last = args[args.length - 1];
+  const hasOptions = last === undefined || (typeof last === 'object' && last !== null);
+  const nums = hasOptions ? args.slice(0, -1) : args;
+  const o = creationOptions('arange', hasOptions ? (last as CreationOptions | undefined) : undefined);
+  if (nums.length < 1 || nums.length > 3 || nums.some((n) => typeof n !== 'number')) {
+    throw new TypeError(`arange: expected (end), (start, end) or (start, end, step) as numbers, got (${nums.map((n) => typeof n).join(', ')})`);
+  }
+  const [start, end, step] = (nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1]) as [number, number, number];
+  if (!Number.isFinite(step) || step === 0) throw new Error(`arange: step must be a finite nonzero number, got ${step}`);
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`arange: unsupported range: ${start} -> ${end}`);
   if ((step > 0 && end < start) || (step < 0 && end > start)) {
     throw new Error(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
   }
   const size = Math.ceil((end - start) / step);
-  const dtype = o.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
-  const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) values[i] = start + i * step;
-  return make('arange', castValues(values, dtype), [size], dtype, o);
+  const dtype = o.dtype ?? ((nums as number[]).every(Number.isInteger) ? 'int32' : 'float32');
+  return make('arange', [size], dtype, o, () => valuesOf(dtype, size, (i) => start + i * step));
 }
 
 /**
@@ -188,15 +221,16 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
  * g.linspace(0, 1, 5); // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
  */
 export function linspace(start: number, end: number, steps: number, options?: CreationOptions): Tensor {
-  const o = checkOptions('linspace', options);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: number of steps must be non-negative, got ${steps}`);
-  const values = new Float64Array(steps);
+  const o = creationOptions('linspace', options);
+  if (typeof start !== 'number' || typeof end !== 'number') throw new TypeError(`linspace: start and end must be numbers, got ${typeof start} and ${typeof end}`);
+  if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 0) {
+    throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${String(steps)}`);
+  }
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Like ATen: fill from both ends so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - i - 1);
   const dtype = o.dtype ?? 'float32';
-  return make('linspace', castValues(values, dtype), [steps], dtype, o);
+  return make('linspace', [steps], dtype, o, () => valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1))));
 }
 
 /**
@@ -206,12 +240,19 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
  * g.eye(2); // tensor([[1., 0.], [0., 1.]])
  */
 export function eye(n: number, m?: number | CreationOptions, options?: CreationOptions): Tensor {
+  if (m !== undefined && typeof m !== 'number' && (typeof m !== 'object' || m === null || Array.isArray(m))) {
+    throw new TypeError(`eye: m must be a number of columns (or an options object), got ${Array.isArray(m) ? 'an array' : m === null ? 'null' : typeof m}`);
+  }
   const cols = typeof m === 'number' ? m : n;
-  const o = checkOptions('eye', typeof m === 'object' ? m : options);
+  const o = creationOptions('eye', typeof m === 'object' ? m : options);
+  const shape = checkShape('eye', [n, cols]);
+  const [rows, columns] = shape as [number, number];
   const dtype = o.dtype ?? 'float32';
-  const values = new ARRAY_TYPE[dtype](n * cols);
-  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-  return make('eye', values, [n, cols], dtype, o);
+  return make('eye', shape, dtype, o, () => {
+    const values = new ARRAY_TYPE[dtype](rows * columns);
+    for (let i = 0; i < Math.min(rows, columns); i++) values[i * columns + i] = 1;
+    return values;
+  });
 }
 
 function floatDType(op: string, options: CreationOptions): DType {
@@ -229,7 +270,7 @@ function floatDType(op: string, options: CreationOptions): DType {
 export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('rand', args);
   const dtype = floatDType('rand', options);
-  return make('rand', uniformValues(numel(shape), dtype), shape, dtype, options);
+  return make('rand', shape, dtype, options, () => uniformValues(numel(shape), dtype));
 }
 
 /**
@@ -241,7 +282,7 @@ export function rand(...args: ShapeAndOptions): Tensor {
 export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('randn', args);
   const dtype = floatDType('randn', options);
-  return make('randn', normalValues(numel(shape), dtype), shape, dtype, options);
+  return make('randn', shape, dtype, options, () => normalValues(numel(shape), dtype));
 }
 
 /**
@@ -253,7 +294,7 @@ export function randn(...args: ShapeAndOptions): Tensor {
 export function randint(low: number, high: number | readonly number[], shape?: readonly number[] | CreationOptions, options?: CreationOptions): Tensor {
   let lo = low;
   let hi: number;
-  let s: readonly number[];
+  let s: unknown;
   let o: CreationOptions | undefined;
   if (Array.isArray(high)) {
     lo = 0;
@@ -262,39 +303,41 @@ export function randint(low: number, high: number | readonly number[], shape?: r
     o = shape as CreationOptions | undefined;
   } else {
     hi = high as number;
-    s = (shape as readonly number[] | undefined) ?? [];
+    s = shape ?? [];
     o = options;
   }
-  const opts = checkOptions('randint', o);
-  if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new TypeError(`randint: low and high must be integers, got ${lo} and ${hi}`);
-  const values = randintValues(numel(s), lo, hi);
+  const opts = creationOptions('randint', o);
+  const size = checkShape('randint', s);
+  checkInteger('randint', 'low', lo);
+  checkInteger('randint', 'high', hi);
   const dtype = opts.dtype ?? 'int32';
-  return make('randint', castValues(values, dtype), s, dtype, opts);
+  return make('randint', size, dtype, opts, () => castValues(randintValues(numel(size), lo, hi), dtype));
 }
 
-function likeOptions(t: Tensor, options?: CreationOptions): CreationOptions {
-  return { dtype: t.dtype, device: t.device, ...options };
+function likeOptions(op: string, t: Tensor, options?: CreationOptions): CreationOptions {
+  if (!isTensor(t)) throw new TypeError(`${op}(): argument 'input' must be a Tensor, not ${t === null ? 'null' : typeof t}`);
+  return { dtype: t.dtype, device: t.device, ...creationOptions(op, options) };
 }
 
 /** Zeros shaped like `t` (same dtype and device). @example g.zerosLike(x) */
 export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
-  return zeros(t.shape as number[], likeOptions(t, options));
+  return zeros(t.shape as number[], likeOptions('zerosLike', t, options));
 }
 /** Ones shaped like `t`. @example g.onesLike(x) */
 export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
-  return ones(t.shape as number[], likeOptions(t, options));
+  return ones(t.shape as number[], likeOptions('onesLike', t, options));
 }
 /** `value` shaped like `t`. @example g.fullLike(x, 3) */
 export function fullLike(t: Tensor, value: number | boolean, options?: CreationOptions): Tensor {
-  return full(t.shape, value, likeOptions(t, options));
+  return full(t.shape, value, likeOptions('fullLike', t, options));
 }
 /** Uniform samples shaped like `t`. @example g.randLike(x) */
 export function randLike(t: Tensor, options?: CreationOptions): Tensor {
-  return rand(t.shape as number[], likeOptions(t, options));
+  return rand(t.shape as number[], likeOptions('randLike', t, options));
 }
 /** Normal samples shaped like `t`. @example g.randnLike(x) */
 export function randnLike(t: Tensor, options?: CreationOptions): Tensor {
-  return randn(t.shape as number[], likeOptions(t, options));
+  return randn(t.shape as number[], likeOptions('randnLike', t, options));
 }
 
 let volatileWarned = false;

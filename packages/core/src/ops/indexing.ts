@@ -2,7 +2,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { assertAsync } from '../checks.js';
-import { formatShape, normalizeDim } from '../shape.js';
+import { checkInteger, formatShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
 import { where } from './elementwise.js';
@@ -128,6 +128,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
  */
 export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   checkTensor('pad', x);
+  if (!Array.isArray(pads)) throw new TypeError(`pad: pads must be an array of integers, got ${typeof pads}`);
+  pads.forEach((p, i) => checkInteger('pad', `pads[${i}]`, p));
   if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
     throw new Error(`pad: padding length must be divisible by 2 and at most twice the number of dims (${x.ndim}), got ${pads.length}`);
   }

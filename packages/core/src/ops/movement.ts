@@ -4,7 +4,7 @@
  */
 import { needsGrad, record, recordMulti } from '../autograd/record.js';
 import {
-  formatShape, inferShape, isContiguous, normalizeDim, normalizeDims, numel, shapesEqual, viewStrides,
+  checkAllocation, checkInteger, checkShape, formatShape, inferShape, isContiguous, normalizeDim, normalizeDims, numel, shapesEqual, viewStrides,
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, mixedDevices, wrap } from './dispatch.js';
@@ -12,8 +12,9 @@ import { pad } from './indexing.js';
 
 type ShapeArgs = number[] | [number[]] | [readonly number[]];
 
-function shapeFromArgs(args: ShapeArgs): number[] {
-  return (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
+/** A shape given as spread numbers `(2, 3)` or one array `([2, 3])`, not yet validated (`checkShape` does). */
+function shapeFromArgs(args: ShapeArgs): unknown {
+  return args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ? args[0] : args;
 }
 
 function recordView(out: Tensor, name: string, x: Tensor, backward: (g: Tensor) => Tensor): Tensor {
@@ -61,7 +62,7 @@ export function view(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
         `${formatShape(x.strides)} (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.`,
     );
   }
-  return recordView(x.viewAs(shape, strides, x.offset), 'ViewBackward0', x, (g) => g.reshape(x.shape));
+  return recordView(x.viewAs(shape, strides, x.offset, 'view'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -75,7 +76,7 @@ export function reshape(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
   const shape = inferShape('reshape', shapeFromArgs(shapeArgs), x.numel(), x.shape);
   const strides = viewStrides(x.shape, x.strides, shape);
   if (strides !== null) {
-    return recordView(x.viewAs(shape, strides, x.offset), 'ViewBackward0', x, (g) => g.reshape(x.shape));
+    return recordView(x.viewAs(shape, strides, x.offset, 'reshape'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
   }
   const copy = wrap(x, x.backend.contiguous(x), shape, x.dtype);
   return recordView(copy, 'UnsafeViewBackward0', x, (g) => g.reshape(x.shape));
@@ -115,7 +116,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
     strides.push(x.strides[i]!);
   }
   const name = dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1';
-  return recordView(x.viewAs(shape, strides, x.offset), name, x, (g) => g.reshape(x.shape));
+  return recordView(x.viewAs(shape, strides, x.offset, 'squeeze'), name, x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -131,7 +132,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.shape[d]! * x.strides[d]! : 1);
-  return recordView(x.viewAs(shape, strides, x.offset), 'UnsqueezeBackward0', x, (g) => g.reshape(x.shape));
+  return recordView(x.viewAs(shape, strides, x.offset, 'unsqueeze'), 'UnsqueezeBackward0', x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -142,7 +143,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  */
 export function expand(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
   checkTensor('expand', x);
-  const target = shapeFromArgs(shapeArgs);
+  const target = checkShape('expand', shapeFromArgs(shapeArgs), { minusOne: 'any' });
   if (target.length < x.ndim) {
     throw new Error(
       `expand: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
@@ -164,7 +165,7 @@ export function expand(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
     return d;
   });
   const v = expandView(x, shape);
-  return recordView(x.viewAs(shape, v.strides, x.offset), 'ExpandBackward0', x, (g) => g);
+  return recordView(x.viewAs(shape, v.strides, x.offset, 'expand'), 'ExpandBackward0', x, (g) => g);
 }
 
 /**
@@ -175,14 +176,14 @@ export function expand(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor('transpose', x);
-  if (x.ndim === 0) return recordView(x.viewAs(x.shape, x.strides, x.offset), 'TransposeBackward0', x, (g) => g);
+  if (x.ndim === 0) return recordView(x.viewAs(x.shape, x.strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
   const shape = [...x.shape];
   const strides = [...x.strides];
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
-  return recordView(x.viewAs(shape, strides, x.offset), 'TransposeBackward0', x, (g) => g.transpose(a, b));
+  return recordView(x.viewAs(shape, strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g.transpose(a, b));
 }
 
 /**
@@ -194,7 +195,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   checkTensor('t', x);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  const out = x.ndim < 2 ? x.viewAs(x.shape, x.strides, x.offset) : x.viewAs([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset);
+  const out = x.ndim < 2 ? x.viewAs(x.shape, x.strides, x.offset, 't') : x.viewAs([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset, 't');
   return recordView(out, 'TBackward0', x, (g) => g.t());
 }
 
@@ -206,13 +207,15 @@ export function t(x: Tensor): Tensor {
  */
 export function permute(x: Tensor, ...dimArgs: ShapeArgs): Tensor {
   checkTensor('permute', x);
-  const dims = shapeFromArgs(dimArgs);
+  const given = shapeFromArgs(dimArgs);
+  if (!Array.isArray(given)) throw new TypeError(`permute: dims must be an array of integers, got ${typeof given}`);
+  const dims = given as number[];
   if (dims.length !== x.ndim) {
     throw new Error(`permute: number of dims don't match in permute (got ${dims.length} dims for a ${x.ndim}-D tensor of shape ${formatShape(x.shape)})`);
   }
   const axes = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(axes).size !== axes.length) throw new Error(`permute: repeated dim in ${formatShape(dims)}`);
-  const out = x.viewAs(axes.map((a) => x.shape[a]!), axes.map((a) => x.strides[a]!), x.offset);
+  const out = x.viewAs(axes.map((a) => x.shape[a]!), axes.map((a) => x.strides[a]!), x.offset, 'permute');
   const inverse = new Array<number>(axes.length);
   axes.forEach((a, i) => (inverse[a] = i));
   return recordView(out, 'PermuteBackward0', x, (g) => g.permute(inverse));
@@ -227,7 +230,9 @@ export function permute(x: Tensor, ...dimArgs: ShapeArgs): Tensor {
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   checkTensor('slice', x);
   const d = normalizeDim('slice', dim, x.ndim);
-  if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: slice step must be positive, got ${step}`);
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step <= 0) throw new Error(`slice: slice step must be a positive integer, got ${String(step)}`);
+  if (start !== undefined && start !== null) checkInteger('slice', 'start', start, true);
+  if (end !== undefined && end !== null) checkInteger('slice', 'end', end, true);
   const size = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = start === undefined || start === null ? 0 : clampIndex(start);
@@ -237,7 +242,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const strides = [...x.strides];
   shape[d] = len;
   strides[d] = x.strides[d]! * step;
-  const out = x.viewAs(shape, strides, x.offset + s * x.strides[d]!);
+  const out = x.viewAs(shape, strides, x.offset + s * x.strides[d]!, 'slice');
   return recordView(out, 'SliceBackward0', x, (g) => sliceBackward(g, x.shape, d, s, step));
 }
 
@@ -266,6 +271,8 @@ function sliceBackward(g: Tensor, shape: readonly number[], dim: number, start: 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', x);
   const d = normalizeDim('narrow', dim, x.ndim);
+  checkInteger('narrow', 'start', start);
+  checkInteger('narrow', 'length', length);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
   if (s < 0 || length < 0 || s + length > size) {
@@ -291,7 +298,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x.strides.filter((_, k) => k !== d);
-  const out = x.viewAs(shape, strides, x.offset + i * x.strides[d]!);
+  const out = x.viewAs(shape, strides, x.offset + i * x.strides[d]!, 'select');
   return recordView(out, 'SelectBackward0', x, (g) => sliceBackward(g.unsqueeze(d), x.shape, d, i, 1));
 }
 
@@ -323,7 +330,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
  */
 export function repeat(x: Tensor, ...repArgs: ShapeArgs): Tensor {
   checkTensor('repeat', x);
-  const reps = shapeFromArgs(repArgs);
+  const reps = checkShape('repeat', shapeFromArgs(repArgs), { what: 'repeats' });
   if (reps.length < x.ndim) {
     throw new Error(`repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
   }
@@ -337,7 +344,9 @@ export function repeat(x: Tensor, ...repArgs: ShapeArgs): Tensor {
     interleaved.push(reps[i]!, base[i]!);
     strides.push(0, baseStrides[i]!);
   }
-  const outShape = reps.map((r, i) => r * base[i]!);
+  const outShape = checkShape('repeat', reps.map((r, i) => r * base[i]!));
+  // The repeats set the size of a new tensor: check it here, at the boundary, with this op's name.
+  checkAllocation('repeat', outShape, x.dtype, x.device);
   const handle = x.backend.contiguous({ handle: x.handle, dtype: x.dtype, shape: interleaved, strides, offset: x.offset });
   const out = wrap(x, handle, outShape, x.dtype);
   return recordView(out, 'RepeatBackward0', x, (g) => {
@@ -432,7 +441,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     for (let s = 0; s < size; s += sizeOrSections) sections.push(Math.min(sizeOrSections, size - s));
     if (sections.length === 0) sections.push(0);
   } else {
-    sections = [...sizeOrSections];
+    sections = checkShape('split', sizeOrSections, { what: 'list of split sizes' });
     const total = sections.reduce((a, b) => a + b, 0);
     if (total !== size) {
       throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sections)}`);
@@ -443,7 +452,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   for (const len of sections) {
     const shape = [...x.shape];
     shape[d] = len;
-    outs.push(x.viewAs(shape, x.strides, x.offset + start * x.strides[d]!));
+    outs.push(x.viewAs(shape, x.strides, x.offset + start * x.strides[d]!, 'split'));
     start += len;
   }
   if (needsGrad(x)) {

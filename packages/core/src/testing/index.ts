@@ -17,6 +17,7 @@ import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type
 import { autogradCases } from './autograd-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
+import { memorySafetyCases } from './memory-safety-cases.js';
 import { handWorkedCases } from './hand-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
@@ -208,5 +209,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
+  memorySafetyCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';
