@@ -5,6 +5,7 @@
 import { type DType, dtypeOfArray, isDType, type TypedArray, ARRAY_TYPE } from '../dtype.js';
 import { normalValues, randintValues, uniformValues } from '../random.js';
 import { formatShape, numel, parseShapeArgs } from '../shape.js';
+import { checkOptions as validate } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { fromValues, isTensor, resolveDevice } from './dispatch.js';
 
@@ -25,8 +26,9 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 
 type ShapeAndOptions = (number | readonly number[] | CreationOptions | undefined)[];
 
-function checkOptions<O extends CreationOptions>(op: string, options: O | undefined): O {
-  const o = options ?? ({} as O);
+/** The creation options, validated (`g.checkOptions`: a misspelt key throws) and with a known dtype. */
+function checkOptions<O extends CreationOptions>(op: string, options: O | undefined, extra: readonly (keyof O & string)[] = []): O {
+  const o = validate<O>(op, options, ['dtype', 'device', 'requiresGrad', ...extra]);
   if (o.dtype !== undefined && !isDType(o.dtype)) {
     throw new TypeError(`${op}: unknown dtype '${String(o.dtype)}' (expected 'float32', 'float64', 'int32' or 'bool')`);
   }
@@ -42,12 +44,21 @@ function make(_op: string, values: TypedArray, shape: readonly number[], dtype: 
   return finish(fromValues(values, shape, dtype, options.device), options);
 }
 
-function castValues(values: ArrayLike<number>, dtype: DType): TypedArray {
+function castValues(values: ArrayLike<number>, dtype: DType, op = 'tensor'): TypedArray {
   const out = new ARRAY_TYPE[dtype](values.length);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]!);
+  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = int32Value(op, values[i]!);
   else out.set(values);
   return out;
+}
+
+/** A value for an int32 tensor, truncated toward zero; one outside int32 is an error, never wrapped (PyTorch's int64 would hold it). */
+function int32Value(op: string, v: number): number {
+  const t = Math.trunc(v);
+  if (!(t >= -2147483648 && t <= 2147483647)) {
+    throw new RangeError(`${op}: value ${v} does not fit in int32, Graft's integer type (PyTorch's int64 would hold it); use dtype 'float64' (or 'float32') for it`);
+  }
+  return t;
 }
 
 /**
@@ -60,7 +71,7 @@ function castValues(values: ArrayLike<number>, dtype: DType): TypedArray {
  * g.tensor(new Int32Array([1, 2, 3, 4]), { shape: [2, 2] }); // int32
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, options?: TensorOptions): Tensor {
-  const o: TensorOptions = checkOptions('tensor', options);
+  const o: TensorOptions = checkOptions('tensor', options, ['shape']);
   if (isTensor(data)) {
     const copy = data.detach().clone();
     return finish(o.dtype !== undefined ? copy.to(o.dtype) : copy, o);
@@ -117,7 +128,7 @@ function shapeAndOptions(op: string, args: ShapeAndOptions): { shape: number[]; 
 function filled(op: string, shape: readonly number[], value: number, options: CreationOptions, dtype: DType): Tensor {
   const { backend, name } = resolveDevice(options.device);
   if (dtype === 'float64' && !backend.supportsFloat64) throw new Error(`${op}: float64 is not supported on device '${name}'`);
-  const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? Math.trunc(value) : value;
+  const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? int32Value(op, value) : value;
   return finish(Tensor.fromHandle(backend, name, backend.fill(numel(shape), v, dtype), shape, dtype), options);
 }
 
@@ -178,7 +189,7 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
   const dtype = o.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
   const values = new Float64Array(size);
   for (let i = 0; i < size; i++) values[i] = start + i * step;
-  return make('arange', castValues(values, dtype), [size], dtype, o);
+  return make('arange', castValues(values, dtype, 'arange'), [size], dtype, o);
 }
 
 /**
@@ -196,7 +207,7 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - i - 1);
   const dtype = o.dtype ?? 'float32';
-  return make('linspace', castValues(values, dtype), [steps], dtype, o);
+  return make('linspace', castValues(values, dtype, 'linspace'), [steps], dtype, o);
 }
 
 /**
@@ -269,32 +280,32 @@ export function randint(low: number, high: number | readonly number[], shape?: r
   if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new TypeError(`randint: low and high must be integers, got ${lo} and ${hi}`);
   const values = randintValues(numel(s), lo, hi);
   const dtype = opts.dtype ?? 'int32';
-  return make('randint', castValues(values, dtype), s, dtype, opts);
+  return make('randint', castValues(values, dtype, 'randint'), s, dtype, opts);
 }
 
-function likeOptions(t: Tensor, options?: CreationOptions): CreationOptions {
-  return { dtype: t.dtype, device: t.device, ...options };
+function likeOptions(op: string, t: Tensor, options?: CreationOptions): CreationOptions {
+  return { dtype: t.dtype, device: t.device, ...checkOptions(op, options) };
 }
 
 /** Zeros shaped like `t` (same dtype and device). @example g.zerosLike(x) */
 export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
-  return zeros(t.shape as number[], likeOptions(t, options));
+  return zeros(t.shape as number[], likeOptions('zerosLike', t, options));
 }
 /** Ones shaped like `t`. @example g.onesLike(x) */
 export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
-  return ones(t.shape as number[], likeOptions(t, options));
+  return ones(t.shape as number[], likeOptions('onesLike', t, options));
 }
 /** `value` shaped like `t`. @example g.fullLike(x, 3) */
 export function fullLike(t: Tensor, value: number | boolean, options?: CreationOptions): Tensor {
-  return full(t.shape, value, likeOptions(t, options));
+  return full(t.shape, value, likeOptions('fullLike', t, options));
 }
 /** Uniform samples shaped like `t`. @example g.randLike(x) */
 export function randLike(t: Tensor, options?: CreationOptions): Tensor {
-  return rand(t.shape as number[], likeOptions(t, options));
+  return rand(t.shape as number[], likeOptions('randLike', t, options));
 }
 /** Normal samples shaped like `t`. @example g.randnLike(x) */
 export function randnLike(t: Tensor, options?: CreationOptions): Tensor {
-  return randn(t.shape as number[], likeOptions(t, options));
+  return randn(t.shape as number[], likeOptions('randnLike', t, options));
 }
 
 let volatileWarned = false;
@@ -307,8 +318,9 @@ let volatileWarned = false;
  * @example
  * const x = g.Variable(g.ones(2), { requiresGrad: true });
  */
-export function Variable(t: Tensor, options: { requiresGrad?: boolean; volatile?: boolean } = {}): Tensor {
+export function Variable(t: Tensor, options?: { requiresGrad?: boolean; volatile?: boolean }): Tensor {
   if (!isTensor(t)) throw new TypeError(`Variable: expected a Tensor, got ${typeof t}`);
+  options = validate('Variable', options, ['requiresGrad', 'volatile']);
   const leaf = t.detach();
   if (options.volatile) {
     if (!volatileWarned) {
