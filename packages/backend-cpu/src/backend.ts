@@ -66,4 +66,5 @@ export class CpuBackend implements Backend<Handle> {
   inverse: Backend<Handle>['inverse'] = (x) => this.track(linalg.inverse(x));
   slogdet: Backend<Handle>['slogdet'] = (x) => linalg.slogdet(x).map((h) => this.track(h)) as [Handle, Handle, Handle];
   softmax: NonNullable<Backend<Handle>['softmax']> = (x, axis, log) => this.track(reduce.softmax(x, axis, log));
+  fmod: NonNullable<Backend<Handle>['fmod']> = (a, b, shape, dtype) => this.track(elementwise.fmod(a, b, shape, dtype));
 }

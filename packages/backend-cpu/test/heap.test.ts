@@ -1,4 +1,5 @@
 import * as g from '@graft/core';
+import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/core/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 
@@ -41,6 +42,18 @@ describe('CPU backend: large tensors in wasm memory', () => {
     const sq = b.sqrt().dataSync();
     bv.forEach((x, i) => expect(sq[i]).toBe(Math.fround(Math.sqrt(x))));
     close(g.tensor(av).mul(100).tanh(), (x) => Math.tanh(x * 100), 3e-7);
+  });
+
+  it('unary SIMD kernels on the grid of extreme inputs match PyTorch as the JavaScript kernels do (tanh(±100) is exactly ±1)', () => {
+    const simd = ['neg', 'abs', 'square', 'sqrt', 'relu', 'tanh', 'sigmoid'];
+    for (const c of unaryGridCases.filter((k) => k.dtype === 'float32' && simd.includes(k.op))) {
+      const n = c.input.data.length;
+      const tiles = Math.ceil(N / n);
+      const grid = g.tensor(Float32Array.from(decodeData(c.input)));
+      const big = grid.repeat(tiles); // large enough for wasm memory
+      const out = (big as unknown as Record<string, () => g.Tensor>)[c.op]!.call(big).dataSync();
+      for (let t = 0; t < tiles; t++) assertUnaryGrid(c, 'values', out.subarray(t * n, (t + 1) * n));
+    }
   });
 
   it('sum accumulates in double precision', () => {

@@ -115,24 +115,52 @@ void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left
 
 enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6 };
 
-// Eigen's [13/6] rational tanh for float: a couple of ulps, and it vectorises.
-static inline float tanh_rational(float x) {
-  const float clamp = 7.90531110763549805f;
-  float small = __builtin_fabsf(x) < 0.0004f ? 1.0f : 0.0f;
-  float c = x > clamp ? clamp : (x < -clamp ? -clamp : x);
-  float x2 = c * c;
-  float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-  p = x2 * p + -8.60467152213735e-11f;
-  p = x2 * p + 5.12229709037114e-08f;
-  p = x2 * p + 1.48572235717979e-05f;
-  p = x2 * p + 6.37261928875436e-04f;
-  p = x2 * p + 4.89352455891786e-03f;
-  p = c * p;
-  float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-  q = x2 * q + 2.26843463243900e-03f;
-  q = x2 * q + 4.89352518554385e-03f;
-  float r = p / q;
-  return small * x + (1.0f - small) * r;
+// e^y in double for the float32 kernels below (no libm here): y = k ln2 + r with |r| <= ln2/2,
+// e^r by its Taylor series to degree 13 (error below 1e-17), times 2^k. Results beyond
+// float32's range saturate (0 or infinity), which is all a float32 caller can hold.
+static inline double exp_for_f32(double y) {
+  if (y != y) return y;
+  if (y > 150.0) return __builtin_inf();
+  if (y < -150.0) return 0.0;
+  const double ln2_hi = 0.693146705627441406250;  // ln 2 with its low 32 bits cleared: k * ln2_hi is exact
+  const double ln2_lo = 4.74932503879976763983e-7;
+  double k = __builtin_nearbyint(y * 1.4426950408889634);
+  double r = (y - k * ln2_hi) - k * ln2_lo;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  union { double d; long long i; } scale;
+  scale.i = (long long)((int)k + 1023) << 52;
+  return p * scale.d;
+}
+
+// tanh for float32, as PyTorch's: exactly +-1 beyond |x| = 8.664339742 (where PyTorch's SLEEF
+// tanhf saturates), otherwise 1 - 2 / (e^2|x| + 1) in double, rounded once to float.
+static inline float tanh_f32(float x) {
+  float a = __builtin_fabsf(x);
+  if (a > 8.664339742f) return x > 0 ? 1.0f : -1.0f;
+  double d = (double)a;
+  double t = d < 1e-3 ? d * (1.0 - d * d / 3.0) : 1.0 - 2.0 / (exp_for_f32(2.0 * d) + 1.0);
+  float r = (float)t;
+  return x < 0 ? -r : (x > 0 ? r : x);  // keeps -0 and NaN
+}
+
+// sigmoid for float32, as PyTorch's: 1 / (1 + e^-x) with each step in float32 (so exactly 1 from
+// x ~ 16.6 and exactly 0 where e^-x overflows).
+static inline float sigmoid_f32(float x) {
+  float e = (float)exp_for_f32(-(double)x);
+  return 1.0f / (1.0f + e);
 }
 
 __attribute__((export_name("unary_f32")))
@@ -142,9 +170,22 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
     case U_ABS: for (int i = 0; i < n; i++) out[i] = __builtin_fabsf(a[i]); break;
     case U_SQUARE: for (int i = 0; i < n; i++) out[i] = a[i] * a[i]; break;
     case U_SQRT: for (int i = 0; i < n; i++) out[i] = __builtin_sqrtf(a[i]); break;
-    case U_RELU: for (int i = 0; i < n; i++) { float v = a[i]; out[i] = v < 0.0f ? 0.0f : v; } break;
-    case U_TANH: for (int i = 0; i < n; i++) out[i] = tanh_rational(a[i]); break;
-    case U_SIGMOID: for (int i = 0; i < n; i++) out[i] = 0.5f + 0.5f * tanh_rational(0.5f * a[i]); break;
+    case U_RELU: {
+      // An explicit select (not max): relu(-0) is -0 and relu(NaN) is NaN, as PyTorch's.
+      int i = 0;
+      v128_t zero = wasm_f32x4_splat(0.0f);
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(a + i);
+        wasm_v128_store(out + i, wasm_v128_bitselect(zero, v, wasm_f32x4_lt(v, zero)));
+      }
+      for (; i < n; i++) {
+        union { float f; unsigned u; } v = { a[i] };
+        out[i] = v.u > 0x80000000u && v.u <= 0xff800000u ? 0.0f : v.f;  // negative, not -0, not NaN
+      }
+      break;
+    }
+    case U_TANH: for (int i = 0; i < n; i++) out[i] = tanh_f32(a[i]); break;
+    case U_SIGMOID: for (int i = 0; i < n; i++) out[i] = sigmoid_f32(a[i]); break;
   }
 }
 

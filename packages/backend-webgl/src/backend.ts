@@ -7,7 +7,10 @@
 import { BACKEND_SPEC_VERSION, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { contiguousStrides, elementwiseProgram, gatherProgram, logProgram, scatterAddProgram, stridedCopyProgram, stridedWriteProgram, type Operand, type Program, type WriteDim } from './programs.js';
+import {
+  contiguousStrides, elementwiseProgram, gatherProgram, POW_GLSL, scatterAddProgram, stridedCopyProgram, stridedWriteProgram,
+  UNARY_GLSL, unaryProgram, type Operand, type Program, type WriteDim,
+} from './programs.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
 export class WebGLHandle {
@@ -165,12 +168,12 @@ export class WebGLBackend implements Backend<H> {
    * Elementwise `expr` over `shape` on views (broadcast by tfjs, no copies for
    * dense or broadcast views) and numbers (uniforms). Operands are named A, B, C…
    */
-  private elementwise(expr: string, operands: readonly (View<H> | number)[], shape: readonly number[], dtype: DType): H {
+  private elementwise(expr: string, operands: readonly (View<H> | number)[], shape: readonly number[], dtype: DType, helpers = ''): H {
     const names = ['A', 'B', 'C'];
     const described: Operand[] = operands.map((o, i) => ({ name: names[i]!, scalar: typeof o === 'number' }));
     const views = operands.filter((o): o is View<H> => typeof o !== 'number');
     const uniforms = operands.filter((o): o is number => typeof o === 'number').map((v) => [v]);
-    return this.withInputs(views, (infos) => this.wrap(this.runProgram(elementwiseProgram(shape, described, expr), infos, dtype, shape, uniforms), dtype), true);
+    return this.withInputs(views, (infos) => this.wrap(this.runProgram(elementwiseProgram(shape, described, expr, helpers), infos, dtype, shape, uniforms), dtype), true);
   }
 
   private strided(v: View<H>): TensorInfo {
@@ -289,7 +292,9 @@ export class WebGLBackend implements Backend<H> {
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([x], ([i]) => {
-      if (op === 'log') return this.wrap(this.runProgram(logProgram(x.shape), [i!], 'float32', x.shape), outDtype);
+      // Our programs where tfjs's shaders differ from PyTorch (see programs.ts); tfjs's elsewhere.
+      const body = outDtype === 'float32' ? UNARY_GLSL[op] : undefined;
+      if (body !== undefined) return this.wrap(this.runProgram(unaryProgram(x.shape, body), [i!], 'float32', x.shape), outDtype);
       const out = this.run(UNARY[op], { x: i! });
       return this.wrap(out, outDtype);
     });
@@ -311,6 +316,8 @@ export class WebGLBackend implements Backend<H> {
     if (numel(shape) === 0) return this.fill(0, 0, outDtype);
     // IEEE division: tfjs's shader returns 1 when a == b, so 0/0 and inf/inf would give 1, not NaN.
     if (op === 'div') return this.elementwise('a / b', [a, b], shape, 'float32');
+    // C's pow (PyTorch's): tfjs's gives 0 for pow(0, -1) and NaN for pow(1, NaN).
+    if (op === 'pow' && dtype === 'float32') return this.elementwise('cpow(a, b)', [a, b], shape, 'float32', POW_GLSL);
     try {
       const out = this.run(BINARY[op], { a: operand(a), b: operand(b) });
       if (numel(out.shape) === numel(shape)) return this.wrap(out, outDtype);

@@ -7,6 +7,7 @@
  */
 import { noGrad } from './autograd/grad-mode.js';
 import type { Backend, View } from './backend/spec.js';
+import { tidy } from './memory.js';
 import type { Tensor } from './tensor.js';
 
 /** Per device: 1-element bool handles ("violated") and the message of each. */
@@ -30,10 +31,10 @@ export function assertAsync(condition: Tensor, message: string | (() => string))
   const describe = typeof message === 'string' ? () => message : message;
   const backend = condition.backend;
   if (!backend.deferChecks) {
-    if (!noGrad(() => condition.all().item())) throw new RangeError(describe());
+    if (!noGrad(() => tidy(() => condition.all().item()))) throw new RangeError(describe());
     return;
   }
-  const violated = noGrad(() => condition.logicalNot().any());
+  const violated = noGrad(() => tidy(() => condition.logicalNot().any()));
   const state = pending.get(backend) ?? { flags: [], messages: [] };
   pending.set(backend, state);
   state.flags.push(backend.contiguous(violated)); // a handle of our own: not a live tensor in memory()

@@ -9,6 +9,7 @@
  */
 import type { DType, TypedArray } from './dtype.js';
 import { isFloating } from './dtype.js';
+import { checkOptions } from './options.js';
 import type { Tensor } from './tensor.js';
 
 /** Print options, as `torch.set_printoptions`. */
@@ -29,7 +30,7 @@ const PRINT_OPTS: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, 
  * g.setPrintOptions({ precision: 2 });
  */
 export function setPrintOptions(options: Partial<PrintOptions>): void {
-  Object.assign(PRINT_OPTS, options);
+  Object.assign(PRINT_OPTS, checkOptions('setPrintOptions', options, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode']));
 }
 
 // ------------------------------------------------------------ exact number formatting

@@ -36,7 +36,8 @@ export {
   eq, ne, lt, le, gt, ge, isnan, isfinite, logicalNot, logicalAnd, logicalOr,
   // reductions
   sum, mean, prod, var_ as var, std, norm, logsumexp, amax, amin, argmax, argmin, max, min, all, any,
-  softmax, logSoftmax, cumsum, type ValuesIndices, type VarOptions,
+  softmax, logSoftmax, cumsum, type ValuesIndices, type VarOptions, type ReduceOptions, type SumOptions, type NormOptions,
+  type DimDTypeOptions, type AlphaOptions, type DivOptions, type RoundOptions, type RoundingMode, type ClampOptions,
   // linear algebra
   matmul, mm, bmm, mv, dot, outer, trace, inverse, det, logdet, t, transpose, permute,
   // shape

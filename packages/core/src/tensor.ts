@@ -8,6 +8,7 @@ import type { BackwardOptions } from './autograd/backward.js';
 import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
+import { checkOptions } from './options.js';
 import { Storage, trackInScope } from './memory.js';
 import { checkLayout, contiguousStrides, isContiguous, numel } from './shape.js';
 import * as ops from './ops/index.js';
@@ -23,6 +24,8 @@ export interface VersionCounter {
 
 
 type Nested = number | boolean | Nested[];
+/** The dims a reduction takes: one, several, or (undefined/null) all. */
+type Dims = number | readonly number[] | null;
 
 /** Serial numbers of tensors, in creation order (the engine tells a rule's fresh results by them). */
 let lastSerial = 0;
@@ -289,7 +292,7 @@ export class Tensor implements View {
    * const x = g.tensor(2, { requiresGrad: true });
    * x.pow(2).backward(); // x.grad is tensor(4.)
    */
-  backward(gradient?: Tensor | number, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | number, options?: BackwardOptions): void {
     ops.backward(this, gradient, options);
   }
 
@@ -489,13 +492,13 @@ export class Tensor implements View {
 
   // ---- arithmetic (see the g. functions for docs) ----
   /** Method form of `g.add(this, …)`; see {@link ops.add}. */
-  add(other: TensorLike, options?: { alpha?: number }): Tensor { return ops.add(this, other, options); }
+  add(other: TensorLike, options?: ops.AlphaOptions): Tensor { return ops.add(this, other, options); }
   /** Method form of `g.sub(this, …)`; see {@link ops.sub}. */
-  sub(other: TensorLike, options?: { alpha?: number }): Tensor { return ops.sub(this, other, options); }
+  sub(other: TensorLike, options?: ops.AlphaOptions): Tensor { return ops.sub(this, other, options); }
   /** Method form of `g.mul(this, …)`; see {@link ops.mul}. */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
   /** Method form of `g.div(this, …)`; see {@link ops.div}. */
-  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  div(other: TensorLike, options?: ops.DivOptions): Tensor { return ops.div(this, other, options); }
   /** Method form of `g.pow(this, …)`; see {@link ops.pow}. */
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
   /** Method form of `g.maximum(this, …)`; see {@link ops.maximum}. */
@@ -541,9 +544,9 @@ export class Tensor implements View {
   /** Method form of `g.ceil(this, …)`; see {@link ops.ceil}. */
   ceil(): Tensor { return ops.ceil(this); }
   /** Method form of `g.round(this, …)`; see {@link ops.round}. */
-  round(): Tensor { return ops.round(this); }
+  round(options?: ops.RoundOptions): Tensor { return ops.round(this, options); }
   /** Method form of `g.clamp(this, …)`; see {@link ops.clamp}. */
-  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return ops.clamp(this, min, max); }
+  clamp(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null | ops.ClampOptions, options?: ops.ClampOptions): Tensor { return ops.clamp(this, min, max, options); }
 
   // ---- comparison and logic ----
   /** Method form of `g.eq(this, …)`; see {@link ops.eq}. */
@@ -569,49 +572,53 @@ export class Tensor implements View {
   /** Method form of `g.logicalOr(this, …)`; see {@link ops.logicalOr}. */
   logicalOr(other: TensorLike): Tensor { return ops.logicalOr(this, other); }
   /** Method form of `g.all(this, …)`; see {@link ops.all}. */
-  all(dim?: number | readonly number[], keepdim = false): Tensor { return ops.all(this, dim, keepdim); }
+  all(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.all(this, dim, keepdim, options); }
   /** Method form of `g.any(this, …)`; see {@link ops.any}. */
-  any(dim?: number | readonly number[], keepdim = false): Tensor { return ops.any(this, dim, keepdim); }
+  any(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.any(this, dim, keepdim, options); }
 
   // ---- reductions ----
   /** Method form of `g.sum(this, …)`; see {@link ops.sum}. */
-  sum(dim?: number | readonly number[], keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
+  sum(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.sum(this, dim, keepdim, options); }
   /** Method form of `g.mean(this, …)`; see {@link ops.mean}. */
-  mean(dim?: number | readonly number[], keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+  mean(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.mean(this, dim, keepdim, options); }
   /** Method form of `g.prod(this, …)`; see {@link ops.prod}. */
-  prod(dim?: number | readonly number[], keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
+  prod(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.prod(this, dim, keepdim, options); }
   /** Method form of `g.var_(this, …)`; see {@link ops.var_}. */
-  var(dim?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.var_(this, dim, options); }
+  var(dim?: Dims | ops.VarOptions, unbiased?: boolean | ops.VarOptions, keepdim?: boolean | ops.VarOptions, options?: ops.VarOptions): Tensor { return ops.var_(this, dim, unbiased, keepdim, options); }
   /** Method form of `g.std(this, …)`; see {@link ops.std}. */
-  std(dim?: number | readonly number[], options?: ops.VarOptions): Tensor { return ops.std(this, dim, options); }
+  std(dim?: Dims | ops.VarOptions, unbiased?: boolean | ops.VarOptions, keepdim?: boolean | ops.VarOptions, options?: ops.VarOptions): Tensor { return ops.std(this, dim, unbiased, keepdim, options); }
   /** Method form of `g.norm(this, …)`; see {@link ops.norm}. */
-  norm(p: number = 2, dim?: number | readonly number[], keepdim = false): Tensor { return ops.norm(this, p, dim, keepdim); }
+  norm(p?: number | ops.NormOptions, dim?: Dims | ops.NormOptions, keepdim?: boolean | ops.NormOptions, options?: ops.NormOptions): Tensor { return ops.norm(this, p, dim, keepdim, options); }
   /** Method form of `g.logsumexp(this, …)`; see {@link ops.logsumexp}. */
-  logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return ops.logsumexp(this, dim, keepdim); }
+  logsumexp(dim: number | readonly number[] | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.logsumexp(this, dim, keepdim, options); }
   /** Method form of `g.amax(this, …)`; see {@link ops.amax}. */
-  amax(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim); }
+  amax(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.amax(this, dim, keepdim, options); }
   /** Method form of `g.amin(this, …)`; see {@link ops.amin}. */
-  amin(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amin(this, dim, keepdim); }
+  amin(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.amin(this, dim, keepdim, options); }
   /** Method form of `g.argmax(this, …)`; see {@link ops.argmax}. */
-  argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
+  argmax(dim?: number | null | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.argmax(this, dim, keepdim, options); }
   /** Method form of `g.argmin(this, …)`; see {@link ops.argmin}. */
-  argmin(dim?: number, keepdim = false): Tensor { return ops.argmin(this, dim, keepdim); }
+  argmin(dim?: number | null | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.argmin(this, dim, keepdim, options); }
   max(): Tensor;
   max(other: Tensor): Tensor;
-  max(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  max(dim: number | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): ops.ValuesIndices;
   /** Method form of `g.max(this, …)`; see {@link ops.max}. */
-  max(dim?: number | Tensor, keepdim = false): Tensor | ops.ValuesIndices { return ops.max(this, dim as number, keepdim); }
+  max(dim?: number | Tensor | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor | ops.ValuesIndices {
+    return ops.max(this, dim as number, keepdim, options);
+  }
   min(): Tensor;
   min(other: Tensor): Tensor;
-  min(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  min(dim: number | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): ops.ValuesIndices;
   /** Method form of `g.min(this, …)`; see {@link ops.min}. */
-  min(dim?: number | Tensor, keepdim = false): Tensor | ops.ValuesIndices { return ops.min(this, dim as number, keepdim); }
+  min(dim?: number | Tensor | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor | ops.ValuesIndices {
+    return ops.min(this, dim as number, keepdim, options);
+  }
   /** Method form of `g.softmax(this, …)`; see {@link ops.softmax}. */
-  softmax(dim: number): Tensor { return ops.softmax(this, dim); }
+  softmax(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.softmax(this, dim, options); }
   /** Method form of `g.logSoftmax(this, …)`; see {@link ops.logSoftmax}. */
-  logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+  logSoftmax(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.logSoftmax(this, dim, options); }
   /** Method form of `g.cumsum(this, …)`; see {@link ops.cumsum}. */
-  cumsum(dim: number): Tensor { return ops.cumsum(this, dim); }
+  cumsum(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.cumsum(this, dim, options); }
 
   // ---- linear algebra ----
   /** Method form of `g.matmul(this, …)`; see {@link ops.matmul}. */
@@ -685,15 +692,17 @@ export class Tensor implements View {
 
   // ---- in place (return this, bump version) ----
   /** In-place `add`: writes the result into this tensor (and its views) and bumps `version`. */
-  add_(other: TensorLike, options?: { alpha?: number }): this { return ops.inplace(this, 'add_', ops.add(this, other, options)); }
+  add_(other: TensorLike, options?: ops.AlphaOptions): this { return ops.inplace(this, 'add_', ops.add(this, other, checkOptions('add_', options, ['alpha']))); }
   /** In-place `sub`: writes the result into this tensor (and its views) and bumps `version`. */
-  sub_(other: TensorLike, options?: { alpha?: number }): this { return ops.inplace(this, 'sub_', ops.sub(this, other, options)); }
+  sub_(other: TensorLike, options?: ops.AlphaOptions): this { return ops.inplace(this, 'sub_', ops.sub(this, other, checkOptions('sub_', options, ['alpha']))); }
   /** In-place `mul`: writes the result into this tensor (and its views) and bumps `version`. */
   mul_(other: TensorLike): this { return ops.inplace(this, 'mul_', ops.mul(this, other)); }
   /** In-place `div`: writes the result into this tensor (and its views) and bumps `version`. */
-  div_(other: TensorLike): this { return ops.inplace(this, 'div_', ops.div(this, other)); }
+  div_(other: TensorLike, options?: ops.DivOptions): this { return ops.inplace(this, 'div_', ops.div(this, other, checkOptions('div_', options, ['roundingMode']))); }
   /** In-place `clamp`: writes the result into this tensor (and its views) and bumps `version`. */
-  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return ops.inplace(this, 'clamp_', ops.clamp(this, min, max)); }
+  clamp_(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null | ops.ClampOptions, options?: ops.ClampOptions): this {
+    return ops.inplace(this, 'clamp_', ops.clampAs('clamp_', this, min, max, options));
+  }
   /** In place (see the `g.` function notes); bumps `version`. */
   zero_(): this { return ops.fill_(this, 0); }
   /** In place (see the `g.` function notes); bumps `version`. */

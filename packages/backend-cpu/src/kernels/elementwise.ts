@@ -7,10 +7,11 @@ import type { BinaryOp, DType, TypedArray, UnaryOp, View } from '@graft/core';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow, numel } from '../strided.js';
-import { erf, roundHalfEven, sigmoid, sign, tanhFloat32 } from './math.js';
+import { erf, erfFloat32, expm1For32, expm1For64, log1pFor32, log1pFor64, fmod as cFmod, pow as cPow, roundHalfEven, sigmoid32, sigmoid64, sign, tanh32, tanh64 } from './math.js';
 
 type Arr = TypedArray;
 
+/** Each op as a scalar function on doubles (the float64 and integer results; see UNARY_FLOAT32 for float32). */
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
@@ -20,13 +21,13 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   exp: Math.exp,
-  expm1: Math.expm1,
+  expm1: expm1For64,
   log: Math.log,
-  log1p: Math.log1p,
+  log1p: log1pFor64,
   sin: Math.sin,
   cos: Math.cos,
-  tanh: Math.tanh,
-  sigmoid,
+  tanh: tanh64,
+  sigmoid: sigmoid64,
   relu: (x) => (x < 0 ? 0 : x),
   erf,
   floor: Math.floor,
@@ -35,6 +36,17 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   logicalNot: (x) => (x === 0 ? 1 : 0),
   isnan: (x) => (x !== x ? 1 : 0),
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+};
+
+/** The ops whose float32 results follow PyTorch's float32 evaluation (its saturation points), not the double's. */
+const UNARY_FLOAT32: Partial<Record<UnaryOp, (x: number) => number>> = {
+  erf: erfFloat32,
+  // PyTorch's float32 rsqrt is 1 / sqrt(x) with the root rounded to float32 first.
+  rsqrt: (x) => 1 / Math.fround(Math.sqrt(x)),
+  expm1: expm1For32,
+  log1p: log1pFor32,
+  tanh: tanh32,
+  sigmoid: sigmoid32,
 };
 
 /** A contiguous loop (out[oo..oo+n) from x[xo..xo+n)) for the ops that dominate training; false when there is none. */
@@ -47,15 +59,12 @@ function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: num
     case 'sqrt': for (let i = 0; i < n; i++) out[oo + i] = Math.sqrt(x[xo + i]!); return true;
     case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[oo + i] = v < 0 ? 0 : v; } return true;
     case 'tanh':
-      if (float32) for (let i = 0; i < n; i++) out[oo + i] = tanhFloat32(x[xo + i]!);
-      else for (let i = 0; i < n; i++) out[oo + i] = Math.tanh(x[xo + i]!);
+      if (float32) for (let i = 0; i < n; i++) out[oo + i] = tanh32(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[oo + i] = tanh64(x[xo + i]!);
       return true;
     case 'sigmoid':
-      for (let i = 0; i < n; i++) {
-        const v = x[xo + i]!;
-        if (v >= 0) out[oo + i] = 1 / (1 + Math.exp(-v));
-        else { const e = Math.exp(v); out[oo + i] = e / (1 + e); }
-      }
+      if (float32) for (let i = 0; i < n; i++) out[oo + i] = sigmoid32(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[oo + i] = sigmoid64(x[xo + i]!);
       return true;
     default: return false;
   }
@@ -80,8 +89,8 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
   const out = arr(outH);
   const src = arr(x.handle);
   const c = collapse(x.shape, [x.strides]);
-  const f = UNARY[op];
   const float32 = outDtype === 'float32';
+  const f = (float32 ? UNARY_FLOAT32[op] : undefined) ?? UNARY[op];
   const inner = c.shape[c.shape.length - 1]!;
   const stride = c.strides[0]![c.shape.length - 1]!;
   if (c.shape.length === 1 && stride === 1) {
@@ -102,7 +111,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: cPow,
   maximum: Math.max,
   minimum: Math.min,
   eq: (a, b) => (a === b ? 1 : 0),
@@ -233,18 +242,32 @@ export function binary(op: BinaryOp, aIn: View<Handle> | number, bIn: View<Handl
   const outH = alloc(outDtype, n);
   if (n === 0) return outH;
   if (computeDtype === 'float32' && outDtype === 'float32' && binaryWasm(op, aIn, bIn, outH, n)) return outH;
+  // int32 products must wrap like C, not round through doubles (core computes integer results that can leave int32 exactly, in float64).
+  if (op === 'mul' && computeDtype === 'int32') binaryInto(outH, 'pow', Math.imul, aIn, bIn, shape); // 'pow' has no fast path: forces f
+  else binaryInto(outH, op, BINARY[op], aIn, bIn, shape);
+  return outH;
+}
+
+/** C's fmod elementwise (the Backend's optional `fmod`: exact, for PyTorch's floor division). */
+export function fmod(a: View<Handle>, b: View<Handle>, shape: readonly number[], dtype: DType): Handle {
+  const outH = alloc(dtype, numel(shape));
+  if (numel(shape) !== 0) binaryInto(outH, 'pow', cFmod, a, b, shape);
+  return outH;
+}
+
+/** Writes `f` elementwise over broadcast operands into `outH`; `kernelOp` picks the explicit loops of the hot ops. */
+function binaryInto(outH: Handle, kernelOp: BinaryOp, f: (a: number, b: number) => number, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[]): void {
+  const computeDtype = typeof aIn === 'number' ? (bIn as View<Handle>).dtype : aIn.dtype;
+  const n = numel(shape);
   const a = typeof aIn === 'number' ? scalarView(aIn, computeDtype, shape) : aIn;
   const b = typeof bIn === 'number' ? scalarView(bIn, computeDtype, shape) : bIn;
   const out = arr(outH);
-  // int32 products must wrap like C, not round through doubles.
-  const f = op === 'mul' && computeDtype === 'int32' ? Math.imul : BINARY[op];
-  const kernelOp = op === 'mul' && computeDtype === 'int32' ? 'pow' : op; // 'pow' never has a fast path: forces f
   const A = arr(a.handle);
   const B = arr(b.handle);
   const aDense = isDense(a);
   if (aDense && (isDense(b) || isScalar(b))) {
     binaryRow(kernelOp, f, A, a.offset, 1, B, b.offset, isScalar(b) ? 0 : 1, out, 0, n);
-    return outH;
+    return;
   }
   const c = collapse(shape, [a.strides, b.strides]);
   const last = c.shape.length - 1;
@@ -253,10 +276,9 @@ export function binary(op: BinaryOp, aIn: View<Handle> | number, bIn: View<Handl
   const bs = c.strides[1]![last]!;
   if (last === 0) {
     binaryRow(kernelOp, f, A, a.offset, as, B, b.offset, bs, out, 0, n);
-    return outH;
+    return;
   }
   forEachRow(c, [a.offset, b.offset], (o, r) => binaryRow(kernelOp, f, A, o[0]!, as, B, o[1]!, bs, out, r * inner, inner));
-  return outH;
 }
 
 export function where(cond: View<Handle>, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[], dtype: DType): Handle {

@@ -1,39 +1,89 @@
-/** Scalar math JavaScript lacks or gets subtly different from PyTorch. */
+/**
+ * Scalar math JavaScript lacks or gets subtly different from PyTorch.
+ *
+ * PyTorch's CPU kernels evaluate transcendental functions with SLEEF on its
+ * vectorised path, in the tensor's own precision. Where that differs from a
+ * correctly rounded result in a way users see — tanh and expm1 reach exactly
+ * ±1 a little early, sigmoid is 1 / (1 + e⁻ˣ) in float32 arithmetic — these
+ * functions reproduce it, so saturated values (and their zero gradients)
+ * match PyTorch's exactly. Elsewhere results are correctly rounded doubles,
+ * rounded once more to float32 where the output is float32 (within an ulp of
+ * PyTorch's).
+ */
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
-/**
- * erf to double precision: a series without cancellation for |x| < 3, and a
- * continued fraction for erfc beyond.
- */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const a = Math.abs(x);
-  if (a >= 6) return x > 0 ? 1 : -1;
-  if (a < 3) {
-    // erf(x) = 2/√π e^{-x²} Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)); every term positive.
-    const x2 = a * a;
-    let term = a;
-    let sum = a;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    const r = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-    return x < 0 ? -r : r;
-  }
-  return x < 0 ? erfc(a) - 1 : 1 - erfc(a);
+/** |x| beyond which PyTorch's (SLEEF's) tanh is exactly ±1: float32 and float64. */
+const TANH_SATURATES_F32 = 8.664339742;
+const TANH_SATURATES_F64 = 18.714973875;
+/** x below which PyTorch's (SLEEF's) expm1 is exactly -1: float32 and float64. */
+const EXPM1_SATURATES_F32 = -16.635532333438687;
+const EXPM1_SATURATES_F64 = -36.7368005696771;
+
+/** Splits a double into a high part with 26 significant bits and the exact rest (Dekker), for exact products. */
+function split(a: number): [number, number] {
+  const c = 134217729 * a; // 2^27 + 1
+  const hi = c - (c - a);
+  return [hi, a - hi];
 }
 
-/** erfc(x) for x ≥ 3 by Lentz's continued fraction. */
+/** e^(-x²) without the rounding error of x² (which would cost x² ulps): x² as an exact sum hi + lo. */
+function expMinusSquare(x: number): number {
+  const hi = x * x;
+  const [xh, xl] = split(x);
+  const lo = xh * xh - hi + 2 * xh * xl + xl * xl;
+  return Math.exp(-hi) * (1 - lo);
+}
+
+/**
+ * erf to float64 precision (within 2-3 ulps): a series of positive terms,
+ * summed with Kahan's compensation, for |x| < 1.2; 1 - erfc by a continued
+ * fraction beyond. erf(±0) is ±0.
+ */
+export function erf(x: number): number {
+  if (Number.isNaN(x) || x === 0) return x;
+  const a = Math.abs(x);
+  if (a >= 6) return x > 0 ? 1 : -1;
+  const r = a < 1.2 ? erfSeries(a, true) : 1 - erfc(a);
+  return x < 0 ? -r : r;
+}
+
+/** erf for float32 results: the same series without compensation (cheaper) up to |x| = 3, where the continued fraction needs few terms. */
+export function erfFloat32(x: number): number {
+  if (Number.isNaN(x) || x === 0) return x;
+  const a = Math.abs(x);
+  if (a >= 6) return x > 0 ? 1 : -1;
+  const r = a < 3 ? erfSeries(a, false) : 1 - erfc(a);
+  return x < 0 ? -r : r;
+}
+
+/** erf(a) = 2/√π e^{-a²} Σ 2ⁿ a^{2n+1} / (1·3·…·(2n+1)) for a > 0: every term positive. */
+function erfSeries(a: number, compensated: boolean): number {
+  const x2 = a * a;
+  let term = a;
+  let sum = a;
+  let carry = 0;
+  for (let n = 1; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    if (compensated) {
+      const y = term - carry;
+      const t = sum + y;
+      carry = t - sum - y;
+      sum = t;
+    } else sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return TWO_OVER_SQRT_PI * expMinusSquare(a) * sum;
+}
+
+/** erfc(x) for x ≥ 1.2 by Lentz's continued fraction. */
 function erfc(x: number): number {
   // erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))
   const tiny = 1e-300;
   let f = x;
   let c = x;
   let d = 0;
-  for (let n = 1; n < 300; n++) {
+  for (let n = 1; n < 1000; n++) {
     const an = n / 2;
     d = x + an * d;
     d = d === 0 ? tiny : 1 / d;
@@ -43,10 +93,10 @@ function erfc(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / (f * Math.sqrt(Math.PI));
+  return expMinusSquare(x) / (f * Math.sqrt(Math.PI));
 }
 
-/** Rounds half to even, as PyTorch's `round`. */
+/** Rounds half to even, as PyTorch's `round` (Math.round keeps the sign of zero: round(-0.4) is -0). */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
@@ -57,30 +107,53 @@ export function sign(x: number): number {
   return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
-/** The logistic function, without overflow for large |x|. */
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+/** PyTorch's float64 sigmoid: 1 / (1 + e⁻ˣ), so it is exactly 0 where e⁻ˣ overflows (x < -709.78), as PyTorch's. */
+export function sigmoid64(x: number): number {
+  return 1 / (1 + Math.exp(-x));
 }
 
-/**
- * tanh for float32 outputs: a [13/6] rational approximation (Eigen's),
- * accurate to a couple of float32 ulps and several times faster than Math.tanh.
- */
-export function tanhFloat32(x: number): number {
-  const clamped = x > 7.90531110763549805 ? 7.90531110763549805 : x < -7.90531110763549805 ? -7.90531110763549805 : x;
-  if (Math.abs(x) < 0.0004) return x;
-  const x2 = clamped * clamped;
-  let p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13;
-  p = x2 * p + -8.60467152213735e-11;
-  p = x2 * p + 5.12229709037114e-8;
-  p = x2 * p + 1.48572235717979e-5;
-  p = x2 * p + 6.37261928875436e-4;
-  p = x2 * p + 4.89352455891786e-3;
-  p = clamped * p;
-  let q = x2 * 1.19825839466702e-6 + 1.18534705686654e-4;
-  q = x2 * q + 2.268434632439e-3;
-  q = x2 * q + 4.89352518554385e-3;
-  return p / q;
+/** PyTorch's float32 sigmoid: 1 / (1 + e⁻ˣ) with each step in float32 (exactly 1 from x ≈ 16.6, exactly 0 below -88.7). */
+export function sigmoid32(x: number): number {
+  return Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
+}
+
+/** tanh, exactly ±1 where PyTorch's float32 tanh is. */
+export function tanh32(x: number): number {
+  return x > TANH_SATURATES_F32 ? 1 : x < -TANH_SATURATES_F32 ? -1 : Math.tanh(x);
+}
+
+/** tanh, exactly ±1 where PyTorch's float64 tanh is. */
+export function tanh64(x: number): number {
+  return x > TANH_SATURATES_F64 ? 1 : x < -TANH_SATURATES_F64 ? -1 : Math.tanh(x);
+}
+
+/** expm1, exactly -1 where PyTorch's float32 expm1 is. */
+export function expm1For32(x: number): number {
+  return x < EXPM1_SATURATES_F32 ? -1 : Math.expm1(x);
+}
+
+/** expm1, exactly -1 where PyTorch's float64 expm1 is. */
+export function expm1For64(x: number): number {
+  return x < EXPM1_SATURATES_F64 ? -1 : Math.expm1(x);
+}
+
+/** log1p, infinite beyond 1e38 as PyTorch's float32 log1p (SLEEF's cut-off). */
+export function log1pFor32(x: number): number {
+  return x > 1e38 ? Infinity : Math.log1p(x);
+}
+
+/** log1p, infinite beyond 1e307 as PyTorch's float64 log1p (SLEEF's cut-off). */
+export function log1pFor64(x: number): number {
+  return x > 1e307 ? Infinity : Math.log1p(x);
+}
+
+/** C's pow (PyTorch's): 1 ** y is 1 for every y, even NaN, and (-1) ** ±∞ is 1; JavaScript gives NaN for both. */
+export function pow(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
+/** C's fmod: the exact remainder of a / b with a's sign (JavaScript's %). */
+export function fmod(a: number, b: number): number {
+  return a % b;
 }

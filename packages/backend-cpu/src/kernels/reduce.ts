@@ -241,12 +241,13 @@ export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
       const v = src[p]!;
       if (v > m || v !== v) m = v;
     }
-    if (m === -Infinity || m === Infinity) m = Number.isFinite(m) ? m : 0;
+    // No guard for an infinite maximum: PyTorch's rows with one are nan (inf - inf), and so are these.
     let total = 0;
     for (let i = 0, p = p0; i < len; i++, p += step) total += Math.exp(src[p]! - m);
     if (log) {
-      const lse = Math.log(total) + m;
-      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = src[p]! - lse;
+      // (x - max) - log(total), as PyTorch: adding max back first would lose log(total) next to a huge max.
+      const logTotal = Math.log(total);
+      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = src[p]! - m - logTotal;
     } else {
       for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = Math.exp(src[p]! - m) / total;
     }

@@ -1,5 +1,6 @@
 /** `t.backward()` and `g.autograd.grad()`: the user-facing entries to the engine. */
 import { isFloating } from '../dtype.js';
+import { checkOptions } from '../options.js';
 import { full } from '../ops/creation.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -37,7 +38,8 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
  * Accumulates d(root)/d(leaf) into every leaf's `.grad` (see `Tensor.backward`).
  */
 
-export function backward(root: Tensor, gradient?: Tensor | number, options: BackwardOptions = {}): void {
+export function backward(root: Tensor, gradient?: Tensor | number, options?: BackwardOptions): void {
+  options = checkOptions('backward', options, ['retainGraph', 'createGraph', 'inputs']);
   const seed = seedFor(root, gradient, 0);
   const createGraph = options.createGraph ?? false;
   const inputs = options.inputs === undefined ? undefined : Array.isArray(options.inputs) ? options.inputs : [options.inputs as Tensor];
@@ -65,7 +67,8 @@ export interface GradOptions {
  * const x = g.tensor(3, { requiresGrad: true });
  * const [dx] = g.autograd.grad(x.pow(2), x); // tensor(6.)
  */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options?: GradOptions): (Tensor | null)[] {
+  options = checkOptions('grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused']);
   const outs = Array.isArray(outputs) ? outputs : [outputs as Tensor];
   const ins = Array.isArray(inputs) ? inputs : [inputs as Tensor];
   const gradOutputs = options.gradOutputs === undefined ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs as Tensor];
@@ -81,7 +84,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     captures: ins,
   });
   if (!createGraph) seeds.forEach((s, i) => s !== gradOutputs[i] && s.dispose());
-  return captured.map((g, i) => {
+  const results = captured.map((g, i) => {
     if (g === undefined) {
       if (!options.allowUnused) {
         throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
@@ -89,6 +92,12 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
       return null;
     }
     const shaped = shapesEqual(g.shape, ins[i]!.shape) ? g : g.reshape(ins[i]!.shape);
-    return createGraph ? shaped : shaped.detach();
+    if (createGraph) return shaped;
+    const detached = shaped.detach();
+    if (shaped !== g) shaped.dispose();
+    return detached;
   });
+  // Without createGraph the engine's gradients are ours: the detached views returned keep their storage.
+  if (!createGraph) for (const g of new Set(captured)) g?.dispose();
+  return results;
 }

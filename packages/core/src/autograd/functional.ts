@@ -2,6 +2,7 @@
  * `g.autograd.functional`: vjp, jvp, jacobian, hessian and hvp of a function
  * of tensors, as `torch.autograd.functional` (returned as arrays: `[output, vjp]`).
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { grad } from './backward.js';
 import { stack } from '../ops/movement.js';
@@ -39,7 +40,8 @@ function zerosFor(x: Tensor): Tensor {
  * @example
  * const [y, vjp] = g.autograd.functional.vjp((x) => x.pow(2), g.tensor([1, 2]), g.tensor([1, 1])); // vjp: [2, 4]
  */
-export function vjp(func: Fn, inputs: Inputs, v?: Tensor, options: FunctionalOptions = {}): [Tensor, Tensor | Tensor[]] {
+export function vjp(func: Fn, inputs: Inputs, v?: Tensor, options?: FunctionalOptions): [Tensor, Tensor | Tensor[]] {
+  options = checkOptions('vjp', options, ['createGraph']);
   const createGraph = options.createGraph ?? false;
   const xs = leaves(inputs, createGraph);
   const out = enableGrad(() => func(...xs));
@@ -54,7 +56,8 @@ export function vjp(func: Fn, inputs: Inputs, v?: Tensor, options: FunctionalOpt
  * @example
  * const [y, jv] = g.autograd.functional.jvp((x) => x.pow(2), g.tensor([1, 2]), g.tensor([1, 0])); // jv: [2, 0]
  */
-export function jvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], options: FunctionalOptions = {}): [Tensor, Tensor] {
+export function jvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], options?: FunctionalOptions): [Tensor, Tensor] {
+  options = checkOptions('jvp', options, ['createGraph']);
   const createGraph = options.createGraph ?? false;
   const xs = leaves(inputs, true);
   const vs = asList(v);
@@ -80,7 +83,8 @@ export function jvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], opt
  * @example
  * g.autograd.functional.jacobian((x) => x.pow(2), g.tensor([1, 2])); // [[2, 0], [0, 4]]
  */
-export function jacobian(func: Fn, inputs: Inputs, options: FunctionalOptions = {}): Tensor | Tensor[] {
+export function jacobian(func: Fn, inputs: Inputs, options?: FunctionalOptions): Tensor | Tensor[] {
+  options = checkOptions('jacobian', options, ['createGraph']);
   const createGraph = options.createGraph ?? false;
   const xs = leaves(inputs, createGraph);
   const out = enableGrad(() => func(...xs));
@@ -109,7 +113,8 @@ function stackRows(rows: Tensor[]): Tensor {
  * @example
  * g.autograd.functional.hessian((x) => x.pow(3).sum(), g.tensor([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian(func: Fn, inputs: Inputs, options: FunctionalOptions = {}): Tensor | Tensor[] {
+export function hessian(func: Fn, inputs: Inputs, options?: FunctionalOptions): Tensor | Tensor[] {
+  options = checkOptions('hessian', options, ['createGraph']);
   if (Array.isArray(inputs) && inputs.length !== 1) {
     throw new Error('hessian: only a single input tensor is supported in Graft (pass one tensor)');
   }
@@ -129,7 +134,8 @@ export function hessian(func: Fn, inputs: Inputs, options: FunctionalOptions = {
  * @example
  * const [y, hv] = g.autograd.functional.hvp((x) => x.pow(3).sum(), g.tensor([1, 2]), g.tensor([1, 1])); // hv: [6, 12]
  */
-export function hvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], options: FunctionalOptions = {}): [Tensor, Tensor | Tensor[]] {
+export function hvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], options?: FunctionalOptions): [Tensor, Tensor | Tensor[]] {
+  options = checkOptions('hvp', options, ['createGraph']);
   const createGraph = options.createGraph ?? false;
   const xs = leaves(inputs, true);
   const vs = asList(v);

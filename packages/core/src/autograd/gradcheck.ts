@@ -4,6 +4,7 @@
  */
 import { tensor } from '../ops/creation.js';
 import { formatValues } from '../format.js';
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { grad } from './backward.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -19,6 +20,8 @@ export interface GradcheckOptions {
   /** Throw on mismatch (default) or return false. */
   raiseException?: boolean;
 }
+
+const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'raiseException'] as const;
 
 type Fn = (...xs: Tensor[]) => Tensor | readonly Tensor[];
 
@@ -92,7 +95,8 @@ function describe(m: number[][]): string {
  * const x = g.randn(3, { dtype: 'float64', requiresGrad: true });
  * g.autograd.gradcheck((t) => t.tanh().sum(), [x]); // true
  */
-export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options?: GradcheckOptions): boolean {
+  options = checkOptions('gradcheck', options, GRADCHECK_KEYS);
   const all = Array.isArray(inputs) ? [...inputs] : [inputs as Tensor];
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
@@ -124,7 +128,8 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options: G
  * const x = g.randn(3, { dtype: 'float64', requiresGrad: true });
  * g.autograd.gradgradcheck((t) => t.tanh(), [x]); // true
  */
-export function gradgradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], gradOutputs?: readonly Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradgradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], gradOutputs?: readonly Tensor[], options?: GradcheckOptions): boolean {
+  options = checkOptions('gradgradcheck', options, GRADCHECK_KEYS);
   const all = Array.isArray(inputs) ? [...inputs] : [inputs as Tensor];
   const diff = checkInputs('gradgradcheck', all);
   const outputs = enableGrad(() => outputsOf(fn, all));

@@ -28,5 +28,8 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
   const summed = axes.length === 0 ? g : g.sum(axes, true);
-  return summed.reshape(shape);
+  const out = summed.reshape(shape);
+  // The reshape is a view: the sum's own Tensor object is not needed (its storage lives on in the view).
+  if (summed !== g && out !== summed) summed.dispose();
+  return out;
 }

@@ -117,6 +117,14 @@ export interface Backend<H = unknown> {
   // ---- optional fused kernels ----
   /** Numerically stable softmax (or log-softmax) along `axis`. */
   softmax?(x: View<H>, axis: number, log: boolean): H;
+  /**
+   * C's `fmod(a, b)` elementwise, exactly (the remainder is representable, so
+   * an IEEE kernel gets it exact). Floor division (`div(a, b, { roundingMode:
+   * 'floor' })`) needs it to match PyTorch where `a / b` rounds across an
+   * integer (1 // 0.1 is 9); without it core uses `a - trunc(a / b) * b`.
+   * Operands are expanded to `shape` and of `dtype` (float32 or float64).
+   */
+  fmod?(a: View<H>, b: View<H>, shape: readonly number[], dtype: DType): H;
 }
 
 /** What `registerBackend` takes: a name and a factory, called once on first use. */

@@ -62,16 +62,25 @@ function make(op: string, shape: readonly number[], dtype: DType, options: Creat
 }
 
 /** A host array of `n` values of `dtype`, `at(i)` converted as a cast to `dtype` converts. */
-function valuesOf(dtype: DType, n: number, at: (i: number) => number): TypedArray {
+function valuesOf(dtype: DType, n: number, at: (i: number) => number, op = 'tensor'): TypedArray {
   const out = new ARRAY_TYPE[dtype](n);
   if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = at(i) ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = Math.trunc(at(i));
+  else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = int32Value(op, at(i));
   else for (let i = 0; i < n; i++) out[i] = at(i);
   return out;
 }
 
-function castValues(values: ArrayLike<number>, dtype: DType): TypedArray {
-  return valuesOf(dtype, values.length, (i) => values[i]!);
+function castValues(values: ArrayLike<number>, dtype: DType, op = 'tensor'): TypedArray {
+  return valuesOf(dtype, values.length, (i) => values[i]!, op);
+}
+
+/** A value for an int32 tensor, truncated toward zero; one outside int32 is an error, never wrapped (PyTorch's int64 would hold it). */
+function int32Value(op: string, v: number): number {
+  const t = Math.trunc(v);
+  if (!(t >= -2147483648 && t <= 2147483647)) {
+    throw new RangeError(`${op}: value ${v} does not fit in int32, Graft's integer type (PyTorch's int64 would hold it); use dtype 'float64' (or 'float32') for it`);
+  }
+  return t;
 }
 
 /**
@@ -144,7 +153,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   const { backend, name } = resolveDevice(options.device);
   if (dtype === 'float64' && !backend.supportsFloat64) throw new Error(`${op}: float64 is not supported on device '${name}'`);
   checkAllocation(op, shape, dtype, name);
-  const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? Math.trunc(value) : value;
+  const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? int32Value(op, value) : value;
   return finish(Tensor.fromHandle(backend, name, backend.fill(numel(shape), v, dtype), shape, dtype, undefined, op), options);
 }
 
@@ -211,7 +220,7 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
   }
   const size = Math.ceil((end - start) / step);
   const dtype = o.dtype ?? ((nums as number[]).every(Number.isInteger) ? 'int32' : 'float32');
-  return make('arange', [size], dtype, o, () => valuesOf(dtype, size, (i) => start + i * step));
+  return make('arange', [size], dtype, o, () => valuesOf(dtype, size, (i) => start + i * step, 'arange'));
 }
 
 /**
@@ -230,7 +239,7 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   // Like ATen: fill from both ends so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   const dtype = o.dtype ?? 'float32';
-  return make('linspace', [steps], dtype, o, () => valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1))));
+  return make('linspace', [steps], dtype, o, () => valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1)), 'linspace'));
 }
 
 /**
@@ -311,7 +320,7 @@ export function randint(low: number, high: number | readonly number[], shape?: r
   checkInteger('randint', 'low', lo);
   checkInteger('randint', 'high', hi);
   const dtype = opts.dtype ?? 'int32';
-  return make('randint', size, dtype, opts, () => castValues(randintValues(numel(size), lo, hi), dtype));
+  return make('randint', size, dtype, opts, () => castValues(randintValues(numel(size), lo, hi), dtype, 'randint'));
 }
 
 function likeOptions(op: string, t: Tensor, options?: CreationOptions): CreationOptions {
@@ -350,8 +359,9 @@ let volatileWarned = false;
  * @example
  * const x = g.Variable(g.ones(2), { requiresGrad: true });
  */
-export function Variable(t: Tensor, options: { requiresGrad?: boolean; volatile?: boolean } = {}): Tensor {
+export function Variable(t: Tensor, options?: { requiresGrad?: boolean; volatile?: boolean }): Tensor {
   if (!isTensor(t)) throw new TypeError(`Variable: expected a Tensor, got ${typeof t}`);
+  options = checkOptions('Variable', options, ['requiresGrad', 'volatile']);
   const leaf = t.detach();
   if (options.volatile) {
     if (!volatileWarned) {

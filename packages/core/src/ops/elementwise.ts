@@ -4,48 +4,24 @@
  * right where its forward is; rules are written in Tensor ops, so they are
  * themselves differentiable (higher-order gradients).
  */
+import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record, wantsGrad } from '../autograd/record.js';
 import type { BinaryOp, UnaryOp } from '../backend/spec.js';
-import { type DType, isFloating, resultType, scalarDType, toFloating } from '../dtype.js';
+import { type DType, isFloating, toFloating } from '../dtype.js';
+import { checkOptions } from '../options.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { isOptionsObject, parseArgs } from './args.js';
+import { composite } from './composite.js';
 import { checkTensor, commonDevice, expandView, isTensor, type TensorLike, wrap } from './dispatch.js';
+import { exactFloat, int32Exact } from './integer.js';
+import { binaryResultType, castTo, scalarValue, zerosLike } from './promotion.js';
+import { roundDecimals, roundedDivide, type RoundingMode } from './rounding.js';
+import { where } from './where.js';
 
-// ---------------------------------------------------------------- dtype helpers
-
-/** Casts `t` to `dtype` (no copy when it already is). Not recorded: callers record. */
-export function castTo(t: Tensor, dtype: DType): Tensor {
-  if (t.dtype === dtype) return t;
-  return wrap(t, t.backend.cast(t, dtype), t.shape, dtype);
-}
-
-function operandDType(x: TensorLike): { level: 0 | 1 | 2; dtype: DType } {
-  if (isTensor(x)) return { level: x.shape.length === 0 ? 1 : 0, dtype: x.dtype };
-  return { level: 2, dtype: scalarDType(x) };
-}
-
-/** PyTorch's result type of two operands (tensors with dims > 0-d tensors > numbers). */
-export function binaryResultType(a: TensorLike, b: TensorLike): DType {
-  if (isTensor(a) && isTensor(b) && a.dtype === b.dtype) return a.dtype;
-  const levels: (DType | undefined)[] = [undefined, undefined, undefined];
-  for (const x of [a, b]) {
-    const { level, dtype } = operandDType(x);
-    const prev = levels[level];
-    levels[level] = prev === undefined ? dtype : widen(prev, dtype);
-  }
-  return resultType(levels[0], levels[1], levels[2]);
-}
-
-const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
-function widen(a: DType, b: DType): DType {
-  return RANK[a] >= RANK[b] ? a : b;
-}
-
-function scalarValue(op: string, x: number | boolean): number {
-  if (typeof x === 'boolean') return x ? 1 : 0;
-  if (typeof x !== 'number') throw new TypeError(`${op}(): expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
-  return x;
-}
+export { binaryResultType, castTo } from './promotion.js';
+export type { RoundingMode } from './rounding.js';
+export { where } from './where.js';
 
 // ---------------------------------------------------------------- unary
 
@@ -53,6 +29,9 @@ function scalarValue(op: string, x: number | boolean): number {
 const FLOATING_UNARY = new Set<UnaryOp>([
   'reciprocal', 'sqrt', 'rsqrt', 'exp', 'expm1', 'log', 'log1p', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
 ]);
+
+/** Integer unary ops whose result can leave int32 (-(-2^31), |-2^31|, 46341²): computed exactly, checked. */
+const INTEGER_EXACT_UNARY = new Set<UnaryOp>(['neg', 'abs', 'square']);
 
 /** Runs a unary kernel with PyTorch's dtype rules. Not recorded. */
 export function unaryForward(op: UnaryOp, x: Tensor): Tensor {
@@ -65,6 +44,11 @@ export function unaryForward(op: UnaryOp, x: Tensor): Tensor {
     outDtype = input.dtype;
   } else if (x.dtype === 'bool' && (op === 'neg' || op === 'sign' || op === 'abs' || op === 'relu')) {
     throw new TypeError(`${op}: not supported for bool tensors (convert with .int() or .float() first)`);
+  } else if (x.dtype === 'int32' && INTEGER_EXACT_UNARY.has(op)) {
+    const wide = castTo(x, exactFloat(x.backend));
+    const exact = wrap(x, x.backend.unary(op, wide, wide.dtype), x.shape, wide.dtype);
+    wide.dispose();
+    return int32Exact(op, exact, `x.double().${op}()`);
   }
   const out = wrap(x, x.backend.unary(op, input, outDtype), x.shape, outDtype);
   if (input !== x) input.dispose();
@@ -84,7 +68,23 @@ function unaryOp(op: UnaryOp, gradName: string, backward: UnaryBackward | null, 
   };
 }
 
-const zerosRule: UnaryBackward = (g) => g.mul(0);
+/** PyTorch's `zeros_like(grad)`: a constant, not connected to the graph (a second backward gives None). */
+const zerosRule: UnaryBackward = (g) => zerosLike(g);
+
+/**
+ * `grad` with zeros where the bool tensor `zeroWhere` (computed from the saved
+ * `source`, relu's result) is true. PyTorch's formula (threshold_backward) is
+ * a function of `source`, so under `createGraph` the first derivative stays
+ * connected to it with a zero derivative: a second backward leaves zeros in
+ * the leaves' `.grad`, where a bare mask would disconnect the graph and leave
+ * null. Ops whose PyTorch formula does not reference its input (clamp, where,
+ * maximum) use plain masks, so None-vs-zeros matches PyTorch either way.
+ */
+export function maskedGrad(name: string, grad: Tensor, zeroWhere: Tensor, source: Tensor): Tensor {
+  const out = noGrad(() => where(zeroWhere, 0, grad)); // the node below is the one to record
+  record(out, name, [grad, source], (gg) => [maskedGrad(name, gg, zeroWhere, source), zerosLike(source)], [zeroWhere]);
+  return out;
+}
 
 /** `-x`. @example g.neg(g.tensor([1, -2])) // tensor([-1.,  2.]) */
 export const neg = unaryOp('neg', 'NegBackward0', (g) => g.neg());
@@ -99,7 +99,7 @@ export const square = unaryOp('square', 'PowBackward0', (g, x) => g.mul(x.mul(2)
 /** `√x`. @example g.sqrt(g.tensor([4])) // tensor([2.]) */
 export const sqrt = unaryOp('sqrt', 'SqrtBackward0', (g, _x, out) => g.div(out.mul(2)), 'out');
 /** `1 / √x`. @example g.rsqrt(g.tensor([4])) // tensor([0.5000]) */
-export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', (g, _x, out) => g.mul(out.pow(3)).mul(-0.5), 'out');
+export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', (g, _x, out) => g.mul(-0.5).mul(out.mul(out).mul(out)), 'out');
 /** `eˣ`. @example g.exp(g.tensor([0])) // tensor([1.]) */
 export const exp = unaryOp('exp', 'ExpBackward0', (g, _x, out) => g.mul(out), 'out');
 /** `eˣ - 1`, exact near 0. @example g.expm1(g.tensor([0])) // tensor([0.]) */
@@ -112,20 +112,61 @@ export const log1p = unaryOp('log1p', 'Log1PBackward0', (g, x) => g.div(x.add(1)
 export const sin = unaryOp('sin', 'SinBackward0', (g, x) => g.mul(x.cos()), 'x');
 /** Cosine. @example g.cos(g.tensor([0])) // tensor([1.]) */
 export const cos = unaryOp('cos', 'CosBackward0', (g, x) => g.mul(x.sin()).neg(), 'x');
-/** Hyperbolic tangent. @example g.tanh(g.tensor([0])) // tensor([0.]) */
-export const tanh = unaryOp('tanh', 'TanhBackward0', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), 'out');
-/** Logistic sigmoid `1 / (1 + e⁻ˣ)`. @example g.sigmoid(g.tensor([0])) // tensor([0.5000]) */
-export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', (g, _x, out) => g.mul(out.mul(out.neg().add(1))), 'out');
-/** `max(x, 0)`. @example g.relu(g.tensor([-1, 2])) // tensor([0., 2.]) */
-export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, out) => g.mul(out.gt(0)), 'out');
+/**
+ * Hyperbolic tangent; saturates to exactly ±1 where PyTorch's float32 (or
+ * float64) result does, so the gradient there is exactly 0.
+ * @example g.tanh(g.tensor([0, 100])) // tensor([0., 1.])
+ */
+export const tanh = unaryOp('tanh', 'TanhBackward0', (g, _x, out) => g.mul(oneMinusSquare(out)), 'out');
+
+/**
+ * 1 - y² as (1 - y)(1 + y): PyTorch's tanh_backward computes 1 - y·y with a
+ * fused multiply-add (one rounding); 1 - fl(y²) would lose a dozen ulps to
+ * cancellation as |y| nears 1, this loses none.
+ */
+function oneMinusSquare(y: Tensor): Tensor {
+  return y.neg().add(1).mul(y.add(1));
+}
+/**
+ * Logistic sigmoid `1 / (1 + e⁻ˣ)`; saturates to exactly 0 and 1 where PyTorch's does.
+ * @example g.sigmoid(g.tensor([0, -100])) // tensor([0.5000, 0.0000])
+ */
+export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', (g, _x, out) => g.mul(out.neg().add(1)).mul(out), 'out');
+/**
+ * `max(x, 0)`. Its gradient stays connected to the result under createGraph,
+ * as PyTorch's threshold_backward: a double backward gives zeros, not None.
+ * @example g.relu(g.tensor([-1, 2])) // tensor([0., 2.])
+ */
+export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, out) => maskedGrad('ThresholdBackwardBackward0', g, out.le(0), out), 'out');
 /** The error function. @example g.erf(g.tensor([0])) // tensor([0.]) */
 export const erf = unaryOp('erf', 'ErfBackward0', (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))), 'x');
 /** Rounds down. @example g.floor(g.tensor([1.5])) // tensor([1.]) */
 export const floor = unaryOp('floor', 'FloorBackward0', zerosRule);
 /** Rounds up. @example g.ceil(g.tensor([1.5])) // tensor([2.]) */
 export const ceil = unaryOp('ceil', 'CeilBackward0', zerosRule);
-/** Rounds half to even, as PyTorch. @example g.round(g.tensor([0.5, 1.5])) // tensor([0., 2.]) */
-export const round = unaryOp('round', 'RoundBackward0', zerosRule);
+const roundToInteger = unaryOp('round', 'RoundBackward0', zerosRule);
+
+/** Options of `round` (PyTorch's keyword argument). */
+export interface RoundOptions {
+  /** Digits after the decimal point to round to (negative: to tens, hundreds, …). Floating inputs only. */
+  decimals?: number;
+}
+
+/**
+ * Rounds half to even, as PyTorch; with `{ decimals }`, to that many decimal
+ * places by PyTorch's algorithm (`round(x · 10^d) / 10^d` in x's precision,
+ * so float32 results are PyTorch's float32 results).
+ *
+ * @example
+ * g.round(g.tensor([0.5, 1.5])); // tensor([0., 2.])
+ * g.round(g.tensor([1.2345, 2.675]), { decimals: 2 }); // tensor([1.2300, 2.6800])
+ */
+export function round(x: Tensor, options?: RoundOptions): Tensor {
+  const { decimals } = checkOptions('round', options, ['decimals']);
+  if (decimals === undefined || decimals === null) return roundToInteger(x);
+  checkTensor('round', x);
+  return roundDecimals(x, decimals);
+}
 /** Elementwise NaN test (bool). @example g.isnan(g.tensor([NaN, 1])) // tensor([ True, False]) */
 export const isnan = unaryOp('isnan', '', null);
 /** Elementwise finiteness test (bool). @example g.isfinite(g.tensor([Infinity, 1])) // tensor([False,  True]) */
@@ -135,9 +176,12 @@ export const logicalNot = unaryOp('logicalNot', '', null);
 
 // ---------------------------------------------------------------- binary
 
+/** Integer binary ops whose result can leave int32: computed exactly, checked (see integer.ts). */
+const INTEGER_EXACT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'pow']);
+
 /**
  * Runs a broadcasting binary kernel with PyTorch's promotion rules. Not recorded.
- * `computeDtype` overrides the promoted type the operands are cast to.
+ * `outKind`: the result keeps the promoted dtype ('same'), is bool, or is floating.
  */
 export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKind: 'same' | 'bool' | 'float'): Tensor {
   // Fast path: two live float tensors of one shape, dtype and device (most of a training step).
@@ -162,8 +206,9 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKin
   if (compute === 'bool' && outKind === 'same') {
     if (op === 'add' || op === 'maximum') kernelOp = 'logicalOr';
     else if (op === 'mul' || op === 'minimum') kernelOp = 'logicalAnd';
-    else throw new TypeError(`${op}: not supported for two bool operands (use logicalXor/logicalNot, or convert with .int())`);
+    else throw new TypeError(`${op}(): not implemented for 'bool' (two bool operands: use logicalAnd/logicalOr/logicalNot, or convert with .int())`);
   }
+  if (compute === 'int32' && outKind === 'same' && INTEGER_EXACT_BINARY.has(op)) return integerBinary(op, a, b, like);
   const outDtype: DType = outKind === 'bool' ? 'bool' : compute;
 
   const shape = aIsT && bIsT ? broadcastShapes(op, a.shape, b.shape) : like.shape;
@@ -177,21 +222,63 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKin
   return out;
 }
 
-function scaleBy(b: TensorLike, alpha: number | undefined): TensorLike {
-  if (alpha === undefined || alpha === 1) return b;
-  return isTensor(b) ? binaryForward('mul', b, alpha, 'same') : scalarValue('add', b) * alpha;
+/**
+ * An int32 add/sub/mul/pow, exactly: computed in float64 (exact for every
+ * int32 operand and every result that fits), checked to fit int32. Integer
+ * pow follows PyTorch's powi: 0 for |base| > 1 with a negative tensor
+ * exponent (the truncated quotient), 0 for 0 to a negative power.
+ */
+function integerBinary(op: BinaryOp, a: TensorLike, b: TensorLike, like: Tensor): Tensor {
+  const wide = exactFloat(like.backend);
+  return composite(() => {
+    const wa = isTensor(a) ? castTo(a, wide) : scalarValue(op, a);
+    const wb = isTensor(b) ? castTo(b, wide) : scalarValue(op, b);
+    let exact = binaryForward(op, wa, wb, 'same');
+    if (op === 'pow') {
+      const zeroToNegative = isTensor(wa) ? wa.eq(0).logicalAnd(isTensor(wb) ? wb.lt(0) : wb < 0) : wa === 0 ? (wb as Tensor).lt(0) : undefined;
+      if (zeroToNegative !== undefined) exact = where(zeroToNegative, 0, exact);
+      // Round to the integer: |result| ≤ 1/2 with a negative exponent (0, as powi), and a GPU's pow may land an ulp off.
+      exact = exact.round();
+    }
+    const how = isTensor(a) ? `a.double().${op}(b)` : `g.${op}(a, b.double())`;
+    return int32Exact(op, exact, how);
+  });
+}
+
+/** Options of `add` and `sub` (PyTorch's keyword argument). */
+export interface AlphaOptions {
+  /** The multiplier of the second operand (default 1); an integer for integer operands. */
+  alpha?: number;
+}
+
+/** `a op alpha · b` unrecorded; integer results exactly (alpha · b computed with the sum, in float64). */
+function withAlpha(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: number | undefined): Tensor {
+  if (alpha === undefined || alpha === 1) return binaryForward(op, a, b, 'same');
+  if (typeof alpha !== 'number') throw new TypeError(`${op}(): argument 'alpha' must be a number, not ${typeof alpha}`);
+  const dtype = binaryResultType(a, b);
+  if (!Number.isInteger(alpha) && !isFloating(dtype)) {
+    throw new TypeError(`${op}(): for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`);
+  }
+  return composite(() => {
+    if (dtype !== 'int32') return binaryForward(op, a, isTensor(b) ? binaryForward('mul', b, alpha, 'same') : scalarValue(op, b) * alpha, 'same');
+    const wide = exactFloat(((isTensor(a) ? a : b) as Tensor).backend);
+    const wa = isTensor(a) ? castTo(a, wide) : scalarValue(op, a);
+    const wb = isTensor(b) ? binaryForward('mul', castTo(b, wide), alpha, 'same') : scalarValue(op, b) * alpha;
+    return int32Exact(op, binaryForward(op, wa, wb, 'same'), `a.double().${op}(b, { alpha: ${alpha} })`);
+  });
 }
 
 /**
- * `a + alpha * b`, broadcasting; numbers on either side.
+ * `a + alpha * b`, broadcasting; numbers on either side. Integer results that
+ * do not fit int32 raise (see the README's "Integers").
  *
  * @example
  * g.add(g.tensor([1, 2]), 10); // tensor([11., 12.])
+ * g.add(g.tensor([1, 2]), g.tensor([1, 1]), { alpha: 2 }); // tensor([3., 4.])
  */
-export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  const alpha = options?.alpha;
-  const scaled = scaleBy(b, alpha);
-  const out = binaryForward('add', a, scaled, 'same');
+export function add(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const { alpha } = checkOptions('add', options, ['alpha']);
+  const out = withAlpha('add', a, b, alpha);
   if (needsGrad(a, b)) record(out, 'AddBackward0', [a, b], (g) => [g, alpha === undefined ? g : g.mul(alpha)]);
   return out;
 }
@@ -202,10 +289,9 @@ export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
  * @example
  * g.sub(10, g.tensor([1, 2])); // tensor([9., 8.])
  */
-export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  const alpha = options?.alpha;
-  const scaled = scaleBy(b, alpha);
-  const out = binaryForward('sub', a, scaled, 'same');
+export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const { alpha } = checkOptions('sub', options, ['alpha']);
+  const out = withAlpha('sub', a, b, alpha);
   if (needsGrad(a, b)) {
     // PyTorch records `number - tensor` as rsub.
     const name = isTensor(a) ? 'SubBackward0' : 'RsubBackward1';
@@ -215,7 +301,7 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
 }
 
 /**
- * `a * b`, broadcasting.
+ * `a * b`, broadcasting. Integer results that do not fit int32 raise.
  *
  * @example
  * g.mul(g.tensor([1, 2]), g.tensor([[3], [4]])); // tensor([[3., 6.], [4., 8.]])
@@ -230,13 +316,34 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return out;
 }
 
+/** Options of `div` (PyTorch's keyword argument). */
+export interface DivOptions {
+  /**
+   * `null` (default): true division, integers promoted to float32. `'trunc'`:
+   * rounded toward zero; `'floor'`: rounded down (Python's `//`). With a
+   * rounding mode integers stay integers (division by zero raises, as in
+   * PyTorch) and the gradient is zero.
+   */
+  roundingMode?: RoundingMode | null;
+}
+
 /**
- * True division `a / b` (integers are promoted to float32).
+ * Division `a / b`: true division (integers are promoted to float32), or
+ * rounded with `{ roundingMode: 'trunc' | 'floor' }` by PyTorch's algorithm
+ * (floor division of floats is exact: 1 // 0.1 is 9, as in Python).
  *
  * @example
  * g.div(g.tensor([1, 2]), 4); // tensor([0.2500, 0.5000])
+ * g.div(g.tensor([-7, 7]), 2, { roundingMode: 'floor' }); // tensor([-4.,  3.])
  */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export function div(a: TensorLike, b: TensorLike, options?: DivOptions): Tensor {
+  const { roundingMode } = checkOptions('div', options, ['roundingMode']);
+  if (roundingMode !== undefined && roundingMode !== null) {
+    if (roundingMode !== 'trunc' && roundingMode !== 'floor') {
+      throw new RangeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(roundingMode)}' (roundingMode: null, 'trunc' or 'floor')`);
+    }
+    return roundedDivide(a, b, roundingMode);
+  }
   const out = binaryForward('div', a, b, 'float');
   if (needsGrad(a, b)) {
     const bNeedsGrad = wantsGrad(b);
@@ -252,17 +359,23 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * `a ** b`; a number exponent or base works too.
+ * `a ** b`; a number exponent or base works too. Integers follow PyTorch:
+ * a negative number exponent raises ("Integers to negative integer powers
+ * are not allowed."), a negative tensor exponent gives 0 unless the base is
+ * ±1, `0 ** 0` is 1, and a result outside int32 raises.
  *
  * @example
  * g.pow(g.tensor([2, 3]), 2); // tensor([4., 9.])
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (isTensor(a) && !isTensor(b) && typeof b === 'number' && b < 0 && Number.isInteger(b) && !isFloating(binaryResultType(a, b))) {
+    throw new RangeError('pow(): Integers to negative integer powers are not allowed.');
+  }
   const out = binaryForward('pow', a, b, 'same');
   if (needsGrad(a, b)) {
     if (!isTensor(b)) {
       const e = scalarValue('pow', b);
-      record(out, 'PowBackward0', [a], (g) => [e === 0 ? g.mul(0) : g.mul((a as Tensor).pow(e - 1).mul(e))], [a]);
+      record(out, 'PowBackward0', [a], (g) => [e === 0 ? zerosLike(a as Tensor) : g.mul((a as Tensor).pow(e - 1).mul(e))], [a]);
     } else if (!isTensor(a)) {
       record(out, 'PowBackward2', [a, b], (g) => [null, g.mul(out).mul(Math.log(scalarValue('pow', a)))], [out]);
     } else {
@@ -331,62 +444,50 @@ export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return binary
 /** Elementwise OR of truthiness (bool). @example g.logicalOr(g.tensor([false, true]), false) // tensor([False,  True]) */
 export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return binaryForward('logicalOr', a, b, 'bool'); }
 
-// ---------------------------------------------------------------- where, clamp
+// ---------------------------------------------------------------- clamp
 
-/**
- * Picks `a` where `cond` is true and `b` elsewhere, broadcasting all three.
- *
- * @example
- * g.where(g.tensor([true, false]), g.tensor([1, 2]), 0); // tensor([1., 0.])
- */
-export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  checkTensor('where', cond, 'condition');
-  if (cond.dtype !== 'bool') throw new TypeError(`where: expected condition to be a bool tensor, but got ${cond.dtype}`);
-  if (isTensor(a)) commonDevice('where', cond, a);
-  if (isTensor(b)) commonDevice('where', cond, b);
-  const dtype = binaryResultType(a, b);
-  let shape = cond.shape as readonly number[];
-  if (isTensor(a)) shape = broadcastShapes('where', shape, a.shape);
-  if (isTensor(b)) shape = broadcastShapes('where', shape, b.shape);
-  const ca = isTensor(a) ? castTo(checkTensor('where', a, 'input'), dtype) : undefined;
-  const cb = isTensor(b) ? castTo(checkTensor('where', b, 'other'), dtype) : undefined;
-  const handle = cond.backend.where(
-    expandView(cond, shape),
-    ca !== undefined ? expandView(ca, shape) : scalarValue('where', a as number),
-    cb !== undefined ? expandView(cb, shape) : scalarValue('where', b as number),
-    shape,
-    dtype,
-  );
-  const out = wrap(cond, handle, shape, dtype);
-  if (ca !== undefined && ca !== a) ca.dispose();
-  if (cb !== undefined && cb !== b) cb.dispose();
-  if (needsGrad(a, b)) {
-    record(out, 'WhereBackward0', [a, b], (g) => [
-      wantsGrad(a) ? where(cond, g, 0) : null,
-      wantsGrad(b) ? where(cond, 0, g) : null,
-    ], [cond]);
-  }
-  return out;
+type Bound = number | Tensor | null | undefined;
+
+/** Options of `clamp` (PyTorch's keyword arguments `min` and `max`). */
+export interface ClampOptions {
+  min?: number | Tensor | null;
+  max?: number | Tensor | null;
 }
 
 /**
- * Limits values to [min, max]; either bound may be omitted (null/undefined).
+ * Limits values to [min, max]; either bound may be omitted (null/undefined),
+ * given positionally or as `{ min, max }`.
  *
  * @example
  * g.clamp(g.tensor([-2, 0.5, 3]), 0, 1); // tensor([0.0000, 0.5000, 1.0000])
+ * g.clamp(g.tensor([-2, 0.5, 3]), { max: 1 }); // tensor([-2.0000,  0.5000,  1.0000])
  */
-export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
-  checkTensor('clamp', x);
+export function clamp(x: Tensor, min?: Bound | ClampOptions, max?: Bound | ClampOptions, options?: ClampOptions): Tensor {
+  return clampAs('clamp', x, min, max, options);
+}
+
+/** `clamp` under another name for its errors (`clamp_`). */
+export function clampAs(op: string, x: Tensor, min?: Bound | ClampOptions, max?: Bound | ClampOptions, options?: ClampOptions): Tensor {
+  checkTensor(op, x);
+  const args = parseArgs(op, [min, max, options], ['min', 'max']);
+  return clampBounds(x, args['min'] as Bound, args['max'] as Bound);
+}
+
+function clampBounds(x: Tensor, min: Bound, max: Bound): Tensor {
   const hasMin = min !== undefined && min !== null;
   const hasMax = max !== undefined && max !== null;
   if (!hasMin && !hasMax) throw new Error("clamp: at least one of 'min' or 'max' must not be None");
-  let out = x;
-  if (hasMin) out = binaryForward('maximum', out, min, 'same');
-  if (hasMax) {
-    const prev = out;
-    out = binaryForward('minimum', out, max, 'same');
-    if (prev !== x) prev.dispose();
+  for (const [name, bound] of [['min', min], ['max', max]] as const) {
+    if (bound !== undefined && bound !== null && typeof bound !== 'number' && !isTensor(bound)) {
+      throw new TypeError(`clamp(): argument '${name}' must be a number or a Tensor, not ${isOptionsObject(bound) ? 'an options object' : typeof bound}`);
+    }
   }
+  const out = composite(() => {
+    let r = x;
+    if (hasMin) r = binaryForward('maximum', r, min, 'same');
+    if (hasMax) r = binaryForward('minimum', r, max, 'same');
+    return r;
+  });
   if (needsGrad(x, min, max)) {
     const name = isTensor(min) || isTensor(max) ? 'ClampBackward0' : 'ClampBackward1';
     record(out, name, [x, min, max], (g) => {

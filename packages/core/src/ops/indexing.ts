@@ -2,10 +2,12 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { assertAsync } from '../checks.js';
+import { tidy } from '../memory.js';
 import { checkInteger, formatShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
-import { where } from './elementwise.js';
+import { composite } from './composite.js';
+import { where } from './where.js';
 
 function checkIndex(op: string, index: Tensor): void {
   checkTensor(op, index, 'index');
@@ -17,6 +19,10 @@ function checkIndex(op: string, index: Tensor): void {
  * a GPU the check runs there and is reported at the next read (see assertAsync).
  */
 function checkBounds(op: string, index: Tensor, size: number, dim: number): void {
+  tidy(() => checkBoundsOnce(op, index, size, dim));
+}
+
+function checkBoundsOnce(op: string, index: Tensor, size: number, dim: number): void {
   // An expanded index (stride 0) repeats its values: check each once.
   let distinct = index;
   index.strides.forEach((stride, d) => {
@@ -114,9 +120,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   // The result keeps x's shape (mask broadcasts to it, not the other way round).
   const m = mask.shape.length > x.ndim || mask.shape.some((size, i) => size !== 1 && size !== x.shape[x.ndim - mask.ndim + i]);
   if (m) throw new Error(`maskedFill: mask of shape ${formatShape(mask.shape)} is not broadcastable to input of shape ${formatShape(x.shape)}`);
-  const v = typeof value === 'number' ? value : value.to(x.dtype);
-  const out = where(mask, v, x);
-  return out.dtype === x.dtype ? out : out.to(x.dtype);
+  return composite(() => {
+    const out = where(mask, typeof value === 'number' ? value : value.to(x.dtype), x);
+    return out.dtype === x.dtype ? out : out.to(x.dtype);
+  });
 }
 
 /**
@@ -130,6 +137,12 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   checkTensor('pad', x);
   if (!Array.isArray(pads)) throw new TypeError(`pad: pads must be an array of integers, got ${typeof pads}`);
   pads.forEach((p, i) => checkInteger('pad', `pads[${i}]`, p));
+  if (!pads.some((p) => p < 0)) return padConstant(x, pads, value);
+  return composite(() => padConstant(x, pads, value));
+}
+
+/** Crops (negative pads: views) and pads with `value`; the crop views are the caller's to free. */
+function padConstant(x: Tensor, pads: readonly number[], value: number): Tensor {
   if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
     throw new Error(`pad: padding length must be divisible by 2 and at most twice the number of dims (${x.ndim}), got ${pads.length}`);
   }

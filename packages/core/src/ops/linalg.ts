@@ -1,13 +1,16 @@
 /** Linear algebra: matmul (NumPy rules) and its named forms, trace, inverse, det, logdet. */
-import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record, wantsGrad } from '../autograd/record.js';
 import type { View } from '../backend/spec.js';
 import { isFloating } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { composite } from './composite.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
-import { mul, where } from './elementwise.js';
+import { mul } from './elementwise.js';
+import { exactFloat, int32Exact } from './integer.js';
+import { castTo } from './promotion.js';
 import { sumToShape } from '../autograd/unbroadcast.js';
+import { where } from './where.js';
 
 function dims(x: Tensor): string {
   return x.shape.join('x');
@@ -21,14 +24,22 @@ function dims(x: Tensor): string {
  * g.matmul(g.ones(2, 3), g.ones(3)).tolist(); // [3, 3]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkTensor('matmul', a);
-  checkTensor('matmul', b, 'other');
-  commonDevice('matmul', a, b);
+  return product('matmul', a, b);
+}
+
+/**
+ * matmul under the name of the op the user called (mm, bmm, mv, dot): int32
+ * products are exact or raise (computed in float64, checked to fit int32).
+ */
+function product(op: string, a: Tensor, b: Tensor): Tensor {
+  checkTensor(op, a);
+  checkTensor(op, b, 'other');
+  commonDevice(op, a, b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new Error(`matmul: both arguments need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+    throw new Error(`${op}: both arguments need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
-  if (a.dtype !== b.dtype) throw new TypeError(`matmul: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
-  if (a.dtype === 'bool') throw new TypeError('matmul: not implemented for bool tensors');
+  if (a.dtype !== b.dtype) throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  if (a.dtype === 'bool') throw new TypeError(`${op}: not implemented for 'bool'`);
   const a2 = a.ndim === 1 ? [1, a.shape[0]!] : a.shape;
   const b2 = b.ndim === 1 ? [b.shape[0]!, 1] : b.shape;
   const m = a2[a2.length - 2]!;
@@ -36,9 +47,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k2 = b2[b2.length - 2]!;
   const n = b2[b2.length - 1]!;
   if (k !== k2) {
-    throw new Error(`matmul: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); inputs have shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new Error(`${op}: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); inputs have shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
-  const batch = broadcastShapes('matmul', a2.slice(0, -2), b2.slice(0, -2));
+  if (a.dtype === 'int32' && b.dtype === 'int32') {
+    return composite(() => {
+      const wide = exactFloat(a.backend);
+      return int32Exact(op, product(op, castTo(a, wide), castTo(b, wide)), `a.double().${op}(b.double())`);
+    });
+  }
+  const batch = broadcastShapes(op, a2.slice(0, -2), b2.slice(0, -2));
   const fullA = expandView(a.ndim === 1 ? viewAsMatrix(a, 'row') : a, [...batch, m, k]);
   const fullB = expandView(b.ndim === 1 ? viewAsMatrix(b, 'column') : b, [...batch, k, n]);
   const outShape = [...batch, m, n];
@@ -92,7 +109,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   requireDims('mm', a, 2, 'self');
   requireDims('mm', b, 2, 'mat2');
   if (a.shape[1] !== b.shape[0]) throw new Error(`mm: mat1 and mat2 shapes cannot be multiplied (${dims(a)} and ${dims(b)})`);
-  return matmul(a, b);
+  return product('mm', a, b);
 }
 
 /**
@@ -123,7 +140,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   requireDims('mv', a, 2, 'self');
   requireDims('mv', v, 1, 'vec');
   if (a.shape[1] !== v.shape[0]) throw new Error(`mv: size mismatch, got input (${a.shape[0]}), mat (${dims(a)}), vec (${v.shape[0]})`);
-  return matmul(a, v);
+  return product('mv', a, v);
 }
 
 /**
@@ -139,7 +156,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.shape[0] !== b.shape[0]) {
     throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
-  return matmul(a, b);
+  return product('dot', a, b);
 }
 
 /**
@@ -152,7 +169,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor('outer', a);
   checkTensor('outer', b, 'vec2');
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expected 1-D tensors, got ${a.ndim}D and ${b.ndim}D`);
-  return mul(a.reshape(-1, 1), b);
+  return composite(() => mul(a.reshape(-1, 1), b));
 }
 
 /**
@@ -165,16 +182,20 @@ export function trace(x: Tensor): Tensor {
   checkTensor('trace', x);
   if (x.ndim !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
   const n = Math.min(x.shape[0]!, x.shape[1]!);
-  const out = noGrad(() => x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset).sum());
-  if (needsGrad(x)) {
-    record(out, 'TraceBackward0', [x], (g) => {
+  return composite(() => {
+    const diagonal = x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset);
+    if (x.dtype !== 'int32') return diagonal.sum();
+    return int32Exact('trace', diagonal.sum({ dtype: exactFloat(x.backend) }), "x.double().trace()");
+  }, {
+    name: 'TraceBackward0',
+    inputs: [x],
+    backward: (g) => {
       const eye = wrap(x, x.backend.fill(n, 1, x.dtype), [n], x.dtype);
       const diag = eye.reshape(n, 1).pad([0, n]).reshape(-1).narrow(0, 0, n * n).reshape(n, n);
       const full = diag.pad([0, x.shape[1]! - n, 0, x.shape[0]! - n]);
       return [full.mul(g)];
-    });
-  }
-  return out;
+    },
+  });
 }
 
 function checkSquare(op: string, x: Tensor): void {
@@ -217,13 +238,12 @@ function slogdetForward(x: Tensor): [Tensor, Tensor, Tensor] {
  */
 export function det(x: Tensor): Tensor {
   checkSquare('linalg.det', x);
-  const [sign, logabs, out] = slogdetForward(x);
-  sign.dispose();
-  logabs.dispose();
-  if (needsGrad(x)) {
-    record(out, 'LinalgDetBackward0', [x], (g) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))], [x, out]);
-  }
-  return out;
+  return composite(() => slogdetForward(x)[2], {
+    name: 'LinalgDetBackward0',
+    inputs: [x],
+    backward: (g, out) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
+    saved: (out) => [x, out],
+  });
 }
 
 /**
@@ -234,13 +254,13 @@ export function det(x: Tensor): Tensor {
  */
 export function logdet(x: Tensor): Tensor {
   checkSquare('logdet', x);
-  const [sign, logabs, d] = slogdetForward(x);
-  d.dispose();
-  const out = noGrad(() => where(sign.lt(0), NaN, logabs));
-  sign.dispose();
-  logabs.dispose();
-  if (needsGrad(x)) {
-    record(out, 'LogdetBackward0', [x], (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))], [x]);
-  }
-  return out;
+  return composite(() => {
+    const [sign, logabs] = slogdetForward(x);
+    return where(sign.lt(0), NaN, logabs);
+  }, {
+    name: 'LogdetBackward0',
+    inputs: [x],
+    backward: (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
+    saved: () => [x],
+  });
 }

@@ -8,6 +8,7 @@ import {
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, mixedDevices, wrap } from './dispatch.js';
+import { composite } from './composite.js';
 import { pad } from './indexing.js';
 
 type ShapeArgs = number[] | [number[]] | [readonly number[]];
@@ -418,7 +419,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   }
   const d = normalizeDim('stack', dim, first.ndim + 1);
-  return cat(tensors.map((x) => x.unsqueeze(d)), d);
+  return composite(() => cat(tensors.map((x) => x.unsqueeze(d)), d), {
+    name: 'StackBackward0',
+    inputs: tensors,
+    backward: (g) => tensors.map((_, i) => g.select(d, i)),
+  });
 }
 
 /**

@@ -41,6 +41,7 @@ function asFunction(c: (typeof opCases)[number], device: string): { fn: (...xs: 
         return applyViews(makeTensor(a.tensor, device), a.views);
       }
       if ('list' in a) return build(xs, a.list, k);
+      if ('arange' in a) return g.arange(a.arange[0], a.arange[1], { dtype: a.dtype as never, device });
       return typeof a.value === 'string' ? decodeNumber(a.value) : a.value;
     });
   const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;

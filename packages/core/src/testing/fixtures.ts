@@ -1,4 +1,4 @@
-/** Reading the PyTorch fixtures (written by scripts/fixtures/generate.py). */
+/** Reading the PyTorch fixtures (written by scripts/fixtures/generate.py and generate_semantics.py). */
 import type { DType } from '../dtype.js';
 import * as g from '../index.js';
 import type { Tensor } from '../tensor.js';
@@ -7,6 +7,7 @@ import printingJson from './fixtures/printing.json' with { type: 'json' };
 import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
+import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -29,6 +30,7 @@ export interface OpCase {
 
 export type EncodedArg =
   | { tensor: EncodedTensor; views: unknown[][] }
+  | { arange: [number, number]; dtype: string }
   | { list: EncodedArg[] }
   | { value: JsonNumber | null | number[] };
 
@@ -50,7 +52,38 @@ export interface RandomCase {
   values: number[];
 }
 
+/** One unary op on a grid of extreme and ordinary inputs, with PyTorch's values and gradients (of the sum). */
+export interface UnaryGridCase {
+  op: string;
+  dtype: string;
+  input: EncodedTensor;
+  output: EncodedTensor;
+  grad?: EncodedTensor;
+}
+
+/**
+ * A second backward through an op's first derivatives (built with createGraph):
+ * which first derivatives PyTorch connects to the graph (`firstOrder`: null for
+ * no gradient, true for connected, false for a constant), and what
+ * `Σᵢ (gradᵢ · weightsᵢ).sum().backward()` leaves in each float leaf's `.grad`
+ * (null: none; `secondOrder` is null when no first derivative is connected).
+ */
+export interface DoubleBackwardCase {
+  name: string;
+  op: string;
+  args: EncodedArg[];
+  kwargs: Record<string, unknown>;
+  gradOutputs: EncodedTensor[];
+  weights: EncodedTensor[];
+  firstOrder: (boolean | null)[];
+  secondOrder: (EncodedTensor | null)[] | null;
+}
+
 export const opCases = (opsJson as { cases: OpCase[] }).cases;
+/** Cases for semantics that go wrong silently: rounding modes, decimals, integer exactness, empty reductions, keywords. */
+export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
+export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */

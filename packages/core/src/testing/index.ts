@@ -11,17 +11,23 @@
  */
 import type { DType } from '../dtype.js';
 import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
-import { assertClose, assertEqual, assertTensor, fail, type Tolerance } from './assert.js';
-import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type OpCase, opCases, printingCases, randomCases } from './fixtures.js';
+import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
+import { makeTensor, opCases, printingCases, randomCases, semanticCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
+import { opLeakCases } from './op-leak-cases.js';
 import { handWorkedCases } from './hand-cases.js';
+import { checkForward, checkGradients, type RunContext, runsOn, skipReason } from './op-runner.js';
+import { optionsCases } from './options-cases.js';
+import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
-export { opCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
+export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
+export { optionsTable, type OptionsEntry } from './options-cases.js';
+export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
+export type { UnaryGridCase, DoubleBackwardCase } from './fixtures.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -38,51 +44,20 @@ export interface ConformanceOptions {
   float32?: Tolerance;
   /** Tolerance for float64 values and gradients (default atol 1e-9, rtol 1e-7). */
   float64?: Tolerance;
-  /** Ops skipped on this backend, each with the reason (printed by the runner as a test name). */
+  /** Ops (or fixture cases, by name) skipped on this backend, each with the reason. */
   skip?: Record<string, string>;
   /**
    * Scales the long engine cases (the 100 000-op chain, the 1 000-step loop). A
    * backend whose every op is a GPU dispatch passes e.g. 0.01; 1 by default.
    */
   engineScale?: number;
-}
-
-/** Whether a fixture case has float64 inputs or outputs (skipped where the device has no float64). */
-function usesFloat64(c: OpCase): boolean {
-  const inArgs = (args: readonly EncodedArg[]): boolean => args.some((a) => ('tensor' in a && a.tensor.dtype === 'float64') || ('list' in a && inArgs(a.list)));
-  return inArgs(c.args) || (c.outputs ?? []).some((o) => o.dtype === 'float64');
-}
-
-/** Call a fixture op by name: `g[op](...args, kwargs?)`, with the few renames there are. */
-function callOp(c: OpCase, args: unknown[]): Tensor[] {
-  const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
-  const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  let out: unknown;
-  if (c.op === 'max_dim' || c.op === 'min_dim') {
-    const r = lib[c.op.slice(0, 3)]!(...args) as g.ValuesIndices;
-    out = [r.values, r.indices];
-  } else {
-    const fn = lib[c.op];
-    if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
-    out = fn(...args, ...kw);
-  }
-  return Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
-}
-
-function buildArgs(args: readonly EncodedArg[], device: string, leaves: Tensor[], floatDtype?: DType): unknown[] {
-  return args.map((a) => {
-    if ('tensor' in a) {
-      const isFloat = a.tensor.dtype === 'float32' || a.tensor.dtype === 'float64';
-      const leaf = makeTensor(a.tensor, device, isFloat ? floatDtype : undefined);
-      if (floatDtype !== undefined && isFloat) leaf.requiresGrad_(true);
-      leaves.push(leaf);
-      return applyViews(leaf, a.views);
-    }
-    if ('list' in a) return buildArgs(a.list, device, leaves, floatDtype);
-    const v = a.value;
-    if (typeof v === 'string') return decodeNumber(v);
-    return v;
-  });
+  /**
+   * How close unary ops must come to PyTorch on the grid of extreme inputs
+   * (default: 2 float32 ulps, 2 float64 ulps; saturated, infinite and zero
+   * results always exactly). A GPU backend may loosen it and skip inputs it
+   * cannot evaluate (each skip with its reason).
+   */
+  unaryGrid?: UnaryGridTolerance;
 }
 
 /**
@@ -104,62 +79,25 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   };
   const supportsFloat64 = inDevice(() => g.getBackend().supportsFloat64);
 
-  t.describe(`conformance on '${device}': ops against PyTorch`, () => {
-    for (const c of opCases) {
-      if (skip[c.op] !== undefined || (!supportsFloat64 && usesFloat64(c))) continue;
-      t.it(`${c.name}`, () =>
-        inDevice(() => {
-          const leaves: Tensor[] = [];
-          if (c.error !== undefined) {
-            let threw = false;
-            try {
-              callOp(c, buildArgs(c.args, device, leaves));
-            } catch {
-              threw = true;
-            }
-            if (!threw) fail(`${c.name}: PyTorch raised "${c.error}" but Graft returned a result`);
-            return;
-          }
-          const outs = callOp(c, buildArgs(c.args, device, leaves));
-          assertEqual(outs.length, c.outputs!.length, `${c.name}: number of outputs`);
-          outs.forEach((o, i) => {
-            const tol = o.dtype === 'float64' ? f64 : f32;
-            assertTensor(o, { ...c.outputs![i]!, data: decodeData(c.outputs![i]!) }, tol, `${c.name} output ${i}`);
-          });
-        }),
-      );
-    }
-  });
-
-  t.describe(`conformance on '${device}': gradients against PyTorch (float64)`, () => {
-    for (const c of opCases) {
-      if (c.grads === undefined || skip[c.op] !== undefined) continue;
-      t.it(`${c.name} backward`, () =>
-        inDevice(() => {
-          const floatDtype: DType = supportsFloat64 ? 'float64' : 'float32';
-          const tol = supportsFloat64 ? f64 : { atol: 1e-3, rtol: 1e-3 };
-          const leaves: Tensor[] = [];
-          const outs = callOp(c, buildArgs(c.args, device, leaves, floatDtype));
-          const diff = outs.filter((o) => o.requiresGrad);
-          const floatLeaves = leaves.filter((l) => l.requiresGrad);
-          const gradOutputs = c.gradOutputs!.map((e) => makeTensor(e, device, floatDtype));
-          const grads = g.autograd.grad(diff, floatLeaves, { gradOutputs, allowUnused: true });
-          grads.forEach((gr, i) => {
-            const expected = c.grads![i];
-            if (expected === null || expected === undefined) {
-              if (gr !== null && gr.abs().sum().item() !== 0) fail(`${c.name}: input ${i} should get no gradient`);
-              return;
-            }
-            if (gr === null) {
-              if (decodeData(expected).some((v) => v !== 0)) fail(`${c.name}: input ${i} got no gradient`);
-              return;
-            }
-            assertTensor(gr, { ...expected, dtype: floatDtype, data: decodeData(expected) }, tol, `${c.name} grad ${i}`);
-          });
-        }),
-      );
-    }
-  });
+  const run: RunContext = { device, supportsFloat64, float32: f32, float64: f64 };
+  const fixtureSuites: [string, typeof opCases][] = [
+    ['ops against PyTorch', opCases],
+    ['op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', semanticCases],
+  ];
+  for (const [title, cases] of fixtureSuites) {
+    t.describe(`conformance on '${device}': ${title}`, () => {
+      for (const c of cases) {
+        if (skipReason(c, skip) !== undefined || !runsOn(c, supportsFloat64)) continue;
+        t.it(`${c.name}`, () => inDevice(() => checkForward(c, run)));
+      }
+    });
+    t.describe(`conformance on '${device}': ${title}: gradients (float64)`, () => {
+      for (const c of cases) {
+        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && c.kwargs['dtype'] === 'float64')) continue;
+        t.it(`${c.name} backward`, () => inDevice(() => checkGradients(c, run)));
+      }
+    });
+  }
 
   t.describe(`conformance on '${device}': printing matches PyTorch character for character`, () => {
     printingCases.forEach((c, i) => {
@@ -206,6 +144,9 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   });
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
+  opLeakCases(t, { ...run, inDevice, skip });
+  optionsCases(t, { device, inDevice });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });

@@ -1,0 +1,111 @@
+/**
+ * Every public function and method of @graft/core that takes an options
+ * object, called with a misspelt key: each must throw an error naming the op
+ * and the key (`g.checkOptions`), never ignore it. Core's own tests check,
+ * from the type declarations, that this table lists every such function.
+ */
+import * as g from '../index.js';
+import { assertThrows } from './assert.js';
+import type { TestApi } from './index.js';
+
+/** One options-taking function, called with a misspelt key. */
+export interface OptionsEntry {
+  /** Its public name: `sum` (g.sum), `Tensor.sum` (the method), `autograd.grad`, `autograd.functional.vjp`, … */
+  name: string;
+  /** The op name its error must contain. */
+  op: string;
+  /** A misspelling a user might type. */
+  key: string;
+  /** Calls it with `options` as its options object. */
+  call: (options: Record<string, unknown>) => unknown;
+}
+
+type O = Record<string, unknown>;
+const x = () => g.tensor([[1, 2], [3, 4]]);
+const v = () => g.tensor([1, 2, 3]);
+const leaf = () => g.tensor([1, 2], { dtype: g.getBackend().supportsFloat64 ? 'float64' : 'float32', requiresGrad: true });
+
+/** Functions and methods with the same options: `name` and `Tensor.name`. */
+function both(name: string, key: string, fn: (t: g.Tensor, o: O) => unknown, method: (t: g.Tensor, o: O) => unknown, make = x): OptionsEntry[] {
+  return [
+    { name, op: name, key, call: (o) => fn(make(), o) },
+    { name: `Tensor.${name}`, op: name, key, call: (o) => method(make(), o) },
+  ];
+}
+
+const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
+const reduction = (name: string, key = 'keepDims', make = x): OptionsEntry[] =>
+  both(name, key, (t, o) => lib[name]!(t, 0, o), (t, o) => (t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(0, o), make);
+
+/** The table: every options-taking public function and Tensor method of @graft/core. */
+export const optionsTable: OptionsEntry[] = [
+  // creation
+  { name: 'tensor', op: 'tensor', key: 'dtpye', call: (o) => g.tensor([1], o) },
+  { name: 'zeros', op: 'zeros', key: 'requires_grad', call: (o) => g.zeros(2, o) },
+  { name: 'ones', op: 'ones', key: 'Device', call: (o) => g.ones([2], o) },
+  { name: 'empty', op: 'empty', key: 'requiresgrad', call: (o) => g.empty(2, o) },
+  { name: 'full', op: 'full', key: 'dtyp', call: (o) => g.full([2], 1, o) },
+  { name: 'arange', op: 'arange', key: 'stepSize', call: (o) => g.arange(3, o) },
+  { name: 'linspace', op: 'linspace', key: 'endpoint', call: (o) => g.linspace(0, 1, 3, o) },
+  { name: 'eye', op: 'eye', key: 'm', call: (o) => g.eye(2, o) },
+  { name: 'rand', op: 'rand', key: 'generator_', call: (o) => g.rand(2, o) },
+  { name: 'randn', op: 'randn', key: 'requires_grad', call: (o) => g.randn(2, o) },
+  { name: 'randint', op: 'randint', key: 'size', call: (o) => g.randint(0, 5, [2], o) },
+  { name: 'zerosLike', op: 'zerosLike', key: 'dtpye', call: (o) => g.zerosLike(v(), o) },
+  { name: 'onesLike', op: 'onesLike', key: 'dtpye', call: (o) => g.onesLike(v(), o) },
+  { name: 'fullLike', op: 'fullLike', key: 'dtpye', call: (o) => g.fullLike(v(), 2, o) },
+  { name: 'randLike', op: 'randLike', key: 'dtpye', call: (o) => g.randLike(v(), o) },
+  { name: 'randnLike', op: 'randnLike', key: 'dtpye', call: (o) => g.randnLike(v(), o) },
+  { name: 'Variable', op: 'Variable', key: 'requires_grad', call: (o) => g.Variable(v(), o) },
+  // elementwise
+  ...both('add', 'Alpha', (t, o) => g.add(t, 1, o), (t, o) => t.add(1, o)),
+  ...both('sub', 'aplha', (t, o) => g.sub(t, 1, o), (t, o) => t.sub(1, o)),
+  ...both('div', 'rounding_mode', (t, o) => g.div(t, 2, o), (t, o) => t.div(2, o)),
+  ...both('round', 'decimal', (t, o) => g.round(t, o), (t, o) => t.round(o)),
+  ...both('clamp', 'minimum', (t, o) => g.clamp(t, o), (t, o) => t.clamp(o)),
+  { name: 'Tensor.add_', op: 'add_', key: 'alhpa', call: (o) => x().add_(1, o) },
+  { name: 'Tensor.sub_', op: 'sub_', key: 'alhpa', call: (o) => x().sub_(1, o) },
+  { name: 'Tensor.div_', op: 'div_', key: 'roundingmode_', call: (o) => x().div_(2, o) },
+  { name: 'Tensor.clamp_', op: 'clamp_', key: 'maximum', call: (o) => x().clamp_(o) },
+  // reductions
+  ...reduction('sum'),
+  ...reduction('mean'),
+  ...reduction('prod'),
+  ...reduction('amax'),
+  ...reduction('amin'),
+  ...reduction('argmax'),
+  ...reduction('argmin'),
+  ...reduction('all', 'keep_dims', () => g.tensor([true, false])),
+  ...reduction('any', 'keep_dims', () => g.tensor([true, false])),
+  ...reduction('logsumexp'),
+  ...reduction('cumsum', 'dtpye'),
+  ...reduction('softmax', 'dtpye'),
+  ...reduction('logSoftmax', 'dtpye'),
+  ...both('var', 'corection', (t, o) => g.var(t, 0, o), (t, o) => t.var(0, o)),
+  ...both('std', 'unbaised', (t, o) => g.std(t, 0, o), (t, o) => t.std(0, o)),
+  ...both('norm', 'ord', (t, o) => g.norm(t, 2, 0, o), (t, o) => t.norm(2, 0, o)),
+  ...both('max', 'keepDims', (t, o) => g.max(t, 0, o), (t, o) => t.max(0, o)),
+  ...both('min', 'keepDims', (t, o) => g.min(t, 0, o), (t, o) => t.min(0, o)),
+  // autograd
+  { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
+  { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },
+  { name: 'autograd.grad', op: 'grad', key: 'allow_unused', call: (o) => { const l = leaf(); return g.autograd.grad(l.sum(), l, o); } },
+  { name: 'autograd.gradcheck', op: 'gradcheck', key: 'tol', call: (o) => g.autograd.gradcheck((t) => t.sum(), [leaf()], o) },
+  { name: 'autograd.gradgradcheck', op: 'gradgradcheck', key: 'atoll', call: (o) => g.autograd.gradgradcheck((t) => t.sum(), [leaf()], undefined, o) },
+  { name: 'autograd.functional.vjp', op: 'vjp', key: 'create_graph', call: (o) => g.autograd.functional.vjp((t) => t.sum(), leaf(), undefined, o) },
+  { name: 'autograd.functional.jvp', op: 'jvp', key: 'create_graph', call: (o) => g.autograd.functional.jvp((t) => t.mul(2), leaf(), leaf(), o) },
+  { name: 'autograd.functional.jacobian', op: 'jacobian', key: 'vectorize', call: (o) => g.autograd.functional.jacobian((t) => t.mul(2), leaf(), o) },
+  { name: 'autograd.functional.hessian', op: 'hessian', key: 'strict', call: (o) => g.autograd.functional.hessian((t) => t.pow(2).sum(), leaf(), o) },
+  { name: 'autograd.functional.hvp', op: 'hvp', key: 'strict', call: (o) => g.autograd.functional.hvp((t) => t.pow(2).sum(), leaf(), leaf(), o) },
+  // printing
+  { name: 'setPrintOptions', op: 'setPrintOptions', key: 'sci_mode', call: (o) => g.setPrintOptions(o) },
+];
+
+/** Registers the table's tests: a misspelt key throws, naming the op and the key. */
+export function optionsCases(t: TestApi, ctx: { device: string; inDevice<T>(fn: () => T): T }): void {
+  t.describe(`conformance on '${ctx.device}': every options object rejects a misspelt key, naming the op and the key`, () => {
+    for (const e of optionsTable) {
+      t.it(`${e.name}({ ${e.key} })`, () => ctx.inDevice(() => assertThrows(() => e.call({ [e.key]: 1 }), [e.op, `'${e.key}'`], e.name)));
+    }
+  });
+}
