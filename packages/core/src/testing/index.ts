@@ -16,6 +16,7 @@ import { assertClose, assertEqual, assertTensor, fail, type Tolerance } from './
 import { applyViews, decodeData, decodeNumber, makeTensor, type EncodedArg, type OpCase, opCases, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
 import { handWorkedCases } from './hand-cases.js';
+import { inferenceCases } from './inference-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export { opCases, printingCases, randomCases, makeTensor, decodeData } from './fixtures.js';
@@ -204,4 +205,5 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
+  inferenceCases(t, { device, inDevice });
 }
