@@ -84,6 +84,35 @@ describe('grad modes: sync forms', () => {
 });
 
 describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
+  it('AsyncLocalStorage is created only when the first async scope starts (in Node 20 it turns on promise hooks)', async () => {
+    vi.resetModules();
+    const fresh = await import('../src/autograd/grad-mode.js');
+    const hooks = process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks');
+    let created = 0;
+    class CountingStorage<T> extends hooks.AsyncLocalStorage<T> {
+      constructor() {
+        super();
+        created++;
+      }
+    }
+    const lookup = vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:async_hooks' ? { ...hooks, AsyncLocalStorage: CountingStorage } : undefined)) as never);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      fresh.noGrad(() => fresh.enableGrad(() => fresh.isGradEnabled()));
+      { using _ = fresh.inferenceMode(); }
+      fresh.setGradEnabled(true)[Symbol.dispose]();
+      expect(lookup).not.toHaveBeenCalled(); // sync forms never look it up
+      await fresh.noGrad(() => Promise.resolve()); // a plain function: nothing to confine
+      expect(created).toBe(0);
+      expect(await fresh.noGrad(async () => fresh.isGradEnabled())).toBe(false);
+      await fresh.enableGrad(async () => {});
+      expect(created).toBe(1);
+    } finally {
+      lookup.mockRestore();
+      warn.mockRestore();
+    }
+  });
+
   it('the reported example: a training loop beside a pending async noGrad evaluation records every step', async () => {
     const steps = 20;
     let recorded = 0;

@@ -136,6 +136,7 @@ export function isGraphRecordingEnabled(): boolean {
 
 /** What the no-function forms return: disposing it restores the previous mode (for `using`). */
 export interface ModeGuard extends Disposable {
+  /** Restores the mode the guard found (a second call does nothing). */
   [Symbol.dispose](): void;
 }
 
