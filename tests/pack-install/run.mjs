@@ -5,7 +5,7 @@
 //   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim,
 //      (b) type-check a TypeScript file against the public API with `strict`,
 //      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
-//          that no tfjs or nn code comes along; report its size (budget: 60 KB min+gzip);
+//          that no tfjs or nn code and no node: import comes along; report its size (budget: 60 KB min+gzip);
 //      (d) import @graft/backend-webgl in Node (registers 'webgl'; without WebGL it says so clearly),
 //      (e) bundle core + backend-webgl for the browser and report its size.
 // tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
@@ -135,8 +135,14 @@ export { r, s, d, sd, dx, precision };
   const stray = inputs.filter((f) => /@tensorflow|@graft\/nn|@graft\/optim|testing\//.test(f));
   if (stray.length) throw new Error(`the core + cpu bundle pulled in code it should not: ${stray.join(', ')}`);
   const bytes = result.outputFiles[0].contents;
+  // Core looks up node:async_hooks at run time (grad modes per async task); a static node: import would break browsers.
+  const nodeImports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((m) => m.path.startsWith('node:')).map((m) => m.path));
+  const text = new TextDecoder().decode(bytes);
+  if (nodeImports.length || /\bfrom\s*["']node:|import\s*\(\s*["']node:|require\s*\(\s*["']node:/.test(text)) {
+    throw new Error(`the browser bundle imports Node built-ins: ${nodeImports.join(', ') || 'a node: import in the output'}`);
+  }
   const gz = gzipSync(bytes, { level: 9 }).byteLength;
-  console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn or testing code`);
+  console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`);
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
 
   // (d) @graft/backend-webgl in Node: it registers, and says clearly that Node has no WebGL.

@@ -20,7 +20,7 @@ export { manualSeed } from './random.js';
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
-export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled, type ModeGuard } from './autograd/grad-mode.js';
 export type { Node } from './autograd/node.js';
 export type { BackwardOptions } from './autograd/backward.js';
 /** `g.autograd`: `grad`, custom `Function`, `functional`, `forwardAd`, `gradcheck`, `detectAnomaly`. */

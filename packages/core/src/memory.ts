@@ -5,6 +5,7 @@
  * On the CPU the garbage collector would free storage anyway; counting it the
  * same way everywhere lets leak tests run on any backend.
  */
+import { isInferenceModeEnabled } from './autograd/grad-mode.js';
 import type { Backend } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
 
@@ -66,6 +67,8 @@ function free(held: Held): void {
 /** Device memory shared by a tensor and its views, freed when the last one lets go. */
 export class Storage {
   private readonly held: Held;
+  /** Made in inference mode: every tensor viewing it is an inference tensor (see autograd/inference.ts). */
+  readonly inference = isInferenceModeEnabled();
 
   constructor(
     readonly backend: Backend,

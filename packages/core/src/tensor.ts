@@ -3,6 +3,7 @@
  * with autograd fields and the method form of every op.
  */
 import { settleChecks, settleChecksAsync } from './checks.js';
+import { checkRequiresGradAllowed } from './autograd/inference.js';
 import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Backend, View } from './backend/spec.js';
@@ -211,6 +212,20 @@ export class Tensor implements View {
   get gradFn(): Node | null {
     return this._gradFn;
   }
+  /**
+   * Whether this is an inference tensor (PyTorch's `is_inference()`): made in
+   * `g.inferenceMode`, or a view of such a tensor. Outside inference mode
+   * autograd cannot save it for backward and in-place ops cannot change it;
+   * `clone()` gives a normal tensor.
+   *
+   * @example
+   * const t = g.inferenceMode(() => g.ones(2));
+   * t.isInference(); // true
+   * t.clone().isInference(); // false
+   */
+  isInference(): boolean {
+    return this.storage.inference;
+  }
   /** True for tensors not made by a recorded op. */
   get isLeaf(): boolean {
     return this._gradFn === null;
@@ -248,6 +263,7 @@ export class Tensor implements View {
     if (flag && !isFloating(this.dtype)) {
       throw new Error(`Only Tensors of floating point and complex dtype can require gradients (got ${this.dtype})`);
     }
+    if (flag) checkRequiresGradAllowed(this);
     this._requiresGrad = flag;
     return this;
   }

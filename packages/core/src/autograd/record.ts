@@ -5,13 +5,14 @@ import type { Tensor } from '../tensor.js';
 import { sumToShape } from './unbroadcast.js';
 import { grad } from './backward.js';
 import { forwardAdActive, hasTangent, propagateTangent } from './forward-ad.js';
-import { isGradEnabled } from './grad-mode.js';
+import { isGraphRecordingEnabled } from './grad-mode.js';
+import { checkSavable } from './inference.js';
 import { AccumulateGrad, type BackwardFn, holdEdges, Node } from './node.js';
 
 /** Whether an op on these inputs must record a node (or carry a forward-mode tangent). */
 export function needsGrad(a: unknown, b?: unknown, c?: unknown): boolean {
   if (forwardAdActive() && (hasTangent(a) || hasTangent(b) || hasTangent(c))) return true;
-  if (!isGradEnabled()) return false;
+  if (!isGraphRecordingEnabled()) return false;
   return requiresGrad(a) || requiresGrad(b) || requiresGrad(c);
 }
 
@@ -32,7 +33,7 @@ function forwardAndNeedsNode(out: Tensor, inputs: readonly unknown[], backward: 
   if (forwardAdActive() && inputs.some(hasTangent)) {
     propagateTangent(out, inputs, backward, sumToShape, (s, u) => grad(s, u, { allowUnused: true })[0] ?? null);
   }
-  return isGradEnabled() && inputs.some(requiresGrad);
+  return isGraphRecordingEnabled() && inputs.some(requiresGrad);
 }
 
 /** Where a gradient for `t` flows: its gradFn, its leaf accumulator, or nowhere. */
@@ -64,6 +65,7 @@ export function record(
   saved?: readonly unknown[],
 ): Tensor {
   if (!forwardAndNeedsNode(out, inputs, backward)) return out;
+  if (saved !== undefined) checkSavable(name, saved);
   const node = makeNode(name, inputs, (grads) => backward(grads[0]!));
   if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   out.setGradFn(node, 0);
@@ -85,6 +87,7 @@ export function recordMulti(
     needsNode = forwardAndNeedsNode(o, inputs, only) || needsNode;
   });
   if (!needsNode) return;
+  if (saved !== undefined) checkSavable(name, saved);
   const node = makeNode(name, inputs, backward, outs.length);
   if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   outs.forEach((o, i) => o.setGradFn(node, i));

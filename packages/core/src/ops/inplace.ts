@@ -2,7 +2,8 @@
  * In-place ops: compute, then write through the view into its storage and
  * bump the version counter shared with every view of it.
  */
-import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isGraphRecordingEnabled } from '../autograd/grad-mode.js';
+import { checkInplaceAllowed } from '../autograd/inference.js';
 import { needsGrad, record } from '../autograd/record.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { bernoulliValues, normalValues, uniformValues } from '../random.js';
@@ -16,7 +17,8 @@ const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64
 
 function checkWritable(op: string, t: Tensor): void {
   checkTensor(op, t, 'self');
-  if (t.isLeaf && t.requiresGrad && isGradEnabled()) {
+  checkInplaceAllowed(op, t);
+  if (t.isLeaf && t.requiresGrad && isGraphRecordingEnabled()) {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }
   // An expanded tensor holds one element in several places: writing it is ambiguous (PyTorch refuses too).

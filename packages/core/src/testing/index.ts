@@ -22,6 +22,7 @@ import { handWorkedCases } from './hand-cases.js';
 import { checkForward, checkGradients, type RunContext, runsOn, skipReason } from './op-runner.js';
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
+import { inferenceCases } from './inference-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
@@ -151,5 +152,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
+  inferenceCases(t, { device, inDevice });
 }
 export * from './graphs/index.js';
