@@ -4,7 +4,7 @@
  * ids (tfjs's shaders, Graft's autograd, no tfjs tape). What tfjs lacks — a
  * strided copy, PyTorch's gather — are GPGPU programs of ours.
  */
-import { BACKEND_SPEC_VERSION, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
+import { BACKEND_SPEC_VERSION, checkOptions, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import {
@@ -104,11 +104,12 @@ export class WebGLBackend implements Backend<H> {
   /** Why the GL context is gone (the browser reclaimed the GPU), or undefined while it lives. */
   private lost: string | undefined;
 
-  constructor(options: WebGLBackendOptions = {}) {
+  constructor(options?: WebGLBackendOptions) {
+    const { backend } = checkOptions('WebGLBackend', options, ['backend']);
     // Unpacked textures keep every reshape of contiguous data free (the same data id, another shape).
     env().set('WEBGL_PACK', false);
     env().set('WEBGL_CPU_FORWARD', false);
-    this.tf = options.backend ?? createTfBackend();
+    this.tf = backend ?? createTfBackend();
     this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
     if (this.precision === 'float16' && !warnedFloat16) {
       warnedFloat16 = true;

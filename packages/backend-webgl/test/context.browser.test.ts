@@ -37,4 +37,8 @@ describe("'webgl' says what it cannot do", () => {
     await new Promise((r) => setTimeout(r, 50)); // the contextlost event arrives
     expect(() => x.mul(2)).toThrow('the browser reclaimed the GPU');
   });
+
+  it('its options object rejects unknown keys, naming the one meant', () => {
+    expect(() => new WebGLBackend({ backnd: undefined } as never)).toThrow("WebGLBackend: unknown option 'backnd' (did you mean 'backend'?)");
+  });
 });
