@@ -7,7 +7,7 @@
 import * as g from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
-import { applyViews, decodeNumber, type EncodedArg, makeTensor, opCases } from './fixtures.js';
+import { applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, opCases } from './fixtures.js';
 import type { TestApi } from './index.js';
 
 interface Context {
@@ -19,6 +19,20 @@ interface Context {
 
 /** Ops whose derivative is zero almost everywhere or undefined at ties: skip finite differences. */
 const NOT_SMOOTH = new Set(['sign', 'floor', 'ceil', 'round']);
+
+/** ops.json cases whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
+export const SECOND_ORDER_CASES: readonly string[] = [
+  'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'reciprocal', 'erf', 'square', 'expm1', 'log1p', 'neg',
+  'mul_same', 'mul_bcast', 'div_same', 'div_scalar_left', 'add_bcast', 'sub_scalar_left', 'pow_scalar', 'pow_tensor', 'pow_scalar_base',
+  'matmul_2d', 'matmul_batched', 'matmul_bcast', 'matmul_2d_1d', 'mm', 'bmm', 'dot', 'outer',
+  'softmax', 'logSoftmax', 'logsumexp', 'mean_dim', 'sum_dims', 'prod_all', 'var_dim', 'norm', 'inverse', 'det',
+];
+
+/** ops.json cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
+export const FORWARD_CASES: readonly string[] = [
+  'exp', 'tanh', 'sigmoid', 'mul_bcast', 'div_same', 'pow_tensor', 'matmul_2d', 'matmul_batched', 'softmax', 'logsumexp', 'sum_dims',
+  'mean_dim', 'amax_dim', 'cumsum', 'gather', 'cat', 'transpose', 'slice', 'pad_2d', 'where', 'clamp', 'norm', 'var_dim',
+];
 
 /** A fixture case as a function of its float inputs (float64 leaves requiring grad). */
 function asFunction(c: (typeof opCases)[number], device: string): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
@@ -58,6 +72,9 @@ function asFunction(c: (typeof opCases)[number], device: string): { fn: (...xs: 
 
 export function autogradCases(t: TestApi, ctx: Context): void {
   const it = (name: string, fn: () => void | Promise<void>) => t.it(name, () => ctx.inDevice(fn as () => void));
+  // Resolved on every device (float64 or not), so a stale name fails every run.
+  const secondOrder = casesNamed('gradgradcheck (SECOND_ORDER_CASES)', SECOND_ORDER_CASES, opCases);
+  const forward = casesNamed('forward mode (FORWARD_CASES)', FORWARD_CASES, opCases);
 
   if (ctx.supportsFloat64) {
     t.describe(`conformance on '${ctx.device}': gradcheck of every differentiable op (float64 central differences)`, () => {
@@ -72,17 +89,9 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       }
     });
 
-    const SECOND_ORDER = [
-      'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'reciprocal', 'erf', 'square', 'expm1', 'log1p', 'neg',
-      'mul_same', 'mul_bcast', 'div_same', 'div_scalar_left', 'add_bcast', 'sub_scalar_left', 'pow_scalar', 'pow_tensor', 'pow_scalar_base',
-      'matmul_2d', 'matmul_batched', 'matmul_bcast', 'matmul_2d_1d', 'mm', 'bmm', 'dot', 'outer',
-      'softmax', 'logSoftmax', 'logsumexp', 'mean_dim', 'sum_dims', 'prod_all', 'var_dim', 'norm', 'inverse', 'det',
-    ];
     t.describe(`conformance on '${ctx.device}': gradgradcheck (second derivatives)`, () => {
-      for (const name of SECOND_ORDER) {
-        const c = opCases.find((x) => x.name === name);
-        if (c === undefined) continue;
-        it(`gradgradcheck ${name}`, () => {
+      for (const c of secondOrder) {
+        it(`gradgradcheck ${c.name}`, () => {
           const f = asFunction(c, ctx.device)!;
           g.autograd.gradgradcheck(f.fn as (...xs: Tensor[]) => Tensor, f.inputs, undefined, { atol: 1e-5, rtol: 1e-3 });
         });
@@ -90,11 +99,8 @@ export function autogradCases(t: TestApi, ctx: Context): void {
     });
 
     t.describe(`conformance on '${ctx.device}': forward mode agrees with the Jacobian`, () => {
-      const FORWARD = ['exp', 'tanh', 'sigmoid', 'mul_bcast', 'div_same', 'pow_tensor', 'matmul_2d', 'matmul_batched', 'softmax', 'logsumexp', 'sum_dims', 'mean_dim', 'amax_dim', 'cumsum', 'gather', 'cat', 'transpose', 'slice', 'pad_2d', 'where', 'clamp', 'norm', 'var_dim'];
-      for (const name of FORWARD) {
-        const c = opCases.find((x) => x.name === name);
-        if (c === undefined) continue;
-        it(`jvp and dual numbers = J·v for ${name}`, () => {
+      for (const c of forward) {
+        it(`jvp and dual numbers = J·v for ${c.name}`, () => {
           const f = asFunction(c, ctx.device)!;
           const fn = (...xs: Tensor[]) => f.fn(...xs) as Tensor;
           const vs = f.inputs.map((x) => g.randnLike(x));

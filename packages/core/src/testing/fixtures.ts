@@ -35,11 +35,13 @@ export type EncodedArg =
   | { value: JsonNumber | null | number[] };
 
 export interface PrintingCase extends EncodedTensor {
+  name: string;
   requiresGrad: boolean;
   text: string;
 }
 
 export interface RandomCase {
+  name: string;
   seed: number;
   fn: string;
   shape?: number[];
@@ -88,6 +90,27 @@ export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
 export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
+
+/**
+ * The cases called `names`, in that order. A list that picks fixture cases by
+ * name (for gradgradcheck, forward mode, a backend's skips) throws here, naming
+ * every name that matches no case: a case renamed or removed in its generator
+ * must not silently drop out of the check that lists it.
+ *
+ * @example
+ * const [c] = casesNamed('my check', ['matmul_2d'], opCases);
+ */
+export function casesNamed<C extends { name: string }>(list: string, names: readonly string[], cases: readonly C[]): C[] {
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  const unknown = names.filter((n) => !byName.has(n));
+  if (unknown.length !== 0) {
+    throw new Error(
+      `${list}: no fixture case is called ${unknown.map((n) => JSON.stringify(n)).join(', ')} ` +
+        `(renamed or removed in scripts/fixtures/? the case names are in the fixture JSON)`,
+    );
+  }
+  return names.map((n) => byName.get(n)!);
+}
 
 /** JSON encodes NaN and infinities as strings. */
 export function decodeNumber(v: JsonNumber): number {

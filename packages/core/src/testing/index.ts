@@ -19,7 +19,7 @@ import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
 import { handWorkedCases } from './hand-cases.js';
-import { checkForward, checkGradients, type RunContext, runsOn, skipReason } from './op-runner.js';
+import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, skipReason } from './op-runner.js';
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
@@ -69,6 +69,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   const f32 = options.float32 ?? { atol: 1e-5, rtol: 1e-4 };
   const f64 = options.float64 ?? { atol: 1e-9, rtol: 1e-7 };
   const skip = options.skip ?? {};
+  checkSkipList(skip);
   const inDevice = <T>(fn: () => T): T => {
     const previous = g.getBackend().name;
     g.setBackend(device);
@@ -101,9 +102,9 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   }
 
   t.describe(`conformance on '${device}': printing matches PyTorch character for character`, () => {
-    printingCases.forEach((c, i) => {
-      if (c.dtype === 'float64' && !supportsFloat64) return;
-      t.it(`repr ${i}: ${c.dtype} [${c.shape.join(', ')}]${c.requiresGrad ? ' requires_grad' : ''}`, () =>
+    for (const c of printingCases) {
+      if (c.dtype === 'float64' && !supportsFloat64) continue;
+      t.it(`repr ${c.name}: ${c.dtype} [${c.shape.join(', ')}]${c.requiresGrad ? ' requires_grad' : ''}`, () =>
         inDevice(() => {
           const x = makeTensor(c, device);
           if (c.requiresGrad) x.requiresGrad_(true);
@@ -117,14 +118,14 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
           }
         }),
       );
-    });
+    }
   });
 
   t.describe(`conformance on '${device}': the seeded generator reproduces torch.manual_seed streams`, () => {
-    randomCases.forEach((c, i) => {
+    for (const c of randomCases) {
       const dtype = (c.dtype ?? 'float32') as DType;
-      if (dtype === 'float64' && !supportsFloat64) return; // not registered: this device holds no float64
-      t.it(`${c.fn} ${i} (seed ${c.seed})`, () =>
+      if (dtype === 'float64' && !supportsFloat64) continue; // not registered: this device holds no float64
+      t.it(c.name, () =>
         inDevice(() => {
           g.manualSeed(c.seed);
           let values: number[];
@@ -141,7 +142,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
           assertClose(values, c.values, dtype === 'float64' ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-6, rtol: 1e-6 }, `${c.fn} values`);
         }),
       );
-    });
+    }
   });
 
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });

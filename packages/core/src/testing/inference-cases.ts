@@ -58,6 +58,14 @@ function knownDifference(name: string): string | undefined {
   return KNOWN_DIFFERENCES.find(([pattern]) => pattern.test(name))?.[1];
 }
 
+/** Throws for a KNOWN_DIFFERENCES pattern that matches no case: after a rename it would skip nothing, and nobody would know. */
+function checkKnownDifferences(): void {
+  const stale = KNOWN_DIFFERENCES.filter(([pattern]) => !cases.some((c) => pattern.test(c.name))).map(([pattern]) => String(pattern));
+  if (stale.length !== 0) {
+    throw new Error(`inference conformance: KNOWN_DIFFERENCES ${stale.join(', ')} ${stale.length === 1 ? 'matches' : 'match'} no case of fixtures/inference.json (renamed in scripts/fixtures/generate_inference.py?)`);
+  }
+}
+
 const SCOPE_GUARDS: Record<string, () => Disposable> = {
   noGrad: () => g.noGrad(),
   enableGrad: () => g.enableGrad(),
@@ -111,6 +119,7 @@ function compare(actual: Outcome, expected: Outcome, tol: Tolerance, what: strin
 export function inferenceCases(t: TestApi, ctx: { device: string; inDevice<T>(fn: () => T): T }): void {
   const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
   const tol = { atol: 1e-5, rtol: 1e-4 };
+  checkKnownDifferences();
 
   t.describe(`conformance on '${ctx.device}': grad modes and inference tensors against PyTorch`, () => {
     for (const c of cases) {

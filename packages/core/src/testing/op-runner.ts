@@ -6,7 +6,10 @@ import type { DType } from '../dtype.js';
 import * as g from '../index.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor, fail, type Tolerance } from './assert.js';
-import { applyViews, decodeData, decodeNumber, type EncodedArg, type JsonNumber, makeTensor, type OpCase } from './fixtures.js';
+import {
+  applyViews, decodeData, decodeNumber, doubleBackwardCases, type EncodedArg, type JsonNumber, makeTensor, type OpCase, opCases, semanticCases,
+  unaryGridCases,
+} from './fixtures.js';
 
 /** The device's tolerances and abilities. */
 export interface RunContext {
@@ -42,6 +45,24 @@ export function runsOn(c: Pick<OpCase, 'args' | 'outputs' | 'kwargs'>, supportsF
   const inArgs = (args: readonly EncodedArg[]): boolean =>
     args.some((a) => ('tensor' in a && big(a.tensor)) || ('list' in a && inArgs(a.list)) || ('arange' in a && Math.max(...a.arange.map(Math.abs)) > 2 ** 24));
   return !inArgs(c.args) && !(c.outputs ?? []).some(big);
+}
+
+/**
+ * Throws when an entry of ConformanceOptions.skip names neither an op nor a
+ * case of the PyTorch fixtures: a misspelt or stale entry (a case renamed in
+ * its generator) would otherwise skip nothing and go unnoticed.
+ */
+export function checkSkipList(skip: Record<string, string>): void {
+  const known = new Set<string>();
+  for (const c of [...opCases, ...semanticCases, ...doubleBackwardCases]) known.add(c.op).add(c.name);
+  for (const c of unaryGridCases) known.add(c.op);
+  const unknown = Object.keys(skip).filter((k) => !known.has(k));
+  if (unknown.length !== 0) {
+    throw new Error(
+      `runConformanceSuite: options.skip names ${unknown.map((k) => JSON.stringify(k)).join(', ')}, ` +
+        'which is neither an op nor a case of the PyTorch fixtures (ops.json, semantics.json)',
+    );
+  }
 }
 
 /** The case's entry in ConformanceOptions.skip (by op or by case name), if any. */
