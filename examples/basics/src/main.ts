@@ -32,9 +32,10 @@ for (let step = 0; step <= 200; step++) {
     g.noGrad(() => {
       w.sub_(w.grad!.mul(0.1));
       b.sub_(b.grad!.mul(0.1));
+      // As PyTorch's w.grad.zero_(): the next backward accumulates into the same tensors.
+      w.grad!.zero_();
+      b.grad!.zero_();
     });
-    w.grad = null;
-    b.grad = null;
     return l.detach();
   });
   if (step % 50 === 0) console.log(`step ${String(step).padStart(3)}  loss ${(loss.item() as number).toFixed(5)}`);

@@ -111,7 +111,8 @@ export class Module {
   private readonly nonPersistent = new Set<string>();
 
   /** The computation; subclasses override it. */
-  forward(..._args: unknown[]): unknown {
+  // `any`: a module you write declares its own signature, which `call` then takes and returns.
+  forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
@@ -120,8 +121,9 @@ export class Module {
    * in a memory scope that frees what forward made on the way; a module you
    * write runs as it is (it may keep tensors it makes, as PyTorch modules do).
    */
-  call(...args: unknown[]): any {
-    return freesIntermediates.has(this.constructor) ? g.tidy(() => this.forward(...args)) : this.forward(...args);
+  call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
+    const run = () => this.forward(...args) as ReturnType<M['forward']>;
+    return freesIntermediates.has(this.constructor) ? g.tidy(run) : run();
   }
 
   /** Own properties in definition order, skipping bookkeeping fields. */
@@ -288,7 +290,11 @@ export class Module {
     const { setToNone = true } = g.checkOptions('zeroGrad', options, ['setToNone']);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
-      if (setToNone) p.grad = null;
+      if (setToNone) {
+        // The gradient is this module's to drop (PyTorch's refcount would free it here).
+        p.grad.dispose();
+        p.grad = null;
+      }
       else g.noGrad(() => p.grad!.zero_());
     }
   }

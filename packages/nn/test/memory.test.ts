@@ -70,4 +70,18 @@ describe('nn frees its own intermediates', () => {
       expect(g.memory().numTensors, `${name} with grad, after disposing its output`).toBe(before);
     }
   });
+
+  it('Module.zeroGrad frees the gradients it drops', () => {
+    const layer = new nn.Linear(4, 3);
+    const x = g.randn(2, 4);
+    const step = () => g.tidy(() => layer.call(x).sum().backward());
+    step();
+    layer.zeroGrad();
+    const before = g.memory().numTensors;
+    for (let i = 0; i < 50; i++) {
+      step();
+      layer.zeroGrad();
+    }
+    expect(g.memory().numTensors).toBe(before);
+  });
 });

@@ -91,7 +91,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   protected initState(_p: Tensor, _group: ParamGroup<O>): void {}
 
   /**
-   * Clears gradients: to null (the default, as PyTorch 2 and API.md) or to
+   * Clears gradients: to null (the default, as PyTorch 2) or to
    * zeros. Also takes the flag positionally, as PyTorch's `zero_grad(set_to_none)`.
    *
    * @example

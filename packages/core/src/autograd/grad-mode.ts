@@ -347,7 +347,7 @@ function enterGuard(name: string, grad: boolean, inference: boolean | null): Mod
  * Runs `fn` with grad mode off (no graph is recorded) and returns its result,
  * as `torch.no_grad()`; without `fn`, turns it off until the returned guard is
  * disposed (`using`). An `async` function keeps the mode for everything it
- * awaits, and only there: see the package README, "Grad modes and async code".
+ * awaits, and only there: see docs/core.md, "Grad modes and async code".
  *
  * @example
  * const w = g.ones(2, { requiresGrad: true });

@@ -13,6 +13,9 @@ let nextNodeId = 1;
 interface Saved {
   tensor: Tensor;
   version: number;
+  /** The tensor's gradFn and output number when saved (an in-place op replaces them; errors name the original). */
+  gradFn: Node | null;
+  outputNr: number;
 }
 
 /**
@@ -70,7 +73,7 @@ export class Node {
    */
   save(t: Tensor): Tensor {
     t.pin();
-    this.saved.push({ tensor: t, version: t.version });
+    this.saved.push({ tensor: t, version: t.version, gradFn: t.gradFn, outputNr: t.outputNr });
     return t;
   }
 
@@ -99,9 +102,9 @@ export class Node {
           'if you need to access saved tensors after calling backward.',
       );
     }
-    for (const { tensor, version } of this.saved) {
+    for (const { tensor, version, gradFn, outputNr } of this.saved) {
       if (tensor.version !== version) {
-        const origin = tensor.gradFn !== null ? `, which is output ${tensor.outputNr} of ${tensor.gradFn.name},` : '';
+        const origin = gradFn !== null ? `, which is output ${outputNr} of ${gradFn.name},` : '';
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
             `[${tensor.dtype} [${tensor.shape.join(', ')}]]${origin} is at version ${tensor.version}; expected version ` +

@@ -67,8 +67,9 @@ export function record(
   if (!forwardAndNeedsNode(out, inputs, backward)) return out;
   if (saved !== undefined) checkSavable(name, saved);
   const node = makeNode(name, inputs, (grads) => backward(grads[0]!));
-  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
+  // The output's gradFn first: a rule that saves its own output then knows where it came from.
   out.setGradFn(node, 0);
+  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   return out;
 }
 
@@ -89,8 +90,8 @@ export function recordMulti(
   if (!needsNode) return;
   if (saved !== undefined) checkSavable(name, saved);
   const node = makeNode(name, inputs, backward, outs.length);
-  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
   outs.forEach((o, i) => o.setGradFn(node, i));
+  if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
 }
 
 function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn, numOutputs = 1): Node {

@@ -270,7 +270,7 @@ function withAlpha(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: numbe
 
 /**
  * `a + alpha * b`, broadcasting; numbers on either side. Integer results that
- * do not fit int32 raise (see the README's "Integers").
+ * do not fit int32 raise (see docs/core.md, "Integers").
  *
  * @example
  * g.add(g.tensor([1, 2]), 10); // tensor([11., 12.])

@@ -215,7 +215,7 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       const x = g.tensor([1], { requiresGrad: true });
       assertEqual(g.noGrad(() => x.mul(2)).requiresGrad, false, 'noGrad');
       assertEqual(g.noGrad(() => g.enableGrad(() => x.mul(2))).requiresGrad, true, 'enableGrad inside noGrad');
-      // What code beside a pending async scope sees depends on the runtime (README: grad modes and async code).
+      // What code beside a pending async scope sees depends on the runtime (docs/core.md: grad modes and async code).
       const pending = g.noGrad(async () => {
         await Promise.resolve();
         return [g.isGradEnabled(), x.mul(2).requiresGrad, g.enableGrad(() => x.mul(2).requiresGrad)];

@@ -196,7 +196,7 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
         assertEqual(g.ones(2).mul(g.ones(2, { dtype: 'float64' })).dtype, 'float64', 'dimmed float64 widens');
         assertEqual(i.mul(d0).dtype, 'float64', '0-d float64 lifts an int tensor');
       }
-      // PyTorch's int64 holds 7e9 exactly: Graft's int32 raises instead of wrapping (see the README's "Integers").
+      // PyTorch's int64 holds 7e9 exactly: Graft's int32 raises instead of wrapping (see docs/core.md, "Integers").
       assertThrows(() => values(g.tensor([7, -7], { dtype: 'int32' }).mul(g.tensor([1e9, 1e9], { dtype: 'int32' }))), ['mul', 'int32', 'double()'], 'int32 products do not wrap');
     });
   });
@@ -260,7 +260,7 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['unknown dtype', () => g.zeros(2, { dtype: 'float16' as never }), ['zeros', 'float16']],
       ['backward of a non-scalar', () => g.ones(2, { requiresGrad: true }).mul(2).backward(), ['grad can be implicitly created only for scalar outputs']],
       ['using a disposed tensor', () => { const x = g.ones(2); x.dispose(); return x.add(1); }, ['add', 'disposed']],
-      // PyTorch's int64 holds these; Graft's int32 raises rather than wrap (see the README's "Integers").
+      // PyTorch's int64 holds these; Graft's int32 raises rather than wrap (see docs/core.md, "Integers").
       ['an int32 tensor of a value beyond int32', () => g.tensor([3e9], { dtype: 'int32' }), ['tensor', '3000000000', 'int32']],
       ['an integer arange beyond int32', () => g.arange(0, 4e9, 1e9), ['arange', '3000000000', 'int32']],
       ['an int32 fill beyond int32', () => g.full([2], 2 ** 31, { dtype: 'int32' }), ['full', 'int32']],

@@ -59,7 +59,7 @@ export class Sequential extends IndexedModules {
     } else args.forEach((m) => this.append(m as Module));
   }
 
-  override forward(x: unknown): unknown {
+  override forward(x: any): any {
     let out = x;
     for (const m of this.children()) out = m.call(out);
     return out;
