@@ -8,6 +8,8 @@
  * x.mul(x).sum().backward();
  * console.log(x.grad); // tensor([[2., 4.], [6., 8.]])
  */
+// The Tensor methods (x.add(y), …) are installed on the prototype by this import: keep it first.
+import './tensor-methods.js';
 export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, BackendFactory, BackendMemory, BinaryOp, ReduceOp, UnaryOp, View } from './backend/spec.js';
