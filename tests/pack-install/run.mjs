@@ -6,6 +6,7 @@
 //      (b) type-check a TypeScript file against the public API with `strict`,
 //      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
 //          that no tfjs or nn code and no node: import comes along; report its size (budget: 60 KB min+gzip);
+//          run the bundle (the Tensor methods, a side effect of @graft/core, must survive bundling);
 //      (d) import @graft/backend-webgl in Node (registers 'webgl'; without WebGL it says so clearly),
 //      (e) bundle core + backend-webgl for the browser and report its size.
 // tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
@@ -144,6 +145,13 @@ export { r, s, d, sd, dx, precision };
   const gz = gzipSync(bytes, { level: 9 }).byteLength;
   console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`);
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
+  // The bundle runs (here in Node: it needs nothing of a browser's): x.matmul exists only if the bundler kept
+  // @graft/core's tensor-methods.js, which installs the Tensor methods as a side effect.
+  writeFileSync(join(app, 'bundle.mjs'), bytes);
+  const printed = run(process.execPath, ['bundle.mjs'], app).trim();
+  if (printed !== 'tensor([[2., 2.],\n        [2., 2.]])') throw new Error(`the browser bundle printed ${JSON.stringify(printed)}, not the product of two 2x2 ones`);
+  console.log('the browser bundle runs: its tensors have their methods');
+
 
   // (d) @graft/backend-webgl in Node: it registers, and says clearly that Node has no WebGL.
   writeFileSync(join(app, 'webgl-node.mjs'), `
