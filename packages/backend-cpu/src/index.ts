@@ -7,7 +7,7 @@
  * import '@graft/backend-cpu';
  * g.ones(2, 2).matmul(g.ones(2, 2)); // tensor([[2., 2.], [2., 2.]])
  */
-import { registerBackend } from '@graft/core';
+import { registerBackend } from '@graft/core/backend';
 import { CpuBackend } from './backend.js';
 
 registerBackend('cpu', () => new CpuBackend());

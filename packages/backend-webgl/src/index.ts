@@ -9,7 +9,7 @@
  * const x = g.randn([256, 256], { device: 'webgl' });
  * const y = await x.matmul(x).values(); // reads are async on the GPU
  */
-import { registerBackend } from '@graft/core';
+import { registerBackend } from '@graft/core/backend';
 import { WebGLBackend } from './backend.js';
 
 registerBackend('webgl', () => new WebGLBackend());

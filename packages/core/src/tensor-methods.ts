@@ -81,7 +81,7 @@ declare module './tensor.js' {
     bool(): Tensor;
     /**
      * A copy with its own contiguous storage, differentiable (gradients flow
-     * back to this tensor). See {@link @graft/core!clone | g.clone}.
+     * back to this tensor). See {@link @graft/core!"@graft/core".clone | g.clone}.
      *
      * @example
      * const y = x.clone(); y.add_(1); // x is unchanged
@@ -89,7 +89,7 @@ declare module './tensor.js' {
     clone(): Tensor;
     /**
      * This tensor if its elements are laid out row-major without gaps, else
-     * a contiguous copy. See {@link @graft/core!contiguous | g.contiguous}.
+     * a contiguous copy. See {@link @graft/core!"@graft/core".contiguous | g.contiguous}.
      *
      * @example
      * g.ones(2, 3).t().contiguous().isContiguous(); // true
@@ -104,7 +104,7 @@ declare module './tensor.js' {
      * non-scalar tensor needs `gradient` (the vector of a vector-Jacobian
      * product); options are `retainGraph`, `createGraph` (for higher-order
      * gradients) and `inputs` (accumulate only into these leaves). See
-     * {@link @graft/core!autograd.backward | g.autograd.backward}.
+     * {@link @graft/core!"@graft/core".autograd.backward | g.autograd.backward}.
      *
      * @example
      * const x = g.tensor(2, { requiresGrad: true });
@@ -116,7 +116,7 @@ declare module './tensor.js' {
 
     /**
      * `this + alpha · other`, broadcasting; `other` may be a number. Integer
-     * results that do not fit int32 raise. See {@link @graft/core!add | g.add}.
+     * results that do not fit int32 raise. See {@link @graft/core!"@graft/core".add | g.add}.
      *
      * @example
      * g.tensor([1, 2]).add(10); // tensor([11., 12.])
@@ -124,7 +124,7 @@ declare module './tensor.js' {
      */
     add(other: TensorLike, options?: AlphaOptions): Tensor;
     /**
-     * `this - alpha · other`, broadcasting; `other` may be a number. See {@link @graft/core!sub | g.sub}
+     * `this - alpha · other`, broadcasting; `other` may be a number. See {@link @graft/core!"@graft/core".sub | g.sub}
      * (`g.sub(10, x)` puts the number first).
      *
      * @example
@@ -132,7 +132,7 @@ declare module './tensor.js' {
      */
     sub(other: TensorLike, options?: AlphaOptions): Tensor;
     /**
-     * `this · other` elementwise, broadcasting; `other` may be a number. See {@link @graft/core!mul | g.mul}.
+     * `this · other` elementwise, broadcasting; `other` may be a number. See {@link @graft/core!"@graft/core".mul | g.mul}.
      *
      * @example
      * g.tensor([1, 2]).mul(g.tensor([[3], [4]])); // tensor([[3., 6.], [4., 8.]])
@@ -140,7 +140,7 @@ declare module './tensor.js' {
     mul(other: TensorLike): Tensor;
     /**
      * `this / other`: true division (integers give float32), or rounded with
-     * `{ roundingMode: 'trunc' | 'floor' }` (`'floor'` is Python's `//`). See {@link @graft/core!div | g.div}.
+     * `{ roundingMode: 'trunc' | 'floor' }` (`'floor'` is Python's `//`). See {@link @graft/core!"@graft/core".div | g.div}.
      *
      * @example
      * g.tensor([1, 2]).div(4); // tensor([0.2500, 0.5000])
@@ -149,7 +149,7 @@ declare module './tensor.js' {
     div(other: TensorLike, options?: DivOptions): Tensor;
     /**
      * This tensor to the power `exponent` (a tensor or a number), elementwise.
-     * Integer powers follow PyTorch's rules (see {@link @graft/core!pow | g.pow}).
+     * Integer powers follow PyTorch's rules (see {@link @graft/core!"@graft/core".pow | g.pow}).
      *
      * @example
      * g.tensor([2, 3]).pow(2); // tensor([4., 9.])
@@ -157,7 +157,7 @@ declare module './tensor.js' {
     pow(exponent: TensorLike): Tensor;
     /**
      * The elementwise maximum of this tensor and `other`, broadcasting; NaN
-     * wins, as in PyTorch. See {@link @graft/core!maximum | g.maximum}.
+     * wins, as in PyTorch. See {@link @graft/core!"@graft/core".maximum | g.maximum}.
      *
      * @example
      * g.tensor([1, 5]).maximum(g.tensor([3, 2])); // tensor([3., 5.])
@@ -165,7 +165,7 @@ declare module './tensor.js' {
     maximum(other: TensorLike): Tensor;
     /**
      * The elementwise minimum of this tensor and `other`, broadcasting; NaN
-     * wins, as in PyTorch. See {@link @graft/core!minimum | g.minimum}.
+     * wins, as in PyTorch. See {@link @graft/core!"@graft/core".minimum | g.minimum}.
      *
      * @example
      * g.tensor([1, 5]).minimum(g.tensor([3, 2])); // tensor([1., 2.])
@@ -264,7 +264,7 @@ declare module './tensor.js' {
     cos(): Tensor;
     /**
      * The hyperbolic tangent of each element; exactly ±1 where PyTorch's result
-     * saturates, so the gradient there is exactly 0. See {@link @graft/core!tanh | g.tanh}.
+     * saturates, so the gradient there is exactly 0. See {@link @graft/core!"@graft/core".tanh | g.tanh}.
      *
      * @example
      * g.tensor([0, 100]).tanh(); // tensor([0., 1.])
@@ -279,7 +279,7 @@ declare module './tensor.js' {
      */
     sigmoid(): Tensor;
     /**
-     * `max(x, 0)` of each element. See {@link @graft/core!relu | g.relu} for its double backward.
+     * `max(x, 0)` of each element. See {@link @graft/core!"@graft/core".relu | g.relu} for its double backward.
      *
      * @example
      * g.tensor([-1, 2]).relu(); // tensor([0., 2.])
@@ -308,7 +308,7 @@ declare module './tensor.js' {
     ceil(): Tensor;
     /**
      * Each element rounded half to even, as PyTorch; with `{ decimals }`, to
-     * that many decimal places (see {@link @graft/core!round | g.round}).
+     * that many decimal places (see {@link @graft/core!"@graft/core".round | g.round}).
      *
      * @example
      * g.tensor([0.5, 1.5]).round(); // tensor([0., 2.])
@@ -317,7 +317,7 @@ declare module './tensor.js' {
     round(options?: RoundOptions): Tensor;
     /**
      * This tensor with each element limited to `[min, max]`; either bound may
-     * be omitted (`null`), be a tensor, or be given as `{ min, max }`. See {@link @graft/core!clamp | g.clamp}.
+     * be omitted (`null`), be a tensor, or be given as `{ min, max }`. See {@link @graft/core!"@graft/core".clamp | g.clamp}.
      *
      * @example
      * g.tensor([-2, 0.5, 3]).clamp(0, 1); // tensor([0.0000, 0.5000, 1.0000])
@@ -406,7 +406,7 @@ declare module './tensor.js' {
     logicalOr(other: TensorLike): Tensor;
     /**
      * Whether every element is truthy, over `dim` (or all elements); true for an
-     * empty tensor. The result is bool. See {@link @graft/core!all | g.all}.
+     * empty tensor. The result is bool. See {@link @graft/core!"@graft/core".all | g.all}.
      *
      * @example
      * g.tensor([1, 0]).all().item(); // false
@@ -415,7 +415,7 @@ declare module './tensor.js' {
     all(dim?: Dims | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor;
     /**
      * Whether any element is truthy, over `dim` (or all elements); false for an
-     * empty tensor. The result is bool. See {@link @graft/core!any | g.any}.
+     * empty tensor. The result is bool. See {@link @graft/core!"@graft/core".any | g.any}.
      *
      * @example
      * g.tensor([1, 0]).any().item(); // true
@@ -427,7 +427,7 @@ declare module './tensor.js' {
     /**
      * The sum over `dim` (all elements by default), keeping the reduced dims
      * with `keepdim`; `{ dtype }` sums in that dtype. Integer sums are exact or
-     * raise (see {@link @graft/core!sum | g.sum}).
+     * raise (see {@link @graft/core!"@graft/core".sum | g.sum}).
      *
      * @example
      * g.tensor([[1, 2], [3, 4]]).sum(1).tolist(); // [3, 7]
@@ -436,7 +436,7 @@ declare module './tensor.js' {
     sum(dim?: Dims | SumOptions, keepdim?: boolean | SumOptions, options?: SumOptions): Tensor;
     /**
      * The mean over `dim` (all elements by default); floating tensors only, or
-     * give `{ dtype }`. NaN for an empty tensor. See {@link @graft/core!mean | g.mean}.
+     * give `{ dtype }`. NaN for an empty tensor. See {@link @graft/core!"@graft/core".mean | g.mean}.
      *
      * @example
      * g.tensor([1, 2, 3, 4]).mean().item(); // 2.5
@@ -444,7 +444,7 @@ declare module './tensor.js' {
     mean(dim?: Dims | SumOptions, keepdim?: boolean | SumOptions, options?: SumOptions): Tensor;
     /**
      * The product over `dim` (all elements by default). Integer products are
-     * exact or raise, as integer sums. See {@link @graft/core!prod | g.prod}.
+     * exact or raise, as integer sums. See {@link @graft/core!"@graft/core".prod | g.prod}.
      *
      * @example
      * g.tensor([1, 2, 3]).prod().item(); // 6
@@ -453,7 +453,7 @@ declare module './tensor.js' {
     /**
      * The variance over `dim` with Bessel's `correction` (default 1): PyTorch's
      * `x.var(dim, unbiased, keepdim)` or `x.var(dim, { correction, keepdim })`.
-     * See {@link @graft/core!var | g.var}.
+     * See {@link @graft/core!"@graft/core".var | g.var}.
      *
      * @example
      * g.tensor([1, 2, 3, 4]).var().item(); // 1.6666…
@@ -461,7 +461,7 @@ declare module './tensor.js' {
      */
     var(dim?: Dims | VarOptions, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor;
     /**
-     * The standard deviation over `dim`: `sqrt(var)`, with `var`'s arguments. See {@link @graft/core!std | g.std}.
+     * The standard deviation over `dim`: `sqrt(var)`, with `var`'s arguments. See {@link @graft/core!"@graft/core".std | g.std}.
      *
      * @example
      * g.tensor([1, 3]).std().item(); // 1.4142…
@@ -470,7 +470,7 @@ declare module './tensor.js' {
     /**
      * The vector p-norm over `dim` (all elements by default): `p` = 2 (default),
      * 1, Infinity, -Infinity, 0 or any number, as `torch.linalg.vector_norm`.
-     * See {@link @graft/core!norm | g.norm}.
+     * See {@link @graft/core!"@graft/core".norm | g.norm}.
      *
      * @example
      * g.tensor([3, 4]).norm().item(); // 5
@@ -478,7 +478,7 @@ declare module './tensor.js' {
      */
     norm(p?: number | NormOptions, dim?: Dims | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
     /**
-     * `log(sum(exp(x)))` over `dim`, computed stably (without overflow). See {@link @graft/core!logsumexp | g.logsumexp}.
+     * `log(sum(exp(x)))` over `dim`, computed stably (without overflow). See {@link @graft/core!"@graft/core".logsumexp | g.logsumexp}.
      *
      * @example
      * g.tensor([1000, 1000]).logsumexp(0).item(); // 1000.6931…
@@ -486,7 +486,7 @@ declare module './tensor.js' {
     logsumexp(dim: number | readonly number[] | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor;
     /**
      * The maximum over `dim` (all elements by default), without indices; ties
-     * share the gradient. See {@link @graft/core!amax | g.amax}.
+     * share the gradient. See {@link @graft/core!"@graft/core".amax | g.amax}.
      *
      * @example
      * g.tensor([[1, 5], [3, 2]]).amax(0).tolist(); // [3, 5]
@@ -494,7 +494,7 @@ declare module './tensor.js' {
     amax(dim?: Dims | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor;
     /**
      * The minimum over `dim` (all elements by default), without indices; ties
-     * share the gradient. See {@link @graft/core!amin | g.amin}.
+     * share the gradient. See {@link @graft/core!"@graft/core".amin | g.amin}.
      *
      * @example
      * g.tensor([[1, 5], [3, 2]]).amin(0).tolist(); // [1, 2]
@@ -523,7 +523,7 @@ declare module './tensor.js' {
      */
     max(): Tensor;
     /**
-     * The elementwise maximum of this tensor and `other` (as {@link @graft/core!maximum | g.maximum}).
+     * The elementwise maximum of this tensor and `other` (as {@link @graft/core!"@graft/core".maximum | g.maximum}).
      *
      * @example
      * g.tensor([1, 5]).max(g.tensor([3, 2])); // tensor([3., 5.])
@@ -531,7 +531,7 @@ declare module './tensor.js' {
     max(other: Tensor): Tensor;
     /**
      * The maximum along `dim` and where it is: `[values, indices]`, also as
-     * `.values` and `.indices` (PyTorch's named tuple). See {@link @graft/core!max | g.max}.
+     * `.values` and `.indices` (PyTorch's named tuple). See {@link @graft/core!"@graft/core".max | g.max}.
      *
      * @example
      * const [values, indices] = g.tensor([[1, 5], [3, 2]]).max(1);
@@ -547,7 +547,7 @@ declare module './tensor.js' {
      */
     min(): Tensor;
     /**
-     * The elementwise minimum of this tensor and `other` (as {@link @graft/core!minimum | g.minimum}).
+     * The elementwise minimum of this tensor and `other` (as {@link @graft/core!"@graft/core".minimum | g.minimum}).
      *
      * @example
      * g.tensor([1, 5]).min(g.tensor([3, 2])); // tensor([1., 2.])
@@ -555,14 +555,14 @@ declare module './tensor.js' {
     min(other: Tensor): Tensor;
     /**
      * The minimum along `dim` and where it is: `[values, indices]`, also as
-     * `.values` and `.indices` (PyTorch's named tuple). See {@link @graft/core!min | g.min}.
+     * `.values` and `.indices` (PyTorch's named tuple). See {@link @graft/core!"@graft/core".min | g.min}.
      *
      * @example
      * g.tensor([[1, 5], [3, 2]]).min(1).indices.tolist(); // [0, 1]
      */
     min(dim: number | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): ValuesIndices;
     /**
-     * Softmax along `dim`, computed stably; `{ dtype }` casts first. See {@link @graft/core!softmax | g.softmax}.
+     * Softmax along `dim`, computed stably; `{ dtype }` casts first. See {@link @graft/core!"@graft/core".softmax | g.softmax}.
      *
      * @example
      * g.tensor([1000, 0]).softmax(0).tolist(); // [1, 0]
@@ -577,7 +577,7 @@ declare module './tensor.js' {
     logSoftmax(dim: number | DimDTypeOptions, options?: DimDTypeOptions): Tensor;
     /**
      * The cumulative sum along `dim`; integer sums are exact or raise, as `sum`.
-     * See {@link @graft/core!cumsum | g.cumsum}.
+     * See {@link @graft/core!"@graft/core".cumsum | g.cumsum}.
      *
      * @example
      * g.tensor([1, 2, 3]).cumsum(0).tolist(); // [1, 3, 6]
@@ -588,14 +588,14 @@ declare module './tensor.js' {
 
     /**
      * The matrix product with NumPy's rules: 1-D operands act as a row or a
-     * column, batch dims broadcast. See {@link @graft/core!matmul | g.matmul}.
+     * column, batch dims broadcast. See {@link @graft/core!"@graft/core".matmul | g.matmul}.
      *
      * @example
      * g.ones(2, 3).matmul(g.ones(3)).tolist(); // [3, 3]
      */
     matmul(other: Tensor): Tensor;
     /**
-     * The product of two matrices (2-D only; {@link @graft/core!matmul | g.matmul} broadcasts).
+     * The product of two matrices (2-D only; {@link @graft/core!"@graft/core".matmul | g.matmul} broadcasts).
      *
      * @example
      * g.ones(2, 3).mm(g.ones(3, 4)).shape; // [2, 4]
@@ -693,7 +693,7 @@ declare module './tensor.js' {
 
     /**
      * This tensor with a new shape: a view when the layout allows, else a copy;
-     * one size may be -1. The shape spread or as one array. See {@link @graft/core!reshape | g.reshape}.
+     * one size may be -1. The shape spread or as one array. See {@link @graft/core!"@graft/core".reshape | g.reshape}.
      *
      * @example
      * g.arange(6).reshape(-1, 2).shape; // [3, 2]
@@ -799,7 +799,7 @@ declare module './tensor.js' {
 
     /**
      * Values picked along `dim` by the int32 tensor `index`: for dim 1,
-     * `out[i][j] = this[i][index[i][j]]`. See {@link @graft/core!gather | g.gather}.
+     * `out[i][j] = this[i][index[i][j]]`. See {@link @graft/core!"@graft/core".gather | g.gather}.
      *
      * @example
      * g.tensor([[1, 2], [3, 4]]).gather(1, g.tensor([[0, 0], [1, 0]], { dtype: 'int32' })); // tensor([[1., 1.], [4., 3.]])
@@ -833,35 +833,35 @@ declare module './tensor.js' {
     // ---- in place: each writes into this tensor (and the views of its storage), bumps `version` and returns `this` ----
 
     /**
-     * In-place {@link @graft/core!add | g.add}: `this += alpha · other`; PyTorch's `add_`.
+     * In-place {@link @graft/core!"@graft/core".add | g.add}: `this += alpha · other`; PyTorch's `add_`.
      *
      * @example
      * const w = g.zeros(2); w.add_(1); // w is tensor([1., 1.])
      */
     add_(other: TensorLike, options?: AlphaOptions): this;
     /**
-     * In-place {@link @graft/core!sub | g.sub}: `this -= alpha · other`; PyTorch's `sub_`.
+     * In-place {@link @graft/core!"@graft/core".sub | g.sub}: `this -= alpha · other`; PyTorch's `sub_`.
      *
      * @example
      * const w = g.ones(2); w.sub_(g.tensor([1, 2]), { alpha: 0.5 }); // w is tensor([0.5000, 0.0000])
      */
     sub_(other: TensorLike, options?: AlphaOptions): this;
     /**
-     * In-place {@link @graft/core!mul | g.mul}: `this *= other`; PyTorch's `mul_`.
+     * In-place {@link @graft/core!"@graft/core".mul | g.mul}: `this *= other`; PyTorch's `mul_`.
      *
      * @example
      * const w = g.ones(2); w.mul_(3); // w is tensor([3., 3.])
      */
     mul_(other: TensorLike): this;
     /**
-     * In-place {@link @graft/core!div | g.div}: `this /= other` (with `{ roundingMode }` too); PyTorch's `div_`.
+     * In-place {@link @graft/core!"@graft/core".div | g.div}: `this /= other` (with `{ roundingMode }` too); PyTorch's `div_`.
      *
      * @example
      * const w = g.ones(2); w.div_(4); // w is tensor([0.2500, 0.2500])
      */
     div_(other: TensorLike, options?: DivOptions): this;
     /**
-     * In-place {@link @graft/core!clamp | g.clamp}: limits each element to `[min, max]`; PyTorch's `clamp_`.
+     * In-place {@link @graft/core!"@graft/core".clamp | g.clamp}: limits each element to `[min, max]`; PyTorch's `clamp_`.
      *
      * @example
      * const w = g.tensor([-2, 3]); w.clamp_(-1, 1); // w is tensor([-1.,  1.])

@@ -1,6 +1,7 @@
 /** The backend registry: which devices exist, and which one new tensors go to. */
 import { debugLevel, instrument } from './debug.js';
 import { guardAllocations } from './guard.js';
+import { REQUIRED_KERNELS, STORAGE_METHODS } from './kernels.js';
 import { BACKEND_SPEC_VERSION, type Backend, type BackendFactory } from './spec.js';
 
 const factories = new Map<string, BackendFactory>();
@@ -38,16 +39,34 @@ export function backendFor(name: string): Backend {
     );
   }
   const backend = factory();
-  if (backend.specVersion !== BACKEND_SPEC_VERSION) {
-    throw new Error(
-      `Backend '${name}' implements spec version ${backend.specVersion}, but this @graft/core expects ${BACKEND_SPEC_VERSION}`,
-    );
-  }
+  checkBackend(name, backend);
   const guarded = guardAllocations(name, backend);
   const level = debugLevel();
   const used = level > 0 ? instrument(name, guarded, level) : guarded;
   instances.set(name, used);
   return used;
+}
+
+/** Refuses a backend of another spec version, or one without a required method, naming what is wrong. */
+function checkBackend(name: string, backend: Backend): void {
+  if (typeof backend !== 'object' || backend === null) throw new TypeError(`Backend '${name}': its factory returned ${describe(backend)}, not a Backend`);
+  if (backend.specVersion !== BACKEND_SPEC_VERSION) {
+    throw new Error(
+      `Backend '${name}' implements spec version ${backend.specVersion}, but this @graft/core expects ${BACKEND_SPEC_VERSION}` +
+        ' (use versions of @graft/core and the backend package that match)',
+    );
+  }
+  const record = backend as unknown as Record<string, unknown>;
+  const missing = [...STORAGE_METHODS, ...REQUIRED_KERNELS].filter((k) => typeof record[k] !== 'function');
+  if (missing.length !== 0) {
+    throw new TypeError(
+      `Backend '${name}' lacks ${missing.map((k) => `'${k}'`).join(', ')}, required by the Backend spec (version ${BACKEND_SPEC_VERSION}; see @graft/core/backend)`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : value === null ? 'null' : typeof value === 'number' ? String(value) : typeof value;
 }
 
 /**

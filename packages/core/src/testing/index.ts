@@ -23,6 +23,8 @@ import { checkForward, checkGradients, type RunContext, runsOn, skipReason } fro
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { specCases } from './spec-cases.js';
+import { currentDevice } from '../backend/registry.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
@@ -70,7 +72,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   const f64 = options.float64 ?? { atol: 1e-9, rtol: 1e-7 };
   const skip = options.skip ?? {};
   const inDevice = <T>(fn: () => T): T => {
-    const previous = g.getBackend().name;
+    const previous = currentDevice(); // the device's name (a backend's own name may differ: 'cpu-other' is a CpuBackend)
     g.setBackend(device);
     try {
       return fn();
@@ -144,6 +146,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
     });
   });
 
+  specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });
