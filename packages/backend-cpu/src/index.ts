@@ -1,6 +1,7 @@
 /**
  * @graft/backend-cpu — Graft's CPU backend. Importing it registers the
- * `'cpu'` device (the default).
+ * `'cpu'` device, the default device wherever it is imported (priority 0,
+ * above the GPU backends', as PyTorch's default device is the CPU).
  *
  * @example
  * import * as g from '@graft/core';
@@ -10,6 +11,6 @@
 import { registerBackend } from '@graft/core/backend';
 import { CpuBackend } from './backend.js';
 
-registerBackend('cpu', () => new CpuBackend());
+registerBackend('cpu', () => new CpuBackend(), { priority: 0 });
 
 export { CpuBackend };

@@ -21,7 +21,7 @@ export {
   type KernelName, type View, type UnaryOp, type BinaryOp, type ReduceOp,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
-export { registerBackend } from './registry.js';
+export { registerBackend, type BackendRegistration } from './registry.js';
 /** Host (JavaScript) LU-based inverse and slogdet on strided arrays, in doubles: what core runs without the optional kernels. */
 export * as hostLinalg from './host-linalg.js';
 export { numel, contiguousStrides, isContiguous } from '../shape.js';
