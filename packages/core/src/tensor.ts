@@ -76,7 +76,15 @@ export class Tensor implements View {
   /** @internal */ readonly storage: Storage;
   /** @internal created on first use: most tensors are never versioned or viewed. */
   private _versionCounter: VersionCounter | undefined;
-  /** The gradient accumulated by `backward`, or null. */
+  /**
+   * The gradient `backward` accumulated into this leaf (or a tensor that
+   * called `retainGrad()`), or null; PyTorch's `x.grad`.
+   *
+   * @example
+   * const x = g.tensor([1, 2], { requiresGrad: true });
+   * x.square().sum().backward();
+   * x.grad; // tensor([2., 4.])
+   */
   grad: Tensor | null = null;
   /** @internal */ outputNr = 0;
   /** @internal creation order: a tensor is newer than `tensorSerial()` read before it was made. */
@@ -167,7 +175,13 @@ export class Tensor implements View {
   get backend(): Backend {
     return this.storage.backend;
   }
-  /** The device name: `'cpu'`, `'webgl'`, … */
+  /**
+   * The name of the device the elements live on: `'cpu'`, `'webgl'`, … (a
+   * backend's registered name).
+   *
+   * @example
+   * g.ones(2).device; // 'cpu'
+   */
   get device(): string {
     return this.storage.device;
   }
@@ -180,7 +194,14 @@ export class Tensor implements View {
   get ndim(): number {
     return this.shape.length;
   }
-  /** Bumped by every in-place op on this tensor or a view of it. */
+  /**
+   * A counter bumped by every in-place op on this tensor or a view of its
+   * storage (PyTorch's `_version`): autograd uses it to refuse a backward
+   * through a tensor that changed after it was saved.
+   *
+   * @example
+   * const x = g.zeros(2); x.add_(1); x.version; // 1
+   */
   get version(): number {
     return this._versionCounter === undefined ? 0 : this._versionCounter.value;
   }
@@ -257,14 +278,26 @@ export class Tensor implements View {
 
   // ---- autograd fields ----
 
-  /** Whether gradients flow to this tensor. */
+  /**
+   * Whether autograd records ops on this tensor (a leaf made with
+   * `requiresGrad`, or the result of a recorded op); setting it is `requiresGrad_`.
+   *
+   * @example
+   * g.tensor([1], { requiresGrad: true }).mul(2).requiresGrad; // true
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad || this._gradFn !== null;
   }
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
   }
-  /** The node that made this tensor (null for leaves). */
+  /**
+   * The graph node of the op that made this tensor (null for a leaf);
+   * PyTorch's `grad_fn`, with PyTorch's names.
+   *
+   * @example
+   * g.tensor([1], { requiresGrad: true }).mul(2).gradFn?.name; // 'MulBackward0'
+   */
   get gradFn(): Node | null {
     return this._gradFn;
   }
@@ -282,7 +315,15 @@ export class Tensor implements View {
   isInference(): boolean {
     return this.storage.inference;
   }
-  /** True for tensors not made by a recorded op. */
+  /**
+   * True for a tensor not made by a recorded op (PyTorch's `is_leaf`): only
+   * leaves accumulate `.grad`.
+   *
+   * @example
+   * const w = g.zeros(2, { requiresGrad: true });
+   * w.isLeaf; // true
+   * w.mul(2).isLeaf; // false
+   */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
@@ -367,7 +408,14 @@ export class Tensor implements View {
     return this.viewAs(this.shape, this.strides, this.offset);
   }
 
-  /** Cuts this tensor from the graph in place, making it a leaf. */
+  /**
+   * Cuts this tensor from the graph in place, making it a leaf that does
+   * not require grad; PyTorch's `detach_`.
+   *
+   * @example
+   * const y = g.ones(2, { requiresGrad: true }).mul(2);
+   * y.detach_().requiresGrad; // false
+   */
   detach_(): this {
     const previous = this._gradFn;
     this._gradFn = null;
@@ -377,7 +425,14 @@ export class Tensor implements View {
     return this;
   }
 
-  /** A detached tensor sharing storage, with its own version counter (as PyTorch's `.data`). */
+  /**
+   * A tensor sharing this one's storage, cut from the graph and with its own
+   * version counter (PyTorch's `.data`): writes through it are not seen by autograd.
+   *
+   * @example
+   * const w = g.ones(2, { requiresGrad: true });
+   * w.data.mul_(2); // w is now [2, 2], without a graph node
+   */
   get data(): Tensor {
     const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
     return t;
@@ -455,7 +510,13 @@ export class Tensor implements View {
     return out;
   }
 
-  /** The elements as nested arrays, read asynchronously. */
+  /**
+   * The elements as nested arrays (numbers, or booleans for bool tensors),
+   * read asynchronously: the way to read from a GPU without stalling it.
+   *
+   * @example
+   * await g.tensor([[1, 2], [3, 4]]).array(); // [[1, 2], [3, 4]]
+   */
   async array(): Promise<Nested> {
     return nest(await this.values(), this.shape, this.dtype);
   }
@@ -483,7 +544,13 @@ export class Tensor implements View {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 
-  /** PyTorch's repr: `tensor([1., 2.], requires_grad=True)`. */
+  /**
+   * PyTorch's repr of this tensor, character for character (`String(t)`,
+   * and `console.log(t)` in Node).
+   *
+   * @example
+   * String(g.tensor([1, 2], { requiresGrad: true })); // 'tensor([1., 2.], requires_grad=True)'
+   */
   toString(): string {
     return formatTensor(this);
   }
@@ -495,7 +562,15 @@ export class Tensor implements View {
 
   // ---- memory ----
 
-  /** Frees this tensor's hold on its storage (the storage goes when its last view does). */
+  /**
+   * Frees this tensor's hold on its storage now, rather than when it is
+   * garbage collected (which on a GPU may be too late): the storage goes when
+   * its last view does. Using the tensor afterwards throws. `g.tidy` and
+   * `using` dispose for you.
+   *
+   * @example
+   * const t = g.ones(1000); t.dispose(); t.isDisposed; // true
+   */
   dispose(): void {
     if (this._disposed || this.disposeRequested) return;
     // The graph behind this tensor goes when its last reference does (even one that saved this tensor).
