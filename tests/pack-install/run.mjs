@@ -6,7 +6,9 @@
 //      (b) type-check a TypeScript file against the public API with `strict`,
 //      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
 //          that no tfjs or nn code and no node: import comes along; report its size (budget: 60 KB min+gzip);
-//      (d) import @graft/backend-webgl in Node (registers 'webgl'; without WebGL it says so clearly),
+//          run the bundle (the Tensor methods, a side effect of @graft/core, must survive bundling);
+//      (d) import @graft/backend-webgl in Node, before and after @graft/backend-cpu: 'webgl' registers,
+//          the CPU is the default device either way, and without WebGL 'webgl' says so clearly,
 //      (e) bundle core + backend-webgl for the browser and report its size.
 // tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
 // workspace are packed into tarballs and pinned with npm `overrides`.
@@ -144,22 +146,51 @@ export { r, s, d, sd, dx, precision };
   const gz = gzipSync(bytes, { level: 9 }).byteLength;
   console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`);
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
+  // The bundle runs (here in Node: it needs nothing of a browser's): x.matmul exists only if the bundler kept
+  // @graft/core's tensor-methods.js, which installs the Tensor methods as a side effect.
+  writeFileSync(join(app, 'bundle.mjs'), bytes);
+  const printed = run(process.execPath, ['bundle.mjs'], app).trim();
+  if (printed !== 'tensor([[2., 2.],\n        [2., 2.]])') throw new Error(`the browser bundle printed ${JSON.stringify(printed)}, not the product of two 2x2 ones`);
+  console.log('the browser bundle runs: its tensors have their methods');
 
-  // (d) @graft/backend-webgl in Node: it registers, and says clearly that Node has no WebGL.
-  writeFileSync(join(app, 'webgl-node.mjs'), `
+  // (d) @graft/backend-webgl in Node, imported before and after @graft/backend-cpu (each order in a process of its
+  // own: the default device is settled once per process): it registers, the CPU is the default device whatever the
+  // order, and 'webgl' says clearly that Node has no WebGL. Alone, it says that no backend works here.
+  const webglInNode = (imports) => `
 import * as g from '@graft/core';
-import '@graft/backend-cpu';
-import '@graft/backend-webgl';
+${imports.map((p) => `import '${p}';`).join('\n')}
 if (!g.listBackends().includes('webgl')) throw new Error('webgl is not registered: ' + g.listBackends());
-try {
-  g.ones(2, { device: 'webgl' });
-  throw new Error('expected an error: Node has no WebGL');
-} catch (e) {
-  if (!/no WebGL here.*backend-cpu/.test(e.message)) throw e;
+const y = g.ones(2).add(1);
+if (y.device !== 'cpu' || g.getBackend().name !== 'cpu' || String(y) !== 'tensor([2., 2.])') {
+  throw new Error('expected the CPU as the default device, got ' + y.device + ': ' + String(y));
 }
-console.log("@graft/backend-webgl imports in Node, registers 'webgl' and says clearly that Node has no WebGL");
-`);
+for (const attempt of [() => g.ones(2, { device: 'webgl' }), () => g.setBackend('webgl')]) {
+  try {
+    attempt();
+    throw new Error('expected an error: Node has no WebGL');
+  } catch (e) {
+    if (!/no WebGL here.*backend-cpu/.test(e.message)) throw e;
+  }
+}
+if (g.getBackend().name !== 'cpu') throw new Error('a failed setBackend changed the device');
+console.log("imported ${imports.join(' then ')} in Node: 'webgl' registers, the default device is the CPU, and 'webgl' says clearly that Node has no WebGL");
+`;
+  writeFileSync(join(app, 'webgl-node.mjs'), webglInNode(['@graft/backend-cpu', '@graft/backend-webgl']));
   process.stdout.write(run(process.execPath, ['webgl-node.mjs'], app));
+  writeFileSync(join(app, 'webgl-first-node.mjs'), webglInNode(['@graft/backend-webgl', '@graft/backend-cpu']));
+  process.stdout.write(run(process.execPath, ['webgl-first-node.mjs'], app));
+  writeFileSync(join(app, 'webgl-alone-node.mjs'), `
+import * as g from '@graft/core';
+import '@graft/backend-webgl';
+try {
+  g.ones(2);
+  throw new Error('expected an error: no backend works in Node with only @graft/backend-webgl');
+} catch (e) {
+  if (!/No registered backend works here \\('webgl': not available here\\)\\. Import '@graft\\/backend-cpu'/.test(e.message)) throw e;
+}
+console.log('@graft/backend-webgl alone in Node: creating a tensor says that no backend works here and to import @graft/backend-cpu');
+`);
+  process.stdout.write(run(process.execPath, ['webgl-alone-node.mjs'], app));
 
   // (e) Bundle core + backend-webgl for the browser.
   writeFileSync(join(app, 'entry-webgl.js'), `import * as g from '@graft/core';\nimport '@graft/backend-webgl';\nconsole.log(String(g.ones(2, 2, { device: 'webgl' }).matmul(g.ones(2, 2, { device: 'webgl' }))));\n`);

@@ -2,9 +2,8 @@
  * CpuBackend: Graft's Backend spec on TypedArrays. A handle is the typed
  * array itself; disposed arrays go back to a pool for reuse.
  */
-import { BACKEND_SPEC_VERSION, type Backend, type DType, type TypedArray } from '@graft/core';
+import { BACKEND_SPEC_VERSION, type Backend, type DType, type TypedArray } from '@graft/core/backend';
 import * as elementwise from './kernels/elementwise.js';
-import * as linalg from './kernels/linalg.js';
 import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
 import * as reduce from './kernels/reduce.js';
@@ -55,16 +54,14 @@ export class CpuBackend implements Backend<Handle> {
   unary: Backend<Handle>['unary'] = (op, x, dtype) => this.track(elementwise.unary(op, x, dtype));
   binary: Backend<Handle>['binary'] = (op, a, b, shape, dtype) => this.track(elementwise.binary(op, a, b, shape, dtype));
   where: Backend<Handle>['where'] = (c, a, b, shape, dtype) => this.track(elementwise.where(c, a, b, shape, dtype));
-  reduce: Backend<Handle>['reduce'] = (op, x, axes, dtype) => this.track(reduce.reduce(op, x, axes, dtype));
+  reduce: Backend<Handle>['reduce'] = (op, x, axes) => this.track(reduce.reduce(op, x, axes));
   argReduce: Backend<Handle>['argReduce'] = (op, x, axis) => this.track(reduce.argReduce(op, x, axis));
   cumulative: Backend<Handle>['cumulative'] = (op, x, axis, dtype) => this.track(reduce.cumulative(op, x, axis, dtype));
-  matmul: Backend<Handle>['matmul'] = (a, b, dtype) => this.track(matmul(a, b, dtype));
-  concat: Backend<Handle>['concat'] = (xs, axis, dtype) => this.track(movement.concat(xs, axis, dtype));
+  matmul: Backend<Handle>['matmul'] = (a, b) => this.track(matmul(a, b));
+  concat: Backend<Handle>['concat'] = (xs, axis) => this.track(movement.concat(xs, axis));
   pad: Backend<Handle>['pad'] = (x, pads, value) => this.track(movement.pad(x, pads, value));
   gather: Backend<Handle>['gather'] = (x, dim, index) => this.track(movement.gather(x, dim, index));
-  scatterAdd: Backend<Handle>['scatterAdd'] = (shape, dim, index, src, dtype) => this.track(movement.scatterAdd(shape, dim, index, src, dtype));
-  inverse: Backend<Handle>['inverse'] = (x) => this.track(linalg.inverse(x));
-  slogdet: Backend<Handle>['slogdet'] = (x) => linalg.slogdet(x).map((h) => this.track(h)) as [Handle, Handle, Handle];
+  scatterAdd: Backend<Handle>['scatterAdd'] = (shape, dim, index, src) => this.track(movement.scatterAdd(shape, dim, index, src));
   softmax: NonNullable<Backend<Handle>['softmax']> = (x, axis, log) => this.track(reduce.softmax(x, axis, log));
   fmod: NonNullable<Backend<Handle>['fmod']> = (a, b, shape, dtype) => this.track(elementwise.fmod(a, b, shape, dtype));
 }

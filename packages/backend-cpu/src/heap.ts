@@ -11,11 +11,8 @@
  * top, free lists and memory stay as they were, and the array is made as a
  * plain typed array instead, or a clear error is thrown.
  */
-import type { DType, TypedArray, View } from '@graft/core';
+import { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray, type View } from '@graft/core/backend';
 import { memory } from './wasm/module.js';
-
-const ARRAY = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
-const BYTES = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 
 /** Arrays of at least this many bytes go to wasm memory. */
 const HEAP_MIN_BYTES = 16 * 1024;
@@ -39,14 +36,14 @@ export class HeapArray {
 
   array(): TypedArray {
     if (this.gen !== generation) {
-      this.view = new ARRAY[this.dtype](memory!.buffer, this.ptr, this.length);
+      this.view = new ARRAY_TYPE[this.dtype](memory!.buffer, this.ptr, this.length);
       this.gen = generation;
     }
     return this.view!;
   }
 
   get byteLength(): number {
-    return this.length * BYTES[this.dtype];
+    return this.length * BYTES_PER_ELEMENT[this.dtype];
   }
 }
 
@@ -59,7 +56,7 @@ export function arr(h: Handle): TypedArray {
 
 /** Byte address of element `offset` of a heap handle, or -1 for a plain array. */
 export function address(h: Handle, offset: number): number {
-  return h instanceof HeapArray ? h.ptr + offset * BYTES[h.dtype] : -1;
+  return h instanceof HeapArray ? h.ptr + offset * BYTES_PER_ELEMENT[h.dtype] : -1;
 }
 
 /** wasm32 memory holds at most 65 536 pages of 64 KiB (4 GiB); addresses are unsigned 32-bit. */
@@ -166,7 +163,7 @@ export function alloc(dtype: DType, length: number): Handle {
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`cpu: cannot allocate ${String(length)} ${dtype} elements: not a valid size`);
   }
-  const bytes = length * BYTES[dtype];
+  const bytes = length * BYTES_PER_ELEMENT[dtype];
   if (memory !== undefined && bytes >= HEAP_MIN_BYTES) {
     const ptr = heapAlloc(bytes);
     if (ptr >= 0) return new HeapArray(ptr, length, dtype);
@@ -178,7 +175,7 @@ export function alloc(dtype: DType, length: number): Handle {
     return a;
   }
   try {
-    return new ARRAY[dtype](length);
+    return new ARRAY_TYPE[dtype](length);
   } catch (e) {
     // Beyond the engine's typed-array limit, or out of memory (the wasm heap was full or too small too).
     throw new RangeError(`cpu: cannot allocate ${bytes} bytes (${length} ${dtype} elements): out of memory (${(e as Error).message})`);

@@ -3,6 +3,7 @@
  * operand are merged first, so most views become one long row, and kernels
  * run a tight inner loop per row.
  */
+import { numel } from '@graft/core/backend';
 
 export interface Collapsed {
   shape: number[];
@@ -64,22 +65,6 @@ export function forEachRow(c: Collapsed, base: readonly number[], row: (offsets:
       for (let j = 0; j < k; j++) offsets[j]! -= c.strides[j]![d]! * (c.shape[d]! - 1);
     }
   }
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
 }
 
 type Writable = { [i: number]: number; length: number };

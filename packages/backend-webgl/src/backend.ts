@@ -4,11 +4,12 @@
  * ids (tfjs's shaders, Graft's autograd, no tfjs tape). What tfjs lacks — a
  * strided copy, PyTorch's gather — are GPGPU programs of ours.
  */
-import { BACKEND_SPEC_VERSION, checkOptions, hostLinalg, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core';
+import { checkOptions } from '@graft/core';
+import { BACKEND_SPEC_VERSION, contiguousStrides, numel, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  contiguousStrides, elementwiseProgram, gatherProgram, POW_GLSL, scatterAddProgram, stridedCopyProgram, stridedWriteProgram,
+  elementwiseProgram, gatherProgram, POW_GLSL, scatterAddProgram, stridedCopyProgram, stridedWriteProgram,
   UNARY_GLSL, unaryProgram, type Operand, type Program, type WriteDim,
 } from './programs.js';
 
@@ -34,12 +35,6 @@ const BINARY: Record<BinaryOp, string> = {
   eq: 'Equal', ne: 'NotEqual', lt: 'Less', le: 'LessEqual', gt: 'Greater', ge: 'GreaterEqual', logicalAnd: 'LogicalAnd', logicalOr: 'LogicalOr',
 };
 
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
 /** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
 function reshaped(v: View<H>, shape: readonly number[]): View<H> {
   return { handle: v.handle, dtype: v.dtype, shape, strides: v.strides, offset: v.offset };
@@ -61,10 +56,19 @@ export interface WebGLBackendOptions {
   backend?: MathBackendWebGL;
 }
 
+/**
+ * Whether WebGL can exist here: a document or an OffscreenCanvas to draw on.
+ * False in Node; in a browser the context may still be refused (then making
+ * the backend throws).
+ */
+export function hasCanvas(): boolean {
+  const g = globalThis as { document?: unknown; OffscreenCanvas?: unknown };
+  return g.document !== undefined || g.OffscreenCanvas !== undefined;
+}
+
 /** tfjs's WebGL backend on a canvas of its own, or a clear error where there is no WebGL. */
 function createTfBackend(): MathBackendWebGL {
-  const g = globalThis as { document?: unknown; OffscreenCanvas?: unknown };
-  if (g.document === undefined && g.OffscreenCanvas === undefined) {
+  if (!hasCanvas()) {
     throw new Error(
       "@graft/backend-webgl: no WebGL here (neither a document nor OffscreenCanvas: this looks like Node). " +
         "Use '@graft/backend-cpu' in Node, or pass a tfjs MathBackendWebGL made on a WebGL context of your own: new WebGLBackend({ backend }).",
@@ -344,7 +348,8 @@ export class WebGLBackend implements Backend<H> {
     return this.elementwise('a != 0.0 ? b : c', [cond, a, b], shape, dtype);
   }
 
-  reduce(op: 'sum' | 'prod' | 'max' | 'min', x: View<H>, axes: readonly number[], outDtype: DType): H {
+  reduce(op: 'sum' | 'prod' | 'max' | 'min', x: View<H>, axes: readonly number[]): H {
+    const outDtype = x.dtype;
     // tfjs cannot reduce empty tensors: an empty reduction is the op's identity (max/min of nothing is refused by core).
     if (numel(x.shape) === 0) {
       const kept = x.shape.filter((_, d) => !axes.includes(d));
@@ -384,7 +389,8 @@ export class WebGLBackend implements Backend<H> {
     });
   }
 
-  matmul(a: View<H>, b: View<H>, outDtype: DType): H {
+  matmul(a: View<H>, b: View<H>): H {
+    const outDtype = a.dtype;
     const nd = a.shape.length;
     const outSize = numel(a.shape.slice(0, nd - 1)) * b.shape[nd - 1]!;
     if (outSize === 0) return this.fill(0, 0, outDtype);
@@ -414,7 +420,8 @@ export class WebGLBackend implements Backend<H> {
     return { ...this.input(v), transposed: false };
   }
 
-  concat(xs: readonly View<H>[], axis: number, outDtype: DType): H {
+  concat(xs: readonly View<H>[], axis: number): H {
+    const outDtype = xs[0]!.dtype;
     const parts = xs.filter((x) => numel(x.shape) !== 0);
     if (parts.length === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([...parts], (infos) => {
@@ -444,7 +451,8 @@ export class WebGLBackend implements Backend<H> {
     }
   }
 
-  scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H {
+  scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>): H {
+    const dtype = src.dtype;
     if (numel(index.shape) === 0 || numel(shape) === 0) return this.fill(numel(shape), 0, dtype);
     // A 0-d scatter is a 1-element one.
     const outShape = shape.length === 0 ? [1] : shape;
@@ -454,20 +462,5 @@ export class WebGLBackend implements Backend<H> {
       const flatV: TensorInfo = { ...v!, shape: [numel(indexShape)] };
       return this.wrap(this.runProgram(scatterAddProgram(outShape, indexShape, dim), [flatI, flatV], dtype, shape), dtype);
     });
-  }
-
-  inverse(x: View<H>): H {
-    const values = this.readSync(x.handle);
-    const out = new Float32Array(numel(x.shape));
-    hostLinalg.hostInverse(values, x, out);
-    return this.write(out, 'float32');
-  }
-
-  slogdet(x: View<H>): [H, H, H] {
-    const values = this.readSync(x.handle);
-    const count = numel(x.shape.slice(0, -2));
-    const outs = [new Float32Array(count), new Float32Array(count), new Float32Array(count)] as const;
-    hostLinalg.hostSlogdet(values, x, outs[0], outs[1], outs[2]);
-    return [this.write(outs[0], 'float32'), this.write(outs[1], 'float32'), this.write(outs[2], 'float32')];
   }
 }

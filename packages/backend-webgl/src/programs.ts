@@ -1,4 +1,5 @@
 /** GPGPU programs of ours, for what tfjs's webgl kernels lack. */
+import { contiguousStrides } from '@graft/core/backend';
 
 /** The shape of a tfjs webgl program (tfjs-backend-webgl's GPGPUProgram). */
 export interface Program {
@@ -137,17 +138,6 @@ export function stridedWriteProgram(size: number, dims: readonly WriteDim[], off
       setOutput(r == 0 ? getV(src) : getD(p));
     }`,
   };
-}
-
-/** Row-major strides of a shape. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides: number[] = [];
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d]!;
-  }
-  return strides;
 }
 
 /** Infinity in both GLSL versions tfjs compiles for (WebGL 1 has tfjs's INFINITY uniform; GLSL ES 3 has bit casts). */

@@ -48,7 +48,7 @@ function takePending(backend: Backend): { verdicts: unknown; state: Pending } | 
   if (state === undefined || state.flags.length === 0) return null;
   pending.delete(backend);
   const view = (handle: unknown): View => ({ handle, dtype: 'bool', shape: [1], strides: [1], offset: 0 });
-  const verdicts = state.flags.length === 1 ? state.flags[0] : backend.concat(state.flags.map(view), 0, 'bool');
+  const verdicts = state.flags.length === 1 ? state.flags[0] : backend.concat(state.flags.map(view), 0);
   return { verdicts, state };
 }
 

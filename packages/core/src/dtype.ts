@@ -9,7 +9,13 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 /** The typed arrays tensors are read into (one per dtype). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** The array type a backend stores each dtype in when it keeps data in memory. */
+/**
+ * The TypedArray constructor of each dtype: what `read`/`readSync` return and
+ * `write` takes (bool is stored as 0/1 bytes).
+ *
+ * @example
+ * new ARRAY_TYPE['float64'](3); // Float64Array [0, 0, 0]
+ */
 export const ARRAY_TYPE = {
   float32: Float32Array,
   float64: Float64Array,
@@ -17,6 +23,12 @@ export const ARRAY_TYPE = {
   bool: Uint8Array,
 } as const;
 
+/**
+ * The size of one element of each dtype, in bytes.
+ *
+ * @example
+ * BYTES_PER_ELEMENT['float32']; // 4
+ */
 export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** Category order of PyTorch's promotion: bool < integral < floating. */

@@ -7,14 +7,16 @@
  * const x = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * x.mul(x).sum().backward();
  * console.log(x.grad); // tensor([[2., 4.], [6., 8.]])
+ *
+ * @module @graft/core
  */
+// The Tensor methods (x.add(y), …) are installed on the prototype by this import: keep it first.
+import './tensor-methods.js';
 export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
-export type { Backend, BackendFactory, BackendMemory, BinaryOp, ReduceOp, UnaryOp, View } from './backend/spec.js';
-export { BACKEND_SPEC_VERSION } from './backend/spec.js';
-/** Host (JavaScript) fallbacks for backend authors: LU-based inverse and slogdet. */
-export * as hostLinalg from './backend/host-linalg.js';
-export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
+// Backends and their authors: '@graft/core/backend' (the spec, its helpers); here what programs use.
+export type { Backend, BackendFactory } from './backend/spec.js';
+export { registerBackend, setBackend, getBackend, listBackends, type BackendRegistration } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
 export { manualSeed } from './random.js';
 export { assertAsync } from './checks.js';

@@ -168,13 +168,25 @@ export function checkAllocation(op: string, shape: Shape, dtype: DType, device: 
   }
 }
 
+/**
+ * The number of elements of a tensor of `shape`: the product of its sizes (1 for `[]`).
+ *
+ * @example
+ * numel([2, 3]); // 6
+ */
 export function numel(shape: Shape): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
-/** Row-major strides for a shape, in elements. */
+/**
+ * The row-major (C-order) strides of `shape`, in elements: the layout of a
+ * contiguous tensor, and of every handle a kernel returns.
+ *
+ * @example
+ * contiguousStrides([2, 3, 4]); // [12, 4, 1]
+ */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -185,6 +197,15 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * Whether a view of `shape` with `strides` steps through its elements
+ * row-major without gaps (the strides of size-1 dims do not matter), so that
+ * from its offset on it reads as a plain array of `numel(shape)` elements.
+ *
+ * @example
+ * isContiguous([2, 3], [3, 1]); // true
+ * isContiguous([3, 2], [1, 3]); // false: a transpose
+ */
 export function isContiguous(shape: Shape, strides: Shape): boolean {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {

@@ -1,19 +1,17 @@
 /**
  * Tensor: a view (shape, strides, offset) over refcounted storage on a device,
- * with autograd fields and the method form of every op.
+ * with its autograd fields. The method forms of the ops (`x.add(y)`, …) are
+ * installed by tensor-methods.ts, which sits above the ops: this file is below
+ * them and imports none.
  */
 import { settleChecks, settleChecksAsync } from './checks.js';
 import { checkRequiresGradAllowed } from './autograd/inference.js';
 import { AccumulateGrad, type Node } from './autograd/node.js';
-import type { BackwardOptions } from './autograd/backward.js';
 import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
-import { checkOptions } from './options.js';
 import { Storage, trackInScope } from './memory.js';
-import { checkLayout, contiguousStrides, isContiguous, numel } from './shape.js';
-import * as ops from './ops/index.js';
-import type { TensorLike } from './ops/index.js';
+import { checkLayout, contiguousStrides, isContiguous, normalizeDim, numel } from './shape.js';
 
 /** Passed as the constructor's `op` by `fromHandle`, which has checked the layout already (once per tensor). */
 const LAYOUT_CHECKED = Symbol('layout checked');
@@ -25,8 +23,6 @@ export interface VersionCounter {
 
 
 type Nested = number | boolean | Nested[];
-/** The dims a reduction takes: one, several, or (undefined/null) all. */
-type Dims = number | readonly number[] | null;
 
 /** Serial numbers of tensors, in creation order (the engine tells a rule's fresh results by them). */
 let lastSerial = 0;
@@ -52,14 +48,43 @@ export interface RemovableHandle {
  * String(x.grad); // 'tensor([[2., 2.],\n        [2., 2.]])'
  */
 export class Tensor implements View {
+  /**
+   * The size of each dimension (PyTorch's `x.shape`); `[]` for a 0-d tensor.
+   *
+   * @example
+   * g.zeros(2, 3).shape; // [2, 3]
+   */
   readonly shape: readonly number[];
+  /**
+   * How many elements to step in storage per step along each dimension
+   * (PyTorch's `x.stride()`); views such as `t()` and `expand` change them
+   * without copying.
+   *
+   * @example
+   * g.zeros(2, 3).t().strides; // [1, 3]
+   */
   readonly strides: readonly number[];
+  /** Where this view's first element lies in its storage, in elements (PyTorch's `storage_offset()`). */
   readonly offset: number;
+  /**
+   * The element type: `'float32'`, `'float64'`, `'int32'` or `'bool'`.
+   *
+   * @example
+   * g.tensor([1, 2]).dtype; // 'float32'
+   */
   readonly dtype: DType;
   /** @internal */ readonly storage: Storage;
   /** @internal created on first use: most tensors are never versioned or viewed. */
   private _versionCounter: VersionCounter | undefined;
-  /** The gradient accumulated by `backward`, or null. */
+  /**
+   * The gradient `backward` accumulated into this leaf (or a tensor that
+   * called `retainGrad()`), or null; PyTorch's `x.grad`.
+   *
+   * @example
+   * const x = g.tensor([1, 2], { requiresGrad: true });
+   * x.square().sum().backward();
+   * x.grad; // tensor([2., 4.])
+   */
   grad: Tensor | null = null;
   /** @internal */ outputNr = 0;
   /** @internal creation order: a tensor is newer than `tensorSerial()` read before it was made. */
@@ -150,14 +175,33 @@ export class Tensor implements View {
   get backend(): Backend {
     return this.storage.backend;
   }
-  /** The device name: `'cpu'`, `'webgl'`, … */
+  /**
+   * The name of the device the elements live on: `'cpu'`, `'webgl'`, … (a
+   * backend's registered name).
+   *
+   * @example
+   * g.ones(2).device; // 'cpu'
+   */
   get device(): string {
     return this.storage.device;
   }
+  /**
+   * The number of dimensions (PyTorch's `x.ndim`, also `x.dim()`).
+   *
+   * @example
+   * g.zeros(2, 3).ndim; // 2
+   */
   get ndim(): number {
     return this.shape.length;
   }
-  /** Bumped by every in-place op on this tensor or a view of it. */
+  /**
+   * A counter bumped by every in-place op on this tensor or a view of its
+   * storage (PyTorch's `_version`): autograd uses it to refuse a backward
+   * through a tensor that changed after it was saved.
+   *
+   * @example
+   * const x = g.zeros(2); x.add_(1); x.version; // 1
+   */
   get version(): number {
     return this._versionCounter === undefined ? 0 : this._versionCounter.value;
   }
@@ -165,50 +209,95 @@ export class Tensor implements View {
   get versionCounter(): VersionCounter {
     return (this._versionCounter ??= { value: 0 });
   }
+  /** Whether `dispose()` has freed this tensor (using it then throws). */
   get isDisposed(): boolean {
     return this._disposed;
   }
-  /** The number of dimensions. */
+  /**
+   * The number of dimensions (PyTorch's `x.dim()`, also `x.ndim`).
+   *
+   * @example
+   * g.zeros(2, 3).dim(); // 2
+   */
   dim(): number {
     return this.shape.length;
   }
-  /** The number of elements. */
+  /**
+   * The number of elements: the product of the shape.
+   *
+   * @example
+   * g.zeros(2, 3).numel(); // 6
+   */
   numel(): number {
     return numel(this.shape);
   }
-  /** The shape, or the size of one dimension. */
+  /**
+   * The shape as a new array, or the size of dimension `dim` (negative counts
+   * from the end), as PyTorch's `x.size()`.
+   *
+   * @example
+   * g.zeros(2, 3).size(); // [2, 3]
+   * g.zeros(2, 3).size(-1); // 3
+   */
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number[] | number {
     if (dim === undefined) return this.shape.slice();
-    return this.shape[ops.normalizeDim('size', dim, this.ndim)] ?? 1;
+    return this.shape[normalizeDim('size', dim, this.ndim)] ?? 1;
   }
-  /** The strides in elements, or the stride of one dimension. */
+  /**
+   * The strides in elements as a new array, or the stride of dimension `dim`, as PyTorch's `x.stride()`.
+   *
+   * @example
+   * g.zeros(2, 3).stride(); // [3, 1]
+   */
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return this.strides.slice();
-    return this.strides[ops.normalizeDim('stride', dim, this.ndim)] ?? 1;
+    return this.strides[normalizeDim('stride', dim, this.ndim)] ?? 1;
   }
-  /** Whether the elements are laid out row-major without gaps (as PyTorch's is_contiguous). */
+  /**
+   * Whether the elements are laid out row-major without gaps (PyTorch's `is_contiguous()`).
+   *
+   * @example
+   * g.zeros(2, 3).t().isContiguous(); // false
+   */
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
-  /** Bytes of one element. */
+  /**
+   * The size of one element in bytes (PyTorch's `element_size()`).
+   *
+   * @example
+   * g.zeros(2, { dtype: 'float64' }).elementSize(); // 8
+   */
   elementSize(): number {
     return BYTES_PER_ELEMENT[this.dtype];
   }
 
   // ---- autograd fields ----
 
-  /** Whether gradients flow to this tensor. */
+  /**
+   * Whether autograd records ops on this tensor (a leaf made with
+   * `requiresGrad`, or the result of a recorded op); setting it is `requiresGrad_`.
+   *
+   * @example
+   * g.tensor([1], { requiresGrad: true }).mul(2).requiresGrad; // true
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad || this._gradFn !== null;
   }
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
   }
-  /** The node that made this tensor (null for leaves). */
+  /**
+   * The graph node of the op that made this tensor (null for a leaf);
+   * PyTorch's `grad_fn`, with PyTorch's names.
+   *
+   * @example
+   * g.tensor([1], { requiresGrad: true }).mul(2).gradFn?.name; // 'MulBackward0'
+   */
   get gradFn(): Node | null {
     return this._gradFn;
   }
@@ -226,7 +315,15 @@ export class Tensor implements View {
   isInference(): boolean {
     return this.storage.inference;
   }
-  /** True for tensors not made by a recorded op. */
+  /**
+   * True for a tensor not made by a recorded op (PyTorch's `is_leaf`): only
+   * leaves accumulate `.grad`.
+   *
+   * @example
+   * const w = g.zeros(2, { requiresGrad: true });
+   * w.isLeaf; // true
+   * w.mul(2).isLeaf; // false
+   */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
@@ -302,17 +399,6 @@ export class Tensor implements View {
   }
 
   /**
-   * Computes the gradient of this tensor w.r.t. graph leaves (see `g.autograd.backward`).
-   *
-   * @example
-   * const x = g.tensor(2, { requiresGrad: true });
-   * x.pow(2).backward(); // x.grad is tensor(4.)
-   */
-  backward(gradient?: Tensor | number, options?: BackwardOptions): void {
-    ops.backward(this, gradient, options);
-  }
-
-  /**
    * A new tensor sharing storage, cut from the graph.
    *
    * @example
@@ -322,7 +408,14 @@ export class Tensor implements View {
     return this.viewAs(this.shape, this.strides, this.offset);
   }
 
-  /** Cuts this tensor from the graph in place, making it a leaf. */
+  /**
+   * Cuts this tensor from the graph in place, making it a leaf that does
+   * not require grad; PyTorch's `detach_`.
+   *
+   * @example
+   * const y = g.ones(2, { requiresGrad: true }).mul(2);
+   * y.detach_().requiresGrad; // false
+   */
   detach_(): this {
     const previous = this._gradFn;
     this._gradFn = null;
@@ -332,7 +425,14 @@ export class Tensor implements View {
     return this;
   }
 
-  /** A detached tensor sharing storage, with its own version counter (as PyTorch's `.data`). */
+  /**
+   * A tensor sharing this one's storage, cut from the graph and with its own
+   * version counter (PyTorch's `.data`): writes through it are not seen by autograd.
+   *
+   * @example
+   * const w = g.ones(2, { requiresGrad: true });
+   * w.data.mul_(2); // w is now [2, 2], without a graph node
+   */
   get data(): Tensor {
     const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
     return t;
@@ -410,7 +510,13 @@ export class Tensor implements View {
     return out;
   }
 
-  /** The elements as nested arrays, read asynchronously. */
+  /**
+   * The elements as nested arrays (numbers, or booleans for bool tensors),
+   * read asynchronously: the way to read from a GPU without stalling it.
+   *
+   * @example
+   * await g.tensor([[1, 2], [3, 4]]).array(); // [[1, 2], [3, 4]]
+   */
   async array(): Promise<Nested> {
     return nest(await this.values(), this.shape, this.dtype);
   }
@@ -438,7 +544,13 @@ export class Tensor implements View {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 
-  /** PyTorch's repr: `tensor([1., 2.], requires_grad=True)`. */
+  /**
+   * PyTorch's repr of this tensor, character for character (`String(t)`,
+   * and `console.log(t)` in Node).
+   *
+   * @example
+   * String(g.tensor([1, 2], { requiresGrad: true })); // 'tensor([1., 2.], requires_grad=True)'
+   */
   toString(): string {
     return formatTensor(this);
   }
@@ -450,7 +562,15 @@ export class Tensor implements View {
 
   // ---- memory ----
 
-  /** Frees this tensor's hold on its storage (the storage goes when its last view does). */
+  /**
+   * Frees this tensor's hold on its storage now, rather than when it is
+   * garbage collected (which on a GPU may be too late): the storage goes when
+   * its last view does. Using the tensor afterwards throws. `g.tidy` and
+   * `using` dispose for you.
+   *
+   * @example
+   * const t = g.ones(1000); t.dispose(); t.isDisposed; // true
+   */
   dispose(): void {
     if (this._disposed || this.disposeRequested) return;
     // The graph behind this tensor goes when its last reference does (even one that saved this tensor).
@@ -481,256 +601,6 @@ export class Tensor implements View {
   [Symbol.dispose](): void {
     this.dispose();
   }
-
-  // ---- conversion ----
-
-  /**
-   * This tensor on another device or as another dtype (itself when nothing changes).
-   *
-   * @example
-   * x.to('float64'); x.to('webgl');
-   */
-  to(target: string | DType): Tensor {
-    return ops.to(this, target);
-  }
-  /** This tensor as float32: `t.to('float32')`. */
-  float(): Tensor { return ops.to(this, 'float32'); }
-  /** This tensor as float64: `t.to('float64')`. */
-  double(): Tensor { return ops.to(this, 'float64'); }
-  /** This tensor as int32: `t.to('int32')`. */
-  int(): Tensor { return ops.to(this, 'int32'); }
-  /** This tensor as bool: `t.to('bool')`. */
-  bool(): Tensor { return ops.to(this, 'bool'); }
-  /** A copy that owns its storage (differentiable). */
-  clone(): Tensor { return ops.clone(this); }
-  /** This tensor if contiguous, else a contiguous copy. */
-  contiguous(): Tensor { return ops.contiguous(this); }
-
-  // ---- arithmetic (see the g. functions for docs) ----
-  /** Method form of `g.add(this, …)`; see {@link ops.add}. */
-  add(other: TensorLike, options?: ops.AlphaOptions): Tensor { return ops.add(this, other, options); }
-  /** Method form of `g.sub(this, …)`; see {@link ops.sub}. */
-  sub(other: TensorLike, options?: ops.AlphaOptions): Tensor { return ops.sub(this, other, options); }
-  /** Method form of `g.mul(this, …)`; see {@link ops.mul}. */
-  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
-  /** Method form of `g.div(this, …)`; see {@link ops.div}. */
-  div(other: TensorLike, options?: ops.DivOptions): Tensor { return ops.div(this, other, options); }
-  /** Method form of `g.pow(this, …)`; see {@link ops.pow}. */
-  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
-  /** Method form of `g.maximum(this, …)`; see {@link ops.maximum}. */
-  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
-  /** Method form of `g.minimum(this, …)`; see {@link ops.minimum}. */
-  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
-  /** Method form of `g.neg(this, …)`; see {@link ops.neg}. */
-  neg(): Tensor { return ops.neg(this); }
-  /** Method form of `g.abs(this, …)`; see {@link ops.abs}. */
-  abs(): Tensor { return ops.abs(this); }
-  /** Method form of `g.sign(this, …)`; see {@link ops.sign}. */
-  sign(): Tensor { return ops.sign(this); }
-  /** Method form of `g.reciprocal(this, …)`; see {@link ops.reciprocal}. */
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  /** Method form of `g.square(this, …)`; see {@link ops.square}. */
-  square(): Tensor { return ops.square(this); }
-  /** Method form of `g.sqrt(this, …)`; see {@link ops.sqrt}. */
-  sqrt(): Tensor { return ops.sqrt(this); }
-  /** Method form of `g.rsqrt(this, …)`; see {@link ops.rsqrt}. */
-  rsqrt(): Tensor { return ops.rsqrt(this); }
-  /** Method form of `g.exp(this, …)`; see {@link ops.exp}. */
-  exp(): Tensor { return ops.exp(this); }
-  /** Method form of `g.expm1(this, …)`; see {@link ops.expm1}. */
-  expm1(): Tensor { return ops.expm1(this); }
-  /** Method form of `g.log(this, …)`; see {@link ops.log}. */
-  log(): Tensor { return ops.log(this); }
-  /** Method form of `g.log1p(this, …)`; see {@link ops.log1p}. */
-  log1p(): Tensor { return ops.log1p(this); }
-  /** Method form of `g.sin(this, …)`; see {@link ops.sin}. */
-  sin(): Tensor { return ops.sin(this); }
-  /** Method form of `g.cos(this, …)`; see {@link ops.cos}. */
-  cos(): Tensor { return ops.cos(this); }
-  /** Method form of `g.tanh(this, …)`; see {@link ops.tanh}. */
-  tanh(): Tensor { return ops.tanh(this); }
-  /** Method form of `g.sigmoid(this, …)`; see {@link ops.sigmoid}. */
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  /** Method form of `g.relu(this, …)`; see {@link ops.relu}. */
-  relu(): Tensor { return ops.relu(this); }
-  /** Method form of `g.erf(this, …)`; see {@link ops.erf}. */
-  erf(): Tensor { return ops.erf(this); }
-  /** Method form of `g.floor(this, …)`; see {@link ops.floor}. */
-  floor(): Tensor { return ops.floor(this); }
-  /** Method form of `g.ceil(this, …)`; see {@link ops.ceil}. */
-  ceil(): Tensor { return ops.ceil(this); }
-  /** Method form of `g.round(this, …)`; see {@link ops.round}. */
-  round(options?: ops.RoundOptions): Tensor { return ops.round(this, options); }
-  /** Method form of `g.clamp(this, …)`; see {@link ops.clamp}. */
-  clamp(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null | ops.ClampOptions, options?: ops.ClampOptions): Tensor { return ops.clamp(this, min, max, options); }
-
-  // ---- comparison and logic ----
-  /** Method form of `g.eq(this, …)`; see {@link ops.eq}. */
-  eq(other: TensorLike): Tensor { return ops.eq(this, other); }
-  /** Method form of `g.ne(this, …)`; see {@link ops.ne}. */
-  ne(other: TensorLike): Tensor { return ops.ne(this, other); }
-  /** Method form of `g.lt(this, …)`; see {@link ops.lt}. */
-  lt(other: TensorLike): Tensor { return ops.lt(this, other); }
-  /** Method form of `g.le(this, …)`; see {@link ops.le}. */
-  le(other: TensorLike): Tensor { return ops.le(this, other); }
-  /** Method form of `g.gt(this, …)`; see {@link ops.gt}. */
-  gt(other: TensorLike): Tensor { return ops.gt(this, other); }
-  /** Method form of `g.ge(this, …)`; see {@link ops.ge}. */
-  ge(other: TensorLike): Tensor { return ops.ge(this, other); }
-  /** Method form of `g.isnan(this, …)`; see {@link ops.isnan}. */
-  isnan(): Tensor { return ops.isnan(this); }
-  /** Method form of `g.isfinite(this, …)`; see {@link ops.isfinite}. */
-  isfinite(): Tensor { return ops.isfinite(this); }
-  /** Method form of `g.logicalNot(this, …)`; see {@link ops.logicalNot}. */
-  logicalNot(): Tensor { return ops.logicalNot(this); }
-  /** Method form of `g.logicalAnd(this, …)`; see {@link ops.logicalAnd}. */
-  logicalAnd(other: TensorLike): Tensor { return ops.logicalAnd(this, other); }
-  /** Method form of `g.logicalOr(this, …)`; see {@link ops.logicalOr}. */
-  logicalOr(other: TensorLike): Tensor { return ops.logicalOr(this, other); }
-  /** Method form of `g.all(this, …)`; see {@link ops.all}. */
-  all(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.all(this, dim, keepdim, options); }
-  /** Method form of `g.any(this, …)`; see {@link ops.any}. */
-  any(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.any(this, dim, keepdim, options); }
-
-  // ---- reductions ----
-  /** Method form of `g.sum(this, …)`; see {@link ops.sum}. */
-  sum(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.sum(this, dim, keepdim, options); }
-  /** Method form of `g.mean(this, …)`; see {@link ops.mean}. */
-  mean(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.mean(this, dim, keepdim, options); }
-  /** Method form of `g.prod(this, …)`; see {@link ops.prod}. */
-  prod(dim?: Dims | ops.SumOptions, keepdim?: boolean | ops.SumOptions, options?: ops.SumOptions): Tensor { return ops.prod(this, dim, keepdim, options); }
-  /** Method form of `g.var_(this, …)`; see {@link ops.var_}. */
-  var(dim?: Dims | ops.VarOptions, unbiased?: boolean | ops.VarOptions, keepdim?: boolean | ops.VarOptions, options?: ops.VarOptions): Tensor { return ops.var_(this, dim, unbiased, keepdim, options); }
-  /** Method form of `g.std(this, …)`; see {@link ops.std}. */
-  std(dim?: Dims | ops.VarOptions, unbiased?: boolean | ops.VarOptions, keepdim?: boolean | ops.VarOptions, options?: ops.VarOptions): Tensor { return ops.std(this, dim, unbiased, keepdim, options); }
-  /** Method form of `g.norm(this, …)`; see {@link ops.norm}. */
-  norm(p?: number | ops.NormOptions, dim?: Dims | ops.NormOptions, keepdim?: boolean | ops.NormOptions, options?: ops.NormOptions): Tensor { return ops.norm(this, p, dim, keepdim, options); }
-  /** Method form of `g.logsumexp(this, …)`; see {@link ops.logsumexp}. */
-  logsumexp(dim: number | readonly number[] | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.logsumexp(this, dim, keepdim, options); }
-  /** Method form of `g.amax(this, …)`; see {@link ops.amax}. */
-  amax(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.amax(this, dim, keepdim, options); }
-  /** Method form of `g.amin(this, …)`; see {@link ops.amin}. */
-  amin(dim?: Dims | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.amin(this, dim, keepdim, options); }
-  /** Method form of `g.argmax(this, …)`; see {@link ops.argmax}. */
-  argmax(dim?: number | null | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.argmax(this, dim, keepdim, options); }
-  /** Method form of `g.argmin(this, …)`; see {@link ops.argmin}. */
-  argmin(dim?: number | null | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor { return ops.argmin(this, dim, keepdim, options); }
-  max(): Tensor;
-  max(other: Tensor): Tensor;
-  max(dim: number | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): ops.ValuesIndices;
-  /** Method form of `g.max(this, …)`; see {@link ops.max}. */
-  max(dim?: number | Tensor | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor | ops.ValuesIndices {
-    return ops.max(this, dim as number, keepdim, options);
-  }
-  min(): Tensor;
-  min(other: Tensor): Tensor;
-  min(dim: number | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): ops.ValuesIndices;
-  /** Method form of `g.min(this, …)`; see {@link ops.min}. */
-  min(dim?: number | Tensor | ops.ReduceOptions, keepdim?: boolean | ops.ReduceOptions, options?: ops.ReduceOptions): Tensor | ops.ValuesIndices {
-    return ops.min(this, dim as number, keepdim, options);
-  }
-  /** Method form of `g.softmax(this, …)`; see {@link ops.softmax}. */
-  softmax(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.softmax(this, dim, options); }
-  /** Method form of `g.logSoftmax(this, …)`; see {@link ops.logSoftmax}. */
-  logSoftmax(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.logSoftmax(this, dim, options); }
-  /** Method form of `g.cumsum(this, …)`; see {@link ops.cumsum}. */
-  cumsum(dim: number | ops.DimDTypeOptions, options?: ops.DimDTypeOptions): Tensor { return ops.cumsum(this, dim, options); }
-
-  // ---- linear algebra ----
-  /** Method form of `g.matmul(this, …)`; see {@link ops.matmul}. */
-  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
-  /** Method form of `g.mm(this, …)`; see {@link ops.mm}. */
-  mm(other: Tensor): Tensor { return ops.mm(this, other); }
-  /** Method form of `g.bmm(this, …)`; see {@link ops.bmm}. */
-  bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
-  /** Method form of `g.mv(this, …)`; see {@link ops.mv}. */
-  mv(other: Tensor): Tensor { return ops.mv(this, other); }
-  /** Method form of `g.dot(this, …)`; see {@link ops.dot}. */
-  dot(other: Tensor): Tensor { return ops.dot(this, other); }
-  /** Method form of `g.outer(this, …)`; see {@link ops.outer}. */
-  outer(other: Tensor): Tensor { return ops.outer(this, other); }
-  /** Method form of `g.trace(this, …)`; see {@link ops.trace}. */
-  trace(): Tensor { return ops.trace(this); }
-  /** Method form of `g.inverse(this, …)`; see {@link ops.inverse}. */
-  inverse(): Tensor { return ops.inverse(this); }
-  /** Method form of `g.det(this, …)`; see {@link ops.det}. */
-  det(): Tensor { return ops.det(this); }
-  /** Method form of `g.logdet(this, …)`; see {@link ops.logdet}. */
-  logdet(): Tensor { return ops.logdet(this); }
-  /** The transpose of a 2-D tensor (0-D and 1-D come back as they are). */
-  t(): Tensor { return ops.t(this); }
-  /** The transpose (all dims reversed for n-D, as `x.T`). */
-  get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
-  /** Method form of `g.transpose(this, …)`; see {@link ops.transpose}. */
-  transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
-  /** Method form of `g.permute(this, …)`; see {@link ops.permute}. */
-  permute(...dims: number[] | [readonly number[]]): Tensor { return ops.permute(this, ...dims); }
-
-  // ---- shape ----
-  /** Method form of `g.reshape(this, …)`; see {@link ops.reshape}. */
-  reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, ...shape); }
-  /** Method form of `g.view(this, …)`; see {@link ops.view}. */
-  view(...shape: number[] | [readonly number[]]): Tensor { return ops.view(this, ...shape); }
-  /** Method form of `g.flatten(this, …)`; see {@link ops.flatten}. */
-  flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
-  /** Method form of `g.squeeze(this, …)`; see {@link ops.squeeze}. */
-  squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, dim); }
-  /** Method form of `g.unsqueeze(this, …)`; see {@link ops.unsqueeze}. */
-  unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
-  /** Method form of `g.expand(this, …)`; see {@link ops.expand}. */
-  expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, ...shape); }
-  /** Method form of `g.expand(this, …)`; see {@link ops.expand}. */
-  expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape as number[]); }
-  /** Method form of `g.repeat(this, …)`; see {@link ops.repeat}. */
-  repeat(...reps: number[] | [readonly number[]]): Tensor { return ops.repeat(this, ...reps); }
-  /** Method form of `g.flip(this, …)`; see {@link ops.flip}. */
-  flip(dims: number | readonly number[]): Tensor { return ops.flip(this, dims); }
-  /** Method form of `g.split(this, …)`; see {@link ops.split}. */
-  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, sizeOrSections, dim); }
-  /** Method form of `g.chunk(this, …)`; see {@link ops.chunk}. */
-  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
-  /** Method form of `g.narrow(this, …)`; see {@link ops.narrow}. */
-  narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
-  /** Method form of `g.select(this, …)`; see {@link ops.select}. */
-  select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
-  /** Method form of `g.slice(this, …)`; see {@link ops.slice}. */
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return ops.slice(this, dim, start, end, step); }
-
-  // ---- indexing ----
-  /** Method form of `g.gather(this, …)`; see {@link ops.gather}. */
-  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
-  /** Method form of `g.indexSelect(this, …)`; see {@link ops.indexSelect}. */
-  indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
-  /** Method form of `g.maskedFill(this, …)`; see {@link ops.maskedFill}. */
-  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
-  /** Method form of `g.pad(this, …)`; see {@link ops.pad}. */
-  pad(pads: readonly number[], value = 0): Tensor { return ops.pad(this, pads, value); }
-
-  // ---- in place (return this, bump version) ----
-  /** In-place `add`: writes the result into this tensor (and its views) and bumps `version`. */
-  add_(other: TensorLike, options?: ops.AlphaOptions): this { return ops.inplace(this, 'add_', ops.add(this, other, checkOptions('add_', options, ['alpha']))); }
-  /** In-place `sub`: writes the result into this tensor (and its views) and bumps `version`. */
-  sub_(other: TensorLike, options?: ops.AlphaOptions): this { return ops.inplace(this, 'sub_', ops.sub(this, other, checkOptions('sub_', options, ['alpha']))); }
-  /** In-place `mul`: writes the result into this tensor (and its views) and bumps `version`. */
-  mul_(other: TensorLike): this { return ops.inplace(this, 'mul_', ops.mul(this, other)); }
-  /** In-place `div`: writes the result into this tensor (and its views) and bumps `version`. */
-  div_(other: TensorLike, options?: ops.DivOptions): this { return ops.inplace(this, 'div_', ops.div(this, other, checkOptions('div_', options, ['roundingMode']))); }
-  /** In-place `clamp`: writes the result into this tensor (and its views) and bumps `version`. */
-  clamp_(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null | ops.ClampOptions, options?: ops.ClampOptions): this {
-    return ops.inplace(this, 'clamp_', ops.clampAs('clamp_', this, min, max, options));
-  }
-  /** In place (see the `g.` function notes); bumps `version`. */
-  zero_(): this { return ops.fill_(this, 0); }
-  /** In place (see the `g.` function notes); bumps `version`. */
-  fill_(value: number | boolean | Tensor): this { return ops.fill_(this, value); }
-  /** In place (see the `g.` function notes); bumps `version`. */
-  copy_(src: Tensor | number): this { return ops.copy_(this, src); }
-  /** In place (see the `g.` function notes); bumps `version`. */
-  uniform_(from = 0, to = 1): this { return ops.uniform_(this, from, to); }
-  /** In place (see the `g.` function notes); bumps `version`. */
-  normal_(mean = 0, std = 1): this { return ops.normal_(this, mean, std); }
-  /** In place: Bernoulli(p) draws, as PyTorch's CPU generator gives them (see `bernoulli_`); bumps `version`. */
-  bernoulli_(p = 0.5): this { return ops.bernoulli_(this, p); }
 }
 
 function nest(data: TypedArray, shape: readonly number[], dtype: DType): Nested {

@@ -3,10 +3,10 @@
  * (V8 compiles each to a tight loop); the rest go through a per-op function.
  * Inputs are walked row by row over their strides: no copies.
  */
-import type { BinaryOp, DType, TypedArray, UnaryOp, View } from '@graft/core';
+import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
-import { collapse, forEachRow, numel } from '../strided.js';
+import { collapse, forEachRow } from '../strided.js';
 import { erf, erfFloat32, expm1For32, expm1For64, log1pFor32, log1pFor64, fmod as cFmod, pow as cPow, roundHalfEven, sigmoid32, sigmoid64, sign, tanh32, tanh64 } from './math.js';
 
 type Arr = TypedArray;
@@ -196,7 +196,7 @@ function isScalar(v: View<Handle>): boolean {
   return true;
 }
 
-/** Scalars become one-element arrays with stride 0, rounded to the compute dtype. */
+/** A number operand becomes a one-element array with stride 0, rounded to the dtype of the tensor operand. */
 function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Handle> {
   const arr = dtype === 'float64' ? new Float64Array([v]) : dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
   return { handle: arr, dtype, shape, strides: shape.map(() => 0), offset: 0 };

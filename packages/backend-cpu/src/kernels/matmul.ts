@@ -3,9 +3,8 @@
  * (packed, register-blocked); small ones and other dtypes run a JavaScript
  * i-k-j loop that accumulates rows in doubles.
  */
-import type { DType, TypedArray, View } from '@graft/core';
+import { numel, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
-import { numel } from '../strided.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
@@ -21,7 +20,8 @@ const WASM_MAX_SCRATCH_BYTES = 1 << 30;
 /** B is packed into doubles for the JavaScript loop only up to this many elements (same reason). */
 const JS_MAX_PACK = 1 << 22;
 
-export function matmul(a: View<Handle>, b: View<Handle>, outDtype: DType): Handle {
+export function matmul(a: View<Handle>, b: View<Handle>): Handle {
+  const outDtype = a.dtype;
   // The wasm kernels read both operands through raw addresses and strides: they must fit their arrays.
   checkView('matmul', a);
   checkView('matmul', b);

@@ -1,7 +1,7 @@
 /** Movement kernels: strided copies, casts, concat, pad, gather and scatter-add. */
-import type { DType, View } from '@graft/core';
+import { contiguousStrides, numel, type DType, type View } from '@graft/core/backend';
 import { alloc, arr, checkView, type Handle, handleLength, HeapArray, release } from '../heap.js';
-import { contiguousStrides, copyStrided, numel } from '../strided.js';
+import { copyStrided } from '../strided.js';
 
 
 export function fill(size: number, value: number, dtype: DType): Handle {
@@ -48,8 +48,9 @@ function overlaps(a: Handle, b: Handle): boolean {
   return a === b || (!(a instanceof HeapArray) && !(b instanceof HeapArray) && a.buffer === b.buffer);
 }
 
-export function concat(xs: readonly View<Handle>[], axis: number, dtype: DType): Handle {
+export function concat(xs: readonly View<Handle>[], axis: number): Handle {
   const first = xs[0]!;
+  const dtype = first.dtype;
   const shape = [...first.shape];
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
   const outH = alloc(dtype, numel(shape));
@@ -151,13 +152,13 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   return outH;
 }
 
-export function scatterAdd(shape: readonly number[], dim: number, index: View<Handle>, src: View<Handle>, dtype: DType): Handle {
+export function scatterAdd(shape: readonly number[], dim: number, index: View<Handle>, src: View<Handle>): Handle {
   checkView('scatterAdd', index);
   checkView('scatterAdd', src);
   if (src.shape.length !== index.shape.length || src.shape.some((s, d) => s !== index.shape[d])) {
     throw new RangeError(`cpu scatterAdd: src of shape [${src.shape.join(', ')}] does not match index [${index.shape.join(', ')}]`);
   }
-  const outH = alloc(dtype, numel(shape));
+  const outH = alloc(src.dtype, numel(shape));
   const out = arr(outH);
   out.fill(0);
   const values = arr(src.handle);

@@ -3,10 +3,10 @@
  * permutation of strides, no copy); each output element reduces one strided
  * block. Sums accumulate in doubles.
  */
-import type { DType, ReduceOp, TypedArray, View } from '@graft/core';
+import { numel, type DType, type ReduceOp, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
-import { collapse, forEachRow, numel } from '../strided.js';
+import { collapse, forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
 
@@ -97,10 +97,10 @@ function blockReducer(op: ReduceOp, shape: readonly number[], strides: readonly 
   };
 }
 
-export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[], outDtype: DType): Handle {
+export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): Handle {
   const { keptShape, keptStrides, redShape, redStrides } = split(x, axes);
   const n = numel(keptShape);
-  const outH = alloc(outDtype, n);
+  const outH = alloc(x.dtype, n);
   const out = arr(outH);
   if (numel(redShape) === 0) {
     out.fill(initial(op));

@@ -1,5 +1,10 @@
 /** Anomaly detection: backward checks every gradient for NaN and names the forward op that made it. */
-import { anomalyMode } from './record.js';
+
+/**
+ * The anomaly-detection switch, read when a node is recorded (to keep the
+ * forward stack) and when the engine runs one (to check for NaN).
+ */
+export const anomalyMode = { enabled: false };
 
 /**
  * Runs `fn` with anomaly detection: nodes remember the stack of the forward op

@@ -40,7 +40,7 @@ import { formatShape, shapesEqual } from '../shape.js';
 import { Tensor, tensorSerial } from '../tensor.js';
 import { noGrad, setGradEnabled } from './grad-mode.js';
 import { AccumulateGrad, type Node, type OutputHook } from './node.js';
-import { anomalyMode } from './record.js';
+import { anomalyMode } from './anomaly.js';
 import { broadcastsTo, sumToShape } from './unbroadcast.js';
 
 export interface EngineOptions {

@@ -7,4 +7,4 @@ export { detectAnomaly } from './anomaly.js';
 /** vjp, jvp, jacobian, hessian and hvp, as `torch.autograd.functional`. */
 export * as functional from './functional.js';
 /** Forward-mode AD with dual numbers, as `torch.autograd.forward_ad`. */
-export * as forwardAd from './forward-ad-api.js';
+export * as forwardAd from './forward-ad.js';

@@ -2,9 +2,8 @@
  * Recording ops into the graph: the one place where forward meets backward.
  */
 import type { Tensor } from '../tensor.js';
-import { sumToShape } from './unbroadcast.js';
-import { grad } from './backward.js';
-import { forwardAdActive, hasTangent, propagateTangent } from './forward-ad.js';
+import { anomalyMode } from './anomaly.js';
+import { forwardAdActive, hasTangent, propagateTangent } from './tangents.js';
 import { isGraphRecordingEnabled } from './grad-mode.js';
 import { checkSavable } from './inference.js';
 import { AccumulateGrad, type BackwardFn, holdEdges, Node } from './node.js';
@@ -31,7 +30,7 @@ function requiresGrad(x: unknown): boolean {
 /** Runs the tangent rule when any input is dual; false when no node is needed. */
 function forwardAndNeedsNode(out: Tensor, inputs: readonly unknown[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): boolean {
   if (forwardAdActive() && inputs.some(hasTangent)) {
-    propagateTangent(out, inputs, backward, sumToShape, (s, u) => grad(s, u, { allowUnused: true })[0] ?? null);
+    propagateTangent(out, inputs, backward);
   }
   return isGraphRecordingEnabled() && inputs.some(requiresGrad);
 }
@@ -104,8 +103,5 @@ function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn
   if (anomalyMode.enabled) node.forwardTrace = new Error().stack;
   return node;
 }
-
-/** Shared switch for `detectAnomaly` (kept here so recording can read it cheaply). */
-export const anomalyMode = { enabled: false };
 
 export { AccumulateGrad, Node };

@@ -3,6 +3,7 @@
  * times each one. Implemented by wrapping the backend, so it costs nothing
  * when off.
  */
+import { KERNEL_NAMES } from './kernels.js';
 import type { Backend, View } from './spec.js';
 
 /** The GRAFT_DEBUG level from the environment (Node) or globalThis (browsers). */
@@ -23,11 +24,10 @@ function describe(arg: unknown): string {
   return typeof arg;
 }
 
-const KERNELS = new Set([
-  'fill', 'contiguous', 'assign', 'cast', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'cumulative',
-  'matmul', 'concat', 'pad', 'gather', 'scatterAdd', 'inverse', 'slogdet', 'softmax',
-]);
+/** What is logged: every kernel of the spec (storage calls are not). */
+const KERNELS: ReadonlySet<string> = new Set(KERNEL_NAMES);
 
+/** `backend` with every kernel call logged (and timed at level 2) under the device `name`. */
 export function instrument(name: string, backend: Backend, level: number): Backend {
   return new Proxy(backend, {
     get(target, prop, receiver) {

@@ -10,10 +10,8 @@
  */
 import { BYTES_PER_ELEMENT, type DType } from '../dtype.js';
 import { allocationError, checkAllocation, MAX_TENSOR_BYTES } from '../shape.js';
-import type { Backend, View } from './spec.js';
-
-// Kernels' arguments are typed by the Backend interface; the wrappers below restate them.
-type Kernel = (...args: any[]) => unknown;
+import { KERNEL_NAMES } from './kernels.js';
+import type { Backend, BackendKernels, KernelName, View } from './spec.js';
 
 /** The number of elements of `shape`, leaving out dim `skip` (none by default). */
 function count(shape: readonly number[], skip = -1): number {
@@ -49,6 +47,109 @@ function reworded(error: unknown, op: string, shape: readonly number[], dtype: D
   return out;
 }
 
+/** Reports a result that does not fit (or a failed allocation, given the error): always throws. */
+type Fail = (op: string, shape: readonly number[], dtype: DType, error?: unknown) => never;
+type Kernel<K extends KernelName> = NonNullable<BackendKernels[K]>;
+/**
+ * The guard of kernel K: a wrapper that works out the size of K's result from
+ * its arguments (by the spec), refuses it before the kernel runs when it does
+ * not fit, and rewords the kernel's allocation failures.
+ */
+type Guard<K extends KernelName> = (kernel: Kernel<K>, fail: Fail) => Kernel<K>;
+
+const kept = (shape: readonly number[], axes: readonly number[]) => shape.filter((_, d) => !axes.includes(d));
+
+/**
+ * One guard per kernel of the spec (null: the kernel allocates nothing). The
+ * type makes this cover every kernel in kernels.ts, with the spec's argument
+ * types, so a kernel cannot be added without its guard. Each wrapper is its
+ * own function, so each call site stays monomorphic and cheap; the hot checks
+ * count elements without allocating, and shapes are built only for an error.
+ */
+const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
+  fill: (k, fail) => (size, value, dtype) => {
+    if (!fits(size, dtype)) fail('fill', [size], dtype);
+    try { return k(size, value, dtype); } catch (e) { return fail('fill', [size], dtype, e); }
+  },
+  contiguous: (k, fail) => (x) => {
+    if (!fits(count(x.shape), x.dtype)) fail('contiguous', x.shape, x.dtype);
+    try { return k(x); } catch (e) { return fail('contiguous', x.shape, x.dtype, e); }
+  },
+  assign: null, // writes into an existing handle
+  cast: (k, fail) => (x, dtype) => {
+    if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
+    try { return k(x, dtype); } catch (e) { return fail('to', x.shape, dtype, e); }
+  },
+  unary: (k, fail) => (op, x, dtype) => {
+    if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
+    try { return k(op, x, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
+  },
+  binary: (k, fail) => (op, a, b, shape, dtype) => {
+    if (!fits(count(shape), dtype)) fail(op, shape, dtype);
+    try { return k(op, a, b, shape, dtype); } catch (e) { return fail(op, shape, dtype, e); }
+  },
+  where: (k, fail) => (cond, a, b, shape, dtype) => {
+    if (!fits(count(shape), dtype)) fail('where', shape, dtype);
+    try { return k(cond, a, b, shape, dtype); } catch (e) { return fail('where', shape, dtype, e); }
+  },
+  reduce: (k, fail) => (op, x, axes) => {
+    let n = 1;
+    for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) n *= x.shape[d]!;
+    if (!fits(n, x.dtype)) fail(op, kept(x.shape, axes), x.dtype);
+    try { return k(op, x, axes); } catch (e) { return fail(op, kept(x.shape, axes), x.dtype, e); }
+  },
+  argReduce: (k, fail) => (op, x, axis) => {
+    if (!fits(count(x.shape, axis), 'int32')) fail(op, kept(x.shape, [axis]), 'int32');
+    try { return k(op, x, axis); } catch (e) { return fail(op, kept(x.shape, [axis]), 'int32', e); }
+  },
+  cumulative: (k, fail) => (op, x, axis, dtype) => {
+    if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
+    try { return k(op, x, axis, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
+  },
+  matmul: (k, fail) => (a, b) => {
+    const n = b.shape[b.shape.length - 1]!;
+    if (!fits(count(a.shape, a.shape.length - 1) * n, a.dtype)) fail('matmul', [...a.shape.slice(0, -1), n], a.dtype);
+    try { return k(a, b); } catch (e) { return fail('matmul', [...a.shape.slice(0, -1), n], a.dtype, e); }
+  },
+  concat: (k, fail) => (xs, axis) => {
+    const shape = concatShape(xs, axis);
+    const dtype = xs[0]!.dtype;
+    if (!fits(count(shape), dtype)) fail('cat', shape, dtype);
+    try { return k(xs, axis); } catch (e) { return fail('cat', shape, dtype, e); }
+  },
+  pad: (k, fail) => (x, pads, value) => {
+    const shape = paddedShape(x, pads);
+    if (!fits(count(shape), x.dtype)) fail('pad', shape, x.dtype);
+    try { return k(x, pads, value); } catch (e) { return fail('pad', shape, x.dtype, e); }
+  },
+  gather: (k, fail) => (x, dim, index) => {
+    if (!fits(count(index.shape), x.dtype)) fail('gather', index.shape, x.dtype);
+    try { return k(x, dim, index); } catch (e) { return fail('gather', index.shape, x.dtype, e); }
+  },
+  scatterAdd: (k, fail) => (shape, dim, index, src) => {
+    if (!fits(count(shape), src.dtype)) fail('scatterAdd', shape, src.dtype);
+    try { return k(shape, dim, index, src); } catch (e) { return fail('scatterAdd', shape, src.dtype, e); }
+  },
+  inverse: (k, fail) => (x) => {
+    if (!fits(count(x.shape), x.dtype)) fail('inverse', x.shape, x.dtype);
+    try { return k(x); } catch (e) { return fail('inverse', x.shape, x.dtype, e); }
+  },
+  slogdet: (k, fail) => (x) => {
+    const batch = x.shape.slice(0, -2);
+    if (!fits(count(batch), x.dtype)) fail('slogdet', batch, x.dtype);
+    try { return k(x); } catch (e) { return fail('slogdet', batch, x.dtype, e); }
+  },
+  softmax: (k, fail) => (x, axis, log) => {
+    const op = log ? 'logSoftmax' : 'softmax';
+    if (!fits(count(x.shape), x.dtype)) fail(op, x.shape, x.dtype);
+    try { return k(x, axis, log); } catch (e) { return fail(op, x.shape, x.dtype, e); }
+  },
+  fmod: (k, fail) => (a, b, shape, dtype) => {
+    if (!fits(count(shape), dtype)) fail('fmod', shape, dtype);
+    try { return k(a, b, shape, dtype); } catch (e) { return fail('fmod', shape, dtype, e); }
+  },
+};
+
 const GUARDED = Symbol('graft.allocationGuard');
 
 /**
@@ -59,95 +160,24 @@ const GUARDED = Symbol('graft.allocationGuard');
 export function guardAllocations(device: string, backend: Backend): Backend {
   const target = backend as unknown as Record<string | symbol, unknown>;
   if (target[GUARDED] === true || !Object.isExtensible(backend)) return backend;
-  const b = backend as unknown as Record<string, Kernel>;
-  // One wrapper per kernel, each its own function (so each call site stays monomorphic and cheap):
-  // the output's size from the arguments, by the spec; `fail` describes it (op, shape) only for an error.
-  const guard = (name: string, make: (kernel: Kernel, fail: (op: string, shape: readonly number[], dtype: DType, error?: unknown) => never) => Kernel): void => {
-    const kernel = b[name];
-    if (typeof kernel !== 'function') return;
-    const bound = kernel.bind(backend) as Kernel;
-    const fail = (op: string, shape: readonly number[], dtype: DType, error?: unknown): never => {
-      if (error !== undefined) throw reworded(error, op, shape, dtype, device);
-      checkAllocation(op, shape, dtype, device);
-      throw allocationError(op, shape, dtype, device, 'not a valid size');
-    };
-    Object.defineProperty(backend, name, { value: make(bound, fail), writable: true, configurable: true, enumerable: false });
+  const fail: Fail = (op, shape, dtype, error) => {
+    if (error !== undefined) throw reworded(error, op, shape, dtype, device);
+    checkAllocation(op, shape, dtype, device);
+    throw allocationError(op, shape, dtype, device, 'not a valid size');
   };
-  guard('write', (k, fail) => (values: ArrayLike<number>, dtype: DType) => {
+  const install = (name: string, wrapper: unknown): void => {
+    Object.defineProperty(backend, name, { value: wrapper, writable: true, configurable: true, enumerable: false });
+  };
+  const write = backend.write.bind(backend);
+  install('write', (values: ArrayLike<number>, dtype: DType) => {
     if (!fits(values.length, dtype)) fail('tensor', [values.length], dtype);
-    try { return k(values, dtype); } catch (e) { return fail('tensor', [values.length], dtype, e); }
+    try { return write(values as never, dtype); } catch (e) { return fail('tensor', [values.length], dtype, e); }
   });
-  guard('fill', (k, fail) => (size: number, value: number, dtype: DType) => {
-    if (!fits(size, dtype)) fail('fill', [size], dtype);
-    try { return k(size, value, dtype); } catch (e) { return fail('fill', [size], dtype, e); }
-  });
-  guard('contiguous', (k, fail) => (x: View) => {
-    if (!fits(count(x.shape), x.dtype)) fail('contiguous', x.shape, x.dtype);
-    try { return k(x); } catch (e) { return fail('contiguous', x.shape, x.dtype, e); }
-  });
-  guard('cast', (k, fail) => (x: View, dtype: DType) => {
-    if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
-    try { return k(x, dtype); } catch (e) { return fail('to', x.shape, dtype, e); }
-  });
-  guard('unary', (k, fail) => (op: string, x: View, dtype: DType) => {
-    if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
-    try { return k(op, x, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
-  });
-  guard('binary', (k, fail) => (op: string, a: unknown, c: unknown, shape: readonly number[], dtype: DType) => {
-    if (!fits(count(shape), dtype)) fail(op, shape, dtype);
-    try { return k(op, a, c, shape, dtype); } catch (e) { return fail(op, shape, dtype, e); }
-  });
-  guard('where', (k, fail) => (cond: View, a: unknown, c: unknown, shape: readonly number[], dtype: DType) => {
-    if (!fits(count(shape), dtype)) fail('where', shape, dtype);
-    try { return k(cond, a, c, shape, dtype); } catch (e) { return fail('where', shape, dtype, e); }
-  });
-  const kept = (shape: readonly number[], axes: readonly number[]) => shape.filter((_, d) => !axes.includes(d));
-  guard('reduce', (k, fail) => (op: string, x: View, axes: readonly number[], dtype: DType) => {
-    let n = 1;
-    for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) n *= x.shape[d]!;
-    if (!fits(n, dtype)) fail(op, kept(x.shape, axes), dtype);
-    try { return k(op, x, axes, dtype); } catch (e) { return fail(op, kept(x.shape, axes), dtype, e); }
-  });
-  guard('argReduce', (k, fail) => (op: string, x: View, axis: number) => {
-    if (!fits(count(x.shape, axis), 'int32')) fail(op, kept(x.shape, [axis]), 'int32');
-    try { return k(op, x, axis); } catch (e) { return fail(op, kept(x.shape, [axis]), 'int32', e); }
-  });
-  guard('cumulative', (k, fail) => (op: string, x: View, axis: number, dtype: DType) => {
-    if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
-    try { return k(op, x, axis, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
-  });
-  guard('matmul', (k, fail) => (a: View, c: View, dtype: DType) => {
-    const n = c.shape[c.shape.length - 1]!;
-    if (!fits(count(a.shape, a.shape.length - 1) * n, dtype)) fail('matmul', [...a.shape.slice(0, -1), n], dtype);
-    try { return k(a, c, dtype); } catch (e) { return fail('matmul', [...a.shape.slice(0, -1), n], dtype, e); }
-  });
-  guard('concat', (k, fail) => (xs: readonly View[], axis: number, dtype: DType) => {
-    const shape = concatShape(xs, axis);
-    if (!fits(count(shape), dtype)) fail('cat', shape, dtype);
-    try { return k(xs, axis, dtype); } catch (e) { return fail('cat', shape, dtype, e); }
-  });
-  guard('pad', (k, fail) => (x: View, pads: readonly (readonly [number, number])[], value: number) => {
-    const shape = paddedShape(x, pads);
-    if (!fits(count(shape), x.dtype)) fail('pad', shape, x.dtype);
-    try { return k(x, pads, value); } catch (e) { return fail('pad', shape, x.dtype, e); }
-  });
-  guard('gather', (k, fail) => (x: View, dim: number, index: View) => {
-    if (!fits(count(index.shape), x.dtype)) fail('gather', index.shape, x.dtype);
-    try { return k(x, dim, index); } catch (e) { return fail('gather', index.shape, x.dtype, e); }
-  });
-  guard('scatterAdd', (k, fail) => (shape: readonly number[], dim: number, index: View, src: View, dtype: DType) => {
-    if (!fits(count(shape), dtype)) fail('scatterAdd', shape, dtype);
-    try { return k(shape, dim, index, src, dtype); } catch (e) { return fail('scatterAdd', shape, dtype, e); }
-  });
-  guard('inverse', (k, fail) => (x: View) => {
-    if (!fits(count(x.shape), x.dtype)) fail('inverse', x.shape, x.dtype);
-    try { return k(x); } catch (e) { return fail('inverse', x.shape, x.dtype, e); }
-  });
-  guard('softmax', (k, fail) => (x: View, axis: number, log: boolean) => {
-    const op = log ? 'logSoftmax' : 'softmax';
-    if (!fits(count(x.shape), x.dtype)) fail(op, x.shape, x.dtype);
-    try { return k(x, axis, log); } catch (e) { return fail(op, x.shape, x.dtype, e); }
-  });
+  for (const name of KERNEL_NAMES) {
+    const kernel = backend[name] as ((...args: never[]) => unknown) | undefined;
+    const guard = GUARDS[name] as Guard<KernelName> | null;
+    if (guard !== null && typeof kernel === 'function') install(name, guard(kernel.bind(backend) as Kernel<KernelName>, fail));
+  }
   Object.defineProperty(backend, GUARDED, { value: true });
   return backend;
 }

@@ -1,19 +1,15 @@
 /**
- * Host (JavaScript) linear algebra for backends: LU with partial pivoting per
- * matrix of a batch, in doubles. The CPU backend runs it on its arrays; a GPU
- * backend reads the matrix back, runs it and uploads the result (small
- * matrices: the round trip is cheaper than a shader per pivot step).
+ * Host (JavaScript) linear algebra: LU with partial pivoting per matrix of a
+ * batch, in doubles. Core runs it for `inverse`, `det`, `logdet` on a backend
+ * without the optional `inverse`/`slogdet` kernels (it reads the matrices back
+ * and uploads the result: for small matrices the round trip is cheaper than a
+ * shader per pivot step); a backend may also call it on its own arrays.
  */
+import { numel } from '../shape.js';
 import type { View } from './spec.js';
 
 type Arr = ArrayLike<number>;
 type Out = { [i: number]: number; length: number };
-
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
 
 /** Calls fn(offset, index) for each matrix of a [...batch, n, n] layout. */
 function forEachMatrix(x: Omit<View, 'handle' | 'dtype'>, fn: (offset: number, index: number) => void): void {

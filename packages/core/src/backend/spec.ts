@@ -6,13 +6,27 @@
  * it for free. Kernels receive views (shape, strides, offset over a handle) and
  * return fresh contiguous handles; a backend that wants contiguous inputs calls
  * its own `contiguous`. Strides may be 0 (broadcast) or negative (flip).
+ * Core has already checked every argument (shapes agree, dims are in range,
+ * operands have the dtypes stated below), so a kernel only computes.
  *
- * Changing this interface is a breaking change: bump {@link BACKEND_SPEC_VERSION}.
+ * Every kernel is listed in kernels.ts (`KERNELS`), with whether it is
+ * optional; the list is type-checked against {@link BackendKernels}.
+ *
+ * Changing this interface incompatibly is a breaking change: bump
+ * {@link BACKEND_SPEC_VERSION}.
  */
 import type { DType, TypedArray } from '../dtype.js';
 
-/** The version of this interface; a backend reports the one it implements. */
-export const BACKEND_SPEC_VERSION = 1;
+/**
+ * The version of this interface; a backend reports the one it implements
+ * (`specVersion`) and core refuses a mismatch.
+ *
+ * - 2: `matmul`, `concat`, `scatterAdd` and `reduce` no longer take a result
+ *   dtype (it is always their input's); `inverse` and `slogdet` are optional
+ *   (core computes them on the host without them).
+ * - 1: the first.
+ */
+export const BACKEND_SPEC_VERSION = 2;
 
 /** A strided view over a backend handle, as kernels see their inputs. */
 export interface View<H = unknown> {
@@ -43,13 +57,11 @@ export interface BackendMemory {
   numBytes: number;
 }
 
-/**
- * A device. Every method is required unless marked optional; optional fused
- * kernels have a composite fallback in core.
- */
-export interface Backend<H = unknown> {
+/** What a backend says about itself. */
+export interface BackendInfo {
+  /** The backend's own name (`'cpu'`, `'webgl'`); the device it is registered as may differ. */
   readonly name: string;
-  /** The spec version this backend implements; core refuses a mismatch. */
+  /** The spec version this backend implements ({@link BACKEND_SPEC_VERSION}); core refuses a mismatch. */
   readonly specVersion: number;
   /** Whether float64 tensors can live here (a GPU backend may say no). */
   readonly supportsFloat64: boolean;
@@ -59,8 +71,10 @@ export interface Backend<H = unknown> {
    * next read, instead of reading them back at once. Default false.
    */
   readonly deferChecks?: boolean;
+}
 
-  // ---- storage ----
+/** Where tensors' elements live: handles, and moving values in and out of them. */
+export interface BackendStorage<H = unknown> {
   /** A handle holding a copy of `values`, stored as `dtype`. */
   write(values: TypedArray, dtype: DType): H;
   /** The handle's contents, in the TypedArray type of its dtype (may be a shared buffer: copy before mutating). */
@@ -69,63 +83,93 @@ export interface Backend<H = unknown> {
   readSync(handle: H): TypedArray;
   /** Frees the handle's memory (core calls it when the last tensor viewing it goes). */
   dispose(handle: H): void;
-  /** Bytes held by live handles. */
+  /**
+   * Bytes held by live handles, as the device counts them. Core counts
+   * tensors itself (`g.memory()`); this is the backend's own account, for
+   * finding memory a kernel leaks (temporaries, textures).
+   */
   memory(): BackendMemory;
+}
 
-  // ---- primitives; each returns a new contiguous handle of the stated shape ----
+/**
+ * The kernels. Each returns a new contiguous handle of the stated shape (all
+ * but `assign`, which writes in place). Tensor operands of one kernel share a
+ * dtype unless said otherwise, and the result has that dtype unless an
+ * `outDtype` or `dtype` says otherwise. Optional kernels have a fallback in
+ * core, which calls the backend's kernel when there is one.
+ */
+export interface BackendKernels<H = unknown> {
   /** `size` elements of `value`. */
   fill(size: number, value: number, dtype: DType): H;
   /** A contiguous copy of a strided view: the one movement kernel. */
   contiguous(x: View<H>): H;
-  /** Writes `src` (already broadcast to dst's shape) into the strided view `dst`, in place. */
+  /** Writes `src` (already broadcast to dst's shape, of dst's dtype) into the strided view `dst`, in place. */
   assign(dst: View<H>, src: View<H>): void;
-  /** A contiguous copy converted to `dtype` (to bool: nonzero is true). */
+  /** A contiguous copy converted to `dtype` (to bool: nonzero is true; to int32: toward zero). */
   cast(x: View<H>, dtype: DType): H;
-  /** An elementwise unary op (inputs already promoted by core). */
+  /**
+   * An elementwise unary op. `x` has the dtype the op computes in (core
+   * promotes integers to float32 for the floating ops); `outDtype` is x's,
+   * or bool for `isnan`, `isfinite` and `logicalNot`.
+   */
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H;
   /**
-   * Elementwise `a op b`. Tensor operands are already expanded to `shape`
-   * (stride 0 on broadcast dims) and cast to `computeDtype`; numbers are scalars.
+   * Elementwise `a op b` over `shape`. Tensor operands are already expanded to
+   * `shape` (stride 0 on broadcast dims) and cast to one dtype, the one the op
+   * computes in; a number operand is a scalar of that dtype. `outDtype` is that
+   * dtype, or bool for the comparisons and logical ops.
    */
   binary(op: BinaryOp, a: View<H> | number, b: View<H> | number, shape: readonly number[], outDtype: DType): H;
-  /** `cond ? a : b`, operands expanded to `shape`; numbers are scalars. */
+  /** `cond ? a : b` over `shape` (cond is bool); operands expanded to `shape`, numbers are scalars; the result is `dtype`. */
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H;
-  /** Reduces over `axes` (sorted); the result has x's shape with those axes removed. */
-  reduce(op: ReduceOp, x: View<H>, axes: readonly number[], outDtype: DType): H;
+  /** Reduces over `axes` (sorted, distinct); the result has x's shape with those axes removed. */
+  reduce(op: ReduceOp, x: View<H>, axes: readonly number[]): H;
   /** Index (int32) of the first max/min along `axis`; the axis is removed. */
   argReduce(op: 'argmax' | 'argmin', x: View<H>, axis: number): H;
-  /** Inclusive cumulative sum or product along `axis`. */
+  /** Inclusive cumulative sum or product along `axis`, into `outDtype`. */
   cumulative(op: 'cumsum' | 'cumprod', x: View<H>, axis: number, outDtype: DType): H;
   /**
    * Batched matrix product: a is [...batch, M, K], b is [...batch, K, N], with
    * the batch dims already broadcast to the same sizes (strides may be 0).
    */
-  matmul(a: View<H>, b: View<H>, outDtype: DType): H;
-  /** Concatenation along `axis`; inputs share every other dim. */
-  concat(xs: readonly View<H>[], axis: number, outDtype: DType): H;
+  matmul(a: View<H>, b: View<H>): H;
+  /** Concatenation along `axis` of one or more inputs, which share every other dim. */
+  concat(xs: readonly View<H>[], axis: number): H;
   /** Constant padding: `pads[d] = [before, after]` for every dim, non-negative. */
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H;
-  /** torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] for dim 1; the result has index's shape. */
+  /** torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] for dim 1; the result has index's shape. Index is int32. */
   gather(x: View<H>, dim: number, index: View<H>): H;
-  /** zeros(shape).scatter_add_(dim, index, src): the adjoint of gather. */
-  scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>, dtype: DType): H;
-  /** LU-based linear algebra on [...batch, n, n]: inverse, or determinant and log|det| with sign. */
-  inverse(x: View<H>): H;
-  /** Returns [sign, logAbsDet, det] handles, each of shape batch. */
-  slogdet(x: View<H>): [H, H, H];
-
-  // ---- optional fused kernels ----
-  /** Numerically stable softmax (or log-softmax) along `axis`. */
+  /** zeros(shape).scatter_add_(dim, index, src), of src's dtype: the adjoint of gather. Index is int32. */
+  scatterAdd(shape: readonly number[], dim: number, index: View<H>, src: View<H>): H;
+  /**
+   * Optional: the inverse of every matrix of [...batch, n, n] (floating).
+   * Without it core reads the values back and inverts them on the host
+   * (LU with partial pivoting in doubles, `hostLinalg`).
+   */
+  inverse?(x: View<H>): H;
+  /**
+   * Optional: sign, log|det| and det of every matrix of [...batch, n, n], as
+   * three handles of shape batch. Without it core computes them on the host.
+   */
+  slogdet?(x: View<H>): [H, H, H];
+  /** Optional: numerically stable softmax (or log-softmax) along `axis`; core composes it otherwise. */
   softmax?(x: View<H>, axis: number, log: boolean): H;
   /**
-   * C's `fmod(a, b)` elementwise, exactly (the remainder is representable, so
-   * an IEEE kernel gets it exact). Floor division (`div(a, b, { roundingMode:
-   * 'floor' })`) needs it to match PyTorch where `a / b` rounds across an
-   * integer (1 // 0.1 is 9); without it core uses `a - trunc(a / b) * b`.
-   * Operands are expanded to `shape` and of `dtype` (float32 or float64).
+   * Optional: C's `fmod(a, b)` elementwise, exactly (the remainder is
+   * representable, so an IEEE kernel gets it exact). Floor division
+   * (`div(a, b, { roundingMode: 'floor' })`) needs it to match PyTorch where
+   * `a / b` rounds across an integer (1 // 0.1 is 9); without it core uses
+   * `a - trunc(a / b) * b`. Operands are expanded to `shape` and of `dtype`
+   * (float32 or float64).
    */
   fmod?(a: View<H>, b: View<H>, shape: readonly number[], dtype: DType): H;
 }
 
-/** What `registerBackend` takes: a name and a factory, called once on first use. */
+/** A device: what it says about itself, its storage, and its kernels. */
+export interface Backend<H = unknown> extends BackendInfo, BackendStorage<H>, BackendKernels<H> {}
+
+/** The name of a kernel of the spec. */
+export type KernelName = keyof BackendKernels;
+
+/** Makes the backend for a device; `registerBackend` calls it once, on first use. */
 export type BackendFactory = () => Backend;

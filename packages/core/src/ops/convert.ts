@@ -10,7 +10,7 @@ import { castTo } from './elementwise.js';
  * `x` as another dtype or on another device; `x` itself when nothing changes.
  *
  * @example
- * g.tensor([1.7]).to('int32'); // tensor([1], dtype=int32)
+ * g.tensor([1.7]).to('int32'); // tensor([1])
  */
 export function to(x: Tensor, target: string | DType): Tensor {
   checkTensor('to', x);

@@ -55,21 +55,8 @@ export function unaryForward(op: UnaryOp, x: Tensor): Tensor {
   return out;
 }
 
-type UnaryBackward = (grad: Tensor, x: Tensor, out: Tensor) => Tensor;
-
-/** `saves`: which tensor the backward rule reads (kept alive and version-checked). */
-function unaryOp(op: UnaryOp, gradName: string, backward: UnaryBackward | null, saves: 'x' | 'out' | 'none' = 'none'): (x: Tensor) => Tensor {
-  return (x: Tensor) => {
-    const out = unaryForward(op, x);
-    if (backward !== null && needsGrad(x)) {
-      record(out, gradName, [x], (g) => [backward(g, x, out)], saves === 'x' ? [x] : saves === 'out' ? [out] : undefined);
-    }
-    return out;
-  };
-}
-
 /** PyTorch's `zeros_like(grad)`: a constant, not connected to the graph (a second backward gives None). */
-const zerosRule: UnaryBackward = (g) => zerosLike(g);
+const zerosRule = (g: Tensor): Tensor[] => [zerosLike(g)];
 
 /**
  * `grad` with zeros where the bool tensor `zeroWhere` (computed from the saved
@@ -86,38 +73,161 @@ export function maskedGrad(name: string, grad: Tensor, zeroWhere: Tensor, source
   return out;
 }
 
-/** `-x`. @example g.neg(g.tensor([1, -2])) // tensor([-1.,  2.]) */
-export const neg = unaryOp('neg', 'NegBackward0', (g) => g.neg());
-/** `|x|`. @example g.abs(g.tensor([-1.5])) // tensor([1.5000]) */
-export const abs = unaryOp('abs', 'AbsBackward0', (g, x) => g.mul(x.sign()), 'x');
-/** -1, 0 or 1 by the sign of x. @example g.sign(g.tensor([-3, 0, 2])) // tensor([-1.,  0.,  1.]) */
-export const sign = unaryOp('sign', 'SignBackward0', zerosRule);
-/** `1 / x`. @example g.reciprocal(g.tensor([4])) // tensor([0.2500]) */
-export const reciprocal = unaryOp('reciprocal', 'ReciprocalBackward0', (g, _x, out) => g.mul(out.mul(out)).neg(), 'out');
-/** `x * x` (recorded as PyTorch's `PowBackward0`). @example g.square(g.tensor([3])) // tensor([9.]) */
-export const square = unaryOp('square', 'PowBackward0', (g, x) => g.mul(x.mul(2)), 'x');
-/** `√x`. @example g.sqrt(g.tensor([4])) // tensor([2.]) */
-export const sqrt = unaryOp('sqrt', 'SqrtBackward0', (g, _x, out) => g.div(out.mul(2)), 'out');
-/** `1 / √x`. @example g.rsqrt(g.tensor([4])) // tensor([0.5000]) */
-export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', (g, _x, out) => g.mul(-0.5).mul(out.mul(out).mul(out)), 'out');
-/** `eˣ`. @example g.exp(g.tensor([0])) // tensor([1.]) */
-export const exp = unaryOp('exp', 'ExpBackward0', (g, _x, out) => g.mul(out), 'out');
-/** `eˣ - 1`, exact near 0. @example g.expm1(g.tensor([0])) // tensor([0.]) */
-export const expm1 = unaryOp('expm1', 'Expm1Backward0', (g, _x, out) => g.mul(out.add(1)), 'out');
-/** Natural log. @example g.log(g.tensor([1])) // tensor([0.]) */
-export const log = unaryOp('log', 'LogBackward0', (g, x) => g.div(x), 'x');
-/** `log(1 + x)`, exact near 0. @example g.log1p(g.tensor([0])) // tensor([0.]) */
-export const log1p = unaryOp('log1p', 'Log1PBackward0', (g, x) => g.div(x.add(1)), 'x');
-/** Sine. @example g.sin(g.tensor([0])) // tensor([0.]) */
-export const sin = unaryOp('sin', 'SinBackward0', (g, x) => g.mul(x.cos()), 'x');
-/** Cosine. @example g.cos(g.tensor([0])) // tensor([1.]) */
-export const cos = unaryOp('cos', 'CosBackward0', (g, x) => g.mul(x.sin()).neg(), 'x');
+/**
+ * `-x`, elementwise.
+ *
+ * @example
+ * g.neg(g.tensor([1, -2])); // tensor([-1.,  2.])
+ */
+export function neg(x: Tensor): Tensor {
+  const out = unaryForward('neg', x);
+  if (needsGrad(x)) record(out, 'NegBackward0', [x], (g) => [g.neg()]);
+  return out;
+}
+/**
+ * `|x|`, elementwise.
+ *
+ * @example
+ * g.abs(g.tensor([-1.5])); // tensor([1.5000])
+ */
+export function abs(x: Tensor): Tensor {
+  const out = unaryForward('abs', x);
+  if (needsGrad(x)) record(out, 'AbsBackward0', [x], (g) => [g.mul(x.sign())], [x]);
+  return out;
+}
+/**
+ * -1, 0 or 1 by the sign of each element of `x`.
+ *
+ * @example
+ * g.sign(g.tensor([-3, 0, 2])); // tensor([-1.,  0.,  1.])
+ */
+export function sign(x: Tensor): Tensor {
+  const out = unaryForward('sign', x);
+  if (needsGrad(x)) record(out, 'SignBackward0', [x], zerosRule);
+  return out;
+}
+/**
+ * `1 / x`, elementwise (integers give float32).
+ *
+ * @example
+ * g.reciprocal(g.tensor([4])); // tensor([0.2500])
+ */
+export function reciprocal(x: Tensor): Tensor {
+  const out = unaryForward('reciprocal', x);
+  if (needsGrad(x)) record(out, 'ReciprocalBackward0', [x], (g) => [g.mul(out.mul(out)).neg()], [out]);
+  return out;
+}
+/**
+ * `x * x`, elementwise (recorded as PyTorch's `PowBackward0`).
+ *
+ * @example
+ * g.square(g.tensor([3])); // tensor([9.])
+ */
+export function square(x: Tensor): Tensor {
+  const out = unaryForward('square', x);
+  if (needsGrad(x)) record(out, 'PowBackward0', [x], (g) => [g.mul(x.mul(2))], [x]);
+  return out;
+}
+/**
+ * The square root of each element (NaN below 0).
+ *
+ * @example
+ * g.sqrt(g.tensor([4])); // tensor([2.])
+ */
+export function sqrt(x: Tensor): Tensor {
+  const out = unaryForward('sqrt', x);
+  if (needsGrad(x)) record(out, 'SqrtBackward0', [x], (g) => [g.div(out.mul(2))], [out]);
+  return out;
+}
+/**
+ * `1 / √x`, elementwise.
+ *
+ * @example
+ * g.rsqrt(g.tensor([4])); // tensor([0.5000])
+ */
+export function rsqrt(x: Tensor): Tensor {
+  const out = unaryForward('rsqrt', x);
+  if (needsGrad(x)) record(out, 'RsqrtBackward0', [x], (g) => [g.mul(-0.5).mul(out.mul(out).mul(out))], [out]);
+  return out;
+}
+/**
+ * `eˣ` of each element.
+ *
+ * @example
+ * g.exp(g.tensor([0])); // tensor([1.])
+ */
+export function exp(x: Tensor): Tensor {
+  const out = unaryForward('exp', x);
+  if (needsGrad(x)) record(out, 'ExpBackward0', [x], (g) => [g.mul(out)], [out]);
+  return out;
+}
+/**
+ * `eˣ - 1` of each element, exact near 0 (where `exp(x) - 1` loses digits).
+ *
+ * @example
+ * g.expm1(g.tensor([0])); // tensor([0.])
+ */
+export function expm1(x: Tensor): Tensor {
+  const out = unaryForward('expm1', x);
+  if (needsGrad(x)) record(out, 'Expm1Backward0', [x], (g) => [g.mul(out.add(1))], [out]);
+  return out;
+}
+/**
+ * The natural logarithm of each element (-inf at 0, NaN below).
+ *
+ * @example
+ * g.log(g.tensor([1])); // tensor([0.])
+ */
+export function log(x: Tensor): Tensor {
+  const out = unaryForward('log', x);
+  if (needsGrad(x)) record(out, 'LogBackward0', [x], (g) => [g.div(x)], [x]);
+  return out;
+}
+/**
+ * `log(1 + x)` of each element, exact near 0.
+ *
+ * @example
+ * g.log1p(g.tensor([0])); // tensor([0.])
+ */
+export function log1p(x: Tensor): Tensor {
+  const out = unaryForward('log1p', x);
+  if (needsGrad(x)) record(out, 'Log1PBackward0', [x], (g) => [g.div(x.add(1))], [x]);
+  return out;
+}
+/**
+ * The sine of each element (radians).
+ *
+ * @example
+ * g.sin(g.tensor([0])); // tensor([0.])
+ */
+export function sin(x: Tensor): Tensor {
+  const out = unaryForward('sin', x);
+  if (needsGrad(x)) record(out, 'SinBackward0', [x], (g) => [g.mul(x.cos())], [x]);
+  return out;
+}
+/**
+ * The cosine of each element (radians).
+ *
+ * @example
+ * g.cos(g.tensor([0])); // tensor([1.])
+ */
+export function cos(x: Tensor): Tensor {
+  const out = unaryForward('cos', x);
+  if (needsGrad(x)) record(out, 'CosBackward0', [x], (g) => [g.mul(x.sin()).neg()], [x]);
+  return out;
+}
 /**
  * Hyperbolic tangent; saturates to exactly ±1 where PyTorch's float32 (or
  * float64) result does, so the gradient there is exactly 0.
- * @example g.tanh(g.tensor([0, 100])) // tensor([0., 1.])
+ *
+ * @example
+ * g.tanh(g.tensor([0, 100])); // tensor([0., 1.])
  */
-export const tanh = unaryOp('tanh', 'TanhBackward0', (g, _x, out) => g.mul(oneMinusSquare(out)), 'out');
+export function tanh(x: Tensor): Tensor {
+  const out = unaryForward('tanh', x);
+  if (needsGrad(x)) record(out, 'TanhBackward0', [x], (g) => [g.mul(oneMinusSquare(out))], [out]);
+  return out;
+}
 
 /**
  * 1 - y² as (1 - y)(1 + y): PyTorch's tanh_backward computes 1 - y·y with a
@@ -129,22 +239,66 @@ function oneMinusSquare(y: Tensor): Tensor {
 }
 /**
  * Logistic sigmoid `1 / (1 + e⁻ˣ)`; saturates to exactly 0 and 1 where PyTorch's does.
- * @example g.sigmoid(g.tensor([0, -100])) // tensor([0.5000, 0.0000])
+ *
+ * @example
+ * g.sigmoid(g.tensor([0, -100])); // tensor([0.5000, 0.0000])
  */
-export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', (g, _x, out) => g.mul(out.neg().add(1)).mul(out), 'out');
+export function sigmoid(x: Tensor): Tensor {
+  const out = unaryForward('sigmoid', x);
+  if (needsGrad(x)) record(out, 'SigmoidBackward0', [x], (g) => [g.mul(out.neg().add(1)).mul(out)], [out]);
+  return out;
+}
 /**
  * `max(x, 0)`. Its gradient stays connected to the result under createGraph,
  * as PyTorch's threshold_backward: a double backward gives zeros, not None.
- * @example g.relu(g.tensor([-1, 2])) // tensor([0., 2.])
+ *
+ * @example
+ * g.relu(g.tensor([-1, 2])); // tensor([0., 2.])
  */
-export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, out) => maskedGrad('ThresholdBackwardBackward0', g, out.le(0), out), 'out');
-/** The error function. @example g.erf(g.tensor([0])) // tensor([0.]) */
-export const erf = unaryOp('erf', 'ErfBackward0', (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))), 'x');
-/** Rounds down. @example g.floor(g.tensor([1.5])) // tensor([1.]) */
-export const floor = unaryOp('floor', 'FloorBackward0', zerosRule);
-/** Rounds up. @example g.ceil(g.tensor([1.5])) // tensor([2.]) */
-export const ceil = unaryOp('ceil', 'CeilBackward0', zerosRule);
-const roundToInteger = unaryOp('round', 'RoundBackward0', zerosRule);
+export function relu(x: Tensor): Tensor {
+  const out = unaryForward('relu', x);
+  if (needsGrad(x)) record(out, 'ReluBackward0', [x], (g) => [maskedGrad('ThresholdBackwardBackward0', g, out.le(0), out)], [out]);
+  return out;
+}
+/**
+ * The error function of each element.
+ *
+ * @example
+ * g.erf(g.tensor([0])); // tensor([0.])
+ */
+export function erf(x: Tensor): Tensor {
+  const out = unaryForward('erf', x);
+  if (needsGrad(x)) record(out, 'ErfBackward0', [x], (g) => [g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI)))], [x]);
+  return out;
+}
+/**
+ * Each element rounded down.
+ *
+ * @example
+ * g.floor(g.tensor([1.5])); // tensor([1.])
+ */
+export function floor(x: Tensor): Tensor {
+  const out = unaryForward('floor', x);
+  if (needsGrad(x)) record(out, 'FloorBackward0', [x], zerosRule);
+  return out;
+}
+/**
+ * Each element rounded up.
+ *
+ * @example
+ * g.ceil(g.tensor([1.5])); // tensor([2.])
+ */
+export function ceil(x: Tensor): Tensor {
+  const out = unaryForward('ceil', x);
+  if (needsGrad(x)) record(out, 'CeilBackward0', [x], zerosRule);
+  return out;
+}
+/** round to integers (`decimals` unset). */
+function roundToInteger(x: Tensor): Tensor {
+  const out = unaryForward('round', x);
+  if (needsGrad(x)) record(out, 'RoundBackward0', [x], zerosRule);
+  return out;
+}
 
 /** Options of `round` (PyTorch's keyword argument). */
 export interface RoundOptions {
@@ -167,12 +321,33 @@ export function round(x: Tensor, options?: RoundOptions): Tensor {
   checkTensor('round', x);
   return roundDecimals(x, decimals);
 }
-/** Elementwise NaN test (bool). @example g.isnan(g.tensor([NaN, 1])) // tensor([ True, False]) */
-export const isnan = unaryOp('isnan', '', null);
-/** Elementwise finiteness test (bool). @example g.isfinite(g.tensor([Infinity, 1])) // tensor([False,  True]) */
-export const isfinite = unaryOp('isfinite', '', null);
-/** Elementwise NOT (bool). @example g.logicalNot(g.tensor([true, false])) // tensor([False,  True]) */
-export const logicalNot = unaryOp('logicalNot', '', null);
+/**
+ * Whether each element is NaN (bool).
+ *
+ * @example
+ * g.isnan(g.tensor([NaN, 1])); // tensor([ True, False])
+ */
+export function isnan(x: Tensor): Tensor {
+  return unaryForward('isnan', x);
+}
+/**
+ * Whether each element is finite: not ±inf and not NaN (bool).
+ *
+ * @example
+ * g.isfinite(g.tensor([Infinity, 1])); // tensor([False,  True])
+ */
+export function isfinite(x: Tensor): Tensor {
+  return unaryForward('isfinite', x);
+}
+/**
+ * Elementwise NOT of truthiness (bool); PyTorch's `logical_not`.
+ *
+ * @example
+ * g.logicalNot(g.tensor([true, false])); // tensor([False,  True])
+ */
+export function logicalNot(x: Tensor): Tensor {
+  return unaryForward('logicalNot', x);
+}
 
 // ---------------------------------------------------------------- binary
 
@@ -427,21 +602,61 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return out;
 }
 
-/** `a == b` (bool). @example g.eq(g.tensor([1, 2]), 2) // tensor([False,  True]) */
+/**
+ * `a == b` (bool).
+ *
+ * @example
+ * g.eq(g.tensor([1, 2]), 2); // tensor([False,  True])
+ */
 export function eq(a: TensorLike, b: TensorLike): Tensor { return binaryForward('eq', a, b, 'bool'); }
-/** `a != b` (bool). @example g.ne(g.tensor([1, 2]), 2) // tensor([ True, False]) */
+/**
+ * `a != b` (bool).
+ *
+ * @example
+ * g.ne(g.tensor([1, 2]), 2); // tensor([ True, False])
+ */
 export function ne(a: TensorLike, b: TensorLike): Tensor { return binaryForward('ne', a, b, 'bool'); }
-/** `a < b` (bool). @example g.lt(g.tensor([1, 2]), 2) // tensor([ True, False]) */
+/**
+ * `a < b` (bool).
+ *
+ * @example
+ * g.lt(g.tensor([1, 2]), 2); // tensor([ True, False])
+ */
 export function lt(a: TensorLike, b: TensorLike): Tensor { return binaryForward('lt', a, b, 'bool'); }
-/** `a <= b` (bool). @example g.le(g.tensor([1, 2]), 2) // tensor([True, True]) */
+/**
+ * `a <= b` (bool).
+ *
+ * @example
+ * g.le(g.tensor([1, 2]), 2); // tensor([True, True])
+ */
 export function le(a: TensorLike, b: TensorLike): Tensor { return binaryForward('le', a, b, 'bool'); }
-/** `a > b` (bool). @example g.gt(g.tensor([1, 2]), 1) // tensor([False,  True]) */
+/**
+ * `a > b` (bool).
+ *
+ * @example
+ * g.gt(g.tensor([1, 2]), 1); // tensor([False,  True])
+ */
 export function gt(a: TensorLike, b: TensorLike): Tensor { return binaryForward('gt', a, b, 'bool'); }
-/** `a >= b` (bool). @example g.ge(g.tensor([1, 2]), 2) // tensor([False,  True]) */
+/**
+ * `a >= b` (bool).
+ *
+ * @example
+ * g.ge(g.tensor([1, 2]), 2); // tensor([False,  True])
+ */
 export function ge(a: TensorLike, b: TensorLike): Tensor { return binaryForward('ge', a, b, 'bool'); }
-/** Elementwise AND of truthiness (bool). @example g.logicalAnd(g.tensor([true, true]), g.tensor([true, false])) // tensor([ True, False]) */
+/**
+ * Elementwise AND of truthiness (bool), broadcasting; PyTorch's `logical_and`.
+ *
+ * @example
+ * g.logicalAnd(g.tensor([true, true]), g.tensor([true, false])); // tensor([ True, False])
+ */
 export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return binaryForward('logicalAnd', a, b, 'bool'); }
-/** Elementwise OR of truthiness (bool). @example g.logicalOr(g.tensor([false, true]), false) // tensor([False,  True]) */
+/**
+ * Elementwise OR of truthiness (bool), broadcasting; PyTorch's `logical_or`.
+ *
+ * @example
+ * g.logicalOr(g.tensor([false, true]), false); // tensor([False,  True])
+ */
 export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return binaryForward('logicalOr', a, b, 'bool'); }
 
 // ---------------------------------------------------------------- clamp

@@ -1,4 +1,4 @@
-/** Every op, for the Tensor methods and the public `g.` functions. */
+/** Every op, for the public `g.` functions (index.ts). */
 export * from './creation.js';
 export * from './elementwise.js';
 export * from './reduce.js';
@@ -8,5 +8,3 @@ export * from './indexing.js';
 export * from './inplace.js';
 export * from './convert.js';
 export type { TensorLike } from './dispatch.js';
-export { normalizeDim } from '../shape.js';
-export { backward } from '../autograd/backward.js';

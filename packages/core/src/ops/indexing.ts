@@ -70,7 +70,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** zeros(shape).scatterAdd(dim, index, src), differentiable in src (its adjoint is gather). */
 export function scatterAdd(shape: readonly number[], dim: number, index: Tensor, src: Tensor): Tensor {
-  const out = wrap(src, src.backend.scatterAdd(shape, dim, index, src, src.dtype), shape, src.dtype);
+  const out = wrap(src, src.backend.scatterAdd(shape, dim, index, src), shape, src.dtype);
   if (needsGrad(src)) record(out, 'ScatterAddBackward0', [src], (g) => [gather(g, dim, index)], [index]);
   return out;
 }

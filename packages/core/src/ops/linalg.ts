@@ -1,8 +1,9 @@
 /** Linear algebra: matmul (NumPy rules) and its named forms, trace, inverse, det, logdet. */
 import { needsGrad, record, wantsGrad } from '../autograd/record.js';
+import { hostInverse, hostSlogdet } from '../backend/host-linalg.js';
 import type { View } from '../backend/spec.js';
-import { isFloating } from '../dtype.js';
-import { broadcastShapes, formatShape } from '../shape.js';
+import { ARRAY_TYPE, isFloating } from '../dtype.js';
+import { broadcastShapes, formatShape, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { composite } from './composite.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
@@ -59,7 +60,7 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
   const fullA = expandView(a.ndim === 1 ? viewAsMatrix(a, 'row') : a, [...batch, m, k]);
   const fullB = expandView(b.ndim === 1 ? viewAsMatrix(b, 'column') : b, [...batch, k, n]);
   const outShape = [...batch, m, n];
-  const handle = a.backend.matmul(fullA, fullB, a.dtype);
+  const handle = a.backend.matmul(fullA, fullB);
   const shape = [...batch];
   if (a.ndim !== 1) shape.push(m);
   if (b.ndim !== 1) shape.push(n);
@@ -214,7 +215,7 @@ function checkSquare(op: string, x: Tensor): void {
  */
 export function inverse(x: Tensor): Tensor {
   checkSquare('linalg.inv', x);
-  const out = wrap(x, x.backend.inverse(x), x.shape, x.dtype);
+  const out = wrap(x, inverseKernel(x), x.shape, x.dtype);
   if (needsGrad(x)) {
     record(out, 'LinalgInvExBackward0', [x], (g) => {
       const inv = out.transpose(-1, -2);
@@ -224,8 +225,38 @@ export function inverse(x: Tensor): Tensor {
   return out;
 }
 
+/**
+ * The backend's `inverse` kernel, or (it is optional) the host's: the matrices
+ * are read back and inverted in doubles. Linear algebra on small matrices is
+ * cheaper so than as a shader per pivot step, and exact to the last bit.
+ */
+function inverseKernel(x: Tensor): unknown {
+  const backend = x.backend;
+  if (backend.inverse !== undefined) return backend.inverse(x);
+  const out = new ARRAY_TYPE[x.dtype](numel(x.shape));
+  hostInverse(backend.readSync(x.handle), x, out);
+  return backend.write(out, x.dtype);
+}
+
+/** The backend's `slogdet` kernel, or (it is optional) the host's, as `inverseKernel`. */
+function slogdetKernel(x: Tensor): [unknown, unknown, unknown] {
+  const backend = x.backend;
+  if (backend.slogdet !== undefined) return backend.slogdet(x);
+  const count = numel(x.shape.slice(0, -2));
+  const outs = [0, 1, 2].map(() => new ARRAY_TYPE[x.dtype](count));
+  hostSlogdet(backend.readSync(x.handle), x, outs[0]!, outs[1]!, outs[2]!);
+  const handles: unknown[] = [];
+  try {
+    for (const out of outs) handles.push(backend.write(out, x.dtype));
+  } catch (e) {
+    for (const h of handles) backend.dispose(h);
+    throw e;
+  }
+  return handles as [unknown, unknown, unknown];
+}
+
 function slogdetForward(x: Tensor): [Tensor, Tensor, Tensor] {
-  const [s, l, d] = x.backend.slogdet(x);
+  const [s, l, d] = slogdetKernel(x);
   const batch = x.shape.slice(0, -2);
   return [wrap(x, s, batch, x.dtype), wrap(x, l, batch, x.dtype), wrap(x, d, batch, x.dtype)];
 }

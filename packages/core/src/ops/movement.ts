@@ -389,7 +389,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const shape = [...first.shape];
   shape[d] = parts.reduce((n, x) => n + x.shape[d]!, 0);
   const casts = parts.map((x) => (x.dtype === dtype ? x : x.to(dtype)));
-  const out = wrap(first, first.backend.concat(casts, d, dtype), shape, dtype);
+  // Only legacy empty 1-D tensors: nothing to concatenate (the kernel takes at least one input).
+  const handle = casts.length === 0 ? first.backend.fill(0, 0, dtype) : first.backend.concat(casts, d);
+  const out = wrap(first, handle, shape, dtype);
   casts.forEach((c, i) => c !== parts[i] && c.dispose());
   if (parts.some((x) => needsGrad(x))) {
     const sizes = parts.map((x) => x.shape[d]!);

@@ -79,7 +79,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], keepdim:
   const shape = reducedShape(x.shape, axes, keepdim);
   if (axes.some((a) => x.shape[a] === 0)) return filled(x, shape, emptyValue(op, dtype), dtype);
   const input = castTo(x, dtype);
-  const out = wrap(x, x.backend.reduce(op, input, axes, dtype), shape, dtype);
+  const out = wrap(x, x.backend.reduce(op, input, axes), shape, dtype);
   if (input !== x) input.dispose();
   return out;
 }

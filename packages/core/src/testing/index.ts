@@ -23,6 +23,8 @@ import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, s
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { specCases } from './spec-cases.js';
+import { currentDevice } from '../backend/registry.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
@@ -71,7 +73,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   const skip = options.skip ?? {};
   checkSkipList(skip);
   const inDevice = <T>(fn: () => T): T => {
-    const previous = g.getBackend().name;
+    const previous = currentDevice(); // the device's name (a backend's own name may differ: 'cpu-other' is a CpuBackend)
     g.setBackend(device);
     try {
       return fn();
@@ -145,6 +147,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
     }
   });
 
+  specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });

@@ -99,6 +99,8 @@ export const optionsTable: OptionsEntry[] = [
   { name: 'autograd.functional.hvp', op: 'hvp', key: 'strict', call: (o) => g.autograd.functional.hvp((t) => t.pow(2).sum(), leaf(), leaf(), o) },
   // printing
   { name: 'setPrintOptions', op: 'setPrintOptions', key: 'sci_mode', call: (o) => g.setPrintOptions(o) },
+  // backends (the key is checked before anything is registered)
+  { name: 'registerBackend', op: 'registerBackend', key: 'priorty', call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o) },
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

@@ -1,0 +1,28 @@
+/**
+ * `@graft/core/backend`: what a backend package needs. The Backend spec (its
+ * interface, version and list of kernels), registration, the host linear
+ * algebra, and the shape, stride and dtype helpers kernels use, so no backend
+ * keeps copies of its own. Programs that use tensors import `@graft/core`.
+ *
+ * @example
+ * import { BACKEND_SPEC_VERSION, registerBackend, type Backend } from '@graft/core/backend';
+ * class MyBackend implements Backend<MyHandle> {
+ *   readonly name = 'mine';
+ *   readonly specVersion = BACKEND_SPEC_VERSION;
+ *   // … the storage methods and the required kernels of KERNELS
+ * }
+ * registerBackend('mine', () => new MyBackend());
+ *
+ * @module @graft/core/backend
+ */
+export {
+  BACKEND_SPEC_VERSION,
+  type Backend, type BackendInfo, type BackendStorage, type BackendKernels, type BackendFactory, type BackendMemory,
+  type KernelName, type View, type UnaryOp, type BinaryOp, type ReduceOp,
+} from './spec.js';
+export { KERNELS } from './kernels.js';
+export { registerBackend, type BackendRegistration } from './registry.js';
+/** Host (JavaScript) LU-based inverse and slogdet on strided arrays, in doubles: what core runs without the optional kernels. */
+export * as hostLinalg from './host-linalg.js';
+export { numel, contiguousStrides, isContiguous } from '../shape.js';
+export { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray } from '../dtype.js';
