@@ -11,7 +11,7 @@
  * @module @graft/core
  */
 // The Tensor methods (x.add(y), …) are installed on the prototype by this import: keep it first.
-import './tensor-methods.js';
+import './methods/index.js';
 export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 // Backends and their authors: '@graft/core/backend' (the spec, its helpers); here what programs use.

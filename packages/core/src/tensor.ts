@@ -1,7 +1,7 @@
 /**
  * Tensor: a view (shape, strides, offset) over refcounted storage on a device,
  * with its autograd fields. The method forms of the ops (`x.add(y)`, …) are
- * installed by tensor-methods.ts, which sits above the ops: this file is below
+ * installed by methods/, which sits above the ops: this file is below
  * them and imports none.
  */
 import { settleChecks, settleChecksAsync } from './checks.js';

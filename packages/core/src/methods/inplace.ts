@@ -1,0 +1,108 @@
+/** Tensor methods: in-place ops: each writes into this tensor (and the views of its storage), bumps `version` and returns `this`. See methods/index.ts. */
+import type { TensorLike } from '../ops/dispatch.js';
+import { type AlphaOptions, type ClampOptions, type DivOptions, add, clampAs, div, mul, sub } from '../ops/elementwise.js';
+import { bernoulli_, copy_, fill_, inplace, normal_, uniform_ } from '../ops/inplace.js';
+import { checkOptions } from '../options.js';
+import { installMethods } from './install.js';
+
+declare module '../tensor.js' {
+  interface Tensor {
+
+    /**
+     * In-place {@link @graft/core!"@graft/core".add | g.add}: `this += alpha · other`; PyTorch's `add_`.
+     *
+     * @example
+     * const w = g.zeros(2); w.add_(1); // w is tensor([1., 1.])
+     */
+    add_(other: TensorLike, options?: AlphaOptions): this;
+    /**
+     * In-place {@link @graft/core!"@graft/core".sub | g.sub}: `this -= alpha · other`; PyTorch's `sub_`.
+     *
+     * @example
+     * const w = g.ones(2); w.sub_(g.tensor([1, 2]), { alpha: 0.5 }); // w is tensor([0.5000, 0.0000])
+     */
+    sub_(other: TensorLike, options?: AlphaOptions): this;
+    /**
+     * In-place {@link @graft/core!"@graft/core".mul | g.mul}: `this *= other`; PyTorch's `mul_`.
+     *
+     * @example
+     * const w = g.ones(2); w.mul_(3); // w is tensor([3., 3.])
+     */
+    mul_(other: TensorLike): this;
+    /**
+     * In-place {@link @graft/core!"@graft/core".div | g.div}: `this /= other` (with `{ roundingMode }` too); PyTorch's `div_`.
+     *
+     * @example
+     * const w = g.ones(2); w.div_(4); // w is tensor([0.2500, 0.2500])
+     */
+    div_(other: TensorLike, options?: DivOptions): this;
+    /**
+     * In-place {@link @graft/core!"@graft/core".clamp | g.clamp}: limits each element to `[min, max]`; PyTorch's `clamp_`.
+     *
+     * @example
+     * const w = g.tensor([-2, 3]); w.clamp_(-1, 1); // w is tensor([-1.,  1.])
+     */
+    clamp_(min?: number | Tensor | null | ClampOptions, max?: number | Tensor | null | ClampOptions, options?: ClampOptions): this;
+    /**
+     * Sets every element to 0; PyTorch's `zero_`.
+     *
+     * @example
+     * const w = g.ones(3); w.zero_(); // w is tensor([0., 0., 0.])
+     */
+    zero_(): this;
+    /**
+     * Sets every element to `value` (a number, boolean or 0-d tensor); PyTorch's `fill_`.
+     *
+     * @example
+     * g.zeros(3).fill_(2); // tensor([2., 2., 2.])
+     */
+    fill_(value: number | boolean | Tensor): this;
+    /**
+     * Copies `src` into this tensor, broadcast, cast and moved across devices
+     * as needed; PyTorch's `copy_`.
+     *
+     * @example
+     * const a = g.zeros(2); a.copy_(g.tensor([1, 2])); // a is tensor([1., 2.])
+     */
+    copy_(src: Tensor | number): this;
+    /**
+     * Fills this tensor with uniform samples in `[from, to)` from the seeded
+     * generator (PyTorch's numbers for the same seed); PyTorch's `uniform_`.
+     *
+     * @example
+     * g.empty(5, 3).uniform_(-1, 1);
+     */
+    uniform_(from?: number, to?: number): this;
+    /**
+     * Fills this tensor with normal samples of `mean` and `std` from the seeded
+     * generator (PyTorch's numbers for the same seed); PyTorch's `normal_`.
+     *
+     * @example
+     * g.empty(3).normal_(0, 0.1);
+     */
+    normal_(mean?: number, std?: number): this;
+    /**
+     * Fills this tensor with Bernoulli(`p`) draws (1 with probability `p`, else
+     * 0) from the seeded generator, as PyTorch's CPU `bernoulli_(p)`.
+     *
+     * @example
+     * g.manualSeed(0);
+     * g.empty(4).bernoulli_(0.5); // the mask torch.empty(4).bernoulli_(0.5) gives after torch.manual_seed(0)
+     */
+    bernoulli_(p?: number): this;
+  }
+}
+
+installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' | 'copy_' | 'uniform_' | 'normal_' | 'bernoulli_'>({
+  add_(other, options) { return inplace(this, 'add_', add(this, other, checkOptions('add_', options, ['alpha']))); },
+  sub_(other, options) { return inplace(this, 'sub_', sub(this, other, checkOptions('sub_', options, ['alpha']))); },
+  mul_(other) { return inplace(this, 'mul_', mul(this, other)); },
+  div_(other, options) { return inplace(this, 'div_', div(this, other, checkOptions('div_', options, ['roundingMode']))); },
+  clamp_(min, max, options) { return inplace(this, 'clamp_', clampAs('clamp_', this, min, max, options)); },
+  zero_() { return fill_(this, 0); },
+  fill_(value) { return fill_(this, value); },
+  copy_(src) { return copy_(this, src); },
+  uniform_(from = 0, to = 1) { return uniform_(this, from, to); },
+  normal_(mean = 0, std = 1) { return normal_(this, mean, std); },
+  bernoulli_(p = 0.5) { return bernoulli_(this, p); },
+});
