@@ -9,7 +9,9 @@
 //          run the bundle (the Tensor methods, a side effect of @graft/core, must survive bundling);
 //      (d) import @graft/backend-webgl in Node, before and after @graft/backend-cpu: 'webgl' registers,
 //          the CPU is the default device either way, and without WebGL 'webgl' says so clearly,
-//      (e) bundle core + backend-webgl for the browser and report its size.
+//      (e) bundle core + backend-webgl for the browser and report its size,
+//      (f) run @graft/testing's conformance suite from the installed tarball on the CPU: it registers every
+//          case (its PyTorch fixtures ship in the tarball) and a sample of them passes.
 // tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
 // workspace are packed into tarballs and pinned with npm `overrides`.
 import { execFileSync } from 'node:child_process';
@@ -23,7 +25,7 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
-const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl'];
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl', 'testing'];
 const BUDGET = 60 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
@@ -112,6 +114,10 @@ import '@graft/backend-cpu';
 import { nn, type StateDict } from '@graft/nn';
 import { Adam, lrScheduler } from '@graft/optim';
 import type { WebGLBackend } from '@graft/backend-webgl';
+import { runConformanceSuite, type ConformanceOptions, type TestApi } from '@graft/testing';
+const options: ConformanceOptions = { device: 'cpu', float32: { atol: 1e-5, rtol: 1e-4 }, skip: {} };
+const api: TestApi = { describe: (_name: string, fn: () => void) => fn(), it: () => {} };
+runConformanceSuite(api, options);
 const precision: WebGLBackend['precision'] = 'float32';
 const t: g.Tensor = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
 const r: { values: g.Tensor; indices: g.Tensor } = t.max(1);
@@ -199,6 +205,26 @@ console.log('@graft/backend-webgl alone in Node: creating a tensor says that no 
   if (strayWebgl.length) throw new Error(`the core + webgl bundle pulled in code it should not: ${strayWebgl.join(', ')}`);
   const gzWebgl = gzipSync(webgl.outputFiles[0].contents, { level: 9 }).byteLength;
   console.log(`browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`);
+  // (f) The conformance suite from its tarball, on the CPU, with a runner of our own (any describe/it works).
+  writeFileSync(join(app, 'conformance.mjs'), `
+import '@graft/backend-cpu';
+import { opCases, printingCases, runConformanceSuite } from '@graft/testing';
+const tests = [];
+const groups = [];
+runConformanceSuite({
+  describe: (name, fn) => { groups.push(name); try { fn(); } finally { groups.pop(); } },
+  it: (name, fn) => tests.push({ group: groups.join(' > '), name, fn }),
+}, { device: 'cpu' });
+const inGroup = (part) => tests.filter((t) => t.group.includes(part)).length;
+if (opCases.length < 100 || inGroup('ops against PyTorch') < 100 || inGroup('printing matches PyTorch') !== printingCases.length) {
+  throw new Error('the PyTorch fixtures did not load from the tarball: ' + tests.length + ' tests');
+}
+const firstOfEach = new Map();
+for (const t of tests) if (!firstOfEach.has(t.group)) firstOfEach.set(t.group, t);
+for (const t of firstOfEach.values()) await t.fn();
+console.log('@graft/testing from its tarball: ' + tests.length + ' conformance tests registered on the CPU; the first of each of ' + firstOfEach.size + ' groups passes');
+`);
+  process.stdout.write(run(process.execPath, ['conformance.mjs'], app));
   console.log('1 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -5,10 +5,10 @@
  * above both, declares the methods on the Tensor type by declaration merging
  * and defines them on the prototype when it is loaded.
  *
- * It is a side effect: every entry point of `@graft/core` (index.ts, testing)
- * imports it, so a Tensor always has its methods — core's own backward rules
- * call them too — and `package.json` lists it in `sideEffects` so bundlers
- * keep it. index.js is listed too: Vite 8 (Rolldown) drops the bare
+ * It is a side effect: `@graft/core`'s entry point (index.ts) imports it (the
+ * other entry, `@graft/core/backend`, makes no tensors), so a Tensor always
+ * has its methods — core's own backward rules call them too — and
+ * `package.json` lists it in `sideEffects` so bundlers keep it. index.js is listed too: Vite 8 (Rolldown) drops the bare
  * `import './tensor-methods.js'` of a module it believes side-effect free,
  * whatever the imported module says (the browser playground's test caught it).
  * Each method is a one-line call of its `g.` function, defined once here.
