@@ -1,6 +1,8 @@
 // The pack-and-install test: what users get from the registry must work, not
 // just what works inside the workspace. Offline, from local tarballs:
-//   1. `pnpm pack` every published package (workspace:^ is rewritten to a real range);
+//   1. `pnpm pack` every published package (workspace:^ is rewritten to a real range), and check each
+//      tarball: it ships LICENSE (the repository's), no source map or declaration map that points at a
+//      file it does not ship, and @graft/core none of the conformance suite; report packed and unpacked sizes;
 //   2. install the tarballs into a blank project with npm;
 //   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim,
 //      (b) type-check a TypeScript file against the public API with `strict`,
@@ -9,21 +11,23 @@
 //          run the bundle (the Tensor methods, a side effect of @graft/core, must survive bundling);
 //      (d) import @graft/backend-webgl in Node, before and after @graft/backend-cpu: 'webgl' registers,
 //          the CPU is the default device either way, and without WebGL 'webgl' says so clearly,
-//      (e) bundle core + backend-webgl for the browser and report its size.
+//      (e) bundle core + backend-webgl for the browser and report its size,
+//      (f) run @graft/testing's conformance suite from the installed tarball on the CPU: it registers every
+//          case (its PyTorch fixtures ship in the tarball) and a sample of them passes.
 // tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
 // workspace are packed into tarballs and pinned with npm `overrides`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
-const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl'];
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl', 'testing'];
 const BUDGET = 60 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
@@ -65,6 +69,59 @@ function packDependencyClosure(packageDir) {
   return overrides;
 }
 
+/** Every file under `dir`, as paths relative to it. */
+function listFiles(dir, prefix = '') {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(dir, join(prefix, e.name)) : [join(prefix, e.name)],
+  );
+}
+
+/**
+ * What a tarball must be, whatever the package: it ships the repository's LICENSE, and every source map
+ * it references (a `sourceMappingURL` comment) and every file a map names as its source are in it (maps
+ * that point at an unpublished src/ are useless to users and make bundlers warn). The package folder has
+ * a LICENSE of its own: pnpm pack falls back to the workspace root's, npm pack does not. Returns its sizes.
+ */
+function checkTarball(tarball, name, packageDir) {
+  const dir = join(work, 'unpacked', name);
+  mkdirSync(dir, { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', dir], work);
+  const pkg = join(dir, 'package');
+  const files = listFiles(pkg);
+  const problems = [];
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  if (!existsSync(join(packageDir, 'LICENSE')) || readFileSync(join(packageDir, 'LICENSE'), 'utf8') !== license) {
+    problems.push(`${relative(root, packageDir)} has no LICENSE of its own, the repository's (npm pack would ship none)`);
+  }
+  if (!files.includes('LICENSE')) problems.push('no LICENSE');
+  else if (readFileSync(join(pkg, 'LICENSE'), 'utf8') !== license) problems.push('LICENSE differs from the repository\'s');
+  const shipped = new Set(files);
+  for (const file of files) {
+    if (/\.(?:[cm]?js|d\.[cm]?ts)$/.test(file)) {
+      for (const [, url] of readFileSync(join(pkg, file), 'utf8').matchAll(/^\/\/# sourceMappingURL=(\S+)\s*$/gm)) {
+        if (!url.startsWith('data:') && !shipped.has(join(dirname(file), url))) problems.push(`${file} points at ${url}, which is not in the tarball`);
+      }
+    }
+    if (file.endsWith('.map')) {
+      const map = JSON.parse(readFileSync(join(pkg, file), 'utf8'));
+      for (const source of map.sources ?? []) {
+        const path = join(dirname(file), map.sourceRoot ?? '', source);
+        if (!shipped.has(path)) problems.push(`${file} names ${source} as its source, which is not in the tarball`);
+      }
+    }
+  }
+  if (name === '@graft/core') {
+    const suite = files.filter((f) => /(^|\/)(testing|fixtures)\//.test(f) || f.endsWith('.json') && f !== 'package.json');
+    if (suite.length) problems.push(`it ships the conformance suite (that is @graft/testing): ${suite.slice(0, 3).join(', ')}…`);
+  }
+  if (problems.length) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new Error(`${name}'s tarball: ${problems.slice(0, 3).join('; ')}${more}`);
+  }
+  const unpacked = files.reduce((sum, f) => sum + statSync(join(pkg, f)).size, 0);
+  return { packed: statSync(tarball).size, unpacked, files: files.length };
+}
+
 try {
   for (const p of PACKAGES) {
     run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', p));
@@ -73,9 +130,12 @@ try {
   }
   console.log(`publish --dry-run passed for ${PACKAGES.map((p) => `@graft/${p}`).join(', ')}`);
   const files = readdirSync(tarballs);
-  const dependencies = Object.fromEntries(
-    files.map((f) => [`@graft/${f.replace(/^graft-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`, `file:../tarballs/${f}`]),
-  );
+  const nameOf = (f) => `@graft/${f.replace(/^graft-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`;
+  for (const f of files) {
+    const { packed, unpacked, files: count } = checkTarball(join(tarballs, f), nameOf(f), join(root, 'packages', nameOf(f).slice('@graft/'.length)));
+    console.log(`${nameOf(f)}: ${(packed / 1024).toFixed(1)} KB packed, ${(unpacked / 1024).toFixed(1)} KB unpacked, ${count} files; LICENSE, no dangling source maps`);
+  }
+  const dependencies = Object.fromEntries(files.map((f) => [nameOf(f), `file:../tarballs/${f}`]));
   const overrides = packDependencyClosure(join(root, 'packages', 'backend-webgl'));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies, overrides }, null, 2));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
@@ -112,6 +172,10 @@ import '@graft/backend-cpu';
 import { nn, type StateDict } from '@graft/nn';
 import { Adam, lrScheduler } from '@graft/optim';
 import type { WebGLBackend } from '@graft/backend-webgl';
+import { runConformanceSuite, type ConformanceOptions, type TestApi } from '@graft/testing';
+const options: ConformanceOptions = { device: 'cpu', float32: { atol: 1e-5, rtol: 1e-4 }, skip: {} };
+const api: TestApi = { describe: (_name: string, fn: () => void) => fn(), it: () => {} };
+runConformanceSuite(api, options);
 const precision: WebGLBackend['precision'] = 'float32';
 const t: g.Tensor = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
 const r: { values: g.Tensor; indices: g.Tensor } = t.max(1);
@@ -147,7 +211,7 @@ export { r, s, d, sd, dx, precision };
   console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`);
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
   // The bundle runs (here in Node: it needs nothing of a browser's): x.matmul exists only if the bundler kept
-  // @graft/core's tensor-methods.js, which installs the Tensor methods as a side effect.
+  // @graft/core's methods/*.js, which install the Tensor methods as a side effect.
   writeFileSync(join(app, 'bundle.mjs'), bytes);
   const printed = run(process.execPath, ['bundle.mjs'], app).trim();
   if (printed !== 'tensor([[2., 2.],\n        [2., 2.]])') throw new Error(`the browser bundle printed ${JSON.stringify(printed)}, not the product of two 2x2 ones`);
@@ -199,6 +263,26 @@ console.log('@graft/backend-webgl alone in Node: creating a tensor says that no 
   if (strayWebgl.length) throw new Error(`the core + webgl bundle pulled in code it should not: ${strayWebgl.join(', ')}`);
   const gzWebgl = gzipSync(webgl.outputFiles[0].contents, { level: 9 }).byteLength;
   console.log(`browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`);
+  // (f) The conformance suite from its tarball, on the CPU, with a runner of our own (any describe/it works).
+  writeFileSync(join(app, 'conformance.mjs'), `
+import '@graft/backend-cpu';
+import { opCases, printingCases, runConformanceSuite } from '@graft/testing';
+const tests = [];
+const groups = [];
+runConformanceSuite({
+  describe: (name, fn) => { groups.push(name); try { fn(); } finally { groups.pop(); } },
+  it: (name, fn) => tests.push({ group: groups.join(' > '), name, fn }),
+}, { device: 'cpu' });
+const inGroup = (part) => tests.filter((t) => t.group.includes(part)).length;
+if (opCases.length < 100 || inGroup('ops against PyTorch') < 100 || inGroup('printing matches PyTorch') !== printingCases.length) {
+  throw new Error('the PyTorch fixtures did not load from the tarball: ' + tests.length + ' tests');
+}
+const firstOfEach = new Map();
+for (const t of tests) if (!firstOfEach.has(t.group)) firstOfEach.set(t.group, t);
+for (const t of firstOfEach.values()) await t.fn();
+console.log('@graft/testing from its tarball: ' + tests.length + ' conformance tests registered on the CPU; the first of each of ' + firstOfEach.size + ' groups passes');
+`);
+  process.stdout.write(run(process.execPath, ['conformance.mjs'], app));
   console.log('1 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import * as g from '@graft/core';
-import { runConformanceSuite } from '@graft/core/testing';
+import { runConformanceSuite } from '@graft/testing';
 import { describe, it } from 'vitest';
 import { CpuBackend } from '../src/index.js';
 

@@ -1,5 +1,5 @@
 import * as g from '@graft/core';
-import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/core/testing';
+import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 

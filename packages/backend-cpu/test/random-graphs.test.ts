@@ -7,7 +7,7 @@
  * PyTorch's own gradients for 300 such graphs are checked by the conformance
  * suite. `pnpm fuzz` runs many more (GRAFT_FUZZ_GRAPHS).
  */
-import { checkGraphByFiniteDifferences, generateGraph } from '@graft/core/testing';
+import { checkGraphByFiniteDifferences, generateGraph } from '@graft/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 

@@ -1,5 +1,5 @@
 import '@graft/backend-cpu';
-import { runConformanceSuite } from '@graft/core/testing';
+import { runConformanceSuite } from '@graft/testing';
 import { describe, it } from 'vitest';
 import { WebGLBackend } from '../src/index.js';
 

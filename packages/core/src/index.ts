@@ -16,7 +16,7 @@ export { Tensor, type RemovableHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 // Backends and their authors: '@graft/core/backend' (the spec, its helpers); here what programs use.
 export type { Backend, BackendFactory } from './backend/spec.js';
-export { registerBackend, setBackend, getBackend, listBackends, type BackendRegistration } from './backend/registry.js';
+export { registerBackend, setBackend, getBackend, currentDevice, listBackends, type BackendRegistration } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
 export { manualSeed } from './random.js';
 export { assertAsync } from './checks.js';

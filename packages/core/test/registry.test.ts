@@ -143,6 +143,18 @@ describe('the default device is the best backend that works here, whatever the o
     expect(() => r.setBackend('nope')).toThrow(/Unknown device 'nope'. Registered backends: 'cpu', 'other', 'webgl'/);
   });
 
+  it('currentDevice (public) names the device, which two devices running one kind of backend tell apart', async () => {
+    vi.resetModules();
+    const g = await import('../src/index.js');
+    const r = await import('../src/backend/registry.js');
+    expect(g.currentDevice).toBe(r.currentDevice);
+    g.registerBackend('cpu', () => fakeBackend('cpu'));
+    g.registerBackend('cpu-other', () => fakeBackend('cpu'), { priority: -1 });
+    expect(g.currentDevice()).toBe('cpu');
+    g.setBackend('cpu-other');
+    expect([g.currentDevice(), g.getBackend().name]).toEqual(['cpu-other', 'cpu']);
+  });
+
   it('the default is settled when first needed: a backend registered later is used where named', async () => {
     const r = await freshRegistry();
     r.registerBackend('cpu', () => fakeBackend('cpu'));

@@ -179,7 +179,19 @@ export function getBackend(): Backend {
   return backendFor(currentDevice());
 }
 
-/** The name of the current device. */
+/**
+ * The name of the current device: where new tensors are created (the one
+ * chosen with `setBackend`, else the best one that works here). As
+ * `torch.cuda.current_device()`, it names the device; `getBackend()` gives
+ * its backend, whose own `name` may differ (two devices may run one kind of
+ * backend). Code that switches devices for a while restores this one.
+ *
+ * @example
+ * const previous = g.currentDevice(); // 'cpu'
+ * g.setBackend('webgl');
+ * // … work on 'webgl'
+ * g.setBackend(previous);
+ */
 export function currentDevice(): string {
   return (currentName ??= defaultDevice());
 }

@@ -5,10 +5,11 @@
  * above both, declares the methods on the Tensor type by declaration merging
  * and defines them on the prototype when it is loaded.
  *
- * They are side effects: every entry point of `@graft/core` (index.ts, testing)
- * imports this module, so a Tensor always has its methods — core's own backward rules
- * call them too — and `package.json` lists these modules in `sideEffects` so bundlers
- * keep it. index.js is listed too: Vite 8 (Rolldown) drops the bare
+ * They are side effects: `@graft/core`'s entry point (index.ts) imports this
+ * module (the other entry, `@graft/core/backend`, makes no tensors), so a
+ * Tensor always has its methods — core's own backward rules call them too —
+ * and `package.json` lists these modules in `sideEffects` so bundlers keep
+ * them. index.js is listed too: Vite 8 (Rolldown) drops the bare
  * `import './methods/index.js'` of a module it believes side-effect free,
  * whatever the imported module says (the browser playground's test caught it).
  * Each method is a one-line call of its `g.` function. One file per family of

@@ -3,8 +3,8 @@
  * return, on a throw, for an async function, at any depth of the returned
  * value — on every backend (on a GPU a leak is a texture).
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertEqual, assertThrows, fail } from './assert.js';
 import type { TestApi } from './index.js';
 

@@ -2,8 +2,8 @@
  * Cases worked out by hand or from identities: views and in-place semantics,
  * type promotion, memory accounting, and the errors bad input must give.
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
 import type { TestApi } from './index.js';
 

@@ -4,10 +4,10 @@
  * out of a check), and every case has a unique name.
  */
 import { describe, expect, it } from 'vitest';
-import { FORWARD_CASES, SECOND_ORDER_CASES } from '../src/testing/autograd-cases.js';
-import { casesNamed, doubleBackwardCases, opCases, printingCases, randomCases, semanticCases } from '../src/testing/fixtures.js';
-import { runConformanceSuite } from '../src/testing/index.js';
-import { checkSkipList } from '../src/testing/op-runner.js';
+import { FORWARD_CASES, SECOND_ORDER_CASES } from '../src/autograd-cases.js';
+import { casesNamed, doubleBackwardCases, opCases, printingCases, randomCases, semanticCases } from '../src/fixtures.js';
+import { runConformanceSuite } from '../src/index.js';
+import { checkSkipList } from '../src/op-runner.js';
 
 const silent = { describe: () => {}, it: () => {} };
 

@@ -4,8 +4,8 @@
  * families, forward mode against the Jacobian, and the engine's semantics —
  * including the cases the JavaScript peers get wrong.
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
 import { applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, opCases } from './fixtures.js';
 import type { TestApi } from './index.js';

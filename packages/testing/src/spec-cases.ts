@@ -4,11 +4,16 @@
  * it has as functions (core calls them when present). The registry refuses a
  * backend that fails this; here it is stated for backend authors.
  */
-import { KERNEL_NAMES, KERNELS, STORAGE_METHODS } from '../backend/kernels.js';
-import { BACKEND_SPEC_VERSION } from '../backend/spec.js';
-import * as g from '../index.js';
+import * as g from '@graft/core';
+import { BACKEND_SPEC_VERSION, KERNELS, type BackendStorage, type KernelName } from '@graft/core/backend';
 import { assertEqual, fail } from './assert.js';
 import type { TestApi } from './index.js';
+
+const KERNEL_NAMES = Object.keys(KERNELS) as readonly KernelName[];
+
+/** The storage methods, every one required: a record over the spec's `BackendStorage`, so a method added there fails to compile here until listed. */
+const STORAGE: { readonly [K in keyof BackendStorage]: true } = { write: true, read: true, readSync: true, dispose: true, memory: true };
+const STORAGE_METHODS = Object.keys(STORAGE) as readonly (keyof BackendStorage)[];
 
 export function specCases(t: TestApi, ctx: { device: string; inDevice<T>(fn: () => T): T }): void {
   t.describe(`conformance on '${ctx.device}': the backend implements the Backend spec (version ${BACKEND_SPEC_VERSION})`, () => {

@@ -4,8 +4,8 @@
  * loss (or, for `double`, the weighted first-order gradient) at perturbed
  * inputs, for finite differences.
  */
-import * as g from '../../index.js';
-import type { Tensor } from '../../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import type { GraphResult, GraphSpec, Ref, Step } from './spec.js';
 
 type FloatDType = 'float32' | 'float64';

@@ -3,9 +3,8 @@
  * outputs — no intermediate of a composite (on a GPU, each is a texture) —
  * and after backward, nothing but the gradients; on error paths, nothing.
  */
-import type { DType } from '../dtype.js';
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, Tensor } from '@graft/core';
+import * as g from '@graft/core';
 import { fail } from './assert.js';
 import { makeTensor, type OpCase, opCases, semanticCases } from './fixtures.js';
 import { buildArgs, callOp, exceedsInt32, type RunContext, runsOn, skipReason } from './op-runner.js';

@@ -1,17 +1,24 @@
 /**
- * The conformance suite's options table (src/testing/options-cases.ts) calls
- * every options-taking function with a misspelt key. This test reads the
- * public surface from the type declarations and fails when a function or
- * Tensor method takes an options object but is not in the table — so a new
- * one cannot skip validation silently.
+ * The conformance suite's options table (src/options-cases.ts) calls every
+ * options-taking function with a misspelt key. This test reads @graft/core's
+ * public surface from its published type declarations (what `types` in its
+ * package.json names) and fails when a function or Tensor method takes an
+ * options object but is not in the table — so a new one cannot skip
+ * validation silently.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { optionsTable } from '../src/testing/options-cases.js';
+import { optionsTable } from '../src/options-cases.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** @graft/core's entry declarations, found as a user's TypeScript finds them. */
+function coreDeclarations(): string {
+  const manifest = createRequire(import.meta.url).resolve('@graft/core/package.json');
+  const { types } = JSON.parse(readFileSync(manifest, 'utf8')) as { types: string };
+  return join(dirname(manifest), types);
+}
 
 /** An options object: an object type (not an array, function, class instance or tensor) whose properties are all optional. */
 function isOptionsType(type: ts.Type, checker: ts.TypeChecker): boolean {
@@ -36,12 +43,13 @@ function takesOptions(symbol: ts.Symbol, checker: ts.TypeChecker, at: ts.Node): 
 
 /** Every public name (`sum`, `Tensor.sum`, `autograd.grad`, …) whose signature takes an options object. */
 function optionsTakingExports(): string[] {
-  const program = ts.createProgram([join(root, 'src/index.ts')], {
+  const entry = coreDeclarations();
+  const program = ts.createProgram([entry], {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: true, resolveJsonModule: true, noEmit: true, skipLibCheck: true, types: [],
   });
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(join(root, 'src/index.ts'))!;
+  const source = program.getSourceFile(entry)!;
   const found = new Set<string>();
   const visit = (moduleSymbol: ts.Symbol, prefix: string, depth: number) => {
     for (let exported of checker.getExportsOfModule(moduleSymbol)) {
@@ -70,7 +78,7 @@ describe('every options-taking public function is in the conformance options tab
   it('finds the options-taking exports (sanity)', () => {
     for (const name of ['sum', 'Tensor.sum', 'zeros', 'autograd.grad', 'setPrintOptions', 'Tensor.backward']) expect(exported).toContain(name);
   });
-  it('each has a misspelt-key case in src/testing/options-cases.ts', () => {
+  it('each has a misspelt-key case in src/options-cases.ts', () => {
     const listed = new Set(optionsTable.map((e) => e.name));
     expect(exported.filter((n) => !listed.has(n))).toEqual([]);
   });

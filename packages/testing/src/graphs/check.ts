@@ -3,8 +3,8 @@
  * float64 (`checkGraphByFiniteDifferences`), or against PyTorch's results from
  * the fixtures (`checkGraphAgainst`).
  */
-import * as g from '../../index.js';
-import type { Tensor } from '../../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertClose, fail, type Tolerance } from '../assert.js';
 import { baseValues, graphTensor, runGraph, scalarAt } from './interpret.js';
 import type { GraphResult, GraphSpec } from './spec.js';

@@ -4,9 +4,8 @@
  * PyTorch; which leaves get a `.grad` after a second backward, against
  * PyTorch; and integer reductions against exact BigInt sums.
  */
-import type { DType } from '../dtype.js';
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, Tensor } from '@graft/core';
+import * as g from '@graft/core';
 import { assertEqual, fail, type Tolerance } from './assert.js';
 import { decodeData, doubleBackwardCases, type DoubleBackwardCase, type EncodedTensor, makeTensor, type UnaryGridCase, unaryGridCases } from './fixtures.js';
 import { buildArgs, callOp, type RunContext, skipReason } from './op-runner.js';

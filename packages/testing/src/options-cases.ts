@@ -4,7 +4,7 @@
  * and the key (`g.checkOptions`), never ignore it. Core's own tests check,
  * from the type declarations, that this table lists every such function.
  */
-import * as g from '../index.js';
+import * as g from '@graft/core';
 import { assertThrows } from './assert.js';
 import type { TestApi } from './index.js';
 

@@ -4,8 +4,8 @@
  * against PyTorch's gradients, hook and custom-Function errors with PyTorch's
  * messages, and memory (a graph goes when its last reference does).
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail, type Tolerance } from './assert.js';
 import { graphCases } from './fixtures.js';
 import { checkGraphAgainst } from './graphs/check.js';

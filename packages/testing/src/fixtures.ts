@@ -1,7 +1,6 @@
 /** Reading the PyTorch fixtures (written by scripts/fixtures/generate.py and generate_semantics.py). */
-import type { DType } from '../dtype.js';
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, Tensor } from '@graft/core';
+import * as g from '@graft/core';
 import opsJson from './fixtures/ops.json' with { type: 'json' };
 import printingJson from './fixtures/printing.json' with { type: 'json' };
 import randomJson from './fixtures/random.json' with { type: 'json' };
@@ -81,12 +80,17 @@ export interface DoubleBackwardCase {
   secondOrder: (EncodedTensor | null)[] | null;
 }
 
+/** Op cases from PyTorch (scripts/fixtures/generate.py): inputs, views, keywords, outputs or the error, float64 gradients. */
 export const opCases = (opsJson as { cases: OpCase[] }).cases;
 /** Cases for semantics that go wrong silently: rounding modes, decimals, integer exactness, empty reductions, keywords. */
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
+/** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+/** Tensors and the text PyTorch prints for them, character for character (scripts/fixtures/generate.py). */
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
+/** What `torch.manual_seed(seed)` followed by `rand`, `randn`, `randint`, `uniform_` or `normal_` produces. */
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
 export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
@@ -121,6 +125,13 @@ export function decodeNumber(v: JsonNumber): number {
   return v as number;
 }
 
+/**
+ * A fixture tensor's values as numbers (the JSON holds NaN and infinities as
+ * strings, booleans as true/false).
+ *
+ * @example
+ * decodeData({ dtype: 'float32', shape: [3], data: [1, 'nan', '-inf'] }); // [1, NaN, -Infinity]
+ */
 export function decodeData(e: EncodedTensor): number[] {
   return e.data.map(decodeNumber);
 }

@@ -5,8 +5,8 @@
  * and in-place ops refuse inference tensors, with PyTorch's messages. All
  * sync: the async semantics are tested in core's and backend-cpu's tests.
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
 import inferenceJson from './fixtures/inference.json' with { type: 'json' };
 import type { TestApi } from './index.js';

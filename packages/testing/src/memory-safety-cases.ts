@@ -6,8 +6,8 @@
  * here in plain JavaScript. Every case is generated from a seed derived from
  * its name, so a failure reproduces.
  */
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { assertEqual, assertThrows, fail } from './assert.js';
 import type { TestApi } from './index.js';
 

@@ -1,16 +1,20 @@
 /**
- * `@graft/core/testing`: the backend conformance suite. Every backend package
+ * `@graft/testing`: the backend conformance suite. Every backend package
  * runs it; expected values come from PyTorch fixtures or are worked out by
- * hand and from identities.
+ * hand and from identities. It also exports the helpers the suite is built
+ * of (assertions, the PyTorch fixtures, the random-graph generator,
+ * interpreter and checks) for a backend's own tests.
  *
  * @example
  * import { describe, it } from 'vitest';
- * import { runConformanceSuite } from '@graft/core/testing';
+ * import { runConformanceSuite } from '@graft/testing';
  * import '@graft/backend-cpu';
  * runConformanceSuite({ describe, it }, { device: 'cpu' });
+ *
+ * @module @graft/testing
  */
-import type { DType } from '../dtype.js';
-import * as g from '../index.js';
+import type { DType } from '@graft/core';
+import * as g from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
 import { makeTensor, opCases, printingCases, randomCases, semanticCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
@@ -24,7 +28,6 @@ import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
 import { specCases } from './spec-cases.js';
-import { currentDevice } from '../backend/registry.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
@@ -34,10 +37,13 @@ export type { UnaryGridCase, DoubleBackwardCase } from './fixtures.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
+  /** Groups the tests `fn` registers under `name`. */
   describe(name: string, fn: () => void): void;
+  /** Registers one test. */
   it(name: string, fn: () => void | Promise<void>): void;
 }
 
+/** What `runConformanceSuite` tests, and how strictly: the device, a second device, tolerances, skips. */
 export interface ConformanceOptions {
   /** The device under test. */
   device: string;
@@ -64,7 +70,14 @@ export interface ConformanceOptions {
 }
 
 /**
- * Registers the conformance tests for one device.
+ * Registers the conformance tests for one device, with `t.describe` and
+ * `t.it`. Throws at once when `options.skip` names neither an op nor a
+ * fixture case (a stale skip must not skip nothing silently).
+ *
+ * @example
+ * import { describe, it } from 'vitest';
+ * import '@graft/backend-cpu';
+ * runConformanceSuite({ describe, it }, { device: 'mine', otherDevice: 'cpu' });
  */
 export function runConformanceSuite(t: TestApi, options: ConformanceOptions): void {
   const device = options.device;
@@ -73,7 +86,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   const skip = options.skip ?? {};
   checkSkipList(skip);
   const inDevice = <T>(fn: () => T): T => {
-    const previous = currentDevice(); // the device's name (a backend's own name may differ: 'cpu-other' is a CpuBackend)
+    const previous = g.currentDevice(); // the device's name (a backend's own name may differ: 'cpu-other' is a CpuBackend)
     g.setBackend(device);
     try {
       return fn();

@@ -28,9 +28,11 @@ export class Rng {
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
+  /** One of `items`, each as likely. */
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
   }
+  /** True with probability `p`. */
   chance(p: number): boolean {
     return this.next() < p;
   }
@@ -614,6 +616,7 @@ function pickMaker(rng: Rng): OpMaker {
   return MAKERS[0]![0];
 }
 
+/** What `generateGraph` may use (by default: every mode, and hooks that scale gradients). */
 export interface GenerateOptions {
   /** Restricts modes (finite-difference runs skip nothing; every mode is checkable). */
   modes?: readonly GraphMode[];

@@ -2,9 +2,8 @@
  * Running a PyTorch fixture case (ops.json, semantics.json) in Graft: its
  * arguments, the call, and the checks of its values, errors and gradients.
  */
-import type { DType } from '../dtype.js';
-import * as g from '../index.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, Tensor } from '@graft/core';
+import * as g from '@graft/core';
 import { assertTensor, fail, type Tolerance } from './assert.js';
 import {
   applyViews, decodeData, decodeNumber, doubleBackwardCases, type EncodedArg, type JsonNumber, makeTensor, type OpCase, opCases, semanticCases,
