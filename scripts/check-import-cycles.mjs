@@ -208,7 +208,8 @@ if (isMain) {
       failed++;
       const show = (f) => relative(root, f);
       console.error(`import cycle in ${relative(root, dir)}: ${path.map(show).join(' -> ')}`);
-      if (members.length > path.length - 1) console.error(`  (one of ${members.length} files importing each other: ${members.map(show).sort().join(', ')})`);
+      if (members.length > path.length - 1)
+        console.error(`  (one of ${members.length} files importing each other: ${members.map(show).sort().join(', ')})`);
     }
   }
   if (failed > 0) {

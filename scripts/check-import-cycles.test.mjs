@@ -26,7 +26,10 @@ function cyclesOf(files) {
 }
 
 test('a value import in each direction is a cycle', () => {
-  assert.deepEqual(cyclesOf({ 'a.ts': "import { b } from './b.js';\nexport const a = 1;", 'b.ts': "import { a } from './a.js';\nexport const b = a;" }), [['a.ts', 'b.ts']]);
+  assert.deepEqual(
+    cyclesOf({ 'a.ts': "import { b } from './b.js';\nexport const a = 1;", 'b.ts': "import { a } from './a.js';\nexport const b = a;" }),
+    [['a.ts', 'b.ts']],
+  );
 });
 
 test('a longer cycle through a folder index is found', () => {
@@ -57,7 +60,9 @@ test('imports in comments and dynamic import() are not edges', () => {
 });
 
 test('multi-line and re-export forms are edges', () => {
-  assert.deepEqual(cyclesOf({ 'a.ts': "import {\n  b,\n  c,\n} from './b.js';", 'b.ts': "export { a as b } from './a.js';" }), [['a.ts', 'b.ts']]);
+  assert.deepEqual(cyclesOf({ 'a.ts': "import {\n  b,\n  c,\n} from './b.js';", 'b.ts': "export { a as b } from './a.js';" }), [
+    ['a.ts', 'b.ts'],
+  ]);
   assert.deepEqual(cyclesOf({ 'a.ts': "export * as ns from './b.js';", 'b.ts': "import * as a from './a.js'" }), [['a.ts', 'b.ts']]);
 });
 

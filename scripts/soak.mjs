@@ -58,7 +58,14 @@ for (let i = 1; i <= steps; i++) {
     globalThis.gc?.();
     const m = g.memory();
     const u = process.memoryUsage();
-    rows.push({ step: i, numTensors: m.numTensors, numBytes: m.numBytes, heapMiB: mib(u.heapUsed), rssMiB: mib(u.rss), loss: loss.toFixed(4) });
+    rows.push({
+      step: i,
+      numTensors: m.numTensors,
+      numBytes: m.numBytes,
+      heapMiB: mib(u.heapUsed),
+      rssMiB: mib(u.rss),
+      loss: loss.toFixed(4),
+    });
   }
 }
 console.table(rows);

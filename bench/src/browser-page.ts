@@ -47,11 +47,31 @@ function matmul(n: number): Workload {
       if (runner === 'graft') {
         const a = g.randn(n, n);
         const b = g.randn(n, n);
-        return { run: () => { const c = a.matmul(b); c.dataSync(); c.dispose(); }, cleanup: () => { a.dispose(); b.dispose(); } };
+        return {
+          run: () => {
+            const c = a.matmul(b);
+            c.dataSync();
+            c.dispose();
+          },
+          cleanup: () => {
+            a.dispose();
+            b.dispose();
+          },
+        };
       }
       const a = tf.randomNormal([n, n]);
       const b = tf.randomNormal([n, n]);
-      return { run: () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); }, cleanup: () => { a.dispose(); b.dispose(); } };
+      return {
+        run: () => {
+          const c = tf.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+        },
+        cleanup: () => {
+          a.dispose();
+          b.dispose();
+        },
+      };
     },
   };
 }
@@ -66,13 +86,23 @@ function addChain(ops: number): Workload {
       if (runner === 'graft') {
         const a = g.tensor([1, 2, 3, 4]);
         return {
-          run: () => g.tidy(() => { let x = a; for (let i = 0; i < ops; i++) x = x.add(a); x.dataSync(); }),
+          run: () =>
+            g.tidy(() => {
+              let x = a;
+              for (let i = 0; i < ops; i++) x = x.add(a);
+              x.dataSync();
+            }),
           cleanup: () => a.dispose(),
         };
       }
       const a = tf.tensor([1, 2, 3, 4]);
       return {
-        run: () => tf.tidy(() => { let x = a; for (let i = 0; i < ops; i++) x = tf.add(x, a); x.dataSync(); }),
+        run: () =>
+          tf.tidy(() => {
+            let x = a;
+            for (let i = 0; i < ops; i++) x = tf.add(x, a);
+            x.dataSync();
+          }),
         cleanup: () => a.dispose(),
       };
     },
@@ -84,14 +114,17 @@ function graftStep(model: nn.Module, x: g.Tensor, y: g.Tensor): { run(): void; c
   const opt = new SGD(model.parameters(), { lr: 0.01 });
   const lossFn = new nn.CrossEntropyLoss();
   return {
-    run: () => g.tidy(() => {
-      opt.zeroGrad();
-      const loss = lossFn.call(model.call(x), y);
-      loss.backward();
-      opt.step();
-      loss.item();
-    }),
-    cleanup: () => { for (const t of [x, y, ...model.parameters()]) t.dispose(); },
+    run: () =>
+      g.tidy(() => {
+        opt.zeroGrad();
+        const loss = lossFn.call(model.call(x), y);
+        loss.backward();
+        opt.step();
+        loss.item();
+      }),
+    cleanup: () => {
+      for (const t of [x, y, ...model.parameters()]) t.dispose();
+    },
   };
 }
 
@@ -100,8 +133,15 @@ function tfjsStep(logits: () => tf.Tensor, oneHot: tf.Tensor, owned: tf.Tensor[]
   const opt = tf.train.sgd(0.01);
   const loss = () => tf.losses.softmaxCrossEntropy(oneHot, logits()) as tf.Scalar;
   return {
-    run: () => { const cost = opt.minimize(loss, true)!; cost.dataSync(); cost.dispose(); },
-    cleanup: () => { for (const t of [...owned, oneHot]) t.dispose(); opt.dispose(); },
+    run: () => {
+      const cost = opt.minimize(loss, true)!;
+      cost.dataSync();
+      cost.dispose();
+    },
+    cleanup: () => {
+      for (const t of [...owned, oneHot]) t.dispose();
+      opt.dispose();
+    },
   };
 }
 
@@ -135,7 +175,13 @@ function cnnStep(): Workload {
     unit: 'ms',
     setup(runner) {
       if (runner === 'graft') {
-        const model = new nn.Sequential(new nn.Conv2d(1, C, K), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(C * 12 * 12, 10));
+        const model = new nn.Sequential(
+          new nn.Conv2d(1, C, K),
+          new nn.ReLU(),
+          new nn.MaxPool2d(2),
+          new nn.Flatten(),
+          new nn.Linear(C * 12 * 12, 10),
+        );
         return graftStep(model, g.randn(B, 1, 28, 28), g.randint(0, 10, [B]));
       }
       // tfjs in its own layout (NHWC), as a tfjs user writes it.
@@ -193,10 +239,15 @@ export async function runBrowserBench(rounds: number, only?: string): Promise<Br
     console.log(`browser round ${round + 1}/${rounds} done`);
   }
   g.setBackend('cpu');
-  const gl = (graft.tf.gpgpu.gl as WebGL2RenderingContext);
+  const gl = graft.tf.gpgpu.gl as WebGL2RenderingContext;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-  return { renderer, precision: graft.precision, workloads: workloads.map((w, i) => ({ name: w.name, unit: w.unit, values: values[i]! })), failures: [...failures] };
+  return {
+    renderer,
+    precision: graft.precision,
+    workloads: workloads.map((w, i) => ({ name: w.name, unit: w.unit, values: values[i]! })),
+    failures: [...failures],
+  };
 }
 
 (globalThis as unknown as { graftBench: unknown }).graftBench = { runBrowserBench };

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
     await page.setContent('<!doctype html><title>graft bench</title>');
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
     const result = await page.evaluate(
-      ([rounds, only]) => (globalThis as unknown as { graftBench: { runBrowserBench(r: number, o?: string): Promise<BrowserBenchResult> } }).graftBench.runBrowserBench(rounds as number, only as string | undefined),
+      ([rounds, only]) =>
+        (
+          globalThis as unknown as { graftBench: { runBrowserBench(r: number, o?: string): Promise<BrowserBenchResult> } }
+        ).graftBench.runBrowserBench(rounds as number, only as string | undefined),
       [ROUNDS, ONLY] as const,
     );
     report(result);
@@ -60,7 +63,14 @@ function report(result: BrowserBenchResult): void {
       const v = speedRatio(m('graft'), m(r), w.unit);
       return Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)}x`;
     };
-    return [w.name, formatValue(m('graft'), w.unit), formatValue(m('tfjs-same-shaders'), w.unit), formatValue(m('tfjs-default'), w.unit), ratio('tfjs-same-shaders'), ratio('tfjs-default')];
+    return [
+      w.name,
+      formatValue(m('graft'), w.unit),
+      formatValue(m('tfjs-same-shaders'), w.unit),
+      formatValue(m('tfjs-default'), w.unit),
+      ratio('tfjs-same-shaders'),
+      ratio('tfjs-default'),
+    ];
   });
   console.log(markdownTable(header, rows));
   for (const f of result.failures) console.log(`fails: ${f}`);

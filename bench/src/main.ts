@@ -52,21 +52,39 @@ function matmulWorkload(n: number): Workload {
         const a = graftRandn([n, n]);
         const b = graftRandn([n, n]);
         return {
-          run: () => { const c = a.matmul(b); c.dataSync(); c.dispose(); },
-          cleanup: () => { a.dispose(); b.dispose(); },
+          run: () => {
+            const c = a.matmul(b);
+            c.dataSync();
+            c.dispose();
+          },
+          cleanup: () => {
+            a.dispose();
+            b.dispose();
+          },
         };
       }
       const a = tfRandn([n, n]);
       const b = tfRandn([n, n]);
       return {
-        run: () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); },
-        cleanup: () => { a.dispose(); b.dispose(); },
+        run: () => {
+          const c = tf.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+        },
+        cleanup: () => {
+          a.dispose();
+          b.dispose();
+        },
       };
     },
   };
 }
 
-function elementwise(name: string, graftOp: (a: g.Tensor, b: g.Tensor) => g.Tensor, tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Workload {
+function elementwise(
+  name: string,
+  graftOp: (a: g.Tensor, b: g.Tensor) => g.Tensor,
+  tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): Workload {
   const n = 1 << 20;
   return {
     name: `${name}, 1M elements (ms)`,
@@ -75,11 +93,23 @@ function elementwise(name: string, graftOp: (a: g.Tensor, b: g.Tensor) => g.Tens
       if (runner === 'graft') {
         const a = graftRandn([n]);
         const b = graftRandn([n]);
-        return { run: () => graftOp(a, b).dispose(), cleanup: () => { a.dispose(); b.dispose(); } };
+        return {
+          run: () => graftOp(a, b).dispose(),
+          cleanup: () => {
+            a.dispose();
+            b.dispose();
+          },
+        };
       }
       const a = tfRandn([n]);
       const b = tfRandn([n]);
-      return { run: () => tfOp(a, b).dispose(), cleanup: () => { a.dispose(); b.dispose(); } };
+      return {
+        run: () => tfOp(a, b).dispose(),
+        cleanup: () => {
+          a.dispose();
+          b.dispose();
+        },
+      };
     },
   };
 }
@@ -95,16 +125,26 @@ function dispatch(name: string, withGrad: boolean): Workload {
         const a = g.tensor([1, 2, 3, 4], { requiresGrad: withGrad });
         const b = g.tensor([4, 3, 2, 1]);
         return {
-          run: () => { for (let i = 0; i < ops; i++) a.add(b).dispose(); },
-          cleanup: () => { a.dispose(); b.dispose(); },
+          run: () => {
+            for (let i = 0; i < ops; i++) a.add(b).dispose();
+          },
+          cleanup: () => {
+            a.dispose();
+            b.dispose();
+          },
         };
       }
       const a = tf.tensor([1, 2, 3, 4]);
       const b = tf.tensor([4, 3, 2, 1]);
       if (!withGrad) {
         return {
-          run: () => { for (let i = 0; i < ops; i++) tf.add(a, b).dispose(); },
-          cleanup: () => { a.dispose(); b.dispose(); },
+          run: () => {
+            for (let i = 0; i < ops; i++) tf.add(a, b).dispose();
+          },
+          cleanup: () => {
+            a.dispose();
+            b.dispose();
+          },
         };
       }
       // tfjs records a tape only inside a gradient scope: time adds recorded there.
@@ -116,7 +156,10 @@ function dispatch(name: string, withGrad: boolean): Workload {
             return tf.sum(last);
           })(a).dispose();
         },
-        cleanup: () => { a.dispose(); b.dispose(); },
+        cleanup: () => {
+          a.dispose();
+          b.dispose();
+        },
       };
     },
   };
@@ -135,21 +178,27 @@ function mlpStep(): Workload {
         const y = g.randint(0, 10, [64]);
         const lossFn = new nn.CrossEntropyLoss();
         return {
-          run: () => g.tidy(() => {
-            opt.zeroGrad();
-            lossFn.call(model.call(x), y).backward();
-            opt.step();
-          }),
+          run: () =>
+            g.tidy(() => {
+              opt.zeroGrad();
+              lossFn.call(model.call(x), y).backward();
+              opt.step();
+            }),
           cleanup: () => undefined,
         };
       }
-      const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10 })] });
+      const model = tfl.sequential({
+        layers: [tfl.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10 })],
+      });
       const opt = tf.train.sgd(0.01);
       const x = tfRandn([64, 784]);
       const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10);
       return {
         run: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar)?.dispose(),
-        cleanup: () => { x.dispose(); y.dispose(); },
+        cleanup: () => {
+          x.dispose();
+          y.dispose();
+        },
       };
     },
   };
@@ -157,7 +206,10 @@ function mlpStep(): Workload {
 
 /** One training step of a character LSTM (embedding 32, hidden 64, sequence 20, batch 16, Adam). */
 function lstmStep(): Workload {
-  const V = 50, T = 20, B = 16, H = 64;
+  const V = 50,
+    T = 20,
+    B = 16,
+    H = 64;
   return {
     name: `char LSTM train step (T=${T}, B=${B}, H=${H}), Adam (ms)`,
     unit: 'ms',
@@ -171,12 +223,13 @@ function lstmStep(): Workload {
         const x = g.randint(0, V, [B, T]);
         const y = g.randint(0, V, [B * T]);
         return {
-          run: () => g.tidy(() => {
-            opt.zeroGrad();
-            const [out] = lstm.call(embed.call(x)) as [g.Tensor, unknown];
-            nn.F.crossEntropy(head.call(out).reshape(-1, V), y).backward();
-            opt.step();
-          }),
+          run: () =>
+            g.tidy(() => {
+              opt.zeroGrad();
+              const [out] = lstm.call(embed.call(x)) as [g.Tensor, unknown];
+              nn.F.crossEntropy(head.call(out).reshape(-1, V), y).backward();
+              opt.step();
+            }),
           cleanup: () => undefined,
         };
       }
@@ -191,8 +244,12 @@ function lstmStep(): Workload {
       const x = tf.randomUniform([B, T], 0, V, 'int32');
       const y = tf.oneHot(tf.randomUniform([B * T], 0, V, 'int32'), V);
       return {
-        run: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, (model.apply(x) as tf.Tensor).reshape([B * T, V])) as tf.Scalar)?.dispose(),
-        cleanup: () => { x.dispose(); y.dispose(); },
+        run: () =>
+          opt.minimize(() => tf.losses.softmaxCrossEntropy(y, (model.apply(x) as tf.Tensor).reshape([B * T, V])) as tf.Scalar)?.dispose(),
+        cleanup: () => {
+          x.dispose();
+          y.dispose();
+        },
       };
     },
   };
@@ -201,9 +258,21 @@ function lstmStep(): Workload {
 const ONLY = process.env['BENCH_ONLY'];
 const allWorkloads: Workload[] = [
   ...[64, 128, 256, 512, 1024].map(matmulWorkload),
-  elementwise('add', (a, b) => a.add(b), (a, b) => tf.add(a, b)),
-  elementwise('tanh', (a) => a.tanh(), (a) => tf.tanh(a)),
-  elementwise('sum', (a) => a.sum(), (a) => tf.sum(a)),
+  elementwise(
+    'add',
+    (a, b) => a.add(b),
+    (a, b) => tf.add(a, b),
+  ),
+  elementwise(
+    'tanh',
+    (a) => a.tanh(),
+    (a) => tf.tanh(a),
+  ),
+  elementwise(
+    'sum',
+    (a) => a.sum(),
+    (a) => tf.sum(a),
+  ),
   dispatch('add on shape [4], no grad (µs per op)', false),
   dispatch('add on shape [4], with grad (µs per op)', true),
   mlpStep(),
@@ -248,7 +317,14 @@ async function main(): Promise<void> {
     const m = (r: Runner) => median(byRunner.get(r)!);
     const ratio = (r: Runner) => speedRatio(m('graft'), m(r), w.unit);
     const r = (p: Runner) => (Number.isNaN(ratio(p)) ? 'n/a' : `${ratio(p).toFixed(2)}x`);
-    return [w.name, formatValue(m('graft'), w.unit), formatValue(m('tfjs-cpu'), w.unit), formatValue(m('tfjs-wasm'), w.unit), r('tfjs-cpu'), r('tfjs-wasm')];
+    return [
+      w.name,
+      formatValue(m('graft'), w.unit),
+      formatValue(m('tfjs-cpu'), w.unit),
+      formatValue(m('tfjs-wasm'), w.unit),
+      r('tfjs-cpu'),
+      r('tfjs-wasm'),
+    ];
   });
   console.log(`Graft bench: Node ${process.version}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
   console.log(markdownTable(header, rows));

@@ -94,12 +94,13 @@ function checkTarball(tarball, name, packageDir) {
     problems.push(`${relative(root, packageDir)} has no LICENSE of its own, the repository's (npm pack would ship none)`);
   }
   if (!files.includes('LICENSE')) problems.push('no LICENSE');
-  else if (readFileSync(join(pkg, 'LICENSE'), 'utf8') !== license) problems.push('LICENSE differs from the repository\'s');
+  else if (readFileSync(join(pkg, 'LICENSE'), 'utf8') !== license) problems.push("LICENSE differs from the repository's");
   const shipped = new Set(files);
   for (const file of files) {
     if (/\.(?:[cm]?js|d\.[cm]?ts)$/.test(file)) {
       for (const [, url] of readFileSync(join(pkg, file), 'utf8').matchAll(/^\/\/# sourceMappingURL=(\S+)\s*$/gm)) {
-        if (!url.startsWith('data:') && !shipped.has(join(dirname(file), url))) problems.push(`${file} points at ${url}, which is not in the tarball`);
+        if (!url.startsWith('data:') && !shipped.has(join(dirname(file), url)))
+          problems.push(`${file} points at ${url}, which is not in the tarball`);
       }
     }
     if (file.endsWith('.map')) {
@@ -111,7 +112,7 @@ function checkTarball(tarball, name, packageDir) {
     }
   }
   if (name === '@graft/core') {
-    const suite = files.filter((f) => /(^|\/)(testing|fixtures)\//.test(f) || f.endsWith('.json') && f !== 'package.json');
+    const suite = files.filter((f) => /(^|\/)(testing|fixtures)\//.test(f) || (f.endsWith('.json') && f !== 'package.json'));
     if (suite.length) problems.push(`it ships the conformance suite (that is @graft/testing): ${suite.slice(0, 3).join(', ')}…`);
   }
   if (problems.length) {
@@ -132,17 +133,30 @@ try {
   const files = readdirSync(tarballs);
   const nameOf = (f) => `@graft/${f.replace(/^graft-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`;
   for (const f of files) {
-    const { packed, unpacked, files: count } = checkTarball(join(tarballs, f), nameOf(f), join(root, 'packages', nameOf(f).slice('@graft/'.length)));
-    console.log(`${nameOf(f)}: ${(packed / 1024).toFixed(1)} KB packed, ${(unpacked / 1024).toFixed(1)} KB unpacked, ${count} files; LICENSE, no dangling source maps`);
+    const {
+      packed,
+      unpacked,
+      files: count,
+    } = checkTarball(join(tarballs, f), nameOf(f), join(root, 'packages', nameOf(f).slice('@graft/'.length)));
+    console.log(
+      `${nameOf(f)}: ${(packed / 1024).toFixed(1)} KB packed, ${(unpacked / 1024).toFixed(1)} KB unpacked, ${count} files; LICENSE, no dangling source maps`,
+    );
   }
   const dependencies = Object.fromEntries(files.map((f) => [nameOf(f), `file:../tarballs/${f}`]));
   const overrides = packDependencyClosure(join(root, 'packages', 'backend-webgl'));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies, overrides }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies, overrides }, null, 2),
+  );
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
-  console.log(`installed ${files.join(', ')} (+ ${Object.keys(overrides).length} packages of tfjs and its dependencies, packed from the workspace)`);
+  console.log(
+    `installed ${files.join(', ')} (+ ${Object.keys(overrides).length} packages of tfjs and its dependencies, packed from the workspace)`,
+  );
 
   // (a) Train two steps in Node.
-  writeFileSync(join(app, 'train.mjs'), `
+  writeFileSync(
+    join(app, 'train.mjs'),
+    `
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { nn } from '@graft/nn';
@@ -162,11 +176,14 @@ for (let i = 0; i < 2; i++) {
 }
 if (!(losses[1] < losses[0])) throw new Error('loss did not fall: ' + losses);
 console.log('trained two steps: loss ' + losses.map((l) => l.toFixed(4)).join(' -> '));
-`);
+`,
+  );
   process.stdout.write(run(process.execPath, ['train.mjs'], app));
 
   // (b) Type-check against the public API with strict.
-  writeFileSync(join(app, 'check.ts'), `
+  writeFileSync(
+    join(app, 'check.ts'),
+    `
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { nn, type StateDict } from '@graft/nn';
@@ -188,33 +205,65 @@ new lrScheduler.StepLR(opt, { stepSize: 1 });
 g.noGrad(() => t.add(1));
 const [dx] = g.autograd.grad(t.square().sum(), [t]);
 export { r, s, d, sd, dx, precision };
-`);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], noEmit: true, skipLibCheck: false }, files: ['check.ts'] }));
+`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
+        noEmit: true,
+        skipLibCheck: false,
+      },
+      files: ['check.ts'],
+    }),
+  );
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
-  console.log('type-checked the public API with strict (including the packages\' .d.ts files)');
+  console.log("type-checked the public API with strict (including the packages' .d.ts files)");
 
   // (c) Bundle core + backend-cpu for the browser; check tree-shaking and size.
-  writeFileSync(join(app, 'entry.js'), `import * as g from '@graft/core';\nimport '@graft/backend-cpu';\nconsole.log(String(g.ones(2, 2).matmul(g.ones(2, 2))));\n`);
+  writeFileSync(
+    join(app, 'entry.js'),
+    `import * as g from '@graft/core';\nimport '@graft/backend-cpu';\nconsole.log(String(g.ones(2, 2).matmul(g.ones(2, 2))));\n`,
+  );
   const esbuild = require('esbuild');
-  const result = await esbuild.build({ entryPoints: [join(app, 'entry.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, absWorkingDir: app });
+  const result = await esbuild.build({
+    entryPoints: [join(app, 'entry.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    absWorkingDir: app,
+  });
   const inputs = Object.keys(result.metafile.inputs);
   const stray = inputs.filter((f) => /@tensorflow|@graft\/nn|@graft\/optim|testing\//.test(f));
   if (stray.length) throw new Error(`the core + cpu bundle pulled in code it should not: ${stray.join(', ')}`);
   const bytes = result.outputFiles[0].contents;
   // Core looks up node:async_hooks at run time (grad modes per async task); a static node: import would break browsers.
-  const nodeImports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((m) => m.path.startsWith('node:')).map((m) => m.path));
+  const nodeImports = Object.values(result.metafile.inputs).flatMap((i) =>
+    i.imports.filter((m) => m.path.startsWith('node:')).map((m) => m.path),
+  );
   const text = new TextDecoder().decode(bytes);
   if (nodeImports.length || /\bfrom\s*["']node:|import\s*\(\s*["']node:|require\s*\(\s*["']node:/.test(text)) {
     throw new Error(`the browser bundle imports Node built-ins: ${nodeImports.join(', ') || 'a node: import in the output'}`);
   }
   const gz = gzipSync(bytes, { level: 9 }).byteLength;
-  console.log(`browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`);
+  console.log(
+    `browser bundle of @graft/core + @graft/backend-cpu: ${(bytes.byteLength / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB min+gzip (budget ${BUDGET / 1024} KB); no tfjs, nn, testing code or node: import`,
+  );
   if (gz > BUDGET) throw new Error(`bundle over budget: ${gz} > ${BUDGET} bytes`);
   // The bundle runs (here in Node: it needs nothing of a browser's): x.matmul exists only if the bundler kept
   // @graft/core's methods/*.js, which install the Tensor methods as a side effect.
   writeFileSync(join(app, 'bundle.mjs'), bytes);
   const printed = run(process.execPath, ['bundle.mjs'], app).trim();
-  if (printed !== 'tensor([[2., 2.],\n        [2., 2.]])') throw new Error(`the browser bundle printed ${JSON.stringify(printed)}, not the product of two 2x2 ones`);
+  if (printed !== 'tensor([[2., 2.],\n        [2., 2.]])')
+    throw new Error(`the browser bundle printed ${JSON.stringify(printed)}, not the product of two 2x2 ones`);
   console.log('the browser bundle runs: its tensors have their methods');
 
   // (d) @graft/backend-webgl in Node, imported before and after @graft/backend-cpu (each order in a process of its
@@ -243,7 +292,9 @@ console.log("imported ${imports.join(' then ')} in Node: 'webgl' registers, the 
   process.stdout.write(run(process.execPath, ['webgl-node.mjs'], app));
   writeFileSync(join(app, 'webgl-first-node.mjs'), webglInNode(['@graft/backend-webgl', '@graft/backend-cpu']));
   process.stdout.write(run(process.execPath, ['webgl-first-node.mjs'], app));
-  writeFileSync(join(app, 'webgl-alone-node.mjs'), `
+  writeFileSync(
+    join(app, 'webgl-alone-node.mjs'),
+    `
 import * as g from '@graft/core';
 import '@graft/backend-webgl';
 try {
@@ -253,18 +304,35 @@ try {
   if (!/No registered backend works here \\('webgl': not available here\\)\\. Import '@graft\\/backend-cpu'/.test(e.message)) throw e;
 }
 console.log('@graft/backend-webgl alone in Node: creating a tensor says that no backend works here and to import @graft/backend-cpu');
-`);
+`,
+  );
   process.stdout.write(run(process.execPath, ['webgl-alone-node.mjs'], app));
 
   // (e) Bundle core + backend-webgl for the browser.
-  writeFileSync(join(app, 'entry-webgl.js'), `import * as g from '@graft/core';\nimport '@graft/backend-webgl';\nconsole.log(String(g.ones(2, 2, { device: 'webgl' }).matmul(g.ones(2, 2, { device: 'webgl' }))));\n`);
-  const webgl = await esbuild.build({ entryPoints: [join(app, 'entry-webgl.js')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, absWorkingDir: app });
+  writeFileSync(
+    join(app, 'entry-webgl.js'),
+    `import * as g from '@graft/core';\nimport '@graft/backend-webgl';\nconsole.log(String(g.ones(2, 2, { device: 'webgl' }).matmul(g.ones(2, 2, { device: 'webgl' }))));\n`,
+  );
+  const webgl = await esbuild.build({
+    entryPoints: [join(app, 'entry-webgl.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    absWorkingDir: app,
+  });
   const strayWebgl = Object.keys(webgl.metafile.inputs).filter((f) => /@graft\/(nn|optim|backend-cpu)|testing\//.test(f));
   if (strayWebgl.length) throw new Error(`the core + webgl bundle pulled in code it should not: ${strayWebgl.join(', ')}`);
   const gzWebgl = gzipSync(webgl.outputFiles[0].contents, { level: 9 }).byteLength;
-  console.log(`browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`);
+  console.log(
+    `browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`,
+  );
   // (f) The conformance suite from its tarball, on the CPU, with a runner of our own (any describe/it works).
-  writeFileSync(join(app, 'conformance.mjs'), `
+  writeFileSync(
+    join(app, 'conformance.mjs'),
+    `
 import '@graft/backend-cpu';
 import { opCases, printingCases, runConformanceSuite } from '@graft/testing';
 const tests = [];
@@ -281,7 +349,8 @@ const firstOfEach = new Map();
 for (const t of tests) if (!firstOfEach.has(t.group)) firstOfEach.set(t.group, t);
 for (const t of firstOfEach.values()) await t.fn();
 console.log('@graft/testing from its tarball: ' + tests.length + ' conformance tests registered on the CPU; the first of each of ' + firstOfEach.size + ' groups passes');
-`);
+`,
+  );
   process.stdout.write(run(process.execPath, ['conformance.mjs'], app));
   console.log('1 passed, 0 failed');
 } finally {

@@ -11,7 +11,13 @@ import { Adam } from '@graft/optim';
 
 /** Two spirals of `n` points each, labelled 0 and 1, from the seeded generator. */
 function spirals(n: number): { x: g.Tensor; y: g.Tensor } {
-  const [t, noise] = g.tidy(() => [g.rand(n).dataSync(), g.randn(2 * n, 2).mul(0.05).dataSync()]);
+  const [t, noise] = g.tidy(() => [
+    g.rand(n).dataSync(),
+    g
+      .randn(2 * n, 2)
+      .mul(0.05)
+      .dataSync(),
+  ]);
   const pts = new Float32Array(4 * n);
   const labels = new Int32Array(2 * n);
   for (let i = 0; i < n; i++) {

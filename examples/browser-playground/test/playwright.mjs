@@ -34,11 +34,15 @@ try {
     const r = await page.evaluate((d) => window.playground.train(d, 150), device);
     const after = await page.evaluate((d) => window.playground.memory(d), device);
     if (after.numTensors !== before.numTensors || after.numBytes !== before.numBytes) {
-      console.log(`${device}: ${after.numTensors - before.numTensors} tensors (${after.numBytes - before.numBytes} bytes) left alive after a run`);
+      console.log(
+        `${device}: ${after.numTensors - before.numTensors} tensors (${after.numBytes - before.numBytes} bytes) left alive after a run`,
+      );
       failed++;
     }
     const ok = r.last < r.first * 0.7;
-    console.log(`${device}: loss ${r.first.toFixed(4)} -> ${r.last.toFixed(4)}, ${r.stepsPerSecond.toFixed(1)} steps/s ${ok ? 'ok' : 'DID NOT FALL'}`);
+    console.log(
+      `${device}: loss ${r.first.toFixed(4)} -> ${r.last.toFixed(4)}, ${r.stepsPerSecond.toFixed(1)} steps/s ${ok ? 'ok' : 'DID NOT FALL'}`,
+    );
     if (!ok) failed++;
   }
   const out = join(here, '..', 'test-results');

@@ -51,11 +51,18 @@ function sample(prompt: string, length: number, temperature = 0.8): string {
     g.tidy(() => {
       let state: [g.Tensor, g.Tensor] | undefined;
       let out = prompt;
-      let input = g.tensor(Int32Array.from(prompt, (c) => index.get(c) ?? 0), { shape: [1, prompt.length] });
+      let input = g.tensor(
+        Int32Array.from(prompt, (c) => index.get(c) ?? 0),
+        { shape: [1, prompt.length] },
+      );
       for (let i = 0; i < length; i++) {
         const [logits, next] = model.call(input, state) as [g.Tensor, [g.Tensor, g.Tensor]];
         state = next;
-        const probs = logits.select(1, logits.shape[1]! - 1).div(temperature).softmax(-1).dataSync();
+        const probs = logits
+          .select(1, logits.shape[1]! - 1)
+          .div(temperature)
+          .softmax(-1)
+          .dataSync();
         let r = g.rand(1).item() as number;
         let pick = probs.length - 1;
         for (let k = 0; k < probs.length; k++) {

@@ -10,10 +10,25 @@ export const SIZE = 16;
 
 // Segments: a (top), b (top right), c (bottom right), d (bottom), e (bottom left), f (top left), g (middle).
 const SEGMENTS: Record<number, string> = {
-  0: 'abcdef', 1: 'bc', 2: 'abged', 3: 'abgcd', 4: 'fgbc', 5: 'afgcd', 6: 'afgedc', 7: 'abc', 8: 'abcdefg', 9: 'abcdfg',
+  0: 'abcdef',
+  1: 'bc',
+  2: 'abged',
+  3: 'abgcd',
+  4: 'fgbc',
+  5: 'afgcd',
+  6: 'afgedc',
+  7: 'abc',
+  8: 'abcdefg',
+  9: 'abcdfg',
 };
 const LINES: Record<string, [number, number, number, number]> = {
-  a: [0, 0, 1, 0], b: [1, 0, 1, 1], c: [1, 1, 1, 2], d: [0, 2, 1, 2], e: [0, 1, 0, 2], f: [0, 0, 0, 1], g: [0, 1, 1, 1],
+  a: [0, 0, 1, 0],
+  b: [1, 0, 1, 1],
+  c: [1, 1, 1, 2],
+  d: [0, 2, 1, 2],
+  e: [0, 1, 0, 2],
+  f: [0, 0, 0, 1],
+  g: [0, 1, 1, 1],
 };
 
 /** Distance from point p to segment ab. */

@@ -42,10 +42,12 @@ const optimizer = new Adam(model.parameters(), { lr: 0.005 });
 const lossFn = new nn.CrossEntropyLoss();
 
 function accuracy(images: g.Tensor, labels: g.Tensor): number {
-  return g.noGrad(() => g.tidy(() => {
-    const predicted = (model.call(images) as g.Tensor).argmax(1);
-    return (predicted.eq(labels).float().mean().item() as number);
-  }));
+  return g.noGrad(() =>
+    g.tidy(() => {
+      const predicted = (model.call(images) as g.Tensor).argmax(1);
+      return predicted.eq(labels).float().mean().item() as number;
+    }),
+  );
 }
 
 model.eval();

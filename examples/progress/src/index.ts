@@ -5,7 +5,11 @@ export class ProgressBar {
   private lastDraw = 0;
   private readonly tty = Boolean(process.stdout.isTTY);
 
-  constructor(private readonly total: number, private readonly label = 'train', private readonly width = 28) {}
+  constructor(
+    private readonly total: number,
+    private readonly label = 'train',
+    private readonly width = 28,
+  ) {}
 
   /** Redraws the bar (at most ~10 times a second; every 10% when not a terminal). */
   update(step: number, fields: Record<string, string>): void {
@@ -18,7 +22,9 @@ export class ProgressBar {
     const filled = Math.round(frac * this.width);
     const seconds = (now - this.start) / 1000;
     const rate = step / Math.max(seconds, 1e-9);
-    const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('  ');
     const line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${step}/${this.total}  ${extra}  ${rate.toFixed(1)} it/s  ${seconds.toFixed(1)}s`;
     if (this.tty) process.stdout.write(`\r${line}${done ? '\n' : ''}`);
     else console.log(line);

@@ -4,7 +4,13 @@ import '@graft/backend-cpu';
 import { Variable } from '@graft/core';
 
 // Create a variable:
-let x = Variable(g.tensor([[1, 2], [3, 4]]), { requiresGrad: true });
+let x = Variable(
+  g.tensor([
+    [1, 2],
+    [3, 4],
+  ]),
+  { requiresGrad: true },
+);
 console.log(x);
 
 // Do an operation of variable:

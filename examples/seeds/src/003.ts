@@ -13,31 +13,39 @@ const A = g.randn([n, n], { dtype: 'float64' });
 const B = g.randn([n, n], { dtype: 'float64' });
 const a = g.randn([n], { dtype: 'float64' });
 
-{ // ∂(xᵀa)/∂x = a
+{
+  // ∂(xᵀa)/∂x = a
   const x = g.randn([n], { dtype: 'float64', requiresGrad: true });
   x.dot(a).backward();
   console.log('d(x^T a)/dx = a:', maxDiff(x.grad!, a) < 1e-12);
 }
-{ // ∇ₓ Ax = Aᵀ  (PyTorch's Jacobian of Ax is A itself; its transpose is the tutorial's layout)
+{
+  // ∇ₓ Ax = Aᵀ  (PyTorch's Jacobian of Ax is A itself; its transpose is the tutorial's layout)
   const J = functional.jacobian((x) => A.mv(x), g.zeros([n], { dtype: 'float64' })) as g.Tensor;
   console.log('grad_x Ax = A^T:', maxDiff(J.t(), A.t()) < 1e-12);
 }
-{ // ∇ₓ xᵀAx = (A + Aᵀ)x
+{
+  // ∇ₓ xᵀAx = (A + Aᵀ)x
   const x = g.randn([n], { dtype: 'float64', requiresGrad: true });
   x.dot(A.mv(x)).backward();
   console.log('grad_x x^T A x = (A + A^T) x:', maxDiff(x.grad!, A.add(A.t()).mv(x.detach())) < 1e-12);
 }
-{ // ∂ ln|A| / ∂A = A⁻ᵀ
-  const M = A.matmul(A.t()).add(g.eye(n, { dtype: 'float64' })).requiresGrad_();
+{
+  // ∂ ln|A| / ∂A = A⁻ᵀ
+  const M = A.matmul(A.t())
+    .add(g.eye(n, { dtype: 'float64' }))
+    .requiresGrad_();
   M.logdet().backward();
   console.log('d ln|A| / dA = A^-T:', maxDiff(M.grad!, M.detach().inverse().t()) < 1e-10);
 }
-{ // ∂ Tr[AB] / ∂A = Bᵀ
+{
+  // ∂ Tr[AB] / ∂A = Bᵀ
   const Ar = A.clone().requiresGrad_();
   Ar.matmul(B).trace().backward();
   console.log('d Tr[AB] / dA = B^T:', maxDiff(Ar.grad!, B.t()) < 1e-12);
 }
-{ // The chain rule: f = h(g(x)) ⇒ ∇f = h'(g(x)) ∇g, with g = ‖x‖², h = sin
+{
+  // The chain rule: f = h(g(x)) ⇒ ∇f = h'(g(x)) ∇g, with g = ‖x‖², h = sin
   const x = g.randn([n], { dtype: 'float64', requiresGrad: true });
   x.square().sum().sin().backward();
   const gx = x.detach().square().sum();

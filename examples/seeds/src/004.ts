@@ -16,7 +16,13 @@ y.backward();
 console.log(x.grad);
 
 // Back-propagation on multiple steps
-x = g.tensor([[1, 2, 3], [3, 2, 1]], { requiresGrad: true });
+x = g.tensor(
+  [
+    [1, 2, 3],
+    [3, 2, 1],
+  ],
+  { requiresGrad: true },
+);
 console.log(x);
 
 // y = 3x + 2

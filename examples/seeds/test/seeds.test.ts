@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const run = (seed: string) => execFileSync(process.execPath, [`${dist}${seed}.js`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (seed: string) =>
+  execFileSync(process.execPath, [`${dist}${seed}.js`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 // Every output the seed tutorials show, character for character.
 describe('seed tutorials print what PyTorch printed', () => {
@@ -21,7 +22,8 @@ describe('seed tutorials print what PyTorch printed', () => {
       'tensor([1.0240e+02, 1.0240e+03, 1.0240e-01])',
       'Only Tensors of floating point',
       'tensor([1., 1., 1.]) tensor([1., 2., 3.])',
-    ]) expect(out).toContain(text);
+    ])
+      expect(out).toContain(text);
     expect(out).toMatch(/<SubBackward0 object at 0x[0-9a-f]+>/);
     expect(out).toMatch(/<AccumulateGrad object at 0x[0-9a-f]+>/);
   });
@@ -46,7 +48,8 @@ describe('seed tutorials print what PyTorch printed', () => {
       'forward mode (dual numbers): 5.25',
       'dual product: 12 + ε 10',
       'z: \n tensor([[1, 2],\n        [3, 4]])',
-    ]) expect(out).toContain(text);
+    ])
+      expect(out).toContain(text);
     expect(out).toMatch(/<AddBackward0 object at 0x[0-9a-f]+>/);
     expect(out).not.toContain('false');
   });

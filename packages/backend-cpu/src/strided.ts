@@ -74,9 +74,14 @@ type Writable = { [i: number]: number; length: number };
  * to the destination's element type on store; `toBool` maps values to 0/1.
  */
 export function copyStrided(
-  src: ArrayLike<number>, srcOffset: number, srcStrides: readonly number[],
-  dst: Writable, dstOffset: number, dstStrides: readonly number[],
-  shape: readonly number[], toBool = false,
+  src: ArrayLike<number>,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  dst: Writable,
+  dstOffset: number,
+  dstStrides: readonly number[],
+  shape: readonly number[],
+  toBool = false,
 ): void {
   if (numel(shape) === 0) return;
   const c = collapse(shape, [dstStrides, srcStrides]);

@@ -20,7 +20,11 @@ function interleavings(a: number, b: number): string[] {
 }
 
 /** Runs tasks a and b step by step in `order` (each awaits `step()` before each step). */
-async function interleave(order: string, a: (step: () => Promise<void>) => Promise<unknown>, b: (step: () => Promise<void>) => Promise<unknown>): Promise<void> {
+async function interleave(
+  order: string,
+  a: (step: () => Promise<void>) => Promise<unknown>,
+  b: (step: () => Promise<void>) => Promise<unknown>,
+): Promise<void> {
   const waiting: Record<string, (() => void) | undefined> = {};
   const stepFor = (name: string) => () => new Promise<void>((resolve) => (waiting[name] = resolve));
   const tasks = [a(stepFor('a')), b(stepFor('b'))];

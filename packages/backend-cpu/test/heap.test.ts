@@ -66,13 +66,15 @@ describe('CPU backend: large tensors in wasm memory', () => {
   it('matmul of heap operands, strided and transposed, matches a double loop', () => {
     const m = g.randn(80, 90);
     const n = g.randn(90, 70);
-    const mv = m.dataSync(), nv = n.dataSync();
+    const mv = m.dataSync(),
+      nv = n.dataSync();
     const expected: number[] = [];
-    for (let i = 0; i < 80; i++) for (let j = 0; j < 70; j++) {
-      let s = 0;
-      for (let k = 0; k < 90; k++) s += mv[i * 90 + k]! * nv[k * 70 + j]!;
-      expected.push(s);
-    }
+    for (let i = 0; i < 80; i++)
+      for (let j = 0; j < 70; j++) {
+        let s = 0;
+        for (let k = 0; k < 90; k++) s += mv[i * 90 + k]! * nv[k * 70 + j]!;
+        expected.push(s);
+      }
     const got = m.matmul(n).dataSync();
     const gotT = n.t().matmul(m.t()).t().contiguous().dataSync();
     expected.forEach((e, i) => {

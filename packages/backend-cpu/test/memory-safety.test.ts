@@ -112,14 +112,25 @@ describe('CPU heap: a request it cannot satisfy changes nothing', () => {
     assertDisjoint([...c.handles(), ...next]);
     next.forEach(release);
   });
-
 });
 
 describe('CPU kernels refuse views and indices outside their arrays', () => {
   const cpu = new CpuBackend(); // a bare backend: no core checks in front of it
-  const heap = cpu.write(Float32Array.from({ length: 16384 }, (_, i) => i), 'float32');
-  const small = cpu.write(Float32Array.from({ length: 8 }, (_, i) => i), 'float32');
-  const view = (handle: Handle, shape: number[], strides: number[], offset: number): View => ({ handle, dtype: 'float32', shape, strides, offset });
+  const heap = cpu.write(
+    Float32Array.from({ length: 16384 }, (_, i) => i),
+    'float32',
+  );
+  const small = cpu.write(
+    Float32Array.from({ length: 8 }, (_, i) => i),
+    'float32',
+  );
+  const view = (handle: Handle, shape: number[], strides: number[], offset: number): View => ({
+    handle,
+    dtype: 'float32',
+    shape,
+    strides,
+    offset,
+  });
   const past = view(heap, [16384], [1], 8192); // half of it beyond the array: the next tensor's memory
   const before = view(small, [4], [-1], 2); // a negative stride reaching element -1
   const outside = /reaches elements/;
@@ -137,7 +148,13 @@ describe('CPU kernels refuse views and indices outside their arrays', () => {
     expect(() => cpu.assign(before, src)).toThrow(outside);
     expect(() => cpu.assign(view(small, [4], [2], 2), src)).toThrow(outside);
     expect(() => cpu.assign(view(small, [4], [1], 0), view(small, [2], [1], 0))).toThrow(/does not match/);
-    const index = (values: number[]): View => ({ handle: cpu.write(Int32Array.from(values), 'int32'), dtype: 'int32', shape: [values.length], strides: [1], offset: 0 });
+    const index = (values: number[]): View => ({
+      handle: cpu.write(Int32Array.from(values), 'int32'),
+      dtype: 'int32',
+      shape: [values.length],
+      strides: [1],
+      offset: 0,
+    });
     expect(() => cpu.gather(view(small, [8], [1], 0), 0, index([0, 8]))).toThrow(/index 8 is out of bounds for dimension 0 with size 8/);
     expect(() => cpu.gather(view(small, [8], [1], 0), 0, index([-1]))).toThrow(/index -1 is out of bounds/);
     expect(() => cpu.gather(before, 0, index([0]))).toThrow(outside);

@@ -52,9 +52,32 @@ describe('optional inverse and slogdet kernels', () => {
 
   it("a singular matrix gives PyTorch's error through the fallback, and frees what it made", () => {
     const before = g.memory().numTensors;
-    expect(() => g.tensor([[1, 2], [2, 4]]).inverse()).toThrow(/linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular/);
+    expect(() =>
+      g
+        .tensor([
+          [1, 2],
+          [2, 4],
+        ])
+        .inverse(),
+    ).toThrow(/linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular/);
     expect(g.memory().numTensors).toBeLessThanOrEqual(before + 1); // the input, for the garbage collector
-    expect(g.tensor([[1, 2], [2, 4]]).det().item()).toBe(0);
-    expect(g.tensor([[1, 2], [2, 4]]).logdet().item()).toBe(-Infinity);
+    expect(
+      g
+        .tensor([
+          [1, 2],
+          [2, 4],
+        ])
+        .det()
+        .item(),
+    ).toBe(0);
+    expect(
+      g
+        .tensor([
+          [1, 2],
+          [2, 4],
+        ])
+        .logdet()
+        .item(),
+    ).toBe(-Infinity);
   });
 });

@@ -9,8 +9,10 @@ import { dirname, join } from 'node:path';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   const banner = '!'.repeat(78);
-  console.error(`${banner}\n@graft/backend-webgl: NO CHROMIUM at ${chromium}: the WebGL conformance suite did NOT run.\n` +
-    `Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.\n${banner}`);
+  console.error(
+    `${banner}\n@graft/backend-webgl: NO CHROMIUM at ${chromium}: the WebGL conformance suite did NOT run.\n` +
+      `Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.\n${banner}`,
+  );
   process.exit(process.env.GRAFT_SKIP_BROWSER_TESTS === '1' ? 0 : 1);
 }
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');

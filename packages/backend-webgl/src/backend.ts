@@ -5,12 +5,31 @@
  * strided copy, PyTorch's gather — are GPGPU programs of ours.
  */
 import { checkOptions } from '@graft/core';
-import { BACKEND_SPEC_VERSION, contiguousStrides, numel, type Backend, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
+import {
+  BACKEND_SPEC_VERSION,
+  contiguousStrides,
+  numel,
+  type Backend,
+  type BinaryOp,
+  type DType,
+  type TypedArray,
+  type UnaryOp,
+  type View,
+} from '@graft/core/backend';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  elementwiseProgram, gatherProgram, POW_GLSL, scatterAddProgram, stridedCopyProgram, stridedWriteProgram,
-  UNARY_GLSL, unaryProgram, type Operand, type Program, type WriteDim,
+  elementwiseProgram,
+  gatherProgram,
+  POW_GLSL,
+  scatterAddProgram,
+  stridedCopyProgram,
+  stridedWriteProgram,
+  UNARY_GLSL,
+  unaryProgram,
+  type Operand,
+  type Program,
+  type WriteDim,
 } from './programs.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
@@ -26,13 +45,46 @@ type H = WebGLHandle;
 type TfDType = 'float32' | 'int32' | 'bool';
 
 const UNARY: Record<UnaryOp, string> = {
-  neg: 'Neg', abs: 'Abs', sign: 'Sign', reciprocal: 'Reciprocal', square: 'Square', sqrt: 'Sqrt', rsqrt: 'Rsqrt',
-  exp: 'Exp', expm1: 'Expm1', log: 'Log', log1p: 'Log1p', sin: 'Sin', cos: 'Cos', tanh: 'Tanh', sigmoid: 'Sigmoid',
-  relu: 'Relu', erf: 'Erf', floor: 'Floor', ceil: 'Ceil', round: 'Round', logicalNot: 'LogicalNot', isnan: 'IsNan', isfinite: 'IsFinite',
+  neg: 'Neg',
+  abs: 'Abs',
+  sign: 'Sign',
+  reciprocal: 'Reciprocal',
+  square: 'Square',
+  sqrt: 'Sqrt',
+  rsqrt: 'Rsqrt',
+  exp: 'Exp',
+  expm1: 'Expm1',
+  log: 'Log',
+  log1p: 'Log1p',
+  sin: 'Sin',
+  cos: 'Cos',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  relu: 'Relu',
+  erf: 'Erf',
+  floor: 'Floor',
+  ceil: 'Ceil',
+  round: 'Round',
+  logicalNot: 'LogicalNot',
+  isnan: 'IsNan',
+  isfinite: 'IsFinite',
 };
 const BINARY: Record<BinaryOp, string> = {
-  add: 'Add', sub: 'Sub', mul: 'Multiply', div: 'RealDiv', pow: 'Pow', maximum: 'Maximum', minimum: 'Minimum',
-  eq: 'Equal', ne: 'NotEqual', lt: 'Less', le: 'LessEqual', gt: 'Greater', ge: 'GreaterEqual', logicalAnd: 'LogicalAnd', logicalOr: 'LogicalOr',
+  add: 'Add',
+  sub: 'Sub',
+  mul: 'Multiply',
+  div: 'RealDiv',
+  pow: 'Pow',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  eq: 'Equal',
+  ne: 'NotEqual',
+  lt: 'Less',
+  le: 'LessEqual',
+  gt: 'Greater',
+  ge: 'GreaterEqual',
+  logicalAnd: 'LogicalAnd',
+  logicalOr: 'LogicalOr',
 };
 
 /** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
@@ -70,14 +122,16 @@ export function hasCanvas(): boolean {
 function createTfBackend(): MathBackendWebGL {
   if (!hasCanvas()) {
     throw new Error(
-      "@graft/backend-webgl: no WebGL here (neither a document nor OffscreenCanvas: this looks like Node). " +
+      '@graft/backend-webgl: no WebGL here (neither a document nor OffscreenCanvas: this looks like Node). ' +
         "Use '@graft/backend-cpu' in Node, or pass a tfjs MathBackendWebGL made on a WebGL context of your own: new WebGLBackend({ backend }).",
     );
   }
   try {
     return new MathBackendWebGL();
   } catch (e) {
-    throw new Error(`@graft/backend-webgl: this browser gives no usable WebGL context (${(e as Error).message}). Use '@graft/backend-cpu', or enable WebGL.`);
+    throw new Error(
+      `@graft/backend-webgl: this browser gives no usable WebGL context (${(e as Error).message}). Use '@graft/backend-cpu', or enable WebGL.`,
+    );
   }
 }
 
@@ -117,7 +171,9 @@ export class WebGLBackend implements Backend<H> {
     this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
     if (this.precision === 'float16' && !warnedFloat16) {
       warnedFloat16 = true;
-      console.warn('@graft/backend-webgl: this GPU renders only float16 textures: values keep about 3 significant digits, and training may not converge');
+      console.warn(
+        '@graft/backend-webgl: this GPU renders only float16 textures: values keep about 3 significant digits, and training may not converge',
+      );
     }
     // A lost context would read back zeros: remember it, and say so at the next op.
     const canvas = this.tf.gpgpu.gl.canvas as unknown as EventTarget | undefined;
@@ -178,7 +234,11 @@ export class WebGLBackend implements Backend<H> {
     const described: Operand[] = operands.map((o, i) => ({ name: names[i]!, scalar: typeof o === 'number' }));
     const views = operands.filter((o): o is View<H> => typeof o !== 'number');
     const uniforms = operands.filter((o): o is number => typeof o === 'number').map((v) => [v]);
-    return this.withInputs(views, (infos) => this.wrap(this.runProgram(elementwiseProgram(shape, described, expr, helpers), infos, dtype, shape, uniforms), dtype), true);
+    return this.withInputs(
+      views,
+      (infos) => this.wrap(this.runProgram(elementwiseProgram(shape, described, expr, helpers), infos, dtype, shape, uniforms), dtype),
+      true,
+    );
   }
 
   private strided(v: View<H>): TensorInfo {
@@ -205,7 +265,12 @@ export class WebGLBackend implements Backend<H> {
   write(values: TypedArray, dtype: DType): H {
     if (this.lost !== undefined) this.assertContext();
     if (dtype === 'float64') throw new Error("float64 is not supported on device 'webgl' (use float32)");
-    const data = dtype === 'bool' ? Uint8Array.from(values, (v) => (v ? 1 : 0)) : dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+    const data =
+      dtype === 'bool'
+        ? Uint8Array.from(values, (v) => (v ? 1 : 0))
+        : dtype === 'int32'
+          ? Int32Array.from(values)
+          : Float32Array.from(values);
     return new WebGLHandle(this.tf.write(data, [values.length], dtype as TfDType), values.length, dtype);
   }
   async read(h: H): Promise<TypedArray> {
@@ -278,7 +343,9 @@ export class WebGLBackend implements Backend<H> {
     let extent = 1;
     for (const d of [...dims].reverse()) {
       if (d.stride < extent) {
-        throw new Error(`assign: the written view (shape [${dst.shape.join(', ')}], strides [${dst.strides.join(', ')}]) has elements that overlap in memory; in-place writes need distinct elements`);
+        throw new Error(
+          `assign: the written view (shape [${dst.shape.join(', ')}], strides [${dst.strides.join(', ')}]) has elements that overlap in memory; in-place writes need distinct elements`,
+        );
       }
       extent = d.stride * (d.size - 1) + extent;
     }
@@ -335,7 +402,13 @@ export class WebGLBackend implements Backend<H> {
         strides[d] = out.shape[d] === 1 ? 0 : s;
         s *= out.shape[d]!;
       }
-      const full = this.contiguous({ handle: small, dtype: outDtype, shape, strides: [...new Array<number>(lead).fill(0), ...strides], offset: 0 });
+      const full = this.contiguous({
+        handle: small,
+        dtype: outDtype,
+        shape,
+        strides: [...new Array<number>(lead).fill(0), ...strides],
+        offset: 0,
+      });
       this.dispose(small);
       return full;
     } finally {
@@ -364,9 +437,10 @@ export class WebGLBackend implements Backend<H> {
       }
       const kernel = { sum: 'Sum', prod: 'Prod', max: 'Max', min: 'Min' }[op];
       // Sum/Prod name the attribute `axis`; Max/Min name it `reductionIndices`.
-      let out = axes.length === 0
-        ? this.run('Identity', { x: input })
-        : this.run(kernel, { x: input }, { axis: [...axes], reductionIndices: [...axes], keepDims: false });
+      let out =
+        axes.length === 0
+          ? this.run('Identity', { x: input })
+          : this.run(kernel, { x: input }, { axis: [...axes], reductionIndices: [...axes], keepDims: false });
       if (castBack) {
         this.free(input);
         const b = this.run('Cast', { x: out }, { dtype: outDtype });
@@ -400,7 +474,10 @@ export class WebGLBackend implements Backend<H> {
     const ia = this.matmulOperand(a);
     const ib = this.matmulOperand(b);
     try {
-      return this.wrap(this.run('BatchMatMul', { a: ia.info, b: ib.info }, { transposeA: ia.transposed, transposeB: ib.transposed }), outDtype);
+      return this.wrap(
+        this.run('BatchMatMul', { a: ia.info, b: ib.info }, { transposeA: ia.transposed, transposeB: ib.transposed }),
+        outDtype,
+      );
     } finally {
       if (ia.temp) this.free(ia.info);
       if (ib.temp) this.free(ib.info);
@@ -426,14 +503,19 @@ export class WebGLBackend implements Backend<H> {
     if (parts.length === 0) return this.fill(0, 0, outDtype);
     return this.withInputs([...parts], (infos) => {
       // tfjs's Concat takes its inputs as an array.
-      const out = infos.length === 1 ? this.run('Identity', { x: infos[0]! }) : this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis });
+      const out =
+        infos.length === 1
+          ? this.run('Identity', { x: infos[0]! })
+          : this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis });
       return this.wrap(out, outDtype);
     });
   }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
     if (numel(x.shape) === 0) return this.fill(numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])), value, x.dtype);
-    return this.withInputs([x], ([i]) => this.wrap(this.run('PadV2', { x: i! }, { paddings: pads.map((p) => [...p]), constantValue: value }), x.dtype));
+    return this.withInputs([x], ([i]) =>
+      this.wrap(this.run('PadV2', { x: i! }, { paddings: pads.map((p) => [...p]), constantValue: value }), x.dtype),
+    );
   }
 
   gather(x: View<H>, dim: number, index: View<H>): H {

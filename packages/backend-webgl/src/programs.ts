@@ -44,7 +44,9 @@ export function gatherProgram(indexShape: readonly number[], strides: readonly n
   if (rank === 0) {
     return { variableNames: ['X', 'I'], outputShape: [1], userCode: `void main() { setOutput(getX(int(getI()))); }` };
   }
-  const terms = indexShape.map((_, d) => (d === dim ? `int(getIAtOutCoords()) * ${strides[d]}` : `${coord(rank, d)} * ${strides[d]}`)).join(' + ');
+  const terms = indexShape
+    .map((_, d) => (d === dim ? `int(getIAtOutCoords()) * ${strides[d]}` : `${coord(rank, d)} * ${strides[d]}`))
+    .join(' + ');
   return {
     variableNames: ['X', 'I'],
     outputShape: [...indexShape],
@@ -68,7 +70,9 @@ export interface Operand {
  * compiled shader; textures broadcast through tfjs's getXAtOutCoords.
  */
 export function elementwiseProgram(shape: readonly number[], operands: readonly Operand[], expr: string, helpers = ''): Program {
-  const loads = operands.map((o) => `float ${o.name.toLowerCase()} = ${o.scalar ? `u${o.name}` : `get${o.name}AtOutCoords()`};`).join('\n      ');
+  const loads = operands
+    .map((o) => `float ${o.name.toLowerCase()} = ${o.scalar ? `u${o.name}` : `get${o.name}AtOutCoords()`};`)
+    .join('\n      ');
   return {
     variableNames: operands.filter((o) => !o.scalar).map((o) => o.name),
     outputShape: shape.length === 0 ? [1] : [...shape],
@@ -90,8 +94,14 @@ export function scatterAddProgram(shape: readonly number[], indexShape: readonly
   const rank = shape.length;
   if (rank > 6) throw new Error(`@graft/backend-webgl: scatterAdd of rank ${rank} > 6 is not supported`);
   const strides = contiguousStrides(indexShape);
-  const outside = shape.map((_, d) => (d !== dim && indexShape[d]! < shape[d]! ? `${coord(rank, d)} >= ${indexShape[d]}` : '')).filter(Boolean);
-  const base = shape.map((_, d) => (d === dim ? '' : `${coord(rank, d)} * ${strides[d]}`)).filter(Boolean).join(' + ') || '0';
+  const outside = shape
+    .map((_, d) => (d !== dim && indexShape[d]! < shape[d]! ? `${coord(rank, d)} >= ${indexShape[d]}` : ''))
+    .filter(Boolean);
+  const base =
+    shape
+      .map((_, d) => (d === dim ? '' : `${coord(rank, d)} * ${strides[d]}`))
+      .filter(Boolean)
+      .join(' + ') || '0';
   return {
     variableNames: ['I', 'S'],
     outputShape: [...shape],
@@ -124,7 +134,9 @@ export interface WriteDim {
  * greedy division.
  */
 export function stridedWriteProgram(size: number, dims: readonly WriteDim[], offset: number): Program {
-  const steps = dims.map((d) => `k = r / ${d.stride}; if (k >= ${d.size}) { setOutput(getD(p)); return; } r -= k * ${d.stride}; src += k * ${d.sourceStride};`);
+  const steps = dims.map(
+    (d) => `k = r / ${d.stride}; if (k >= ${d.size}) { setOutput(getD(p)); return; } r -= k * ${d.stride}; src += k * ${d.sourceStride};`,
+  );
   return {
     variableNames: ['D', 'V'],
     outputShape: [size],

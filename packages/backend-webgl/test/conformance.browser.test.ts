@@ -13,23 +13,27 @@ void WebGLBackend;
 // agree to 1e-5 relative. What a GPU cannot do is skipped, with the reason: subnormal floats (flushed
 // to zero), the sign of zero, and trigonometry far from 0 (GLSL reduces large arguments inexactly).
 const SUBNORMAL = 1.1754943508222875e-38;
-runConformanceSuite({ describe, it }, {
-  device: 'webgl',
-  otherDevice: 'cpu',
-  float32: { atol: 5e-4, rtol: 1e-3 },
-  engineScale: 0.01,
-  skip: {
-    div_floor_specials_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
-    div_floor_one_by_tenth_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
-  },
-  unaryGrid: {
-    tolerance: { atol: 0, rtol: 1e-5 },
-    signedZeros: false,
-    skip: (op, x, expected) => {
-      const tiny = (v: number) => v !== 0 && Math.abs(v) < SUBNORMAL;
-      if (tiny(x) || tiny(expected)) return 'GPUs flush subnormal floats to zero';
-      if ((op === 'sin' || op === 'cos' || op === "sin'" || op === "cos'") && Math.abs(x) > 1000) return 'sin/cos reduce large arguments inexactly in float32';
-      return undefined;
+runConformanceSuite(
+  { describe, it },
+  {
+    device: 'webgl',
+    otherDevice: 'cpu',
+    float32: { atol: 5e-4, rtol: 1e-3 },
+    engineScale: 0.01,
+    skip: {
+      div_floor_specials_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
+      div_floor_one_by_tenth_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
+    },
+    unaryGrid: {
+      tolerance: { atol: 0, rtol: 1e-5 },
+      signedZeros: false,
+      skip: (op, x, expected) => {
+        const tiny = (v: number) => v !== 0 && Math.abs(v) < SUBNORMAL;
+        if (tiny(x) || tiny(expected)) return 'GPUs flush subnormal floats to zero';
+        if ((op === 'sin' || op === 'cos' || op === "sin'" || op === "cos'") && Math.abs(x) > 1000)
+          return 'sin/cos reduce large arguments inexactly in float32';
+        return undefined;
+      },
     },
   },
-});
+);

@@ -39,6 +39,8 @@ describe("'webgl' says what it cannot do", () => {
   });
 
   it('its options object rejects unknown keys, naming the one meant', () => {
-    expect(() => new WebGLBackend({ backnd: undefined } as never)).toThrow("WebGLBackend: unknown option 'backnd' (did you mean 'backend'?)");
+    expect(() => new WebGLBackend({ backnd: undefined } as never)).toThrow(
+      "WebGLBackend: unknown option 'backnd' (did you mean 'backend'?)",
+    );
   });
 });

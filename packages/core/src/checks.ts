@@ -58,7 +58,9 @@ function throwIfViolated(backend: Backend, taken: { verdicts: unknown; state: Pe
   for (const f of state.flags) backend.dispose(f);
   for (let i = 0; i < state.messages.length; i++) {
     if (values[i]) {
-      throw new RangeError(`${state.messages[i]!()} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`);
+      throw new RangeError(
+        `${state.messages[i]!()} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`,
+      );
     }
   }
 }

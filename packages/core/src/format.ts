@@ -75,7 +75,9 @@ function nonFinite(x: number): string | undefined {
 export function formatFixed(x: number, digits: number): string {
   const special = nonFinite(x);
   if (special !== undefined) return special;
-  const q = scaledRound(x, digits).toString().padStart(digits + 1, '0');
+  const q = scaledRound(x, digits)
+    .toString()
+    .padStart(digits + 1, '0');
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const intPart = q.slice(0, q.length - digits);
   return digits === 0 ? sign + intPart : `${sign}${intPart}.${q.slice(q.length - digits)}`;

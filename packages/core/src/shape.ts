@@ -106,7 +106,9 @@ export function checkLayout(op: string, shape: Shape, strides: Shape, offset: nu
     throw new TypeError(`${op}: a view needs one stride per dim, got shape ${describeValue(shape)} and strides ${describeValue(strides)}`);
   }
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new RangeError(`${op}: a view's offset must be a non-negative integer, got ${describeValue(offset)} (shape ${formatShape(shape)})`);
+    throw new RangeError(
+      `${op}: a view's offset must be a non-negative integer, got ${describeValue(offset)} (shape ${formatShape(shape)})`,
+    );
   }
   let product = 1;
   let empty = false;
@@ -152,7 +154,9 @@ export function byteSize(count: number, dtype: DType): number {
  * allocator: `zeros: cannot allocate 4294901760 bytes (shape [1073725440], float32) on 'cpu': …`.
  */
 export function allocationError(op: string, shape: Shape, dtype: DType, device: string, reason: string): RangeError {
-  return new RangeError(`${op}: cannot allocate ${byteSize(numel(shape), dtype)} bytes (shape ${formatShape(shape)}, ${dtype}) on '${device}': ${reason}`);
+  return new RangeError(
+    `${op}: cannot allocate ${byteSize(numel(shape), dtype)} bytes (shape ${formatShape(shape)}, ${dtype}) on '${device}': ${reason}`,
+  );
 }
 
 /**
@@ -249,9 +253,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 export function normalizeDim(op: string, dim: number, ndim: number): number {
   const rank = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -rank || dim >= rank) {
-    throw new RangeError(
-      `${op}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`,
-    );
+    throw new RangeError(`${op}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`);
   }
   return dim < 0 ? dim + rank : dim;
 }

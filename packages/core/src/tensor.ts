@@ -21,7 +21,6 @@ export interface VersionCounter {
   value: number;
 }
 
-
 type Nested = number | boolean | Nested[];
 
 /** Serial numbers of tensors, in creation order (the engine tells a rule's fresh results by them). */
@@ -107,7 +106,14 @@ export class Tensor implements View {
    * lies inside its storage, so no kernel is ever handed an out-of-range view.
    * `op` names the op that made it, for the error.
    */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, versionCounter?: VersionCounter, op: string | typeof LAYOUT_CHECKED = 'Tensor') {
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+    versionCounter?: VersionCounter,
+    op: string | typeof LAYOUT_CHECKED = 'Tensor',
+  ) {
     if (op !== LAYOUT_CHECKED) checkLayout(op, shape, strides, offset, storage.size);
     this.storage = storage;
     this.shape = shape;
@@ -124,7 +130,15 @@ export class Tensor implements View {
    * elements. A layout that does not fit is refused before the storage is
    * counted, and the handle is given back.
    */
-  static fromHandle(backend: Backend, device: string, handle: unknown, shape: readonly number[], dtype: DType, strides?: readonly number[], op = 'Tensor'): Tensor {
+  static fromHandle(
+    backend: Backend,
+    device: string,
+    handle: unknown,
+    shape: readonly number[],
+    dtype: DType,
+    strides?: readonly number[],
+    op = 'Tensor',
+  ): Tensor {
     const layout = strides ?? contiguousStrides(shape);
     const size = numel(shape);
     try {
@@ -353,8 +367,8 @@ export class Tensor implements View {
     if (!this.isLeaf) {
       if (flag) return this;
       throw new Error(
-        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a " +
-          'subgraph that doesn\'t require differentiation use var_no_grad = var.detach().',
+        'you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a ' +
+          "subgraph that doesn't require differentiation use var_no_grad = var.detach().",
       );
     }
     if (flag && !isFloating(this.dtype)) {
@@ -451,7 +465,9 @@ export class Tensor implements View {
     this.assertAlive('data');
     value.assertAlive('data');
     if (this.requiresGrad && !isFloating(value.dtype)) {
-      throw new TypeError(`data: a tensor that requires grad cannot take data of dtype ${value.dtype} (only floating point tensors can require gradients)`);
+      throw new TypeError(
+        `data: a tensor that requires grad cannot take data of dtype ${value.dtype} (only floating point tensors can require gradients)`,
+      );
     }
     value.storage.retain();
     this.storage.release();

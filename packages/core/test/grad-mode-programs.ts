@@ -268,15 +268,17 @@ export async function runProgram(program: Action[], seed: number, confined: bool
           }
           expect(mustRefuse, where(`${at}: Graft started a scope that overlaps another`)).toBe(false);
           if (!isConfined && a.plain) slot.pending = held;
-          const settled = started.then(
-            () => expect(a.fail, where(at)).toBe('none'),
-            (e) => {
-              if (!(e instanceof Boom)) throw e;
-            },
-          ).finally(() => {
-            held.ended = true;
-            if (slot.pending === held) slot.pending = null;
-          });
+          const settled = started
+            .then(
+              () => expect(a.fail, where(at)).toBe('none'),
+              (e) => {
+                if (!(e instanceof Boom)) throw e;
+              },
+            )
+            .finally(() => {
+              held.ended = true;
+              if (slot.pending === held) slot.pending = null;
+            });
           if (a.spawn) beside.push(settled);
           else await settled;
           check(task, at);

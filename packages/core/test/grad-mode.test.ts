@@ -11,7 +11,11 @@ const OFF: ModeState = { grad: false, inference: false };
  * its next step): each task awaits `step()` before each step, and every
  * microtask runs between steps.
  */
-async function interleave(order: string, a: (step: () => Promise<void>) => Promise<unknown>, b: (step: () => Promise<void>) => Promise<unknown>): Promise<void> {
+async function interleave(
+  order: string,
+  a: (step: () => Promise<void>) => Promise<unknown>,
+  b: (step: () => Promise<void>) => Promise<unknown>,
+): Promise<void> {
   const waiting: Record<'a' | 'b', (() => void) | undefined> = { a: undefined, b: undefined };
   const stepFor = (name: 'a' | 'b') => () =>
     new Promise<void>((resolve) => {
@@ -47,7 +51,11 @@ describe('grad modes: sync forms', () => {
     expect(gm.noGrad(() => observed())).toEqual(OFF);
     expect(gm.noGrad(() => gm.enableGrad(() => observed()))).toEqual(ROOT);
     expect(gm.inferenceMode(() => observed())).toEqual({ grad: false, inference: true });
-    expect(() => gm.noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      gm.noGrad(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(observed()).toEqual(ROOT);
     {
       using _ = gm.noGrad();
@@ -68,7 +76,11 @@ describe('grad modes: sync forms', () => {
 
   it("inference mode: enableGrad and setGradEnabled(true) inside turn grad mode on but record nothing (PyTorch's rules)", () => {
     gm.inferenceMode(() => {
-      expect(gm.enableGrad(() => [gm.isGradEnabled(), gm.isInferenceModeEnabled(), gm.isGraphRecordingEnabled()])).toEqual([true, true, false]);
+      expect(gm.enableGrad(() => [gm.isGradEnabled(), gm.isInferenceModeEnabled(), gm.isGraphRecordingEnabled()])).toEqual([
+        true,
+        true,
+        false,
+      ]);
       expect(gm.noGrad(() => gm.isInferenceModeEnabled())).toBe(true);
       {
         using _ = gm.setGradEnabled(true);
@@ -95,11 +107,16 @@ describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
         created++;
       }
     }
-    const lookup = vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:async_hooks' ? { ...hooks, AsyncLocalStorage: CountingStorage } : undefined)) as never);
+    const lookup = vi
+      .spyOn(process, 'getBuiltinModule')
+      .mockImplementation(((id: string) =>
+        id === 'node:async_hooks' ? { ...hooks, AsyncLocalStorage: CountingStorage } : undefined) as never);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       fresh.noGrad(() => fresh.enableGrad(() => fresh.isGradEnabled()));
-      { using _ = fresh.inferenceMode(); }
+      {
+        using _ = fresh.inferenceMode();
+      }
       fresh.setGradEnabled(true)[Symbol.dispose]();
       expect(lookup).not.toHaveBeenCalled(); // sync forms never look it up
       await fresh.noGrad(() => Promise.resolve()); // a plain function: nothing to confine
@@ -144,7 +161,12 @@ describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
   }
 
   it('two overlapping async scopes, settling in either order, each restore the outer mode for their caller', async () => {
-    for (const [kindA, kindB] of [['noGrad', 'noGrad'], ['noGrad', 'inferenceMode'], ['enableGrad', 'noGrad'], ['inferenceMode', 'enableGrad']] as [Kind, Kind][]) {
+    for (const [kindA, kindB] of [
+      ['noGrad', 'noGrad'],
+      ['noGrad', 'inferenceMode'],
+      ['enableGrad', 'noGrad'],
+      ['inferenceMode', 'enableGrad'],
+    ] as [Kind, Kind][]) {
       for (const outer of ['root', 'noGrad'] as const) {
         const outerMode = outer === 'root' ? ROOT : OFF;
         for (const order of interleavings(3, 3)) {
@@ -215,18 +237,28 @@ describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
   });
 
   it('a scope whose function throws synchronously or rejects restores the mode, for it and for a task beside it', async () => {
-    expect(() => gm.noGrad(() => { throw new Error('sync'); })).toThrow('sync');
+    expect(() =>
+      gm.noGrad(() => {
+        throw new Error('sync');
+      }),
+    ).toThrow('sync');
     // An async function that throws before its first await rejects.
-    await expect(gm.noGrad(async () => { throw new Error('early'); })).rejects.toThrow('early');
+    await expect(
+      gm.noGrad(async () => {
+        throw new Error('early');
+      }),
+    ).rejects.toThrow('early');
     for (const order of interleavings(2, 2)) {
       await interleave(
         order,
         (step) => stepsSeeing(step, 2, ROOT, 'beside'),
         async (step) => {
-          await expect(gm.inferenceMode(async () => {
-            await stepsSeeing(step, 2, { grad: false, inference: true }, 'failing');
-            throw new Error('late');
-          })).rejects.toThrow('late');
+          await expect(
+            gm.inferenceMode(async () => {
+              await stepsSeeing(step, 2, { grad: false, inference: true }, 'failing');
+              throw new Error('late');
+            }),
+          ).rejects.toThrow('late');
           expect(observed()).toEqual(ROOT);
         },
       );
@@ -277,13 +309,15 @@ describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
     });
   });
 
-  it('a plain function that returns a promise holds its task\'s mode until it settles, warns once, and refuses to overlap', async () => {
+  it("a plain function that returns a promise holds its task's mode until it settles, warns once, and refuses to overlap", async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const gate = deferred();
       const pending = gm.noGrad(() => gate.promise.then(() => observed()));
       expect(observed()).toEqual(OFF); // the calling task's mode: Graft cannot tell its continuations apart
-      expect(() => gm.enableGrad(() => Promise.resolve())).toThrow(/cannot start an async grad-mode scope while g\.noGrad\(…\) is pending: its function is not an async function/);
+      expect(() => gm.enableGrad(() => Promise.resolve())).toThrow(
+        /cannot start an async grad-mode scope while g\.noGrad\(…\) is pending: its function is not an async function/,
+      );
       expect(observed()).toEqual(OFF);
       // An async function still gets a task of its own.
       expect(await gm.enableGrad(async () => (await drain(), observed()))).toEqual(ROOT);
@@ -298,7 +332,7 @@ describe('grad modes under async code, with AsyncLocalStorage (Node)', () => {
     }
   });
 
-  it('property: random programs of nested, overlapping scopes under random schedules see their own task\'s mode', async () => {
+  it("property: random programs of nested, overlapping scopes under random schedules see their own task's mode", async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {}); // plain-function scopes warn (tested above)
     let compared = 0;
     for (let seed = 1; seed <= 300; seed++) {
@@ -349,7 +383,11 @@ describe('grad modes under async code, without AsyncLocalStorage (the browser pa
           } catch (e) {
             error = e;
           }
-          expect(String(error)).toMatch(new RegExp(`g\\.${second}\\((async )?…\\): cannot start an async grad-mode scope while g\\.${first}\\(async …\\) is pending: this runtime has no AsyncLocalStorage`));
+          expect(String(error)).toMatch(
+            new RegExp(
+              `g\\.${second}\\((async )?…\\): cannot start an async grad-mode scope while g\\.${first}\\(async …\\) is pending: this runtime has no AsyncLocalStorage`,
+            ),
+          );
           expect(String(error)).toMatch(/Await the pending scope before starting another, or inside it use the sync form/);
           expect(observed()).toEqual(during);
         }
@@ -418,8 +456,17 @@ describe('grad modes under async code, without AsyncLocalStorage (the browser pa
   });
 
   it('a scope whose function throws or rejects frees the mode for the next one', async () => {
-    await expect(gm.noGrad(async () => { await drain(); throw new Error('late'); })).rejects.toThrow('late');
-    expect(() => gm.noGrad(() => { throw new Error('sync'); })).toThrow('sync');
+    await expect(
+      gm.noGrad(async () => {
+        await drain();
+        throw new Error('late');
+      }),
+    ).rejects.toThrow('late');
+    expect(() =>
+      gm.noGrad(() => {
+        throw new Error('sync');
+      }),
+    ).toThrow('sync');
     await expect(gm.inferenceMode(() => Promise.reject(new Error('plain')))).rejects.toThrow('plain');
     expect(await gm.enableGrad(async () => observed())).toEqual(ROOT);
   });

@@ -15,6 +15,8 @@ describe('checkOptions suggests the key a misspelling meant', () => {
   });
 
   it('suggests nothing when nothing is close', () => {
-    expect(() => checkOptions('op', { zzzzzz: 1 } as Record<string, number>, valid)).toThrow(/unknown option 'zzzzzz'; valid options are: lr, momentum/);
+    expect(() => checkOptions('op', { zzzzzz: 1 } as Record<string, number>, valid)).toThrow(
+      /unknown option 'zzzzzz'; valid options are: lr, momentum/,
+    );
   });
 });

@@ -68,11 +68,21 @@ afterEach(() => {
 
 describe('the default device is the best backend that works here, whatever the order of registration', () => {
   it('the reported example: webgl (unavailable in Node, priority -1) imported before or after cpu leaves cpu the default', async () => {
-    for (const order of [['webgl', 'cpu'], ['cpu', 'webgl']]) {
+    for (const order of [
+      ['webgl', 'cpu'],
+      ['cpu', 'webgl'],
+    ]) {
       const r = await freshRegistry();
       for (const name of order) {
         if (name === 'cpu') r.registerBackend('cpu', () => fakeBackend('cpu'), { priority: 0 });
-        else r.registerBackend('webgl', () => { throw new Error('no WebGL here'); }, { priority: -1, isAvailable: () => false });
+        else
+          r.registerBackend(
+            'webgl',
+            () => {
+              throw new Error('no WebGL here');
+            },
+            { priority: -1, isAvailable: () => false },
+          );
       }
       expect(r.currentDevice()).toBe('cpu');
       expect(r.getBackend().name).toBe('cpu');
@@ -95,16 +105,32 @@ describe('the default device is the best backend that works here, whatever the o
         for (const c of order) {
           const options = {
             ...(c.priority !== undefined ? { priority: c.priority } : {}),
-            ...(c.available !== undefined ? { isAvailable: () => { if (c.available === 'throws') throw new Error('probe failed'); return c.available as boolean; } } : {}),
+            ...(c.available !== undefined
+              ? {
+                  isAvailable: () => {
+                    if (c.available === 'throws') throw new Error('probe failed');
+                    return c.available as boolean;
+                  },
+                }
+              : {}),
           };
-          r.registerBackend(c.name, () => { if (c.factoryFails) throw new Error(`${c.name} cannot start`); return fakeBackend(c.name); }, options);
+          r.registerBackend(
+            c.name,
+            () => {
+              if (c.factoryFails) throw new Error(`${c.name} cannot start`);
+              return fakeBackend(c.name);
+            },
+            options,
+          );
         }
         const expected = expectedDefault(order);
         const what = JSON.stringify(order);
         if (expected === undefined) {
           expect(() => r.currentDevice(), what).toThrow(/No registered backend works here/);
           // The error says why each one was passed over.
-          try { r.currentDevice(); } catch (e) {
+          try {
+            r.currentDevice();
+          } catch (e) {
             for (const c of order) expect((e as Error).message, what).toContain(`'${c.name}'`);
           }
         } else {
@@ -117,8 +143,15 @@ describe('the default device is the best backend that works here, whatever the o
   it('says why each backend was passed over when none works', async () => {
     const r = await freshRegistry();
     r.registerBackend('gpu', () => fakeBackend('gpu'), { priority: 2, isAvailable: () => false });
-    r.registerBackend('odd', () => fakeBackend('odd'), { priority: 1, isAvailable: () => { throw new Error('probe failed'); } });
-    r.registerBackend('broken', () => { throw new Error('cannot start'); });
+    r.registerBackend('odd', () => fakeBackend('odd'), {
+      priority: 1,
+      isAvailable: () => {
+        throw new Error('probe failed');
+      },
+    });
+    r.registerBackend('broken', () => {
+      throw new Error('cannot start');
+    });
     expect(() => r.getBackend()).toThrow(
       "No registered backend works here ('gpu': not available here; 'odd': its availability check threw (probe failed); 'broken': cannot start). " +
         "Import '@graft/backend-cpu', which works everywhere, or choose a device with g.setBackend(name)",
@@ -134,7 +167,13 @@ describe('the default device is the best backend that works here, whatever the o
     const r = await freshRegistry();
     r.registerBackend('cpu', () => fakeBackend('cpu'));
     r.registerBackend('other', () => fakeBackend('other'), { priority: -5 });
-    r.registerBackend('webgl', () => { throw new Error('no WebGL here'); }, { priority: -1, isAvailable: () => false });
+    r.registerBackend(
+      'webgl',
+      () => {
+        throw new Error('no WebGL here');
+      },
+      { priority: -1, isAvailable: () => false },
+    );
     expect(r.currentDevice()).toBe('cpu');
     r.setBackend('other');
     expect(r.currentDevice()).toBe('other');
@@ -179,11 +218,31 @@ describe('the default device is the best backend that works here, whatever the o
 describe('registerBackend checks what it is given', () => {
   it.each([
     ['an empty name', (r: Registry) => r.registerBackend('', () => fakeBackend()), /device name must be a non-empty string, not ''/],
-    ['a factory that is not a function', (r: Registry) => r.registerBackend('x', {} as never), /registerBackend\('x'\): the factory must be a function returning a Backend, not object/],
-    ['a priority that is not a finite number', (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priority: NaN }), /priority must be a finite number, not NaN/],
-    ['a priority given as a string', (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priority: '1' as never }), /priority must be a finite number, not '1'/],
-    ['an isAvailable that is not a function', (r: Registry) => r.registerBackend('x', () => fakeBackend(), { isAvailable: true as never }), /isAvailable must be a function/],
-    ['a misspelt option', (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priorty: 1 } as never), /registerBackend: unknown option 'priorty' \(did you mean 'priority'\?\)/],
+    [
+      'a factory that is not a function',
+      (r: Registry) => r.registerBackend('x', {} as never),
+      /registerBackend\('x'\): the factory must be a function returning a Backend, not object/,
+    ],
+    [
+      'a priority that is not a finite number',
+      (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priority: NaN }),
+      /priority must be a finite number, not NaN/,
+    ],
+    [
+      'a priority given as a string',
+      (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priority: '1' as never }),
+      /priority must be a finite number, not '1'/,
+    ],
+    [
+      'an isAvailable that is not a function',
+      (r: Registry) => r.registerBackend('x', () => fakeBackend(), { isAvailable: true as never }),
+      /isAvailable must be a function/,
+    ],
+    [
+      'a misspelt option',
+      (r: Registry) => r.registerBackend('x', () => fakeBackend(), { priorty: 1 } as never),
+      /registerBackend: unknown option 'priorty' \(did you mean 'priority'\?\)/,
+    ],
   ])('refuses %s', async (_what, call, message) => {
     const r = await freshRegistry();
     expect(() => call(r)).toThrow(message);
@@ -193,7 +252,9 @@ describe('registerBackend checks what it is given', () => {
   it('refuses a backend of another spec version, naming both versions', async () => {
     const r = await freshRegistry();
     r.registerBackend('old', () => fakeBackend('old', { specVersion: 1 }));
-    expect(() => r.backendFor('old')).toThrow(`Backend 'old' implements spec version 1, but this @graft/core expects ${BACKEND_SPEC_VERSION}`);
+    expect(() => r.backendFor('old')).toThrow(
+      `Backend 'old' implements spec version 1, but this @graft/core expects ${BACKEND_SPEC_VERSION}`,
+    );
   });
 
   it('refuses a backend without a required kernel or storage method, naming each; optional kernels may be missing', async () => {
@@ -229,7 +290,15 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   cumulative: (b, n) => b.cumulative('cumsum', view([n, n]), 0, 'float32'),
   matmul: (b, n) => b.matmul(view([n, 1]), view([1, n])),
   concat: (b, n) => b.concat([view([n / 2, n]), view([n / 2, n])], 0),
-  pad: (b, n) => b.pad(view([1, 1]), [[0, n - 1], [0, n - 1]], 0),
+  pad: (b, n) =>
+    b.pad(
+      view([1, 1]),
+      [
+        [0, n - 1],
+        [0, n - 1],
+      ],
+      0,
+    ),
   gather: (b, n) => b.gather(view([1]), 0, view([n, n], 'int32')),
   scatterAdd: (b, n) => b.scatterAdd([n, n], 0, view([1], 'int32'), view([1])),
   inverse: (b, n) => b.inverse!(view([n * n, 1, 1])),
@@ -247,16 +316,19 @@ describe('the allocation guard and the debug log cover every kernel of the spec'
     expect(Object.keys(KERNEL_CALLS).sort()).toEqual([...KERNEL_NAMES].sort());
   });
 
-  it.each(KERNEL_NAMES.filter((k) => k !== 'assign'))('%s: a result over the per-tensor limit is refused before the kernel runs', async (kernel) => {
-    const r = await freshRegistry();
-    const fake = fakeBackend('big');
-    r.registerBackend('big', () => fake);
-    const backend = r.backendFor('big');
-    expect(() => KERNEL_CALLS[kernel](backend, 65536)).toThrow(/cannot allocate \d+ bytes \(shape \[[\d, ]*\], \w+\) on 'big'/);
-    expect(fake.calls).not.toContain(kernel);
-    KERNEL_CALLS[kernel](backend, 2); // a small one goes through
-    expect(fake.calls).toContain(kernel);
-  });
+  it.each(KERNEL_NAMES.filter((k) => k !== 'assign'))(
+    '%s: a result over the per-tensor limit is refused before the kernel runs',
+    async (kernel) => {
+      const r = await freshRegistry();
+      const fake = fakeBackend('big');
+      r.registerBackend('big', () => fake);
+      const backend = r.backendFor('big');
+      expect(() => KERNEL_CALLS[kernel](backend, 65536)).toThrow(/cannot allocate \d+ bytes \(shape \[[\d, ]*\], \w+\) on 'big'/);
+      expect(fake.calls).not.toContain(kernel);
+      KERNEL_CALLS[kernel](backend, 2); // a small one goes through
+      expect(fake.calls).toContain(kernel);
+    },
+  );
 
   it('GRAFT_DEBUG=1 logs a call of each kernel, with its device', async () => {
     (globalThis as { GRAFT_DEBUG?: unknown }).GRAFT_DEBUG = 1;
@@ -267,7 +339,10 @@ describe('the allocation guard and the debug log cover every kernel of the spec'
     for (const kernel of KERNEL_NAMES) {
       log.mockClear();
       KERNEL_CALLS[kernel](backend, 2);
-      expect(log.mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith(`[graft:logged] ${kernel}(`)), kernel).toHaveLength(1);
+      expect(
+        log.mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith(`[graft:logged] ${kernel}(`)),
+        kernel,
+      ).toHaveLength(1);
     }
   });
 });

@@ -19,8 +19,34 @@ const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 const SIZES: readonly unknown[] = [
-  0, 1, 2, 3, 7, -1, -2, -0, 0.5, NaN, Infinity, -Infinity, '2', null, undefined, true, 2n, {}, [], [3],
-  1e300, 2 ** 26, 2 ** 27, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE,
+  0,
+  1,
+  2,
+  3,
+  7,
+  -1,
+  -2,
+  -0,
+  0.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  '2',
+  null,
+  undefined,
+  true,
+  2n,
+  {},
+  [],
+  [3],
+  1e300,
+  2 ** 26,
+  2 ** 27,
+  2 ** 31,
+  2 ** 53 - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MIN_VALUE,
 ];
 
 /** The oracle: an array of non-negative safe integers whose exact product is at most 2^53 − 1. */
@@ -48,7 +74,9 @@ describe('checkShape: the one validator of shapes entering Graft', () => {
         expect(result).not.toBe(shape); // a copy: the caller may change its array later
       } else {
         expect(error, `[${shape.map(String).join(', ')}]`).toBeInstanceOf(Error);
-        expect((error as Error).message).toMatch(/^zeros: a shape (must be non-negative integers, got \[|of \[.*\] has .* elements, more than)/);
+        expect((error as Error).message).toMatch(
+          /^zeros: a shape (must be non-negative integers, got \[|of \[.*\] has .* elements, more than)/,
+        );
       }
     }
   });
@@ -57,7 +85,9 @@ describe('checkShape: the one validator of shapes entering Graft', () => {
     expect(() => checkShape('zeros', [0.5, 8])).toThrow('zeros: a shape must be non-negative integers, got [0.5, 8]');
     expect(() => checkShape('tensor', ['2', '2'])).toThrow("tensor: a shape must be non-negative integers, got ['2', '2']");
     expect(() => checkShape('tensor', [1e300, 0])).toThrow('tensor: a shape must be non-negative integers, got [1e+300, 0]');
-    expect(() => checkShape('zeros', [2 ** 27, 2 ** 27])).toThrow(/zeros: a shape of \[134217728, 134217728\] has 18014398509481984 elements/);
+    expect(() => checkShape('zeros', [2 ** 27, 2 ** 27])).toThrow(
+      /zeros: a shape of \[134217728, 134217728\] has 18014398509481984 elements/,
+    );
     expect(() => checkShape('zeros', 5)).toThrow('zeros: a shape must be an array of non-negative integers, got 5');
     expect(() => checkShape('reshape', [-1, -1], { minusOne: 'one' })).toThrow('reshape: only one dimension can be inferred');
     expect(checkShape('expand', [-1, 3, -1], { minusOne: 'any' })).toEqual([-1, 3, -1]);
@@ -95,8 +125,12 @@ describe('checkLayout: the invariant of every tensor and view', () => {
   });
 
   it('the reported example: select(0, 0) of a [0.5, 16384] tensor would reach 16384 elements of 8192', () => {
-    expect(() => checkLayout('tensor', [0.5, 16384], [16384, 1], 0, 8192)).toThrow('tensor: a shape must be non-negative integers, got [0.5, 16384]');
-    expect(() => checkLayout('select', [16384], [1], 0, 8192)).toThrow('select: a view of shape [16384], strides [1] and offset 0 reaches elements 0 to 16383, outside its storage of 8192 elements');
+    expect(() => checkLayout('tensor', [0.5, 16384], [16384, 1], 0, 8192)).toThrow(
+      'tensor: a shape must be non-negative integers, got [0.5, 16384]',
+    );
+    expect(() => checkLayout('select', [16384], [1], 0, 8192)).toThrow(
+      'select: a view of shape [16384], strides [1] and offset 0 reaches elements 0 to 16383, outside its storage of 8192 elements',
+    );
     expect(() => checkLayout('flip', [4], [-1], 2, 8)).toThrow(/reaches elements -1 to 2/);
   });
 });
@@ -108,7 +142,9 @@ describe('checkAllocation: the per-tensor limit', () => {
     expect(() => checkAllocation('zeros', [2 ** 29], 'float32', 'cpu')).toThrow(
       "zeros: cannot allocate 2147483648 bytes (shape [536870912], float32) on 'cpu': a tensor may hold at most 2147483647 bytes",
     );
-    expect(() => checkAllocation('ones', [1073725440], 'float32', 'webgl')).toThrow(/^ones: cannot allocate 4294901760 bytes \(shape \[1073725440\], float32\) on 'webgl'/);
+    expect(() => checkAllocation('ones', [1073725440], 'float32', 'webgl')).toThrow(
+      /^ones: cannot allocate 4294901760 bytes \(shape \[1073725440\], float32\) on 'webgl'/,
+    );
     expect(() => checkAllocation('fill', [NaN], 'float32', 'cpu')).toThrow(/fill: cannot allocate .* not a valid number of elements/);
   });
 });

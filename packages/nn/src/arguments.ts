@@ -34,12 +34,15 @@ export function keywordArguments<T extends object>(op: string, rest: readonly un
     given--;
   }
   if (given > names.length) {
-    throw new TypeError(`${op}: takes at most ${names.length} optional positional argument(s) (${names.join(', ')}), but ${given} were given`);
+    throw new TypeError(
+      `${op}: takes at most ${names.length} optional positional argument(s) (${names.join(', ')}), but ${given} were given`,
+    );
   }
   const out: Record<string, unknown> = {};
   for (let i = 0; i < given; i++) {
     const value = rest[i];
-    if (isOptionsObject(value)) throw new TypeError(`${op}: an options object must be the last argument (got one in the place of '${names[i]}')`);
+    if (isOptionsObject(value))
+      throw new TypeError(`${op}: an options object must be the last argument (got one in the place of '${names[i]}')`);
     if (value !== undefined) out[names[i]!] = value;
   }
   for (const [key, value] of Object.entries(keywords)) {

@@ -31,7 +31,13 @@ export interface Conv1dOptions {
 const CONV_KEYWORDS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
 
 /** [top, bottom, left, right] for a padding argument; 'same' pads d·(k−1) in all, the odd one after, as ATen. */
-function convPadding(op: string, padding: ConvPadding | undefined, stride: [number, number], kernel: [number, number], dilation: [number, number]): [number, number, number, number] {
+function convPadding(
+  op: string,
+  padding: ConvPadding | undefined,
+  stride: [number, number],
+  kernel: [number, number],
+  dilation: [number, number],
+): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) throw new Error(`${op}: padding='same' is not supported for strided convolutions`);
@@ -54,7 +60,15 @@ function convPadding(op: string, padding: ConvPadding | undefined, stride: [numb
  * F.conv2d(g.randn(1, 3, 8, 8), g.randn(4, 3, 3, 3), { padding: 'same' }).shape; // [1, 4, 8, 8]
  */
 export function conv2d(x: Tensor, weight: Tensor, options?: ConvOptions): Tensor;
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: Pair, padding?: ConvPadding, dilation?: Pair, groups?: number): Tensor;
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: Pair,
+  padding?: ConvPadding,
+  dilation?: Pair,
+  groups?: number,
+): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvOptions, 'bias'>): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
@@ -99,7 +113,15 @@ export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
  * F.conv1d(g.randn(2, 3, 10), g.randn(4, 3, 3)).shape; // [2, 4, 8]
  */
 export function conv1d(x: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor;
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: number, padding?: number | 'valid' | 'same', dilation?: number, groups?: number): Tensor;
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: number,
+  padding?: number | 'valid' | 'same',
+  dilation?: number,
+  groups?: number,
+): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<Conv1dOptions, 'bias'>): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {

@@ -206,7 +206,12 @@ export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
     const p = checkDropoutProbability(o.p ?? 0.5);
     if (!(o.training ?? true) || p === 0 || input.numel() === 0) return input;
     if (p === 1) return maybeInPlace(input, input.mul(0), o.inplace);
-    const noise = g.noGrad(() => g.empty(input.shape as number[], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div_(1 - p));
+    const noise = g.noGrad(() =>
+      g
+        .empty(input.shape as number[], { dtype: input.dtype, device: input.device })
+        .bernoulli_(1 - p)
+        .div_(1 - p),
+    );
     return o.inplace ? input.mul_(noise) : input.mul(noise);
   });
 }
@@ -225,7 +230,13 @@ export interface LayerNormOptions {
  * F.layerNorm(x, [8], w, b);
  * F.layerNorm(x, [8], { eps: 1e-6 });
  */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps?: number,
+): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], options?: LayerNormOptions): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
   return g.tidy(() => {
@@ -233,7 +244,9 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest
     const k = normalizedShape.length;
     const tail = x.shape.slice(x.ndim - k);
     if (k > x.ndim || tail.join() !== normalizedShape.join()) {
-      throw new Error(`layerNorm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`);
+      throw new Error(
+        `layerNorm: expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${x.shape.join(', ')}]`,
+      );
     }
     const dims = normalizedShape.map((_, i) => x.ndim - k + i);
     const mean = x.mean(dims, true);
@@ -282,6 +295,16 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
 export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';
 export { maxPool2d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions, type PoolOptions } from './pooling.js';
 export {
-  mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
-  type Reduction, type RegressionLossOptions, type NllOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
+  mseLoss,
+  l1Loss,
+  nllLoss,
+  crossEntropy,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  type Reduction,
+  type RegressionLossOptions,
+  type NllOptions,
+  type CrossEntropyOptions,
+  type BceOptions,
+  type BceWithLogitsOptions,
 } from './losses.js';

@@ -9,10 +9,29 @@ import { keywordArguments } from './arguments.js';
 
 /** The nonlinearities `calculateGain` knows. */
 export type Nonlinearity =
-  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
-  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
 
-const LINEAR_GAIN: readonly string[] = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
+const LINEAR_GAIN: readonly string[] = [
+  'linear',
+  'conv1d',
+  'conv2d',
+  'conv3d',
+  'conv_transpose1d',
+  'conv_transpose2d',
+  'conv_transpose3d',
+  'sigmoid',
+];
 
 /**
  * The recommended gain for a nonlinearity, as `torch.nn.init.calculate_gain`.
@@ -23,21 +42,27 @@ const LINEAR_GAIN: readonly string[] = ['linear', 'conv1d', 'conv2d', 'conv3d', 
 export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
   if (LINEAR_GAIN.includes(nonlinearity)) return 1;
   switch (nonlinearity) {
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (typeof slope !== 'number' || Number.isNaN(slope)) throw new Error(`calculateGain: negative_slope ${String(slope)} not a valid number`);
+      if (typeof slope !== 'number' || Number.isNaN(slope))
+        throw new Error(`calculateGain: negative_slope ${String(slope)} not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
-    case 'selu': return 3 / 4;
-    default: throw new Error(`calculateGain: Unsupported nonlinearity ${String(nonlinearity)}`);
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new Error(`calculateGain: Unsupported nonlinearity ${String(nonlinearity)}`);
   }
 }
 
 /** fan_in and fan_out of a weight, as PyTorch computes them. */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
-  if (t.ndim < 2) throw new Error(`Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape [${t.shape.join(', ')}])`);
+  if (t.ndim < 2)
+    throw new Error(`Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape [${t.shape.join(', ')}])`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
@@ -117,7 +142,8 @@ const KAIMING_KEYS = ['a', 'mode', 'nonlinearity'] as const;
 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
   const mode = options.mode ?? 'fan_in';
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new Error(`${op}: Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
+  if (mode !== 'fan_in' && mode !== 'fan_out')
+    throw new Error(`${op}: Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const fan = mode === 'fan_in' ? fanIn : fanOut;
   return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);

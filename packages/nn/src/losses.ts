@@ -16,7 +16,8 @@ const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none'];
 /** The reduction, checked: PyTorch raises for any other string. */
 export function checkReduction(op: string, reduction: unknown): Reduction {
   const r = reduction ?? 'mean';
-  if (typeof r !== 'string' || !REDUCTIONS.includes(r)) throw new Error(`${op}: ${String(r)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);
+  if (typeof r !== 'string' || !REDUCTIONS.includes(r))
+    throw new Error(`${op}: ${String(r)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);
   return r as Reduction;
 }
 
@@ -35,14 +36,20 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 /** A per-element weight must broadcast to the input's shape without growing it. */
 function checkWeight(op: string, name: string, weight: Tensor | null | undefined, input: Tensor): void {
   if (!weight) return;
-  const fits = weight.ndim <= input.ndim && weight.shape.every((size, i) => size === 1 || size === input.shape[input.ndim - weight.ndim + i]);
-  if (!fits) throw new Error(`${op}: ${name} of shape [${weight.shape.join(', ')}] does not broadcast to the input's shape [${input.shape.join(', ')}]`);
+  const fits =
+    weight.ndim <= input.ndim && weight.shape.every((size, i) => size === 1 || size === input.shape[input.ndim - weight.ndim + i]);
+  if (!fits)
+    throw new Error(
+      `${op}: ${name} of shape [${weight.shape.join(', ')}] does not broadcast to the input's shape [${input.shape.join(', ')}]`,
+    );
 }
 
 /** PyTorch refuses a weight that requires grad where the loss has no derivative for it. */
 function notDifferentiable(op: string, name: string, t: Tensor | null | undefined): void {
   if (t && t.requiresGrad && g.isGradEnabled()) {
-    throw new Error(`${op}: the function is not differentiable with respect to argument '${name}'. This input cannot have requiresGrad true.`);
+    throw new Error(
+      `${op}: the function is not differentiable with respect to argument '${name}'. This input cannot have requiresGrad true.`,
+    );
   }
 }
 
@@ -84,21 +91,28 @@ const NLL_KEYS = ['weight', 'ignoreIndex', 'reduction'] as const;
 function flattenClasses(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
   if (input.ndim < 1) throw new Error(`${op}: input must have at least 1 dim`);
   if (input.ndim === 1) {
-    if (target.ndim !== 0) throw new Error(`${op}: expected a 0-d target for a 1-D input of shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`);
+    if (target.ndim !== 0)
+      throw new Error(
+        `${op}: expected a 0-d target for a 1-D input of shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`,
+      );
     return [input.unsqueeze(0), target.reshape(1)];
   }
   const c = input.shape[1]!;
   const perm = [0, ...input.shape.slice(2).map((_, i) => i + 2), 1];
   const expected = [input.shape[0]!, ...input.shape.slice(2)];
   if (target.shape.join() !== expected.join()) {
-    throw new Error(`${op}: expected target of shape [${expected.join(', ')}] for input of shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`);
+    throw new Error(
+      `${op}: expected target of shape [${expected.join(', ')}] for input of shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`,
+    );
   }
   return [input.permute(perm).reshape(-1, c), target.reshape(-1)];
 }
 
 function checkClassWeight(op: string, weight: Tensor | null | undefined, classes: number): void {
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
-    throw new Error(`${op}: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`);
+    throw new Error(
+      `${op}: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`,
+    );
   }
 }
 
@@ -180,7 +194,12 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
     if (reduction === 'none') smoothReduced = smooth.reshape(target.shape as number[]);
     else if (reduction === 'sum') smoothReduced = smooth.sum();
     else {
-      const denom = o.weight ? o.weight.indexSelect(0, g.where(valid, t, 0)).mul(valid).sum() : valid.to(flat.dtype).sum();
+      const denom = o.weight
+        ? o.weight
+            .indexSelect(0, g.where(valid, t, 0))
+            .mul(valid)
+            .sum()
+        : valid.to(flat.dtype).sum();
       smoothReduced = smooth.sum().div(denom);
     }
     return nllPart.mul(1 - eps).add(smoothReduced.mul(eps / c));
@@ -264,7 +283,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BceO
  * is −0.5 at x = 0, y = 1, where the chain rule through |x| gives 0).
  */
 class BinaryCrossEntropyWithLogits extends g.autograd.Function {
-  static override forward(ctx: g.autograd.FunctionCtx, input: Tensor, target: Tensor, weight: Tensor | null, posWeight: Tensor | null, reduction: Reduction): Tensor {
+  static override forward(
+    ctx: g.autograd.FunctionCtx,
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | null,
+    posWeight: Tensor | null,
+    reduction: Reduction,
+  ): Tensor {
     ctx.saveForBackward(input, target, ...(weight ? [weight] : []), ...(posWeight ? [posWeight] : []));
     ctx['hasWeight'] = weight !== null;
     ctx['hasPosWeight'] = posWeight !== null;

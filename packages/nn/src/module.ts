@@ -294,8 +294,7 @@ export class Module {
         // The gradient is this module's to drop (PyTorch's refcount would free it here).
         p.grad.dispose();
         p.grad = null;
-      }
-      else g.noGrad(() => p.grad!.zero_());
+      } else g.noGrad(() => p.grad!.zero_());
     }
   }
 
@@ -378,13 +377,17 @@ export class Module {
           src = g.full([], defaults[name]!, { dtype: dst.dtype, device: dst.device });
         }
         if (!(src instanceof g.Tensor)) {
-          errors.push(`While copying the parameter named "${key}", expected Tensor or Tensor-like object from checkpoint but received ${describe(src)}`);
+          errors.push(
+            `While copying the parameter named "${key}", expected Tensor or Tensor-like object from checkpoint but received ${describe(src)}`,
+          );
           continue;
         }
         // PyTorch's backward compatibility: a 1-D checkpoint value loads into a 0-d parameter as its first element.
         const value = dst.ndim === 0 && src.ndim === 1 && src.shape[0]! > 0 ? src.select(0, 0) : src;
         if (value.shape.join() !== dst.shape.join()) {
-          errors.push(`size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, the shape in current model is [${dst.shape.join(', ')}].`);
+          errors.push(
+            `size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, the shape in current model is [${dst.shape.join(', ')}].`,
+          );
           continue;
         }
         copies.push([dst, value]);
@@ -395,11 +398,14 @@ export class Module {
         if (key.startsWith(prefix) && !known.has(key.slice(prefix.length).split('.')[0]!)) unexpectedKeys.push(key);
       }
     }
-    if (strict && unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (strict && unexpectedKeys.length)
+      errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
     if (strict && missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
     if (errors.length) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     // Cast and move everything first: nothing is written until every value is ready.
-    const ready = copies.map(([dst, src]) => [dst, src.dtype === dst.dtype ? src : src.to(dst.dtype)] as const).map(([dst, src]) => [dst, src.device === dst.device ? src : src.to(dst.device)] as const);
+    const ready = copies
+      .map(([dst, src]) => [dst, src.dtype === dst.dtype ? src : src.to(dst.dtype)] as const)
+      .map(([dst, src]) => [dst, src.device === dst.device ? src : src.to(dst.device)] as const);
     g.noGrad(() => {
       for (const [dst, src] of ready) dst.copy_(src);
     });

@@ -1,11 +1,40 @@
 /** The `nn` namespace: every layer, loss and helper, as `torch.nn`. */
-export { Module, type StateDict, type LoadStateDictOptions, type IncompatibleKeys, type StateDictOptions, type ZeroGradOptions, type ToOptions, type RecurseOptions, type NamedOptions } from './module.js';
+export {
+  Module,
+  type StateDict,
+  type LoadStateDictOptions,
+  type IncompatibleKeys,
+  type StateDictOptions,
+  type ZeroGradOptions,
+  type ToOptions,
+  type RecurseOptions,
+  type NamedOptions,
+} from './module.js';
 export { Parameter } from './parameter.js';
 export { Sequential, ModuleList } from './layers/containers.js';
 export {
-  Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax,
-  type FactoryOptions, type NoOptions, type LinearOptions, type EmbeddingOptions, type LayerNormOptions, type DropoutOptions,
-  type FlattenOptions, type ReLUOptions, type LeakyReLUOptions, type SoftmaxModuleOptions,
+  Linear,
+  Embedding,
+  LayerNorm,
+  Dropout,
+  Flatten,
+  Identity,
+  ReLU,
+  LeakyReLU,
+  Tanh,
+  Sigmoid,
+  GELU,
+  Softmax,
+  type FactoryOptions,
+  type NoOptions,
+  type LinearOptions,
+  type EmbeddingOptions,
+  type LayerNormOptions,
+  type DropoutOptions,
+  type FlattenOptions,
+  type ReLUOptions,
+  type LeakyReLUOptions,
+  type SoftmaxModuleOptions,
 } from './layers/basic.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions, type RNNCellOptions } from './layers/rnn-cells.js';
 export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers/rnn.js';

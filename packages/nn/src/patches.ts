@@ -20,9 +20,18 @@ export type Pair = number | readonly [number, number];
  * the argument and the value.
  */
 export function pair(op: string, name: string, v: Pair | undefined, fallback: number, min = 0): [number, number] {
-  const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : [NaN, NaN];
+  const p: [number, number] =
+    v === undefined
+      ? [fallback, fallback]
+      : typeof v === 'number'
+        ? [v, v]
+        : Array.isArray(v) && v.length === 2
+          ? [v[0], v[1]]
+          : [NaN, NaN];
   if (!p.every((x) => Number.isSafeInteger(x) && x >= min)) {
-    throw new Error(`${op}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer or a pair of them, got ${JSON.stringify(v)}`);
+    throw new Error(
+      `${op}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer or a pair of them, got ${JSON.stringify(v)}`,
+    );
   }
   return p;
 }
@@ -54,7 +63,12 @@ interface PatchPlan {
 const planCache = new Map<string, PatchPlan>();
 
 function patchPlan(C: number, Hp: number, Wp: number, geometry: PatchGeometry): PatchPlan {
-  const { kernel: [kh, kw], stride: s, dilation: d, out: [OH, OW] } = geometry;
+  const {
+    kernel: [kh, kw],
+    stride: s,
+    dilation: d,
+    out: [OH, OW],
+  } = geometry;
   const key = [C, Hp, Wp, kh, kw, OH, OW, ...s, ...d].join();
   const cached = planCache.get(key);
   if (cached !== undefined) return cached;
@@ -105,7 +119,10 @@ class Fold extends g.autograd.Function {
     ctx['plan'] = plan;
     const N = cols.shape[0]!;
     const withZero = g.cat([cols, g.zeros([N, 1], { dtype: cols.dtype, device: cols.device })], 1);
-    return withZero.gather(1, rowsIndex(plan.inverse, N, cols.device)).reshape(N, plan.imageSize, plan.fanIn).sum(2);
+    return withZero
+      .gather(1, rowsIndex(plan.inverse, N, cols.device))
+      .reshape(N, plan.imageSize, plan.fanIn)
+      .sum(2);
   }
   static override backward(ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor {
     return Unfold.apply(grad, ctx['plan']);

@@ -53,8 +53,19 @@ interface Pool {
   p: [number, number];
 }
 
-function poolGeometry(op: string, x: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair | undefined, dilation: Pair | undefined, ceilMode: boolean): Pool {
-  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${op}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got shape [${x.shape.join(', ')}]`);
+function poolGeometry(
+  op: string,
+  x: Tensor,
+  kernelSize: Pair,
+  stride: Pair | null | undefined,
+  padding: Pair | undefined,
+  dilation: Pair | undefined,
+  ceilMode: boolean,
+): Pool {
+  if (x.ndim !== 3 && x.ndim !== 4)
+    throw new Error(
+      `${op}: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got shape [${x.shape.join(', ')}]`,
+    );
   if (typeof ceilMode !== 'boolean') throw new Error(`${op}: ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
   const input = x.ndim === 3 ? x.unsqueeze(0) : x;
   const [, C, H, W] = input.shape as [number, number, number, number];
@@ -63,11 +74,14 @@ function poolGeometry(op: string, x: Tensor, kernelSize: Pair, stride: Pair | nu
   const p = pair(op, 'padding', padding, 0);
   const d = pair(op, 'dilation', dilation, 1, 1);
   if (p[0] > Math.floor(k[0] / 2) || p[1] > Math.floor(k[1] / 2)) {
-    throw new Error(`${op}: pad should be at most half of kernel size, but got pad=${p[0] > Math.floor(k[0] / 2) ? p[0] : p[1]} and kernel_size=${p[0] > Math.floor(k[0] / 2) ? k[0] : k[1]}`);
+    throw new Error(
+      `${op}: pad should be at most half of kernel size, but got pad=${p[0] > Math.floor(k[0] / 2) ? p[0] : p[1]} and kernel_size=${p[0] > Math.floor(k[0] / 2) ? k[0] : k[1]}`,
+    );
   }
   const OH = outputSize(H, k[0], s[0], p[0], d[0], ceilMode);
   const OW = outputSize(W, k[1], s[1], p[1], d[1], ceilMode);
-  if (OH < 1 || OW < 1) throw new Error(`${op}: Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${OH}x${OW}). Output size is too small`);
+  if (OH < 1 || OW < 1)
+    throw new Error(`${op}: Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${OH}x${OW}). Output size is too small`);
   // The last window may reach past the right padding in ceil mode: pad that far (it never counts).
   const bottom = Math.max(p[0], (OH - 1) * s[0] + d[0] * (k[0] - 1) + 1 - H - p[0]);
   const right = Math.max(p[1], (OW - 1) * s[1] + d[1] * (k[1] - 1) + 1 - W - p[1]);
@@ -100,7 +114,11 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tens
  * the padded input (countIncludePad) or to the input, or `divisorOverride`.
  */
 function avgDivisors(H: number, W: number, geometry: PatchGeometry, p: [number, number], countIncludePad: boolean): Float64Array {
-  const { kernel: k, stride: s, out: [OH, OW] } = geometry;
+  const {
+    kernel: k,
+    stride: s,
+    out: [OH, OW],
+  } = geometry;
   const out = new Float64Array(OH * OW);
   for (let oh = 0; oh < OH; oh++) {
     for (let ow = 0; ow < OW; ow++) {
@@ -130,7 +148,15 @@ function avgDivisors(H: number, W: number, geometry: PatchGeometry, p: [number, 
  * F.avgPool2d(g.ones(1, 1, 5, 5), 3, { stride: 2, padding: 1, countIncludePad: false }); // all ones
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options?: AvgPoolOptions): Tensor;
-export function avgPool2d(x: Tensor, kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null): Tensor;
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: Pair,
+  stride?: Pair | null,
+  padding?: Pair,
+  ceilMode?: boolean,
+  countIncludePad?: boolean,
+  divisorOverride?: number | null,
+): Tensor;
 export function avgPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<AvgPoolOptions>('avgPool2d', rest, AVG_KEYWORDS);

@@ -79,7 +79,12 @@ const FILE_DTYPES: ReadonlyMap<string, FileDType> = new Map<string, FileDType>([
   ['U64', { bytes: 8, decode: (b, _count, name) => toInt32(new BigUint64Array(b), name, 'U64') }],
 ]);
 
-const TO_FILE: ReadonlyMap<DType, string> = new Map<DType, string>([['float32', 'F32'], ['float64', 'F64'], ['int32', 'I32'], ['bool', 'BOOL']]);
+const TO_FILE: ReadonlyMap<DType, string> = new Map<DType, string>([
+  ['float32', 'F32'],
+  ['float64', 'F64'],
+  ['int32', 'I32'],
+  ['bool', 'BOOL'],
+]);
 
 function littleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -99,9 +104,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** The bytes of any binary input, as a Uint8Array over the same memory. */
 function asBytes(op: string, input: unknown): Uint8Array {
   if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) return new Uint8Array(input);
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer))
+    return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  throw new TypeError(`${op}: expected the file's bytes as a Uint8Array or an ArrayBuffer, got ${input === null ? 'null' : typeof input === 'object' ? input.constructor?.name ?? 'an object' : typeof input}`);
+  throw new TypeError(
+    `${op}: expected the file's bytes as a Uint8Array or an ArrayBuffer, got ${input === null ? 'null' : typeof input === 'object' ? (input.constructor?.name ?? 'an object') : typeof input}`,
+  );
 }
 
 /** A plain record's own keys, or a Map's entries. */
@@ -112,11 +120,13 @@ function entriesOf<T>(record: Record<string, T> | ReadonlyMap<string, T>): [stri
 
 function checkMetadata(op: string, metadata: unknown): Record<string, string> | undefined {
   if (metadata === undefined || metadata === null) return undefined;
-  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new Error(`${op}: __metadata__ must be an object of strings, got ${kind(metadata)}`);
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new Error(`${op}: __metadata__ must be an object of strings, got ${kind(metadata)}`);
   const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of entriesOf(metadata as Record<string, unknown>)) {
     if (typeof v !== 'string') throw new Error(`${op}: __metadata__ values must be strings, but "${k}" is ${kind(v)}`);
-    if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw new Error(`${op}: __metadata__ entry "${k}" is not well-formed Unicode (a lone surrogate)`);
+    if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v))
+      throw new Error(`${op}: __metadata__ entry "${k}" is not well-formed Unicode (a lone surrogate)`);
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -129,7 +139,10 @@ function checkMetadata(op: string, metadata: unknown): Record<string, string> | 
  * @example
  * const bytes = saveSafetensors(model.stateDict(), { format: 'pt' });
  */
-export function saveSafetensors(state: Record<string, Tensor> | ReadonlyMap<string, Tensor>, metadata?: Record<string, string> | null): Uint8Array {
+export function saveSafetensors(
+  state: Record<string, Tensor> | ReadonlyMap<string, Tensor>,
+  metadata?: Record<string, string> | null,
+): Uint8Array {
   if (!littleEndian()) throw new Error('saveSafetensors: big-endian platforms are not supported');
   if (typeof state !== 'object' || state === null || Array.isArray(state) || state instanceof g.Tensor) {
     throw new TypeError(`saveSafetensors: expected a state dict (a Record or a Map of tensors), got ${kind(state)}`);
@@ -141,13 +154,16 @@ export function saveSafetensors(state: Record<string, Tensor> | ReadonlyMap<stri
   let offset = 0;
   for (const [name, t] of entriesOf(state)) {
     if (name === '__metadata__') throw new Error('saveSafetensors: "__metadata__" is reserved and cannot be a tensor name');
-    if (LONE_SURROGATE.test(name)) throw new Error(`saveSafetensors: tensor name ${JSON.stringify(name)} is not well-formed Unicode (a lone surrogate)`);
+    if (LONE_SURROGATE.test(name))
+      throw new Error(`saveSafetensors: tensor name ${JSON.stringify(name)} is not well-formed Unicode (a lone surrogate)`);
     if (!(t instanceof g.Tensor)) throw new TypeError(`saveSafetensors: "${name}" is not a Tensor (got ${kind(t)})`);
     const data = t.dataSync();
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     Object.defineProperty(header, name, {
       value: { dtype: TO_FILE.get(t.dtype), shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] },
-      enumerable: true, writable: true, configurable: true,
+      enumerable: true,
+      writable: true,
+      configurable: true,
     });
     chunks.push(bytes);
     offset += bytes.byteLength;
@@ -184,17 +200,21 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
   const fail = (problem: string): never => {
     throw new Error(`loadSafetensors: tensor "${name}" ${problem}`);
   };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(`must be an object { dtype, shape, data_offsets }, got ${kind(raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail(`must be an object { dtype, shape, data_offsets }, got ${kind(raw)}`);
   const info = raw as Record<string, unknown>;
   for (const field of ['dtype', 'shape', 'data_offsets']) if (!Object.hasOwn(info, field)) fail(`is missing "${field}"`);
   const { dtype, shape, data_offsets: offsets } = info;
-  if (typeof dtype !== 'string' || !FILE_DTYPES.has(dtype)) return fail(`has unknown dtype ${JSON.stringify(dtype)} (the format's dtypes: ${[...FILE_DTYPES.keys()].join(', ')})`);
-  if (!Array.isArray(shape) || !shape.every(isIndex)) return fail(`has shape ${JSON.stringify(shape)}: a shape is an array of non-negative integers`);
+  if (typeof dtype !== 'string' || !FILE_DTYPES.has(dtype))
+    return fail(`has unknown dtype ${JSON.stringify(dtype)} (the format's dtypes: ${[...FILE_DTYPES.keys()].join(', ')})`);
+  if (!Array.isArray(shape) || !shape.every(isIndex))
+    return fail(`has shape ${JSON.stringify(shape)}: a shape is an array of non-negative integers`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
     return fail(`has data_offsets ${JSON.stringify(offsets)}: expected [begin, end], two non-negative integers`);
   }
   const [begin, end] = offsets as [number, number];
-  if (begin > end || end > dataLength) return fail(`has data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes (or begin > end)`);
+  if (begin > end || end > dataLength)
+    return fail(`has data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes (or begin > end)`);
   let count = 1;
   for (const size of shape) {
     count *= size;
@@ -202,7 +222,9 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
   }
   const bytes = count * FILE_DTYPES.get(dtype)!.bytes;
   if (end - begin !== bytes) {
-    fail(`of dtype ${dtype} and shape [${shape.join(', ')}] needs ${bytes} bytes, but its data_offsets [${begin}, ${end}] span ${end - begin}`);
+    fail(
+      `of dtype ${dtype} and shape [${shape.join(', ')}] needs ${bytes} bytes, but its data_offsets [${begin}, ${end}] span ${end - begin}`,
+    );
   }
   return { name, dtype, shape: shape as number[], begin, end };
 }
@@ -214,13 +236,21 @@ function checkTiling(entries: Entry[], dataLength: number): void {
   let previous: Entry | undefined;
   for (const e of sorted) {
     if (e.begin < at) {
-      throw new Error(`loadSafetensors: tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}]) overlaps tensor "${previous!.name}" (data_offsets [${previous!.begin}, ${previous!.end}])`);
+      throw new Error(
+        `loadSafetensors: tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}]) overlaps tensor "${previous!.name}" (data_offsets [${previous!.begin}, ${previous!.end}])`,
+      );
     }
-    if (e.begin > at) throw new Error(`loadSafetensors: the data bytes [${at}, ${e.begin}) before tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}]) belong to no tensor`);
+    if (e.begin > at)
+      throw new Error(
+        `loadSafetensors: the data bytes [${at}, ${e.begin}) before tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}]) belong to no tensor`,
+      );
     at = e.end;
     previous = e;
   }
-  if (at !== dataLength) throw new Error(`loadSafetensors: the tensors' data ends at byte ${at}, but ${dataLength} data bytes follow the header: bytes [${at}, ${dataLength}) belong to no tensor`);
+  if (at !== dataLength)
+    throw new Error(
+      `loadSafetensors: the tensors' data ends at byte ${at}, but ${dataLength} data bytes follow the header: bytes [${at}, ${dataLength}) belong to no tensor`,
+    );
 }
 
 /** Options of `loadSafetensors` and `loadSafetensorsWithMetadata`. */
@@ -246,11 +276,16 @@ export function loadSafetensorsWithMetadata(
   const o = g.checkOptions('loadSafetensors', options, ['device']);
   if (!littleEndian()) throw new Error('loadSafetensors: big-endian platforms are not supported');
   const file = asBytes('loadSafetensors', bytes);
-  if (file.byteLength < 8) throw new Error(`loadSafetensors: ${file.byteLength} bytes is too short for a safetensors file (the header length alone is 8 bytes)`);
+  if (file.byteLength < 8)
+    throw new Error(`loadSafetensors: ${file.byteLength} bytes is too short for a safetensors file (the header length alone is 8 bytes)`);
   const headerLength = new DataView(file.buffer, file.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw new Error(`loadSafetensors: header length ${headerLength} is larger than the format's limit of ${MAX_HEADER_BYTES} bytes`);
+  if (headerLength > BigInt(MAX_HEADER_BYTES))
+    throw new Error(`loadSafetensors: header length ${headerLength} is larger than the format's limit of ${MAX_HEADER_BYTES} bytes`);
   const n = Number(headerLength);
-  if (n > file.byteLength - 8) throw new Error(`loadSafetensors: header length ${n} exceeds the file size (${file.byteLength} bytes, ${file.byteLength - 8} after the length)`);
+  if (n > file.byteLength - 8)
+    throw new Error(
+      `loadSafetensors: header length ${n} exceeds the file size (${file.byteLength} bytes, ${file.byteLength - 8} after the length)`,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(file.subarray(8, 8 + n));
@@ -263,7 +298,8 @@ export function loadSafetensorsWithMetadata(
   } catch (e) {
     throw new Error(`loadSafetensors: the header is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`loadSafetensors: the header must be a JSON object, got ${kind(header)}`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new Error(`loadSafetensors: the header must be a JSON object, got ${kind(header)}`);
   const fields = header as Record<string, unknown>;
   const dataStart = 8 + n;
   const dataLength = file.byteLength - dataStart;

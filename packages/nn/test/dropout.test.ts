@@ -7,7 +7,8 @@ import fixture from './fixtures/dropout.json' with { type: 'json' };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 const D = fixture.data;
 
@@ -50,7 +51,15 @@ describe("dropout draws PyTorch's mask and leaves the generator where PyTorch do
   it('a seeded training run with dropout follows PyTorch loss for loss', () => {
     const f = D.training;
     g.manualSeed(f.seed);
-    const model = new Sequential(new Linear(6, 16), new ReLU(), new Dropout(0.3), new Linear(16, 16), new Tanh(), new Dropout(0.2), new Linear(16, 3));
+    const model = new Sequential(
+      new Linear(6, 16),
+      new ReLU(),
+      new Dropout(0.3),
+      new Linear(16, 16),
+      new Tanh(),
+      new Dropout(0.2),
+      new Linear(16, 3),
+    );
     const x = g.randn(32, 6);
     const y = g.randint(0, 3, [32]);
     const lossFn = new CrossEntropyLoss();
@@ -91,7 +100,9 @@ describe("dropout draws PyTorch's mask and leaves the generator where PyTorch do
     const y = F.dropout(x, 0.5, { inplace: true });
     expect(y).toBe(x);
     expect(values(x)).toEqual(a);
-    expect(() => (F.dropout as (...args: unknown[]) => g.Tensor)(g.ones(2), 0.5, { p: 0.2 })).toThrow("dropout: got multiple values for argument 'p'");
+    expect(() => (F.dropout as (...args: unknown[]) => g.Tensor)(g.ones(2), 0.5, { p: 0.2 })).toThrow(
+      "dropout: got multiple values for argument 'p'",
+    );
     expect(String(new Dropout({ p: 0.25, inplace: true }))).toBe('Dropout(p=0.25, inplace=True)');
   });
 });

@@ -7,12 +7,16 @@ import fixture from './fixtures/embedding.json' with { type: 'json' };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 /** The generator's exact upstream-gradient weights: (i·13 mod 11 − 5) / 4. */
 const gradWeights = (shape: readonly number[]) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.tensor(Float32Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4), { shape: [...shape] });
+  return g.tensor(
+    Float32Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4),
+    { shape: [...shape] },
+  );
 };
 
 describe('Embedding paddingIdx: the padding row gets no gradient and never moves (PyTorch fixtures)', () => {
@@ -61,6 +65,8 @@ describe('Embedding paddingIdx: the padding row gets no gradient and never moves
   it('paddingIdx out of range is an error, as in PyTorch', () => {
     expect(() => new Embedding(4, 2, { paddingIdx: 4 })).toThrow('Padding_idx must be within num_embeddings');
     expect(() => new Embedding(4, 2, { paddingIdx: -5 })).toThrow('Padding_idx must be within num_embeddings');
-    expect(() => F.embedding(g.tensor([0], { dtype: 'int32' }), g.zeros(3, 2), { paddingIdx: 3 })).toThrow('Padding_idx must be within num_embeddings');
+    expect(() => F.embedding(g.tensor([0], { dtype: 'int32' }), g.zeros(3, 2), { paddingIdx: 3 })).toThrow(
+      'Padding_idx must be within num_embeddings',
+    );
   });
 });

@@ -7,15 +7,19 @@ import fixture from './fixtures/layer-options.json' with { type: 'json' };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 const gradWeights = (shape: readonly number[]) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.tensor(Float32Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4), { shape: [...shape] });
+  return g.tensor(
+    Float32Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4),
+    { shape: [...shape] },
+  );
 };
 const D = fixture.data;
 
-describe("options PyTorch has that Graft used to ignore or refuse, against PyTorch", () => {
+describe('options PyTorch has that Graft used to ignore or refuse, against PyTorch', () => {
   const makers: Record<string, () => Module> = {
     "Conv2d(2,3,(2,4),padding='same')": () => new Conv2d(2, 3, [2, 4], { padding: 'same' }),
     "Conv2d(2,3,3,padding='same',dilation=(2,1))": () => new Conv2d(2, 3, 3, { padding: 'same', dilation: [2, 1] }),

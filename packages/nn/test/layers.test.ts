@@ -6,7 +6,8 @@ import fixtures from './fixtures/nn.json' with { type: 'json' };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 
@@ -26,7 +27,9 @@ describe('sequence models against PyTorch (seeded init, outputs, gradients)', ()
       const x = g.randn([2, 5, 3], { requiresGrad: true });
       const [out, hn] = m.call(x) as [g.Tensor, g.Tensor | [g.Tensor, g.Tensor]];
       close(values(out), f.out);
-      const loss = Array.isArray(hn) ? out.pow(2).sum().add(hn[0].sum().mul(0.5)).add(hn[1].sum().mul(0.25)) : out.pow(2).sum().add(hn.sum().mul(0.5));
+      const loss = Array.isArray(hn)
+        ? out.pow(2).sum().add(hn[0].sum().mul(0.5)).add(hn[1].sum().mul(0.25))
+        : out.pow(2).sum().add(hn.sum().mul(0.5));
       expect(Math.abs((loss.item() as number) - f.loss)).toBeLessThan(1e-4 * Math.max(1, f.loss));
       loss.backward();
       close(values(x.grad!), f.xgrad, 1e-4);
@@ -57,7 +60,9 @@ describe('convolution and pooling against PyTorch', () => {
       const y = m.call(x) as g.Tensor;
       expect(y.shape).toEqual(f.outShape);
       close(values(y), f.out);
-      y.mul(g.linspace(-1, 1, y.numel()).reshape(y.shape as number[])).sum().backward();
+      y.mul(g.linspace(-1, 1, y.numel()).reshape(y.shape as number[]))
+        .sum()
+        .backward();
       close(values(x.grad!), f.xgrad, 1e-4);
       for (const [k, p] of m.namedParameters()) close(values(p.grad!), (f.grads as Record<string, number[]>)[k]!, 1e-4);
     });

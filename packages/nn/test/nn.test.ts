@@ -1,12 +1,29 @@
 import * as g from '@graft/core';
 import { CpuBackend } from '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { CrossEntropyLoss, F, GRUCell, init, LayerNorm, Linear, LSTMCell, Module, ModuleList, nn, Parameter, ReLU, RNNCell, Sequential, Tanh } from '../src/index.js';
+import {
+  CrossEntropyLoss,
+  F,
+  GRUCell,
+  init,
+  LayerNorm,
+  Linear,
+  LSTMCell,
+  Module,
+  ModuleList,
+  nn,
+  Parameter,
+  ReLU,
+  RNNCell,
+  Sequential,
+  Tanh,
+} from '../src/index.js';
 import fixtures from './fixtures/nn.json' with { type: 'json' };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 
@@ -25,7 +42,9 @@ describe('Module: discovery, names, state dicts', () => {
     expect(net.namedParameters().map(([n, p]) => `${n}:${p.shape}`)).toEqual(['fc1.weight:8,4', 'fc1.bias:8', 'fc2.weight:2,8']);
     expect(net.namedChildren().map(([n]) => n)).toEqual(['fc1', 'act', 'fc2']);
     expect(net.modules().length).toBe(4);
-    expect(String(net)).toBe('Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (act): ReLU()\n  (fc2): Linear(in_features=8, out_features=2, bias=False)\n)');
+    expect(String(net)).toBe(
+      'Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (act): ReLU()\n  (fc2): Linear(in_features=8, out_features=2, bias=False)\n)',
+    );
     const seq = new Sequential(new Linear(2, 3), new Tanh(), new Linear(3, 1));
     expect(Object.keys(seq.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     const list = new ModuleList([new Linear(1, 1), new Linear(1, 1)]);
@@ -64,7 +83,9 @@ describe('Module: discovery, names, state dicts', () => {
   });
 
   it('bad input names the layer and the shapes', () => {
-    expect(() => new Linear(4, 2).call(g.zeros(3, 5))).toThrow('Linear(in_features=4, out_features=2): expected input with last dim 4, got shape [3, 5]');
+    expect(() => new Linear(4, 2).call(g.zeros(3, 5))).toThrow(
+      'Linear(in_features=4, out_features=2): expected input with last dim 4, got shape [3, 5]',
+    );
     expect(() => new LSTMCell(3, 4).call(g.zeros(2, 5))).toThrow(/LSTMCell: input has inconsistent input_size: got 5 expected 3/);
   });
 
@@ -101,7 +122,7 @@ describe('Module.to moves parameters in place', () => {
     model.to('float64');
     expect(params.every((p) => p.dtype === 'float64')).toBe(true);
   });
-  it('t.data = v gives t v\'s data and keeps t the same leaf', () => {
+  it("t.data = v gives t v's data and keeps t the same leaf", () => {
     const w = g.zeros(2, { requiresGrad: true });
     w.data = g.tensor([[1, 2, 3]]);
     expect(w.shape).toEqual([1, 3]);
@@ -126,7 +147,7 @@ describe('initialisation follows PyTorch', () => {
     init.xavierUniform_(w);
     const a = Math.sqrt(6 / 700);
     expect(w.amax().item()).toBeLessThanOrEqual(a);
-    expect(Math.abs((w.var().item() as number) - a * a / 3)).toBeLessThan(0.02 * a * a);
+    expect(Math.abs((w.var().item() as number) - (a * a) / 3)).toBeLessThan(0.02 * a * a);
     init.kaimingNormal_(w, { nonlinearity: 'relu' });
     expect(Math.abs((w.std().item() as number) - Math.sqrt(2 / 300))).toBeLessThan(0.01);
     expect(init.calculateGain('tanh')).toBeCloseTo(5 / 3);
@@ -135,14 +156,20 @@ describe('initialisation follows PyTorch', () => {
 
 describe('training follows PyTorch step by step from the same seed', () => {
   for (const [name, makeOpt] of [
-    ['sgd_momentum', (params: g.Tensor[]) => {
-      const velocity = params.map(() => null as g.Tensor | null);
-      return () => g.noGrad(() => params.forEach((p, i) => {
-        const v = velocity[i] === null ? p.grad!.clone() : velocity[i]!.mul(0.9).add(p.grad!);
-        velocity[i] = v;
-        p.sub_(v.mul(0.1));
-      }));
-    }],
+    [
+      'sgd_momentum',
+      (params: g.Tensor[]) => {
+        const velocity = params.map(() => null as g.Tensor | null);
+        return () =>
+          g.noGrad(() =>
+            params.forEach((p, i) => {
+              const v = velocity[i] === null ? p.grad!.clone() : velocity[i]!.mul(0.9).add(p.grad!);
+              velocity[i] = v;
+              p.sub_(v.mul(0.1));
+            }),
+          );
+      },
+    ],
   ] as const) {
     it(`MLP + cross entropy, ${name} written by hand`, () => {
       const f = fixtures.training[name];
@@ -169,7 +196,11 @@ describe('training follows PyTorch step by step from the same seed', () => {
 
 describe('layers against PyTorch', () => {
   const L = fixtures.layers;
-  for (const [name, Cell] of [['RNNCell', RNNCell], ['LSTMCell', LSTMCell], ['GRUCell', GRUCell]] as const) {
+  for (const [name, Cell] of [
+    ['RNNCell', RNNCell],
+    ['LSTMCell', LSTMCell],
+    ['GRUCell', GRUCell],
+  ] as const) {
     it(`${name}: seeded parameters, forward and parameter gradients`, () => {
       const f = L[name];
       g.manualSeed(1);
@@ -237,7 +268,12 @@ describe('layers against PyTorch', () => {
   it('gradients through every layer pass gradcheck (float64)', () => {
     g.manualSeed(9);
     const x = g.randn([2, 3], { dtype: 'float64', requiresGrad: true });
-    for (const layer of [new Linear(3, 2, { dtype: 'float64' }), new RNNCell(3, 2, { dtype: 'float64' }), new GRUCell(3, 2, { dtype: 'float64' }), new LayerNorm(3, { dtype: 'float64' })]) {
+    for (const layer of [
+      new Linear(3, 2, { dtype: 'float64' }),
+      new RNNCell(3, 2, { dtype: 'float64' }),
+      new GRUCell(3, 2, { dtype: 'float64' }),
+      new LayerNorm(3, { dtype: 'float64' }),
+    ]) {
       expect(g.autograd.gradcheck((t) => layer.call(t) as g.Tensor, [x])).toBe(true);
     }
     const lstm = new LSTMCell(3, 2, { dtype: 'float64' });

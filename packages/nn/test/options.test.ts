@@ -88,7 +88,12 @@ const table: Entry[] = [
   ['F.nllLoss', 'nllLoss', (o) => F.nllLoss(g.randn(2, 3), ints(), o), 'ignore_index'],
   ['F.crossEntropy', 'crossEntropy', (o) => F.crossEntropy(g.randn(2, 3), ints(), o), 'label_smoothing'],
   ['F.binaryCrossEntropy', 'binaryCrossEntropy', (o) => F.binaryCrossEntropy(probs(), probs(), o), 'weights'],
-  ['F.binaryCrossEntropyWithLogits', 'binaryCrossEntropyWithLogits', (o) => F.binaryCrossEntropyWithLogits(probs(), probs(), o), 'pos_weight'],
+  [
+    'F.binaryCrossEntropyWithLogits',
+    'binaryCrossEntropyWithLogits',
+    (o) => F.binaryCrossEntropyWithLogits(probs(), probs(), o),
+    'pos_weight',
+  ],
   // nn.init
   ['init.uniform_', 'uniform_', (o) => init.uniform_(g.empty(2), o), 'low'],
   ['init.normal_', 'normal_', (o) => init.normal_(g.empty(2), o), 'sigma'],
@@ -115,12 +120,16 @@ describe('every options object in @graft/nn rejects an unknown key, naming the e
   }
 
   it('the reported example: new MaxPool2d(2, { ceil_mode: true }) throws and suggests ceilMode', () => {
-    expect(() => new nn.MaxPool2d(2, { ceil_mode: true } as never)).toThrow("MaxPool2d: unknown option 'ceil_mode' (did you mean 'ceilMode'?)");
+    expect(() => new nn.MaxPool2d(2, { ceil_mode: true } as never)).toThrow(
+      "MaxPool2d: unknown option 'ceil_mode' (did you mean 'ceilMode'?)",
+    );
   });
 
   it('an options object is the last argument; a keyword given twice is an error', () => {
     expect(() => any(F.maxPool2d)(x4(), 2, { stride: 1 }, 0)).toThrow('an options object must be the last argument');
-    expect(() => any(F.conv2d)(x4(), g.randn(3, 2, 3, 3), null, 1, { stride: 2 })).toThrow("conv2d: got multiple values for argument 'stride'");
+    expect(() => any(F.conv2d)(x4(), g.randn(3, 2, 3, 3), null, 1, { stride: 2 })).toThrow(
+      "conv2d: got multiple values for argument 'stride'",
+    );
     expect(() => any(F.maxPool2d)(x4(), 2, 1, 0, 1, false, true)).toThrow('takes at most 4 optional positional argument(s)');
   });
 
@@ -147,7 +156,12 @@ describe('every options object in @graft/nn rejects an unknown key, naming the e
 function entryPointsWithOptions(): string[] {
   const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
   const program = ts.createProgram([index], {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, skipLibCheck: true, noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
   });
   const checker = program.getTypeChecker();
   const resolve = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
@@ -164,7 +178,9 @@ function entryPointsWithOptions(): string[] {
     });
   };
   const takesOptions = (signatures: readonly ts.Signature[], at: ts.Node) =>
-    signatures.some((sig) => sig.getParameters().some((p) => p.name === 'options' || isOptionsBag(checker.getTypeOfSymbolAtLocation(p, at))));
+    signatures.some((sig) =>
+      sig.getParameters().some((p) => p.name === 'options' || isOptionsBag(checker.getTypeOfSymbolAtLocation(p, at))),
+    );
 
   const found = new Set<string>();
   const seen = new Set<ts.Symbol>();
@@ -183,9 +199,15 @@ function entryPointsWithOptions(): string[] {
       if (s.flags & ts.SymbolFlags.Class) {
         if (takesOptions(type.getConstructSignatures(), decl)) found.add(`new ${s.name}`);
         for (const member of (decl as ts.ClassDeclaration).members) {
-          if (!ts.isMethodDeclaration(member) || !member.name || ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+          if (
+            !ts.isMethodDeclaration(member) ||
+            !member.name ||
+            ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+          )
+            continue;
           const method = checker.getSymbolAtLocation(member.name)!;
-          if (takesOptions(checker.getTypeOfSymbolAtLocation(method, member).getCallSignatures(), member)) found.add(`${s.name}.${method.name}`);
+          if (takesOptions(checker.getTypeOfSymbolAtLocation(method, member).getCallSignatures(), member))
+            found.add(`${s.name}.${method.name}`);
         }
       } else if (type.getCallSignatures().length) {
         if (takesOptions(type.getCallSignatures(), decl)) found.add(`${prefix}${exported.name}`);
@@ -195,7 +217,10 @@ function entryPointsWithOptions(): string[] {
   // Top-level names first, then the namespaces with F before functional (the same module), so table rows read as users write them.
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(index)!)!);
   const rank = (s: ts.Symbol) => (!(resolve(s).flags & ts.SymbolFlags.ValueModule) ? 0 : s.name === 'F' ? 1 : 2);
-  visit([...exports].sort((a, b) => rank(a) - rank(b)), '');
+  visit(
+    [...exports].sort((a, b) => rank(a) - rank(b)),
+    '',
+  );
   return [...found].sort();
 }
 
@@ -204,7 +229,13 @@ describe('the table covers every exported entry point that takes an options obje
     const inTable = new Set(table.map(([entry]) => entry));
     const found = entryPointsWithOptions();
     expect(found.length).toBeGreaterThan(50);
-    expect(found.filter((e) => !inTable.has(e)), 'entry points that take options but have no row in the table').toEqual([]);
-    expect([...inTable].filter((e) => !found.includes(e)), 'table rows that name no such entry point').toEqual([]);
+    expect(
+      found.filter((e) => !inTable.has(e)),
+      'entry points that take options but have no row in the table',
+    ).toEqual([]);
+    expect(
+      [...inTable].filter((e) => !found.includes(e)),
+      'table rows that name no such entry point',
+    ).toEqual([]);
   });
 });

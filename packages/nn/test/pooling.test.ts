@@ -7,14 +7,23 @@ import fixture from './fixtures/pooling.json' with { type: 'json' };
 const values = (t: g.Tensor) => Array.from(t.dataSync());
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 
 type Pair = number | [number, number];
 interface Case {
   name: string;
   kind: 'max' | 'avg';
-  options: { kernel_size: Pair; stride?: Pair; padding: Pair; dilation?: Pair; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number };
+  options: {
+    kernel_size: Pair;
+    stride?: Pair;
+    padding: Pair;
+    dilation?: Pair;
+    ceil_mode?: boolean;
+    count_include_pad?: boolean;
+    divisor_override?: number;
+  };
   shape: number[];
   seed: number;
   outShape?: number[];
@@ -26,11 +35,17 @@ interface Case {
 /** The generator's exact inputs: a permutation of 0..n-1 (37 is prime), / 4, − 3. */
 const input = (shape: number[], seed: number) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.tensor(Float64Array.from({ length: n }, (_, i) => ((i * 37 + seed) % n) / 4 - 3), { shape, requiresGrad: true });
+  return g.tensor(
+    Float64Array.from({ length: n }, (_, i) => ((i * 37 + seed) % n) / 4 - 3),
+    { shape, requiresGrad: true },
+  );
 };
 const gradWeights = (shape: readonly number[]) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.tensor(Float64Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4), { shape: [...shape] });
+  return g.tensor(
+    Float64Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4),
+    { shape: [...shape] },
+  );
 };
 
 /** PyTorch's keyword arguments in Graft's spelling. */
@@ -76,7 +91,9 @@ describe(`pooling against PyTorch: ${cases.length} cases of kernel/stride/paddin
   it("PyTorch's positional order (MaxPool2d(2, 2), AvgPool2d(3, 2, 1, true))", () => {
     expect(String(new MaxPool2d(2, 1))).toBe('MaxPool2d(kernel_size=2, stride=1, padding=0, dilation=1, ceil_mode=False)');
     const x = g.randn(1, 1, 5, 5);
-    expect(values(new AvgPool2d(3, 2, 1, true).call(x) as g.Tensor)).toEqual(values(F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })));
+    expect(values(new AvgPool2d(3, 2, 1, true).call(x) as g.Tensor)).toEqual(
+      values(F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })),
+    );
     expect(() => new MaxPool2d(2, { returnIndices: true })).toThrow('returnIndices is not supported');
   });
 

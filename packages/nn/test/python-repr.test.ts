@@ -21,11 +21,26 @@ describe("pythonFloat is Python's repr(float)", () => {
 
   it('the values module reprs show', () => {
     expect([1e-5, 0.1, 0.5, 0.01, 1, 0, 1e-12, 100, 1e16, 0.0001].map(pythonFloat)).toEqual([
-      '1e-05', '0.1', '0.5', '0.01', '1.0', '0.0', '1e-12', '100.0', '1e+16', '0.0001',
+      '1e-05',
+      '0.1',
+      '0.5',
+      '0.01',
+      '1.0',
+      '0.0',
+      '1e-12',
+      '100.0',
+      '1e+16',
+      '0.0001',
     ]);
   });
 
   it('ints, bools, None and tuples as Python formats them', () => {
-    expect([pythonValue(2), pythonValue([2, 3]), pythonValue([3]), pythonValue(true), pythonValue(null)]).toEqual(['2', '(2, 3)', '(3,)', 'True', 'None']);
+    expect([pythonValue(2), pythonValue([2, 3]), pythonValue([3]), pythonValue(true), pythonValue(null)]).toEqual([
+      '2',
+      '(2, 3)',
+      '(3,)',
+      'True',
+      'None',
+    ]);
   });
 });

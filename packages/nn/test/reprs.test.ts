@@ -56,7 +56,8 @@ const makers: Record<string, () => Module> = {
   'Conv1d(2,4,5,stride=2,dilation=2,groups=2,bias=False)': () => new nn.Conv1d(2, 4, 5, { stride: 2, dilation: 2, groups: 2, bias: false }),
   'MaxPool2d(2)': () => new nn.MaxPool2d(2),
   'MaxPool2d(2,ceil_mode=True)': () => new nn.MaxPool2d(2, { ceilMode: true }),
-  'MaxPool2d((2,3),stride=1,padding=1,dilation=2,ceil_mode=True)': () => new nn.MaxPool2d([2, 3], { stride: 1, padding: 1, dilation: 2, ceilMode: true }),
+  'MaxPool2d((2,3),stride=1,padding=1,dilation=2,ceil_mode=True)': () =>
+    new nn.MaxPool2d([2, 3], { stride: 1, padding: 1, dilation: 2, ceilMode: true }),
   'MaxPool2d(3,stride=(2,1),padding=(1,0))': () => new nn.MaxPool2d(3, { stride: [2, 1], padding: [1, 0] }),
   'AvgPool2d(2)': () => new nn.AvgPool2d(2),
   'AvgPool2d(3,stride=2,padding=1,ceil_mode=True,count_include_pad=False,divisor_override=2)': () =>
@@ -92,7 +93,12 @@ describe("module reprs are PyTorch's repr(module)", () => {
   });
 
   it('LeakyReLU has the gradient of PyTorch (the slope at 0 and below)', () => {
-    expect(g.autograd.gradcheck((x) => new nn.LeakyReLU(0.2).call(x) as g.Tensor, [g.tensor([-1.5, 0.5, 2], { dtype: 'float64', requiresGrad: true })])).toBe(true);
+    expect(
+      g.autograd.gradcheck(
+        (x) => new nn.LeakyReLU(0.2).call(x) as g.Tensor,
+        [g.tensor([-1.5, 0.5, 2], { dtype: 'float64', requiresGrad: true })],
+      ),
+    ).toBe(true);
     const x = g.tensor([-2, 0, 3], { requiresGrad: true });
     nn.F.leakyRelu(x, { negativeSlope: 0.5 }).sum().backward();
     expect(Array.from(x.grad!.dataSync())).toEqual([0.5, 0.5, 1]);

@@ -22,7 +22,12 @@ describe('loadSafetensors: shapes are checked at the core boundary too', () => {
     expect(() => loadSafetensors(fileWithShape([0.5, 16384], 8192))).toThrow(/0\.5/);
     expect(Array.from(other.dataSync()).every((v) => v === 7)).toBe(true);
   });
-  it.each([[[-2, -2], 4], [['2', '2'], 4], [[2.5, 2], 5], [[1e300, 0], 0]])('shape %j does not load', (shape, count) => {
+  it.each([
+    [[-2, -2], 4],
+    [['2', '2'], 4],
+    [[2.5, 2], 5],
+    [[1e300, 0], 0],
+  ])('shape %j does not load', (shape, count) => {
     expect(() => loadSafetensors(fileWithShape(shape, count))).toThrow(Error);
   });
 });

@@ -22,7 +22,8 @@ const f32 = (shape: number[], begin: number, end: number) => ({ dtype: 'F32', sh
 
 /** A file assembled byte by byte from the published format description. */
 function handMadeFile(): Uint8Array {
-  const header = '{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[2],"data_offsets":[8,24]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+  const header =
+    '{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[2],"data_offsets":[8,24]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
   const padded = header + ' '.repeat((8 - ((8 + header.length) % 8)) % 8);
   const bytes: number[] = [];
   const len = padded.length;
@@ -120,9 +121,13 @@ describe('safetensors: reading and writing the format', () => {
   });
 
   it('metadata must map strings to strings, on load and on save', () => {
-    expect(() => loadSafetensors(file({ __metadata__: { epochs: 3 } }))).toThrow('loadSafetensors: __metadata__ values must be strings, but "epochs" is the number 3');
+    expect(() => loadSafetensors(file({ __metadata__: { epochs: 3 } }))).toThrow(
+      'loadSafetensors: __metadata__ values must be strings, but "epochs" is the number 3',
+    );
     expect(() => loadSafetensors(file({ __metadata__: ['a'] }))).toThrow('__metadata__ must be an object of strings');
-    expect(() => saveSafetensors({}, { epochs: 3 } as unknown as Record<string, string>)).toThrow('saveSafetensors: __metadata__ values must be strings, but "epochs" is the number 3');
+    expect(() => saveSafetensors({}, { epochs: 3 } as unknown as Record<string, string>)).toThrow(
+      'saveSafetensors: __metadata__ values must be strings, but "epochs" is the number 3',
+    );
     expect(() => saveSafetensors({ w: 3 } as unknown as Record<string, g.Tensor>)).toThrow('saveSafetensors: "w" is not a Tensor');
     expect(() => saveSafetensors({ __metadata__: g.zeros(1) })).toThrow('"__metadata__" is reserved');
     expect(loadSafetensorsWithMetadata(file({ __metadata__: null })).metadata).toBeUndefined();
@@ -131,45 +136,161 @@ describe('safetensors: reading and writing the format', () => {
 
 describe('safetensors: what the format rejects is an Error naming the problem', () => {
   const cases: [string, () => Uint8Array | ArrayBuffer, RegExp | string][] = [
-    ['overlapping offsets', () => file({ a: f32([2], 0, 8), b: f32([2], 4, 12) }, new Array(12).fill(0)), 'tensor "b" (data_offsets [4, 12]) overlaps tensor "a" (data_offsets [0, 8])'],
-    ['two tensors on the same bytes', () => file({ a: f32([2], 0, 8), b: f32([2], 0, 8) }, new Array(8).fill(0)), /tensor "[ab]" \(data_offsets \[0, 8\]\) overlaps tensor "[ab]"/],
-    ['a hole between tensors', () => file({ a: f32([2], 0, 8), b: f32([2], 12, 20) }, new Array(20).fill(0)), 'the data bytes [8, 12) before tensor "b" (data_offsets [12, 20]) belong to no tensor'],
+    [
+      'overlapping offsets',
+      () => file({ a: f32([2], 0, 8), b: f32([2], 4, 12) }, new Array(12).fill(0)),
+      'tensor "b" (data_offsets [4, 12]) overlaps tensor "a" (data_offsets [0, 8])',
+    ],
+    [
+      'two tensors on the same bytes',
+      () => file({ a: f32([2], 0, 8), b: f32([2], 0, 8) }, new Array(8).fill(0)),
+      /tensor "[ab]" \(data_offsets \[0, 8\]\) overlaps tensor "[ab]"/,
+    ],
+    [
+      'a hole between tensors',
+      () => file({ a: f32([2], 0, 8), b: f32([2], 12, 20) }, new Array(20).fill(0)),
+      'the data bytes [8, 12) before tensor "b" (data_offsets [12, 20]) belong to no tensor',
+    ],
     ['a hole at the start', () => file({ a: f32([2], 4, 12) }, new Array(12).fill(0)), 'the data bytes [0, 4) before tensor "a"'],
-    ['bytes after the last tensor', () => file({ a: f32([2], 0, 8) }, new Array(9).fill(0)), "the tensors' data ends at byte 8, but 9 data bytes follow the header"],
+    [
+      'bytes after the last tensor',
+      () => file({ a: f32([2], 0, 8) }, new Array(9).fill(0)),
+      "the tensors' data ends at byte 8, but 9 data bytes follow the header",
+    ],
     ['data but no tensors', () => file({}, [1, 2]), "the tensors' data ends at byte 0, but 2 data bytes follow the header"],
-    ['non-integer offsets', () => file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8.5] } }, new Array(8).fill(0)), 'tensor "a" has data_offsets [0,8.5]: expected [begin, end], two non-negative integers'],
-    ['string offsets', () => file({ a: { dtype: 'F32', shape: [2], data_offsets: ['0', '8'] } }, new Array(8).fill(0)), 'tensor "a" has data_offsets ["0","8"]'],
-    ['offsets beyond 2^53', () => file({ a: { dtype: 'U8', shape: [1], data_offsets: [9007199254740993, 9007199254740994] } }, [0]), 'tensor "a" has data_offsets'],
-    ['one offset', () => file({ a: { dtype: 'F32', shape: [2], data_offsets: [0] } }, new Array(8).fill(0)), 'tensor "a" has data_offsets [0]'],
-    ['offsets out of the buffer', () => file({ a: f32([2], 0, 8) }, new Array(4).fill(0)), 'tensor "a" has data_offsets [0, 8] outside the 4 data bytes'],
-    ['begin after end', () => file({ a: { dtype: 'U8', shape: [0], data_offsets: [4, 0] } }, new Array(4).fill(0)), 'tensor "a" has data_offsets [4, 0] outside the 4 data bytes (or begin > end)'],
-    ['invalid UTF-8 in the header', () => { const f = file('{"a":1}'); f[10] = 0xff; return f; }, 'the 7-byte header is not valid UTF-8'],
-    ['a lone continuation byte', () => { const f = file('{"\u00e9":1}'); f[10] = 0x80; return f; }, 'not valid UTF-8'],
+    [
+      'non-integer offsets',
+      () => file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8.5] } }, new Array(8).fill(0)),
+      'tensor "a" has data_offsets [0,8.5]: expected [begin, end], two non-negative integers',
+    ],
+    [
+      'string offsets',
+      () => file({ a: { dtype: 'F32', shape: [2], data_offsets: ['0', '8'] } }, new Array(8).fill(0)),
+      'tensor "a" has data_offsets ["0","8"]',
+    ],
+    [
+      'offsets beyond 2^53',
+      () => file({ a: { dtype: 'U8', shape: [1], data_offsets: [9007199254740993, 9007199254740994] } }, [0]),
+      'tensor "a" has data_offsets',
+    ],
+    [
+      'one offset',
+      () => file({ a: { dtype: 'F32', shape: [2], data_offsets: [0] } }, new Array(8).fill(0)),
+      'tensor "a" has data_offsets [0]',
+    ],
+    [
+      'offsets out of the buffer',
+      () => file({ a: f32([2], 0, 8) }, new Array(4).fill(0)),
+      'tensor "a" has data_offsets [0, 8] outside the 4 data bytes',
+    ],
+    [
+      'begin after end',
+      () => file({ a: { dtype: 'U8', shape: [0], data_offsets: [4, 0] } }, new Array(4).fill(0)),
+      'tensor "a" has data_offsets [4, 0] outside the 4 data bytes (or begin > end)',
+    ],
+    [
+      'invalid UTF-8 in the header',
+      () => {
+        const f = file('{"a":1}');
+        f[10] = 0xff;
+        return f;
+      },
+      'the 7-byte header is not valid UTF-8',
+    ],
+    [
+      'a lone continuation byte',
+      () => {
+        const f = file('{"\u00e9":1}');
+        f[10] = 0x80;
+        return f;
+      },
+      'not valid UTF-8',
+    ],
     ['a byte-order mark', () => file('\ufeff{}'), 'the header is not valid JSON'],
     ['a header that is not JSON', () => file('{"a":'), 'the header is not valid JSON'],
     ['a header that is an array', () => file('[]'), 'the header must be a JSON object, got an array'],
     ['a header that is a number', () => file('42'), 'the header must be a JSON object, got the number 42'],
     ['a header that is null', () => file('null'), 'the header must be a JSON object, got null'],
     ['a header that is a string', () => file('"weights"'), 'the header must be a JSON object, got the string "weights"'],
-    ['a header length larger than the file', () => file({}, [], 100n), 'header length 100 exceeds the file size (10 bytes, 2 after the length)'],
-    ['an absurd header length', () => file({}, [], 2n ** 63n), 'header length 9223372036854775808 is larger than the format\'s limit of 100000000 bytes'],
+    [
+      'a header length larger than the file',
+      () => file({}, [], 100n),
+      'header length 100 exceeds the file size (10 bytes, 2 after the length)',
+    ],
+    [
+      'an absurd header length',
+      () => file({}, [], 2n ** 63n),
+      "header length 9223372036854775808 is larger than the format's limit of 100000000 bytes",
+    ],
     ['fewer than 8 bytes', () => new Uint8Array(3), '3 bytes is too short'],
-    ['an entry that is not an object', () => file({ a: 5 }), 'tensor "a" must be an object { dtype, shape, data_offsets }, got the number 5'],
+    [
+      'an entry that is not an object',
+      () => file({ a: 5 }),
+      'tensor "a" must be an object { dtype, shape, data_offsets }, got the number 5',
+    ],
     ['missing dtype', () => file({ a: { shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" is missing "dtype"'],
     ['missing shape', () => file({ a: { dtype: 'F32', data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" is missing "shape"'],
     ['missing data_offsets', () => file({ a: { dtype: 'F32', shape: [2] } }, new Array(8).fill(0)), 'tensor "a" is missing "data_offsets"'],
-    ['a dtype that is not a string', () => file({ a: { dtype: 5, shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has unknown dtype 5'],
-    ['a shape that is not an array', () => file({ a: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has shape "2": a shape is an array of non-negative integers'],
-    ['a fractional shape [0.5, 16384]', () => file({ a: { dtype: 'F32', shape: [0.5, 16384], data_offsets: [0, 32768] } }, new Array(32768).fill(0)), 'tensor "a" has shape [0.5,16384]'],
-    ['a negative shape [-2, 2]', () => file({ a: { dtype: 'F32', shape: [-2, 2], data_offsets: [0, 16] } }, new Array(16).fill(0)), 'tensor "a" has shape [-2,2]'],
-    ['a string in the shape ["2", 2]', () => file({ a: { dtype: 'F32', shape: ['2', 2], data_offsets: [0, 16] } }, new Array(16).fill(0)), 'tensor "a" has shape ["2",2]'],
-    ['a shape whose size overflows', () => file({ a: { dtype: 'U8', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 0] } }), 'tensor "a" has shape [1099511627776, 1099511627776], whose size overflows'],
-    ['a shape that does not match the bytes', () => file({ a: f32([3], 0, 8) }, new Array(8).fill(0)), 'tensor "a" of dtype F32 and shape [3] needs 12 bytes, but its data_offsets [0, 8] span 8'],
-    ['an unknown dtype', () => file({ a: { dtype: 'F31', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has unknown dtype "F31"'],
-    ['the dtype "toString"', () => file({ a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has unknown dtype "toString"'],
-    ['the dtype "constructor"', () => file({ a: { dtype: 'constructor', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has unknown dtype "constructor"'],
-    ['the dtype "__proto__"', () => file({ a: { dtype: '__proto__', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)), 'tensor "a" has unknown dtype "__proto__"'],
-    ['an I64 value outside int32', () => file({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, [0, 0, 0, 0, 1, 0, 0, 0]), 'tensor "a" holds I64 value 4294967296, outside int32'],
+    [
+      'a dtype that is not a string',
+      () => file({ a: { dtype: 5, shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has unknown dtype 5',
+    ],
+    [
+      'a shape that is not an array',
+      () => file({ a: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has shape "2": a shape is an array of non-negative integers',
+    ],
+    [
+      'a fractional shape [0.5, 16384]',
+      () => file({ a: { dtype: 'F32', shape: [0.5, 16384], data_offsets: [0, 32768] } }, new Array(32768).fill(0)),
+      'tensor "a" has shape [0.5,16384]',
+    ],
+    [
+      'a negative shape [-2, 2]',
+      () => file({ a: { dtype: 'F32', shape: [-2, 2], data_offsets: [0, 16] } }, new Array(16).fill(0)),
+      'tensor "a" has shape [-2,2]',
+    ],
+    [
+      'a string in the shape ["2", 2]',
+      () => file({ a: { dtype: 'F32', shape: ['2', 2], data_offsets: [0, 16] } }, new Array(16).fill(0)),
+      'tensor "a" has shape ["2",2]',
+    ],
+    [
+      'a shape whose size overflows',
+      () => file({ a: { dtype: 'U8', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 0] } }),
+      'tensor "a" has shape [1099511627776, 1099511627776], whose size overflows',
+    ],
+    [
+      'a shape that does not match the bytes',
+      () => file({ a: f32([3], 0, 8) }, new Array(8).fill(0)),
+      'tensor "a" of dtype F32 and shape [3] needs 12 bytes, but its data_offsets [0, 8] span 8',
+    ],
+    [
+      'an unknown dtype',
+      () => file({ a: { dtype: 'F31', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has unknown dtype "F31"',
+    ],
+    [
+      'the dtype "toString"',
+      () => file({ a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has unknown dtype "toString"',
+    ],
+    [
+      'the dtype "constructor"',
+      () => file({ a: { dtype: 'constructor', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has unknown dtype "constructor"',
+    ],
+    [
+      'the dtype "__proto__"',
+      () => file({ a: { dtype: '__proto__', shape: [2], data_offsets: [0, 8] } }, new Array(8).fill(0)),
+      'tensor "a" has unknown dtype "__proto__"',
+    ],
+    [
+      'an I64 value outside int32',
+      () => file({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, [0, 0, 0, 0, 1, 0, 0, 0]),
+      'tensor "a" holds I64 value 4294967296, outside int32',
+    ],
   ];
   for (const [name, make, message] of cases) {
     it(name, () => {
@@ -188,7 +309,12 @@ describe('safetensors: what the format rejects is an Error naming the problem', 
   }
 
   it('accepts what the format allows: zero-size tensors anywhere, a 0-d tensor, unknown extra fields, padding spaces', () => {
-    const tensors = loadSafetensors(file(`{"z":{"dtype":"F32","shape":[0,3],"data_offsets":[4,4]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4],"extra":1},"e":{"dtype":"I8","shape":[0],"data_offsets":[0,0]}}   `, [0, 0, 0x80, 0x3f]));
+    const tensors = loadSafetensors(
+      file(
+        `{"z":{"dtype":"F32","shape":[0,3],"data_offsets":[4,4]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4],"extra":1},"e":{"dtype":"I8","shape":[0],"data_offsets":[0,0]}}   `,
+        [0, 0, 0x80, 0x3f],
+      ),
+    );
     expect(tensors['z']!.shape).toEqual([0, 3]);
     expect(tensors['s']!.shape).toEqual([]);
     expect(tensors['s']!.item()).toBe(1);
@@ -248,7 +374,23 @@ function prng(seed: number): () => number {
 
 /** The format's rules, written out independently of the loader: the decoded tensors of a valid file, or null. */
 function reference(bytes: Uint8Array): Map<string, { shape: number[]; values: number[] }> | null {
-  const sizes: Record<string, number> = { BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8 };
+  const sizes: Record<string, number> = {
+    BOOL: 1,
+    U8: 1,
+    I8: 1,
+    F8_E5M2: 1,
+    F8_E4M3: 1,
+    I16: 2,
+    U16: 2,
+    F16: 2,
+    BF16: 2,
+    I32: 4,
+    U32: 4,
+    F32: 4,
+    F64: 8,
+    I64: 8,
+    U64: 8,
+  };
   if (bytes.length < 8) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
@@ -273,18 +415,34 @@ function reference(bytes: Uint8Array): Map<string, { shape: number[]; values: nu
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
     const isIndex = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
     if (typeof dtype !== 'string' || !Object.hasOwn(sizes, dtype)) return null;
-    if (!Array.isArray(shape) || !shape.every(isIndex) || !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) return null;
+    if (!Array.isArray(shape) || !shape.every(isIndex) || !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
+      return null;
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     const [b, e] = offsets as [number, number];
     if (!Number.isSafeInteger(count) || b > e || start + e > bytes.length || e - b !== count * sizes[dtype]!) return null;
     spans.push([b, e]);
     const at = (i: number) => start + b + i * sizes[dtype]!;
-    const half = (h: number) => ((h & 0x8000 ? -1 : 1) * ((h >> 10) & 0x1f ? ((h >> 10) & 0x1f) === 31 ? (h & 0x3ff ? NaN : Infinity) : (1 + (h & 0x3ff) / 1024) * 2 ** (((h >> 10) & 0x1f) - 15) : (h & 0x3ff) * 2 ** -24));
+    const half = (h: number) =>
+      (h & 0x8000 ? -1 : 1) *
+      ((h >> 10) & 0x1f
+        ? ((h >> 10) & 0x1f) === 31
+          ? h & 0x3ff
+            ? NaN
+            : Infinity
+          : (1 + (h & 0x3ff) / 1024) * 2 ** (((h >> 10) & 0x1f) - 15)
+        : (h & 0x3ff) * 2 ** -24);
     const read: Record<string, (i: number) => number | bigint> = {
-      BOOL: (i) => (view.getUint8(at(i)) ? 1 : 0), U8: (i) => view.getUint8(at(i)), I8: (i) => view.getInt8(at(i)),
-      I16: (i) => view.getInt16(at(i), true), U16: (i) => view.getUint16(at(i), true), I32: (i) => view.getInt32(at(i), true),
-      U32: (i) => view.getUint32(at(i), true), I64: (i) => view.getBigInt64(at(i), true), U64: (i) => view.getBigUint64(at(i), true),
-      F32: (i) => view.getFloat32(at(i), true), F64: (i) => view.getFloat64(at(i), true),
+      BOOL: (i) => (view.getUint8(at(i)) ? 1 : 0),
+      U8: (i) => view.getUint8(at(i)),
+      I8: (i) => view.getInt8(at(i)),
+      I16: (i) => view.getInt16(at(i), true),
+      U16: (i) => view.getUint16(at(i), true),
+      I32: (i) => view.getInt32(at(i), true),
+      U32: (i) => view.getUint32(at(i), true),
+      I64: (i) => view.getBigInt64(at(i), true),
+      U64: (i) => view.getBigUint64(at(i), true),
+      F32: (i) => view.getFloat32(at(i), true),
+      F64: (i) => view.getFloat64(at(i), true),
       F16: (i) => Math.fround(half(view.getUint16(at(i), true))),
       BF16: (i) => new Float32Array(new Uint32Array([view.getUint16(at(i), true) << 16]).buffer)[0]!,
       F8_E5M2: (i) => Math.fround(half(view.getUint8(at(i)) << 8)),
@@ -317,9 +475,45 @@ describe('safetensors: mutation fuzzing (seeded)', () => {
   const bases = [
     fromBase64(fixture.data.files[0]!.bytes),
     fromBase64(fixture.data.model.bytes),
-    saveSafetensors(new Map([['a', g.tensor([[1, 2], [3, 4]])], ['b', g.tensor([true, false])], ['c', g.tensor(5, { dtype: 'float64' })], ['d', g.zeros(0, 2)], ['e', g.tensor([7], { dtype: 'int32' })]])),
+    saveSafetensors(
+      new Map([
+        [
+          'a',
+          g.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ],
+        ['b', g.tensor([true, false])],
+        ['c', g.tensor(5, { dtype: 'float64' })],
+        ['d', g.zeros(0, 2)],
+        ['e', g.tensor([7], { dtype: 'int32' })],
+      ]),
+    ),
   ];
-  const weird: unknown[] = [-1, 0.5, '0', null, [], {}, [1], 2 ** 53, 2 ** 53 + 2, 1e300, -0, true, 'F32', 'toString', '__proto__', 'constructor', 'I64', 'BF16', 'U64', 'F8_E4M3', 'hasOwnProperty'];
+  const weird: unknown[] = [
+    -1,
+    0.5,
+    '0',
+    null,
+    [],
+    {},
+    [1],
+    2 ** 53,
+    2 ** 53 + 2,
+    1e300,
+    -0,
+    true,
+    'F32',
+    'toString',
+    '__proto__',
+    'constructor',
+    'I64',
+    'BF16',
+    'U64',
+    'F8_E4M3',
+    'hasOwnProperty',
+  ];
 
   function headerOf(bytes: Uint8Array): { n: number; json: Record<string, unknown> } {
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -337,28 +531,97 @@ describe('safetensors: mutation fuzzing (seeded)', () => {
   }
 
   function mutate(base: Uint8Array, random: () => number): Uint8Array {
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const int = (n: number) => Math.floor(random() * n);
     const { json } = headerOf(base);
     const names = Object.keys(json).filter((k) => k !== '__metadata__');
     const name = pick(names);
     const entry = json[name] as Record<string, unknown>;
     switch (int(12)) {
-      case 0: return base.slice(0, int(base.length));
-      case 1: { const b = base.slice(); const i = int(b.length); b[i]! ^= 1 << int(8); return b; }
-      case 2: { const b = base.slice(); for (let k = 1 + int(4); k > 0; k--) b[int(b.length)] = int(256); return b; }
-      case 3: { const b = base.slice(); new DataView(b.buffer).setBigUint64(0, pick([0n, 1n, 7n, BigInt(b.length), BigInt(b.length - 8), 2n ** 64n - 1n, 100_000_001n, BigInt(int(b.length))]), true); return b; }
-      case 4: { const b = new Uint8Array(base.length + 1 + int(9)); b.set(base); return b; }
-      case 5: { entry['data_offsets'] = (entry['data_offsets'] as number[]).map((v) => (random() < 0.5 ? v + int(9) - 4 : v)); return withHeader(base, json); }
-      case 6: { entry[pick(['dtype', 'shape', 'data_offsets'])] = pick(weird); return withHeader(base, json); }
-      case 7: { const s = [...(entry['shape'] as number[])]; if (s.length === 0 || random() < 0.3) s.push(pick([0, 1, 2, 0.5, -1])); else s[int(s.length)] = pick([0, 1, 2, 3, 0.5, -2, '2', 2 ** 40]) as number; entry['shape'] = s; return withHeader(base, json); }
-      case 8: { entry['dtype'] = pick(['F32', 'F64', 'I32', 'I64', 'BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'U32', 'U64', 'F8_E5M2', 'toString', '__proto__', 'constructor', 'f32', '']); return withHeader(base, json); }
-      case 9: { delete entry[pick(['dtype', 'shape', 'data_offsets'])]; return withHeader(base, json); }
-      case 10: { json['__metadata__'] = pick<unknown>([{ a: 1 }, { a: 'b' }, null, [], 'x', { __proto__: 'p' }, { toString: 'x' }]); return withHeader(base, json, pick([0, 0, 0, 1, -1])); }
+      case 0:
+        return base.slice(0, int(base.length));
+      case 1: {
+        const b = base.slice();
+        const i = int(b.length);
+        b[i]! ^= 1 << int(8);
+        return b;
+      }
+      case 2: {
+        const b = base.slice();
+        for (let k = 1 + int(4); k > 0; k--) b[int(b.length)] = int(256);
+        return b;
+      }
+      case 3: {
+        const b = base.slice();
+        new DataView(b.buffer).setBigUint64(
+          0,
+          pick([0n, 1n, 7n, BigInt(b.length), BigInt(b.length - 8), 2n ** 64n - 1n, 100_000_001n, BigInt(int(b.length))]),
+          true,
+        );
+        return b;
+      }
+      case 4: {
+        const b = new Uint8Array(base.length + 1 + int(9));
+        b.set(base);
+        return b;
+      }
+      case 5: {
+        entry['data_offsets'] = (entry['data_offsets'] as number[]).map((v) => (random() < 0.5 ? v + int(9) - 4 : v));
+        return withHeader(base, json);
+      }
+      case 6: {
+        entry[pick(['dtype', 'shape', 'data_offsets'])] = pick(weird);
+        return withHeader(base, json);
+      }
+      case 7: {
+        const s = [...(entry['shape'] as number[])];
+        if (s.length === 0 || random() < 0.3) s.push(pick([0, 1, 2, 0.5, -1]));
+        else s[int(s.length)] = pick([0, 1, 2, 3, 0.5, -2, '2', 2 ** 40]) as number;
+        entry['shape'] = s;
+        return withHeader(base, json);
+      }
+      case 8: {
+        entry['dtype'] = pick([
+          'F32',
+          'F64',
+          'I32',
+          'I64',
+          'BOOL',
+          'U8',
+          'I8',
+          'I16',
+          'U16',
+          'F16',
+          'BF16',
+          'U32',
+          'U64',
+          'F8_E5M2',
+          'toString',
+          '__proto__',
+          'constructor',
+          'f32',
+          '',
+        ]);
+        return withHeader(base, json);
+      }
+      case 9: {
+        delete entry[pick(['dtype', 'shape', 'data_offsets'])];
+        return withHeader(base, json);
+      }
+      case 10: {
+        json['__metadata__'] = pick<unknown>([{ a: 1 }, { a: 'b' }, null, [], 'x', { __proto__: 'p' }, { toString: 'x' }]);
+        return withHeader(base, json, pick([0, 0, 0, 1, -1]));
+      }
       default: {
         if (random() < 0.5) return withHeader(base, pick(['[]', '42', 'null', '"x"', '{', '{}', JSON.stringify(json).slice(0, -1)]));
         const renamed: Record<string, unknown> = Object.create(null);
-        for (const [k, v] of Object.entries(json)) Object.defineProperty(renamed, k === name ? pick(['__proto__', 'constructor', 'toString', '', 'é', name]) : k, { value: v, enumerable: true, writable: true, configurable: true });
+        for (const [k, v] of Object.entries(json))
+          Object.defineProperty(renamed, k === name ? pick(['__proto__', 'constructor', 'toString', '', 'é', name]) : k, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         return withHeader(base, renamed);
       }
     }
@@ -387,8 +650,11 @@ describe('safetensors: mutation fuzzing (seeded)', () => {
       for (const [name, want] of expected) {
         expect(result[name]!.shape, `trial ${trial} ${name}`).toEqual(want.shape);
         const got = values(result[name]!);
-        const same = got.length === want.values.length && got.every((v, i) => Object.is(v, want.values[i]) || (Number.isNaN(v) && Number.isNaN(want.values[i]!)) || v === want.values[i]);
-        if (!same) throw new Error(`trial ${trial}: tensor "${name}" is not the bytes it claims: ${got.slice(0, 8)} vs ${want.values.slice(0, 8)}`);
+        const same =
+          got.length === want.values.length &&
+          got.every((v, i) => Object.is(v, want.values[i]) || (Number.isNaN(v) && Number.isNaN(want.values[i]!)) || v === want.values[i]);
+        if (!same)
+          throw new Error(`trial ${trial}: tensor "${name}" is not the bytes it claims: ${got.slice(0, 8)} vs ${want.values.slice(0, 8)}`);
       }
       loaded++;
     }

@@ -13,7 +13,9 @@ function close(label: string, got: ArrayLike<number>, want: readonly (number | s
   for (let i = 0; i < want.length; i++) {
     const w = decode(want[i]!);
     const a = Number(got[i]);
-    const ok = Number.isFinite(w) ? Math.abs(a - w) <= tol * Math.max(1, Math.abs(w)) : Object.is(a, w) || (Number.isNaN(w) && Number.isNaN(a));
+    const ok = Number.isFinite(w)
+      ? Math.abs(a - w) <= tol * Math.max(1, Math.abs(w))
+      : Object.is(a, w) || (Number.isNaN(w) && Number.isNaN(a));
     if (!ok) bad.push(`[${i}] ${a} (PyTorch ${w})`);
   }
   expect(bad, label).toEqual([]);
@@ -21,7 +23,12 @@ function close(label: string, got: ArrayLike<number>, want: readonly (number | s
 /** The generator's exact upstream-gradient weights: (i·13 mod 11 − 5) / 4. */
 const gradWeights = (shape: readonly number[], dtype: 'float32' | 'float64') => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.tensor(Float64Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4), { shape: [...shape] }).to(dtype);
+  return g
+    .tensor(
+      Float64Array.from({ length: n }, (_, i) => (((i * 13) % 11) - 5) / 4),
+      { shape: [...shape] },
+    )
+    .to(dtype);
 };
 const D = fixture.data;
 
@@ -67,9 +74,13 @@ describe('binary cross entropy at saturated probabilities: values and gradients 
     const t = g.tensor([0.3, 0.7], { requiresGrad: true });
     F.binaryCrossEntropy(g.tensor([0.25, 0.5]), t, { reduction: 'sum' }).backward();
     close('target grad', values(t.grad!), [Math.log(3), 0], 1e-6);
-    expect(() => F.binaryCrossEntropy(g.tensor([0.5]), g.tensor([1]), { weight: g.ones(1, { requiresGrad: true }) })).toThrow("not differentiable with respect to argument 'weight'");
+    expect(() => F.binaryCrossEntropy(g.tensor([0.5]), g.tensor([1]), { weight: g.ones(1, { requiresGrad: true }) })).toThrow(
+      "not differentiable with respect to argument 'weight'",
+    );
     expect(() => F.binaryCrossEntropy(g.tensor([0.5]), g.tensor([1]), { weight: g.ones(2, 1) })).toThrow('does not broadcast');
-    expect(() => F.binaryCrossEntropy(g.tensor([0.5]), g.tensor([1]), { reduction: 'avg' as 'mean' })).toThrow('avg is not a valid value for reduction');
+    expect(() => F.binaryCrossEntropy(g.tensor([0.5]), g.tensor([1]), { reduction: 'avg' as 'mean' })).toThrow(
+      'avg is not a valid value for reduction',
+    );
   });
 });
 
@@ -111,7 +122,10 @@ describe('cross entropy at extreme logits: as PyTorch', () => {
   for (const c of f.cases) {
     it(`reduction ${c.reduction}, labelSmoothing ${c.labelSmoothing}`, () => {
       const logits = g.tensor(Float32Array.from(f.logits), { shape: [4, 3], requiresGrad: true });
-      const loss = F.crossEntropy(logits, g.tensor(Int32Array.from(f.target)), { reduction: c.reduction as 'none', labelSmoothing: c.labelSmoothing });
+      const loss = F.crossEntropy(logits, g.tensor(Int32Array.from(f.target)), {
+        reduction: c.reduction as 'none',
+        labelSmoothing: c.labelSmoothing,
+      });
       close('loss', values(loss), c.loss, 1e-5);
       loss.mul(gradWeights(loss.shape, 'float32')).sum().backward();
       close('grad', values(logits.grad!), c.grad, 1e-5);

@@ -55,7 +55,9 @@ function snapshot(m: Module): number[][] {
 }
 
 describe("loadStateDict checks everything first, in PyTorch's words, and leaves the module untouched on failure", () => {
-  for (const [name, expected] of Object.entries(fixture.data as Record<string, { error?: string; missing?: string[]; unexpected?: string[] }>)) {
+  for (const [name, expected] of Object.entries(
+    fixture.data as Record<string, { error?: string; missing?: string[]; unexpected?: string[] }>,
+  )) {
     it(name, () => {
       const net = new Net();
       const sd = new Map<string, unknown>(Object.entries(new Net().stateDict()));
@@ -66,7 +68,10 @@ describe("loadStateDict checks everything first, in PyTorch's words, and leaves 
         expect(() => net.loadStateDict(sd as Map<string, g.Tensor>, { strict })).toThrow(graftSpelling(expected.error));
         expect(snapshot(net)).toEqual(before);
       } else {
-        expect(net.loadStateDict(sd as Map<string, g.Tensor>, { strict })).toEqual({ missingKeys: expected.missing, unexpectedKeys: expected.unexpected });
+        expect(net.loadStateDict(sd as Map<string, g.Tensor>, { strict })).toEqual({
+          missingKeys: expected.missing,
+          unexpectedKeys: expected.unexpected,
+        });
       }
     });
   }
@@ -75,7 +80,9 @@ describe("loadStateDict checks everything first, in PyTorch's words, and leaves 
     const net = new Net();
     const before = snapshot(net);
     const sd: StateDict = { ...new Net().stateDict(), 'bn.running_var': g.zeros(4) };
-    expect(() => net.loadStateDict(sd)).toThrow('size mismatch for bn.running_var: copying a param with shape [4] from checkpoint, the shape in current model is [3].');
+    expect(() => net.loadStateDict(sd)).toThrow(
+      'size mismatch for bn.running_var: copying a param with shape [4] from checkpoint, the shape in current model is [3].',
+    );
     expect(snapshot(net)).toEqual(before);
   });
 
@@ -112,7 +119,9 @@ describe("loadStateDict checks everything first, in PyTorch's words, and leaves 
     expect(() => net.loadStateDict([] as unknown as StateDict)).toThrow('Expected state_dict to be dict-like');
     expect(() => net.loadStateDict(null as unknown as StateDict)).toThrow('Expected state_dict to be dict-like');
     const sd = { ...new Net().stateDict(), 'fc1.bias': [0, 0, 0] as unknown as g.Tensor };
-    expect(() => net.loadStateDict(sd)).toThrow('While copying the parameter named "fc1.bias", expected Tensor or Tensor-like object from checkpoint but received an array');
+    expect(() => net.loadStateDict(sd)).toThrow(
+      'While copying the parameter named "fc1.bias", expected Tensor or Tensor-like object from checkpoint but received an array',
+    );
   });
 
   it('stateDict({ prefix, keepVars }) as PyTorch', () => {

@@ -44,7 +44,8 @@ export function pytorchRange(label: string, min: number, below?: number): Check<
 /** Any finite number (what PyTorch leaves unchecked, but a NaN would poison every step). */
 export function finiteNumber(name: string): Check<number> {
   return (value, where) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${where}${name} must be a finite number, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new Error(`${where}${name} must be a finite number, got ${describe(value)}`);
     return value;
   };
 }
@@ -52,7 +53,8 @@ export function finiteNumber(name: string): Check<number> {
 /** A finite number > 0. */
 export function positiveNumber(name: string): Check<number> {
   return (value, where) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${where}${name} must be a positive number, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new Error(`${where}${name} must be a positive number, got ${describe(value)}`);
     return value;
   };
 }
@@ -81,7 +83,8 @@ export function flag(name: string): Check<boolean> {
  */
 export function foreachFlag(name: string): Check<boolean | null> {
   return (value, where) => {
-    if (value !== null && typeof value !== 'boolean') throw new Error(`${where}${name} must be true, false or null, got ${describe(value)}`);
+    if (value !== null && typeof value !== 'boolean')
+      throw new Error(`${where}${name} must be true, false or null, got ${describe(value)}`);
     return value;
   };
 }
@@ -103,7 +106,9 @@ export function unsupportedFlag(name: string, why: string): Check<boolean> {
 export function oneOf<V extends string>(values: readonly V[], message: (value: string) => string): Check<V> {
   return (value, where) => {
     if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
-      throw new Error(`${where}${message(typeof value === 'string' ? value : describe(value))} (expected ${values.map((v) => `'${v}'`).join(' or ')})`);
+      throw new Error(
+        `${where}${message(typeof value === 'string' ? value : describe(value))} (expected ${values.map((v) => `'${v}'`).join(' or ')})`,
+      );
     }
     return value as V;
   };
@@ -112,8 +117,10 @@ export function oneOf<V extends string>(values: readonly V[], message: (value: s
 /** An array of `length` values (one per param group: base_lrs, min_lrs), each passing the check `item(name[i])` makes. */
 export function listOf<V>(name: string, length: number, item: (name: string) => Check<V>): Check<V[]> {
   return (value, where) => {
-    if (!Array.isArray(value)) throw new Error(`${where}${name} must be an array of ${length} (one per param group), got ${describe(value)}`);
-    if (value.length !== length) throw new Error(`${where}${name} has ${value.length} entries, but the optimizer has ${length} param group(s)`);
+    if (!Array.isArray(value))
+      throw new Error(`${where}${name} must be an array of ${length} (one per param group), got ${describe(value)}`);
+    if (value.length !== length)
+      throw new Error(`${where}${name} has ${value.length} entries, but the optimizer has ${length} param group(s)`);
     return value.map((v, i) => item(`${name}[${i}]`)(v, where));
   };
 }

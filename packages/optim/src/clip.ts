@@ -21,7 +21,8 @@ export interface ClipGradValueOptions {
 
 /** PyTorch's `parameters`: a tensor or an iterable of tensors. */
 function tensorsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
-  const list = params instanceof g.Tensor ? [params] : typeof params === 'object' && params !== null && Symbol.iterator in params ? [...params] : null;
+  const list =
+    params instanceof g.Tensor ? [params] : typeof params === 'object' && params !== null && Symbol.iterator in params ? [...params] : null;
   if (list === null) throw new TypeError(`${op}: parameters must be a Tensor or an iterable of Tensors, got ${describe(params)}`);
   for (const p of list) if (!(p instanceof g.Tensor)) throw new TypeError(`${op}: parameters must be Tensors, but one is ${describe(p)}`);
   return list;
@@ -56,13 +57,16 @@ export function clipGradNorm_(
   if (optionsThird && options !== undefined) throw new TypeError(`${op}: two options objects given; pass normType in one of them`);
   const o = g.checkOptions(op, optionsThird ? normType : options, ['normType', 'errorIfNonfinite', 'foreach']);
   const positional = optionsThird ? undefined : (normType as number | 'inf' | undefined);
-  if (positional !== undefined && o.normType !== undefined) throw new TypeError(`${op}: normType given twice (positionally and in the options)`);
+  if (positional !== undefined && o.normType !== undefined)
+    throw new TypeError(`${op}: normType given twice (positionally and in the options)`);
   const rawNorm = positional ?? o.normType ?? 2;
   const p = rawNorm === 'inf' ? Infinity : number(op, 'normType', rawNorm);
   const max = number(op, 'maxNorm', maxNorm);
   const errorIfNonfinite = o.errorIfNonfinite === undefined ? false : flag('errorIfNonfinite')(o.errorIfNonfinite, `${op}: `);
   if (o.foreach !== undefined) foreachFlag('foreach')(o.foreach, `${op}: `);
-  const grads = tensorsOf(op, params).map((t) => t.grad).filter((x): x is Tensor => x !== null);
+  const grads = tensorsOf(op, params)
+    .map((t) => t.grad)
+    .filter((x): x is Tensor => x !== null);
   if (grads.length === 0) return g.tensor(0);
   return g.noGrad(() => {
     const total = g.tidy(() => {

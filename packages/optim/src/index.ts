@@ -8,7 +8,14 @@
  * const opt = new SGD([w, b], { lr: 0.1, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
-export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupInit, type Params, type ZeroGradOptions } from './optimizer.js';
+export {
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInit,
+  type Params,
+  type ZeroGradOptions,
+} from './optimizer.js';
 export type { OptimizerSpec, OptionsSpec, OptionSpec, StateEntry } from './spec.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamWOptions } from './optimizers/adam.js';

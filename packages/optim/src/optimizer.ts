@@ -64,15 +64,21 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   addParamGroup(group: ParamGroupInit<O>): void {
     const where = `${this.spec.name} param group ${this.paramGroups.length}`;
     if (!isPlainObject(group)) throw new TypeError(`${where}: expected an object { params, ...options }, got ${describe(group)}`);
-    const { params: given, initialLr, ...overrides } = g.checkOptions(where, group, ['params', ...optionKeys(this.spec), 'initialLr'] as (keyof ParamGroupInit<O> & string)[]);
+    const {
+      params: given,
+      initialLr,
+      ...overrides
+    } = g.checkOptions(where, group, ['params', ...optionKeys(this.spec), 'initialLr'] as (keyof ParamGroupInit<O> & string)[]);
     if (given === undefined) throw new Error(`${where}: missing 'params'`);
     const params = given instanceof g.Tensor ? [given] : isIterable(given) ? [...given] : null;
     if (params === null) throw new TypeError(`${where}: params must be a Tensor or an iterable of Tensors, got ${describe(given)}`);
     for (const p of params) {
-      if (!(p instanceof g.Tensor)) throw new TypeError(`${where}: optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
+      if (!(p instanceof g.Tensor))
+        throw new TypeError(`${where}: optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
       if (!p.isLeaf) throw new Error(`${where}: can't optimize a non-leaf Tensor`);
     }
-    if (new Set(params).size !== params.length) throw new Error(`${where}: a parameter appears twice in the group (PyTorch warns and then updates it twice)`);
+    if (new Set(params).size !== params.length)
+      throw new Error(`${where}: a parameter appears twice in the group (PyTorch warns and then updates it twice)`);
     if (this.paramGroups.some((other) => other.params.some((p) => params.includes(p)))) {
       throw new Error(`${where}: some parameters appear in more than one parameter group`);
     }
@@ -120,7 +126,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * opt.zeroGrad(); loss.backward(); opt.step();
    */
   step(closure?: () => Tensor): Tensor | undefined {
-    if (closure !== undefined && typeof closure !== 'function') throw new TypeError(`${this.spec.name}.step: closure must be a function, got ${describe(closure)}`);
+    if (closure !== undefined && typeof closure !== 'function')
+      throw new TypeError(`${this.spec.name}.step: closure must be a function, got ${describe(closure)}`);
     const loss = closure === undefined ? undefined : g.enableGrad(closure);
     g.noGrad(() => {
       for (const group of this.paramGroups) {
@@ -185,7 +192,9 @@ function isIterable(value: unknown): value is Iterable<unknown> {
 /** The constructor's `params`: tensors make one group; a list of objects is a list of groups. */
 function paramGroupsOf<O>(name: string, params: Params<O>): ParamGroupInit<O>[] {
   if (params instanceof g.Tensor || !isIterable(params)) {
-    throw new TypeError(`${name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`);
+    throw new TypeError(
+      `${name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`,
+    );
   }
   const list = [...(params as Iterable<unknown>)];
   if (list.length === 0) throw new Error(`${name}: optimizer got an empty parameter list`);

@@ -24,7 +24,11 @@ interface Group {
 }
 
 /** `optimizer.stateDict()`: copies of the state tensors, steps as PyTorch saves them. */
-export function packStateDict<O extends object>(spec: OptimizerSpec<O>, groups: readonly (Group & O)[], state: ReadonlyMap<Tensor, Record<string, unknown>>): OptimizerStateDict {
+export function packStateDict<O extends object>(
+  spec: OptimizerSpec<O>,
+  groups: readonly (Group & O)[],
+  state: ReadonlyMap<Tensor, Record<string, unknown>>,
+): OptimizerStateDict {
   const index = new Map<Tensor, number>();
   const paramGroups = groups.map((group) => {
     const out: Record<string, unknown> = {};
@@ -48,7 +52,8 @@ export function packStateDict<O extends object>(spec: OptimizerSpec<O>, groups: 
     for (const key of keys) {
       const v = s[key];
       const savedAs = spec.state?.[key]?.savedAs;
-      entry[snakeCase(key)] = v instanceof g.Tensor ? g.noGrad(() => v.clone()) : savedAs === 'tensor' && typeof v === 'number' ? g.tensor(v) : v;
+      entry[snakeCase(key)] =
+        v instanceof g.Tensor ? g.noGrad(() => v.clone()) : savedAs === 'tensor' && typeof v === 'number' ? g.tensor(v) : v;
     }
     packed[i] = entry;
   }
@@ -77,14 +82,18 @@ const NEWER_PYTORCH_FLAGS: Record<string, Check<unknown>> = {
 export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: readonly (Group & O)[], dict: unknown): LoadPlan<O> {
   const op = `${spec.name}.loadStateDict`;
   if (!isPlainObject(dict)) {
-    throw new TypeError(`${op}: expected a state dict { state, param_groups } (PyTorch's layout, as stateDict() returns), got ${describe(dict)}`);
+    throw new TypeError(
+      `${op}: expected a state dict { state, param_groups } (PyTorch's layout, as stateDict() returns), got ${describe(dict)}`,
+    );
   }
   g.checkOptions(op, dict, ['state', 'param_groups']);
   const savedGroups = dict['param_groups'];
   if (savedGroups === undefined) throw new Error(`${op}: the state dict has no 'param_groups'`);
   if (!Array.isArray(savedGroups)) throw new Error(`${op}: param_groups must be an array, got ${describe(savedGroups)}`);
   if (savedGroups.length !== groups.length) {
-    throw new Error(`${op}: loaded state dict has a different number of parameter groups (${savedGroups.length} in the state dict, ${groups.length} in the optimizer)`);
+    throw new Error(
+      `${op}: loaded state dict has a different number of parameter groups (${savedGroups.length} in the state dict, ${groups.length} in the optimizer)`,
+    );
   }
   const paramById = new Map<number, { param: Tensor; group: number }>();
   const loadedGroups = savedGroups.map((saved: unknown, i) => {
@@ -99,7 +108,9 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
     }
     const params = groups[i]!.params;
     if (ids.length !== params.length) {
-      throw new Error(`${op}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param_groups[${i}] has ${ids.length} parameters in the state dict, ${params.length} in the optimizer)`);
+      throw new Error(
+        `${op}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param_groups[${i}] has ${ids.length} parameters in the state dict, ${params.length} in the optimizer)`,
+      );
     }
     ids.forEach((id: number, k) => {
       if (paramById.has(id)) throw new Error(`${where}: parameter index ${id} appears more than once in param_groups`);
@@ -113,7 +124,8 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
 
   const savedState = dict['state'];
   if (savedState === undefined) throw new Error(`${op}: the state dict has no 'state'`);
-  if (!isPlainObject(savedState) && !(savedState instanceof Map)) throw new Error(`${op}: state must be an object keyed by parameter index, got ${describe(savedState)}`);
+  if (!isPlainObject(savedState) && !(savedState instanceof Map))
+    throw new Error(`${op}: state must be an object keyed by parameter index, got ${describe(savedState)}`);
   const state = new Map<Tensor, Record<string, unknown>>();
   try {
     for (const [key, entry] of savedState instanceof Map ? savedState : Object.entries(savedState)) {
@@ -133,21 +145,37 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
 }
 
 /** One parameter's loaded state into `out` (camelCase keys, tensors copied to the parameter's device and dtype). */
-function readState<O extends object>(spec: OptimizerSpec<O>, entry: Record<string, unknown>, param: Tensor, id: number, group: O, where: string, out: Record<string, unknown>): void {
+function readState<O extends object>(
+  spec: OptimizerSpec<O>,
+  entry: Record<string, unknown>,
+  param: Tensor,
+  id: number,
+  group: O,
+  where: string,
+  out: Record<string, unknown>,
+): void {
   if (spec.state === undefined) {
     // A custom optimizer without a state table: take every entry, copying tensors.
     for (const [k, v] of Object.entries(entry)) out[camelCase(k)] = v instanceof g.Tensor ? copyTo(param, v, k !== 'step') : v;
     return;
   }
   const entries = Object.entries(spec.state) as [string, StateEntry][];
-  g.checkOptions(where, entry, entries.map(([k]) => snakeCase(k)));
+  g.checkOptions(
+    where,
+    entry,
+    entries.map(([k]) => snakeCase(k)),
+  );
   if (Object.keys(entry).length === 0) return; // not started yet: created at the first step
   for (const [key, spec_] of entries) {
     const name = snakeCase(key);
     const v = entry[name];
-    const required = typeof spec_.required === 'function' ? spec_.required(group as Readonly<Record<string, unknown>>) : spec_.required ?? true;
+    const required =
+      typeof spec_.required === 'function' ? spec_.required(group as Readonly<Record<string, unknown>>) : (spec_.required ?? true);
     if (v === undefined) {
-      if (required) throw new Error(`${where}: missing '${name}' (a started ${spec.name} state has ${entries.map(([k]) => `'${snakeCase(k)}'`).join(', ')})`);
+      if (required)
+        throw new Error(
+          `${where}: missing '${name}' (a started ${spec.name} state has ${entries.map(([k]) => `'${snakeCase(k)}'`).join(', ')})`,
+        );
       continue;
     }
     if (v === null && spec_.nullable) out[key] = null;

@@ -21,7 +21,9 @@ describe('clipGradNorm_ / clipGradValue_ follow PyTorch on float32 gradients', (
       if (o['clipValue'] !== undefined) optim.clipGradValue_(params, o['clipValue']);
       else {
         // The norm type both ways: positionally, and in the options object.
-        const total = c.name.endsWith('2') ? optim.clipGradNorm_(params, o['maxNorm']!) : optim.clipGradNorm_(params, o['maxNorm']!, { normType: o['normType']! });
+        const total = c.name.endsWith('2')
+          ? optim.clipGradNorm_(params, o['maxNorm']!)
+          : optim.clipGradNorm_(params, o['maxNorm']!, { normType: o['normType']! });
         close([total.item() as number], [c.total!], 1e-6, 'total norm');
       }
       // Bit for bit: the coefficient is computed as PyTorch's (a reciprocal, then a product).
@@ -54,9 +56,17 @@ describe('clipGradNorm_ / clipGradValue_ follow PyTorch on float32 gradients', (
     ['maxNorm a string', () => optim.clipGradNorm_([], '1' as never), "clipGradNorm_: maxNorm must be a number, got '1'"],
     ['normType twice', () => optim.clipGradNorm_([], 1, 2, { normType: 2 }), 'clipGradNorm_: normType given twice'],
     ['two options objects', () => optim.clipGradNorm_([], 1, {}, {}), 'clipGradNorm_: two options objects given'],
-    ['params a number', () => optim.clipGradNorm_(5 as never, 1), 'clipGradNorm_: parameters must be a Tensor or an iterable of Tensors, got 5'],
+    [
+      'params a number',
+      () => optim.clipGradNorm_(5 as never, 1),
+      'clipGradNorm_: parameters must be a Tensor or an iterable of Tensors, got 5',
+    ],
     ['clipValue NaN', () => optim.clipGradValue_([], NaN), 'clipGradValue_: clipValue must be a number, got NaN'],
-    ['a parameter that is not a tensor', () => optim.clipGradValue_([1] as never, 1), 'clipGradValue_: parameters must be Tensors, but one is 1'],
+    [
+      'a parameter that is not a tensor',
+      () => optim.clipGradValue_([1] as never, 1),
+      'clipGradValue_: parameters must be Tensors, but one is 1',
+    ],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
   });

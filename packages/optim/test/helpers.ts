@@ -60,10 +60,20 @@ export function expectSameState(actual: unknown, expected: unknown, tol: number,
 
 /** Everything observable about an optimizer, as plain values: groups, state, parameters. */
 export function snapshot(opt: Optimizer<object>): unknown {
-  const value = (v: unknown): unknown => (v instanceof g.Tensor ? { shape: [...v.shape], dtype: v.dtype, values: Array.from(v.dataSync() as Float64Array) } : Array.isArray(v) ? v.map(value) : v);
+  const value = (v: unknown): unknown =>
+    v instanceof g.Tensor
+      ? { shape: [...v.shape], dtype: v.dtype, values: Array.from(v.dataSync() as Float64Array) }
+      : Array.isArray(v)
+        ? v.map(value)
+        : v;
   return {
-    groups: opt.paramGroups.map((group) => Object.fromEntries(Object.entries(group).map(([k, v]) => [k, k === 'params' ? (v as g.Tensor[]).map(value) : value(v)]))),
-    state: [...opt.state.entries()].map(([p, s]) => [opt.paramGroups.flatMap((gr) => gr.params).indexOf(p), Object.fromEntries(Object.entries(s).map(([k, v]) => [k, value(v)]))]),
+    groups: opt.paramGroups.map((group) =>
+      Object.fromEntries(Object.entries(group).map(([k, v]) => [k, k === 'params' ? (v as g.Tensor[]).map(value) : value(v)])),
+    ),
+    state: [...opt.state.entries()].map(([p, s]) => [
+      opt.paramGroups.flatMap((gr) => gr.params).indexOf(p),
+      Object.fromEntries(Object.entries(s).map(([k, v]) => [k, value(v)])),
+    ]),
   };
 }
 

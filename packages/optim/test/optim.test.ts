@@ -8,7 +8,8 @@ import fixtures from './fixtures/optim.json' with { type: 'json' };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(Number(a[i]) - Number(b[i]))).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(Number(b[i]))));
 };
 
 type Ctor = new (params: g.Tensor[], options: Record<string, unknown>) => optim.Optimizer<{ lr: number }>;
@@ -114,11 +115,12 @@ describe('optimizer plumbing', () => {
   it('updates record no graph and keep memory flat', () => {
     const w = g.randn([8, 8], { requiresGrad: true });
     const opt = new optim.Adam([w], { lr: 0.01 });
-    const step = () => g.tidy(() => {
-      opt.zeroGrad();
-      w.tanh().sum().backward();
-      opt.step();
-    });
+    const step = () =>
+      g.tidy(() => {
+        opt.zeroGrad();
+        w.tanh().sum().backward();
+        opt.step();
+      });
     step();
     const before = g.memory().numTensors;
     for (let i = 0; i < 100; i++) step();
@@ -155,9 +157,12 @@ describe('learning-rate schedulers follow torch.optim.lr_scheduler', () => {
         return;
       }
       const sched =
-        c.scheduler === 'StepLR' ? new optim.StepLR(opt, { stepSize: 3, gamma: 0.5 })
-          : c.scheduler === 'ExponentialLR' ? new optim.ExponentialLR(opt, { gamma: 0.9 })
-            : c.scheduler === 'CosineAnnealingLR' ? new optim.CosineAnnealingLR(opt, { tMax: 8, etaMin: 0.01 })
+        c.scheduler === 'StepLR'
+          ? new optim.StepLR(opt, { stepSize: 3, gamma: 0.5 })
+          : c.scheduler === 'ExponentialLR'
+            ? new optim.ExponentialLR(opt, { gamma: 0.9 })
+            : c.scheduler === 'CosineAnnealingLR'
+              ? new optim.CosineAnnealingLR(opt, { tMax: 8, etaMin: 0.01 })
               : new optim.LambdaLR(opt, { lrLambda: (e) => 1 / (e + 1) });
       const lrs = [opt.paramGroups[0]!.lr];
       for (let i = 0; i < 10; i++) {
@@ -205,8 +210,13 @@ describe('an LSTM and a small CNN ported line for line follow PyTorch loss curve
     const { nn } = await import('@graft/nn');
     g.manualSeed(0);
     const cnn = new nn.Sequential(
-      new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Conv2d(4, 6, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(6 * 2 * 2, 3),
+      new nn.Conv2d(1, 4, 3, { padding: 1 }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3),
+      new nn.ReLU(),
+      new nn.Flatten(),
+      new nn.Linear(6 * 2 * 2, 3),
     );
     const x = g.randn(8, 1, 8, 8);
     const y = g.randint(0, 3, [8]);

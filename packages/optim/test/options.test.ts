@@ -26,7 +26,10 @@ function misspellings(key: string): string[] {
   return [...new Set([key[0]!.toUpperCase() + key.slice(1), snake, camel])].filter((k) => k !== key);
 }
 
-const exported = Object.entries(optim).filter(([, v]) => typeof v === 'function') as [string, (new (...args: never[]) => unknown) | ((...args: never[]) => unknown)][];
+const exported = Object.entries(optim).filter(([, v]) => typeof v === 'function') as [
+  string,
+  (new (...args: never[]) => unknown) | ((...args: never[]) => unknown),
+][];
 const optimizers = exported.filter(([, v]) => v.prototype instanceof optim.Optimizer) as [string, OptimizerCtor][];
 
 /** An entry point: its name in messages, the keys it takes, and a call with an options object. */
@@ -46,11 +49,16 @@ function optimizerEntryPoints(name: string, Opt: OptimizerCtor): EntryPoint[] {
     opt.step();
     return opt;
   };
-  const sd = () => trained().stateDict() as unknown as { state: Record<string, Record<string, unknown>>; param_groups: Record<string, unknown>[] };
+  const sd = () =>
+    trained().stateDict() as unknown as { state: Record<string, Record<string, unknown>>; param_groups: Record<string, unknown>[] };
   return [
     { name, keys, call: (o) => new Opt([param()], o) },
     { name: `${name} param group 0`, keys: ['params', ...keys, 'initialLr'], call: (o) => new Opt([{ params: [param()], ...o }]) },
-    { name: `${name} param group 1`, keys: ['params', ...keys, 'initialLr'], call: (o) => new Opt([param()]).addParamGroup({ params: [param()], ...o }) },
+    {
+      name: `${name} param group 1`,
+      keys: ['params', ...keys, 'initialLr'],
+      call: (o) => new Opt([param()]).addParamGroup({ params: [param()], ...o }),
+    },
     { name: `${name}.zeroGrad`, keys: ['setToNone'], call: (o) => new Opt([param()]).zeroGrad(o) },
     { name: `${name}.loadStateDict`, keys: ['state', 'param_groups'], call: (o) => trained().loadStateDict({ ...sd(), ...o } as never) },
     {
@@ -89,8 +97,14 @@ const SCHEDULER_KEYS: Record<string, string[]> = {
   LambdaLR: ['lrLambda', 'lastEpoch', 'verbose'],
   ReduceLROnPlateau: ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'verbose'],
 };
-type SchedulerCtor = new (opt: AnyOptimizer, options?: Record<string, unknown>) => { stateDict(): Record<string, unknown>; loadStateDict(sd: unknown): void };
-const schedulers = exported.filter(([, v]) => v.prototype instanceof optim.LRScheduler || v === optim.ReduceLROnPlateau) as [string, SchedulerCtor][];
+type SchedulerCtor = new (
+  opt: AnyOptimizer,
+  options?: Record<string, unknown>,
+) => { stateDict(): Record<string, unknown>; loadStateDict(sd: unknown): void };
+const schedulers = exported.filter(([, v]) => v.prototype instanceof optim.LRScheduler || v === optim.ReduceLROnPlateau) as [
+  string,
+  SchedulerCtor,
+][];
 
 /** A scheduler written by a user: the base class's own options. */
 class HalvingLR extends optim.LRScheduler {
@@ -108,7 +122,11 @@ function schedulerEntryPoints(name: string, Sched: SchedulerCtor): EntryPoint[] 
   const make = () => new Sched(sgd() as never, required);
   return [
     { name, keys: SCHEDULER_KEYS[name] ?? [], call: (o) => new Sched(sgd() as never, { ...required, ...o }) },
-    { name: `${name}.loadStateDict`, keys: Object.keys(make().stateDict()), call: (o) => make().loadStateDict({ ...make().stateDict(), ...o }) },
+    {
+      name: `${name}.loadStateDict`,
+      keys: Object.keys(make().stateDict()),
+      call: (o) => make().loadStateDict({ ...make().stateDict(), ...o }),
+    },
   ];
 }
 
@@ -133,7 +151,8 @@ describe('every options-taking entry point', () => {
     expect(optimizers.map(([n]) => n).sort()).toEqual(['Adagrad', 'Adam', 'AdamW', 'RMSprop', 'SGD']);
     expect(schedulers.map(([n]) => n).sort()).toEqual(Object.keys(SCHEDULER_REQUIRED).sort());
     // The lrScheduler namespace holds the same classes.
-    for (const [k, v] of Object.entries(optim.lrScheduler)) if (typeof v === 'function') expect((optim as Record<string, unknown>)[k]).toBe(v);
+    for (const [k, v] of Object.entries(optim.lrScheduler))
+      if (typeof v === 'function') expect((optim as Record<string, unknown>)[k]).toBe(v);
   });
 
   for (const entry of ENTRY_POINTS) {
@@ -141,7 +160,9 @@ describe('every options-taking entry point', () => {
       expect(entry.keys.length).toBeGreaterThan(0);
       for (const key of entry.keys) {
         for (const wrong of misspellings(key).filter((w) => !entry.keys.includes(w))) {
-          expect(() => entry.call({ [wrong]: 1 }), `${entry.name} { ${wrong} }`).toThrow(`${entry.name}: unknown option '${wrong}' (did you mean '${key}'?)`);
+          expect(() => entry.call({ [wrong]: 1 }), `${entry.name} { ${wrong} }`).toThrow(
+            `${entry.name}: unknown option '${wrong}' (did you mean '${key}'?)`,
+          );
         }
       }
       let message = '';
@@ -157,13 +178,21 @@ describe('every options-taking entry point', () => {
   }
 
   it("the reported examples: { TMax: 10 } suggests tMax, a param group's learningRate suggests lr", () => {
-    expect(() => new optim.CosineAnnealingLR(sgd(), { TMax: 10 } as never)).toThrow("CosineAnnealingLR: unknown option 'TMax' (did you mean 'tMax'?)");
-    expect(() => new optim.SGD([{ params: [param()], learningRate: 0.1 } as never], { lr: 0.1 })).toThrow("SGD param group 0: unknown option 'learningRate' (did you mean 'lr'?)");
-    expect(() => new optim.Adam([param()], { weight_decay: 0.1 } as never)).toThrow("Adam: unknown option 'weight_decay' (did you mean 'weightDecay'?)");
+    expect(() => new optim.CosineAnnealingLR(sgd(), { TMax: 10 } as never)).toThrow(
+      "CosineAnnealingLR: unknown option 'TMax' (did you mean 'tMax'?)",
+    );
+    expect(() => new optim.SGD([{ params: [param()], learningRate: 0.1 } as never], { lr: 0.1 })).toThrow(
+      "SGD param group 0: unknown option 'learningRate' (did you mean 'lr'?)",
+    );
+    expect(() => new optim.Adam([param()], { weight_decay: 0.1 } as never)).toThrow(
+      "Adam: unknown option 'weight_decay' (did you mean 'weightDecay'?)",
+    );
   });
 
   it('an options object that is not an object throws (new SGD(params, 0.1) would otherwise train at the default lr)', () => {
-    expect(() => new optim.SGD([param()], 0.1 as never)).toThrow('SGD: expected an options object { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, differentiable }, got number');
+    expect(() => new optim.SGD([param()], 0.1 as never)).toThrow(
+      'SGD: expected an options object { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, differentiable }, got number',
+    );
     expect(() => new optim.StepLR(sgd(), 30 as never)).toThrow('StepLR: expected an options object');
   });
 });
@@ -174,7 +203,9 @@ describe('every option value is checked', () => {
       for (const key of Object.keys(new Opt([param()]).defaults)) {
         for (const bad of [NaN, 'bogus', {}]) {
           expect(() => new Opt([param()], { [key]: bad }), `${name} { ${key}: ${String(bad)} }`).toThrow(new RegExp(`^${name}: `));
-          expect(() => new Opt([{ params: [param()], [key]: bad }]), `${name} group { ${key}: ${String(bad)} }`).toThrow(new RegExp(`^${name} param group 0: `));
+          expect(() => new Opt([{ params: [param()], [key]: bad }]), `${name} group { ${key}: ${String(bad)} }`).toThrow(
+            new RegExp(`^${name} param group 0: `),
+          );
         }
       }
     });
@@ -184,7 +215,10 @@ describe('every option value is checked', () => {
     it(`${name}: every option refuses NaN and a string, naming the scheduler`, () => {
       for (const key of SCHEDULER_KEYS[name]!) {
         for (const bad of [NaN, 'bogus']) {
-          expect(() => new Sched(sgd() as never, { ...SCHEDULER_REQUIRED[name], [key]: bad }), `${name} { ${key}: ${String(bad)} }`).toThrow(new RegExp(`^${name}: `));
+          expect(
+            () => new Sched(sgd() as never, { ...SCHEDULER_REQUIRED[name], [key]: bad }),
+            `${name} { ${key}: ${String(bad)} }`,
+          ).toThrow(new RegExp(`^${name}: `));
         }
       }
     });
@@ -196,35 +230,81 @@ describe('every option value is checked', () => {
       expect(() => new Opt([param()], c.options), `${c.name} ${JSON.stringify(c.options)}`).toThrow(`${c.name}: ${jsNumbers(c.message)}`);
       // PyTorch checks only the defaults; Graft checks each param group's own options too.
       if (!('nesterov' in c.options)) {
-        expect(() => new Opt([{ params: [param()], ...c.options }]), `group ${JSON.stringify(c.options)}`).toThrow(`${c.name} param group 0: ${jsNumbers(c.message)}`);
+        expect(() => new Opt([{ params: [param()], ...c.options }]), `group ${JSON.stringify(c.options)}`).toThrow(
+          `${c.name} param group 0: ${jsNumbers(c.message)}`,
+        );
       }
     }
   });
 
   it.each([
     ['lr Infinity', () => new optim.SGD([param()], { lr: Infinity }), 'SGD: Invalid learning rate: Infinity (expected a finite number)'],
-    ['betas of one number', () => new optim.Adam([param()], { betas: [0.9] as never }), 'Adam: Invalid betas: [0.9] (expected two numbers [beta1, beta2])'],
-    ['nesterov a number', () => new optim.SGD([param()], { lr: 0.1, momentum: 0.9, nesterov: 1 as never }), 'SGD: nesterov must be true or false, got 1'],
-    ['Nesterov in a param group only', () => new optim.SGD([{ params: [param()], nesterov: true }], { lr: 0.1 }), 'SGD param group 0: Nesterov momentum requires a momentum and zero dampening'],
-    ['capturable: true', () => new optim.Adam([param()], { capturable: true }), 'Adam: capturable=true is not supported: Graft has no CUDA graphs'],
+    [
+      'betas of one number',
+      () => new optim.Adam([param()], { betas: [0.9] as never }),
+      'Adam: Invalid betas: [0.9] (expected two numbers [beta1, beta2])',
+    ],
+    [
+      'nesterov a number',
+      () => new optim.SGD([param()], { lr: 0.1, momentum: 0.9, nesterov: 1 as never }),
+      'SGD: nesterov must be true or false, got 1',
+    ],
+    [
+      'Nesterov in a param group only',
+      () => new optim.SGD([{ params: [param()], nesterov: true }], { lr: 0.1 }),
+      'SGD param group 0: Nesterov momentum requires a momentum and zero dampening',
+    ],
+    [
+      'capturable: true',
+      () => new optim.Adam([param()], { capturable: true }),
+      'Adam: capturable=true is not supported: Graft has no CUDA graphs',
+    ],
     ['fused: true', () => new optim.Adam([param()], { fused: true }), 'Adam: fused=true is not supported'],
-    ['differentiable: true', () => new optim.SGD([param()], { differentiable: true }), "SGD: differentiable=true is not supported: Graft's optimizers step under noGrad"],
+    [
+      'differentiable: true',
+      () => new optim.SGD([param()], { differentiable: true }),
+      "SGD: differentiable=true is not supported: Graft's optimizers step under noGrad",
+    ],
     ['AdamW has no fused in torch 1.13', () => new optim.AdamW([param()], { fused: false } as never), "AdamW: unknown option 'fused'"],
-    ['a single tensor as params (PyTorch: TypeError)', () => new optim.SGD(param() as never), 'SGD: params argument given to the optimizer should be an iterable of Tensors or dicts, but got a Tensor of shape [2]'],
-    ['params null', () => new optim.SGD(null as never), 'SGD: params argument given to the optimizer should be an iterable of Tensors or dicts, but got null'],
+    [
+      'a single tensor as params (PyTorch: TypeError)',
+      () => new optim.SGD(param() as never),
+      'SGD: params argument given to the optimizer should be an iterable of Tensors or dicts, but got a Tensor of shape [2]',
+    ],
+    [
+      'params null',
+      () => new optim.SGD(null as never),
+      'SGD: params argument given to the optimizer should be an iterable of Tensors or dicts, but got null',
+    ],
     ['an empty parameter list', () => new optim.SGD([]), 'SGD: optimizer got an empty parameter list'],
-    ['a number among the params', () => new optim.SGD([param(), 3] as never), 'SGD param group 0: optimizer can only optimize Tensors, but one of the params is 3'],
+    [
+      'a number among the params',
+      () => new optim.SGD([param(), 3] as never),
+      'SGD param group 0: optimizer can only optimize Tensors, but one of the params is 3',
+    ],
     ['a group without params', () => new optim.SGD([{ lr: 0.1 }] as never), "SGD param group 0: missing 'params'"],
-    ['a parameter twice in a group', () => {
-      const p = param();
-      return new optim.SGD([p, p]);
-    }, 'SGD param group 0: a parameter appears twice in the group'],
-    ['a parameter in two groups', () => {
-      const p = param();
-      return new optim.SGD([{ params: [p] }, { params: [p] }]);
-    }, 'SGD param group 1: some parameters appear in more than one parameter group'],
+    [
+      'a parameter twice in a group',
+      () => {
+        const p = param();
+        return new optim.SGD([p, p]);
+      },
+      'SGD param group 0: a parameter appears twice in the group',
+    ],
+    [
+      'a parameter in two groups',
+      () => {
+        const p = param();
+        return new optim.SGD([{ params: [p] }, { params: [p] }]);
+      },
+      'SGD param group 1: some parameters appear in more than one parameter group',
+    ],
     ['a non-leaf parameter', () => new optim.SGD([param().mul(2)]), "SGD param group 0: can't optimize a non-leaf Tensor"],
-    ['zeroGrad setToNone a string', () => sgd().zeroGrad({ setToNone: 'no' as never }), 'SGD.zeroGrad: setToNone must be true or false, got \'no\''],
+    [
+      'zeroGrad setToNone a string',
+      () => sgd().zeroGrad({ setToNone: 'no' as never }),
+      "SGD.zeroGrad: setToNone must be true or false, got 'no'",
+    ],
     ['step with a closure that is not a function', () => sgd().step(1 as never), 'SGD.step: closure must be a function, got 1'],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
@@ -243,11 +323,58 @@ describe('every option value is checked', () => {
 
   it("defaults are PyTorch's", () => {
     const defaults = (Opt: OptimizerCtor) => new Opt([param()]).defaults;
-    expect(defaults(optim.Adam as never)).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false });
-    expect(defaults(optim.AdamW as never)).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, foreach: null, maximize: false, capturable: false });
-    expect(defaults(optim.RMSprop as never)).toEqual({ lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0, foreach: null, maximize: false, differentiable: false });
-    expect(defaults(optim.Adagrad as never)).toEqual({ lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0, foreach: null, maximize: false });
-    expect(defaults(optim.SGD as never)).toEqual({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false });
+    expect(defaults(optim.Adam as never)).toEqual({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      foreach: null,
+      capturable: false,
+      differentiable: false,
+      fused: false,
+    });
+    expect(defaults(optim.AdamW as never)).toEqual({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      foreach: null,
+      maximize: false,
+      capturable: false,
+    });
+    expect(defaults(optim.RMSprop as never)).toEqual({
+      lr: 1e-2,
+      momentum: 0,
+      alpha: 0.99,
+      eps: 1e-8,
+      centered: false,
+      weightDecay: 0,
+      foreach: null,
+      maximize: false,
+      differentiable: false,
+    });
+    expect(defaults(optim.Adagrad as never)).toEqual({
+      lr: 1e-2,
+      lrDecay: 0,
+      eps: 1e-10,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      foreach: null,
+      maximize: false,
+    });
+    expect(defaults(optim.SGD as never)).toEqual({
+      lr: 1e-3,
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+      maximize: false,
+      foreach: null,
+      differentiable: false,
+    });
     // Each optimizer has its own copy of the default betas.
     const a = new optim.Adam([param()]);
     a.paramGroups[0]!.betas[0] = 0.5;

@@ -13,7 +13,9 @@ import { close, decode, expectSameState, jsNumbers } from './helpers.js';
 // The step(epoch) cases warn, as PyTorch does: check the warning once, keep the output clean.
 const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 afterAll(() => {
-  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^The epoch parameter in `scheduler\.step\(\)` was not necessary/)]);
+  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+    expect.stringMatching(/^The epoch parameter in `scheduler\.step\(\)` was not necessary/),
+  ]);
   warn.mockRestore();
 });
 
@@ -28,13 +30,16 @@ type SchedulerCtor = new (opt: optim.SGD, options: Record<string, unknown>) => S
 
 /** The generator's optimizer: SGD, two groups (lr 0.1 and 0.05). */
 function sgd(): optim.SGD {
-  return new optim.SGD([{ params: [g.zeros(1, { requiresGrad: true })] }, { params: [g.zeros(1, { requiresGrad: true })], lr: 0.05 }], { lr: 0.1 });
+  return new optim.SGD([{ params: [g.zeros(1, { requiresGrad: true })] }, { params: [g.zeros(1, { requiresGrad: true })], lr: 0.05 }], {
+    lr: 0.1,
+  });
 }
 
 function makeScheduler(opt: optim.SGD, kind: string, options: Record<string, unknown>): Scheduler {
   const o = { ...options };
-  if (kind === 'LambdaLR') o['lrLambda'] = Array.isArray(o['lrLambda']) ? (o['lrLambda'] as string[]).map((n) => LAMBDAS[n]) : LAMBDAS[o['lrLambda'] as string];
-  return new ((optim as unknown as Record<string, SchedulerCtor>)[kind]!)(opt, o);
+  if (kind === 'LambdaLR')
+    o['lrLambda'] = Array.isArray(o['lrLambda']) ? (o['lrLambda'] as string[]).map((n) => LAMBDAS[n]) : LAMBDAS[o['lrLambda'] as string];
+  return new (optim as unknown as Record<string, SchedulerCtor>)[kind]!(opt, o);
 }
 
 const lrsOf = (opt: optim.SGD) => opt.paramGroups.map((gr) => gr.lr);
@@ -115,7 +120,14 @@ describe('ReduceLROnPlateau follows PyTorch (fixtures)', () => {
  * Every scheduler, made by a function of its optimizer. A scheduler class
  * exported by the package and missing here fails the completeness test.
  */
-const SCHEDULERS: Record<string, (opt: optim.SGD) => { stateDict(): optim.SchedulerStateDict; loadStateDict(sd: optim.SchedulerStateDict): void; step(...args: never[]): void }> = {
+const SCHEDULERS: Record<
+  string,
+  (opt: optim.SGD) => {
+    stateDict(): optim.SchedulerStateDict;
+    loadStateDict(sd: optim.SchedulerStateDict): void;
+    step(...args: never[]): void;
+  }
+> = {
   StepLR: (opt) => new optim.StepLR(opt, { stepSize: 2 }),
   ExponentialLR: (opt) => new optim.ExponentialLR(opt, { gamma: 0.9 }),
   CosineAnnealingLR: (opt) => new optim.CosineAnnealingLR(opt, { tMax: 5 }),
@@ -144,10 +156,13 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
       ['an array', () => []],
       ['an empty object (the reported StepLR example)', () => ({})],
       ['an unknown key', (sd) => ({ ...sd, extra: 1 })],
-      ['a camelCase key', (sd) => {
-        const { last_epoch: lastEpoch, ...rest } = sd;
-        return { ...rest, lastEpoch };
-      }],
+      [
+        'a camelCase key',
+        (sd) => {
+          const { last_epoch: lastEpoch, ...rest } = sd;
+          return { ...rest, lastEpoch };
+        },
+      ],
     ];
     // Each key of its own state dict: left out (unless optional), or spoilt.
     for (const key of Object.keys(trained().sched.stateDict())) {
@@ -168,7 +183,9 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
         // -1.5 is valid for a few keys (PyTorch checks no sign there), and ReduceLROnPlateau has
         // no _last_lr before its first step; everything else must be refused.
         if (error === undefined) {
-          expect(`${name}: ${what}`).toMatch(/: (threshold|best|mode_worse|eta_min|gamma|factor) = -1\.5$|^ReduceLROnPlateau: without _last_lr$/);
+          expect(`${name}: ${what}`).toMatch(
+            /: (threshold|best|mode_worse|eta_min|gamma|factor) = -1\.5$|^ReduceLROnPlateau: without _last_lr$/,
+          );
           return;
         }
         expect(error).toBeInstanceOf(Error);
@@ -178,7 +195,7 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
     }
   }
 
-  it("the reported example: StepLR.loadStateDict({}) throws and the lr stays a number", () => {
+  it('the reported example: StepLR.loadStateDict({}) throws and the lr stays a number', () => {
     const opt = sgd();
     const sched = new optim.StepLR(opt, { stepSize: 2 });
     expect(() => sched.loadStateDict({})).toThrow(/StepLR\.loadStateDict: the state dict has no 'step_size'/);
@@ -200,7 +217,9 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
     const opt = sgd();
     const sched = new optim.LambdaLR(opt, { lrLambda: [(e) => e + 1, (e) => 2 * (e + 1)] });
     expect(sched.stateDict()['lr_lambdas']).toEqual([null, null]);
-    expect(() => sched.loadStateDict({ ...sched.stateDict(), lr_lambdas: [{ factor: 2 }, null] })).toThrow(/lr_lambdas must be 2 null\(s\)/);
+    expect(() => sched.loadStateDict({ ...sched.stateDict(), lr_lambdas: [{ factor: 2 }, null] })).toThrow(
+      /lr_lambdas must be 2 null\(s\)/,
+    );
     sched.loadStateDict({ ...sched.stateDict(), last_epoch: 2 });
     sched.step();
     expect(lrsOf(opt)).toEqual([0.1 * 4, 0.05 * 8]);
@@ -218,25 +237,61 @@ describe('scheduler options are checked', () => {
     expect(make).toThrow(message);
   });
 
-  it("the reported example: { TMax: 10 } throws and suggests tMax (it gave NaN learning rates)", () => {
+  it('the reported example: { TMax: 10 } throws and suggests tMax (it gave NaN learning rates)', () => {
     expect(() => new optim.CosineAnnealingLR(sgd(), { TMax: 10 } as never)).toThrow(
       "CosineAnnealingLR: unknown option 'TMax' (did you mean 'tMax'?); valid options are: tMax, etaMin, lastEpoch, verbose",
     );
   });
 
   it.each([
-    ['StepLR stepSize 0 (PyTorch divides by it)', () => new optim.StepLR(sgd(), { stepSize: 0 }), 'StepLR: stepSize must be an integer ≥ 1, got 0'],
+    [
+      'StepLR stepSize 0 (PyTorch divides by it)',
+      () => new optim.StepLR(sgd(), { stepSize: 0 }),
+      'StepLR: stepSize must be an integer ≥ 1, got 0',
+    ],
     ['StepLR stepSize 1.5', () => new optim.StepLR(sgd(), { stepSize: 1.5 }), 'stepSize must be an integer ≥ 1, got 1.5'],
     ['StepLR gamma NaN', () => new optim.StepLR(sgd(), { stepSize: 2, gamma: NaN }), 'StepLR: gamma must be a finite number, got NaN'],
-    ['CosineAnnealingLR tMax 0', () => new optim.CosineAnnealingLR(sgd(), { tMax: 0 }), 'CosineAnnealingLR: tMax must be a positive number, got 0'],
+    [
+      'CosineAnnealingLR tMax 0',
+      () => new optim.CosineAnnealingLR(sgd(), { tMax: 0 }),
+      'CosineAnnealingLR: tMax must be a positive number, got 0',
+    ],
     ['CosineAnnealingLR tMax -5', () => new optim.CosineAnnealingLR(sgd(), { tMax: -5 }), 'tMax must be a positive number, got -5'],
-    ['CosineAnnealingLR tMax a string', () => new optim.CosineAnnealingLR(sgd(), { tMax: '10' as never }), "tMax must be a positive number, got '10'"],
-    ['CosineAnnealingLR etaMin NaN', () => new optim.CosineAnnealingLR(sgd(), { tMax: 5, etaMin: NaN }), 'etaMin must be a finite number, got NaN'],
-    ['lastEpoch -2', () => new optim.ExponentialLR(sgd(), { gamma: 0.9, lastEpoch: -2 }), 'ExponentialLR: lastEpoch must be an integer ≥ -1, got -2'],
-    ['LambdaLR lrLambda a number', () => new optim.LambdaLR(sgd(), { lrLambda: 0.5 as never }), 'LambdaLR: lrLambda must be a function or an array of functions'],
-    ['LambdaLR returning undefined', () => new optim.LambdaLR(sgd(), { lrLambda: (() => undefined) as never }), 'LambdaLR: lrLambda(0) for param group 0 returned undefined; expected a finite number'],
-    ['ReduceLROnPlateau patience -1', () => new optim.ReduceLROnPlateau(sgd(), { patience: -1 }), 'ReduceLROnPlateau: patience must be an integer ≥ 0, got -1'],
-    ['ReduceLROnPlateau minLr negative', () => new optim.ReduceLROnPlateau(sgd(), { minLr: -0.1 }), 'ReduceLROnPlateau: Invalid minLr: -0.1'],
+    [
+      'CosineAnnealingLR tMax a string',
+      () => new optim.CosineAnnealingLR(sgd(), { tMax: '10' as never }),
+      "tMax must be a positive number, got '10'",
+    ],
+    [
+      'CosineAnnealingLR etaMin NaN',
+      () => new optim.CosineAnnealingLR(sgd(), { tMax: 5, etaMin: NaN }),
+      'etaMin must be a finite number, got NaN',
+    ],
+    [
+      'lastEpoch -2',
+      () => new optim.ExponentialLR(sgd(), { gamma: 0.9, lastEpoch: -2 }),
+      'ExponentialLR: lastEpoch must be an integer ≥ -1, got -2',
+    ],
+    [
+      'LambdaLR lrLambda a number',
+      () => new optim.LambdaLR(sgd(), { lrLambda: 0.5 as never }),
+      'LambdaLR: lrLambda must be a function or an array of functions',
+    ],
+    [
+      'LambdaLR returning undefined',
+      () => new optim.LambdaLR(sgd(), { lrLambda: (() => undefined) as never }),
+      'LambdaLR: lrLambda(0) for param group 0 returned undefined; expected a finite number',
+    ],
+    [
+      'ReduceLROnPlateau patience -1',
+      () => new optim.ReduceLROnPlateau(sgd(), { patience: -1 }),
+      'ReduceLROnPlateau: patience must be an integer ≥ 0, got -1',
+    ],
+    [
+      'ReduceLROnPlateau minLr negative',
+      () => new optim.ReduceLROnPlateau(sgd(), { minLr: -0.1 }),
+      'ReduceLROnPlateau: Invalid minLr: -0.1',
+    ],
     ['not an optimizer', () => new optim.StepLR({ paramGroups: [] } as never, { stepSize: 1 }), 'StepLR: an object is not an Optimizer'],
   ])('%s', (_, make, message) => {
     expect(make).toThrow(message);

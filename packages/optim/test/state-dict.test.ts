@@ -36,7 +36,10 @@ const values = (ts: g.Tensor[]) => ts.flatMap((t) => Array.from(t.dataSync() as 
 /** PyTorch < 1.12 kept `step` as a number: the same state dict with numbers. */
 function withNumberSteps(dict: optim.OptimizerStateDict): optim.OptimizerStateDict {
   const state = Object.fromEntries(
-    Object.entries(dict.state).map(([k, s]) => [k, Object.fromEntries(Object.entries(s).map(([key, v]) => [key, key === 'step' && v instanceof g.Tensor ? v.item() : v]))]),
+    Object.entries(dict.state).map(([k, s]) => [
+      k,
+      Object.fromEntries(Object.entries(s).map(([key, v]) => [key, key === 'step' && v instanceof g.Tensor ? v.item() : v])),
+    ]),
   );
   return { ...dict, state };
 }
@@ -94,14 +97,32 @@ describe('optimizer state dicts follow PyTorch (fixtures)', () => {
     const [a, b, c] = [0, 1, 2].map(() => g.zeros([2], { requiresGrad: true }));
     const twoGroups = new optim.SGD([{ params: [a!] }, { params: [b!, c!] }], { lr: 0.1 }).stateDict();
     expect(() => new optim.SGD([a!, b!, c!], { lr: 0.1 }).loadStateDict(twoGroups)).toThrow(fixtures.loadErrors.groupCount);
-    expect(() => new optim.SGD([{ params: [a!, b!] }, { params: [c!] }], { lr: 0.1 }).loadStateDict(twoGroups)).toThrow(fixtures.loadErrors.groupSize);
+    expect(() => new optim.SGD([{ params: [a!, b!] }, { params: [c!] }], { lr: 0.1 }).loadStateDict(twoGroups)).toThrow(
+      fixtures.loadErrors.groupSize,
+    );
   });
 });
 
 /** An Adam with two groups, amsgrad in group 0, a few steps taken: the valid state dict the table below spoils. */
 function trainedAdam(): { opt: optim.Adam; params: g.Tensor[] } {
-  const params = [g.tensor([1, -2, 3], { requiresGrad: true }), g.tensor([[0.5, 1], [2, -1]], { requiresGrad: true }), g.tensor([4], { requiresGrad: true })];
-  const opt = new optim.Adam([{ params: params.slice(0, 2), amsgrad: true }, { params: params.slice(2), lr: 0.01 }], { lr: 0.1 });
+  const params = [
+    g.tensor([1, -2, 3], { requiresGrad: true }),
+    g.tensor(
+      [
+        [0.5, 1],
+        [2, -1],
+      ],
+      { requiresGrad: true },
+    ),
+    g.tensor([4], { requiresGrad: true }),
+  ];
+  const opt = new optim.Adam(
+    [
+      { params: params.slice(0, 2), amsgrad: true },
+      { params: params.slice(2), lr: 0.01 },
+    ],
+    { lr: 0.1 },
+  );
   for (let i = 0; i < 3; i++) {
     opt.zeroGrad();
     params.reduce((s, p) => s.add(p.pow(2).sum()), g.tensor(0)).backward();
@@ -122,45 +143,100 @@ const spoilt: [what: string, spoil: (sd: Dict) => unknown, message: RegExp | str
   ['an empty object', () => ({}), /the state dict has no 'param_groups'/],
   ['no param_groups', (sd) => ({ state: sd.state }), /the state dict has no 'param_groups'/],
   ['no state', (sd) => ({ param_groups: sd.param_groups }), /the state dict has no 'state'/],
-  ["Graft 0.1's camelCase paramGroups", (sd) => ({ state: sd.state, paramGroups: sd.param_groups }), /unknown option 'paramGroups' \(did you mean 'param_groups'\?\)/],
+  [
+    "Graft 0.1's camelCase paramGroups",
+    (sd) => ({ state: sd.state, paramGroups: sd.param_groups }),
+    /unknown option 'paramGroups' \(did you mean 'param_groups'\?\)/,
+  ],
   ['an unknown top-level key', (sd) => ({ ...sd, extra: 1 }), /Adam\.loadStateDict: unknown option 'extra'/],
   ['param_groups not an array', (sd) => ({ ...sd, param_groups: {} }), /param_groups must be an array, got an object/],
-  ['one group too few', (sd) => ({ ...sd, param_groups: sd.param_groups.slice(1) }), 'loaded state dict has a different number of parameter groups (1 in the state dict, 2 in the optimizer)'],
-  ['a group of the wrong size (the last group: nothing of the first may be applied)', (sd) => {
-    sd.param_groups[0]!['lr'] = 123;
-    sd.param_groups[1]!['params'] = [2, 3];
-    return sd;
-  }, "loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param_groups[1] has 2 parameters in the state dict, 1 in the optimizer)"],
-  ['a group that is null', (sd) => ((sd.param_groups[0] as unknown) = null, sd), /param_groups\[0\]: expected an object, got null/],
-  ['params missing', (sd) => (delete sd.param_groups[0]!['params'], sd), /param_groups\[0\]: params must be an array of parameter indices, got undefined/],
-  ['params not indices', (sd) => ((sd.param_groups[0]!['params'] = ['a', 'b']), sd), /params must be an array of parameter indices, got \['a', 'b'\]/],
+  [
+    'one group too few',
+    (sd) => ({ ...sd, param_groups: sd.param_groups.slice(1) }),
+    'loaded state dict has a different number of parameter groups (1 in the state dict, 2 in the optimizer)',
+  ],
+  [
+    'a group of the wrong size (the last group: nothing of the first may be applied)',
+    (sd) => {
+      sd.param_groups[0]!['lr'] = 123;
+      sd.param_groups[1]!['params'] = [2, 3];
+      return sd;
+    },
+    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param_groups[1] has 2 parameters in the state dict, 1 in the optimizer)",
+  ],
+  ['a group that is null', (sd) => (((sd.param_groups[0] as unknown) = null), sd), /param_groups\[0\]: expected an object, got null/],
+  [
+    'params missing',
+    (sd) => (delete sd.param_groups[0]!['params'], sd),
+    /param_groups\[0\]: params must be an array of parameter indices, got undefined/,
+  ],
+  [
+    'params not indices',
+    (sd) => ((sd.param_groups[0]!['params'] = ['a', 'b']), sd),
+    /params must be an array of parameter indices, got \['a', 'b'\]/,
+  ],
   ['a negative index', (sd) => ((sd.param_groups[1]!['params'] = [-1]), sd), /params must be an array of parameter indices, got \[-1\]/],
-  ['an index in two groups', (sd) => ((sd.param_groups[1]!['params'] = [0]), sd), /param_groups\[1\]: parameter index 0 appears more than once/],
-  ['lr a string (in the last group)', (sd) => ((sd.param_groups[0]!['lr'] = 0.5), (sd.param_groups[1]!['lr'] = 'abc'), sd), /param_groups\[1\]: Invalid learning rate: 'abc' \(expected a finite number\)/],
+  [
+    'an index in two groups',
+    (sd) => ((sd.param_groups[1]!['params'] = [0]), sd),
+    /param_groups\[1\]: parameter index 0 appears more than once/,
+  ],
+  [
+    'lr a string (in the last group)',
+    (sd) => ((sd.param_groups[0]!['lr'] = 0.5), (sd.param_groups[1]!['lr'] = 'abc'), sd),
+    /param_groups\[1\]: Invalid learning rate: 'abc' \(expected a finite number\)/,
+  ],
   ['lr NaN', (sd) => ((sd.param_groups[0]!['lr'] = NaN), sd), /param_groups\[0\]: Invalid learning rate: NaN/],
   ['lr negative', (sd) => ((sd.param_groups[1]!['lr'] = -1), sd), /param_groups\[1\]: Invalid learning rate: -1/],
   ['lr missing', (sd) => (delete sd.param_groups[0]!['lr'], sd), /param_groups\[0\]: missing 'lr'/],
   ['betas out of range', (sd) => ((sd.param_groups[0]!['betas'] = [1.5, 0.9]), sd), /Invalid beta parameter at index 0: 1\.5/],
   ['betas a number', (sd) => ((sd.param_groups[0]!['betas'] = 0.9), sd), /Invalid betas: 0\.9/],
   ['amsgrad not a boolean', (sd) => ((sd.param_groups[0]!['amsgrad'] = 'yes'), sd), /amsgrad must be true or false, got 'yes'/],
-  ['a camelCase hyperparameter', (sd) => ((sd.param_groups[0]!['weightDecay'] = 0.1), sd), /param_groups\[0\]: unknown option 'weightDecay' \(did you mean 'weight_decay'\?\)/],
+  [
+    'a camelCase hyperparameter',
+    (sd) => ((sd.param_groups[0]!['weightDecay'] = 0.1), sd),
+    /param_groups\[0\]: unknown option 'weightDecay' \(did you mean 'weight_decay'\?\)/,
+  ],
   ['initial_lr not a number', (sd) => ((sd.param_groups[0]!['initial_lr'] = 'x'), sd), /initial_lr must be a finite number, got 'x'/],
   ['fused: true', (sd) => ((sd.param_groups[0]!['fused'] = true), sd), /fused=true is not supported/],
   ['state not an object', (sd) => ({ ...sd, state: 5 }), /state must be an object keyed by parameter index, got 5/],
   ['state for an index no group lists', (sd) => ((sd.state['7'] = {}), sd), /state\[7\]: no param group lists parameter 7/],
   ['a state entry that is not an object', (sd) => ((sd.state['0'] = 3 as never), sd), /state\[0\]: expected an object, got 3/],
-  ["a camelCase state key (Graft 0.1's)", (sd) => ((sd.state['0']!['expAvg'] = sd.state['0']!['exp_avg']), delete sd.state['0']!['exp_avg'], sd), /state\[0\]: unknown option 'expAvg' \(did you mean 'exp_avg'\?\)/],
+  [
+    "a camelCase state key (Graft 0.1's)",
+    (sd) => ((sd.state['0']!['expAvg'] = sd.state['0']!['exp_avg']), delete sd.state['0']!['exp_avg'], sd),
+    /state\[0\]: unknown option 'expAvg' \(did you mean 'exp_avg'\?\)/,
+  ],
   ['exp_avg_sq missing', (sd) => (delete sd.state['2']!['exp_avg_sq'], sd), /state\[2\]: missing 'exp_avg_sq'/],
   ['max_exp_avg_sq missing under amsgrad', (sd) => (delete sd.state['1']!['max_exp_avg_sq'], sd), /state\[1\]: missing 'max_exp_avg_sq'/],
-  ['a state tensor of the wrong shape (PyTorch would broadcast it)', (sd) => ((sd.state['0']!['exp_avg'] = g.zeros([1])), sd),
-    /state\[0\]: size mismatch for exp_avg: copying a tensor with shape \[1\] from the state dict, the shape of parameter 0 in the optimizer is \[3\]/],
-  ['a state tensor of the wrong rank', (sd) => ((sd.state['1']!['exp_avg_sq'] = g.zeros([4])), sd), /size mismatch for exp_avg_sq: copying a tensor with shape \[4\] .* is \[2, 2\]/],
+  [
+    'a state tensor of the wrong shape (PyTorch would broadcast it)',
+    (sd) => ((sd.state['0']!['exp_avg'] = g.zeros([1])), sd),
+    /state\[0\]: size mismatch for exp_avg: copying a tensor with shape \[1\] from the state dict, the shape of parameter 0 in the optimizer is \[3\]/,
+  ],
+  [
+    'a state tensor of the wrong rank',
+    (sd) => ((sd.state['1']!['exp_avg_sq'] = g.zeros([4])), sd),
+    /size mismatch for exp_avg_sq: copying a tensor with shape \[4\] .* is \[2, 2\]/,
+  ],
   ['a state value that is an array', (sd) => ((sd.state['2']!['exp_avg'] = [0]), sd), /state\[2\]\.exp_avg: expected a Tensor, got \[0\]/],
   ['a state value that is null', (sd) => ((sd.state['2']!['exp_avg'] = null), sd), /state\[2\]\.exp_avg: expected a Tensor, got null/],
-  ["step the string 'tensor(1.)1'", (sd) => ((sd.state['0']!['step'] = 'tensor(1.)1'), sd), /state\[0\]\.step: expected a step count .*got 'tensor\(1\.\)1'/],
+  [
+    "step the string 'tensor(1.)1'",
+    (sd) => ((sd.state['0']!['step'] = 'tensor(1.)1'), sd),
+    /state\[0\]\.step: expected a step count .*got 'tensor\(1\.\)1'/,
+  ],
   ['step negative', (sd) => ((sd.state['0']!['step'] = -1), sd), /state\[0\]\.step: expected a step count/],
-  ['step fractional', (sd) => ((sd.state['2']!['step'] = g.tensor(1.5)), sd), /state\[2\]\.step: expected a step count .*got a Tensor of shape \[\]/],
-  ['step a tensor of two elements', (sd) => ((sd.state['0']!['step'] = g.tensor([1, 2])), sd), /step: expected a step count .*got a Tensor of shape \[2\]/],
+  [
+    'step fractional',
+    (sd) => ((sd.state['2']!['step'] = g.tensor(1.5)), sd),
+    /state\[2\]\.step: expected a step count .*got a Tensor of shape \[\]/,
+  ],
+  [
+    'step a tensor of two elements',
+    (sd) => ((sd.state['0']!['step'] = g.tensor([1, 2])), sd),
+    /step: expected a step count .*got a Tensor of shape \[2\]/,
+  ],
 ];
 
 describe('loadStateDict checks everything before changing anything', () => {
@@ -177,7 +253,9 @@ describe('loadStateDict checks everything before changing anything', () => {
         error = e;
       }
       expect(error, 'it must throw').toBeInstanceOf(Error);
-      expect((error as Error).message).toMatch(typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+      expect((error as Error).message).toMatch(
+        typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message,
+      );
       expect(snapshot(opt)).toEqual(before);
     });
   }
@@ -186,7 +264,7 @@ describe('loadStateDict checks everything before changing anything', () => {
     const junk: unknown[] = [null, undefined, NaN, Infinity, -1, 0.5, 1e300, 'x', true, [], {}, [1, 2], g.zeros([7]), g.tensor(2), () => 1];
     // A small seeded generator: the same cases every run.
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const paths = (x: unknown, prefix: (string | number)[] = []): (string | number)[][] =>
       typeof x === 'object' && x !== null && !(x instanceof g.Tensor)
         ? [prefix, ...Object.entries(x).flatMap(([k, v]) => paths(v, [...prefix, Array.isArray(x) ? Number(k) : k]))]
@@ -236,8 +314,34 @@ describe('state dict layout', () => {
     const sd = opt.stateDict();
     expect(Object.keys(sd)).toEqual(['state', 'param_groups']);
     // PyTorch's order: the keys the group was given first, then the defaults, initial_lr (set by the scheduler), params.
-    expect(Object.keys(sd.param_groups[0]!)).toEqual(['amsgrad', 'lr', 'betas', 'eps', 'weight_decay', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused', 'initial_lr', 'params']);
-    expect(Object.keys(sd.param_groups[1]!)).toEqual(['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused', 'initial_lr', 'params']);
+    expect(Object.keys(sd.param_groups[0]!)).toEqual([
+      'amsgrad',
+      'lr',
+      'betas',
+      'eps',
+      'weight_decay',
+      'maximize',
+      'foreach',
+      'capturable',
+      'differentiable',
+      'fused',
+      'initial_lr',
+      'params',
+    ]);
+    expect(Object.keys(sd.param_groups[1]!)).toEqual([
+      'lr',
+      'betas',
+      'eps',
+      'weight_decay',
+      'amsgrad',
+      'maximize',
+      'foreach',
+      'capturable',
+      'differentiable',
+      'fused',
+      'initial_lr',
+      'params',
+    ]);
     expect(sd.param_groups.map((gr) => gr.params)).toEqual([[0, 1], [2]]);
     expect(Object.keys(sd.state[0]!)).toEqual(['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq']);
     expect(Object.keys(sd.state[2]!)).toEqual(['step', 'exp_avg', 'exp_avg_sq']);
@@ -250,12 +354,16 @@ describe('state dict layout', () => {
   });
 
   it('a parameter holding inf does not poison new state (zeros and fills, not p · 0)', () => {
-    for (const make of [(p: g.Tensor) => new optim.RMSprop([p], { centered: true, momentum: 0.5 }), (p: g.Tensor) => new optim.Adagrad([p], { initialAccumulatorValue: 0.1 })]) {
+    for (const make of [
+      (p: g.Tensor) => new optim.RMSprop([p], { centered: true, momentum: 0.5 }),
+      (p: g.Tensor) => new optim.Adagrad([p], { initialAccumulatorValue: 0.1 }),
+    ]) {
       const p = g.tensor([Infinity, 1], { requiresGrad: true });
       const opt = make(p);
       p.grad = g.tensor([1, 1]);
       opt.step();
-      for (const v of Object.values(opt.state.get(p)!)) if (v instanceof g.Tensor) expect(Array.from(v.dataSync()).every(Number.isFinite)).toBe(true);
+      for (const v of Object.values(opt.state.get(p)!))
+        if (v instanceof g.Tensor) expect(Array.from(v.dataSync()).every(Number.isFinite)).toBe(true);
     }
   });
 
@@ -273,7 +381,12 @@ describe('state dict layout', () => {
       constructor(params: Iterable<g.Tensor>) {
         super(params, { lr: 0.1, beta: 0.5 });
       }
-      protected update(p: g.Tensor, grad: g.Tensor, state: Record<string, unknown>, group: optim.ParamGroup<{ lr: number; beta: number }>): void {
+      protected update(
+        p: g.Tensor,
+        grad: g.Tensor,
+        state: Record<string, unknown>,
+        group: optim.ParamGroup<{ lr: number; beta: number }>,
+      ): void {
         const prev = state['velocityBuffer'] as g.Tensor | undefined;
         const v = g.keep(prev === undefined ? grad.clone() : prev.mul(group.beta).add(grad));
         prev?.dispose();
@@ -292,6 +405,8 @@ describe('state dict layout', () => {
     const other = new PlainMomentum([q]);
     other.loadStateDict(sd);
     expect(Array.from((other.state.get(q)!['velocityBuffer'] as g.Tensor).dataSync())).toEqual([1, 1]);
-    expect(() => other.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0]!, learning_rate: 1 }] })).toThrow(/unknown option 'learning_rate' \(did you mean 'lr'\?\)/);
+    expect(() => other.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0]!, learning_rate: 1 }] })).toThrow(
+      /unknown option 'learning_rate' \(did you mean 'lr'\?\)/,
+    );
   });
 });

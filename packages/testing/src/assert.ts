@@ -57,7 +57,12 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
  * @example
  * assertTensor(g.eye(2), { shape: [2, 2], dtype: 'float32', data: [1, 0, 0, 1] }, { atol: 0, rtol: 0 }, 'eye');
  */
-export function assertTensor(t: Tensor, expected: { shape: number[]; dtype: string; data: ArrayLike<number> }, tol: Tolerance, what: string): void {
+export function assertTensor(
+  t: Tensor,
+  expected: { shape: number[]; dtype: string; data: ArrayLike<number> },
+  tol: Tolerance,
+  what: string,
+): void {
   assertEqual(JSON.stringify(t.shape), JSON.stringify(expected.shape), `${what}: shape`);
   assertEqual(t.dtype, expected.dtype, `${what}: dtype`);
   const tolerance = t.dtype === 'float32' || t.dtype === 'float64' ? tol : { atol: 0, rtol: 0 };

@@ -22,20 +22,81 @@ const NOT_SMOOTH = new Set(['sign', 'floor', 'ceil', 'round']);
 
 /** ops.json cases whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
 export const SECOND_ORDER_CASES: readonly string[] = [
-  'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'reciprocal', 'erf', 'square', 'expm1', 'log1p', 'neg',
-  'mul_same', 'mul_bcast', 'div_same', 'div_scalar_left', 'add_bcast', 'sub_scalar_left', 'pow_scalar', 'pow_tensor', 'pow_scalar_base',
-  'matmul_2d', 'matmul_batched', 'matmul_bcast', 'matmul_2d_1d', 'mm', 'bmm', 'dot', 'outer',
-  'softmax', 'logSoftmax', 'logsumexp', 'mean_dim', 'sum_dims', 'prod_all', 'var_dim', 'norm', 'inverse', 'det',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'erf',
+  'square',
+  'expm1',
+  'log1p',
+  'neg',
+  'mul_same',
+  'mul_bcast',
+  'div_same',
+  'div_scalar_left',
+  'add_bcast',
+  'sub_scalar_left',
+  'pow_scalar',
+  'pow_tensor',
+  'pow_scalar_base',
+  'matmul_2d',
+  'matmul_batched',
+  'matmul_bcast',
+  'matmul_2d_1d',
+  'mm',
+  'bmm',
+  'dot',
+  'outer',
+  'softmax',
+  'logSoftmax',
+  'logsumexp',
+  'mean_dim',
+  'sum_dims',
+  'prod_all',
+  'var_dim',
+  'norm',
+  'inverse',
+  'det',
 ];
 
 /** ops.json cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
 export const FORWARD_CASES: readonly string[] = [
-  'exp', 'tanh', 'sigmoid', 'mul_bcast', 'div_same', 'pow_tensor', 'matmul_2d', 'matmul_batched', 'softmax', 'logsumexp', 'sum_dims',
-  'mean_dim', 'amax_dim', 'cumsum', 'gather', 'cat', 'transpose', 'slice', 'pad_2d', 'where', 'clamp', 'norm', 'var_dim',
+  'exp',
+  'tanh',
+  'sigmoid',
+  'mul_bcast',
+  'div_same',
+  'pow_tensor',
+  'matmul_2d',
+  'matmul_batched',
+  'softmax',
+  'logsumexp',
+  'sum_dims',
+  'mean_dim',
+  'amax_dim',
+  'cumsum',
+  'gather',
+  'cat',
+  'transpose',
+  'slice',
+  'pad_2d',
+  'where',
+  'clamp',
+  'norm',
+  'var_dim',
 ];
 
 /** A fixture case as a function of its float inputs (float64 leaves requiring grad). */
-function asFunction(c: (typeof opCases)[number], device: string): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
+function asFunction(
+  c: (typeof opCases)[number],
+  device: string,
+): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
   const inputs: Tensor[] = [];
   const slots: EncodedArg[] = [];
   const collect = (args: readonly EncodedArg[]) => {
@@ -125,7 +186,13 @@ export function autogradCases(t: TestApi, ctx: Context): void {
 
   t.describe(`conformance on '${ctx.device}': the autograd engine`, () => {
     it('gradFn names, nextFunctions, AccumulateGrad.variable, isLeaf (seed 001)', () => {
-      const x = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+      const x = g.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { requiresGrad: true },
+      );
       const y = x.sub(2);
       assertEqual(y.gradFn!.name, 'SubBackward0', 'name');
       const [acc, nr] = y.gradFn!.nextFunctions[0]!;
@@ -134,8 +201,14 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       assertEqual((acc as g.autograd.AccumulateGrad).variable, x, 'variable');
       assertEqual(x.isLeaf && !y.isLeaf, true, 'isLeaf');
       assertEqual(y.gradFn!.nextFunctions[1]![0], null, 'a number has no edge');
-      const names = [g.mul(2, x), x.mean(), x.pow(2), x.tanh(), x.mm(x), g.sub(10, x), x.sum(), x.t(), x.exp(), x.relu()].map((t) => t.gradFn!.name);
-      assertEqual(names.join(), 'MulBackward0,MeanBackward0,PowBackward0,TanhBackward0,MmBackward0,RsubBackward1,SumBackward0,TBackward0,ExpBackward0,ReluBackward0', 'PyTorch names');
+      const names = [g.mul(2, x), x.mean(), x.pow(2), x.tanh(), x.mm(x), g.sub(10, x), x.sum(), x.t(), x.exp(), x.relu()].map(
+        (t) => t.gradFn!.name,
+      );
+      assertEqual(
+        names.join(),
+        'MulBackward0,MeanBackward0,PowBackward0,TanhBackward0,MmBackward0,RsubBackward1,SumBackward0,TBackward0,ExpBackward0,ReluBackward0',
+        'PyTorch names',
+      );
     });
     it('an unused consumer does not block gradients (js-pytorch returns zeros here)', () => {
       const x = g.tensor([1, 2, 3], { requiresGrad: true });
@@ -164,7 +237,13 @@ export function autogradCases(t: TestApi, ctx: Context): void {
     it('higher-order gradients of tanh, sigmoid and exp (tfjs fails these)', () => {
       for (const [op, second] of [
         ['tanh', (v: number) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2)],
-        ['sigmoid', (v: number) => { const s = 1 / (1 + Math.exp(-v)); return s * (1 - s) * (1 - 2 * s); }],
+        [
+          'sigmoid',
+          (v: number) => {
+            const s = 1 / (1 + Math.exp(-v));
+            return s * (1 - s) * (1 - 2 * s);
+          },
+        ],
         ['exp', Math.exp],
       ] as const) {
         const x = g.tensor(0.7, { requiresGrad: true });
@@ -205,7 +284,11 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       const x = g.tensor([1, 2], { requiresGrad: true });
       const unused = g.tensor(1, { requiresGrad: true });
       const y = x.pow(2);
-      assertThrows(() => g.autograd.grad(y.sum(), [x, unused], { retainGraph: true }), ['appears to not have been used', 'allowUnused'], 'unused');
+      assertThrows(
+        () => g.autograd.grad(y.sum(), [x, unused], { retainGraph: true }),
+        ['appears to not have been used', 'allowUnused'],
+        'unused',
+      );
       const [gx, gu] = g.autograd.grad(y, [x, unused], { gradOutputs: [g.tensor([1, 10])], allowUnused: true, retainGraph: true });
       assertClose(Array.from(gx!.dataSync()), [2, 40], { atol: 0, rtol: 0 }, 'vjp');
       assertEqual(gu, null, 'unused is null');
@@ -231,7 +314,14 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       assertEqual(g.isGradEnabled(), false, 'setGradEnabled');
       guard[Symbol.dispose]();
       assertEqual(g.inferenceMode(() => x.exp()).requiresGrad, false, 'inferenceMode');
-      assertThrows(() => g.noGrad(() => { throw new Error('boom'); }), ['boom'], 'errors propagate');
+      assertThrows(
+        () =>
+          g.noGrad(() => {
+            throw new Error('boom');
+          }),
+        ['boom'],
+        'errors propagate',
+      );
       assertEqual(g.isGradEnabled(), true, 'restored after an error');
     });
     it('in-place: allowed on a leaf under noGrad, caught by the version counter', () => {
@@ -276,7 +366,7 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       step();
       const start = g.memory().numTensors;
       let last = 0;
-      const first = last = step();
+      const first = (last = step());
       for (let i = 1; i < steps; i++) last = step();
       assertEqual(g.memory().numTensors, start, 'flat');
       if (!(last < first)) fail(`the loss should fall, got ${first} -> ${last}`);
@@ -322,16 +412,29 @@ export function autogradCases(t: TestApi, ctx: Context): void {
       const a = g.tensor([1], { requiresGrad: true });
       const b = g.tensor([1], { requiresGrad: true });
       Shift.apply<Tensor>(5, a, b).sum().backward();
-      assertClose([a.grad!.item() as number, b.grad!.item() as number], [1, 2], { atol: 0, rtol: 0 }, 'gradients go to the tensor arguments, not by position');
+      assertClose(
+        [a.grad!.item() as number, b.grad!.item() as number],
+        [1, 2],
+        { atol: 0, rtol: 0 },
+        'gradients go to the tensor arguments, not by position',
+      );
     });
     it('detectAnomaly names the forward op whose backward made NaN', () => {
       const x = g.tensor([0, 1], { requiresGrad: true });
       assertThrows(() => g.autograd.detectAnomaly(() => x.sqrt().mul(0).sum().backward()), ['SqrtBackward0', 'nan'], 'anomaly');
     });
     it('errors: non-scalar backward, integer requiresGrad, in-place on a leaf', () => {
-      assertThrows(() => g.ones(2, { requiresGrad: true }).mul(2).backward(), ['grad can be implicitly created only for scalar outputs'], 'non-scalar');
+      assertThrows(
+        () => g.ones(2, { requiresGrad: true }).mul(2).backward(),
+        ['grad can be implicitly created only for scalar outputs'],
+        'non-scalar',
+      );
       assertThrows(() => g.tensor([1, 2], { dtype: 'int32', requiresGrad: true }), ['Only Tensors of floating point', 'int32'], 'int');
-      assertThrows(() => g.ones(2, { requiresGrad: true }).add_(1), ['a leaf Variable that requires grad is being used in an in-place operation'], 'leaf');
+      assertThrows(
+        () => g.ones(2, { requiresGrad: true }).add_(1),
+        ['a leaf Variable that requires grad is being used in an in-place operation'],
+        'leaf',
+      );
       assertThrows(() => g.ones(2).backward(), ['does not require grad and does not have a grad_fn'], 'no grad');
       const base = g.ones(2, 2, { requiresGrad: true }).mul(1);
       assertThrows(() => base.select(0, 0).mul_(2), ['mul_', 'view', 'not supported'], 'in-place on a view in a graph');

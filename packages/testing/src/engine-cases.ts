@@ -46,7 +46,11 @@ export function engineCases(t: TestApi, ctx: Context): void {
       ['(a + b) * (a - b)', (a, b) => a.add(b).mul(a.sub(b)).sum(), (a, b) => [2 * a, -2 * b]],
       ['a * a * a + a', (a) => a.mul(a).mul(a).add(a).sum(), (a) => [3 * a * a + 1, null]],
       ['a.add(a).add(a).mul(b)', (a, b) => a.add(a).add(a).mul(b).sum(), (a, b) => [3 * b, 3 * a]],
-      ['a custom Function whose backward returns one tensor for both inputs', (a, b) => SameGradTwice.apply<Tensor>(a, b).sum(), () => [1, 1]],
+      [
+        'a custom Function whose backward returns one tensor for both inputs',
+        (a, b) => SameGradTwice.apply<Tensor>(a, b).sum(),
+        () => [1, 1],
+      ],
     ];
     for (const [name, f, grads] of cases) {
       it(name, () => {
@@ -54,9 +58,20 @@ export function engineCases(t: TestApi, ctx: Context): void {
         const b = leaf(b0);
         f(a, b).backward();
         const expected = a0.map((x, i) => grads(x, b0[i]!));
-        assertClose(values(a.grad), expected.map((e) => e[0]), tol, `${name}: a.grad`);
+        assertClose(
+          values(a.grad),
+          expected.map((e) => e[0]),
+          tol,
+          `${name}: a.grad`,
+        );
         if (expected[0]![1] === null) assertEqual(b.grad, null, `${name}: b.grad`);
-        else assertClose(values(b.grad), expected.map((e) => e[1]!), tol, `${name}: b.grad`);
+        else
+          assertClose(
+            values(b.grad),
+            expected.map((e) => e[1]!),
+            tol,
+            `${name}: b.grad`,
+          );
       });
     }
 
@@ -76,7 +91,12 @@ export function engineCases(t: TestApi, ctx: Context): void {
       const epsE = [0.1, -0.3];
       const xE = [0.2, 0.1];
       const zE = muE.map((m, i) => m + Math.exp(0.5 * lvE[i]!) * epsE[i]!);
-      assertClose(values(mu.grad), zE.map((zz, i) => 2 * (zz - xE[i]!) + muE[i]!), tol, 'dμ');
+      assertClose(
+        values(mu.grad),
+        zE.map((zz, i) => 2 * (zz - xE[i]!) + muE[i]!),
+        tol,
+        'dμ',
+      );
       const dLv = zE.map((zz, i) => 2 * (zz - xE[i]!) * epsE[i]! * 0.5 * Math.exp(0.5 * lvE[i]!) - 0.5 * (1 - Math.exp(lvE[i]!)));
       assertClose(values(logvar.grad), dLv, tol, 'dlogvar');
     });
@@ -86,7 +106,12 @@ export function engineCases(t: TestApi, ctx: Context): void {
       g.tidy(() => a.mul(2).sum().backward());
       assertEqual(a.grad !== null && !a.grad.isDisposed, true, '.grad survives the tidy scope');
       g.tidy(() => a.exp().sum().backward());
-      assertClose(values(a.grad), [1, 2, 3].map((v) => 2 + Math.exp(v)), { atol: 1e-4, rtol: 1e-5 }, 'accumulated .grad');
+      assertClose(
+        values(a.grad),
+        [1, 2, 3].map((v) => 2 + Math.exp(v)),
+        { atol: 1e-4, rtol: 1e-5 },
+        'accumulated .grad',
+      );
     });
 
     it('a gradient handed to the user (hook, autograd.grad) stays theirs after backward', () => {
@@ -170,8 +195,16 @@ export function engineCases(t: TestApi, ctx: Context): void {
         }
       }
       const x = leaf([1, 2]);
-      assertThrows(() => TooMany.apply<Tensor>(x).sum().backward(), ['function TooManyBackward returned an incorrect number of gradients (expected 1, got 3)'], 'count');
-      assertThrows(() => WrongShape.apply<Tensor>(x).sum().backward(), ['Function WrongShapeBackward returned an invalid gradient at index 0 - got [3] but expected shape compatible with [2]'], 'shape');
+      assertThrows(
+        () => TooMany.apply<Tensor>(x).sum().backward(),
+        ['function TooManyBackward returned an incorrect number of gradients (expected 1, got 3)'],
+        'count',
+      );
+      assertThrows(
+        () => WrongShape.apply<Tensor>(x).sum().backward(),
+        ['Function WrongShapeBackward returned an invalid gradient at index 0 - got [3] but expected shape compatible with [2]'],
+        'shape',
+      );
       Broadcast.apply<Tensor>(x).backward();
       assertClose(values(x.grad), [3, 3], tol, 'broadcast gradient summed down');
     });
@@ -180,7 +213,9 @@ export function engineCases(t: TestApi, ctx: Context): void {
   t.describe(`conformance on '${ctx.device}': random graphs against PyTorch's gradients`, () => {
     // Every graph on float64 devices; a fifth of them (in float32) elsewhere.
     const share = ctx.supportsFloat64 ? graphCases : graphCases.filter((_, i) => i % 5 === 0);
-    const graphTol = ctx.supportsFloat64 ? { atol: 1e-9, rtol: 1e-7 } : { atol: 10 * ctx.float32.atol + 1e-3, rtol: 10 * ctx.float32.rtol + 1e-3 };
+    const graphTol = ctx.supportsFloat64
+      ? { atol: 1e-9, rtol: 1e-7 }
+      : { atol: 10 * ctx.float32.atol + 1e-3, rtol: 10 * ctx.float32.rtol + 1e-3 };
     for (const c of share) {
       it(`${c.spec.name} (${c.spec.mode}, ${c.spec.steps.length} steps: ${[...new Set(c.spec.steps.map((s) => s.op))].join(' ')})`, () => {
         const before = g.memory().numTensors;

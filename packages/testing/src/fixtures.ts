@@ -149,12 +149,23 @@ export function applyViews(t: Tensor, views: readonly unknown[][]): Tensor {
   let x = t;
   for (const v of views) {
     switch (v[0]) {
-      case 't': x = x.t(); break;
-      case 'transpose': x = x.transpose(v[1] as number, v[2] as number); break;
-      case 'slice': x = x.slice(v[1] as number, v[2] as number, v[3] as number, v[4] as number); break;
-      case 'expand': x = x.expand(v[1] as number[]); break;
-      case 'permute': x = x.permute(v[1] as number[]); break;
-      default: throw new Error(`unknown view ${String(v[0])}`);
+      case 't':
+        x = x.t();
+        break;
+      case 'transpose':
+        x = x.transpose(v[1] as number, v[2] as number);
+        break;
+      case 'slice':
+        x = x.slice(v[1] as number, v[2] as number, v[3] as number, v[4] as number);
+        break;
+      case 'expand':
+        x = x.expand(v[1] as number[]);
+        break;
+      case 'permute':
+        x = x.permute(v[1] as number[]);
+        break;
+      default:
+        throw new Error(`unknown view ${String(v[0])}`);
     }
   }
   return x;

@@ -33,16 +33,46 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       g.manualSeed(2);
       const a = g.randn(4, 4);
       const b = g.randn(4, 4);
-      assertClose([a.matmul(b).det().item() as number], [(a.det().item() as number) * (b.det().item() as number)], { atol: 1e-4, rtol: 1e-4 }, 'det');
+      assertClose(
+        [a.matmul(b).det().item() as number],
+        [(a.det().item() as number) * (b.det().item() as number)],
+        { atol: 1e-4, rtol: 1e-4 },
+        'det',
+      );
       const spd = a.matmul(a.t()).add(g.eye(4));
       assertClose([spd.logdet().item() as number], [Math.log(spd.det().item() as number)], close, 'logdet');
     });
     it('det of a permutation matrix is its sign; a 2x2 det by hand', () => {
-      assertEqual(g.tensor([[0, 1], [1, 0]]).det().item(), -1, 'det swap');
-      assertEqual(g.tensor([[3, 8], [4, 6]]).det().item(), -14, 'det 2x2');
+      assertEqual(
+        g
+          .tensor([
+            [0, 1],
+            [1, 0],
+          ])
+          .det()
+          .item(),
+        -1,
+        'det swap',
+      );
+      assertEqual(
+        g
+          .tensor([
+            [3, 8],
+            [4, 6],
+          ])
+          .det()
+          .item(),
+        -14,
+        'det 2x2',
+      );
     });
     it('softmax rows sum to one and survive huge logits; logsumexp([1000, 1000]) = 1000 + ln 2', () => {
-      const s = g.tensor([[1000, 999, -1000], [1, 2, 3]]).softmax(1);
+      const s = g
+        .tensor([
+          [1000, 999, -1000],
+          [1, 2, 3],
+        ])
+        .softmax(1);
       assertClose(values(s.sum(1)), [1, 1], close, 'row sums');
       assertClose(values(s.isfinite().float()), [1, 1, 1, 1, 1, 1], close, 'finite');
       assertClose([g.tensor([1000, 1000]).logsumexp(0).item() as number], [1000 + Math.LN2], { atol: 1e-3, rtol: 0 }, 'lse');
@@ -56,16 +86,20 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
     });
     it('a large matmul agrees with a double-precision loop', () => {
       g.manualSeed(4);
-      const m = 70, k = 130, n = 90;
+      const m = 70,
+        k = 130,
+        n = 90;
       const a = g.randn(m, k);
       const b = g.randn(k, n);
-      const av = values(a), bv = values(b);
+      const av = values(a),
+        bv = values(b);
       const expected: number[] = [];
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += av[i * k + p]! * bv[p * n + j]!;
-        expected.push(s);
-      }
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += av[i * k + p]! * bv[p * n + j]!;
+          expected.push(s);
+        }
       assertClose(values(a.matmul(b)), expected, { atol: 1e-4, rtol: 1e-4 }, 'matmul');
       assertClose(values(b.t().matmul(a.t()).t()), expected, { atol: 1e-4, rtol: 1e-4 }, 'transposed matmul');
     });
@@ -99,13 +133,25 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       const v = a.view(2, 3, 4).permute(2, 0, 1).narrow(0, 1, 2).narrow(2, 1, 2); // v[i][j][k] = a[12j + 4(k+1) + i+1]
       v.copy_(g.arange(8, { dtype: 'float32' }).view(2, 2, 2));
       const expected = new Array<number>(24).fill(0);
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) expected[12 * j + 4 * (k + 1) + i + 1] = 4 * i + 2 * j + k;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) expected[12 * j + 4 * (k + 1) + i + 1] = 4 * i + 2 * j + k;
       assertClose(values(a), expected, close, 'permuted narrowed write');
       v.mul_(-1);
-      assertClose(values(a), expected.map((x) => -x), close, 'permuted narrowed mul_');
+      assertClose(
+        values(a),
+        expected.map((x) => -x),
+        close,
+        'permuted narrowed mul_',
+      );
     });
     it('gather with an expanded index, from an expanded input, and its gradient', () => {
-      const x = g.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+      const x = g.tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { requiresGrad: true },
+      );
       const idx = g.tensor([[2, 0]], { dtype: 'int32' }).expand(2, 2);
       const picked = x.gather(1, idx);
       assertClose(values(picked), [3, 1, 6, 4], close, 'expanded index');
@@ -132,9 +178,21 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       b.add_(g.tensor([1, 2, 3]));
       assertClose(values(b), [1, 2, 3, 1, 2, 3], close, 'add_ broadcast');
       assertThrows(() => g.zeros(3).add_(g.zeros(2, 3)), ['add_', '[3]', '[2, 3]'], 'in-place cannot grow');
-      assertThrows(() => g.zeros(3, { dtype: 'int32' }).add_(0.5), ['add_', 'float32', 'int32'], 'in-place cannot narrow the type category');
-      for (const [op, write] of [['add_', (x: g.Tensor) => x.add_(1)], ['copy_', (x: g.Tensor) => x.copy_(g.ones(2, 3))], ['fill_', (x: g.Tensor) => x.fill_(1)]] as const) {
-        assertThrows(() => write(g.zeros(3).expand(2, 3)), [op, 'more than one element of the written-to tensor', '[2, 3]', 'clone()'], `${op} into an expanded tensor`);
+      assertThrows(
+        () => g.zeros(3, { dtype: 'int32' }).add_(0.5),
+        ['add_', 'float32', 'int32'],
+        'in-place cannot narrow the type category',
+      );
+      for (const [op, write] of [
+        ['add_', (x: g.Tensor) => x.add_(1)],
+        ['copy_', (x: g.Tensor) => x.copy_(g.ones(2, 3))],
+        ['fill_', (x: g.Tensor) => x.fill_(1)],
+      ] as const) {
+        assertThrows(
+          () => write(g.zeros(3).expand(2, 3)),
+          [op, 'more than one element of the written-to tensor', '[2, 3]', 'clone()'],
+          `${op} into an expanded tensor`,
+        );
       }
       const single = g.zeros(1, 3).expand(1, 3); // size-1 dims with stride 0 hold no element twice
       single.add_(1);
@@ -142,7 +200,12 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
     });
     it('copy_, fill_, clamp_ and the random fills write in place', () => {
       const a = g.zeros(2, 2);
-      a.t().copy_(g.tensor([[1, 2], [3, 4]]));
+      a.t().copy_(
+        g.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      );
       assertClose(values(a), [1, 3, 2, 4], close, 'copy_ into a transposed view');
       a.fill_(7);
       assertClose(values(a), [7, 7, 7, 7], close, 'fill_');
@@ -156,7 +219,10 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertClose([n.mean().item() as number, n.std().item() as number], [1, 2], { atol: 0.15, rtol: 0 }, 'normal_ moments');
     });
     it('flip, repeat, cat, stack, split and chunk by hand', () => {
-      const x = g.tensor([[1, 2, 3], [4, 5, 6]]);
+      const x = g.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       assertClose(values(x.flip(1)), [3, 2, 1, 6, 5, 4], close, 'flip');
       assertClose(values(x.repeat(1, 2)), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6], close, 'repeat');
       assertClose(values(g.cat([x, x], 1)), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6], close, 'cat');
@@ -168,7 +234,14 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
 
   t.describe(`conformance on '${ctx.device}': dtypes and promotion`, () => {
     it('creation dtypes follow the API contract', () => {
-      assertEqual(g.tensor([[1, 2], [3, 4]]).dtype, 'float32', 'numbers give float32');
+      assertEqual(
+        g.tensor([
+          [1, 2],
+          [3, 4],
+        ]).dtype,
+        'float32',
+        'numbers give float32',
+      );
       assertEqual(g.tensor([true, false]).dtype, 'bool', 'booleans give bool');
       assertEqual(g.tensor(new Int32Array([1, 2])).dtype, 'int32', 'Int32Array gives int32');
       if (ctx.supportsFloat64) assertEqual(g.tensor(new Float64Array([1])).dtype, 'float64', 'Float64Array gives float64');
@@ -178,7 +251,18 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertEqual(g.tensor([1, 5, 2]).argmax().dtype, 'int32', 'argmax');
       assertClose(values(g.linspace(0, 1, 5)), [0, 0.25, 0.5, 0.75, 1], close, 'linspace');
       assertClose(values(g.full([2], 7)), [7, 7], close, 'full');
-      assertEqual(JSON.stringify(g.tensor([[1, 2], [3, 4]]).tolist()), '[[1,2],[3,4]]', 'tolist');
+      assertEqual(
+        JSON.stringify(
+          g
+            .tensor([
+              [1, 2],
+              [3, 4],
+            ])
+            .tolist(),
+        ),
+        '[[1,2],[3,4]]',
+        'tolist',
+      );
       assertEqual(g.tensor([[true]]).item(), true, 'bool item');
     });
     it('PyTorch promotion: categories, 0-d tensors and plain numbers', () => {
@@ -197,7 +281,11 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
         assertEqual(i.mul(d0).dtype, 'float64', '0-d float64 lifts an int tensor');
       }
       // PyTorch's int64 holds 7e9 exactly: Graft's int32 raises instead of wrapping (see docs/core.md, "Integers").
-      assertThrows(() => values(g.tensor([7, -7], { dtype: 'int32' }).mul(g.tensor([1e9, 1e9], { dtype: 'int32' }))), ['mul', 'int32', 'double()'], 'int32 products do not wrap');
+      assertThrows(
+        () => values(g.tensor([7, -7], { dtype: 'int32' }).mul(g.tensor([1e9, 1e9], { dtype: 'int32' }))),
+        ['mul', 'int32', 'double()'],
+        'int32 products do not wrap',
+      );
     });
   });
 
@@ -248,8 +336,22 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['reshape to a wrong size', () => g.zeros(2, 3).reshape(4, 2), ['reshape', '[4, 2]', 'size 6']],
       ['gather with float index', () => g.gather(g.zeros(2, 2), 1, g.zeros(2, 2)), ['gather', 'int32', 'float32']],
       // On a GPU the bounds check is reported by the next read, so the case reads.
-      ['gather index out of bounds', () => g.gather(g.zeros(2, 2), 1, g.tensor([[0, 5]], { dtype: 'int32' })).dataSync(), ['gather', 'out of bounds', 'dimension 1', 'size 2']],
-      ['inverse of a singular matrix', () => g.tensor([[1, 2], [2, 4]]).inverse(), ['linalg.inv', 'singular']],
+      [
+        'gather index out of bounds',
+        () => g.gather(g.zeros(2, 2), 1, g.tensor([[0, 5]], { dtype: 'int32' })).dataSync(),
+        ['gather', 'out of bounds', 'dimension 1', 'size 2'],
+      ],
+      [
+        'inverse of a singular matrix',
+        () =>
+          g
+            .tensor([
+              [1, 2],
+              [2, 4],
+            ])
+            .inverse(),
+        ['linalg.inv', 'singular'],
+      ],
       ['inverse of a non-square matrix', () => g.zeros(2, 3).inverse(), ['linalg.inv', 'square', '2 by 3']],
       ['item of many elements', () => g.zeros(3).item(), ['item', '3 elements']],
       ['where needs a bool condition', () => g.where(g.ones(2), g.ones(2), 0), ['where', 'bool', 'float32']],
@@ -258,21 +360,48 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['expand to an incompatible size', () => g.zeros(3).expand(2, 4), ['expand', '(4)', '(3)']],
       ['unknown device', () => g.zeros(2, { device: 'nope' }), ["'nope'", 'Registered backends']],
       ['unknown dtype', () => g.zeros(2, { dtype: 'float16' as never }), ['zeros', 'float16']],
-      ['backward of a non-scalar', () => g.ones(2, { requiresGrad: true }).mul(2).backward(), ['grad can be implicitly created only for scalar outputs']],
-      ['using a disposed tensor', () => { const x = g.ones(2); x.dispose(); return x.add(1); }, ['add', 'disposed']],
+      [
+        'backward of a non-scalar',
+        () => g.ones(2, { requiresGrad: true }).mul(2).backward(),
+        ['grad can be implicitly created only for scalar outputs'],
+      ],
+      [
+        'using a disposed tensor',
+        () => {
+          const x = g.ones(2);
+          x.dispose();
+          return x.add(1);
+        },
+        ['add', 'disposed'],
+      ],
       // PyTorch's int64 holds these; Graft's int32 raises rather than wrap (see docs/core.md, "Integers").
       ['an int32 tensor of a value beyond int32', () => g.tensor([3e9], { dtype: 'int32' }), ['tensor', '3000000000', 'int32']],
       ['an integer arange beyond int32', () => g.arange(0, 4e9, 1e9), ['arange', '3000000000', 'int32']],
       ['an int32 fill beyond int32', () => g.full([2], 2 ** 31, { dtype: 'int32' }), ['full', 'int32']],
-      ['options are validated, not ignored', () => g.tensor([1.5]).round({ decimal: 2 } as never), ['round', "'decimal'", "did you mean 'decimals'"]],
+      [
+        'options are validated, not ignored',
+        () => g.tensor([1.5]).round({ decimal: 2 } as never),
+        ['round', "'decimal'", "did you mean 'decimals'"],
+      ],
       ['an unknown rounding mode', () => g.div(g.ones(2), 2, { roundingMode: 'ceil' as never }), ['div', 'rounding_mode', "'ceil'"]],
     ];
     for (const [name, fn, patterns] of cases) it(`error: ${name}`, () => assertThrows(fn, patterns, name));
     it('assertAsync: a failed check throws at once or at the next read, once; later reads are clean', () => {
-      assertThrows(() => { g.assertAsync(g.tensor([true, false]), 'values must be positive'); g.zeros(1).dataSync(); }, ['values must be positive'], 'assertAsync');
+      assertThrows(
+        () => {
+          g.assertAsync(g.tensor([true, false]), 'values must be positive');
+          g.zeros(1).dataSync();
+        },
+        ['values must be positive'],
+        'assertAsync',
+      );
       g.assertAsync(g.tensor([true, true]), 'never shown');
       assertClose(values(g.ones(2)), [1, 1], close, 'a read after a failed check');
-      assertThrows(() => g.indexSelect(g.zeros(3), 0, g.tensor([-1], { dtype: 'int32' })).dataSync(), ['index_select', 'out of bounds', 'size 3'], 'index_select bounds');
+      assertThrows(
+        () => g.indexSelect(g.zeros(3), 0, g.tensor([-1], { dtype: 'int32' })).dataSync(),
+        ['index_select', 'out of bounds', 'size 3'],
+        'index_select bounds',
+      );
     });
     it('assertAsync: an asynchronous read reports a pending check too', async () => {
       let error: unknown;
@@ -282,7 +411,8 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       } catch (e) {
         error = e;
       }
-      if (!(error instanceof RangeError) || !error.message.includes('checked asynchronously')) fail(`expected the check's RangeError, got ${String(error)}`);
+      if (!(error instanceof RangeError) || !error.message.includes('checked asynchronously'))
+        fail(`expected the check's RangeError, got ${String(error)}`);
     });
     if (ctx.otherDevice !== undefined) {
       const other = ctx.otherDevice;

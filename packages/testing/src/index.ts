@@ -30,7 +30,17 @@ import { inferenceCases } from './inference-cases.js';
 import { specCases } from './spec-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
-export { opCases, semanticCases, unaryGridCases, doubleBackwardCases, printingCases, randomCases, graphCases, makeTensor, decodeData } from './fixtures.js';
+export {
+  opCases,
+  semanticCases,
+  unaryGridCases,
+  doubleBackwardCases,
+  printingCases,
+  randomCases,
+  graphCases,
+  makeTensor,
+  decodeData,
+} from './fixtures.js';
 export { optionsTable, type OptionsEntry } from './options-cases.js';
 export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
 export type { UnaryGridCase, DoubleBackwardCase } from './fixtures.js';
@@ -145,13 +155,26 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
           g.manualSeed(c.seed);
           let values: number[];
           switch (c.fn) {
-            case 'randn': values = Array.from(g.randn(c.shape!, { dtype }).dataSync()); break;
-            case 'rand': values = Array.from(g.rand(c.shape!, { dtype }).dataSync()); break;
-            case 'randint': values = Array.from(g.randint(c.low!, c.high!, c.shape!).dataSync()); break;
-            case 'uniform_': values = Array.from(g.empty(c.shape!).uniform_(c.low!, c.high!).dataSync()); break;
-            case 'normal_': values = Array.from(g.empty(c.shape!).normal_(c.mean!, c.std!).dataSync()); break;
-            case 'randn-sequence': values = c.shapes!.flatMap((s) => Array.from(g.randn(s).dataSync())); break;
-            default: fail(`unknown random fn ${c.fn}`);
+            case 'randn':
+              values = Array.from(g.randn(c.shape!, { dtype }).dataSync());
+              break;
+            case 'rand':
+              values = Array.from(g.rand(c.shape!, { dtype }).dataSync());
+              break;
+            case 'randint':
+              values = Array.from(g.randint(c.low!, c.high!, c.shape!).dataSync());
+              break;
+            case 'uniform_':
+              values = Array.from(g.empty(c.shape!).uniform_(c.low!, c.high!).dataSync());
+              break;
+            case 'normal_':
+              values = Array.from(g.empty(c.shape!).normal_(c.mean!, c.std!).dataSync());
+              break;
+            case 'randn-sequence':
+              values = c.shapes!.flatMap((s) => Array.from(g.randn(s).dataSync()));
+              break;
+            default:
+              fail(`unknown random fn ${c.fn}`);
           }
           // float32 transcendental functions may differ by an ulp from glibc's.
           assertClose(values, c.values, dtype === 'float64' ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-6, rtol: 1e-6 }, `${c.fn} values`);

@@ -27,7 +27,14 @@ interface ModeCase {
   name: string;
   kind: 'modes';
   scopes: string[];
-  result: { grad: boolean; inference: boolean; records: boolean; madeInference: boolean; opInference: boolean; viewOfNormalInference: boolean };
+  result: {
+    grad: boolean;
+    inference: boolean;
+    records: boolean;
+    madeInference: boolean;
+    opInference: boolean;
+    viewOfNormalInference: boolean;
+  };
 }
 
 interface OpCase {
@@ -51,7 +58,10 @@ const KNOWN_DIFFERENCES: [RegExp, string][] = [
   [/^div\(inference, leaf\) outside/, "Graft's div saves its output for backward, PyTorch's saves self"],
   // PyTorch makes a view of a requires-grad tensor taken in inference mode a new leaf that requires grad
   // (its gradient never reaches the base); Graft's is a plain view that does not require grad.
-  [/^(view|reshape|transpose|t|select|narrow|unsqueeze|flatten|expand)\(leaf\) inside/, 'a view taken in inference mode does not require grad in Graft'],
+  [
+    /^(view|reshape|transpose|t|select|narrow|unsqueeze|flatten|expand)\(leaf\) inside/,
+    'a view taken in inference mode does not require grad in Graft',
+  ],
 ];
 
 function knownDifference(name: string): string | undefined {
@@ -62,7 +72,9 @@ function knownDifference(name: string): string | undefined {
 function checkKnownDifferences(): void {
   const stale = KNOWN_DIFFERENCES.filter(([pattern]) => !cases.some((c) => pattern.test(c.name))).map(([pattern]) => String(pattern));
   if (stale.length !== 0) {
-    throw new Error(`inference conformance: KNOWN_DIFFERENCES ${stale.join(', ')} ${stale.length === 1 ? 'matches' : 'match'} no case of fixtures/inference.json (renamed in scripts/fixtures/generate_inference.py?)`);
+    throw new Error(
+      `inference conformance: KNOWN_DIFFERENCES ${stale.join(', ')} ${stale.length === 1 ? 'matches' : 'match'} no case of fixtures/inference.json (renamed in scripts/fixtures/generate_inference.py?)`,
+    );
   }
 }
 
@@ -104,7 +116,8 @@ function outcome(fn: () => Tensor, inside: boolean): Outcome {
 function compare(actual: Outcome, expected: Outcome, tol: Tolerance, what: string): void {
   if (expected.error !== undefined) {
     if (actual.error === undefined) fail(`${what}: expected PyTorch's error ${JSON.stringify(expected.error)}, but none was thrown`);
-    if (!actual.error.includes(expected.error)) fail(`${what}: error ${JSON.stringify(actual.error)} does not contain PyTorch's ${JSON.stringify(expected.error)}`);
+    if (!actual.error.includes(expected.error))
+      fail(`${what}: error ${JSON.stringify(actual.error)} does not contain PyTorch's ${JSON.stringify(expected.error)}`);
     return;
   }
   if (actual.error !== undefined) fail(`${what}: PyTorch runs this, Graft threw ${JSON.stringify(actual.error)}`);
@@ -146,7 +159,8 @@ export function inferenceCases(t: TestApi, ctx: { device: string; inDevice<T>(fn
           } finally {
             for (const guard of guards.reverse()) guard[Symbol.dispose]();
           }
-          for (const key of Object.keys(c.result) as (keyof ModeCase['result'])[]) assertEqual(seen[key], c.result[key], `${c.name}: ${key}`);
+          for (const key of Object.keys(c.result) as (keyof ModeCase['result'])[])
+            assertEqual(seen[key], c.result[key], `${c.name}: ${key}`);
           assertEqual(g.isGradEnabled() && !g.isInferenceModeEnabled(), true, `${c.name}: restored`);
         });
         continue;
@@ -188,7 +202,8 @@ export function inferenceCases(t: TestApi, ctx: { device: string; inDevice<T>(fn
       } catch (e) {
         message = (e as Error).message;
       }
-      const expected = 'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.';
+      const expected =
+        'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.';
       if (!message.includes(expected)) fail(`Scale.apply: expected PyTorch's error, got ${JSON.stringify(message)}`);
       // The workaround PyTorch's message gives: a clone is a normal tensor.
       const y = Scale.apply<Tensor>(w, s.clone());

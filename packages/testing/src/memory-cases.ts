@@ -20,10 +20,15 @@ export function memoryCases(t: TestApi, ctx: Context): void {
   t.describe(`conformance on '${ctx.device}': tidy frees what it made, whatever happens`, () => {
     it('a throwing function: everything it made is freed and the error rethrown', () => {
       const before = live();
-      assertThrows(() => g.tidy(() => {
-        g.ones(3).mul(2).add(1);
-        throw new Error('boom');
-      }), ['boom'], 'rethrown');
+      assertThrows(
+        () =>
+          g.tidy(() => {
+            g.ones(3).mul(2).add(1);
+            throw new Error('boom');
+          }),
+        ['boom'],
+        'rethrown',
+      );
       assertEqual(live(), before, 'live tensors after a throw inside tidy');
     });
 
@@ -34,11 +39,16 @@ export function memoryCases(t: TestApi, ctx: Context): void {
       const proc = (globalThis as { process?: { on(e: string, f: () => void): void; off(e: string, f: () => void): void } }).process;
       proc?.on('unhandledRejection', onUnhandled);
       try {
-        assertThrows(() => g.tidy((async () => {
-          g.ones(3);
-          await Promise.resolve();
-          throw new Error('late');
-        }) as unknown as () => Tensor), ['tidy: the function returned a Promise'], 'async refused');
+        assertThrows(
+          () =>
+            g.tidy((async () => {
+              g.ones(3);
+              await Promise.resolve();
+              throw new Error('late');
+            }) as unknown as () => Tensor),
+          ['tidy: the function returned a Promise'],
+          'async refused',
+        );
         // Counted before the event loop turns (a finalizer may free older forgotten tensors meanwhile).
         assertEqual(live(), before, 'live tensors after an async function in tidy');
         await new Promise((resolve) => setTimeout(resolve, 10));

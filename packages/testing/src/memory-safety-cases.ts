@@ -44,13 +44,52 @@ const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.lengt
 
 /** Sizes no shape may contain, and sizes that are valid but too large to allocate (with small valid ones around them). */
 const HOSTILE: readonly unknown[] = [
-  -1, -2, -0.5, 0.5, 1.5, NaN, Infinity, -Infinity, '2', '', null, undefined, true, {}, [], [2],
-  1e300, -1e300, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, 1073725440, 65536,
+  -1,
+  -2,
+  -0.5,
+  0.5,
+  1.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  '2',
+  '',
+  null,
+  undefined,
+  true,
+  {},
+  [],
+  [2],
+  1e300,
+  -1e300,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  1073725440,
+  65536,
 ];
 /** Whole shapes that are hostile as a whole: products past 2^53, past the allocation limit, empty with huge sizes, not arrays. */
 const HOSTILE_SHAPES: readonly unknown[] = [
-  [2 ** 27, 2 ** 27], [2 ** 27, 2 ** 27, 0], [65536, 65536], [2 ** 31], [1073725440], [1e300, 0], [0.5, 16384], [-2, -2],
-  ['2', '2'], [NaN], [Infinity, 0], [2 ** 26, 2 ** 26, 2 ** 26], 5, '2,2', null, { length: 2 }, new Float64Array([2, 0.5]),
+  [2 ** 27, 2 ** 27],
+  [2 ** 27, 2 ** 27, 0],
+  [65536, 65536],
+  [2 ** 31],
+  [1073725440],
+  [1e300, 0],
+  [0.5, 16384],
+  [-2, -2],
+  ['2', '2'],
+  [NaN],
+  [Infinity, 0],
+  [2 ** 26, 2 ** 26, 2 ** 26],
+  5,
+  '2,2',
+  null,
+  { length: 2 },
+  new Float64Array([2, 0.5]),
 ];
 
 function hostileShape(r: Random): unknown {
@@ -61,7 +100,8 @@ function hostileShape(r: Random): unknown {
 const hostileNumber = (r: Random): unknown => (r() < 0.5 ? int(r, -4, 4) : pick(r, HOSTILE));
 
 /** Errors that come from inside Graft or the engine rather than from a check at the boundary. */
-const INTERNAL = /Cannot read|Cannot convert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|Maximum call stack|NaN bytes/i;
+const INTERNAL =
+  /Cannot read|Cannot convert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|Maximum call stack|NaN bytes/i;
 
 /** A tensor returned from hostile input must be a valid one. */
 function checkValidResult(what: string, t: unknown): void {
@@ -83,7 +123,16 @@ function entryPoints(r: Random): [op: string, call: () => unknown][] {
   const one = g.ones(1, 1);
   const spread = Array.isArray(s) ? (s as number[]) : [s as number];
   return [
-    ['tensor', () => g.tensor(new Float32Array(Array.isArray(s) && s.every((d) => typeof d === 'number' && d >= 0 && d < 64) ? (s as number[]).reduce((a, b) => a * b, 1) : 4), { shape: s as number[] })],
+    [
+      'tensor',
+      () =>
+        g.tensor(
+          new Float32Array(
+            Array.isArray(s) && s.every((d) => typeof d === 'number' && d >= 0 && d < 64) ? (s as number[]).reduce((a, b) => a * b, 1) : 4,
+          ),
+          { shape: s as number[] },
+        ),
+    ],
     ['zeros', () => g.zeros(s as number[])],
     ['zeros', () => g.zeros(...spread)],
     ['ones', () => g.ones(s as number[])],
@@ -168,7 +217,19 @@ const wrapDim = (d: number, nd: number) => (d < 0 ? d + nd : d);
 function randomStep(r: Random, v: RefView): Step | null {
   const nd = v.shape.length;
   const dimOf = (extra = 0) => int(r, -(nd + extra), nd + extra - 1);
-  const kind = pick(r, ['narrow', 'select', 'slice', 'transpose', 'permute', 'unsqueeze', 'squeeze', 't', 'expand', 'flip', 'reshape'] as const);
+  const kind = pick(r, [
+    'narrow',
+    'select',
+    'slice',
+    'transpose',
+    'permute',
+    'unsqueeze',
+    'squeeze',
+    't',
+    'expand',
+    'flip',
+    'reshape',
+  ] as const);
   switch (kind) {
     case 'narrow': {
       if (nd === 0) return null;
@@ -179,7 +240,8 @@ function randomStep(r: Random, v: RefView): Step | null {
       const length = int(r, 0, size - start);
       const given = r() < 0.3 && start < size ? start - size : start; // negative starts count from the end
       return {
-        label: `narrow(${dim}, ${given}, ${length})`, isView: true,
+        label: `narrow(${dim}, ${given}, ${length})`,
+        isView: true,
         apply: (t) => t.narrow(dim, given, length),
         ref: (u) => ({ ...u, shape: u.shape.map((s, k) => (k === d ? length : s)), offset: u.offset + start * u.strides[d]! }),
       };
@@ -193,9 +255,15 @@ function randomStep(r: Random, v: RefView): Step | null {
       const index = int(r, -size, size - 1);
       const i = index < 0 ? index + size : index;
       return {
-        label: `select(${dim}, ${index})`, isView: true,
+        label: `select(${dim}, ${index})`,
+        isView: true,
         apply: (t) => t.select(dim, index),
-        ref: (u) => ({ ...u, shape: u.shape.filter((_, k) => k !== d), strides: u.strides.filter((_, k) => k !== d), offset: u.offset + i * u.strides[d]! }),
+        ref: (u) => ({
+          ...u,
+          shape: u.shape.filter((_, k) => k !== d),
+          strides: u.strides.filter((_, k) => k !== d),
+          offset: u.offset + i * u.strides[d]!,
+        }),
       };
     }
     case 'slice': {
@@ -213,7 +281,8 @@ function randomStep(r: Random, v: RefView): Step | null {
       const e = Math.max(end === null ? size : clamp(end), s);
       const length = Math.ceil((e - s) / step);
       return {
-        label: `slice(${dim}, ${start}, ${end}, ${step})`, isView: true,
+        label: `slice(${dim}, ${start}, ${end}, ${step})`,
+        isView: true,
         apply: (t) => t.slice(dim, start, end, step),
         ref: (u) => ({
           ...u,
@@ -232,7 +301,12 @@ function randomStep(r: Random, v: RefView): Step | null {
         [out[wrapDim(a, nd)], out[wrapDim(b, nd)]] = [xs[wrapDim(b, nd)]!, xs[wrapDim(a, nd)]!];
         return out;
       };
-      return { label: `transpose(${a}, ${b})`, isView: true, apply: (t) => t.transpose(a, b), ref: (u) => ({ ...u, shape: swap(u.shape), strides: swap(u.strides) }) };
+      return {
+        label: `transpose(${a}, ${b})`,
+        isView: true,
+        apply: (t) => t.transpose(a, b),
+        ref: (u) => ({ ...u, shape: swap(u.shape), strides: swap(u.strides) }),
+      };
     }
     case 'permute': {
       const order = Array.from({ length: nd }, (_, i) => i);
@@ -241,7 +315,8 @@ function randomStep(r: Random, v: RefView): Step | null {
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
       return {
-        label: `permute(${order.join(', ')})`, isView: true,
+        label: `permute(${order.join(', ')})`,
+        isView: true,
         apply: (t) => t.permute(order),
         ref: (u) => ({ ...u, shape: order.map((k) => u.shape[k]!), strides: order.map((k) => u.strides[k]!) }),
       };
@@ -252,14 +327,20 @@ function randomStep(r: Random, v: RefView): Step | null {
       const d = wrapDim(dim, nd + 1);
       const insert = (xs: number[], value: number) => [...xs.slice(0, d), value, ...xs.slice(d)];
       // The stride of a size-1 dim is never used to reach an element: any value is right.
-      return { label: `unsqueeze(${dim})`, isView: true, apply: (t) => t.unsqueeze(dim), ref: (u) => ({ ...u, shape: insert(u.shape, 1), strides: insert(u.strides, 1) }) };
+      return {
+        label: `unsqueeze(${dim})`,
+        isView: true,
+        apply: (t) => t.unsqueeze(dim),
+        ref: (u) => ({ ...u, shape: insert(u.shape, 1), strides: insert(u.strides, 1) }),
+      };
     }
     case 'squeeze': {
       if (nd === 0) return null;
       if (r() < 0.5) {
         const keep = (u: RefView) => u.shape.map((s) => s !== 1);
         return {
-          label: 'squeeze()', isView: true,
+          label: 'squeeze()',
+          isView: true,
           apply: (t) => t.squeeze(),
           ref: (u) => ({ ...u, shape: u.shape.filter((_, k) => keep(u)[k]), strides: u.strides.filter((_, k) => keep(u)[k]) }),
         };
@@ -268,14 +349,20 @@ function randomStep(r: Random, v: RefView): Step | null {
       const d = wrapDim(dim, nd);
       const drop = v.shape[d] === 1;
       return {
-        label: `squeeze(${dim})`, isView: true,
+        label: `squeeze(${dim})`,
+        isView: true,
         apply: (t) => t.squeeze(dim),
         ref: (u) => (drop ? { ...u, shape: u.shape.filter((_, k) => k !== d), strides: u.strides.filter((_, k) => k !== d) } : u),
       };
     }
     case 't': {
       if (nd > 2) return null;
-      return { label: 't()', isView: true, apply: (t) => t.t(), ref: (u) => (nd < 2 ? u : { ...u, shape: [u.shape[1]!, u.shape[0]!], strides: [u.strides[1]!, u.strides[0]!] }) };
+      return {
+        label: 't()',
+        isView: true,
+        apply: (t) => t.t(),
+        ref: (u) => (nd < 2 ? u : { ...u, shape: [u.shape[1]!, u.shape[0]!], strides: [u.strides[1]!, u.strides[0]!] }),
+      };
     }
     case 'expand': {
       if (nd >= 5) return null;
@@ -283,16 +370,22 @@ function randomStep(r: Random, v: RefView): Step | null {
       const target = [...(lead ? [int(r, 0, 3)] : []), ...v.shape.map((s) => (s === 1 && r() < 0.7 ? int(r, 0, 3) : r() < 0.2 ? -1 : s))];
       const shape = target.map((s, k) => (s === -1 ? v.shape[k - lead]! : s));
       return {
-        label: `expand(${target.join(', ')})`, isView: false, // its elements alias: no writes through it
+        label: `expand(${target.join(', ')})`,
+        isView: false, // its elements alias: no writes through it
         apply: (t) => t.expand(target),
-        ref: (u) => ({ ...u, shape, strides: shape.map((s, k) => (k < lead || (u.shape[k - lead] === 1 && s !== 1) ? 0 : u.strides[k - lead]!)) }),
+        ref: (u) => ({
+          ...u,
+          shape,
+          strides: shape.map((s, k) => (k < lead || (u.shape[k - lead] === 1 && s !== 1) ? 0 : u.strides[k - lead]!)),
+        }),
       };
     }
     case 'flip': {
       if (nd === 0) return null;
       const dims = [...new Set(Array.from({ length: int(r, 1, nd) }, () => int(r, 0, nd - 1)))];
       return {
-        label: `flip([${dims.join(', ')}])`, isView: false, // a copy, as in PyTorch
+        label: `flip([${dims.join(', ')}])`,
+        isView: false, // a copy, as in PyTorch
         apply: (t) => t.flip(dims),
         ref: (u) => {
           const flipped: RefView = {
@@ -321,7 +414,8 @@ function randomStep(r: Random, v: RefView): Step | null {
       const given = shape.slice();
       if (n !== 0 && r() < 0.3) given[int(r, 0, given.length - 1)] = -1;
       return {
-        label: `reshape(${given.join(', ')})`, isView: false, // a view or a copy: values only
+        label: `reshape(${given.join(', ')})`,
+        isView: false, // a view or a copy: values only
         apply: (t) => t.reshape(given),
         ref: (u) => contiguousRef(refValues(u), shape),
       };
@@ -418,7 +512,14 @@ export function memorySafetyCases(t: TestApi, ctx: Context): void {
         ['repeat', () => g.ones(4096).repeat(4096, 64)],
         ['cat', () => g.cat([huge(), huge()])],
         ['pad', () => huge().pad([0, 2 ** 30])],
-        ['to', () => g.ones(1, { dtype: 'bool' }).expand(2 ** 30).to('float32')],
+        [
+          'to',
+          () =>
+            g
+              .ones(1, { dtype: 'bool' })
+              .expand(2 ** 30)
+              .to('float32'),
+        ],
         ['where', () => g.where(g.ones(65536, 1).gt(0), g.zeros(1, 65536), 1)],
       ];
       // Wrong errors are reported after the canaries are checked: a changed canary is the worse failure.
@@ -431,7 +532,8 @@ export function memorySafetyCases(t: TestApi, ctx: Context): void {
           error = e;
         }
         if (!(error instanceof Error)) wrongErrors.push(`${op}: a huge or hostile allocation did not throw`);
-        else if (!error.message.startsWith(`${op}: `) || INTERNAL.test(error.message)) wrongErrors.push(`${op}: not a clear error naming the op: ${error.message}`);
+        else if (!error.message.startsWith(`${op}: `) || INTERNAL.test(error.message))
+          wrongErrors.push(`${op}: not a clear error naming the op: ${error.message}`);
       }
       const after = snapshot();
       before.forEach((values, i) => {

@@ -50,7 +50,9 @@ export function opLeakCases(t: TestApi, ctx: Context): void {
         const distinct = new Set(outs).size;
         const after = live();
         if (after !== before + distinct) {
-          fail(`${c.name}: ${after - before} tensors are alive after the op, but it returned ${distinct} (a composite op left intermediates behind)`);
+          fail(
+            `${c.name}: ${after - before} tensors are alive after the op, but it returned ${distinct} (a composite op left intermediates behind)`,
+          );
         }
         for (const o of new Set(outs)) o.dispose();
         if (live() !== before) fail(`${c.name}: disposing the outputs left ${live() - before} tensors alive`);
@@ -65,10 +67,15 @@ export function opLeakCases(t: TestApi, ctx: Context): void {
         const before = live();
         const outs = callOp(c, args);
         const diff = outs.filter((o) => o.requiresGrad);
-        const grads = g.autograd.grad(diff, leaves.filter((l) => l.requiresGrad), { gradOutputs, allowUnused: true });
+        const grads = g.autograd.grad(
+          diff,
+          leaves.filter((l) => l.requiresGrad),
+          { gradOutputs, allowUnused: true },
+        );
         for (const o of new Set(outs)) o.dispose();
         for (const gr of grads) gr?.dispose();
-        if (live() !== before) fail(`${c.name}: ${live() - before} tensors are still alive after backward, with the outputs and gradients disposed`);
+        if (live() !== before)
+          fail(`${c.name}: ${live() - before} tensors are still alive after backward, with the outputs and gradients disposed`);
         for (const l of [...leaves, ...gradOutputs]) l.dispose();
       });
     }

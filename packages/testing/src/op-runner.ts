@@ -6,7 +6,16 @@ import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { assertTensor, fail, type Tolerance } from './assert.js';
 import {
-  applyViews, decodeData, decodeNumber, doubleBackwardCases, type EncodedArg, type JsonNumber, makeTensor, type OpCase, opCases, semanticCases,
+  applyViews,
+  decodeData,
+  decodeNumber,
+  doubleBackwardCases,
+  type EncodedArg,
+  type JsonNumber,
+  makeTensor,
+  type OpCase,
+  opCases,
+  semanticCases,
   unaryGridCases,
 } from './fixtures.js';
 
@@ -39,10 +48,18 @@ export function runsOn(c: Pick<OpCase, 'args' | 'outputs' | 'kwargs'>, supportsF
   if (supportsFloat64) return true;
   if (usesFloat64(c)) return false;
   // An overflow shows in float32 only where it rounds away from int32's range: above 2^31, or an ulp (256) below -2^31.
-  if (exceedsInt32(c)) return (c.outputs ?? []).every((o) => o.dtype !== 'int32' || decodeData(o).every((v) => (v >= INT32_MIN && v <= INT32_MAX) || v >= 2 ** 31 || v < INT32_MIN - 256));
+  if (exceedsInt32(c))
+    return (c.outputs ?? []).every(
+      (o) => o.dtype !== 'int32' || decodeData(o).every((v) => (v >= INT32_MIN && v <= INT32_MAX) || v >= 2 ** 31 || v < INT32_MIN - 256),
+    );
   const big = (t: { dtype: string; data: JsonNumber[] }) => t.dtype === 'int32' && t.data.some((v) => Math.abs(Number(v)) > 2 ** 24);
   const inArgs = (args: readonly EncodedArg[]): boolean =>
-    args.some((a) => ('tensor' in a && big(a.tensor)) || ('list' in a && inArgs(a.list)) || ('arange' in a && Math.max(...a.arange.map(Math.abs)) > 2 ** 24));
+    args.some(
+      (a) =>
+        ('tensor' in a && big(a.tensor)) ||
+        ('list' in a && inArgs(a.list)) ||
+        ('arange' in a && Math.max(...a.arange.map(Math.abs)) > 2 ** 24),
+    );
   return !inArgs(c.args) && !(c.outputs ?? []).some(big);
 }
 
@@ -150,14 +167,17 @@ export function checkForward(c: OpCase, ctx: RunContext): void {
     const error = errorOf(run);
     if (error === undefined) fail(`${c.name}: PyTorch raised "${c.error}" but Graft returned a result`);
     const expected = expectedMessage(c.error);
-    if (!error.message.includes(expected)) fail(`${c.name}: expected an error containing ${JSON.stringify(expected)} (PyTorch's), got ${JSON.stringify(error.message)}`);
+    if (!error.message.includes(expected))
+      fail(`${c.name}: expected an error containing ${JSON.stringify(expected)} (PyTorch's), got ${JSON.stringify(error.message)}`);
     return;
   }
   if (exceedsInt32(c)) {
     const error = errorOf(run);
-    if (error === undefined) fail(`${c.name}: PyTorch's exact int64 result does not fit int32, but Graft returned a (wrapped) result instead of raising`);
+    if (error === undefined)
+      fail(`${c.name}: PyTorch's exact int64 result does not fit int32, but Graft returned a (wrapped) result instead of raising`);
     for (const part of [opName(c), 'int32', 'double()']) {
-      if (!error.message.includes(part)) fail(`${c.name}: the overflow error should name ${JSON.stringify(part)}: ${JSON.stringify(error.message)}`);
+      if (!error.message.includes(part))
+        fail(`${c.name}: the overflow error should name ${JSON.stringify(part)}: ${JSON.stringify(error.message)}`);
     }
     return;
   }

@@ -21,12 +21,22 @@ export interface OptionsEntry {
 }
 
 type O = Record<string, unknown>;
-const x = () => g.tensor([[1, 2], [3, 4]]);
+const x = () =>
+  g.tensor([
+    [1, 2],
+    [3, 4],
+  ]);
 const v = () => g.tensor([1, 2, 3]);
 const leaf = () => g.tensor([1, 2], { dtype: g.getBackend().supportsFloat64 ? 'float64' : 'float32', requiresGrad: true });
 
 /** Functions and methods with the same options: `name` and `Tensor.name`. */
-function both(name: string, key: string, fn: (t: g.Tensor, o: O) => unknown, method: (t: g.Tensor, o: O) => unknown, make = x): OptionsEntry[] {
+function both(
+  name: string,
+  key: string,
+  fn: (t: g.Tensor, o: O) => unknown,
+  method: (t: g.Tensor, o: O) => unknown,
+  make = x,
+): OptionsEntry[] {
   return [
     { name, op: name, key, call: (o) => fn(make(), o) },
     { name: `Tensor.${name}`, op: name, key, call: (o) => method(make(), o) },
@@ -35,7 +45,13 @@ function both(name: string, key: string, fn: (t: g.Tensor, o: O) => unknown, met
 
 const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
 const reduction = (name: string, key = 'keepDims', make = x): OptionsEntry[] =>
-  both(name, key, (t, o) => lib[name]!(t, 0, o), (t, o) => (t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(0, o), make);
+  both(
+    name,
+    key,
+    (t, o) => lib[name]!(t, 0, o),
+    (t, o) => (t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(0, o),
+    make,
+  );
 
 /** The table: every options-taking public function and Tensor method of @graft/core. */
 export const optionsTable: OptionsEntry[] = [
@@ -58,11 +74,36 @@ export const optionsTable: OptionsEntry[] = [
   { name: 'randnLike', op: 'randnLike', key: 'dtpye', call: (o) => g.randnLike(v(), o) },
   { name: 'Variable', op: 'Variable', key: 'requires_grad', call: (o) => g.Variable(v(), o) },
   // elementwise
-  ...both('add', 'Alpha', (t, o) => g.add(t, 1, o), (t, o) => t.add(1, o)),
-  ...both('sub', 'aplha', (t, o) => g.sub(t, 1, o), (t, o) => t.sub(1, o)),
-  ...both('div', 'rounding_mode', (t, o) => g.div(t, 2, o), (t, o) => t.div(2, o)),
-  ...both('round', 'decimal', (t, o) => g.round(t, o), (t, o) => t.round(o)),
-  ...both('clamp', 'minimum', (t, o) => g.clamp(t, o), (t, o) => t.clamp(o)),
+  ...both(
+    'add',
+    'Alpha',
+    (t, o) => g.add(t, 1, o),
+    (t, o) => t.add(1, o),
+  ),
+  ...both(
+    'sub',
+    'aplha',
+    (t, o) => g.sub(t, 1, o),
+    (t, o) => t.sub(1, o),
+  ),
+  ...both(
+    'div',
+    'rounding_mode',
+    (t, o) => g.div(t, 2, o),
+    (t, o) => t.div(2, o),
+  ),
+  ...both(
+    'round',
+    'decimal',
+    (t, o) => g.round(t, o),
+    (t, o) => t.round(o),
+  ),
+  ...both(
+    'clamp',
+    'minimum',
+    (t, o) => g.clamp(t, o),
+    (t, o) => t.clamp(o),
+  ),
   { name: 'Tensor.add_', op: 'add_', key: 'alhpa', call: (o) => x().add_(1, o) },
   { name: 'Tensor.sub_', op: 'sub_', key: 'alhpa', call: (o) => x().sub_(1, o) },
   { name: 'Tensor.div_', op: 'div_', key: 'roundingmode_', call: (o) => x().div_(2, o) },
@@ -81,26 +122,94 @@ export const optionsTable: OptionsEntry[] = [
   ...reduction('cumsum', 'dtpye'),
   ...reduction('softmax', 'dtpye'),
   ...reduction('logSoftmax', 'dtpye'),
-  ...both('var', 'corection', (t, o) => g.var(t, 0, o), (t, o) => t.var(0, o)),
-  ...both('std', 'unbaised', (t, o) => g.std(t, 0, o), (t, o) => t.std(0, o)),
-  ...both('norm', 'ord', (t, o) => g.norm(t, 2, 0, o), (t, o) => t.norm(2, 0, o)),
-  ...both('max', 'keepDims', (t, o) => g.max(t, 0, o), (t, o) => t.max(0, o)),
-  ...both('min', 'keepDims', (t, o) => g.min(t, 0, o), (t, o) => t.min(0, o)),
+  ...both(
+    'var',
+    'corection',
+    (t, o) => g.var(t, 0, o),
+    (t, o) => t.var(0, o),
+  ),
+  ...both(
+    'std',
+    'unbaised',
+    (t, o) => g.std(t, 0, o),
+    (t, o) => t.std(0, o),
+  ),
+  ...both(
+    'norm',
+    'ord',
+    (t, o) => g.norm(t, 2, 0, o),
+    (t, o) => t.norm(2, 0, o),
+  ),
+  ...both(
+    'max',
+    'keepDims',
+    (t, o) => g.max(t, 0, o),
+    (t, o) => t.max(0, o),
+  ),
+  ...both(
+    'min',
+    'keepDims',
+    (t, o) => g.min(t, 0, o),
+    (t, o) => t.min(0, o),
+  ),
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },
-  { name: 'autograd.grad', op: 'grad', key: 'allow_unused', call: (o) => { const l = leaf(); return g.autograd.grad(l.sum(), l, o); } },
+  {
+    name: 'autograd.grad',
+    op: 'grad',
+    key: 'allow_unused',
+    call: (o) => {
+      const l = leaf();
+      return g.autograd.grad(l.sum(), l, o);
+    },
+  },
   { name: 'autograd.gradcheck', op: 'gradcheck', key: 'tol', call: (o) => g.autograd.gradcheck((t) => t.sum(), [leaf()], o) },
-  { name: 'autograd.gradgradcheck', op: 'gradgradcheck', key: 'atoll', call: (o) => g.autograd.gradgradcheck((t) => t.sum(), [leaf()], undefined, o) },
-  { name: 'autograd.functional.vjp', op: 'vjp', key: 'create_graph', call: (o) => g.autograd.functional.vjp((t) => t.sum(), leaf(), undefined, o) },
-  { name: 'autograd.functional.jvp', op: 'jvp', key: 'create_graph', call: (o) => g.autograd.functional.jvp((t) => t.mul(2), leaf(), leaf(), o) },
-  { name: 'autograd.functional.jacobian', op: 'jacobian', key: 'vectorize', call: (o) => g.autograd.functional.jacobian((t) => t.mul(2), leaf(), o) },
-  { name: 'autograd.functional.hessian', op: 'hessian', key: 'strict', call: (o) => g.autograd.functional.hessian((t) => t.pow(2).sum(), leaf(), o) },
-  { name: 'autograd.functional.hvp', op: 'hvp', key: 'strict', call: (o) => g.autograd.functional.hvp((t) => t.pow(2).sum(), leaf(), leaf(), o) },
+  {
+    name: 'autograd.gradgradcheck',
+    op: 'gradgradcheck',
+    key: 'atoll',
+    call: (o) => g.autograd.gradgradcheck((t) => t.sum(), [leaf()], undefined, o),
+  },
+  {
+    name: 'autograd.functional.vjp',
+    op: 'vjp',
+    key: 'create_graph',
+    call: (o) => g.autograd.functional.vjp((t) => t.sum(), leaf(), undefined, o),
+  },
+  {
+    name: 'autograd.functional.jvp',
+    op: 'jvp',
+    key: 'create_graph',
+    call: (o) => g.autograd.functional.jvp((t) => t.mul(2), leaf(), leaf(), o),
+  },
+  {
+    name: 'autograd.functional.jacobian',
+    op: 'jacobian',
+    key: 'vectorize',
+    call: (o) => g.autograd.functional.jacobian((t) => t.mul(2), leaf(), o),
+  },
+  {
+    name: 'autograd.functional.hessian',
+    op: 'hessian',
+    key: 'strict',
+    call: (o) => g.autograd.functional.hessian((t) => t.pow(2).sum(), leaf(), o),
+  },
+  {
+    name: 'autograd.functional.hvp',
+    op: 'hvp',
+    key: 'strict',
+    call: (o) => g.autograd.functional.hvp((t) => t.pow(2).sum(), leaf(), leaf(), o),
+  },
   // printing
   { name: 'setPrintOptions', op: 'setPrintOptions', key: 'sci_mode', call: (o) => g.setPrintOptions(o) },
   // backends (the key is checked before anything is registered)
-  { name: 'registerBackend', op: 'registerBackend', key: 'priorty', call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o) },
+  {
+    name: 'registerBackend',
+    op: 'registerBackend',
+    key: 'priorty',
+    call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o),
+  },
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

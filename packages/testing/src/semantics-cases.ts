@@ -7,7 +7,15 @@
 import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { assertEqual, fail, type Tolerance } from './assert.js';
-import { decodeData, doubleBackwardCases, type DoubleBackwardCase, type EncodedTensor, makeTensor, type UnaryGridCase, unaryGridCases } from './fixtures.js';
+import {
+  decodeData,
+  doubleBackwardCases,
+  type DoubleBackwardCase,
+  type EncodedTensor,
+  makeTensor,
+  type UnaryGridCase,
+  unaryGridCases,
+} from './fixtures.js';
 import { buildArgs, callOp, type RunContext, skipReason } from './op-runner.js';
 import type { TestApi } from './index.js';
 
@@ -70,11 +78,24 @@ function show(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
 
-function compareGrid(what: string, dtype: DType, inputs: number[], actual: ArrayLike<number>, expected: number[], tol: UnaryGridTolerance, op: string, gradient = false): void {
+function compareGrid(
+  what: string,
+  dtype: DType,
+  inputs: number[],
+  actual: ArrayLike<number>,
+  expected: number[],
+  tol: UnaryGridTolerance,
+  op: string,
+  gradient = false,
+): void {
   const ulps = BigInt(
     gradient
-      ? dtype === 'float32' ? (tol.gradientUlps?.float32 ?? 4) : (tol.gradientUlps?.float64 ?? 16)
-      : dtype === 'float32' ? (tol.float32Ulps ?? 2) : (tol.float64Ulps ?? 2),
+      ? dtype === 'float32'
+        ? (tol.gradientUlps?.float32 ?? 4)
+        : (tol.gradientUlps?.float64 ?? 16)
+      : dtype === 'float32'
+        ? (tol.float32Ulps ?? 2)
+        : (tol.float64Ulps ?? 2),
   );
   const bad: string[] = [];
   for (let i = 0; i < expected.length; i++) {
@@ -113,33 +134,50 @@ function compareGrid(what: string, dtype: DType, inputs: number[], actual: Array
  * const c = unaryGridCases.find((c) => c.op === 'tanh' && c.dtype === 'float32')!;
  * assertUnaryGrid(c, 'values', g.tanh(makeTensor(c.input, 'cpu')).dataSync());
  */
-export function assertUnaryGrid(c: UnaryGridCase, what: 'values' | 'gradients', actual: ArrayLike<number>, tolerance: UnaryGridTolerance = {}): void {
+export function assertUnaryGrid(
+  c: UnaryGridCase,
+  what: 'values' | 'gradients',
+  actual: ArrayLike<number>,
+  tolerance: UnaryGridTolerance = {},
+): void {
   const expected = what === 'values' ? c.output : c.grad;
   if (expected === undefined) fail(`${c.op} has no gradient on the grid`);
   const op = what === 'values' ? c.op : `${c.op}'`;
-  compareGrid(`${c.op} ${c.dtype} ${what}`, c.dtype as DType, decodeData(c.input), actual, decodeData(expected), tolerance, op, what === 'gradients');
+  compareGrid(
+    `${c.op} ${c.dtype} ${what}`,
+    c.dtype as DType,
+    decodeData(c.input),
+    actual,
+    decodeData(expected),
+    tolerance,
+    op,
+    what === 'gradients',
+  );
 }
 
 function unaryGrid(t: TestApi, ctx: Context): void {
   const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
-  t.describe(`conformance on '${ctx.device}': every unary op on a grid of extreme inputs (saturation, overflow, signed zeros) against PyTorch`, () => {
-    for (const c of unaryGridCases as UnaryGridCase[]) {
-      const dtype = c.dtype as DType;
-      if (ctx.skip[c.op] !== undefined || (dtype === 'float64' && !ctx.supportsFloat64)) continue;
-      it(`${c.op} ${c.dtype}: values and gradients`, () => {
-        const lib = g as unknown as Record<string, (x: Tensor) => Tensor>;
-        const x = makeTensor(c.input, ctx.device);
-        if (c.grad !== undefined) x.requiresGrad_(true);
-        const y = lib[c.op]!(x);
-        assertEqual(y.dtype, c.output.dtype, `${c.op} dtype`);
-        assertUnaryGrid(c, 'values', y.dataSync(), ctx.unaryGrid);
-        if (c.grad !== undefined) {
-          const [gx] = g.autograd.grad(y, x, { gradOutputs: g.onesLike(y) });
-          assertUnaryGrid(c, 'gradients', gx!.dataSync(), ctx.unaryGrid);
-        }
-      });
-    }
-  });
+  t.describe(
+    `conformance on '${ctx.device}': every unary op on a grid of extreme inputs (saturation, overflow, signed zeros) against PyTorch`,
+    () => {
+      for (const c of unaryGridCases as UnaryGridCase[]) {
+        const dtype = c.dtype as DType;
+        if (ctx.skip[c.op] !== undefined || (dtype === 'float64' && !ctx.supportsFloat64)) continue;
+        it(`${c.op} ${c.dtype}: values and gradients`, () => {
+          const lib = g as unknown as Record<string, (x: Tensor) => Tensor>;
+          const x = makeTensor(c.input, ctx.device);
+          if (c.grad !== undefined) x.requiresGrad_(true);
+          const y = lib[c.op]!(x);
+          assertEqual(y.dtype, c.output.dtype, `${c.op} dtype`);
+          assertUnaryGrid(c, 'values', y.dataSync(), ctx.unaryGrid);
+          if (c.grad !== undefined) {
+            const [gx] = g.autograd.grad(y, x, { gradOutputs: g.onesLike(y) });
+            assertUnaryGrid(c, 'gradients', gx!.dataSync(), ctx.unaryGrid);
+          }
+        });
+      }
+    },
+  );
 }
 
 function doubleBackward(t: TestApi, ctx: Context): void {
@@ -160,7 +198,9 @@ function doubleBackward(t: TestApi, ctx: Context): void {
         first.forEach((f, i) => {
           const connected = f !== null && f.requiresGrad;
           if (connected !== (c.firstOrder[i] === true)) {
-            fail(`${c.name}: input ${i}'s first derivative is ${connected ? '' : 'not '}connected to the graph in Graft (createGraph), but ${connected ? 'not ' : ''}in PyTorch`);
+            fail(
+              `${c.name}: input ${i}'s first derivative is ${connected ? '' : 'not '}connected to the graph in Graft (createGraph), but ${connected ? 'not ' : ''}in PyTorch`,
+            );
           }
         });
         let total: Tensor | undefined;
@@ -181,10 +221,13 @@ function doubleBackward(t: TestApi, ctx: Context): void {
             if (leaf.grad !== null) fail(`${c.name}: leaf ${i}.grad should stay null (PyTorch: None), got a tensor`);
             return;
           }
-          if (leaf.grad === null) fail(`${c.name}: leaf ${i}.grad is null; PyTorch gives ${expected.data.every((v) => v === 0) ? 'zeros' : 'a tensor'}`);
+          if (leaf.grad === null)
+            fail(`${c.name}: leaf ${i}.grad is null; PyTorch gives ${expected.data.every((v) => v === 0) ? 'zeros' : 'a tensor'}`);
           const data = decodeData(expected as EncodedTensor);
           const got = Array.from(leaf.grad.dataSync());
-          const bad = data.findIndex((e, k) => !(Math.abs(got[k]! - e) <= tol.atol + tol.rtol * Math.abs(e)) && !(Number.isNaN(e) && Number.isNaN(got[k]!)));
+          const bad = data.findIndex(
+            (e, k) => !(Math.abs(got[k]! - e) <= tol.atol + tol.rtol * Math.abs(e)) && !(Number.isNaN(e) && Number.isNaN(got[k]!)),
+          );
           if (bad >= 0) fail(`${c.name}: leaf ${i}.grad[${bad}] = ${got[bad]}, PyTorch ${data[bad]}`);
         });
       });
@@ -232,15 +275,37 @@ function integerProperties(t: TestApi, ctx: Context): void {
           // Each reduction: Graft's result, and BigInt's per output element.
           const checks: [string, () => Tensor, bigint[]][] = [
             ['sum()', () => x.sum(), [big.reduce((a, b) => a + b, 0n)]],
-            ['sum(1)', () => x.sum(1), Array.from({ length: shape[0]! }, (_, i) => Array.from({ length: shape[1]! }, (_, j) => at(i, j)).reduce((a, b) => a + b, 0n))],
-            ['sum(0)', () => x.sum(0), Array.from({ length: shape[1]! }, (_, j) => Array.from({ length: shape[0]! }, (_, i) => at(i, j)).reduce((a, b) => a + b, 0n))],
-            ['cumsum(1)', () => x.cumsum(1), Array.from({ length: n }, (_, k) => {
-              const i = Math.floor(k / shape[1]!);
-              let s = 0n;
-              for (let j = 0; j <= k % shape[1]!; j++) s += at(i, j);
-              return s;
-            })],
-            ['prod(1)', () => x.prod(1), Array.from({ length: shape[0]! }, (_, i) => Array.from({ length: shape[1]! }, (_, j) => at(i, j)).reduce((a, b) => a * b, 1n))],
+            [
+              'sum(1)',
+              () => x.sum(1),
+              Array.from({ length: shape[0]! }, (_, i) =>
+                Array.from({ length: shape[1]! }, (_, j) => at(i, j)).reduce((a, b) => a + b, 0n),
+              ),
+            ],
+            [
+              'sum(0)',
+              () => x.sum(0),
+              Array.from({ length: shape[1]! }, (_, j) =>
+                Array.from({ length: shape[0]! }, (_, i) => at(i, j)).reduce((a, b) => a + b, 0n),
+              ),
+            ],
+            [
+              'cumsum(1)',
+              () => x.cumsum(1),
+              Array.from({ length: n }, (_, k) => {
+                const i = Math.floor(k / shape[1]!);
+                let s = 0n;
+                for (let j = 0; j <= k % shape[1]!; j++) s += at(i, j);
+                return s;
+              }),
+            ],
+            [
+              'prod(1)',
+              () => x.prod(1),
+              Array.from({ length: shape[0]! }, (_, i) =>
+                Array.from({ length: shape[1]! }, (_, j) => at(i, j)).reduce((a, b) => a * b, 1n),
+              ),
+            ],
           ];
           for (const [what, run, expected] of checks) {
             const fits = expected.every((v) => v >= INT32_MIN && v <= INT32_MAX);
@@ -257,10 +322,14 @@ function integerProperties(t: TestApi, ctx: Context): void {
               const wrong = expected.findIndex((v, k) => BigInt(result![k]!) !== v);
               if (wrong >= 0) fail(`${where}: element ${wrong} is ${result![wrong]}, exactly ${expected[wrong]}`);
             } else {
-              if (error === undefined) fail(`${where}: the exact result ${expected.find((v) => v < INT32_MIN || v > INT32_MAX)} does not fit int32, but Graft returned ${JSON.stringify(result)}`);
+              if (error === undefined)
+                fail(
+                  `${where}: the exact result ${expected.find((v) => v < INT32_MIN || v > INT32_MAX)} does not fit int32, but Graft returned ${JSON.stringify(result)}`,
+                );
               const name = what.slice(0, what.indexOf('('));
               for (const part of [name, 'int32', 'double()']) {
-                if (!error.message.includes(part)) fail(`${where}: the overflow error should name ${JSON.stringify(part)}: ${error.message}`);
+                if (!error.message.includes(part))
+                  fail(`${where}: the overflow error should name ${JSON.stringify(part)}: ${error.message}`);
               }
             }
           }
@@ -275,7 +344,8 @@ function integerProperties(t: TestApi, ctx: Context): void {
       } catch (e) {
         message = (e as Error).message;
       }
-      for (const part of ['sum', 'int32', 'double()']) if (!message.includes(part)) fail(`expected an overflow error naming ${part}, got ${JSON.stringify(message)}`);
+      for (const part of ['sum', 'int32', 'double()'])
+        if (!message.includes(part)) fail(`expected an overflow error naming ${part}, got ${JSON.stringify(message)}`);
       if (ctx.supportsFloat64) {
         assertEqual(x.double().sum().item(), 4999950000, 'x.double().sum()');
         assertEqual(x.sum({ dtype: 'float64' }).item(), 4999950000, "x.sum({ dtype: 'float64' })");

@@ -25,7 +25,9 @@ export function specCases(t: TestApi, ctx: { device: string; inDevice<T>(fn: () 
           const member = backend[name];
           const optional = (KERNEL_NAMES as readonly string[]).includes(name) && KERNELS[name as (typeof KERNEL_NAMES)[number]].optional;
           if (typeof member === 'function' || (optional && member === undefined)) continue;
-          fail(`'${name}' is ${member === undefined ? 'missing' : `a ${typeof member}`}: the spec ${optional ? 'allows it to be absent, but not to be anything but a function' : 'requires it'}`);
+          fail(
+            `'${name}' is ${member === undefined ? 'missing' : `a ${typeof member}`}: the spec ${optional ? 'allows it to be absent, but not to be anything but a function' : 'requires it'}`,
+          );
         }
       }),
     );

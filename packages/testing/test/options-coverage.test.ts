@@ -45,8 +45,14 @@ function takesOptions(symbol: ts.Symbol, checker: ts.TypeChecker, at: ts.Node): 
 function optionsTakingExports(): string[] {
   const entry = coreDeclarations();
   const program = ts.createProgram([entry], {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true, resolveJsonModule: true, noEmit: true, skipLibCheck: true, types: [],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    resolveJsonModule: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry)!;
@@ -76,7 +82,8 @@ function optionsTakingExports(): string[] {
 describe('every options-taking public function is in the conformance options table', () => {
   const exported = optionsTakingExports();
   it('finds the options-taking exports (sanity)', () => {
-    for (const name of ['sum', 'Tensor.sum', 'zeros', 'autograd.grad', 'setPrintOptions', 'Tensor.backward']) expect(exported).toContain(name);
+    for (const name of ['sum', 'Tensor.sum', 'zeros', 'autograd.grad', 'setPrintOptions', 'Tensor.backward'])
+      expect(exported).toContain(name);
   });
   it('each has a misspelt-key case in src/options-cases.ts', () => {
     const listed = new Set(optionsTable.map((e) => e.name));

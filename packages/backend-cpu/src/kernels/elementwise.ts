@@ -7,7 +7,22 @@ import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type V
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
 import { collapse, forEachRow } from '../strided.js';
-import { erf, erfFloat32, expm1For32, expm1For64, log1pFor32, log1pFor64, fmod as cFmod, pow as cPow, roundHalfEven, sigmoid32, sigmoid64, sign, tanh32, tanh64 } from './math.js';
+import {
+  erf,
+  erfFloat32,
+  expm1For32,
+  expm1For64,
+  log1pFor32,
+  log1pFor64,
+  fmod as cFmod,
+  pow as cPow,
+  roundHalfEven,
+  sigmoid32,
+  sigmoid64,
+  sign,
+  tanh32,
+  tanh64,
+} from './math.js';
 
 type Arr = TypedArray;
 
@@ -52,12 +67,30 @@ const UNARY_FLOAT32: Partial<Record<UnaryOp, (x: number) => number>> = {
 /** A contiguous loop (out[oo..oo+n) from x[xo..xo+n)) for the ops that dominate training; false when there is none. */
 function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: number, float32: boolean): boolean {
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[oo + i] = -x[xo + i]!; return true;
-    case 'exp': for (let i = 0; i < n; i++) out[oo + i] = Math.exp(x[xo + i]!); return true;
-    case 'log': for (let i = 0; i < n; i++) out[oo + i] = Math.log(x[xo + i]!); return true;
-    case 'square': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[oo + i] = v * v; } return true;
-    case 'sqrt': for (let i = 0; i < n; i++) out[oo + i] = Math.sqrt(x[xo + i]!); return true;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[oo + i] = v < 0 ? 0 : v; } return true;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[oo + i] = -x[xo + i]!;
+      return true;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[oo + i] = Math.exp(x[xo + i]!);
+      return true;
+    case 'log':
+      for (let i = 0; i < n; i++) out[oo + i] = Math.log(x[xo + i]!);
+      return true;
+    case 'square':
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[oo + i] = v * v;
+      }
+      return true;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[oo + i] = Math.sqrt(x[xo + i]!);
+      return true;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[oo + i] = v < 0 ? 0 : v;
+      }
+      return true;
     case 'tanh':
       if (float32) for (let i = 0; i < n; i++) out[oo + i] = tanh32(x[xo + i]!);
       else for (let i = 0; i < n; i++) out[oo + i] = tanh64(x[xo + i]!);
@@ -66,7 +99,8 @@ function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: num
       if (float32) for (let i = 0; i < n; i++) out[oo + i] = sigmoid32(x[xo + i]!);
       else for (let i = 0; i < n; i++) out[oo + i] = sigmoid64(x[xo + i]!);
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -128,54 +162,114 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
  * One row of a binary op: out[oo + i] = a[ao + i*as] op b[bo + i*bs].
  * Explicit loops for add/sub/mul/div on unit and zero strides.
  */
-function binaryRow(op: BinaryOp, f: (a: number, b: number) => number, a: Arr, ao: number, as: number, b: Arr, bo: number, bs: number, out: Arr, oo: number, n: number): void {
+function binaryRow(
+  op: BinaryOp,
+  f: (a: number, b: number) => number,
+  a: Arr,
+  ao: number,
+  as: number,
+  b: Arr,
+  bo: number,
+  bs: number,
+  out: Arr,
+  oo: number,
+  n: number,
+): void {
   if (as === 1 && bs === 1 && ao === 0 && bo === 0 && oo === 0) {
     // The common case gets index arithmetic V8 can fully optimise.
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; return;
-      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; return;
-      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; return;
-      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; return;
+      case 'add':
+        for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+        return;
     }
   } else if (as === 1 && bs === 0 && ao === 0 && oo === 0) {
     const v = b[bo]!;
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + v; return;
-      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - v; return;
-      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * v; return;
-      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / v; return;
+      case 'add':
+        for (let i = 0; i < n; i++) out[i] = a[i]! + v;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[i] = a[i]! - v;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[i] = a[i]! * v;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[i] = a[i]! / v;
+        return;
     }
   }
   if (as === 1 && bs === 1) {
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!; return;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - b[bo + i]!; return;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * b[bo + i]!; return;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / b[bo + i]!; return;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + b[bo + i]!;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - b[bo + i]!;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * b[bo + i]!;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / b[bo + i]!;
+        return;
     }
   } else if (as === 1 && bs === 0) {
     const v = b[bo]!;
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + v; return;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - v; return;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * v; return;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / v; return;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! + v;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! - v;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! * v;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = a[ao + i]! / v;
+        return;
     }
   } else if (as === 0 && bs === 1) {
     const v = a[ao]!;
     switch (op) {
-      case 'add': for (let i = 0; i < n; i++) out[oo + i] = v + b[bo + i]!; return;
-      case 'sub': for (let i = 0; i < n; i++) out[oo + i] = v - b[bo + i]!; return;
-      case 'mul': for (let i = 0; i < n; i++) out[oo + i] = v * b[bo + i]!; return;
-      case 'div': for (let i = 0; i < n; i++) out[oo + i] = v / b[bo + i]!; return;
+      case 'add':
+        for (let i = 0; i < n; i++) out[oo + i] = v + b[bo + i]!;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[oo + i] = v - b[bo + i]!;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[oo + i] = v * b[bo + i]!;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[oo + i] = v / b[bo + i]!;
+        return;
     }
   }
   // Any other strides (a transposed gradient, say): still explicit loops for the hot ops.
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! + b[bo]!; return;
-    case 'sub': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! - b[bo]!; return;
-    case 'mul': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! * b[bo]!; return;
-    case 'div': for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! / b[bo]!; return;
+    case 'add':
+      for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! + b[bo]!;
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! - b[bo]!;
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! * b[bo]!;
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! / b[bo]!;
+      return;
   }
   for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = f(a[ao]!, b[bo]!);
 }
@@ -198,7 +292,14 @@ function isScalar(v: View<Handle>): boolean {
 
 /** A number operand becomes a one-element array with stride 0, rounded to the dtype of the tensor operand. */
 function scalarView(v: number, dtype: DType, shape: readonly number[]): View<Handle> {
-  const arr = dtype === 'float64' ? new Float64Array([v]) : dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
+  const arr =
+    dtype === 'float64'
+      ? new Float64Array([v])
+      : dtype === 'float32'
+        ? new Float32Array([v])
+        : dtype === 'int32'
+          ? new Int32Array([v])
+          : new Uint8Array([v ? 1 : 0]);
   return { handle: arr, dtype, shape, strides: shape.map(() => 0), offset: 0 };
 }
 
@@ -223,7 +324,10 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
   }
   const scalarOf = (v: View<Handle> | number): number | undefined =>
     typeof v === 'number' ? v : v.dtype === 'float32' && isScalar(v) ? arr(v.handle)[v.offset]! : undefined;
-  for (const [t, s, left] of [[a, b, 0], [b, a, 1]] as const) {
+  for (const [t, s, left] of [
+    [a, b, 0],
+    [b, a, 1],
+  ] as const) {
     const value = scalarOf(s);
     if (value !== undefined && dense(t)) {
       checkView('binary', t);
@@ -236,14 +340,21 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
   return false;
 }
 
-export function binary(op: BinaryOp, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[], outDtype: DType): Handle {
+export function binary(
+  op: BinaryOp,
+  aIn: View<Handle> | number,
+  bIn: View<Handle> | number,
+  shape: readonly number[],
+  outDtype: DType,
+): Handle {
   const computeDtype = typeof aIn === 'number' ? (bIn as View<Handle>).dtype : aIn.dtype;
   const n = numel(shape);
   const outH = alloc(outDtype, n);
   if (n === 0) return outH;
   if (computeDtype === 'float32' && outDtype === 'float32' && binaryWasm(op, aIn, bIn, outH, n)) return outH;
   // int32 products must wrap like C, not round through doubles (core computes integer results that can leave int32 exactly, in float64).
-  if (op === 'mul' && computeDtype === 'int32') binaryInto(outH, 'pow', Math.imul, aIn, bIn, shape); // 'pow' has no fast path: forces f
+  if (op === 'mul' && computeDtype === 'int32')
+    binaryInto(outH, 'pow', Math.imul, aIn, bIn, shape); // 'pow' has no fast path: forces f
   else binaryInto(outH, op, BINARY[op], aIn, bIn, shape);
   return outH;
 }
@@ -256,7 +367,14 @@ export function fmod(a: View<Handle>, b: View<Handle>, shape: readonly number[],
 }
 
 /** Writes `f` elementwise over broadcast operands into `outH`; `kernelOp` picks the explicit loops of the hot ops. */
-function binaryInto(outH: Handle, kernelOp: BinaryOp, f: (a: number, b: number) => number, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[]): void {
+function binaryInto(
+  outH: Handle,
+  kernelOp: BinaryOp,
+  f: (a: number, b: number) => number,
+  aIn: View<Handle> | number,
+  bIn: View<Handle> | number,
+  shape: readonly number[],
+): void {
   const computeDtype = typeof aIn === 'number' ? (bIn as View<Handle>).dtype : aIn.dtype;
   const n = numel(shape);
   const a = typeof aIn === 'number' ? scalarView(aIn, computeDtype, shape) : aIn;
@@ -281,7 +399,13 @@ function binaryInto(outH: Handle, kernelOp: BinaryOp, f: (a: number, b: number) 
   forEachRow(c, [a.offset, b.offset], (o, r) => binaryRow(kernelOp, f, A, o[0]!, as, B, o[1]!, bs, out, r * inner, inner));
 }
 
-export function where(cond: View<Handle>, aIn: View<Handle> | number, bIn: View<Handle> | number, shape: readonly number[], dtype: DType): Handle {
+export function where(
+  cond: View<Handle>,
+  aIn: View<Handle> | number,
+  bIn: View<Handle> | number,
+  shape: readonly number[],
+  dtype: DType,
+): Handle {
   const a = typeof aIn === 'number' ? scalarView(aIn, dtype, shape) : aIn;
   const b = typeof bIn === 'number' ? scalarView(bIn, dtype, shape) : bIn;
   const n = numel(shape);

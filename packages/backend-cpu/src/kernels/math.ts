@@ -17,7 +17,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const TANH_SATURATES_F32 = 8.664339742;
 const TANH_SATURATES_F64 = 18.714973875;
 /** x below which PyTorch's (SLEEF's) expm1 is exactly -1: float32 and float64. */
-const EXPM1_SATURATES_F32 = -16.635532333438687;
+const EXPM1_SATURATES_F32 = -16.635532333438686;
 const EXPM1_SATURATES_F64 = -36.7368005696771;
 
 /** Splits a double into a high part with 26 significant bits and the exact rest (Dekker), for exact products. */

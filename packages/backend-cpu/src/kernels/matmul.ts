@@ -68,7 +68,21 @@ const NR = 8;
  * kernel's layout (blocks of MR rows, panels of NR columns, zero-padded), so a
  * strided or transposed operand costs no extra copy.
  */
-function gemmWasm(aH: Handle, ao: number, ars: number, acs: number, bH: Handle, bo: number, brs: number, bcs: number, outH: Handle, oo: number, M: number, N: number, K: number): void {
+function gemmWasm(
+  aH: Handle,
+  ao: number,
+  ars: number,
+  acs: number,
+  bH: Handle,
+  bo: number,
+  brs: number,
+  bcs: number,
+  outH: Handle,
+  oo: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
   const Mp = Math.ceil(M / MR) * MR;
   const Np = Math.ceil(N / NR) * NR;
   const bytes = 4 * (Mp * K + K * Np + Mp * Np);
@@ -122,7 +136,21 @@ function packB(heap: Float32Array, p: number, B: TypedArray, bo: number, brs: nu
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */
-function gemmJs(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number, brs: number, bcs: number, out: Arr, oo: number, M: number, N: number, K: number): void {
+function gemmJs(
+  A: Arr,
+  ao: number,
+  ars: number,
+  acs: number,
+  B: Arr,
+  bo: number,
+  brs: number,
+  bcs: number,
+  out: Arr,
+  oo: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
   // Rows of B must be contiguous for the inner loop: pack them when they are not.
   let Bp = B;
   let bRow = brs;
@@ -152,7 +180,21 @@ function gemmJs(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number
 }
 
 /** gemmJs without packing B: for a B whose rows are strided and too large to copy (an expanded operand). */
-function gemmJsStrided(A: Arr, ao: number, ars: number, acs: number, B: Arr, bo: number, brs: number, bcs: number, out: Arr, oo: number, M: number, N: number, K: number): void {
+function gemmJsStrided(
+  A: Arr,
+  ao: number,
+  ars: number,
+  acs: number,
+  B: Arr,
+  bo: number,
+  brs: number,
+  bcs: number,
+  out: Arr,
+  oo: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
   const acc = new Float64Array(N);
   for (let i = 0; i < M; i++) {
     acc.fill(0);

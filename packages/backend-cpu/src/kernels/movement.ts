@@ -3,7 +3,6 @@ import { contiguousStrides, numel, type DType, type View } from '@graft/core/bac
 import { alloc, arr, checkView, type Handle, handleLength, HeapArray, release } from '../heap.js';
 import { copyStrided } from '../strided.js';
 
-
 export function fill(size: number, value: number, dtype: DType): Handle {
   const out = alloc(dtype, size);
   arr(out).fill(value);
@@ -137,7 +136,9 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
     return outH;
   }
   if (index.shape.length !== x.shape.length || index.shape.some((s, k) => k !== dim && s > x.shape[k]!)) {
-    throw new RangeError(`cpu gather: index of shape [${index.shape.join(', ')}] does not fit input [${x.shape.join(', ')}] apart from dim ${dim}`);
+    throw new RangeError(
+      `cpu gather: index of shape [${index.shape.join(', ')}] does not fit input [${x.shape.join(', ')}] apart from dim ${dim}`,
+    );
   }
   const src = arr(x.handle);
   const step = x.strides[dim]!;
@@ -179,7 +180,10 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
   const step = outStrides[dim]!;
   const size = shape[dim]!;
   for (let k = 0; k < shape.length; k++) {
-    if (k !== dim && index.shape[k]! > shape[k]!) throw new RangeError(`cpu scatterAdd: index of shape [${index.shape.join(', ')}] exceeds the output [${shape.join(', ')}] at dim ${k}`);
+    if (k !== dim && index.shape[k]! > shape[k]!)
+      throw new RangeError(
+        `cpu scatterAdd: index of shape [${index.shape.join(', ')}] exceeds the output [${shape.join(', ')}] at dim ${k}`,
+      );
   }
   forEachIndexRow(index, dim, outStrides, 0, (ip, ipStep, base, baseStep, linear, len) => {
     for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {

@@ -30,10 +30,14 @@ function split(x: View<Handle>, axes: readonly number[]) {
 
 function initial(op: ReduceOp): number {
   switch (op) {
-    case 'sum': return 0;
-    case 'prod': return 1;
-    case 'max': return -Infinity;
-    case 'min': return Infinity;
+    case 'sum':
+      return 0;
+    case 'prod':
+      return 1;
+    case 'max':
+      return -Infinity;
+    case 'min':
+      return Infinity;
   }
 }
 
@@ -43,7 +47,10 @@ function reduceRow(op: ReduceOp, src: Arr, p: number, n: number, s: number, acc:
     case 'sum': {
       if (s === 1 && n >= 8) {
         // Four accumulators break the add dependency chain.
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         let i = 0;
         for (; i + 4 <= n; i += 4) {
           s0 += src[p + i]!;

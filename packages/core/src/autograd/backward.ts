@@ -71,7 +71,8 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   options = checkOptions('grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused']);
   const outs = Array.isArray(outputs) ? outputs : [outputs as Tensor];
   const ins = Array.isArray(inputs) ? inputs : [inputs as Tensor];
-  const gradOutputs = options.gradOutputs === undefined ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs as Tensor];
+  const gradOutputs =
+    options.gradOutputs === undefined ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs as Tensor];
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
     if (!isFloating(t.dtype)) throw new Error(`grad: input ${i} must be floating point, got ${t.dtype}`);
@@ -87,7 +88,9 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   const results = captured.map((g, i) => {
     if (g === undefined) {
       if (!options.allowUnused) {
-        throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
+        throw new Error(
+          `One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`,
+        );
       }
       return null;
     }

@@ -160,7 +160,9 @@ class BackwardRun {
       const start = tensorSerial();
       const results = tidy(() => node.apply(buffer.grads as Tensor[], options.retainGraph));
       if (results.length !== node.nextFunctions.length) {
-        throw new Error(`function ${node.name} returned an incorrect number of gradients (expected ${node.nextFunctions.length}, got ${results.length})`);
+        throw new Error(
+          `function ${node.name} returned an incorrect number of gradients (expected ${node.nextFunctions.length}, got ${results.length})`,
+        );
       }
       if (anomalyMode.enabled) checkAnomaly(node, results);
       // Rule 2: decide who owns what goes into each next buffer before placing any
@@ -216,7 +218,9 @@ class BackwardRun {
     const device = node.inputDevices[i];
     if (device !== undefined && grad.device !== device) {
       if (owned) grad.dispose();
-      throw new Error(`Function ${node.name} returned an invalid gradient at index ${i} - expected device ${device} but got ${grad.device}`);
+      throw new Error(
+        `Function ${node.name} returned an invalid gradient at index ${i} - expected device ${device} but got ${grad.device}`,
+      );
     }
     let out = grad;
     if (!shapesEqual(out.shape, shape)) {
@@ -290,7 +294,9 @@ class BackwardRun {
       throw new TypeError(`expected Tensor, but hook returned '${Array.isArray(result) ? 'array' : typeof result}'`);
     }
     if (result.dtype !== grad.dtype || result.device !== grad.device) {
-      throw new Error(`hook '${name}' has changed the type of value (was ${grad.dtype} on ${grad.device} got ${result.dtype} on ${result.device})`);
+      throw new Error(
+        `hook '${name}' has changed the type of value (was ${grad.dtype} on ${grad.device} got ${result.dtype} on ${result.device})`,
+      );
     }
     if (!shapesEqual(result.shape, grad.shape)) throw new Error(`hook '${name}' has changed the size of value`);
     return result;
@@ -327,7 +333,12 @@ class BackwardRun {
     }
     if (prev === null) {
       const stealable =
-        gradOwned && grad.storage.liveTensors === 1 && grad.offset === 0 && grad.isContiguous() && grad.gradFn === null && !grad.requiresGrad;
+        gradOwned &&
+        grad.storage.liveTensors === 1 &&
+        grad.offset === 0 &&
+        grad.isContiguous() &&
+        grad.gradFn === null &&
+        !grad.requiresGrad;
       variable.grad = keep(stealable ? grad : grad.clone());
       if (!stealable && gradOwned) grad.dispose();
       return;

@@ -45,7 +45,9 @@ export function dualLevel<T>(fn: () => T): T {
 export function makeDual(primal: Tensor, tangent: Tensor): Tensor {
   if (!inDualLevel()) throw new Error('make_dual: forward AD is not enabled; call it inside dualLevel(() => …)');
   if (!shapesEqual(primal.shape, tangent.shape)) {
-    throw new Error(`make_dual: expected primal and tangent to have the same shape, but got ${formatShape(primal.shape)} and ${formatShape(tangent.shape)}`);
+    throw new Error(
+      `make_dual: expected primal and tangent to have the same shape, but got ${formatShape(primal.shape)} and ${formatShape(tangent.shape)}`,
+    );
   }
   if (primal.dtype !== tangent.dtype) throw new Error(`make_dual: expected tangent of dtype ${primal.dtype}, got ${tangent.dtype}`);
   const dual = primal.viewAs(primal.shape, primal.strides, primal.offset);

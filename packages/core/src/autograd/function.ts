@@ -55,26 +55,34 @@ export class Function {
     const outs = Array.isArray(result) ? result : [result];
     if (args.some((a) => needsGrad(a))) {
       const fn = this;
-      recordMulti(outs, `${this.name}Backward`, args, (grads) => {
-        // An output that got no gradient gets zeros (PyTorch's materialize_grads), made from
-        // its metadata: the output itself may be disposed by now.
-        const gs = outs.map((o, i) => grads[i] ?? zerosShaped(o));
-        const r = fn.backward(ctx, ...gs);
-        const list = Array.isArray(r) ? r : [r];
-        const wrongCount = () =>
-          new Error(`function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
-        // Extra trailing gradients must be null, as PyTorch allows.
-        if (list.length >= args.length) {
-          if (list.slice(args.length).some((x) => x !== null && x !== undefined)) throw wrongCount();
-          return args.map((_, i) => list[i] ?? null);
-        }
-        // One gradient per tensor argument (a Graft convenience: PyTorch wants a None for every other argument).
-        const tensorAt = args.flatMap((a, i) => (isTensorLike(a) ? [i] : []));
-        if (list.length !== tensorAt.length) throw wrongCount();
-        const out: (Tensor | null)[] = args.map(() => null);
-        tensorAt.forEach((at, k) => (out[at] = list[k] ?? null));
-        return out;
-      }, ctx.savedTensors);
+      recordMulti(
+        outs,
+        `${this.name}Backward`,
+        args,
+        (grads) => {
+          // An output that got no gradient gets zeros (PyTorch's materialize_grads), made from
+          // its metadata: the output itself may be disposed by now.
+          const gs = outs.map((o, i) => grads[i] ?? zerosShaped(o));
+          const r = fn.backward(ctx, ...gs);
+          const list = Array.isArray(r) ? r : [r];
+          const wrongCount = () =>
+            new Error(
+              `function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`,
+            );
+          // Extra trailing gradients must be null, as PyTorch allows.
+          if (list.length >= args.length) {
+            if (list.slice(args.length).some((x) => x !== null && x !== undefined)) throw wrongCount();
+            return args.map((_, i) => list[i] ?? null);
+          }
+          // One gradient per tensor argument (a Graft convenience: PyTorch wants a None for every other argument).
+          const tensorAt = args.flatMap((a, i) => (isTensorLike(a) ? [i] : []));
+          if (list.length !== tensorAt.length) throw wrongCount();
+          const out: (Tensor | null)[] = args.map(() => null);
+          tensorAt.forEach((at, k) => (out[at] = list[k] ?? null));
+          return out;
+        },
+        ctx.savedTensors,
+      );
     }
     return result as T;
   }

@@ -121,7 +121,8 @@ export function hessian(func: Fn, inputs: Inputs, options?: FunctionalOptions): 
   const x = asList(inputs)[0]!;
   const gradient = (y: Tensor): Tensor => {
     const out = func(y);
-    if (out.numel() !== 1) throw new Error(`hessian: the function must return a single-element tensor, got shape [${out.shape.join(', ')}]`);
+    if (out.numel() !== 1)
+      throw new Error(`hessian: the function must return a single-element tensor, got shape [${out.shape.join(', ')}]`);
     return grad(out, y, { createGraph: true })[0]!;
   };
   const h = jacobian(gradient, x, options) as Tensor;
@@ -148,7 +149,8 @@ export function hvp(func: Fn, inputs: Inputs, v: Tensor | readonly Tensor[], opt
       const term = g.mul(vs[i]!).sum();
       total = total === undefined ? term : total.add(term);
     });
-    const hv = total === undefined ? xs.map(zerosFor) : grad(total, xs, { createGraph, allowUnused: true }).map((g, i) => g ?? zerosFor(xs[i]!));
+    const hv =
+      total === undefined ? xs.map(zerosFor) : grad(total, xs, { createGraph, allowUnused: true }).map((g, i) => g ?? zerosFor(xs[i]!));
     return [createGraph ? out : out.detach(), unwrap(hv, inputs)];
   });
 }

@@ -199,7 +199,14 @@ function outlivedError(label: string, pending: UnconfinedScope): Error {
  * later would leak out) and, unless this scope is already failing, this
  * throws. `label` names the scope, e.g. `g.noGrad()`.
  */
-function exitSync(mode: Mode, prevGrad: boolean, prevInference: boolean, atEntry: UnconfinedScope | null, label: string, failing: boolean): void {
+function exitSync(
+  mode: Mode,
+  prevGrad: boolean,
+  prevInference: boolean,
+  atEntry: UnconfinedScope | null,
+  label: string,
+  failing: boolean,
+): void {
   if (atEntry !== null && atEntry.ended) setMode(mode, atEntry.endGrad, atEntry.endInference);
   else setMode(mode, prevGrad, prevInference);
   const pending = mode.unconfined;
@@ -301,7 +308,14 @@ function runIn<T>(name: string, grad: boolean, inference: boolean | null, fn: ()
  * A plain function returned a promise: its continuations were created in the
  * caller's task, so its mode can only hold that task's Mode until it settles.
  */
-function becomeUnconfined(name: string, mode: Mode, prevGrad: boolean, prevInference: boolean, unconfinedAtEntry: UnconfinedScope | null, result: Promise<unknown>): Promise<unknown> {
+function becomeUnconfined(
+  name: string,
+  mode: Mode,
+  prevGrad: boolean,
+  prevInference: boolean,
+  unconfinedAtEntry: UnconfinedScope | null,
+  result: Promise<unknown>,
+): Promise<unknown> {
   const scopeLabel = label(name, false);
   const started = mode.unconfined;
   if (unconfinedAtEntry !== null || started !== null) {

@@ -35,7 +35,9 @@ function checkInputs(op: string, inputs: readonly Tensor[]): Tensor[] {
   if (diff.length === 0) throw new Error(`${op}: at least one input tensor must require grad`);
   for (const x of diff) {
     if (x.dtype !== 'float64') {
-      throw new Error(`${op}: inputs that require grad must be float64 for finite differences to be meaningful, got ${x.dtype} (use x.double())`);
+      throw new Error(
+        `${op}: inputs that require grad must be float64 for finite differences to be meaningful, got ${x.dtype} (use x.double())`,
+      );
     }
   }
   return diff;
@@ -113,7 +115,9 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options?: 
       const bad = a.some((row, r) => row.some((v, c) => !(Math.abs(v - n[r]![c]!) <= atol + rtol * Math.abs(n[r]![c]!))));
       if (bad) {
         if (options.raiseException === false) return false;
-        throw new Error(`Jacobian mismatch for output ${o} with respect to input ${i},\nnumerical:${describe(n)}\nanalytical:${describe(a)}\n`);
+        throw new Error(
+          `Jacobian mismatch for output ${o} with respect to input ${i},\nnumerical:${describe(n)}\nanalytical:${describe(a)}\n`,
+        );
       }
     }
   }
@@ -128,25 +132,30 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options?: 
  * const x = g.randn(3, { dtype: 'float64', requiresGrad: true });
  * g.autograd.gradgradcheck((t) => t.tanh(), [x]); // true
  */
-export function gradgradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], gradOutputs?: readonly Tensor[], options?: GradcheckOptions): boolean {
+export function gradgradcheck(
+  fn: Fn,
+  inputs: Tensor | readonly Tensor[],
+  gradOutputs?: readonly Tensor[],
+  options?: GradcheckOptions,
+): boolean {
   options = checkOptions('gradgradcheck', options, GRADCHECK_KEYS);
   const all = Array.isArray(inputs) ? [...inputs] : [inputs as Tensor];
   const diff = checkInputs('gradgradcheck', all);
   const outputs = enableGrad(() => outputsOf(fn, all));
   // Fixed, non-trivial output gradients (seeded by position, not by the global generator).
-  const gos = gradOutputs ?? outputs.map((o) => {
-    const n = o.numel();
-    const v = Float64Array.from({ length: n }, (_, k) => Math.sin(1.3 * k + 0.7) + 0.1);
-    return tensor(v, { shape: o.shape, device: o.device, requiresGrad: true });
-  });
+  const gos =
+    gradOutputs ??
+    outputs.map((o) => {
+      const n = o.numel();
+      const v = Float64Array.from({ length: n }, (_, k) => Math.sin(1.3 * k + 0.7) + 0.1);
+      return tensor(v, { shape: o.shape, device: o.device, requiresGrad: true });
+    });
   const gradFn = (...xs: Tensor[]): Tensor[] => {
     const ins = xs.slice(0, all.length);
     const gOut = xs.slice(all.length);
     const outs = outputsOf(fn, ins);
     const diffIns = ins.filter((x) => x.requiresGrad);
-    return grad(outs, diffIns, { gradOutputs: gOut, createGraph: true, allowUnused: true }).map(
-      (g, i) => g ?? diffIns[i]!.mul(0),
-    );
+    return grad(outs, diffIns, { gradOutputs: gOut, createGraph: true, allowUnused: true }).map((g, i) => g ?? diffIns[i]!.mul(0));
   };
   void diff;
   return gradcheck(gradFn, [...all, ...gos], options);

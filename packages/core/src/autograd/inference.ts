@@ -48,7 +48,9 @@ export function checkRequiresGradAllowed(t: Tensor): void {
 export function checkSavable(node: string, saved: readonly unknown[]): void {
   for (const t of saved) {
     if (t instanceof Object && 'storage' in t && (t as Tensor).storage.inference) {
-      throw new Error(`${node}: ${INFERENCE_SAVE_MESSAGE} (it would save a tensor of shape ${shapeOf(t as Tensor)} created in g.inferenceMode)`);
+      throw new Error(
+        `${node}: ${INFERENCE_SAVE_MESSAGE} (it would save a tensor of shape ${shapeOf(t as Tensor)} created in g.inferenceMode)`,
+      );
     }
   }
 }

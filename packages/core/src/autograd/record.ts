@@ -28,7 +28,11 @@ function requiresGrad(x: unknown): boolean {
 }
 
 /** Runs the tangent rule when any input is dual; false when no node is needed. */
-function forwardAndNeedsNode(out: Tensor, inputs: readonly unknown[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): boolean {
+function forwardAndNeedsNode(
+  out: Tensor,
+  inputs: readonly unknown[],
+  backward: (grad: Tensor) => readonly (Tensor | null | undefined)[],
+): boolean {
   if (forwardAdActive() && inputs.some(hasTangent)) {
     propagateTangent(out, inputs, backward);
   }

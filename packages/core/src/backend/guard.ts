@@ -69,84 +69,156 @@ const kept = (shape: readonly number[], axes: readonly number[]) => shape.filter
 const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
   fill: (k, fail) => (size, value, dtype) => {
     if (!fits(size, dtype)) fail('fill', [size], dtype);
-    try { return k(size, value, dtype); } catch (e) { return fail('fill', [size], dtype, e); }
+    try {
+      return k(size, value, dtype);
+    } catch (e) {
+      return fail('fill', [size], dtype, e);
+    }
   },
   contiguous: (k, fail) => (x) => {
     if (!fits(count(x.shape), x.dtype)) fail('contiguous', x.shape, x.dtype);
-    try { return k(x); } catch (e) { return fail('contiguous', x.shape, x.dtype, e); }
+    try {
+      return k(x);
+    } catch (e) {
+      return fail('contiguous', x.shape, x.dtype, e);
+    }
   },
   assign: null, // writes into an existing handle
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
-    try { return k(x, dtype); } catch (e) { return fail('to', x.shape, dtype, e); }
+    try {
+      return k(x, dtype);
+    } catch (e) {
+      return fail('to', x.shape, dtype, e);
+    }
   },
   unary: (k, fail) => (op, x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
-    try { return k(op, x, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
+    try {
+      return k(op, x, dtype);
+    } catch (e) {
+      return fail(op, x.shape, dtype, e);
+    }
   },
   binary: (k, fail) => (op, a, b, shape, dtype) => {
     if (!fits(count(shape), dtype)) fail(op, shape, dtype);
-    try { return k(op, a, b, shape, dtype); } catch (e) { return fail(op, shape, dtype, e); }
+    try {
+      return k(op, a, b, shape, dtype);
+    } catch (e) {
+      return fail(op, shape, dtype, e);
+    }
   },
   where: (k, fail) => (cond, a, b, shape, dtype) => {
     if (!fits(count(shape), dtype)) fail('where', shape, dtype);
-    try { return k(cond, a, b, shape, dtype); } catch (e) { return fail('where', shape, dtype, e); }
+    try {
+      return k(cond, a, b, shape, dtype);
+    } catch (e) {
+      return fail('where', shape, dtype, e);
+    }
   },
   reduce: (k, fail) => (op, x, axes) => {
     let n = 1;
     for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) n *= x.shape[d]!;
     if (!fits(n, x.dtype)) fail(op, kept(x.shape, axes), x.dtype);
-    try { return k(op, x, axes); } catch (e) { return fail(op, kept(x.shape, axes), x.dtype, e); }
+    try {
+      return k(op, x, axes);
+    } catch (e) {
+      return fail(op, kept(x.shape, axes), x.dtype, e);
+    }
   },
   argReduce: (k, fail) => (op, x, axis) => {
     if (!fits(count(x.shape, axis), 'int32')) fail(op, kept(x.shape, [axis]), 'int32');
-    try { return k(op, x, axis); } catch (e) { return fail(op, kept(x.shape, [axis]), 'int32', e); }
+    try {
+      return k(op, x, axis);
+    } catch (e) {
+      return fail(op, kept(x.shape, [axis]), 'int32', e);
+    }
   },
   cumulative: (k, fail) => (op, x, axis, dtype) => {
     if (!fits(count(x.shape), dtype)) fail(op, x.shape, dtype);
-    try { return k(op, x, axis, dtype); } catch (e) { return fail(op, x.shape, dtype, e); }
+    try {
+      return k(op, x, axis, dtype);
+    } catch (e) {
+      return fail(op, x.shape, dtype, e);
+    }
   },
   matmul: (k, fail) => (a, b) => {
     const n = b.shape[b.shape.length - 1]!;
     if (!fits(count(a.shape, a.shape.length - 1) * n, a.dtype)) fail('matmul', [...a.shape.slice(0, -1), n], a.dtype);
-    try { return k(a, b); } catch (e) { return fail('matmul', [...a.shape.slice(0, -1), n], a.dtype, e); }
+    try {
+      return k(a, b);
+    } catch (e) {
+      return fail('matmul', [...a.shape.slice(0, -1), n], a.dtype, e);
+    }
   },
   concat: (k, fail) => (xs, axis) => {
     const shape = concatShape(xs, axis);
     const dtype = xs[0]!.dtype;
     if (!fits(count(shape), dtype)) fail('cat', shape, dtype);
-    try { return k(xs, axis); } catch (e) { return fail('cat', shape, dtype, e); }
+    try {
+      return k(xs, axis);
+    } catch (e) {
+      return fail('cat', shape, dtype, e);
+    }
   },
   pad: (k, fail) => (x, pads, value) => {
     const shape = paddedShape(x, pads);
     if (!fits(count(shape), x.dtype)) fail('pad', shape, x.dtype);
-    try { return k(x, pads, value); } catch (e) { return fail('pad', shape, x.dtype, e); }
+    try {
+      return k(x, pads, value);
+    } catch (e) {
+      return fail('pad', shape, x.dtype, e);
+    }
   },
   gather: (k, fail) => (x, dim, index) => {
     if (!fits(count(index.shape), x.dtype)) fail('gather', index.shape, x.dtype);
-    try { return k(x, dim, index); } catch (e) { return fail('gather', index.shape, x.dtype, e); }
+    try {
+      return k(x, dim, index);
+    } catch (e) {
+      return fail('gather', index.shape, x.dtype, e);
+    }
   },
   scatterAdd: (k, fail) => (shape, dim, index, src) => {
     if (!fits(count(shape), src.dtype)) fail('scatterAdd', shape, src.dtype);
-    try { return k(shape, dim, index, src); } catch (e) { return fail('scatterAdd', shape, src.dtype, e); }
+    try {
+      return k(shape, dim, index, src);
+    } catch (e) {
+      return fail('scatterAdd', shape, src.dtype, e);
+    }
   },
   inverse: (k, fail) => (x) => {
     if (!fits(count(x.shape), x.dtype)) fail('inverse', x.shape, x.dtype);
-    try { return k(x); } catch (e) { return fail('inverse', x.shape, x.dtype, e); }
+    try {
+      return k(x);
+    } catch (e) {
+      return fail('inverse', x.shape, x.dtype, e);
+    }
   },
   slogdet: (k, fail) => (x) => {
     const batch = x.shape.slice(0, -2);
     if (!fits(count(batch), x.dtype)) fail('slogdet', batch, x.dtype);
-    try { return k(x); } catch (e) { return fail('slogdet', batch, x.dtype, e); }
+    try {
+      return k(x);
+    } catch (e) {
+      return fail('slogdet', batch, x.dtype, e);
+    }
   },
   softmax: (k, fail) => (x, axis, log) => {
     const op = log ? 'logSoftmax' : 'softmax';
     if (!fits(count(x.shape), x.dtype)) fail(op, x.shape, x.dtype);
-    try { return k(x, axis, log); } catch (e) { return fail(op, x.shape, x.dtype, e); }
+    try {
+      return k(x, axis, log);
+    } catch (e) {
+      return fail(op, x.shape, x.dtype, e);
+    }
   },
   fmod: (k, fail) => (a, b, shape, dtype) => {
     if (!fits(count(shape), dtype)) fail('fmod', shape, dtype);
-    try { return k(a, b, shape, dtype); } catch (e) { return fail('fmod', shape, dtype, e); }
+    try {
+      return k(a, b, shape, dtype);
+    } catch (e) {
+      return fail('fmod', shape, dtype, e);
+    }
   },
 };
 
@@ -171,7 +243,11 @@ export function guardAllocations(device: string, backend: Backend): Backend {
   const write = backend.write.bind(backend);
   install('write', (values: ArrayLike<number>, dtype: DType) => {
     if (!fits(values.length, dtype)) fail('tensor', [values.length], dtype);
-    try { return write(values as never, dtype); } catch (e) { return fail('tensor', [values.length], dtype, e); }
+    try {
+      return write(values as never, dtype);
+    } catch (e) {
+      return fail('tensor', [values.length], dtype, e);
+    }
   });
   for (const name of KERNEL_NAMES) {
     const kernel = backend[name] as ((...args: never[]) => unknown) | undefined;

@@ -145,4 +145,3 @@ export function hostSlogdet(src: Arr, layout: Omit<View, 'handle' | 'dtype'>, si
     det[b] = d;
   });
 }
-

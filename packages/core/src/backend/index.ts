@@ -17,8 +17,17 @@
  */
 export {
   BACKEND_SPEC_VERSION,
-  type Backend, type BackendInfo, type BackendStorage, type BackendKernels, type BackendFactory, type BackendMemory,
-  type KernelName, type View, type UnaryOp, type BinaryOp, type ReduceOp,
+  type Backend,
+  type BackendInfo,
+  type BackendStorage,
+  type BackendKernels,
+  type BackendFactory,
+  type BackendMemory,
+  type KernelName,
+  type View,
+  type UnaryOp,
+  type BinaryOp,
+  type ReduceOp,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';

@@ -59,8 +59,10 @@ let currentName: string | undefined;
  */
 export function registerBackend(name: string, factory: BackendFactory, options?: BackendRegistration): void {
   const { priority = 0, isAvailable } = checkOptions('registerBackend', options, ['priority', 'isAvailable']);
-  if (typeof name !== 'string' || name === '') throw new TypeError(`registerBackend(): the device name must be a non-empty string, not ${describe(name)}`);
-  if (typeof factory !== 'function') throw new TypeError(`registerBackend('${name}'): the factory must be a function returning a Backend, not ${describe(factory)}`);
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError(`registerBackend(): the device name must be a non-empty string, not ${describe(name)}`);
+  if (typeof factory !== 'function')
+    throw new TypeError(`registerBackend('${name}'): the factory must be a function returning a Backend, not ${describe(factory)}`);
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     throw new TypeError(`registerBackend('${name}'): priority must be a finite number, not ${describe(priority)}`);
   }
@@ -103,7 +105,8 @@ export function backendFor(name: string): Backend {
 
 /** Refuses a backend of another spec version, or one without a required method, naming what is wrong. */
 function checkBackend(name: string, backend: Backend): void {
-  if (typeof backend !== 'object' || backend === null) throw new TypeError(`Backend '${name}': its factory returned ${describe(backend)}, not a Backend`);
+  if (typeof backend !== 'object' || backend === null)
+    throw new TypeError(`Backend '${name}': its factory returned ${describe(backend)}, not a Backend`);
   if (backend.specVersion !== BACKEND_SPEC_VERSION) {
     throw new Error(
       `Backend '${name}' implements spec version ${backend.specVersion}, but this @graft/core expects ${BACKEND_SPEC_VERSION}` +

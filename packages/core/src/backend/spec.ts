@@ -39,14 +39,47 @@ export interface View<H = unknown> {
 
 /** The unary primitives every backend implements. */
 export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'reciprocal' | 'square' | 'sqrt' | 'rsqrt'
-  | 'exp' | 'expm1' | 'log' | 'log1p' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
-  | 'relu' | 'erf' | 'floor' | 'ceil' | 'round' | 'logicalNot' | 'isnan' | 'isfinite';
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'reciprocal'
+  | 'square'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'erf'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'logicalNot'
+  | 'isnan'
+  | 'isfinite';
 
 /** The binary primitives every backend implements (operands pre-broadcast by core). */
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'logicalAnd'
+  | 'logicalOr';
 
 /** The reductions every backend implements. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';

@@ -1,11 +1,43 @@
 /** Tensor methods: elementwise arithmetic and math. See methods/index.ts. */
 import type { TensorLike } from '../ops/dispatch.js';
-import { type AlphaOptions, type ClampOptions, type DivOptions, type RoundOptions, abs, add, ceil, clamp, cos, div, erf, exp, expm1, floor, log, log1p, maximum, minimum, mul, neg, pow, reciprocal, relu, round, rsqrt, sigmoid, sign, sin, sqrt, square, sub, tanh } from '../ops/elementwise.js';
+import {
+  type AlphaOptions,
+  type ClampOptions,
+  type DivOptions,
+  type RoundOptions,
+  abs,
+  add,
+  ceil,
+  clamp,
+  cos,
+  div,
+  erf,
+  exp,
+  expm1,
+  floor,
+  log,
+  log1p,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  sub,
+  tanh,
+} from '../ops/elementwise.js';
 import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * `this + alpha · other`, broadcasting; `other` may be a number. Integer
      * results that do not fit int32 raise. See {@link @graft/core!"@graft/core".add | g.add}.
@@ -219,33 +251,118 @@ declare module '../tensor.js' {
   }
 }
 
-installMethods<'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'neg' | 'abs' | 'sign' | 'reciprocal' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'floor' | 'ceil' | 'round' | 'clamp'>({
-  add(other, options) { return add(this, other, options); },
-  sub(other, options) { return sub(this, other, options); },
-  mul(other) { return mul(this, other); },
-  div(other, options) { return div(this, other, options); },
-  pow(exponent) { return pow(this, exponent); },
-  maximum(other) { return maximum(this, other); },
-  minimum(other) { return minimum(this, other); },
-  neg() { return neg(this); },
-  abs() { return abs(this); },
-  sign() { return sign(this); },
-  reciprocal() { return reciprocal(this); },
-  square() { return square(this); },
-  sqrt() { return sqrt(this); },
-  rsqrt() { return rsqrt(this); },
-  exp() { return exp(this); },
-  expm1() { return expm1(this); },
-  log() { return log(this); },
-  log1p() { return log1p(this); },
-  sin() { return sin(this); },
-  cos() { return cos(this); },
-  tanh() { return tanh(this); },
-  sigmoid() { return sigmoid(this); },
-  relu() { return relu(this); },
-  erf() { return erf(this); },
-  floor() { return floor(this); },
-  ceil() { return ceil(this); },
-  round(options) { return round(this, options); },
-  clamp(min, max, options) { return clamp(this, min, max, options); },
+installMethods<
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'reciprocal'
+  | 'square'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'erf'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'clamp'
+>({
+  add(other, options) {
+    return add(this, other, options);
+  },
+  sub(other, options) {
+    return sub(this, other, options);
+  },
+  mul(other) {
+    return mul(this, other);
+  },
+  div(other, options) {
+    return div(this, other, options);
+  },
+  pow(exponent) {
+    return pow(this, exponent);
+  },
+  maximum(other) {
+    return maximum(this, other);
+  },
+  minimum(other) {
+    return minimum(this, other);
+  },
+  neg() {
+    return neg(this);
+  },
+  abs() {
+    return abs(this);
+  },
+  sign() {
+    return sign(this);
+  },
+  reciprocal() {
+    return reciprocal(this);
+  },
+  square() {
+    return square(this);
+  },
+  sqrt() {
+    return sqrt(this);
+  },
+  rsqrt() {
+    return rsqrt(this);
+  },
+  exp() {
+    return exp(this);
+  },
+  expm1() {
+    return expm1(this);
+  },
+  log() {
+    return log(this);
+  },
+  log1p() {
+    return log1p(this);
+  },
+  sin() {
+    return sin(this);
+  },
+  cos() {
+    return cos(this);
+  },
+  tanh() {
+    return tanh(this);
+  },
+  sigmoid() {
+    return sigmoid(this);
+  },
+  relu() {
+    return relu(this);
+  },
+  erf() {
+    return erf(this);
+  },
+  floor() {
+    return floor(this);
+  },
+  ceil() {
+    return ceil(this);
+  },
+  round(options) {
+    return round(this, options);
+  },
+  clamp(min, max, options) {
+    return clamp(this, min, max, options);
+  },
 });

@@ -9,7 +9,6 @@ type Dims = number | readonly number[] | null;
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * `this == other` elementwise (bool), broadcasting.
      *
@@ -108,17 +107,43 @@ declare module '../tensor.js' {
 }
 
 installMethods<'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'isnan' | 'isfinite' | 'logicalNot' | 'logicalAnd' | 'logicalOr' | 'all' | 'any'>({
-  eq(other) { return eq(this, other); },
-  ne(other) { return ne(this, other); },
-  lt(other) { return lt(this, other); },
-  le(other) { return le(this, other); },
-  gt(other) { return gt(this, other); },
-  ge(other) { return ge(this, other); },
-  isnan() { return isnan(this); },
-  isfinite() { return isfinite(this); },
-  logicalNot() { return logicalNot(this); },
-  logicalAnd(other) { return logicalAnd(this, other); },
-  logicalOr(other) { return logicalOr(this, other); },
-  all(dim, keepdim, options) { return all(this, dim, keepdim, options); },
-  any(dim, keepdim, options) { return any(this, dim, keepdim, options); },
+  eq(other) {
+    return eq(this, other);
+  },
+  ne(other) {
+    return ne(this, other);
+  },
+  lt(other) {
+    return lt(this, other);
+  },
+  le(other) {
+    return le(this, other);
+  },
+  gt(other) {
+    return gt(this, other);
+  },
+  ge(other) {
+    return ge(this, other);
+  },
+  isnan() {
+    return isnan(this);
+  },
+  isfinite() {
+    return isfinite(this);
+  },
+  logicalNot() {
+    return logicalNot(this);
+  },
+  logicalAnd(other) {
+    return logicalAnd(this, other);
+  },
+  logicalOr(other) {
+    return logicalOr(this, other);
+  },
+  all(dim, keepdim, options) {
+    return all(this, dim, keepdim, options);
+  },
+  any(dim, keepdim, options) {
+    return any(this, dim, keepdim, options);
+  },
 });

@@ -7,7 +7,6 @@ import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * This tensor as `target`: another dtype (`'float64'`) or another device
      * (`'webgl'`). Returns this tensor itself when nothing changes, as PyTorch's
@@ -64,7 +63,6 @@ declare module '../tensor.js' {
      */
     contiguous(): Tensor;
 
-
     /**
      * Computes the gradient of this tensor with respect to the graph's leaves
      * and accumulates it into their `.grad`, as PyTorch's `Tensor.backward`. A
@@ -82,12 +80,28 @@ declare module '../tensor.js' {
 }
 
 installMethods<'to' | 'float' | 'double' | 'int' | 'bool' | 'clone' | 'contiguous' | 'backward'>({
-  to(target) { return to(this, target); },
-  float() { return to(this, 'float32'); },
-  double() { return to(this, 'float64'); },
-  int() { return to(this, 'int32'); },
-  bool() { return to(this, 'bool'); },
-  clone() { return clone(this); },
-  contiguous() { return contiguous(this); },
-  backward(gradient, options) { backward(this, gradient, options); },
+  to(target) {
+    return to(this, target);
+  },
+  float() {
+    return to(this, 'float32');
+  },
+  double() {
+    return to(this, 'float64');
+  },
+  int() {
+    return to(this, 'int32');
+  },
+  bool() {
+    return to(this, 'bool');
+  },
+  clone() {
+    return clone(this);
+  },
+  contiguous() {
+    return contiguous(this);
+  },
+  backward(gradient, options) {
+    backward(this, gradient, options);
+  },
 });

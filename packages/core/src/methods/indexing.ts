@@ -4,7 +4,6 @@ import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * Values picked along `dim` by the int32 tensor `index`: for dim 1,
      * `out[i][j] = this[i][index[i][j]]`. See {@link @graft/core!"@graft/core".gather | g.gather}.
@@ -41,8 +40,16 @@ declare module '../tensor.js' {
 }
 
 installMethods<'gather' | 'indexSelect' | 'maskedFill' | 'pad'>({
-  gather(dim, index) { return gather(this, dim, index); },
-  indexSelect(dim, index) { return indexSelect(this, dim, index); },
-  maskedFill(mask, value) { return maskedFill(this, mask, value); },
-  pad(pads, value = 0) { return pad(this, pads, value); },
+  gather(dim, index) {
+    return gather(this, dim, index);
+  },
+  indexSelect(dim, index) {
+    return indexSelect(this, dim, index);
+  },
+  maskedFill(mask, value) {
+    return maskedFill(this, mask, value);
+  },
+  pad(pads, value = 0) {
+    return pad(this, pads, value);
+  },
 });

@@ -7,7 +7,6 @@ import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * In-place {@link @graft/core!"@graft/core".add | g.add}: `this += alpha · other`; PyTorch's `add_`.
      *
@@ -94,15 +93,37 @@ declare module '../tensor.js' {
 }
 
 installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' | 'copy_' | 'uniform_' | 'normal_' | 'bernoulli_'>({
-  add_(other, options) { return inplace(this, 'add_', add(this, other, checkOptions('add_', options, ['alpha']))); },
-  sub_(other, options) { return inplace(this, 'sub_', sub(this, other, checkOptions('sub_', options, ['alpha']))); },
-  mul_(other) { return inplace(this, 'mul_', mul(this, other)); },
-  div_(other, options) { return inplace(this, 'div_', div(this, other, checkOptions('div_', options, ['roundingMode']))); },
-  clamp_(min, max, options) { return inplace(this, 'clamp_', clampAs('clamp_', this, min, max, options)); },
-  zero_() { return fill_(this, 0); },
-  fill_(value) { return fill_(this, value); },
-  copy_(src) { return copy_(this, src); },
-  uniform_(from = 0, to = 1) { return uniform_(this, from, to); },
-  normal_(mean = 0, std = 1) { return normal_(this, mean, std); },
-  bernoulli_(p = 0.5) { return bernoulli_(this, p); },
+  add_(other, options) {
+    return inplace(this, 'add_', add(this, other, checkOptions('add_', options, ['alpha'])));
+  },
+  sub_(other, options) {
+    return inplace(this, 'sub_', sub(this, other, checkOptions('sub_', options, ['alpha'])));
+  },
+  mul_(other) {
+    return inplace(this, 'mul_', mul(this, other));
+  },
+  div_(other, options) {
+    return inplace(this, 'div_', div(this, other, checkOptions('div_', options, ['roundingMode'])));
+  },
+  clamp_(min, max, options) {
+    return inplace(this, 'clamp_', clampAs('clamp_', this, min, max, options));
+  },
+  zero_() {
+    return fill_(this, 0);
+  },
+  fill_(value) {
+    return fill_(this, value);
+  },
+  copy_(src) {
+    return copy_(this, src);
+  },
+  uniform_(from = 0, to = 1) {
+    return uniform_(this, from, to);
+  },
+  normal_(mean = 0, std = 1) {
+    return normal_(this, mean, std);
+  },
+  bernoulli_(p = 0.5) {
+    return bernoulli_(this, p);
+  },
 });

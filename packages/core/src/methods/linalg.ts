@@ -5,7 +5,6 @@ import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * The matrix product with NumPy's rules: 1-D operands act as a row or a
      * column, batch dims broadcast. See {@link @graft/core!"@graft/core".matmul | g.matmul}.
@@ -111,19 +110,52 @@ declare module '../tensor.js' {
   }
 }
 
-installMethods<'matmul' | 'mm' | 'bmm' | 'mv' | 'dot' | 'outer' | 'trace' | 'inverse' | 'det' | 'logdet' | 't' | 'T' | 'transpose' | 'permute'>({
-  matmul(other) { return matmul(this, other); },
-  mm(other) { return mm(this, other); },
-  bmm(other) { return bmm(this, other); },
-  mv(other) { return mv(this, other); },
-  dot(other) { return dot(this, other); },
-  outer(other) { return outer(this, other); },
-  trace() { return trace(this); },
-  inverse() { return inverse(this); },
-  det() { return det(this); },
-  logdet() { return logdet(this); },
-  t() { return t(this); },
-  get T() { return permute(this, this.shape.map((_: number, i: number) => this.ndim - 1 - i)); },
-  transpose(dim0, dim1) { return transpose(this, dim0, dim1); },
-  permute(...dims) { return permute(this, ...dims); },
+installMethods<
+  'matmul' | 'mm' | 'bmm' | 'mv' | 'dot' | 'outer' | 'trace' | 'inverse' | 'det' | 'logdet' | 't' | 'T' | 'transpose' | 'permute'
+>({
+  matmul(other) {
+    return matmul(this, other);
+  },
+  mm(other) {
+    return mm(this, other);
+  },
+  bmm(other) {
+    return bmm(this, other);
+  },
+  mv(other) {
+    return mv(this, other);
+  },
+  dot(other) {
+    return dot(this, other);
+  },
+  outer(other) {
+    return outer(this, other);
+  },
+  trace() {
+    return trace(this);
+  },
+  inverse() {
+    return inverse(this);
+  },
+  det() {
+    return det(this);
+  },
+  logdet() {
+    return logdet(this);
+  },
+  t() {
+    return t(this);
+  },
+  get T() {
+    return permute(
+      this,
+      this.shape.map((_: number, i: number) => this.ndim - 1 - i),
+    );
+  },
+  transpose(dim0, dim1) {
+    return transpose(this, dim0, dim1);
+  },
+  permute(...dims) {
+    return permute(this, ...dims);
+  },
 });

@@ -1,5 +1,28 @@
 /** Tensor methods: reductions, the softmax family and cumulative ops. See methods/index.ts. */
-import { type DimDTypeOptions, type NormOptions, type ReduceOptions, type SumOptions, type ValuesIndices, type VarOptions, amax, amin, argmax, argmin, cumsum, logSoftmax, logsumexp, max, mean, min, norm, prod, softmax, std, sum, var_ } from '../ops/reduce.js';
+import {
+  type DimDTypeOptions,
+  type NormOptions,
+  type ReduceOptions,
+  type SumOptions,
+  type ValuesIndices,
+  type VarOptions,
+  amax,
+  amin,
+  argmax,
+  argmin,
+  cumsum,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  prod,
+  softmax,
+  std,
+  sum,
+  var_,
+} from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
 import { installMethods } from './install.js';
 
@@ -8,7 +31,6 @@ type Dims = number | readonly number[] | null;
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * The sum over `dim` (all elements by default), keeping the reduced dims
      * with `keepdim`; `{ dtype }` sums in that dtype. Integer sums are exact or
@@ -171,18 +193,57 @@ declare module '../tensor.js' {
   }
 }
 
-installMethods<'sum' | 'mean' | 'prod' | 'var' | 'std' | 'norm' | 'logsumexp' | 'amax' | 'amin' | 'argmax' | 'argmin' | 'max' | 'min' | 'softmax' | 'logSoftmax' | 'cumsum'>({
-  sum(dim, keepdim, options) { return sum(this, dim, keepdim, options); },
-  mean(dim, keepdim, options) { return mean(this, dim, keepdim, options); },
-  prod(dim, keepdim, options) { return prod(this, dim, keepdim, options); },
-  var(dim, unbiased, keepdim, options) { return var_(this, dim, unbiased, keepdim, options); },
-  std(dim, unbiased, keepdim, options) { return std(this, dim, unbiased, keepdim, options); },
-  norm(p, dim, keepdim, options) { return norm(this, p, dim, keepdim, options); },
-  logsumexp(dim, keepdim, options) { return logsumexp(this, dim, keepdim, options); },
-  amax(dim, keepdim, options) { return amax(this, dim, keepdim, options); },
-  amin(dim, keepdim, options) { return amin(this, dim, keepdim, options); },
-  argmax(dim, keepdim, options) { return argmax(this, dim, keepdim, options); },
-  argmin(dim, keepdim, options) { return argmin(this, dim, keepdim, options); },
+installMethods<
+  | 'sum'
+  | 'mean'
+  | 'prod'
+  | 'var'
+  | 'std'
+  | 'norm'
+  | 'logsumexp'
+  | 'amax'
+  | 'amin'
+  | 'argmax'
+  | 'argmin'
+  | 'max'
+  | 'min'
+  | 'softmax'
+  | 'logSoftmax'
+  | 'cumsum'
+>({
+  sum(dim, keepdim, options) {
+    return sum(this, dim, keepdim, options);
+  },
+  mean(dim, keepdim, options) {
+    return mean(this, dim, keepdim, options);
+  },
+  prod(dim, keepdim, options) {
+    return prod(this, dim, keepdim, options);
+  },
+  var(dim, unbiased, keepdim, options) {
+    return var_(this, dim, unbiased, keepdim, options);
+  },
+  std(dim, unbiased, keepdim, options) {
+    return std(this, dim, unbiased, keepdim, options);
+  },
+  norm(p, dim, keepdim, options) {
+    return norm(this, p, dim, keepdim, options);
+  },
+  logsumexp(dim, keepdim, options) {
+    return logsumexp(this, dim, keepdim, options);
+  },
+  amax(dim, keepdim, options) {
+    return amax(this, dim, keepdim, options);
+  },
+  amin(dim, keepdim, options) {
+    return amin(this, dim, keepdim, options);
+  },
+  argmax(dim, keepdim, options) {
+    return argmax(this, dim, keepdim, options);
+  },
+  argmin(dim, keepdim, options) {
+    return argmin(this, dim, keepdim, options);
+  },
   // One implementation behind the overloads (the g. function sorts out which was meant).
   max: function (this: Tensor, dim?: number | Tensor | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions) {
     return max(this, dim as number, keepdim, options);
@@ -190,7 +251,13 @@ installMethods<'sum' | 'mean' | 'prod' | 'var' | 'std' | 'norm' | 'logsumexp' | 
   min: function (this: Tensor, dim?: number | Tensor | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions) {
     return min(this, dim as number, keepdim, options);
   } as Tensor['min'],
-  softmax(dim, options) { return softmax(this, dim, options); },
-  logSoftmax(dim, options) { return logSoftmax(this, dim, options); },
-  cumsum(dim, options) { return cumsum(this, dim, options); },
+  softmax(dim, options) {
+    return softmax(this, dim, options);
+  },
+  logSoftmax(dim, options) {
+    return logSoftmax(this, dim, options);
+  },
+  cumsum(dim, options) {
+    return cumsum(this, dim, options);
+  },
 });

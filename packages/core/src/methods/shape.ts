@@ -4,7 +4,6 @@ import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
   interface Tensor {
-
     /**
      * This tensor with a new shape: a view when the layout allows, else a copy;
      * one size may be -1. The shape spread or as one array. See {@link @graft/core!"@graft/core".reshape | g.reshape}.
@@ -111,19 +110,62 @@ declare module '../tensor.js' {
   }
 }
 
-installMethods<'reshape' | 'view' | 'flatten' | 'squeeze' | 'unsqueeze' | 'expand' | 'expandAs' | 'repeat' | 'flip' | 'split' | 'chunk' | 'narrow' | 'select' | 'slice'>({
-  reshape(...shape) { return reshape(this, ...shape); },
-  view(...shape) { return view(this, ...shape); },
-  flatten(startDim = 0, endDim = -1) { return flatten(this, startDim, endDim); },
-  squeeze(dim) { return squeeze(this, dim); },
-  unsqueeze(dim) { return unsqueeze(this, dim); },
-  expand(...shape) { return expand(this, ...shape); },
-  expandAs(other) { return expand(this, other.shape as number[]); },
-  repeat(...reps) { return repeat(this, ...reps); },
-  flip(dims) { return flip(this, dims); },
-  split(sizeOrSections, dim = 0) { return split(this, sizeOrSections, dim); },
-  chunk(chunks, dim = 0) { return chunk(this, chunks, dim); },
-  narrow(dim, start, length) { return narrow(this, dim, start, length); },
-  select(dim, index) { return select(this, dim, index); },
-  slice(dim, start, end, step = 1) { return slice(this, dim, start, end, step); },
+installMethods<
+  | 'reshape'
+  | 'view'
+  | 'flatten'
+  | 'squeeze'
+  | 'unsqueeze'
+  | 'expand'
+  | 'expandAs'
+  | 'repeat'
+  | 'flip'
+  | 'split'
+  | 'chunk'
+  | 'narrow'
+  | 'select'
+  | 'slice'
+>({
+  reshape(...shape) {
+    return reshape(this, ...shape);
+  },
+  view(...shape) {
+    return view(this, ...shape);
+  },
+  flatten(startDim = 0, endDim = -1) {
+    return flatten(this, startDim, endDim);
+  },
+  squeeze(dim) {
+    return squeeze(this, dim);
+  },
+  unsqueeze(dim) {
+    return unsqueeze(this, dim);
+  },
+  expand(...shape) {
+    return expand(this, ...shape);
+  },
+  expandAs(other) {
+    return expand(this, other.shape as number[]);
+  },
+  repeat(...reps) {
+    return repeat(this, ...reps);
+  },
+  flip(dims) {
+    return flip(this, dims);
+  },
+  split(sizeOrSections, dim = 0) {
+    return split(this, sizeOrSections, dim);
+  },
+  chunk(chunks, dim = 0) {
+    return chunk(this, chunks, dim);
+  },
+  narrow(dim, start, length) {
+    return narrow(this, dim, start, length);
+  },
+  select(dim, index) {
+    return select(this, dim, index);
+  },
+  slice(dim, start, end, step = 1) {
+    return slice(this, dim, start, end, step);
+  },
 });

@@ -21,13 +21,20 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
  * name and the `keywordOnly` ones. A name given both ways is an error, as in
  * Python ("got multiple values for argument").
  */
-export function parseArgs(op: string, args: readonly unknown[], positional: readonly string[], keywordOnly: readonly string[] = []): Record<string, unknown> {
+export function parseArgs(
+  op: string,
+  args: readonly unknown[],
+  positional: readonly string[],
+  keywordOnly: readonly string[] = [],
+): Record<string, unknown> {
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end--;
   let options: Record<string, unknown> | undefined;
   if (end > 0 && isOptionsObject(args[end - 1])) options = args[--end] as Record<string, unknown>;
   if (end > positional.length) {
-    throw new TypeError(`${op}() takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} after the tensor (${positional.join(', ')}), but ${end} were given`);
+    throw new TypeError(
+      `${op}() takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} after the tensor (${positional.join(', ')}), but ${end} were given`,
+    );
   }
   const out: Record<string, unknown> = {};
   for (let i = 0; i < end; i++) {
@@ -63,7 +70,9 @@ export function dtypeArg(op: string, value: unknown): DType | undefined {
 export function dimsArg(op: string, value: unknown): number | readonly number[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' || (Array.isArray(value) && value.every((d) => typeof d === 'number'))) return value as number | number[];
-  throw new TypeError(`${op}(): argument 'dim' must be a number or a list of numbers, not ${Array.isArray(value) ? 'a list of ' + typeof value[0] : typeof value}`);
+  throw new TypeError(
+    `${op}(): argument 'dim' must be a number or a list of numbers, not ${Array.isArray(value) ? 'a list of ' + typeof value[0] : typeof value}`,
+  );
 }
 
 /** A single `dim` (a number), required unless `optional`. */
@@ -72,6 +81,7 @@ export function dimArg(op: string, value: unknown, optional = false): number | u
     if (optional) return undefined;
     throw new TypeError(`${op}(): missing required argument 'dim'`);
   }
-  if (typeof value !== 'number') throw new TypeError(`${op}(): argument 'dim' must be a number, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${op}(): argument 'dim' must be a number, not ${Array.isArray(value) ? 'a list' : typeof value}`);
   return value;
 }

@@ -78,7 +78,9 @@ function castValues(values: ArrayLike<number>, dtype: DType, op = 'tensor'): Typ
 function int32Value(op: string, v: number): number {
   const t = Math.trunc(v);
   if (!(t >= -2147483648 && t <= 2147483647)) {
-    throw new RangeError(`${op}: value ${v} does not fit in int32, Graft's integer type (PyTorch's int64 would hold it); use dtype 'float64' (or 'float32') for it`);
+    throw new RangeError(
+      `${op}: value ${v} does not fit in int32, Graft's integer type (PyTorch's int64 would hold it); use dtype 'float64' (or 'float32') for it`,
+    );
   }
   return t;
 }
@@ -101,7 +103,10 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options?: Tensor
   }
   if (ArrayBuffer.isView(data)) {
     const own = dtypeOfArray(data as TypedArray);
-    if (own === undefined) throw new TypeError(`tensor: unsupported TypedArray ${data.constructor.name} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+    if (own === undefined)
+      throw new TypeError(
+        `tensor: unsupported TypedArray ${data.constructor.name} (use Float32Array, Float64Array, Int32Array or Uint8Array)`,
+      );
     const arr = data as TypedArray;
     const shape = o.shape === undefined ? [arr.length] : checkShape('tensor', o.shape);
     if (numel(shape) !== arr.length) {
@@ -129,7 +134,9 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options?: Tensor
         sawNumber = true;
         flat.push(node);
       } else {
-        throw new TypeError(`tensor: expected a number or boolean at depth ${dim}, got ${Array.isArray(node) ? 'a nested array' : typeof node}`);
+        throw new TypeError(
+          `tensor: expected a number or boolean at depth ${dim}, got ${Array.isArray(node) ? 'a nested array' : typeof node}`,
+        );
       }
       return;
     }
@@ -210,7 +217,9 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
   const nums = hasOptions ? args.slice(0, -1) : args;
   const o = creationOptions('arange', hasOptions ? (last as CreationOptions | undefined) : undefined);
   if (nums.length < 1 || nums.length > 3 || nums.some((n) => typeof n !== 'number')) {
-    throw new TypeError(`arange: expected (end), (start, end) or (start, end, step) as numbers, got (${nums.map((n) => typeof n).join(', ')})`);
+    throw new TypeError(
+      `arange: expected (end), (start, end) or (start, end, step) as numbers, got (${nums.map((n) => typeof n).join(', ')})`,
+    );
   }
   const [start, end, step] = (nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1]) as [number, number, number];
   if (!Number.isFinite(step) || step === 0) throw new Error(`arange: step must be a finite nonzero number, got ${step}`);
@@ -231,7 +240,8 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
  */
 export function linspace(start: number, end: number, steps: number, options?: CreationOptions): Tensor {
   const o = creationOptions('linspace', options);
-  if (typeof start !== 'number' || typeof end !== 'number') throw new TypeError(`linspace: start and end must be numbers, got ${typeof start} and ${typeof end}`);
+  if (typeof start !== 'number' || typeof end !== 'number')
+    throw new TypeError(`linspace: start and end must be numbers, got ${typeof start} and ${typeof end}`);
   if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 0) {
     throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${String(steps)}`);
   }
@@ -239,7 +249,9 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   // Like ATen: fill from both ends so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   const dtype = o.dtype ?? 'float32';
-  return make('linspace', [steps], dtype, o, () => valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1)), 'linspace'));
+  return make('linspace', [steps], dtype, o, () =>
+    valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1)), 'linspace'),
+  );
 }
 
 /**
@@ -250,7 +262,9 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
  */
 export function eye(n: number, m?: number | CreationOptions, options?: CreationOptions): Tensor {
   if (m !== undefined && typeof m !== 'number' && (typeof m !== 'object' || m === null || Array.isArray(m))) {
-    throw new TypeError(`eye: m must be a number of columns (or an options object), got ${Array.isArray(m) ? 'an array' : m === null ? 'null' : typeof m}`);
+    throw new TypeError(
+      `eye: m must be a number of columns (or an options object), got ${Array.isArray(m) ? 'an array' : m === null ? 'null' : typeof m}`,
+    );
   }
   const cols = typeof m === 'number' ? m : n;
   const o = creationOptions('eye', typeof m === 'object' ? m : options);
@@ -300,7 +314,12 @@ export function randn(...args: ShapeAndOptions): Tensor {
  * @example
  * g.randint(0, 10, [3]); // e.g. tensor([4, 9, 3])
  */
-export function randint(low: number, high: number | readonly number[], shape?: readonly number[] | CreationOptions, options?: CreationOptions): Tensor {
+export function randint(
+  low: number,
+  high: number | readonly number[],
+  shape?: readonly number[] | CreationOptions,
+  options?: CreationOptions,
+): Tensor {
   let lo = low;
   let hi: number;
   let s: unknown;

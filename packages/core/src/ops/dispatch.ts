@@ -47,7 +47,12 @@ export function wrap(like: Tensor, handle: unknown, shape: readonly number[], dt
 }
 
 /** A new tensor on the current device from host values. */
-export function fromValues(values: ArrayLike<number> & { buffer: ArrayBufferLike }, shape: readonly number[], dtype: DType, device?: string): Tensor {
+export function fromValues(
+  values: ArrayLike<number> & { buffer: ArrayBufferLike },
+  shape: readonly number[],
+  dtype: DType,
+  device?: string,
+): Tensor {
   const { backend, name } = resolveDevice(device);
   if (dtype === 'float64' && !backend.supportsFloat64) {
     throw new Error(`float64 is not supported on device '${name}' (use float32, or the 'cpu' device)`);

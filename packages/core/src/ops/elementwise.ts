@@ -27,7 +27,18 @@ export { where } from './where.js';
 
 /** Ops that compute in floating point: integer inputs are promoted to float32. */
 const FLOATING_UNARY = new Set<UnaryOp>([
-  'reciprocal', 'sqrt', 'rsqrt', 'exp', 'expm1', 'log', 'log1p', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
+  'reciprocal',
+  'sqrt',
+  'rsqrt',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
 ]);
 
 /** Integer unary ops whose result can leave int32 (-(-2^31), |-2^31|, 46341²): computed exactly, checked. */
@@ -268,7 +279,22 @@ export function relu(x: Tensor): Tensor {
  */
 export function erf(x: Tensor): Tensor {
   const out = unaryForward('erf', x);
-  if (needsGrad(x)) record(out, 'ErfBackward0', [x], (g) => [g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI)))], [x]);
+  if (needsGrad(x))
+    record(
+      out,
+      'ErfBackward0',
+      [x],
+      (g) => [
+        g.mul(
+          x
+            .square()
+            .neg()
+            .exp()
+            .mul(2 / Math.sqrt(Math.PI)),
+        ),
+      ],
+      [x],
+    );
   return out;
 }
 /**
@@ -361,8 +387,14 @@ const INTEGER_EXACT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'pow']);
 export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKind: 'same' | 'bool' | 'float'): Tensor {
   // Fast path: two live float tensors of one shape, dtype and device (most of a training step).
   if (
-    a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype && shapesEqual(a.shape, b.shape) && (a.dtype === 'float32' || a.dtype === 'float64') &&
-    !a.isDisposed && !b.isDisposed && a.storage.device === b.storage.device
+    a instanceof Tensor &&
+    b instanceof Tensor &&
+    a.dtype === b.dtype &&
+    shapesEqual(a.shape, b.shape) &&
+    (a.dtype === 'float32' || a.dtype === 'float64') &&
+    !a.isDisposed &&
+    !b.isDisposed &&
+    a.storage.device === b.storage.device
   ) {
     const outDtype = outKind === 'bool' ? 'bool' : a.dtype;
     return wrap(a, a.backend.binary(op, a, b, a.shape, outDtype), a.shape, outDtype);
@@ -381,7 +413,10 @@ export function binaryForward(op: BinaryOp, a: TensorLike, b: TensorLike, outKin
   if (compute === 'bool' && outKind === 'same') {
     if (op === 'add' || op === 'maximum') kernelOp = 'logicalOr';
     else if (op === 'mul' || op === 'minimum') kernelOp = 'logicalAnd';
-    else throw new TypeError(`${op}(): not implemented for 'bool' (two bool operands: use logicalAnd/logicalOr/logicalNot, or convert with .int())`);
+    else
+      throw new TypeError(
+        `${op}(): not implemented for 'bool' (two bool operands: use logicalAnd/logicalOr/logicalNot, or convert with .int())`,
+      );
   }
   if (compute === 'int32' && outKind === 'same' && INTEGER_EXACT_BINARY.has(op)) return integerBinary(op, a, b, like);
   const outDtype: DType = outKind === 'bool' ? 'bool' : compute;
@@ -410,7 +445,11 @@ function integerBinary(op: BinaryOp, a: TensorLike, b: TensorLike, like: Tensor)
     const wb = isTensor(b) ? castTo(b, wide) : scalarValue(op, b);
     let exact = binaryForward(op, wa, wb, 'same');
     if (op === 'pow') {
-      const zeroToNegative = isTensor(wa) ? wa.eq(0).logicalAnd(isTensor(wb) ? wb.lt(0) : wb < 0) : wa === 0 ? (wb as Tensor).lt(0) : undefined;
+      const zeroToNegative = isTensor(wa)
+        ? wa.eq(0).logicalAnd(isTensor(wb) ? wb.lt(0) : wb < 0)
+        : wa === 0
+          ? (wb as Tensor).lt(0)
+          : undefined;
       if (zeroToNegative !== undefined) exact = where(zeroToNegative, 0, exact);
       // Round to the integer: |result| ≤ 1/2 with a negative exponent (0, as powi), and a GPU's pow may land an ulp off.
       exact = exact.round();
@@ -435,7 +474,8 @@ function withAlpha(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: numbe
     throw new TypeError(`${op}(): for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`);
   }
   return composite(() => {
-    if (dtype !== 'int32') return binaryForward(op, a, isTensor(b) ? binaryForward('mul', b, alpha, 'same') : scalarValue(op, b) * alpha, 'same');
+    if (dtype !== 'int32')
+      return binaryForward(op, a, isTensor(b) ? binaryForward('mul', b, alpha, 'same') : scalarValue(op, b) * alpha, 'same');
     const wide = exactFloat(((isTensor(a) ? a : b) as Tensor).backend);
     const wa = isTensor(a) ? castTo(a, wide) : scalarValue(op, a);
     const wb = isTensor(b) ? binaryForward('mul', castTo(b, wide), alpha, 'same') : scalarValue(op, b) * alpha;
@@ -486,7 +526,10 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   if (needsGrad(a, b)) {
     const aNeeded = wantsGrad(b);
     const bNeeded = wantsGrad(a);
-    record(out, 'MulBackward0', [a, b], (g) => [bNeeded ? g.mul(b) : null, aNeeded ? g.mul(a) : null], [aNeeded ? a : null, bNeeded ? b : null]);
+    record(out, 'MulBackward0', [a, b], (g) => [bNeeded ? g.mul(b) : null, aNeeded ? g.mul(a) : null], [
+      aNeeded ? a : null,
+      bNeeded ? b : null,
+    ]);
   }
   return out;
 }
@@ -515,20 +558,19 @@ export function div(a: TensorLike, b: TensorLike, options?: DivOptions): Tensor 
   const { roundingMode } = checkOptions('div', options, ['roundingMode']);
   if (roundingMode !== undefined && roundingMode !== null) {
     if (roundingMode !== 'trunc' && roundingMode !== 'floor') {
-      throw new RangeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(roundingMode)}' (roundingMode: null, 'trunc' or 'floor')`);
+      throw new RangeError(
+        `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(roundingMode)}' (roundingMode: null, 'trunc' or 'floor')`,
+      );
     }
     return roundedDivide(a, b, roundingMode);
   }
   const out = binaryForward('div', a, b, 'float');
   if (needsGrad(a, b)) {
     const bNeedsGrad = wantsGrad(b);
-    record(
-      out,
-      'DivBackward0',
-      [a, b],
-      (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(out).div(b).neg() : null],
-      [b, bNeedsGrad ? out : null],
-    );
+    record(out, 'DivBackward0', [a, b], (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(out).div(b).neg() : null], [
+      b,
+      bNeedsGrad ? out : null,
+    ]);
   }
   return out;
 }
@@ -554,11 +596,17 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     } else if (!isTensor(a)) {
       record(out, 'PowBackward2', [a, b], (g) => [null, g.mul(out).mul(Math.log(scalarValue('pow', a)))], [out]);
     } else {
-      record(out, 'PowBackward1', [a, b], (g) => [
-        wantsGrad(a) ? g.mul(b).mul(where(b.eq(0), 0, a.pow(b.sub(1)))) : null,
-        // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention).
-        wantsGrad(b) ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
-      ], [a, b, out]);
+      record(
+        out,
+        'PowBackward1',
+        [a, b],
+        (g) => [
+          wantsGrad(a) ? g.mul(b).mul(where(b.eq(0), 0, a.pow(b.sub(1)))) : null,
+          // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention).
+          wantsGrad(b) ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
+        ],
+        [a, b, out],
+      );
     }
   }
   return out;
@@ -572,10 +620,7 @@ function maxMinBackward(pick: 'gt' | 'lt', a: TensorLike, b: TensorLike, g: Tens
   const tie = eq(a, b);
   const aWins = pick === 'gt' ? gt(a, b) : lt(a, b);
   const bWins = pick === 'gt' ? lt(a, b) : gt(a, b);
-  return [
-    wantsGrad(aT) ? where(tie, half, where(aWins, g, 0)) : null,
-    wantsGrad(bT) ? where(tie, half, where(bWins, g, 0)) : null,
-  ];
+  return [wantsGrad(aT) ? where(tie, half, where(aWins, g, 0)) : null, wantsGrad(bT) ? where(tie, half, where(bWins, g, 0)) : null];
 }
 
 /**
@@ -608,56 +653,72 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * g.eq(g.tensor([1, 2]), 2); // tensor([False,  True])
  */
-export function eq(a: TensorLike, b: TensorLike): Tensor { return binaryForward('eq', a, b, 'bool'); }
+export function eq(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('eq', a, b, 'bool');
+}
 /**
  * `a != b` (bool).
  *
  * @example
  * g.ne(g.tensor([1, 2]), 2); // tensor([ True, False])
  */
-export function ne(a: TensorLike, b: TensorLike): Tensor { return binaryForward('ne', a, b, 'bool'); }
+export function ne(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('ne', a, b, 'bool');
+}
 /**
  * `a < b` (bool).
  *
  * @example
  * g.lt(g.tensor([1, 2]), 2); // tensor([ True, False])
  */
-export function lt(a: TensorLike, b: TensorLike): Tensor { return binaryForward('lt', a, b, 'bool'); }
+export function lt(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('lt', a, b, 'bool');
+}
 /**
  * `a <= b` (bool).
  *
  * @example
  * g.le(g.tensor([1, 2]), 2); // tensor([True, True])
  */
-export function le(a: TensorLike, b: TensorLike): Tensor { return binaryForward('le', a, b, 'bool'); }
+export function le(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('le', a, b, 'bool');
+}
 /**
  * `a > b` (bool).
  *
  * @example
  * g.gt(g.tensor([1, 2]), 1); // tensor([False,  True])
  */
-export function gt(a: TensorLike, b: TensorLike): Tensor { return binaryForward('gt', a, b, 'bool'); }
+export function gt(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('gt', a, b, 'bool');
+}
 /**
  * `a >= b` (bool).
  *
  * @example
  * g.ge(g.tensor([1, 2]), 2); // tensor([False,  True])
  */
-export function ge(a: TensorLike, b: TensorLike): Tensor { return binaryForward('ge', a, b, 'bool'); }
+export function ge(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('ge', a, b, 'bool');
+}
 /**
  * Elementwise AND of truthiness (bool), broadcasting; PyTorch's `logical_and`.
  *
  * @example
  * g.logicalAnd(g.tensor([true, true]), g.tensor([true, false])); // tensor([ True, False])
  */
-export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return binaryForward('logicalAnd', a, b, 'bool'); }
+export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('logicalAnd', a, b, 'bool');
+}
 /**
  * Elementwise OR of truthiness (bool), broadcasting; PyTorch's `logical_or`.
  *
  * @example
  * g.logicalOr(g.tensor([false, true]), false); // tensor([False,  True])
  */
-export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return binaryForward('logicalOr', a, b, 'bool'); }
+export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
+  return binaryForward('logicalOr', a, b, 'bool');
+}
 
 // ---------------------------------------------------------------- clamp
 
@@ -692,9 +753,14 @@ function clampBounds(x: Tensor, min: Bound, max: Bound): Tensor {
   const hasMin = min !== undefined && min !== null;
   const hasMax = max !== undefined && max !== null;
   if (!hasMin && !hasMax) throw new Error("clamp: at least one of 'min' or 'max' must not be None");
-  for (const [name, bound] of [['min', min], ['max', max]] as const) {
+  for (const [name, bound] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
     if (bound !== undefined && bound !== null && typeof bound !== 'number' && !isTensor(bound)) {
-      throw new TypeError(`clamp(): argument '${name}' must be a number or a Tensor, not ${isOptionsObject(bound) ? 'an options object' : typeof bound}`);
+      throw new TypeError(
+        `clamp(): argument '${name}' must be a number or a Tensor, not ${isOptionsObject(bound) ? 'an options object' : typeof bound}`,
+      );
     }
   }
   const out = composite(() => {
@@ -705,15 +771,21 @@ function clampBounds(x: Tensor, min: Bound, max: Bound): Tensor {
   });
   if (needsGrad(x, min, max)) {
     const name = isTensor(min) || isTensor(max) ? 'ClampBackward0' : 'ClampBackward1';
-    record(out, name, [x, min, max], (g) => {
-      let keep = hasMin ? ge(x, min) : undefined;
-      if (hasMax) keep = keep === undefined ? le(x, max) : keep.logicalAnd(le(x, max));
-      return [
-        wantsGrad(x) ? where(keep!, g, 0) : null,
-        isTensor(min) && wantsGrad(min) ? where(lt(x, min), g, 0) : null,
-        isTensor(max) && wantsGrad(max) ? where(gt(x, max), g, 0) : null,
-      ];
-    }, [x, min, max]);
+    record(
+      out,
+      name,
+      [x, min, max],
+      (g) => {
+        let keep = hasMin ? ge(x, min) : undefined;
+        if (hasMax) keep = keep === undefined ? le(x, max) : keep.logicalAnd(le(x, max));
+        return [
+          wantsGrad(x) ? where(keep!, g, 0) : null,
+          isTensor(min) && wantsGrad(min) ? where(lt(x, min), g, 0) : null,
+          isTensor(max) && wantsGrad(max) ? where(gt(x, max), g, 0) : null,
+        ];
+      },
+      [x, min, max],
+    );
   }
   return out;
 }

@@ -57,7 +57,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   for (let k = 0; k < index.ndim; k++) {
     if (k !== d && index.shape[k]! > x.shape[k]!) {
-      throw new Error(`gather(): Size does not match at dimension ${k} expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(x.shape)} apart from dimension ${d}`);
+      throw new Error(
+        `gather(): Size does not match at dimension ${k} expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(x.shape)} apart from dimension ${d}`,
+      );
     }
   }
   checkBounds('gather', index, x.shape[d] ?? 1, d);
@@ -96,10 +98,16 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const outShape = x.ndim === 0 ? (index.ndim === 0 ? [] : [n]) : shape;
   const out = wrap(x, x.backend.gather(x, d, expanded), outShape, x.dtype);
   if (needsGrad(x)) {
-    record(out, 'IndexSelectBackward0', [x], (g) => {
-      const full = index.reshape(shape.map((_, k) => (k === d ? n : 1))).expand(shape);
-      return [scatterAdd(x.shape, d, full, g.reshape(shape))];
-    }, [index]);
+    record(
+      out,
+      'IndexSelectBackward0',
+      [x],
+      (g) => {
+        const full = index.reshape(shape.map((_, k) => (k === d ? n : 1))).expand(shape);
+        return [scatterAdd(x.shape, d, full, g.reshape(shape))];
+      },
+      [index],
+    );
   }
   return out;
 }
@@ -119,7 +127,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   }
   // The result keeps x's shape (mask broadcasts to it, not the other way round).
   const m = mask.shape.length > x.ndim || mask.shape.some((size, i) => size !== 1 && size !== x.shape[x.ndim - mask.ndim + i]);
-  if (m) throw new Error(`maskedFill: mask of shape ${formatShape(mask.shape)} is not broadcastable to input of shape ${formatShape(x.shape)}`);
+  if (m)
+    throw new Error(`maskedFill: mask of shape ${formatShape(mask.shape)} is not broadcastable to input of shape ${formatShape(x.shape)}`);
   return composite(() => {
     const out = where(mask, typeof value === 'number' ? value : value.to(x.dtype), x);
     return out.dtype === x.dtype ? out : out.to(x.dtype);

@@ -76,7 +76,12 @@ export function fill_<T extends Tensor>(t: T, value: number | boolean | Tensor):
     return copy_(t, value);
   }
   const v = Number(value);
-  const scalar = wrap(t, t.backend.fill(1, t.dtype === 'int32' ? Math.trunc(v) : t.dtype === 'bool' ? (v ? 1 : 0) : v, t.dtype), [], t.dtype);
+  const scalar = wrap(
+    t,
+    t.backend.fill(1, t.dtype === 'int32' ? Math.trunc(v) : t.dtype === 'bool' ? (v ? 1 : 0) : v, t.dtype),
+    [],
+    t.dtype,
+  );
   t.backend.assign(t, expandView(scalar, t.shape));
   scalar.dispose();
   t.versionCounter.value++;
@@ -150,6 +155,13 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1): T {
 export function bernoulli_<T extends Tensor>(t: T, p = 0.5): T {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
   const draws = bernoulliValues(t.numel(), p);
-  const values = t.dtype === 'float64' ? Float64Array.from(draws) : t.dtype === 'float32' ? Float32Array.from(draws) : t.dtype === 'int32' ? Int32Array.from(draws) : draws;
+  const values =
+    t.dtype === 'float64'
+      ? Float64Array.from(draws)
+      : t.dtype === 'float32'
+        ? Float32Array.from(draws)
+        : t.dtype === 'int32'
+          ? Int32Array.from(draws)
+          : draws;
   return writeValues('bernoulli_', t, values);
 }

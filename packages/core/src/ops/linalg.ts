@@ -48,7 +48,9 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
   const k2 = b2[b2.length - 2]!;
   const n = b2[b2.length - 1]!;
   if (k !== k2) {
-    throw new Error(`${op}: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); inputs have shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new Error(
+      `${op}: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); inputs have shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   if (a.dtype === 'int32' && b.dtype === 'int32') {
     return composite(() => {
@@ -67,20 +69,31 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
   const out = wrap(a, handle, shape, a.dtype);
   if (needsGrad(a, b)) {
     const name =
-      a.ndim === 1 && b.ndim === 1 ? 'DotBackward0'
-        : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0'
-          : a.ndim === 2 && b.ndim === 2 ? 'MmBackward0'
-            : a.ndim === 3 && b.ndim === 3 ? 'BmmBackward0' : 'UnsafeViewBackward0';
+      a.ndim === 1 && b.ndim === 1
+        ? 'DotBackward0'
+        : a.ndim === 2 && b.ndim === 1
+          ? 'MvBackward0'
+          : a.ndim === 2 && b.ndim === 2
+            ? 'MmBackward0'
+            : a.ndim === 3 && b.ndim === 3
+              ? 'BmmBackward0'
+              : 'UnsafeViewBackward0';
     // Each gradient reads only the other operand, which is all that is saved.
     const aNeeded = wantsGrad(a);
     const bNeeded = wantsGrad(b);
-    record(out, name, [a, b], (g) => {
-      const g2 = g.reshape(outShape);
-      return [
-        aNeeded ? sumToShape(g2.matmul(b.reshape(b2).transpose(-1, -2)), a2).reshape(a.shape) : null,
-        bNeeded ? sumToShape(a.reshape(a2).transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
-      ];
-    }, [bNeeded ? a : null, aNeeded ? b : null]);
+    record(
+      out,
+      name,
+      [a, b],
+      (g) => {
+        const g2 = g.reshape(outShape);
+        return [
+          aNeeded ? sumToShape(g2.matmul(b.reshape(b2).transpose(-1, -2)), a2).reshape(a.shape) : null,
+          bNeeded ? sumToShape(a.reshape(a2).transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
+        ];
+      },
+      [bNeeded ? a : null, aNeeded ? b : null],
+    );
   }
   return out;
 }
@@ -95,7 +108,8 @@ function viewAsMatrix(x: View, as: 'row' | 'column'): View {
 }
 
 function requireDims(op: string, x: Tensor, ndim: number, what: string): void {
-  if (x.ndim !== ndim) throw new Error(`${op}: ${what} must be a ${ndim}-D tensor, but got a ${x.ndim}-D tensor of shape ${formatShape(x.shape)}`);
+  if (x.ndim !== ndim)
+    throw new Error(`${op}: ${what} must be a ${ndim}-D tensor, but got a ${x.ndim}-D tensor of shape ${formatShape(x.shape)}`);
 }
 
 /**
@@ -124,8 +138,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   checkTensor('bmm', b, 'mat2');
   requireDims('bmm', a, 3, 'batch1');
   requireDims('bmm', b, 3, 'batch2');
-  if (a.shape[0] !== b.shape[0]) throw new Error(`bmm: batch1 and batch2 must have the same batch size, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
-  if (a.shape[2] !== b.shape[1]) throw new Error(`bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  if (a.shape[0] !== b.shape[0])
+    throw new Error(`bmm: batch1 and batch2 must have the same batch size, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  if (a.shape[2] !== b.shape[1])
+    throw new Error(
+      `bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`,
+    );
   return matmul(a, b);
 }
 
@@ -155,7 +173,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   checkTensor('dot', b, 'tensor');
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
-    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new Error(
+      `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
+    );
   }
   return product('dot', a, b);
 }
@@ -183,20 +203,28 @@ export function trace(x: Tensor): Tensor {
   checkTensor('trace', x);
   if (x.ndim !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
   const n = Math.min(x.shape[0]!, x.shape[1]!);
-  return composite(() => {
-    const diagonal = x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset);
-    if (x.dtype !== 'int32') return diagonal.sum();
-    return int32Exact('trace', diagonal.sum({ dtype: exactFloat(x.backend) }), "x.double().trace()");
-  }, {
-    name: 'TraceBackward0',
-    inputs: [x],
-    backward: (g) => {
-      const eye = wrap(x, x.backend.fill(n, 1, x.dtype), [n], x.dtype);
-      const diag = eye.reshape(n, 1).pad([0, n]).reshape(-1).narrow(0, 0, n * n).reshape(n, n);
-      const full = diag.pad([0, x.shape[1]! - n, 0, x.shape[0]! - n]);
-      return [full.mul(g)];
+  return composite(
+    () => {
+      const diagonal = x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset);
+      if (x.dtype !== 'int32') return diagonal.sum();
+      return int32Exact('trace', diagonal.sum({ dtype: exactFloat(x.backend) }), 'x.double().trace()');
     },
-  });
+    {
+      name: 'TraceBackward0',
+      inputs: [x],
+      backward: (g) => {
+        const eye = wrap(x, x.backend.fill(n, 1, x.dtype), [n], x.dtype);
+        const diag = eye
+          .reshape(n, 1)
+          .pad([0, n])
+          .reshape(-1)
+          .narrow(0, 0, n * n)
+          .reshape(n, n);
+        const full = diag.pad([0, x.shape[1]! - n, 0, x.shape[0]! - n]);
+        return [full.mul(g)];
+      },
+    },
+  );
 }
 
 function checkSquare(op: string, x: Tensor): void {
@@ -217,10 +245,16 @@ export function inverse(x: Tensor): Tensor {
   checkSquare('linalg.inv', x);
   const out = wrap(x, inverseKernel(x), x.shape, x.dtype);
   if (needsGrad(x)) {
-    record(out, 'LinalgInvExBackward0', [x], (g) => {
-      const inv = out.transpose(-1, -2);
-      return [inv.matmul(g).matmul(inv).neg()];
-    }, [out]);
+    record(
+      out,
+      'LinalgInvExBackward0',
+      [x],
+      (g) => {
+        const inv = out.transpose(-1, -2);
+        return [inv.matmul(g).matmul(inv).neg()];
+      },
+      [out],
+    );
   }
   return out;
 }
@@ -285,13 +319,16 @@ export function det(x: Tensor): Tensor {
  */
 export function logdet(x: Tensor): Tensor {
   checkSquare('logdet', x);
-  return composite(() => {
-    const [sign, logabs] = slogdetForward(x);
-    return where(sign.lt(0), NaN, logabs);
-  }, {
-    name: 'LogdetBackward0',
-    inputs: [x],
-    backward: (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
-    saved: () => [x],
-  });
+  return composite(
+    () => {
+      const [sign, logabs] = slogdetForward(x);
+      return where(sign.lt(0), NaN, logabs);
+    },
+    {
+      name: 'LogdetBackward0',
+      inputs: [x],
+      backward: (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
+      saved: () => [x],
+    },
+  );
 }

@@ -4,7 +4,17 @@
  */
 import { needsGrad, record, recordMulti } from '../autograd/record.js';
 import {
-  checkAllocation, checkInteger, checkShape, formatShape, inferShape, isContiguous, normalizeDim, normalizeDims, numel, shapesEqual, viewStrides,
+  checkAllocation,
+  checkInteger,
+  checkShape,
+  formatShape,
+  inferShape,
+  isContiguous,
+  normalizeDim,
+  normalizeDims,
+  numel,
+  shapesEqual,
+  viewStrides,
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, mixedDevices, wrap } from './dispatch.js';
@@ -196,7 +206,10 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   checkTensor('t', x);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  const out = x.ndim < 2 ? x.viewAs(x.shape, x.strides, x.offset, 't') : x.viewAs([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset, 't');
+  const out =
+    x.ndim < 2
+      ? x.viewAs(x.shape, x.strides, x.offset, 't')
+      : x.viewAs([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset, 't');
   return recordView(out, 'TBackward0', x, (g) => g.t());
 }
 
@@ -212,11 +225,18 @@ export function permute(x: Tensor, ...dimArgs: ShapeArgs): Tensor {
   if (!Array.isArray(given)) throw new TypeError(`permute: dims must be an array of integers, got ${typeof given}`);
   const dims = given as number[];
   if (dims.length !== x.ndim) {
-    throw new Error(`permute: number of dims don't match in permute (got ${dims.length} dims for a ${x.ndim}-D tensor of shape ${formatShape(x.shape)})`);
+    throw new Error(
+      `permute: number of dims don't match in permute (got ${dims.length} dims for a ${x.ndim}-D tensor of shape ${formatShape(x.shape)})`,
+    );
   }
   const axes = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(axes).size !== axes.length) throw new Error(`permute: repeated dim in ${formatShape(dims)}`);
-  const out = x.viewAs(axes.map((a) => x.shape[a]!), axes.map((a) => x.strides[a]!), x.offset, 'permute');
+  const out = x.viewAs(
+    axes.map((a) => x.shape[a]!),
+    axes.map((a) => x.strides[a]!),
+    x.offset,
+    'permute',
+  );
   const inverse = new Array<number>(axes.length);
   axes.forEach((a, i) => (inverse[a] = i));
   return recordView(out, 'PermuteBackward0', x, (g) => g.permute(inverse));
@@ -231,7 +251,8 @@ export function permute(x: Tensor, ...dimArgs: ShapeArgs): Tensor {
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   checkTensor('slice', x);
   const d = normalizeDim('slice', dim, x.ndim);
-  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step <= 0) throw new Error(`slice: slice step must be a positive integer, got ${String(step)}`);
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step <= 0)
+    throw new Error(`slice: slice step must be a positive integer, got ${String(step)}`);
   if (start !== undefined && start !== null) checkInteger('slice', 'start', start, true);
   if (end !== undefined && end !== null) checkInteger('slice', 'end', end, true);
   const size = x.shape[d]!;
@@ -333,7 +354,9 @@ export function repeat(x: Tensor, ...repArgs: ShapeArgs): Tensor {
   checkTensor('repeat', x);
   const reps = checkShape('repeat', shapeFromArgs(repArgs), { what: 'repeats' });
   if (reps.length < x.ndim) {
-    throw new Error(`repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+    throw new Error(
+      `repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`,
+    );
   }
   const lead = reps.length - x.ndim;
   const base = [...new Array(lead).fill(1), ...x.shape] as number[];
@@ -345,7 +368,10 @@ export function repeat(x: Tensor, ...repArgs: ShapeArgs): Tensor {
     interleaved.push(reps[i]!, base[i]!);
     strides.push(0, baseStrides[i]!);
   }
-  const outShape = checkShape('repeat', reps.map((r, i) => r * base[i]!));
+  const outShape = checkShape(
+    'repeat',
+    reps.map((r, i) => r * base[i]!),
+  );
   // The repeats set the size of a new tensor: check it here, at the boundary, with this op's name.
   checkAllocation('repeat', outShape, x.dtype, x.device);
   const handle = x.backend.contiguous({ handle: x.handle, dtype: x.dtype, shape: interleaved, strides, offset: x.offset });
@@ -374,7 +400,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (const [i, x] of parts.entries()) {
     if (x.device !== first.device) throw mixedDevices('cat', first, x);
     if (x.ndim !== first.ndim) {
-      throw new Error(`cat(): Tensors must have same number of dimensions: got ${first.ndim} and ${x.ndim} (tensor ${i} has shape ${formatShape(x.shape)})`);
+      throw new Error(
+        `cat(): Tensors must have same number of dimensions: got ${first.ndim} and ${x.ndim} (tensor ${i} has shape ${formatShape(x.shape)})`,
+      );
     }
     for (let k = 0; k < x.ndim; k++) {
       if (k !== d && x.shape[k] !== first.shape[k]) {
@@ -417,15 +445,24 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const first = tensors[0]!;
   for (const [i, x] of tensors.entries()) {
     if (!shapesEqual(x.shape, first.shape)) {
-      throw new Error(`stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry 0 and ${formatShape(x.shape)} at entry ${i}`);
+      throw new Error(
+        `stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry 0 and ${formatShape(x.shape)} at entry ${i}`,
+      );
     }
   }
   const d = normalizeDim('stack', dim, first.ndim + 1);
-  return composite(() => cat(tensors.map((x) => x.unsqueeze(d)), d), {
-    name: 'StackBackward0',
-    inputs: tensors,
-    backward: (g) => tensors.map((_, i) => g.select(d, i)),
-  });
+  return composite(
+    () =>
+      cat(
+        tensors.map((x) => x.unsqueeze(d)),
+        d,
+      ),
+    {
+      name: 'StackBackward0',
+      inputs: tensors,
+      backward: (g) => tensors.map((_, i) => g.select(d, i)),
+    },
+  );
 }
 
 /**
@@ -451,7 +488,9 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     sections = checkShape('split', sizeOrSections, { what: 'list of split sizes' });
     const total = sections.reduce((a, b) => a + b, 0);
     if (total !== size) {
-      throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sections)}`);
+      throw new Error(
+        `split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sections)}`,
+      );
     }
   }
   const outs: Tensor[] = [];

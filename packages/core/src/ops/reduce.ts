@@ -146,7 +146,9 @@ export function mean(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
   const kd = keepdimArg('mean', a['keepdim']);
   const dtype = dtypeArg('mean', a['dtype']);
   if (!isFloating(dtype ?? x.dtype)) {
-    throw new TypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
+    throw new TypeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
+    );
   }
   const src = asDType(x, dtype);
   const axes = normalizeDims('mean', d, src.ndim);
@@ -154,7 +156,9 @@ export function mean(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
   for (const ax of axes) count *= src.shape[ax]!;
   const out = composite(() => reduceKernel('sum', src, axes, kd, src.dtype).div(count));
   if (needsGrad(src)) {
-    record(out, 'MeanBackward' + (d === undefined ? '0' : '1'), [src], (g) => [keepDims(g, src.shape, axes, kd).expand(src.shape).div(count)]);
+    record(out, 'MeanBackward' + (d === undefined ? '0' : '1'), [src], (g) => [
+      keepDims(g, src.shape, axes, kd).expand(src.shape).div(count),
+    ]);
   }
   if (src !== x) src.dispose();
   return out;
@@ -176,10 +180,16 @@ export function prod(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
   const axes = normalizeDims('prod', d, src.ndim);
   const out = sumOrProd('prod', src, axes, kd);
   if (needsGrad(src)) {
-    record(out, 'ProdBackward' + (d === undefined ? '0' : '1'), [src], (g) => {
-      // d prod / d x_i = prod of the others; computed without dividing so zeros are exact.
-      return [prodGrad(src, axes, keepDims(g, src.shape, axes, kd), keepDims(out, src.shape, axes, kd))];
-    }, [src, out]);
+    record(
+      out,
+      'ProdBackward' + (d === undefined ? '0' : '1'),
+      [src],
+      (g) => {
+        // d prod / d x_i = prod of the others; computed without dividing so zeros are exact.
+        return [prodGrad(src, axes, keepDims(g, src.shape, axes, kd), keepDims(out, src.shape, axes, kd))];
+      },
+      [src, out],
+    );
   }
   if (src !== x) src.dispose();
   return out;
@@ -220,8 +230,10 @@ function varArgs(op: string, x: Tensor, args: unknown[]): { axes: number[]; keep
   checkTensor(op, x);
   if (!isFloating(x.dtype)) throw new TypeError(`${op}(): expected a floating point input, got ${x.dtype}`);
   const a = parseArgs(op, args, ['dim', 'unbiased', 'keepdim'], ['correction']);
-  if (a['unbiased'] !== undefined && a['correction'] !== undefined) throw new TypeError(`${op}(): cannot specify both 'unbiased' and 'correction'`);
-  if (a['unbiased'] !== undefined && typeof a['unbiased'] !== 'boolean') throw new TypeError(`${op}(): argument 'unbiased' must be a boolean, not ${typeof a['unbiased']}`);
+  if (a['unbiased'] !== undefined && a['correction'] !== undefined)
+    throw new TypeError(`${op}(): cannot specify both 'unbiased' and 'correction'`);
+  if (a['unbiased'] !== undefined && typeof a['unbiased'] !== 'boolean')
+    throw new TypeError(`${op}(): argument 'unbiased' must be a boolean, not ${typeof a['unbiased']}`);
   const correction = a['correction'] ?? (a['unbiased'] === false ? 0 : 1);
   if (typeof correction !== 'number') throw new TypeError(`${op}(): argument 'correction' must be a number, not ${typeof correction}`);
   const dim = dimsArg(op, a['dim']);
@@ -240,17 +252,30 @@ function varArgs(op: string, x: Tensor, args: unknown[]): { axes: number[]; keep
  * g.tensor([1, 2, 3, 4]).var().item(); // 1.6666666
  * g.tensor([[1, 2], [3, 5]]).var(1, { correction: 0, keepdim: true }).tolist(); // [[0.25], [1]]
  */
-export function var_(x: Tensor, dim?: Dims | VarOptions, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor {
+export function var_(
+  x: Tensor,
+  dim?: Dims | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): Tensor {
   const { axes, keepdim: kd, denominator } = varArgs('var', x, [dim, unbiased, keepdim, options]);
-  return composite(() => {
-    const centered = x.sub(x.mean(axes, true));
-    return centered.mul(centered).sum(axes, kd).div(denominator);
-  }, {
-    name: 'VarBackward0',
-    inputs: [x],
-    backward: (g) => [keepDims(g, x.shape, axes, kd).mul(x.sub(x.mean(axes, true))).mul(2 / denominator)],
-    saved: () => [x],
-  });
+  return composite(
+    () => {
+      const centered = x.sub(x.mean(axes, true));
+      return centered.mul(centered).sum(axes, kd).div(denominator);
+    },
+    {
+      name: 'VarBackward0',
+      inputs: [x],
+      backward: (g) => [
+        keepDims(g, x.shape, axes, kd)
+          .mul(x.sub(x.mean(axes, true)))
+          .mul(2 / denominator),
+      ],
+      saved: () => [x],
+    },
+  );
 }
 
 /**
@@ -259,13 +284,23 @@ export function var_(x: Tensor, dim?: Dims | VarOptions, unbiased?: boolean | Va
  * @example
  * g.tensor([1, 3]).std().item(); // 1.4142135
  */
-export function std(x: Tensor, dim?: Dims | VarOptions, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions): Tensor {
+export function std(
+  x: Tensor,
+  dim?: Dims | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean | VarOptions,
+  options?: VarOptions,
+): Tensor {
   const args = [dim, unbiased, keepdim, options];
   const { axes, keepdim: kd, denominator } = varArgs('std', x, args);
   return composite(() => var_(x, ...(args as [Dims])).sqrt(), {
     name: 'StdBackward0',
     inputs: [x],
-    backward: (g, out) => [keepDims(g.div(out), x.shape, axes, kd).mul(x.sub(x.mean(axes, true))).div(denominator)],
+    backward: (g, out) => [
+      keepDims(g.div(out), x.shape, axes, kd)
+        .mul(x.sub(x.mean(axes, true)))
+        .div(denominator),
+    ],
     saved: (out) => [x, out],
   });
 }
@@ -285,7 +320,13 @@ export interface NormOptions extends ReduceOptions {
  * g.tensor([3, 4]).norm().item(); // 5
  * g.tensor([[3, 4]]).norm(1, 1, { keepdim: true }).tolist(); // [[7]]
  */
-export function norm(x: Tensor, p?: number | NormOptions, dim?: Dims | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor {
+export function norm(
+  x: Tensor,
+  p?: number | NormOptions,
+  dim?: Dims | NormOptions,
+  keepdim?: boolean | NormOptions,
+  options?: NormOptions,
+): Tensor {
   checkTensor('norm', x);
   const a = parseArgs('norm', [p, dim, keepdim, options], ['p', 'dim', 'keepdim'], ['dtype']);
   const order = a['p'] ?? 2;
@@ -298,35 +339,48 @@ export function norm(x: Tensor, p?: number | NormOptions, dim?: Dims | NormOptio
   if (!Number.isFinite(order) && src.numel() === 0) {
     const place = d === undefined ? 'an empty tensor' : `the dimension ${axes.find((ax) => src.shape[ax] === 0) ?? ''}`;
     if (d === undefined || axes.some((ax) => src.shape[ax] === 0)) {
-      throw new Error(`norm(): cannot compute the ${order > 0 ? 'inf' : '-inf'} norm on ${place} because ${d === undefined ? 'the operation does not have an identity' : 'this dimension is empty and the operation does not have an identity'}`);
+      throw new Error(
+        `norm(): cannot compute the ${order > 0 ? 'inf' : '-inf'} norm on ${place} because ${d === undefined ? 'the operation does not have an identity' : 'this dimension is empty and the operation does not have an identity'}`,
+      );
     }
   }
-  const out = composite(() => {
-    if (order === 2) return src.mul(src).sum(axes, kd).sqrt();
-    const abs = src.abs();
-    if (order === 1) return abs.sum(axes, kd);
-    if (order === Infinity) return abs.amax(axes, kd);
-    if (order === -Infinity) return abs.amin(axes, kd);
-    if (order === 0) return abs.ne(0).to(src.dtype).sum(axes, kd);
-    return abs.pow(order).sum(axes, kd).pow(1 / order);
-  }, {
-    name: 'NormBackward1',
-    inputs: [src],
-    backward: (g, out) => {
-      if (order === 0) return [zerosLike(src)];
-      const gk = keepDims(g, src.shape, axes, kd);
-      const nk = keepDims(out, src.shape, axes, kd);
-      if (order === 1) return [gk.mul(src.sign())];
-      if (order === 2) return [gk.mul(src).div(nk).maskedFill(nk.eq(0).expand(src.shape), 0)];
-      if (!Number.isFinite(order)) {
-        const hit = src.abs().eq(nk).to(src.dtype);
-        return [gk.mul(src.sign()).mul(hit).div(hit.sum(axes, true))];
-      }
-      const scaled = src.abs().pow(order - 2).mul(src).mul(gk).div(nk.pow(order - 1));
-      return [scaled.maskedFill(nk.eq(0).expand(src.shape), 0)];
+  const out = composite(
+    () => {
+      if (order === 2) return src.mul(src).sum(axes, kd).sqrt();
+      const abs = src.abs();
+      if (order === 1) return abs.sum(axes, kd);
+      if (order === Infinity) return abs.amax(axes, kd);
+      if (order === -Infinity) return abs.amin(axes, kd);
+      if (order === 0) return abs.ne(0).to(src.dtype).sum(axes, kd);
+      return abs
+        .pow(order)
+        .sum(axes, kd)
+        .pow(1 / order);
     },
-    saved: (out) => [src, out],
-  });
+    {
+      name: 'NormBackward1',
+      inputs: [src],
+      backward: (g, out) => {
+        if (order === 0) return [zerosLike(src)];
+        const gk = keepDims(g, src.shape, axes, kd);
+        const nk = keepDims(out, src.shape, axes, kd);
+        if (order === 1) return [gk.mul(src.sign())];
+        if (order === 2) return [gk.mul(src).div(nk).maskedFill(nk.eq(0).expand(src.shape), 0)];
+        if (!Number.isFinite(order)) {
+          const hit = src.abs().eq(nk).to(src.dtype);
+          return [gk.mul(src.sign()).mul(hit).div(hit.sum(axes, true))];
+        }
+        const scaled = src
+          .abs()
+          .pow(order - 2)
+          .mul(src)
+          .mul(gk)
+          .div(nk.pow(order - 1));
+        return [scaled.maskedFill(nk.eq(0).expand(src.shape), 0)];
+      },
+      saved: (out) => [src, out],
+    },
+  );
   if (src !== x) src.dispose();
   return out;
 }
@@ -338,27 +392,35 @@ export function norm(x: Tensor, p?: number | NormOptions, dim?: Dims | NormOptio
  * @example
  * g.tensor([1000, 1000]).logsumexp(0).item(); // 1000.6931…
  */
-export function logsumexp(x: Tensor, dim?: number | readonly number[] | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor {
+export function logsumexp(
+  x: Tensor,
+  dim?: number | readonly number[] | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor {
   checkTensor('logsumexp', x);
   const a = parseArgs('logsumexp', [dim, keepdim, options], ['dim', 'keepdim']);
   const d = dimsArg('logsumexp', a['dim']);
   if (d === undefined) throw new TypeError("logsumexp(): missing required argument 'dim'");
   const kd = keepdimArg('logsumexp', a['keepdim']);
   const axes = normalizeDims('logsumexp', d, x.ndim);
-  return composite(() => {
-    const input = isFloating(x.dtype) ? x : castTo(x, 'float32');
-    if (axes.some((ax) => input.shape[ax] === 0)) return filled(input, reducedShape(input.shape, axes, kd), -Infinity, input.dtype);
-    const m = input.amax(axes, true);
-    // Infinite maxima would give inf - inf = nan: shift by 0 there instead (PyTorch's masked_fill).
-    const shift = where(m.isfinite(), m, 0);
-    const s = input.sub(shift).exp().sum(axes, true).log().add(shift);
-    return kd ? s : s.squeeze(axes);
-  }, {
-    name: 'LogsumexpBackward0',
-    inputs: [x],
-    backward: (g, out) => [keepDims(g, x.shape, axes, kd).mul(x.sub(keepDims(out, x.shape, axes, kd)).exp())],
-    saved: (out) => [x, out],
-  });
+  return composite(
+    () => {
+      const input = isFloating(x.dtype) ? x : castTo(x, 'float32');
+      if (axes.some((ax) => input.shape[ax] === 0)) return filled(input, reducedShape(input.shape, axes, kd), -Infinity, input.dtype);
+      const m = input.amax(axes, true);
+      // Infinite maxima would give inf - inf = nan: shift by 0 there instead (PyTorch's masked_fill).
+      const shift = where(m.isfinite(), m, 0);
+      const s = input.sub(shift).exp().sum(axes, true).log().add(shift);
+      return kd ? s : s.squeeze(axes);
+    },
+    {
+      name: 'LogsumexpBackward0',
+      inputs: [x],
+      backward: (g, out) => [keepDims(g, x.shape, axes, kd).mul(x.sub(keepDims(out, x.shape, axes, kd)).exp())],
+      saved: (out) => [x, out],
+    },
+  );
 }
 
 /** The dim and keepdim of amax/amin/argmax/all/…: positional or in the options object. */
@@ -367,7 +429,14 @@ function dimKeepdim(op: string, args: unknown[]): { dim: number | readonly numbe
   return { dim: dimsArg(op, a['dim']), keepdim: keepdimArg(op, a['keepdim']) };
 }
 
-function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, gradName: string): Tensor {
+function extremum(
+  op: 'max' | 'min',
+  name: string,
+  x: Tensor,
+  dim: number | readonly number[] | undefined,
+  keepdim: boolean,
+  gradName: string,
+): Tensor {
   const axes = normalizeDims(name, dim, x.ndim);
   requireNonEmpty(name, x, dim, axes);
   const out = reduceKernel(op, x, axes, keepdim, x.dtype);
@@ -459,21 +528,24 @@ function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean):
   const d = normalizeDim(op, dim, x.ndim);
   if (x.ndim > 0) requireNonEmpty(op, x, d, [d]);
   const shape = x.ndim === 0 ? [] : reducedShape(x.shape, [d], keepdim);
-  const [values, indices] = composite((): [Tensor, Tensor] => {
-    if (x.numel() === 0) return [filled(x, shape, 0, x.dtype), filled(x, shape, 0, 'int32')];
-    const idx = argReduce(op === 'max' ? 'argmax' : 'argmin', x, [d, true]);
-    const picked = x.gather(d, x.ndim === 0 ? idx.reshape([]) : idx);
-    return [picked.reshape(shape), idx.reshape(shape)];
-  }, {
-    name: op === 'max' ? 'MaxBackward0' : 'MinBackward0',
-    inputs: [x],
-    backward: (g, [, indices]) => {
-      const gk = keepdim || x.ndim === 0 ? g : g.unsqueeze(d);
-      const ik = keepdim || x.ndim === 0 ? indices : indices.unsqueeze(d);
-      return [scatterAdd(x.shape, d, ik, gk)];
+  const [values, indices] = composite(
+    (): [Tensor, Tensor] => {
+      if (x.numel() === 0) return [filled(x, shape, 0, x.dtype), filled(x, shape, 0, 'int32')];
+      const idx = argReduce(op === 'max' ? 'argmax' : 'argmin', x, [d, true]);
+      const picked = x.gather(d, x.ndim === 0 ? idx.reshape([]) : idx);
+      return [picked.reshape(shape), idx.reshape(shape)];
     },
-    saved: ([, indices]) => [indices],
-  });
+    {
+      name: op === 'max' ? 'MaxBackward0' : 'MinBackward0',
+      inputs: [x],
+      backward: (g, [, indices]) => {
+        const gk = keepdim || x.ndim === 0 ? g : g.unsqueeze(d);
+        const ik = keepdim || x.ndim === 0 ? indices : indices.unsqueeze(d);
+        return [scatterAdd(x.shape, d, ik, gk)];
+      },
+      saved: ([, indices]) => [indices],
+    },
+  );
   // An array with the named fields as own properties (shadowing Array.prototype.values, as PyTorch's field does).
   return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
 }
@@ -503,7 +575,12 @@ function maxMin(op: 'max' | 'min', x: Tensor, args: unknown[]): Tensor | ValuesI
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): ValuesIndices;
-export function max(x: Tensor, dim?: number | Tensor | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor | ValuesIndices {
+export function max(
+  x: Tensor,
+  dim?: number | Tensor | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor | ValuesIndices {
   return maxMin('max', x, [dim, keepdim, options]);
 }
 
@@ -518,7 +595,12 @@ export function max(x: Tensor, dim?: number | Tensor | ReduceOptions, keepdim?: 
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): ValuesIndices;
-export function min(x: Tensor, dim?: number | Tensor | ReduceOptions, keepdim?: boolean | ReduceOptions, options?: ReduceOptions): Tensor | ValuesIndices {
+export function min(
+  x: Tensor,
+  dim?: number | Tensor | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+  options?: ReduceOptions,
+): Tensor | ValuesIndices {
   return maxMin('min', x, [dim, keepdim, options]);
 }
 
@@ -577,21 +659,24 @@ function dimAndInput(op: string, x: Tensor, args: unknown[]): { d: number; src: 
 export function softmax(x: Tensor, dim: number | DimDTypeOptions, options?: DimDTypeOptions): Tensor {
   const { d, src } = dimAndInput('softmax', x, [dim, options]);
   const input = isFloating(src.dtype) ? src : castTo(src, 'float32');
-  const out = composite(() => {
-    if (input.numel() === 0) return zerosLike(input);
-    if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, false), input.shape, input.dtype);
-    // PyTorch's: exp(x - max) / sum, with no guard for infinite maxima (such rows are nan).
-    const e = input.sub(input.amax(d, true)).exp();
-    return e.div(e.sum(d, true));
-  }, {
-    name: 'SoftmaxBackward0',
-    inputs: [src],
-    backward: (g, y) => {
-      const gy = g.mul(y);
-      return [gy.sub(y.mul(gy.sum(d, true)))];
+  const out = composite(
+    () => {
+      if (input.numel() === 0) return zerosLike(input);
+      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, false), input.shape, input.dtype);
+      // PyTorch's: exp(x - max) / sum, with no guard for infinite maxima (such rows are nan).
+      const e = input.sub(input.amax(d, true)).exp();
+      return e.div(e.sum(d, true));
     },
-    saved: (y) => [y],
-  });
+    {
+      name: 'SoftmaxBackward0',
+      inputs: [src],
+      backward: (g, y) => {
+        const gy = g.mul(y);
+        return [gy.sub(y.mul(gy.sum(d, true)))];
+      },
+      saved: (y) => [y],
+    },
+  );
   if (input !== src) input.dispose();
   if (src !== x) src.dispose();
   return out;
@@ -606,18 +691,21 @@ export function softmax(x: Tensor, dim: number | DimDTypeOptions, options?: DimD
 export function logSoftmax(x: Tensor, dim: number | DimDTypeOptions, options?: DimDTypeOptions): Tensor {
   const { d, src } = dimAndInput('logSoftmax', x, [dim, options]);
   const input = isFloating(src.dtype) ? src : castTo(src, 'float32');
-  const out = composite(() => {
-    if (input.numel() === 0) return zerosLike(input);
-    if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, true), input.shape, input.dtype);
-    // PyTorch's: (x - max) - log(sum(exp(x - max))), with no guard for infinite maxima.
-    const shifted = input.sub(input.amax(d, true));
-    return shifted.sub(shifted.exp().sum(d, true).log());
-  }, {
-    name: 'LogSoftmaxBackward0',
-    inputs: [src],
-    backward: (g, y) => [g.sub(y.exp().mul(g.sum(d, true)))],
-    saved: (y) => [y],
-  });
+  const out = composite(
+    () => {
+      if (input.numel() === 0) return zerosLike(input);
+      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, true), input.shape, input.dtype);
+      // PyTorch's: (x - max) - log(sum(exp(x - max))), with no guard for infinite maxima.
+      const shifted = input.sub(input.amax(d, true));
+      return shifted.sub(shifted.exp().sum(d, true).log());
+    },
+    {
+      name: 'LogSoftmaxBackward0',
+      inputs: [src],
+      backward: (g, y) => [g.sub(y.exp().mul(g.sum(d, true)))],
+      saved: (y) => [y],
+    },
+  );
   if (input !== src) input.dispose();
   if (src !== x) src.dispose();
   return out;

@@ -81,7 +81,8 @@ export function roundedDivide(a: TensorLike, b: TensorLike, mode: RoundingMode):
   if (aIsT && bIsT) commonDevice('div', a, b);
   const like = (aIsT ? a : b) as Tensor;
   const dtype = binaryResultType(a, b);
-  if (dtype === 'bool') throw new TypeError(`div(): rounding_mode '${mode}' not implemented for 'bool' (convert with .int() or .float() first)`);
+  if (dtype === 'bool')
+    throw new TypeError(`div(): rounding_mode '${mode}' not implemented for 'bool' (convert with .int() or .float() first)`);
   const integral = !isFloating(dtype);
   if (integral && !bIsT && scalarValue('div', b as number) === 0) {
     throw new RangeError(`div(): ZeroDivisionError: integer division by zero (rounding_mode '${mode}')`);
@@ -117,11 +118,14 @@ export function roundedDivide(a: TensorLike, b: TensorLike, mode: RoundingMode):
 export function roundDecimals(x: Tensor, decimals: number): Tensor {
   if (!Number.isInteger(decimals)) throw new TypeError(`round(): argument 'decimals' must be an integer, got ${decimals}`);
   if (!isFloating(x.dtype)) {
-    throw new TypeError(`round(): decimals not implemented for '${x.dtype}' (PyTorch rounds integers only without decimals; convert with .float() first)`);
+    throw new TypeError(
+      `round(): decimals not implemented for '${x.dtype}' (PyTorch rounds integers only without decimals; convert with .float() first)`,
+    );
   }
   const scale = 10 ** Math.abs(decimals);
-  return composite(
-    () => (decimals >= 0 ? x.mul(scale).round().div(scale) : x.div(scale).round().mul(scale)),
-    { name: 'RoundBackward1', inputs: [x], backward: () => [zerosLike(x)] },
-  );
+  return composite(() => (decimals >= 0 ? x.mul(scale).round().div(scale) : x.div(scale).round().mul(scale)), {
+    name: 'RoundBackward1',
+    inputs: [x],
+    backward: () => [zerosLike(x)],
+  });
 }

@@ -32,9 +32,6 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const out = wrap(cond, handle, shape, dtype);
   if (ca !== undefined && ca !== a) ca.dispose();
   if (cb !== undefined && cb !== b) cb.dispose();
-  record(out, 'WhereBackward0', [a, b], (g) => [
-    wantsGrad(a) ? where(cond, g, 0) : null,
-    wantsGrad(b) ? where(cond, 0, g) : null,
-  ], [cond]);
+  record(out, 'WhereBackward0', [a, b], (g) => [wantsGrad(a) ? where(cond, g, 0) : null, wantsGrad(b) ? where(cond, 0, g) : null], [cond]);
   return out;
 }

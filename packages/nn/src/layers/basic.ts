@@ -41,11 +41,15 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options?: LinearOptions) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options?: LinearOptions,
+  ) {
     super();
     const o = g.checkOptions('Linear', options, ['bias', ...FACTORY_KEYS]);
     this.weight = parameterFrom(empty([outFeatures, inFeatures], o));
-    this.bias = o.bias ?? true ? parameterFrom(empty([outFeatures], o)) : null;
+    this.bias = (o.bias ?? true) ? parameterFrom(empty([outFeatures], o)) : null;
     this.resetParameters();
   }
 
@@ -60,7 +64,9 @@ export class Linear extends Module {
 
   override forward(x: Tensor): Tensor {
     if (x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new Error(`Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}): expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`);
+      throw new Error(
+        `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}): expected input with last dim ${this.inFeatures}, got shape [${x.shape.join(', ')}]`,
+      );
     }
     return F.linear(x, this.weight, this.bias);
   }
@@ -87,7 +93,11 @@ export class Embedding extends Module {
   weight: Parameter;
   readonly paddingIdx: number | undefined;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options?: EmbeddingOptions) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    options?: EmbeddingOptions,
+  ) {
     super();
     const o = g.checkOptions('Embedding', options, ['paddingIdx', ...FACTORY_KEYS]);
     this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], o));

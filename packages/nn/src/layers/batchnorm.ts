@@ -35,7 +35,10 @@ export class BatchNorm1d extends Module {
   readonly eps: number;
   readonly momentum: number | null;
 
-  constructor(readonly numFeatures: number, options?: BatchNormOptions) {
+  constructor(
+    readonly numFeatures: number,
+    options?: BatchNormOptions,
+  ) {
     super();
     const o = g.checkOptions('BatchNorm1d', options, ['eps', 'momentum', 'affine', 'trackRunningStats', ...FACTORY_KEYS]);
     this.eps = o.eps ?? 1e-5;
@@ -58,7 +61,9 @@ export class BatchNorm1d extends Module {
 
   override forward(x: Tensor): Tensor {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new Error(`BatchNorm1d(${this.numFeatures}): expected 2D or 3D input with ${this.numFeatures} channels (got shape [${x.shape.join(', ')}])`);
+      throw new Error(
+        `BatchNorm1d(${this.numFeatures}): expected 2D or 3D input with ${this.numFeatures} channels (got shape [${x.shape.join(', ')}])`,
+      );
     }
     const dims = x.ndim === 2 ? [0] : [0, 2];
     const view = (t: Tensor) => (x.ndim === 2 ? t : t.unsqueeze(-1));

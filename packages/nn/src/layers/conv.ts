@@ -41,25 +41,37 @@ abstract class ConvNd extends Module {
   readonly dilation: number[];
   readonly groups: number;
 
-  constructor(op: string, readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number[], o: Conv2dOptions | Conv1dOptions) {
+  constructor(
+    op: string,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number[],
+    o: Conv2dOptions | Conv1dOptions,
+  ) {
     super();
     const dims = kernelSize.length;
-    const perDim = (name: string, v: Pair | undefined, fallback: number, min: number): number[] => (dims === 1 ? [pair(op, name, v as number | undefined, fallback, min)[0]] : pair(op, name, v, fallback, min));
+    const perDim = (name: string, v: Pair | undefined, fallback: number, min: number): number[] =>
+      dims === 1 ? [pair(op, name, v as number | undefined, fallback, min)[0]] : pair(op, name, v, fallback, min);
     this.stride = perDim('stride', o.stride, 1, 1);
     this.dilation = perDim('dilation', o.dilation, 1, 1);
     this.padding = typeof o.padding === 'string' ? o.padding : perDim('padding', o.padding, 0, 0);
     if (typeof this.padding === 'string') {
-      if (this.padding !== 'valid' && this.padding !== 'same') throw new Error(`${op}: Invalid padding string '${this.padding}', should be one of {'valid', 'same'}`);
-      if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new Error(`${op}: padding='same' is not supported for strided convolutions`);
+      if (this.padding !== 'valid' && this.padding !== 'same')
+        throw new Error(`${op}: Invalid padding string '${this.padding}', should be one of {'valid', 'same'}`);
+      if (this.padding === 'same' && this.stride.some((s) => s !== 1))
+        throw new Error(`${op}: padding='same' is not supported for strided convolutions`);
     }
     if ((o.paddingMode ?? 'zeros') !== 'zeros') throw new Error(`${op}: paddingMode '${o.paddingMode}' is not supported (only 'zeros')`);
     this.groups = o.groups ?? 1;
-    if (!Number.isSafeInteger(this.groups) || this.groups < 1) throw new Error(`${op}: groups must be a positive integer (got ${this.groups})`);
+    if (!Number.isSafeInteger(this.groups) || this.groups < 1)
+      throw new Error(`${op}: groups must be a positive integer (got ${this.groups})`);
     if (inChannels % this.groups !== 0) throw new Error(`${op}: in_channels (${inChannels}) must be divisible by groups (${this.groups})`);
-    if (outChannels % this.groups !== 0) throw new Error(`${op}: out_channels (${outChannels}) must be divisible by groups (${this.groups})`);
-    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: o.dtype ?? 'float32', ...(o.device ? { device: o.device } : {}) }));
+    if (outChannels % this.groups !== 0)
+      throw new Error(`${op}: out_channels (${outChannels}) must be divisible by groups (${this.groups})`);
+    const make = (shape: number[]) =>
+      parameterFrom(g.empty(shape, { dtype: o.dtype ?? 'float32', ...(o.device ? { device: o.device } : {}) }));
     this.weight = make([outChannels, inChannels / this.groups, ...kernelSize]);
-    this.bias = o.bias ?? true ? make([outChannels]) : null;
+    this.bias = (o.bias ?? true) ? make([outChannels]) : null;
     this.resetParameters();
   }
 
@@ -115,7 +127,13 @@ export class Conv1d extends ConvNd {
   }
   override forward(x: Tensor): Tensor {
     const padding = typeof this.padding === 'string' ? this.padding : this.padding[0]!;
-    return C.conv1d(x, this.weight, { bias: this.bias, stride: this.stride[0]!, padding, dilation: this.dilation[0]!, groups: this.groups });
+    return C.conv1d(x, this.weight, {
+      bias: this.bias,
+      stride: this.stride[0]!,
+      padding,
+      dilation: this.dilation[0]!,
+      groups: this.groups,
+    });
   }
 }
 
@@ -142,7 +160,10 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: Pair, options?: MaxPool2dOptions);
   constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: boolean, ceilMode?: boolean);
-  constructor(readonly kernelSize: Pair, ...rest: unknown[]) {
+  constructor(
+    readonly kernelSize: Pair,
+    ...rest: unknown[]
+  ) {
     super();
     const o = keywordArguments<MaxPool2dOptions>('MaxPool2d', rest, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
     if (o.returnIndices) throw new Error('MaxPool2d: returnIndices is not supported yet');
@@ -157,7 +178,12 @@ export class MaxPool2d extends Module {
     pair('MaxPool2d', 'dilation', this.dilation, 1, 1);
   }
   override forward(x: Tensor): Tensor {
-    return P.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return P.maxPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
   override extraRepr(): string {
     return `kernel_size=${pythonValue(this.kernelSize)}, stride=${pythonValue(this.stride)}, padding=${pythonValue(this.padding)}, dilation=${pythonValue(this.dilation)}, ceil_mode=${pythonValue(this.ceilMode)}`;
@@ -181,10 +207,26 @@ export class AvgPool2d extends Module {
   readonly divisorOverride: number | null;
 
   constructor(kernelSize: Pair, options?: P.AvgPoolOptions);
-  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null);
-  constructor(readonly kernelSize: Pair, ...rest: unknown[]) {
+  constructor(
+    kernelSize: Pair,
+    stride?: Pair | null,
+    padding?: Pair,
+    ceilMode?: boolean,
+    countIncludePad?: boolean,
+    divisorOverride?: number | null,
+  );
+  constructor(
+    readonly kernelSize: Pair,
+    ...rest: unknown[]
+  ) {
     super();
-    const o = keywordArguments<P.AvgPoolOptions>('AvgPool2d', rest, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+    const o = keywordArguments<P.AvgPoolOptions>('AvgPool2d', rest, [
+      'stride',
+      'padding',
+      'ceilMode',
+      'countIncludePad',
+      'divisorOverride',
+    ]);
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
     this.ceilMode = o.ceilMode ?? false;
@@ -196,7 +238,11 @@ export class AvgPool2d extends Module {
   }
   override forward(x: Tensor): Tensor {
     return P.avgPool2d(x, this.kernelSize, {
-      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
     });
   }
   override extraRepr(): string {

@@ -75,7 +75,12 @@ export class CrossEntropyLoss extends Loss {
     this.labelSmoothing = o.labelSmoothing ?? 0;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.crossEntropy(input, target, { weight: this.buffer('weight'), ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
+    return F.crossEntropy(input, target, {
+      weight: this.buffer('weight'),
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
   }
 }
 
@@ -97,7 +102,11 @@ export class BCEWithLogitsLoss extends Loss {
     super('BCEWithLogitsLoss', o.reduction, { weight: o.weight, pos_weight: o.posWeight });
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { weight: this.buffer('weight'), posWeight: this.buffer('pos_weight'), reduction: this.reduction });
+    return F.binaryCrossEntropyWithLogits(input, target, {
+      weight: this.buffer('weight'),
+      posWeight: this.buffer('pos_weight'),
+      reduction: this.reduction,
+    });
   }
 }
 

@@ -30,9 +30,15 @@ abstract class CellBase extends Module {
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, gates: number, options: CellOptions) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    gates: number,
+    options: CellOptions,
+  ) {
     super();
-    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    const make = (shape: number[]) =>
+      parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     this.weight_ih = make([gates * hiddenSize, inputSize]);
     this.weight_hh = make([gates * hiddenSize, hiddenSize]);
     const bias = options.bias ?? true;
@@ -50,7 +56,9 @@ abstract class CellBase extends Module {
   protected checkInput(name: string, x: Tensor): { batched: boolean } {
     if (x.ndim !== 1 && x.ndim !== 2) throw new Error(`${name}: Expected input to be 1D or 2D, got ${x.ndim}D instead`);
     if (x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new Error(`${name}: input has inconsistent input_size: got ${x.shape[x.ndim - 1]} expected ${this.inputSize} (input shape [${x.shape.join(', ')}])`);
+      throw new Error(
+        `${name}: input has inconsistent input_size: got ${x.shape[x.ndim - 1]} expected ${this.inputSize} (input shape [${x.shape.join(', ')}])`,
+      );
     }
     return { batched: x.ndim === 2 };
   }

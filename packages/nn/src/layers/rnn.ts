@@ -40,22 +40,34 @@ abstract class RNNBase extends Module {
   readonly dropout: number;
   readonly useBias: boolean;
 
-  constructor(op: string, readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions) {
+  constructor(
+    op: string,
+    readonly mode: Mode,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: RecurrentOptions,
+  ) {
     super();
     this.numLayers = options.numLayers ?? 1;
-    if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1) throw new Error(`${op}: numLayers must be a positive integer, got ${this.numLayers}`);
+    if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1)
+      throw new Error(`${op}: numLayers must be a positive integer, got ${this.numLayers}`);
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
     if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
-      throw new Error(`${op}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed (got ${String(this.dropout)})`);
+      throw new Error(
+        `${op}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed (got ${String(this.dropout)})`,
+      );
     }
     if (this.dropout > 0 && this.numLayers === 1) {
-      console.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`);
+      console.warn(
+        `UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
+      );
     }
     if (options.bidirectional) throw new Error(`${op}: bidirectional is not supported yet`);
     this.useBias = options.bias ?? true;
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
-    const make = (shape: number[]) => parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    const make = (shape: number[]) =>
+      parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     for (let l = 0; l < this.numLayers; l++) {
       const inSize = l === 0 ? inputSize : hiddenSize;
       this.registerParameter(`weight_ih_l${l}`, make([gates * hiddenSize, inSize]));
@@ -70,14 +82,16 @@ abstract class RNNBase extends Module {
   }
 
   protected param(name: string, l: number): Tensor | null {
-    return ((this as unknown as Record<string, Tensor | null>)[`${name}_l${l}`]) ?? null;
+    return (this as unknown as Record<string, Tensor | null>)[`${name}_l${l}`] ?? null;
   }
 
   /** Normalises the input to [T, B, in]; returns whether it was batched. */
   protected prepare(name: string, x: Tensor): { seq: Tensor; batched: boolean } {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${name}: Expected input to be 2D or 3D, got ${x.ndim}D tensor instead`);
     if (x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new Error(`${name}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[x.ndim - 1]} (input shape [${x.shape.join(', ')}])`);
+      throw new Error(
+        `${name}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[x.ndim - 1]} (input shape [${x.shape.join(', ')}])`,
+      );
     }
     if (x.ndim === 2) return { seq: x.unsqueeze(1), batched: false };
     return { seq: this.batchFirst ? x.transpose(0, 1) : x, batched: true };
@@ -92,7 +106,11 @@ abstract class RNNBase extends Module {
   }
 
   /** Runs every layer over the sequence; `step` advances one time step of one layer. */
-  protected run(seq: Tensor, states: Tensor[][], step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[]): { out: Tensor; finals: Tensor[][] } {
+  protected run(
+    seq: Tensor,
+    states: Tensor[][],
+    step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[],
+  ): { out: Tensor; finals: Tensor[][] } {
     let layerInput = seq;
     const finals: Tensor[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
@@ -119,7 +137,10 @@ abstract class RNNBase extends Module {
   }
 
   protected stackStates(finals: Tensor[][], k: number, batched: boolean): Tensor {
-    const s = g.stack(finals.map((f) => f[k]!), 0);
+    const s = g.stack(
+      finals.map((f) => f[k]!),
+      0,
+    );
     return batched ? s : s.squeeze(1);
   }
 
@@ -151,12 +172,18 @@ export class RNN extends RNNBase {
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     const { seq, batched } = this.prepare('RNN', x);
     const batch = seq.shape[1]!;
-    const h = h0 ? this.checkState('RNN', h0, batch, batched) : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+    const h = h0
+      ? this.checkState('RNN', h0, batch, batched)
+      : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
     const relu = this.mode === 'RNN_RELU';
-    const { out, finals } = this.run(seq, Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]), (l, xp, [hp]) => {
-      const pre = xp.add(this.hidden(l, hp!));
-      return [relu ? pre.relu() : pre.tanh()];
-    });
+    const { out, finals } = this.run(
+      seq,
+      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]),
+      (l, xp, [hp]) => {
+        const pre = xp.add(this.hidden(l, hp!));
+        return [relu ? pre.relu() : pre.tanh()];
+      },
+    );
     return [this.finish(out, batched), this.stackStates(finals, 0, batched)];
   }
 }
@@ -177,11 +204,15 @@ export class LSTM extends RNNBase {
     const zeros = () => g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
     const h = state ? this.checkState('LSTM', state[0], batch, batched) : zeros();
     const c = state ? this.checkState('LSTM', state[1], batch, batched) : zeros();
-    const { out, finals } = this.run(seq, Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l), c.select(0, l)]), (l, xp, [hp, cp]) => {
-      const [i, f, gg, o] = xp.add(this.hidden(l, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-      const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
-      return [o.sigmoid().mul(c2.tanh()), c2];
-    });
+    const { out, finals } = this.run(
+      seq,
+      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l), c.select(0, l)]),
+      (l, xp, [hp, cp]) => {
+        const [i, f, gg, o] = xp.add(this.hidden(l, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+        const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
+        return [o.sigmoid().mul(c2.tanh()), c2];
+      },
+    );
     return [this.finish(out, batched), [this.stackStates(finals, 0, batched), this.stackStates(finals, 1, batched)]];
   }
 }
@@ -199,15 +230,21 @@ export class GRU extends RNNBase {
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     const { seq, batched } = this.prepare('GRU', x);
     const batch = seq.shape[1]!;
-    const h = h0 ? this.checkState('GRU', h0, batch, batched) : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
-    const { out, finals } = this.run(seq, Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]), (l, xp, [hp]) => {
-      const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [hr, hz, hn] = this.hidden(l, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const r = ir.add(hr).sigmoid();
-      const z = iz.add(hz).sigmoid();
-      const n = inn.add(r.mul(hn)).tanh();
-      return [g.sub(1, z).mul(n).add(z.mul(hp!))];
-    });
+    const h = h0
+      ? this.checkState('GRU', h0, batch, batched)
+      : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+    const { out, finals } = this.run(
+      seq,
+      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]),
+      (l, xp, [hp]) => {
+        const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
+        const [hr, hz, hn] = this.hidden(l, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
+        const r = ir.add(hr).sigmoid();
+        const z = iz.add(hz).sigmoid();
+        const n = inn.add(r.mul(hn)).tanh();
+        return [g.sub(1, z).mul(n).add(z.mul(hp!))];
+      },
+    );
     return [this.finish(out, batched), this.stackStates(finals, 0, batched)];
   }
 }

@@ -47,7 +47,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
   protected override initState(p: Tensor, group: ParamGroup<AdagradOptions>): void {
     const state: Record<string, unknown> = { step: 0 };
-    setState(state, 'sum', g.noGrad(() => g.fullLike(p, group.initialAccumulatorValue)));
+    setState(
+      state,
+      'sum',
+      g.noGrad(() => g.fullLike(p, group.initialAccumulatorValue)),
+    );
     this.state.set(p, state);
   }
   protected update(p: Tensor, grad: Tensor, state: Record<string, unknown>, o: ParamGroup<AdagradOptions>): void {

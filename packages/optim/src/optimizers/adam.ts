@@ -28,8 +28,12 @@ export type AdamWOptions = Omit<AdamOptions, 'differentiable' | 'fused'>;
 
 /** PyTorch's betas check: two numbers in [0, 1), "Invalid beta parameter at index i". */
 const betas: Check<[number, number]> = (value, where) => {
-  if (!Array.isArray(value) || value.length !== 2) throw new Error(`${where}Invalid betas: ${describe(value)} (expected two numbers [beta1, beta2])`);
-  return [pytorchRange('beta parameter at index 0', 0, 1)(value[0], where), pytorchRange('beta parameter at index 1', 0, 1)(value[1], where)];
+  if (!Array.isArray(value) || value.length !== 2)
+    throw new Error(`${where}Invalid betas: ${describe(value)} (expected two numbers [beta1, beta2])`);
+  return [
+    pytorchRange('beta parameter at index 0', 0, 1)(value[0], where),
+    pytorchRange('beta parameter at index 1', 0, 1)(value[1], where),
+  ];
 };
 
 const common = {
@@ -55,8 +59,16 @@ const adamSpec: OptimizerSpec<AdamOptions> = {
   // In PyTorch's order (that of state_dict()['param_groups']).
   options: {
     ...common,
-    differentiable: { default: false, check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"), optionalOnLoad: true },
-    fused: { default: false, check: unsupportedFlag('fused', "Graft has no fused optimizer kernels (PyTorch's need CUDA)"), optionalOnLoad: true },
+    differentiable: {
+      default: false,
+      check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"),
+      optionalOnLoad: true,
+    },
+    fused: {
+      default: false,
+      check: unsupportedFlag('fused', "Graft has no fused optimizer kernels (PyTorch's need CUDA)"),
+      optionalOnLoad: true,
+    },
   },
   state: adamState,
 };
@@ -87,7 +99,11 @@ function adamStep(p: Tensor, grad: Tensor, state: Record<string, unknown>, o: Ad
   const m0 = state['expAvg'] as Tensor | undefined;
   const v0 = state['expAvgSq'] as Tensor | undefined;
   const m = setState(state, 'expAvg', m0 === undefined ? gr.mul(1 - beta1) : m0.mul(beta1).add(gr, { alpha: 1 - beta1 }));
-  const v = setState(state, 'expAvgSq', v0 === undefined ? gr.square().mul(1 - beta2) : v0.mul(beta2).add(gr.square(), { alpha: 1 - beta2 }));
+  const v = setState(
+    state,
+    'expAvgSq',
+    v0 === undefined ? gr.square().mul(1 - beta2) : v0.mul(beta2).add(gr.square(), { alpha: 1 - beta2 }),
+  );
   const biasCorrection1 = 1 - beta1 ** step;
   const biasCorrection2 = 1 - beta2 ** step;
   let second = v;

@@ -33,7 +33,11 @@ const spec: OptimizerSpec<RMSpropOptions> = {
     weightDecay: { default: 0, check: pytorchRange('weight_decay value', 0) },
     foreach: { default: null, check: foreachFlag('foreach'), optionalOnLoad: true },
     maximize: { default: false, check: flag('maximize'), optionalOnLoad: true },
-    differentiable: { default: false, check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"), optionalOnLoad: true },
+    differentiable: {
+      default: false,
+      check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"),
+      optionalOnLoad: true,
+    },
   },
   state: {
     // PyTorch 1.13 keeps RMSprop's step as a plain number.

@@ -31,10 +31,15 @@ const spec: OptimizerSpec<SGDOptions> = {
     nesterov: { default: false, check: flag('nesterov'), optionalOnLoad: true },
     maximize: { default: false, check: flag('maximize'), optionalOnLoad: true },
     foreach: { default: null, check: foreachFlag('foreach'), optionalOnLoad: true },
-    differentiable: { default: false, check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"), optionalOnLoad: true },
+    differentiable: {
+      default: false,
+      check: unsupportedFlag('differentiable', "Graft's optimizers step under noGrad"),
+      optionalOnLoad: true,
+    },
   },
   checkAll(o, where) {
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error(`${where}Nesterov momentum requires a momentum and zero dampening`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      throw new Error(`${where}Nesterov momentum requires a momentum and zero dampening`);
   },
   state: { momentumBuffer: { kind: 'buffer', nullable: true, required: false } },
 };

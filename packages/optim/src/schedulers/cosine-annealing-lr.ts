@@ -49,8 +49,18 @@ export class CosineAnnealingLR extends LRScheduler {
   }
   protected override ownFields(): SchedulerField[] {
     return [
-      field('T_max', positiveNumber('T_max'), () => this.tMax, (v) => (this.tMax = v)),
-      field('eta_min', finiteNumber('eta_min'), () => this.etaMin, (v) => (this.etaMin = v)),
+      field(
+        'T_max',
+        positiveNumber('T_max'),
+        () => this.tMax,
+        (v) => (this.tMax = v),
+      ),
+      field(
+        'eta_min',
+        finiteNumber('eta_min'),
+        () => this.etaMin,
+        (v) => (this.etaMin = v),
+      ),
     ];
   }
 }

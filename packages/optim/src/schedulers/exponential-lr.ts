@@ -34,6 +34,13 @@ export class ExponentialLR extends LRScheduler {
     return this.baseLrs.map((base) => base * this.gamma ** this.lastEpoch);
   }
   protected override ownFields(): SchedulerField[] {
-    return [field('gamma', finiteNumber('gamma'), () => this.gamma, (v) => (this.gamma = v))];
+    return [
+      field(
+        'gamma',
+        finiteNumber('gamma'),
+        () => this.gamma,
+        (v) => (this.gamma = v),
+      ),
+    ];
   }
 }

@@ -14,7 +14,8 @@ export interface LambdaLROptions extends LRSchedulerOptions {
 }
 
 const lrLambdaCheck: Check<LrLambda | readonly LrLambda[]> = (value, where) => {
-  if (typeof value === 'function' || (Array.isArray(value) && value.every((f) => typeof f === 'function'))) return value as LrLambda | LrLambda[];
+  if (typeof value === 'function' || (Array.isArray(value) && value.every((f) => typeof f === 'function')))
+    return value as LrLambda | LrLambda[];
   throw new Error(`${where}lrLambda must be a function or an array of functions (one per param group), got ${describe(value)}`);
 };
 
@@ -46,7 +47,9 @@ export class LambdaLR extends LRScheduler {
     return this.baseLrs.map((base, i) => {
       const factor = this.lrLambdas[i]!(this.lastEpoch);
       if (typeof factor !== 'number' || !Number.isFinite(factor)) {
-        throw new Error(`LambdaLR: lrLambda(${this.lastEpoch}) for param group ${i} returned ${describe(factor)}; expected a finite number`);
+        throw new Error(
+          `LambdaLR: lrLambda(${this.lastEpoch}) for param group ${i} returned ${describe(factor)}; expected a finite number`,
+        );
       }
       return base * factor;
     });
@@ -60,6 +63,14 @@ export class LambdaLR extends LRScheduler {
           "Graft's lrLambda are functions, which cannot take a callable object's saved state",
       );
     };
-    return [...super.stateFields(), field('lr_lambdas', nulls, () => Array.from({ length: n }, () => null), () => {})];
+    return [
+      ...super.stateFields(),
+      field(
+        'lr_lambdas',
+        nulls,
+        () => Array.from({ length: n }, () => null),
+        () => {},
+      ),
+    ];
   }
 }

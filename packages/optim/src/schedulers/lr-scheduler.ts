@@ -56,13 +56,17 @@ export abstract class LRScheduler {
   constructor(optimizer: SchedulableOptimizer, options: LRSchedulerOptions = {}) {
     this.name = new.target.name;
     if (!(optimizer instanceof Optimizer)) throw new TypeError(`${this.name}: ${describe(optimizer)} is not an Optimizer`);
-    const { lastEpoch, verbose } = resolveOptions({ name: this.name, options: lrSchedulerOptions }, options) as Required<LRSchedulerOptions>;
+    const { lastEpoch, verbose } = resolveOptions(
+      { name: this.name, options: lrSchedulerOptions },
+      options,
+    ) as Required<LRSchedulerOptions>;
     this.optimizer = optimizer;
     const groups = optimizer.paramGroups;
     if (lastEpoch === -1) for (const group of groups) group.initialLr ??= group.lr;
     else {
       groups.forEach((group, i) => {
-        if (group.initialLr === undefined) throw new Error(`${this.name}: param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (group.initialLr === undefined)
+          throw new Error(`${this.name}: param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       });
     }
     this.baseLrs = groups.map((group) => group.initialLr!);
@@ -113,7 +117,11 @@ export abstract class LRScheduler {
       group.lr = values[i]!;
       if (this.verbose) {
         const lr = formatLr(values[i]!);
-        console.log(epoch === undefined ? `Adjusting learning rate of group ${i} to ${lr}.` : `Epoch ${formatEpoch(epoch)}: adjusting learning rate of group ${i} to ${lr}.`);
+        console.log(
+          epoch === undefined
+            ? `Adjusting learning rate of group ${i} to ${lr}.`
+            : `Epoch ${formatEpoch(epoch)}: adjusting learning rate of group ${i} to ${lr}.`,
+        );
       }
     });
     this.lastLr = this.optimizer.paramGroups.map((group) => group.lr);
@@ -140,13 +148,45 @@ export abstract class LRScheduler {
     const lrs = (name: string) => listOf(name, n, (item) => finiteNumber(item));
     return [
       ...this.ownFields(),
-      field('base_lrs', lrs('base_lrs'), () => this.baseLrs, (v) => (this.baseLrs = v)),
-      field('last_epoch', integerAtLeast('last_epoch', -1), () => this.lastEpoch, (v) => (this.lastEpoch = v)),
-      field('verbose', flag('verbose'), () => this.verbose, (v) => (this.verbose = v), true),
-      field('_step_count', integerAtLeast('_step_count', 0), () => this.stepCount, (v) => (this.stepCount = v)),
+      field(
+        'base_lrs',
+        lrs('base_lrs'),
+        () => this.baseLrs,
+        (v) => (this.baseLrs = v),
+      ),
+      field(
+        'last_epoch',
+        integerAtLeast('last_epoch', -1),
+        () => this.lastEpoch,
+        (v) => (this.lastEpoch = v),
+      ),
+      field(
+        'verbose',
+        flag('verbose'),
+        () => this.verbose,
+        (v) => (this.verbose = v),
+        true,
+      ),
+      field(
+        '_step_count',
+        integerAtLeast('_step_count', 0),
+        () => this.stepCount,
+        (v) => (this.stepCount = v),
+      ),
       // PyTorch saves this flag of its own bookkeeping; always false between steps.
-      field('_get_lr_called_within_step', flag('_get_lr_called_within_step'), () => false, () => {}, true),
-      field('_last_lr', lrs('_last_lr'), () => this.lastLr, (v) => (this.lastLr = v)),
+      field(
+        '_get_lr_called_within_step',
+        flag('_get_lr_called_within_step'),
+        () => false,
+        () => {},
+        true,
+      ),
+      field(
+        '_last_lr',
+        lrs('_last_lr'),
+        () => this.lastLr,
+        (v) => (this.lastLr = v),
+      ),
     ];
   }
 

@@ -30,11 +30,13 @@ export interface ReduceLROnPlateauOptions {
   verbose?: boolean;
 }
 
-const factor = (name: string): Check<number> => (value, where) => {
-  const f = finiteNumber(name)(value, where);
-  if (f >= 1) throw new Error(`${where}Factor should be < 1.0. (got ${name}=${f})`);
-  return f;
-};
+const factor =
+  (name: string): Check<number> =>
+  (value, where) => {
+    const f = finiteNumber(name)(value, where);
+    if (f >= 1) throw new Error(`${where}Factor should be < 1.0. (got ${name}=${f})`);
+    return f;
+  };
 const mode = oneOf(['min', 'max'] as const, (v) => `mode ${v} is unknown!`);
 const thresholdMode = oneOf(['rel', 'abs'] as const, (v) => `threshold mode ${v} is unknown!`);
 const patience = (name: string) => integerAtLeast(name, 0, true);
@@ -126,7 +128,8 @@ export class ReduceLROnPlateau {
    */
   step(metrics: number | Tensor, epoch?: number): void {
     const current = metrics instanceof g.Tensor && metrics.numel() === 1 ? Number(metrics.dataSync()[0]) : metrics;
-    if (typeof current !== 'number') throw new TypeError(`ReduceLROnPlateau.step: metrics must be a number or a one-element Tensor, got ${describe(metrics)}`);
+    if (typeof current !== 'number')
+      throw new TypeError(`ReduceLROnPlateau.step: metrics must be a number or a one-element Tensor, got ${describe(metrics)}`);
     if (epoch !== undefined) {
       integerAtLeast('epoch', 0)(epoch, 'ReduceLROnPlateau.step: ');
       warnEpochDeprecated();
@@ -173,23 +176,100 @@ export class ReduceLROnPlateau {
       return value;
     };
     return [
-      field('factor', factor('factor'), () => this.factor, (v) => (this.factor = v)),
-      field('min_lrs', listOf('min_lrs', n, minLr), () => this.minLrs, (v) => (this.minLrs = v)),
-      field('patience', patience('patience'), () => this.patience, (v) => (this.patience = v)),
-      field('verbose', flag('verbose'), () => this.verbose, (v) => (this.verbose = v), true),
-      field('cooldown', integerAtLeast('cooldown', 0), () => this.cooldown, (v) => (this.cooldown = v)),
-      field('cooldown_counter', integerAtLeast('cooldown_counter', 0), () => this.cooldownCounter, (v) => (this.cooldownCounter = v)),
-      field('mode', mode, () => this.mode, (v) => (this.mode = v)),
-      field('threshold', finiteNumber('threshold'), () => this.threshold, (v) => (this.threshold = v)),
-      field('threshold_mode', thresholdMode, () => this.thresholdMode, (v) => (this.thresholdMode = v)),
-      field('best', metric, () => this.best, (v) => (this.best = v)),
-      field('num_bad_epochs', integerAtLeast('num_bad_epochs', 0), () => this.numBadEpochs, (v) => (this.numBadEpochs = v)),
+      field(
+        'factor',
+        factor('factor'),
+        () => this.factor,
+        (v) => (this.factor = v),
+      ),
+      field(
+        'min_lrs',
+        listOf('min_lrs', n, minLr),
+        () => this.minLrs,
+        (v) => (this.minLrs = v),
+      ),
+      field(
+        'patience',
+        patience('patience'),
+        () => this.patience,
+        (v) => (this.patience = v),
+      ),
+      field(
+        'verbose',
+        flag('verbose'),
+        () => this.verbose,
+        (v) => (this.verbose = v),
+        true,
+      ),
+      field(
+        'cooldown',
+        integerAtLeast('cooldown', 0),
+        () => this.cooldown,
+        (v) => (this.cooldown = v),
+      ),
+      field(
+        'cooldown_counter',
+        integerAtLeast('cooldown_counter', 0),
+        () => this.cooldownCounter,
+        (v) => (this.cooldownCounter = v),
+      ),
+      field(
+        'mode',
+        mode,
+        () => this.mode,
+        (v) => (this.mode = v),
+      ),
+      field(
+        'threshold',
+        finiteNumber('threshold'),
+        () => this.threshold,
+        (v) => (this.threshold = v),
+      ),
+      field(
+        'threshold_mode',
+        thresholdMode,
+        () => this.thresholdMode,
+        (v) => (this.thresholdMode = v),
+      ),
+      field(
+        'best',
+        metric,
+        () => this.best,
+        (v) => (this.best = v),
+      ),
+      field(
+        'num_bad_epochs',
+        integerAtLeast('num_bad_epochs', 0),
+        () => this.numBadEpochs,
+        (v) => (this.numBadEpochs = v),
+      ),
       // Derived from mode; PyTorch recomputes it on load (_init_is_better).
-      field('mode_worse', metric, () => this.modeWorse, () => {}),
-      field('eps', pytorchRange('eps', 0), () => this.eps, (v) => (this.eps = v)),
-      field('last_epoch', integerAtLeast('last_epoch', 0), () => this.lastEpoch, (v) => (this.lastEpoch = v)),
+      field(
+        'mode_worse',
+        metric,
+        () => this.modeWorse,
+        () => {},
+      ),
+      field(
+        'eps',
+        pytorchRange('eps', 0),
+        () => this.eps,
+        (v) => (this.eps = v),
+      ),
+      field(
+        'last_epoch',
+        integerAtLeast('last_epoch', 0),
+        () => this.lastEpoch,
+        (v) => (this.lastEpoch = v),
+      ),
       // PyTorch's _last_lr exists once step() has run (stateDict leaves it out before).
-      field('_last_lr', listOf('_last_lr', n, (item) => finiteNumber(item)), () => this.lastLr as number[], (v) => (this.lastLr = v), true),
+      field(
+        '_last_lr',
+        listOf('_last_lr', n, (item) => finiteNumber(item)),
+        () => this.lastLr as number[],
+        (v) => (this.lastLr = v),
+        true,
+      ),
     ];
   }
 

@@ -27,21 +27,32 @@ export function field<V>(torch: string, check: Check<V>, get: () => V, set: (val
 
 /** The state dict: every field under its PyTorch key (arrays copied). */
 export function packFields(fields: readonly SchedulerField[]): SchedulerStateDict {
-  return Object.fromEntries(fields.map((f) => {
-    const v = f.get();
-    return [f.torch, Array.isArray(v) ? [...v] : v];
-  }));
+  return Object.fromEntries(
+    fields.map((f) => {
+      const v = f.get();
+      return [f.torch, Array.isArray(v) ? [...v] : v];
+    }),
+  );
 }
 
 /** Checks every field of `dict` (unknown keys, missing ones, each value), then sets them all. */
 export function loadFields(op: string, dict: unknown, fields: readonly SchedulerField[]): void {
   if (!isPlainObject(dict)) throw new TypeError(`${op}: expected a state dict (an object, as stateDict() returns), got ${describe(dict)}`);
-  g.checkOptions(op, dict, fields.map((f) => f.torch));
+  g.checkOptions(
+    op,
+    dict,
+    fields.map((f) => f.torch),
+  );
   const values = fields.map((f) => {
     const v = dict[f.torch];
     if (v === undefined) {
       if (f.optional) return undefined;
-      throw new Error(`${op}: the state dict has no '${f.torch}' (a complete one has ${fields.filter((x) => !x.optional).map((x) => `'${x.torch}'`).join(', ')})`);
+      throw new Error(
+        `${op}: the state dict has no '${f.torch}' (a complete one has ${fields
+          .filter((x) => !x.optional)
+          .map((x) => `'${x.torch}'`)
+          .join(', ')})`,
+      );
     }
     return f.check(v, `${op}: `);
   });

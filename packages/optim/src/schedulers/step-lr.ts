@@ -46,8 +46,18 @@ export class StepLR extends LRScheduler {
   }
   protected override ownFields(): SchedulerField[] {
     return [
-      field('step_size', stepSize('step_size'), () => this.stepSize, (v) => (this.stepSize = v)),
-      field('gamma', finiteNumber('gamma'), () => this.gamma, (v) => (this.gamma = v)),
+      field(
+        'step_size',
+        stepSize('step_size'),
+        () => this.stepSize,
+        (v) => (this.stepSize = v),
+      ),
+      field(
+        'gamma',
+        finiteNumber('gamma'),
+        () => this.gamma,
+        (v) => (this.gamma = v),
+      ),
     ];
   }
 }

@@ -29,7 +29,12 @@ export interface FiniteDifferenceReport {
  * @example
  * checkGraphByFiniteDifferences(generateGraph('g1', { hookScales: [1] }), 'cpu');
  */
-export function checkGraphByFiniteDifferences(spec: GraphSpec, device: string, tol: Tolerance = { atol: 1e-5, rtol: 1e-3 }, eps = 1e-6): FiniteDifferenceReport {
+export function checkGraphByFiniteDifferences(
+  spec: GraphSpec,
+  device: string,
+  tol: Tolerance = { atol: 1e-5, rtol: 1e-3 },
+  eps = 1e-6,
+): FiniteDifferenceReport {
   if (spec.hooks.some((h) => h.scale !== 1)) fail(`${spec.name}: finite differences need hooks that keep the gradient (scale 1)`);
   const before = g.memory().numTensors;
   const result = runGraph(spec, { dtype: 'float64', device });
@@ -51,14 +56,23 @@ export function checkGraphByFiniteDifferences(spec: GraphSpec, device: string, t
       const analytic = result.grads[i] ?? new Array<number>(leaf.data.length).fill(0);
       for (let j = 0; j < leaf.data.length; j++) {
         const x = data[i]![j]!;
-        const numeric = derivative((delta) => {
-          data[i]![j] = x + delta;
-          const value = scalarAt(spec, { dtype: 'float64', device, leafData: data, frozen: base.frozen });
-          data[i]![j] = x;
-          return value;
-        }, center, eps);
+        const numeric = derivative(
+          (delta) => {
+            data[i]![j] = x + delta;
+            const value = scalarAt(spec, { dtype: 'float64', device, leafData: data, frozen: base.frozen });
+            data[i]![j] = x;
+            return value;
+          },
+          center,
+          eps,
+        );
         if (numeric === undefined) continue;
-        assertClose([analytic[j]!], [times * numeric], tol, `${spec.name} (${spec.mode}): gradient of leaf ${i}, element ${j}, against finite differences`);
+        assertClose(
+          [analytic[j]!],
+          [times * numeric],
+          tol,
+          `${spec.name} (${spec.mode}): gradient of leaf ${i}, element ${j}, against finite differences`,
+        );
         checked++;
       }
     });
@@ -67,16 +81,25 @@ export function checkGraphByFiniteDifferences(spec: GraphSpec, device: string, t
         const values = base.values[id]!;
         const analytic = result.retained[k] ?? new Array<number>(values.length).fill(0);
         for (let j = 0; j < values.length; j++) {
-          const numeric = derivative((delta) => {
-            const perturbed = Float64Array.from(values);
-            perturbed[j]! += delta;
-            return g.tidy(() => {
-              const override = new Map<number, Tensor>([[id, graphTensor(base.shapes[id]!, perturbed, 'float64', device)]]);
-              return scalarAt(spec, { dtype: 'float64', device, override, frozen: base.frozen });
-            });
-          }, center, eps);
+          const numeric = derivative(
+            (delta) => {
+              const perturbed = Float64Array.from(values);
+              perturbed[j]! += delta;
+              return g.tidy(() => {
+                const override = new Map<number, Tensor>([[id, graphTensor(base.shapes[id]!, perturbed, 'float64', device)]]);
+                return scalarAt(spec, { dtype: 'float64', device, override, frozen: base.frozen });
+              });
+            },
+            center,
+            eps,
+          );
           if (numeric === undefined) continue;
-          assertClose([analytic[j]!], [times * numeric], tol, `${spec.name} (${spec.mode}): retained gradient of value ${id}, element ${j}, against finite differences`);
+          assertClose(
+            [analytic[j]!],
+            [times * numeric],
+            tol,
+            `${spec.name} (${spec.mode}): retained gradient of value ${id}, element ${j}, against finite differences`,
+          );
           checked++;
         }
       });
@@ -135,7 +158,10 @@ export function checkGraphAgainst(c: GraphCase, options: { dtype: 'float32' | 'f
     e.forEach((exp, i) => {
       const act = a[i];
       if (exp === null || act === null || act === undefined) {
-        if (exp !== (act ?? null)) fail(`${what}: ${kind} ${i}: PyTorch gives ${exp === null ? 'None' : 'a gradient'}, Graft ${act === null || act === undefined ? 'null' : 'a gradient'}`);
+        if (exp !== (act ?? null))
+          fail(
+            `${what}: ${kind} ${i}: PyTorch gives ${exp === null ? 'None' : 'a gradient'}, Graft ${act === null || act === undefined ? 'null' : 'a gradient'}`,
+          );
         return;
       }
       assertClose(act, exp, options.tol, `${what}: ${kind} ${i}`);

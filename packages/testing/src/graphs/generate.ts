@@ -115,7 +115,8 @@ class GraphBuilder {
   }
 
   constant(shape: readonly number[], dtype: ConstSpec['dtype'], data?: number[]): number {
-    const values = data ?? Array.from({ length: numel(shape) }, () => (dtype === 'bool' ? (this.rng.chance(0.5) ? 1 : 0) : this.rng.uniform(-1.5, 1.5)));
+    const values =
+      data ?? Array.from({ length: numel(shape) }, () => (dtype === 'bool' ? (this.rng.chance(0.5) ? 1 : 0) : this.rng.uniform(-1.5, 1.5)));
     this.consts.push({ shape: [...shape], data: values, dtype });
     return this.consts.length - 1;
   }
@@ -160,13 +161,19 @@ const UNARY: Record<string, { domain: (i: Interval) => boolean; range: (i: Inter
   log1p: { domain: (i) => i.lo >= -0.8, range: (i) => increasing(Math.log1p, i) },
   sqrt: { domain: (i) => i.lo >= 0.2, range: (i) => increasing(Math.sqrt, i) },
   rsqrt: { domain: (i) => i.lo >= 0.2, range: (i) => ({ lo: 1 / Math.sqrt(i.hi), hi: 1 / Math.sqrt(i.lo) }) },
-  reciprocal: { domain: (i) => i.lo >= 0.2 || i.hi <= -0.2, range: (i) => ({ lo: Math.min(1 / i.lo, 1 / i.hi), hi: Math.max(1 / i.lo, 1 / i.hi) }) },
+  reciprocal: {
+    domain: (i) => i.lo >= 0.2 || i.hi <= -0.2,
+    range: (i) => ({ lo: Math.min(1 / i.lo, 1 / i.hi), hi: Math.max(1 / i.lo, 1 / i.hi) }),
+  },
   tanh: { domain: () => true, range: (i) => increasing(Math.tanh, i) },
   sigmoid: { domain: () => true, range: (i) => increasing((x) => 1 / (1 + Math.exp(-x)), i) },
   sin: { domain: () => true, range: () => ({ lo: -1, hi: 1 }) },
   cos: { domain: () => true, range: () => ({ lo: -1, hi: 1 }) },
   erf: { domain: () => true, range: () => ({ lo: -1, hi: 1 }) },
-  square: { domain: (i) => magnitude(i) <= 30, range: (i) => ({ lo: i.lo > 0 || i.hi < 0 ? Math.min(i.lo * i.lo, i.hi * i.hi) : 0, hi: magnitude(i) ** 2 }) },
+  square: {
+    domain: (i) => magnitude(i) <= 30,
+    range: (i) => ({ lo: i.lo > 0 || i.hi < 0 ? Math.min(i.lo * i.lo, i.hi * i.hi) : 0, hi: magnitude(i) ** 2 }),
+  },
   // Kinks at 0: only where the values stay away from it, so finite differences are exact.
   abs: { domain: (i) => i.lo >= 0.05 || i.hi <= -0.05, range: (i) => ({ lo: Math.min(Math.abs(i.lo), Math.abs(i.hi)), hi: magnitude(i) }) },
   relu: { domain: () => true, range: (i) => ({ lo: Math.max(i.lo, 0), hi: Math.max(i.hi, 0) }) },
@@ -196,11 +203,16 @@ function binary(op: 'add' | 'sub' | 'mul' | 'maximum' | 'minimum'): OpMaker {
   const combine = (p: Interval, q: Interval, alpha: number): Interval => {
     const scaled = alpha === 1 ? q : mulInterval(q, { lo: alpha, hi: alpha });
     switch (op) {
-      case 'add': return { lo: p.lo + scaled.lo, hi: p.hi + scaled.hi };
-      case 'sub': return { lo: p.lo - scaled.hi, hi: p.hi - scaled.lo };
-      case 'mul': return mulInterval(p, q);
-      case 'maximum': return { lo: Math.max(p.lo, q.lo), hi: Math.max(p.hi, q.hi) };
-      case 'minimum': return { lo: Math.min(p.lo, q.lo), hi: Math.min(p.hi, q.hi) };
+      case 'add':
+        return { lo: p.lo + scaled.lo, hi: p.hi + scaled.hi };
+      case 'sub':
+        return { lo: p.lo - scaled.hi, hi: p.hi - scaled.lo };
+      case 'mul':
+        return mulInterval(p, q);
+      case 'maximum':
+        return { lo: Math.max(p.lo, q.lo), hi: Math.max(p.hi, q.hi) };
+      case 'minimum':
+        return { lo: Math.min(p.lo, q.lo), hi: Math.min(p.hi, q.hi) };
     }
   };
   return (b, x) => {
@@ -274,7 +286,11 @@ const where: OpMaker = (b, x) => {
   const condShape = b.consts[cond]!.shape;
   const shape = broadcastShape(broadcastShape(x.shape, condShape), y?.shape ?? []);
   const other = y ?? { lo: n, hi: n };
-  return b.step('where', [{ c: cond }, { v: x.id }, y !== null ? { v: y.id } : { n }], [{ shape, range: { lo: Math.min(x.lo, other.lo), hi: Math.max(x.hi, other.hi) } }]);
+  return b.step(
+    'where',
+    [{ c: cond }, { v: x.id }, y !== null ? { v: y.id } : { n }],
+    [{ shape, range: { lo: Math.min(x.lo, other.lo), hi: Math.max(x.hi, other.hi) } }],
+  );
 };
 
 const matmul: OpMaker = (b, x) => {
@@ -328,17 +344,32 @@ function reduction(op: 'sum' | 'mean' | 'prod' | 'amax' | 'amin' | 'logsumexp' |
     const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
     let range: Interval;
     switch (op) {
-      case 'sum': range = { lo: Math.min(count * x.lo, x.lo), hi: Math.max(count * x.hi, x.hi) }; break;
-      case 'mean': case 'amax': case 'amin': range = x; break;
+      case 'sum':
+        range = { lo: Math.min(count * x.lo, x.lo), hi: Math.max(count * x.hi, x.hi) };
+        break;
+      case 'mean':
+      case 'amax':
+      case 'amin':
+        range = x;
+        break;
       case 'prod': {
         const m = magnitude(x);
         if (m ** count > MAX_MAGNITUDE) return null;
         range = { lo: -(m ** count), hi: m ** count };
         break;
       }
-      case 'logsumexp': if (x.hi > 30) return null; range = { lo: x.lo, hi: x.hi + Math.log(count) }; break;
-      case 'var': if (count < 2) return null; range = { lo: 0, hi: (x.hi - x.lo) ** 2 * count }; break;
-      case 'norm': if (!(x.lo >= 0.2 || x.hi <= -0.2)) return null; range = { lo: 0, hi: magnitude(x) * Math.sqrt(count) }; break;
+      case 'logsumexp':
+        if (x.hi > 30) return null;
+        range = { lo: x.lo, hi: x.hi + Math.log(count) };
+        break;
+      case 'var':
+        if (count < 2) return null;
+        range = { lo: 0, hi: (x.hi - x.lo) ** 2 * count };
+        break;
+      case 'norm':
+        if (!(x.lo >= 0.2 || x.hi <= -0.2)) return null;
+        range = { lo: 0, hi: magnitude(x) * Math.sqrt(count) };
+        break;
     }
     const shape = reducedShape(x.shape, dims, keepdim);
     // amax/amin at ties split gradients; random values have none, but expand/repeat make exact copies
@@ -354,8 +385,10 @@ function alongDim(op: 'softmax' | 'logSoftmax' | 'cumsum'): OpMaker {
     const n = x.shape[dim < 0 ? dim + x.shape.length : dim]!;
     let range: Interval;
     if (op === 'softmax') range = { lo: 0, hi: 1 };
-    else if (op === 'logSoftmax') { if (x.hi - x.lo > 30) return null; range = { lo: x.lo - x.hi - Math.log(n), hi: 0 }; }
-    else range = { lo: Math.min(x.lo * n, x.lo), hi: Math.max(x.hi * n, x.hi) };
+    else if (op === 'logSoftmax') {
+      if (x.hi - x.lo > 30) return null;
+      range = { lo: x.lo - x.hi - Math.log(n), hi: 0 };
+    } else range = { lo: Math.min(x.lo * n, x.lo), hi: Math.max(x.hi * n, x.hi) };
     return b.step(op, [{ v: x.id }], [{ shape: x.shape, range }], { dim });
   };
 }
@@ -367,7 +400,17 @@ const maxDim: OpMaker = (b, x) => {
   const shape = reducedShape(x.shape, [dim], keepdim);
   const op = b.rng.pick(['max', 'min']);
   // Two outputs: values and (int) indices; only values join the pool's float values.
-  return b.step(op === 'max' ? 'maxDim' : 'minDim', [{ v: x.id }], [{ shape, range: x }, { shape, range: { lo: 0, hi: 0 } }], { dim, keepdim }).slice(0, 1);
+  return b
+    .step(
+      op === 'max' ? 'maxDim' : 'minDim',
+      [{ v: x.id }],
+      [
+        { shape, range: x },
+        { shape, range: { lo: 0, hi: 0 } },
+      ],
+      { dim, keepdim },
+    )
+    .slice(0, 1);
 };
 
 function factorizations(n: number): number[][] {
@@ -422,7 +465,9 @@ const expand: OpMaker = (b, x) => {
   const shape = x.shape.map((d) => (d === 1 && b.rng.chance(0.7) ? b.rng.int(2, 3) : d));
   if (b.rng.chance(0.4)) shape.unshift(b.rng.int(1, 3));
   if (numel(shape) > MAX_NUMEL) return null;
-  const arg = shape.map((d, i) => (i >= shape.length - x.shape.length && d === x.shape[i - (shape.length - x.shape.length)] && b.rng.chance(0.3) ? -1 : d));
+  const arg = shape.map((d, i) =>
+    i >= shape.length - x.shape.length && d === x.shape[i - (shape.length - x.shape.length)] && b.rng.chance(0.3) ? -1 : d,
+  );
   return b.step('expand', [{ v: x.id }], [{ shape, range: x }], { shape: arg });
 };
 
@@ -516,7 +561,12 @@ const catOrStack: OpMaker = (b, x) => {
     const shape = [...x.shape];
     shape.splice(dim, 0, count);
     if (numel(shape) > MAX_NUMEL) return null;
-    return b.step('stack', parts.map((p) => ({ v: p.id })), [{ shape, range: span(parts) }], { dim });
+    return b.step(
+      'stack',
+      parts.map((p) => ({ v: p.id })),
+      [{ shape, range: span(parts) }],
+      { dim },
+    );
   }
   if (x.shape.length === 0) return null;
   const dim = b.rng.int(0, x.shape.length - 1);
@@ -528,7 +578,12 @@ const catOrStack: OpMaker = (b, x) => {
   const shape = [...x.shape];
   shape[dim] = parts.reduce((n, p) => n + p.shape[dim]!, 0);
   if (numel(shape) > MAX_NUMEL) return null;
-  return b.step('cat', parts.map((p) => ({ v: p.id })), [{ shape, range: span(parts) }], { dim });
+  return b.step(
+    'cat',
+    parts.map((p) => ({ v: p.id })),
+    [{ shape, range: span(parts) }],
+    { dim },
+  );
 };
 
 function span(parts: readonly Value[]): Interval {
@@ -540,7 +595,11 @@ const gather: OpMaker = (b, x) => {
   const dim = b.rng.int(0, x.shape.length - 1);
   if (b.rng.chance(0.5)) {
     const n = b.rng.int(1, 4);
-    const index = b.constant([n], 'int32', Array.from({ length: n }, () => b.rng.int(0, x.shape[dim]! - 1)));
+    const index = b.constant(
+      [n],
+      'int32',
+      Array.from({ length: n }, () => b.rng.int(0, x.shape[dim]! - 1)),
+    );
     const shape = [...x.shape];
     shape[dim] = n;
     if (numel(shape) > MAX_NUMEL) return null;
@@ -548,14 +607,23 @@ const gather: OpMaker = (b, x) => {
   }
   const shape = x.shape.map((d, i) => (i === dim ? b.rng.int(1, 4) : b.rng.int(1, d)));
   if (numel(shape) > MAX_NUMEL) return null;
-  const index = b.constant(shape, 'int32', Array.from({ length: numel(shape) }, () => b.rng.int(0, x.shape[dim]! - 1)));
+  const index = b.constant(
+    shape,
+    'int32',
+    Array.from({ length: numel(shape) }, () => b.rng.int(0, x.shape[dim]! - 1)),
+  );
   return b.step('gather', [{ v: x.id }, { c: index }], [{ shape, range: x }], { dim });
 };
 
 const maskedFill: OpMaker = (b, x) => {
   const mask = b.constant(broadcastPartner(b, x.shape), 'bool');
   const value = b.rng.uniform(-1, 1);
-  return b.step('maskedFill', [{ v: x.id }, { c: mask }], [{ shape: x.shape, range: { lo: Math.min(x.lo, value), hi: Math.max(x.hi, value) } }], { value });
+  return b.step(
+    'maskedFill',
+    [{ v: x.id }, { c: mask }],
+    [{ shape: x.shape, range: { lo: Math.min(x.lo, value), hi: Math.max(x.hi, value) } }],
+    { value },
+  );
 };
 
 const clamp: OpMaker = (b, x) => {
@@ -582,10 +650,14 @@ const custom: OpMaker = (b, x) => {
     return b.step('DupAdd', [{ v: x.id }, { v: y.id }], [{ shape: x.shape, range: { lo: x.lo + y.lo, hi: x.hi + y.hi } }]);
   }
   if (magnitude(x) > 10) return null;
-  return b.step('TwoOut', [{ v: x.id }], [
-    { shape: x.shape, range: mulInterval(x, { lo: 2, hi: 2 }) },
-    { shape: x.shape, range: UNARY.square!.range(x) },
-  ]);
+  return b.step(
+    'TwoOut',
+    [{ v: x.id }],
+    [
+      { shape: x.shape, range: mulInterval(x, { lo: 2, hi: 2 }) },
+      { shape: x.shape, range: UNARY.square!.range(x) },
+    ],
+  );
 };
 
 const unary: OpMaker = (b, x) => {
@@ -596,14 +668,47 @@ const unary: OpMaker = (b, x) => {
 
 /** Ops and their relative weights. */
 const MAKERS: [OpMaker, number][] = [
-  [unary, 10], [binary('add'), 5], [binary('sub'), 3], [binary('mul'), 6], [binary('maximum'), 1], [binary('minimum'), 1],
-  [div, 3], [pow, 2], [where, 2], [matmul, 4],
-  [reduction('sum'), 3], [reduction('mean'), 2], [reduction('prod'), 1], [reduction('amax'), 1], [reduction('amin'), 1],
-  [reduction('logsumexp'), 1], [reduction('var'), 1], [reduction('norm'), 1],
-  [alongDim('softmax'), 1], [alongDim('logSoftmax'), 1], [alongDim('cumsum'), 1], [maxDim, 1],
-  [reshape, 3], [transpose, 2], [permute, 1], [unsqueeze, 1], [squeeze, 1], [expand, 2], [narrow, 2], [select, 2],
-  [slice, 2], [flip, 1], [repeat, 1], [pad, 1], [split, 2], [catOrStack, 2], [gather, 2], [maskedFill, 1], [clamp, 1],
-  [inplace, 2], [custom, 2],
+  [unary, 10],
+  [binary('add'), 5],
+  [binary('sub'), 3],
+  [binary('mul'), 6],
+  [binary('maximum'), 1],
+  [binary('minimum'), 1],
+  [div, 3],
+  [pow, 2],
+  [where, 2],
+  [matmul, 4],
+  [reduction('sum'), 3],
+  [reduction('mean'), 2],
+  [reduction('prod'), 1],
+  [reduction('amax'), 1],
+  [reduction('amin'), 1],
+  [reduction('logsumexp'), 1],
+  [reduction('var'), 1],
+  [reduction('norm'), 1],
+  [alongDim('softmax'), 1],
+  [alongDim('logSoftmax'), 1],
+  [alongDim('cumsum'), 1],
+  [maxDim, 1],
+  [reshape, 3],
+  [transpose, 2],
+  [permute, 1],
+  [unsqueeze, 1],
+  [squeeze, 1],
+  [expand, 2],
+  [narrow, 2],
+  [select, 2],
+  [slice, 2],
+  [flip, 1],
+  [repeat, 1],
+  [pad, 1],
+  [split, 2],
+  [catOrStack, 2],
+  [gather, 2],
+  [maskedFill, 1],
+  [clamp, 1],
+  [inplace, 2],
+  [custom, 2],
 ];
 const TOTAL_WEIGHT = MAKERS.reduce((n, [, w]) => n + w, 0);
 

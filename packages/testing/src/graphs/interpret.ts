@@ -94,7 +94,25 @@ const OPS: Record<string, OpFn> = {
   TwoOut: ([x]) => TwoOut.apply(x),
   detach: ([x]) => t(x!).detach(),
 };
-for (const op of ['neg', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'erf', 'square', 'abs', 'relu', 'clone'] as const) {
+for (const op of [
+  'neg',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'tanh',
+  'sigmoid',
+  'sin',
+  'cos',
+  'erf',
+  'square',
+  'abs',
+  'relu',
+  'clone',
+] as const) {
   OPS[op] = ([x]) => (t(x!)[op] as () => Tensor).call(x);
 }
 
@@ -150,7 +168,12 @@ function runStep(step: Step, built: Built, options: BuildOptions): void {
   const fn = OPS[step.op];
   if (fn === undefined) throw new Error(`random graph: unknown op '${step.op}'`);
   const frozen = step.op === 'detach' ? options.frozen?.get(first) : undefined;
-  const out = frozen ?? fn(step.args.map((a) => argOf(a, built)), step.opts ?? {});
+  const out =
+    frozen ??
+    fn(
+      step.args.map((a) => argOf(a, built)),
+      step.opts ?? {},
+    );
   const outs = Array.isArray(out) ? out : [out];
   if (outs.length !== step.outs) throw new Error(`random graph: ${step.op} gave ${outs.length} outputs, the spec says ${step.outs}`);
   outs.forEach((o, k) => {
