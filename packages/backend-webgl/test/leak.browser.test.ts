@@ -1,7 +1,9 @@
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { WebGLBackend } from '../src/index.js';
+// Registers 'webgl' (a side effect), and the type of its backend.
+import '../src/index.js';
+import type { WebGLBackend } from '../src/index.js';
 
 // GPU memory is not garbage collected: a training loop must release every texture it makes.
 describe("'webgl' does not leak", () => {

@@ -181,6 +181,7 @@ export async function runProgram(program: Action[], seed: number, confined: bool
     try {
       await runActions(actions, task, path, beside);
     } finally {
+      // biome-ignore lint/correctness/noUnsafeFinally: a task beside the program that failed is that program's error
       for (const r of await Promise.allSettled(beside)) if (r.status === 'rejected') throw r.reason;
     }
   };

@@ -111,7 +111,7 @@ export class Module {
   private readonly nonPersistent = new Set<string>();
 
   /** The computation; subclasses override it. */
-  // `any`: a module you write declares its own signature, which `call` then takes and returns.
+  // biome-ignore lint/suspicious/noExplicitAny: a module you write declares its own signature, which `call` then takes and returns
   forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }

@@ -113,6 +113,7 @@ describe('safetensors: reading and writing the format', () => {
     const tensors = loadSafetensors(saveSafetensors(state));
     expect(Object.getPrototypeOf(tensors)).toBe(null);
     expect(Object.keys(tensors)).toEqual(['__proto__', 'constructor', 'toString']);
+    // biome-ignore lint/suspicious/noProto: a tensor named __proto__ is the case under test
     expect(values(tensors['__proto__']!)).toEqual([1, 2]);
     expect(values(tensors['constructor']!)).toEqual([3]);
     expect(values(tensors['toString']!)).toEqual([4]);
@@ -170,6 +171,7 @@ describe('safetensors: what the format rejects is an Error naming the problem', 
     ],
     [
       'offsets beyond 2^53',
+      // biome-ignore lint/correctness/noPrecisionLoss: offsets past 2^53 are the case under test
       () => file({ a: { dtype: 'U8', shape: [1], data_offsets: [9007199254740993, 9007199254740994] } }, [0]),
       'tensor "a" has data_offsets',
     ],

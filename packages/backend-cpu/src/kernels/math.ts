@@ -150,7 +150,7 @@ export function log1pFor64(x: number): number {
 /** C's pow (PyTorch's): 1 ** y is 1 for every y, even NaN, and (-1) ** ±∞ is 1; JavaScript gives NaN for both. */
 export function pow(a: number, b: number): number {
   if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
-  return Math.pow(a, b);
+  return a ** b;
 }
 
 /** C's fmod: the exact remainder of a / b with a's sign (JavaScript's %). */

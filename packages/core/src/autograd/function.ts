@@ -36,6 +36,7 @@ type Grads = Tensor | null | undefined | (Tensor | null | undefined)[];
  * }
  * const y = Exp.apply(x); // y.gradFn.name === 'ExpBackward'
  */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: PyTorch's name (torch.autograd.Function), used as g.autograd.Function
 export class Function {
   /** Computes the outputs (runs without recording); override it. */
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
@@ -54,7 +55,6 @@ export class Function {
     const result = noGrad(() => this.forward(ctx, ...args));
     const outs = Array.isArray(result) ? result : [result];
     if (args.some((a) => needsGrad(a))) {
-      const fn = this;
       recordMulti(
         outs,
         `${this.name}Backward`,
@@ -63,11 +63,11 @@ export class Function {
           // An output that got no gradient gets zeros (PyTorch's materialize_grads), made from
           // its metadata: the output itself may be disposed by now.
           const gs = outs.map((o, i) => grads[i] ?? zerosShaped(o));
-          const r = fn.backward(ctx, ...gs);
+          const r = this.backward(ctx, ...gs);
           const list = Array.isArray(r) ? r : [r];
           const wrongCount = () =>
             new Error(
-              `function ${fn.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`,
+              `function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`,
             );
           // Extra trailing gradients must be null, as PyTorch allows.
           if (list.length >= args.length) {

@@ -23,7 +23,7 @@ import {
   sum,
   var_,
 } from '../ops/reduce.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { installMethods } from './install.js';
 
 /** The dims a reduction takes: one, several, or (undefined/null) all. */

@@ -6,7 +6,7 @@ import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { Parameter, parameterFrom } from '../parameter.js';
+import { type Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 
 /** Where a layer's parameters are created, and their dtype. */

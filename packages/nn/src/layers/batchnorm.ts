@@ -2,7 +2,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { Parameter, parameterFrom } from '../parameter.js';
+import { type Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 

@@ -59,6 +59,7 @@ export class Sequential extends IndexedModules {
     } else args.forEach((m) => this.append(m as Module));
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: a Sequential passes on whatever its modules return
   override forward(x: any): any {
     let out = x;
     for (const m of this.children()) out = m.call(out);

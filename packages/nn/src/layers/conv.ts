@@ -5,7 +5,7 @@ import { keywordArguments } from '../arguments.js';
 import * as C from '../conv.js';
 import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { Parameter, parameterFrom } from '../parameter.js';
+import { type Parameter, parameterFrom } from '../parameter.js';
 import { pair, type Pair } from '../patches.js';
 import * as P from '../pooling.js';
 import { pythonValue } from '../python-repr.js';

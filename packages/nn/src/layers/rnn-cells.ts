@@ -8,7 +8,7 @@ import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { Parameter, parameterFrom } from '../parameter.js';
+import { type Parameter, parameterFrom } from '../parameter.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 
 /** Options of `LSTMCell` and `GRUCell`. */
