@@ -88,6 +88,19 @@ export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).c
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+
+/**
+ * Every file of op cases (ops.json's schema), with the title its tests run
+ * under. The conformance suite runs each case forward, backward and for leaks;
+ * a new family of ops adds its generator's file here.
+ */
+export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
+  { title: 'ops against PyTorch', cases: opCases },
+  { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+];
+
+/** The op cases of every file in `opCaseFiles`. */
+export const allOpCases: readonly OpCase[] = opCaseFiles.flatMap((f) => f.cases);
 /** Tensors and the text PyTorch prints for them, character for character (scripts/fixtures/generate.py). */
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 /** What `torch.manual_seed(seed)` followed by `rand`, `randn`, `randint`, `uniform_` or `normal_` produces. */

@@ -16,7 +16,7 @@
 import type { DType } from '@graft/core';
 import * as g from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
-import { makeTensor, opCases, printingCases, randomCases, semanticCases } from './fixtures.js';
+import { makeTensor, opCaseFiles, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
@@ -33,6 +33,8 @@ export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } 
 export {
   opCases,
   semanticCases,
+  opCaseFiles,
+  allOpCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -107,11 +109,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   const supportsFloat64 = inDevice(() => g.getBackend().supportsFloat64);
 
   const run: RunContext = { device, supportsFloat64, float32: f32, float64: f64 };
-  const fixtureSuites: [string, typeof opCases][] = [
-    ['ops against PyTorch', opCases],
-    ['op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', semanticCases],
-  ];
-  for (const [title, cases] of fixtureSuites) {
+  for (const { title, cases } of opCaseFiles) {
     t.describe(`conformance on '${device}': ${title}`, () => {
       for (const c of cases) {
         if (skipReason(c, skip) !== undefined || !runsOn(c, supportsFloat64)) continue;

@@ -6,7 +6,7 @@
 import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { fail } from './assert.js';
-import { makeTensor, type OpCase, opCases, semanticCases } from './fixtures.js';
+import { allOpCases, makeTensor, type OpCase } from './fixtures.js';
 import { buildArgs, callOp, exceedsInt32, type RunContext, runsOn, skipReason } from './op-runner.js';
 import type { TestApi } from './index.js';
 
@@ -40,7 +40,7 @@ function forward(c: OpCase, args: unknown[]): Tensor[] {
 export function opLeakCases(t: TestApi, ctx: Context): void {
   const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
   t.describe(`conformance on '${ctx.device}': every op leaves only its outputs alive (memory().numTensors), forward and backward`, () => {
-    for (const c of [...opCases, ...semanticCases]) {
+    for (const c of allOpCases) {
       if (skipReason(c, ctx.skip) !== undefined || !runsOn(c, ctx.supportsFloat64)) continue;
       it(`${c.name}: forward`, () => {
         const leaves: Tensor[] = [];
