@@ -9,9 +9,9 @@ import { type OptimizerSpec, resolveOptions } from '../spec.js';
 export interface RpropOptions {
   /** The initial step size of every element (default 1e-2). */
   lr: number;
-  /** [etaminus, etaplus]: the factors of a step size when the gradient's sign flips / holds (default [0.5, 1.2]). */
+  /** `[etaminus, etaplus]`: the factors of a step size when the gradient's sign flips / holds (default [0.5, 1.2]). */
   etas: [number, number];
-  /** [min, max]: the bounds of the step sizes (default [1e-6, 50]; PyTorch's `step_sizes`). */
+  /** `[min, max]`: the bounds of the step sizes (default [1e-6, 50]; PyTorch's `step_sizes`). */
   stepSizes: [number, number];
   /** PyTorch's implementation choice; accepted, changes nothing in Graft (which computes PyTorch's for-loop form). */
   foreach: boolean | null;
