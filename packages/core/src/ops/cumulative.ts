@@ -153,11 +153,27 @@ function logAddExp(a: Tensor, b: Tensor): Tensor {
 
 /**
  * PyTorch's logcumsumexp_backward (after TensorFlow's): the positive and
- * negative parts of the gradient in log space, reverse-scanned.
+ * negative parts of the gradient in log space, reverse-scanned — O(n), but
+ * not differentiable in the gradient where it is 0. So for a derivative of
+ * the rule itself (createGraph, and forward mode, which differentiates the
+ * rule at a zero gradient) the same dx_j = Σ_{i≥j} g_i exp(x_j − out_i) is
+ * taken as an n×n weighted sum, linear in g (every weight ≤ 1: out is
+ * non-decreasing), as cumprod's second derivative is.
  */
 function logcumsumexpGrad(grad: Tensor, self: Tensor, result: Tensor, d: number): Tensor {
   return composite(() => {
     if (grad.ndim === 0 || grad.numel() === 0) return grad;
+    if (isGradEnabled()) {
+      const n = self.shape[d]!;
+      const last = self.ndim - 1;
+      const upper = new Uint8Array(n * n);
+      for (let j = 0; j < n; j++) for (let i = j; i < n; i++) upper[j * n + i] = 1;
+      const later = fromValues(upper, [n, n], 'bool', self.device);
+      // [..., j, i] = x_j − out_i for i ≥ j; −inf elsewhere (exp gives 0 there, and a zero derivative).
+      const exponent = where(later, self.transpose(d, last).unsqueeze(-1).sub(result.transpose(d, last).unsqueeze(-2)), -Infinity);
+      const dx = exponent.exp().mul(grad.transpose(d, last).unsqueeze(-2)).sum(-1);
+      return dx.transpose(d, last);
+    }
     const lowest = grad.dtype === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38;
     const reverse = (t: Tensor) => logcumsumexp(t.flip(d), d).flip(d);
     const logPositive = where(grad.gt(0), grad.log(), lowest);

@@ -284,7 +284,7 @@ function checkScatter(op: string, torchOp: string, x: Tensor, dim: number, index
   } else if (wrong) {
     throw new Error(`Expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(x.shape)} apart from dimension ${d}`);
   }
-  checkBounds(torchOp, index, size(x, d), d, { message: boundsMessage(size(x, d), d) });
+  checkBounds(torchOp, index, size(x, d), d, { message: boundsMessage(op, size(x, d), d) });
   return d;
 }
 
@@ -302,12 +302,9 @@ function checkBroadcast(a: readonly number[], b: readonly number[]): void {
   }
 }
 
-/** PyTorch's bounds message (without the value when the check ran on a GPU). */
-function boundsMessage(size: number, dim: number, prefix = ''): (v: number | undefined) => string {
-  return (v) =>
-    v === undefined
-      ? `${prefix}an index is out of bounds for dimension ${dim} with size ${size}`
-      : `${prefix}index ${v} is out of bounds for dimension ${dim} with size ${size}`;
+/** PyTorch's bounds message, then the op (without the value when the check ran on a GPU). */
+function boundsMessage(op: string, size: number, dim: number, prefix = ''): (v: number | undefined) => string {
+  return (v) => `${prefix}${v === undefined ? 'an index' : `index ${v}`} is out of bounds for dimension ${dim} with size ${size} (${op})`;
 }
 
 /**
@@ -643,7 +640,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   );
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   checkBounds('index_add_', index, size, d, {
-    message: () => `index out of range in self (index_add_: an index is outside [0, ${size}) along dimension ${d})`,
+    message: () => `index out of range in self (indexAdd: an index is outside [0, ${size}) along dimension ${d})`,
   });
   const out = composite(() => {
     if (index.numel() === 0) return copyOf(x);
@@ -687,7 +684,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
     (a, b) => `index_copy_(): self and source expected to have the same dtype, but got (self) ${a} and (source) ${b}`,
   );
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
-  checkBounds('index_copy_', index, size, d, { message: boundsMessage(size, d, 'index_copy_(): ') });
+  checkBounds('index_copy_', index, size, d, { message: boundsMessage('indexCopy', size, d, 'index_copy_(): ') });
   const out = composite(() => {
     if (index.numel() === 0) return copyOf(x);
     const { src, idx } = views();
@@ -739,7 +736,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: number |
   const d = checkIndexOp('indexFill', 'index_fill_', x, dim, index);
   fillValue('indexFill', 'index_fill_', value);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
-  checkBounds('index_fill_', index, size, d, { negative: true, message: boundsMessage(size, d) });
+  checkBounds('index_fill_', index, size, d, { negative: true, message: boundsMessage('indexFill', size, d) });
   const valueTensor = isTensor(value) ? value : undefined;
   // Which slices are filled: a mask along dim, shaped to broadcast against x.
   const slices = (): Tensor =>
