@@ -527,7 +527,8 @@ export class WebGLBackend implements Backend<H> {
     const indices = this.compactInput(index);
     try {
       const flat: TensorInfo = { ...source.info, shape: [numel(x.shape)] };
-      const program = gatherProgram(index.shape, contiguousStrides(x.shape), dim);
+      // A 0-d x is read as one element (its only index, 0, times a stride of 1).
+      const program = gatherProgram(index.shape, x.shape.length === 0 ? index.shape.map(() => 1) : contiguousStrides(x.shape), dim);
       return this.wrap(this.runProgram(program, [flat, indices.info], x.dtype, index.shape), x.dtype);
     } finally {
       if (source.temp) this.free(source.info);
