@@ -102,9 +102,8 @@ function hitCounts(like: Tensor, shape: readonly number[], d: number, index: Ten
  */
 function scatterReduceKernel(op: ScatterReduceOp, self: Tensor, d: number, index: Tensor, src: Tensor, includeSelf: boolean): Tensor {
   if (index.numel() === 0 || self.numel() === 0) return copyOf(self);
-  const kernel = self.backend.scatterReduce;
-  if (kernel !== undefined) {
-    return wrap(self, self.backend.scatterReduce!(op, self, d, index, src, includeSelf), self.shape, self.dtype);
+  if (self.backend.scatterReduce !== undefined) {
+    return wrap(self, self.backend.scatterReduce(op, self, d, index, src, includeSelf), self.shape, self.dtype);
   }
   return scatterReduceComposite(op, self, d, index, src, includeSelf);
 }
