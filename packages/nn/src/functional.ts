@@ -301,6 +301,12 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
   });
 }
 
+export {
+  scaledDotProductAttention,
+  multiHeadAttentionForward,
+  type ScaledDotProductAttentionOptions,
+  type MultiHeadAttentionForwardOptions,
+} from './attention.js';
 export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';
 export { maxPool2d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions, type PoolOptions } from './pooling.js';
 export {
