@@ -218,4 +218,4 @@ function factoryOf(o: FactoryOptions): FactoryOptions {
   return { ...(o.device !== undefined ? { device: o.device } : {}), ...(o.dtype !== undefined ? { dtype: o.dtype } : {}) };
 }
 
-layersFreeIntermediates(MultiheadAttention);
+layersFreeIntermediates(MultiheadAttention, NonDynamicallyQuantizableLinear);

@@ -526,4 +526,5 @@ export class Transformer extends Module {
   }
 }
 
-layersFreeIntermediates(TransformerEncoderLayer, TransformerDecoderLayer);
+// The stacks and Transformer too: a custom layer inside them that keeps a tensor it makes must `g.keep` it.
+layersFreeIntermediates(TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer);
