@@ -277,10 +277,20 @@ export function multiHeadAttentionForward(
       if (!inProjWeight) throw new Error(`${op}: useSeparateProjWeight is false but inProjWeight is null`);
       if (inProjWeight.shape.join() !== [3 * embedDim, embedDim].join())
         throw new Error(`${op}: expecting inProjWeight of shape [${3 * embedDim}, ${embedDim}], but got ${shapeOf(inProjWeight)}`);
-      const [wq, wk, wv] = inProjWeight.chunk(3);
-      q = linear(q0, wq!, bq);
-      k = linear(k0, wk!, bk);
-      v = linear(v0, wv!, bv);
+      // As PyTorch's _in_projection_packed: one matmul when query, key and value are one tensor, two when key is value.
+      if (key === value && query === key) {
+        [q, k, v] = linear(q0, inProjWeight, inProjBias).chunk(3, -1) as [Tensor, Tensor, Tensor];
+      } else if (key === value) {
+        const [wq, wkv] = inProjWeight.split([embedDim, 2 * embedDim]);
+        const [bq1, bkv] = inProjBias ? inProjBias.split([embedDim, 2 * embedDim]) : [null, null];
+        q = linear(q0, wq!, bq1);
+        [k, v] = linear(k0, wkv!, bkv).chunk(2, -1) as [Tensor, Tensor];
+      } else {
+        const [wq, wk, wv] = inProjWeight.chunk(3);
+        q = linear(q0, wq!, bq);
+        k = linear(k0, wk!, bk);
+        v = linear(v0, wv!, bv);
+      }
     } else {
       const { qProjWeight, kProjWeight, vProjWeight } = o;
       if (!qProjWeight || !kProjWeight || !vProjWeight)

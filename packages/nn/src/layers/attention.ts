@@ -178,7 +178,13 @@ export class MultiheadAttention extends Module {
     ]);
     const batched = query.ndim === 3;
     const flip = this.batchFirst && batched;
-    const [q, k, v] = flip ? [query, key, value].map((t) => t.transpose(1, 0)) : [query, key, value];
+    // Transposed once per distinct tensor: the functional form recognises self-attention by identity (as PyTorch's does).
+    const flipped = new Map<Tensor, Tensor>();
+    const batchSecond = (t: Tensor) => {
+      if (!flipped.has(t)) flipped.set(t, t.transpose(1, 0));
+      return flipped.get(t)!;
+    };
+    const [q, k, v] = flip ? [query, key, value].map(batchSecond) : [query, key, value];
     const [out, weights] = multiHeadAttentionForward(
       q!,
       k!,
