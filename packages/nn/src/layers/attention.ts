@@ -157,6 +157,7 @@ export class MultiheadAttention extends Module {
     if (this.bias_v) init.xavierNormal_(this.bias_v);
   }
 
+  /** Attention of `query` over `key`/`value`, with PyTorch's positional arguments: returns `[output, weights | null]`. */
   override forward(
     query: Tensor,
     key: Tensor,
@@ -167,6 +168,7 @@ export class MultiheadAttention extends Module {
     averageAttnWeights?: boolean,
     isCausal?: boolean,
   ): [Tensor, Tensor | null];
+  /** Attention of `query` over `key`/`value`, with keyword options: returns `[output, weights | null]`. */
   override forward(query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions): [Tensor, Tensor | null];
   override forward(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): [Tensor, Tensor | null] {
     const o = keywordArguments<MultiheadAttentionForwardOptions>('MultiheadAttention.forward', rest, [

@@ -83,6 +83,7 @@ export class TransformerEncoderLayer extends Module {
   norm2: LayerNorm;
   dropout1: Dropout;
   dropout2: Dropout;
+  /** The feed-forward activation: F.relu, F.gelu, your function, or a module (then a child, as in PyTorch). */
   activation: ((x: Tensor) => Tensor) | Module;
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
@@ -115,7 +116,9 @@ export class TransformerEncoderLayer extends Module {
     this.activation = activationFn('TransformerEncoderLayer', o.activation);
   }
 
+  /** The layer on `src`, with PyTorch's positional arguments. */
   override forward(src: Tensor, srcMask?: Tensor | null, srcKeyPaddingMask?: Tensor | null, isCausal?: boolean): Tensor;
+  /** The layer on `src`, with keyword options (`srcMask`, `srcKeyPaddingMask`, `isCausal`). */
   override forward(src: Tensor, options?: EncoderLayerForwardOptions): Tensor;
   override forward(src: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<EncoderLayerForwardOptions>('TransformerEncoderLayer.forward', rest, [
@@ -190,6 +193,7 @@ export class TransformerDecoderLayer extends Module {
   dropout1: Dropout;
   dropout2: Dropout;
   dropout3: Dropout;
+  /** The feed-forward activation: F.relu, F.gelu, your function, or a module (then a child, as in PyTorch). */
   activation: ((x: Tensor) => Tensor) | Module;
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
@@ -225,6 +229,7 @@ export class TransformerDecoderLayer extends Module {
     this.activation = activationFn('TransformerDecoderLayer', o.activation);
   }
 
+  /** The layer on `tgt` attending to `memory`, with PyTorch's positional arguments. */
   override forward(
     tgt: Tensor,
     memory: Tensor,
@@ -235,6 +240,7 @@ export class TransformerDecoderLayer extends Module {
     tgtIsCausal?: boolean,
     memoryIsCausal?: boolean,
   ): Tensor;
+  /** The layer on `tgt` attending to `memory`, with keyword options (masks and causal hints). */
   override forward(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions): Tensor;
   override forward(tgt: Tensor, memory: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<DecoderLayerForwardOptions>('TransformerDecoderLayer.forward', rest, DECODER_FORWARD_KEYS);
