@@ -21,7 +21,7 @@ const flag = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const STEPS = flag('steps', 250);
+const STEPS = flag('steps', 300);
 const SAMPLE = flag('sample', 200);
 const WARMUP = Math.max(1, Math.round(STEPS * 0.1));
 const CONTEXT = 32;
