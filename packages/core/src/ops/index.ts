@@ -7,4 +7,5 @@ export * from './movement.js';
 export * from './indexing.js';
 export * from './inplace.js';
 export * from './convert.js';
+export * from './random-ops.js';
 export type { TensorLike } from './dispatch.js';
