@@ -283,7 +283,9 @@ describe('gradients agree with finite differences (gradcheck, float64)', () => {
     g.manualSeed(7);
     const [q, k, v] = [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)];
     const mask = g.randn([3, 5], { dtype: 'float64' });
-    expect(g.autograd.gradcheck((a, b, c) => F.scaledDotProductAttention(a!, b!, c!, { attnMask: mask, scale: 0.7 }), [q, k, v])).toBe(true);
+    expect(g.autograd.gradcheck((a, b, c) => F.scaledDotProductAttention(a!, b!, c!, { attnMask: mask, scale: 0.7 }), [q, k, v])).toBe(
+      true,
+    );
     const s = f64(2, 4, 3);
     expect(g.autograd.gradcheck((a) => F.scaledDotProductAttention(a!, a!, a!, { isCausal: true }), [s])).toBe(true);
   });
@@ -291,10 +293,12 @@ describe('gradients agree with finite differences (gradcheck, float64)', () => {
   it('multiHeadAttentionForward with biasK/biasV, zero attention and a padding mask, through every weight', () => {
     g.manualSeed(8);
     const [x, mem, w, b, wo, bo, bk, bv] = [f64(3, 2, 4), f64(5, 2, 4), f64(12, 4), f64(12), f64(4, 4), f64(4), f64(1, 1, 4), f64(1, 1, 4)];
-    const kpm = g.tensor([
-      [false, true, false, false, false, false],
-      [false, false, false, true, true, false],
-    ]).narrow(1, 0, 5);
+    const kpm = g
+      .tensor([
+        [false, true, false, false, false, false],
+        [false, false, false, true, true, false],
+      ])
+      .narrow(1, 0, 5);
     const fn = (...t: g.Tensor[]) => {
       const [out, weights] = F.multiHeadAttentionForward(t[0]!, t[1]!, t[1]!, 4, 2, t[2]!, t[3]!, t[6]!, t[7]!, true, 0, t[4]!, t[5]!, {
         keyPaddingMask: kpm,
