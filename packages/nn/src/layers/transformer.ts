@@ -313,7 +313,10 @@ function deepCopyModule<M extends Module>(m: M, memo = new Map<object, unknown>(
 export interface TransformerEncoderOptions {
   /** Applied to the output of the last layer (Transformer passes a LayerNorm). */
   norm?: Module | null;
-  /** Accepted for PyTorch compatibility; Graft has no nested tensors, so the result is the padded one PyTorch also returns. */
+  /**
+   * Accepted for PyTorch compatibility. Graft has no nested tensors: where PyTorch's inference path would use
+   * them (eval, no grad, a padding mask), it returns zeros at padded positions; Graft returns computed values there.
+   */
   enableNestedTensor?: boolean;
   /** Accepted for PyTorch compatibility (it only concerns the nested-tensor path). */
   maskCheck?: boolean;
