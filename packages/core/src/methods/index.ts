@@ -24,3 +24,4 @@ import './linalg.js';
 import './shape.js';
 import './indexing.js';
 import './inplace.js';
+import './sorting.js';
