@@ -33,6 +33,7 @@ export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } 
 export {
   opCases,
   semanticCases,
+  sortingCases,
   opCaseFiles,
   allOpCases,
   unaryGridCases,
