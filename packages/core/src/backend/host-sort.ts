@@ -78,7 +78,7 @@ function innerSize(shape: readonly number[], axis: number): number {
 }
 
 /** Scratch pairs for one line, reused across lines. */
-function scratch(n: number): Pairs & { keys: Float64Array; ids: Int32Array } {
+function scratch(n: number): Pairs {
   return { keys: new Float64Array(n), ids: new Int32Array(n) };
 }
 

@@ -23,10 +23,10 @@
 /** A comparator of (key, id) pairs: true when the first goes before the second. */
 export type Less = (keyA: number, idA: number, keyB: number, idB: number) => boolean;
 
-/** Writable arrays of numbers (a TypedArray or a plain array). */
+/** The pairs being sorted: keys (values as doubles: every dtype's values are exact there) and ids (indices). */
 export interface Pairs {
-  keys: { [i: number]: number; readonly length: number };
-  ids: { [i: number]: number; readonly length: number };
+  keys: Float64Array;
+  ids: Int32Array;
 }
 
 /** std::__lg: floor(log2(n)) for n > 0. */
@@ -204,7 +204,7 @@ function introsortLoop(p: Pairs, less: Less, first: number, last: number, depth:
  * the whole range (guarded over its first 16 pairs).
  *
  * @example
- * const p = { keys: [2, 1, 2], ids: [0, 1, 2] };
+ * const p = { keys: Float64Array.of(2, 1, 2), ids: Int32Array.of(0, 1, 2) };
  * stdSort(p, (a, _i, b) => a < b, 0, 3); // p.ids is [1, 0, 2]
  */
 export function stdSort(p: Pairs, less: Less, first: number, last: number): void {
@@ -223,7 +223,7 @@ export function stdSort(p: Pairs, less: Less, first: number, last: number): void
  * pairs, sorted, in [first, middle) (heap select, then heapsort).
  *
  * @example
- * const p = { keys: [3, 1, 2], ids: [0, 1, 2] };
+ * const p = { keys: Float64Array.of(3, 1, 2), ids: Int32Array.of(0, 1, 2) };
  * partialSort(p, (a, _i, b) => a > b, 0, 1, 3); // p.keys[0] is 3
  */
 export function partialSort(p: Pairs, less: Less, first: number, middle: number, last: number): void {
@@ -236,7 +236,7 @@ export function partialSort(p: Pairs, less: Less, first: number, middle: number,
  * put there, with none after it less than any before it (introselect).
  *
  * @example
- * const p = { keys: [3, 1, 2], ids: [0, 1, 2] };
+ * const p = { keys: Float64Array.of(3, 1, 2), ids: Int32Array.of(0, 1, 2) };
  * nthElement(p, (a, _i, b) => a < b, 0, 1, 3); // p.keys[1] is 2
  */
 export function nthElement(p: Pairs, less: Less, first: number, nth: number, last: number): void {

@@ -15,7 +15,9 @@ import { boolArg } from './args.js';
 import { composite } from './composite.js';
 import { checkTensor, commonDevice, isTensor, wrap } from './dispatch.js';
 import { checkOptions } from '../options.js';
+import { exactFloat } from './integer.js';
 import { binaryResultType, castTo } from './promotion.js';
+import { minimum } from './elementwise.js';
 import { where } from './where.js';
 
 /** Keyword arguments of `searchsorted` (PyTorch's keyword-only ones). */
@@ -38,24 +40,32 @@ export interface BucketizeOptions {
   outInt32?: boolean;
 }
 
-/** The binary search itself: `values` (already of the boundaries' dtype) searched in `boundaries`' last dim. */
+/**
+ * The binary search itself: `values` (already of the boundaries' dtype)
+ * searched in `boundaries`' last dim. The bounds are kept as integer-valued
+ * floats (exact: n < 2^24 even in float32), which is cheaper than int32
+ * arithmetic checked for overflow, and cast for the gathers.
+ */
 function binarySearch(boundaries: Tensor, values: Tensor, right: boolean, sorter: Tensor | undefined): Tensor {
   const n = boundaries.shape[boundaries.ndim - 1]!;
   const dim = values.ndim - 1;
-  let lo = wrap(values, values.backend.fill(values.numel(), 0, 'int32'), values.shape, 'int32');
-  let hi = wrap(values, values.backend.fill(values.numel(), n, 'int32'), values.shape, 'int32');
+  const float = exactFloat(values.backend);
+  if (float === 'float32' && n >= 2 ** 24) {
+    throw new RangeError(`searchsorted(): ${n} boundaries are too many for a device without float64 (at most 2^24 - 1)`);
+  }
+  let lo = wrap(values, values.backend.fill(values.numel(), 0, float), values.shape, float);
+  let hi = wrap(values, values.backend.fill(values.numel(), n, float), values.shape, float);
   // The interval [lo, hi) at least halves each round: ⌊log2 n⌋ + 1 rounds empty it for every value.
   for (let round = 32 - Math.clz32(n); round > 0; round--) {
-    const active = lo.lt(hi);
-    const mid = lo.add(hi.sub(lo).div(2, { roundingMode: 'floor' }));
-    const at = mid.clamp(0, n - 1); // finished values (lo = hi = n) still read something
+    const mid = lo.add(hi).mul(0.5).floor(); // = PyTorch's start + ((end - start) >> 1)
+    const at = castTo(minimum(mid, n - 1), 'int32'); // a finished value (lo = hi = n) still reads something
     const midValue = boundaries.gather(dim, sorter === undefined ? at : sorter.gather(dim, at));
-    // PyTorch's test, NaN included: go right unless the middle boundary is ≥ the value (> for right).
-    const goRight = (right ? midValue.gt(values) : midValue.ge(values)).logicalNot();
-    lo = where(active.logicalAnd(goRight), mid.add(1), lo);
-    hi = where(active.logicalAnd(goRight.logicalNot()), mid, hi);
+    // PyTorch's test, NaN included: go left where the middle boundary is ≥ the value (> for right), else right.
+    const left = right ? midValue.gt(values) : midValue.ge(values);
+    hi = where(left, mid, hi); // a finished value has mid = hi: unchanged
+    lo = minimum(where(left, lo, mid.add(1)), hi); // … and stays at hi
   }
-  return lo;
+  return castTo(lo, 'int32');
 }
 
 function search(op: string, boundaries: Tensor, input: Tensor | number, right: boolean, sorter: Tensor | undefined): Tensor {
