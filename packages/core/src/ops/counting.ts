@@ -10,43 +10,16 @@
  * grad carries a node whose backward raises.
  */
 import { stdSort } from '../backend/libstdcxx-sort.js';
-import { ARRAY_TYPE, type DType, isFloating } from '../dtype.js';
+import { ARRAY_TYPE, isFloating } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { boolArg, dimArg, intArg, parseArgs } from './args.js';
 import { composite } from './composite.js';
 import { checkTensor, commonDevice, wrap } from './dispatch.js';
+import { hostValues, upload } from './host.js';
 import { scatterAdd } from './indexing.js';
 import { stack } from './movement.js';
 import { castTo } from './promotion.js';
-
-type Out = { [i: number]: number; readonly length: number };
-
-/** A new tensor on x's device holding `values`. */
-function upload(x: Tensor, values: Out, shape: readonly number[], dtype: DType): Tensor {
-  return wrap(x, x.backend.write(values as never, dtype), shape, dtype);
-}
-
-/** x's elements in row-major order, read back once (the storage read, then the view walked). */
-function hostValues(x: Tensor): Float64Array {
-  const n = x.numel();
-  const out = new Float64Array(n);
-  if (n === 0) return out;
-  const src = x.backend.readSync(x.handle);
-  const nd = x.ndim;
-  const counter = new Array<number>(nd).fill(0);
-  let at = x.offset;
-  for (let i = 0; i < n; i++) {
-    out[i] = src[at]!;
-    for (let d = nd - 1; d >= 0; d--) {
-      at += x.strides[d]!;
-      if (++counter[d]! < x.shape[d]!) break;
-      at -= x.strides[d]! * x.shape[d]!;
-      counter[d] = 0;
-    }
-  }
-  return out;
-}
 
 /** The node a non-differentiable op records when its input requires grad: backward raises PyTorch's error. */
 function notDifferentiable(name: string, op: string, inputs: readonly unknown[]) {

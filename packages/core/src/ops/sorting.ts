@@ -11,46 +11,17 @@
  * PyTorch's `value_selecting_reduction_backward`), so they are twice
  * differentiable.
  */
-import {
-  cumExtremeLines,
-  kthvalueLines,
-  type Layout,
-  medianLines,
-  modeLines,
-  type Out,
-  sortLines,
-  topkLines,
-} from '../backend/host-sort.js';
-import { ARRAY_TYPE, type DType } from '../dtype.js';
-import { normalizeDim, numel } from '../shape.js';
+import { cumExtremeLines, kthvalueLines, medianLines, modeLines, sortLines, topkLines } from '../backend/host-sort.js';
+import type { DType } from '../dtype.js';
+import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { boolArg, dimArg, intArg, keepdimArg, parseArgs } from './args.js';
 import { composite } from './composite.js';
 import { checkTensor, wrap } from './dispatch.js';
+import { onHost } from './host.js';
 import { scatterAdd } from './indexing.js';
 import { type ValuesIndices, valuesIndices } from './named-tuple.js';
 import { zerosLike } from './promotion.js';
-
-/** A new tensor on x's device holding `values`. */
-function upload(x: Tensor, values: Out, shape: readonly number[], dtype: DType): Tensor {
-  return wrap(x, x.backend.write(values as never, dtype), shape, dtype);
-}
-
-/**
- * Runs a host line algorithm on `x`: reads x's storage back once, lets `run`
- * fill values (x's dtype) and indices (int32) of `shape`, and writes both.
- */
-function onHost(
-  x: Tensor,
-  shape: readonly number[],
-  run: (src: ArrayLike<number>, layout: Layout, values: Out, indices: Out) => void,
-): [Tensor, Tensor] {
-  const n = numel(shape);
-  const values = new ARRAY_TYPE[x.dtype](n);
-  const indices = new Int32Array(n);
-  if (n > 0) run(x.backend.readSync(x.handle), x, values, indices);
-  return [upload(x, values, shape, x.dtype), upload(x, indices, shape, 'int32')];
-}
 
 /** `[x, 0]` for a 0-d input: what every op here returns for one (PyTorch's). */
 function scalarResult(x: Tensor): [Tensor, Tensor] {
