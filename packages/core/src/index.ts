@@ -165,6 +165,22 @@ export {
   indexSelect,
   maskedFill,
   pad,
+  // advanced indexing (x[...] and x[...] = v: t.index, t.indexPut_)
+  indexPut,
+  indexPut_,
+  nonzero,
+  argwhere,
+  maskedSelect,
+  maskedScatter,
+  maskedScatter_,
+  take,
+  takeAlongDim,
+  type IndexItem,
+  type IndexSlice,
+  type IndexArray,
+  type IndexPutOptions,
+  type NonzeroOptions,
+  type TakeAlongDimOptions,
   type TensorLike,
 } from './ops/index.js';
 

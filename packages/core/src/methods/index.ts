@@ -23,4 +23,5 @@ import './reductions.js';
 import './linalg.js';
 import './shape.js';
 import './indexing.js';
+import './advanced-indexing.js';
 import './inplace.js';

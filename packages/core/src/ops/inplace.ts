@@ -15,7 +15,7 @@ import { broadcastShapes } from '../shape.js';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
-function checkWritable(op: string, t: Tensor): void {
+export function checkWritable(op: string, t: Tensor): void {
   checkTensor(op, t, 'self');
   checkInplaceAllowed(op, t);
   if (t.isLeaf && t.requiresGrad && isGraphRecordingEnabled()) {
