@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import indexingJson from './fixtures/indexing.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -88,6 +89,8 @@ export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).c
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+/** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
+export const indexingCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
@@ -97,6 +100,7 @@ export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

@@ -90,12 +90,19 @@ export function opName(c: Pick<OpCase, 'op'>): string {
   return c.op === 'max_dim' || c.op === 'min_dim' ? c.op.slice(0, 3) : c.op;
 }
 
-/** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list. */
+/**
+ * Call a fixture op by name: `g[op](...args, kwargs?)`, or for an op named
+ * `Tensor.name` the method `args[0].name(...rest, kwargs?)` (PyTorch's
+ * subscript has no torch function: `x[items]` is `x.index(...items)`);
+ * tensors out, as a list.
+ */
 export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[]): Tensor[] {
   const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
   const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const fn = lib[opName(c)];
-  if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
+  const method = c.op.startsWith('Tensor.') ? c.op.slice('Tensor.'.length) : undefined;
+  const self = args[0] as Record<string, (...a: unknown[]) => unknown> | undefined;
+  const fn = method !== undefined ? (...a: unknown[]) => self![method]!(...a.slice(1)) : lib[opName(c)];
+  if (fn === undefined || (method !== undefined && typeof self?.[method] !== 'function')) fail(`op ${c.op} is not exported by @graft/core`);
   const out = fn(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
     const r = out as g.ValuesIndices;
