@@ -90,7 +90,7 @@ export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGri
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 /** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
-export const indexingCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
+export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
@@ -100,7 +100,7 @@ export const indexingCases = (indexingJson as unknown as { cases: OpCase[] }).ca
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
-  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingCases },
+  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

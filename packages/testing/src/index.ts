@@ -27,6 +27,7 @@ import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, s
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { indexingCases } from './indexing-cases.js';
 import { specCases } from './spec-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
@@ -35,6 +36,7 @@ export {
   semanticCases,
   opCaseFiles,
   allOpCases,
+  indexingOpCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -46,6 +48,8 @@ export {
 export { optionsTable, type OptionsEntry } from './options-cases.js';
 export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
 export type { UnaryGridCase, DoubleBackwardCase } from './fixtures.js';
+export { indexingCases, type IndexingContext, INDEXING_SECOND_ORDER_CASES, INDEXING_FORWARD_CASES } from './indexing-cases.js';
+export { checkForward, checkGradients, type RunContext } from './op-runner.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -191,5 +195,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
   inferenceCases(t, { device, inDevice });
+  indexingCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

@@ -183,7 +183,10 @@ export function gatherFlat(src: Tensor, positions: Tensor): Tensor {
 
 /** The gather kernel over any 1-D view of `like`'s storage (a whole storage, for reading a strided tensor without a copy). */
 export function gatherRaw(like: Tensor, source: View, positions: Tensor): Tensor {
-  if (positions.numel() === 0) return wrap(like, like.backend.fill(0, 0, like.dtype), positions.shape, like.dtype);
+  // Nothing to read, or nothing to read from (every index was out of range: a deferred check reports it).
+  if (positions.numel() === 0 || numel(source.shape) === 0) {
+    return wrap(like, like.backend.fill(positions.numel(), 0, like.dtype), positions.shape, like.dtype);
+  }
   return wrap(like, like.backend.gather(source, 0, flatView(positions)), positions.shape, like.dtype);
 }
 

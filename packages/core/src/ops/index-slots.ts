@@ -116,22 +116,29 @@ function checkHost(
 }
 
 /**
- * Checks an int32 `index` against [-size, size), naming the first value
- * outside with `describe`: on the host where reads are cheap (returning the
- * values read, for `nonNegative`), else on the device, reported at the next
- * read from it with the offending value.
+ * Checks an int32 `index` against [-size, size) (or [0, size) without
+ * `negative`), naming the first value outside with `describe`: on the host
+ * where reads are cheap (returning the values read, for `nonNegative`), else
+ * on the device, reported at the next read from it with the offending value.
  */
-export function checkRange(index: Tensor, size: number, describe: (value: number) => string): Int32Array | undefined {
+export function checkRange(index: Tensor, size: number, describe: (value: number) => string, negative = true): Int32Array | undefined {
+  const low = negative ? -size : 0;
   if (!index.backend.deferChecks) {
     const values = index.dataSync() as Int32Array;
-    for (const v of values) if (!(v >= -size && v < size)) throw new RangeError(describe(v));
+    for (const v of values) if (!(v >= low && v < size)) throw new RangeError(describe(v));
     return values;
   }
-  checkOnDevice(index, size, describe);
+  checkOnDevice(index, low, size, describe);
   return undefined;
 }
 
-/** `index` with negative values counted from the end (i + size): a fresh contiguous int32 tensor on index's device. */
+/**
+ * `index` with negative values counted from the end (i + size): a fresh
+ * contiguous int32 tensor on index's device. Values read on the host were
+ * checked there; on the device the check is pending, so the values are also
+ * clamped into [0, size): no kernel is handed a position outside its tensor
+ * before the check reports (a GPU would read or write out of bounds).
+ */
 export function nonNegative(index: Tensor, size: number, host?: Int32Array): Tensor {
   if (host !== undefined) {
     const values = host.some((v) => v < 0) ? host.map((v) => (v < 0 ? v + size : v)) : host;
@@ -139,14 +146,22 @@ export function nonNegative(index: Tensor, size: number, host?: Int32Array): Ten
   }
   const negative = kernelOp('lt', index, index, 0, index.shape, 'bool');
   const shifted = kernelOp('add', index, index, size, index.shape);
-  const out = wrap(index, index.backend.where(negative, shifted, index, index.shape, 'int32'), index.shape, 'int32');
-  negative.dispose();
-  shifted.dispose();
+  const wrapped = wrap(index, index.backend.where(negative, shifted, index, index.shape, 'int32'), index.shape, 'int32');
+  const out = clampIndex(wrapped, size);
+  for (const t of [negative, shifted, wrapped]) t.dispose();
+  return out;
+}
+
+/** `index` clamped into [0, size): a fresh contiguous int32 tensor (for kernels, while a deferred check is pending). */
+export function clampIndex(index: Tensor, size: number): Tensor {
+  const low = kernelOp('maximum', index, index, 0, index.shape);
+  const out = kernelOp('minimum', index, low, Math.max(size - 1, 0), index.shape);
+  low.dispose();
   return out;
 }
 
 /** On a device that defers checks: index bounds checked there, the first offending value named at the next read. */
-function checkOnDevice(index: Tensor, size: number, describe: (value: number) => string): void {
+function checkOnDevice(index: Tensor, low: number, size: number, describe: (value: number) => string): void {
   if (index.numel() === 0) return;
   noGrad(() =>
     tidy(() => {
@@ -155,7 +170,7 @@ function checkOnDevice(index: Tensor, size: number, describe: (value: number) =>
       const inRange = kernelOp(
         'logicalAnd',
         flat,
-        kernelOp('ge', flat, flat, -size, flat.shape, 'bool'),
+        kernelOp('ge', flat, flat, low, flat.shape, 'bool'),
         kernelOp('lt', flat, flat, size, flat.shape, 'bool'),
         flat.shape,
         'bool',
@@ -213,7 +228,7 @@ export function resolveSlots(x: Tensor, plan: IndexPlan): ResolvedSlots {
       return fromValues(values, p.shape, 'int32', x.device);
     }
     const t = p.tensor!;
-    checkOnDevice(t, size, (v) => outOfBounds(v, ordinal, size));
+    checkOnDevice(t, -size, size, (v) => outOfBounds(v, ordinal, size));
     return nonNegative(t, size);
   });
   return { dims: pending.map((p) => p.dim), indices, bShape, distinct };

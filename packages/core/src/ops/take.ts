@@ -11,7 +11,7 @@ import { dimArg, parseArgs } from './args.js';
 import { composite } from './composite.js';
 import { checkTensor, commonDevice } from './dispatch.js';
 import { gatherRaw, scatterAddFlat, viewOf } from './index-positions.js';
-import { checkRange, nonNegative } from './index-slots.js';
+import { checkRange, clampIndex, nonNegative } from './index-slots.js';
 import { gather } from './indexing.js';
 
 /**
@@ -67,7 +67,32 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null | T
   const d = dimArg('takeAlongDim', a['dim'], true);
   if (indices.dtype !== 'int32') throw new TypeError(`takeAlongDim(): dtype of indices should be int32 but got ${indices.dtype}`);
   commonDevice('takeAlongDim', x, indices);
-  if (d === undefined) return composite(() => gather(x.reshape(-1), 0, indices.reshape(-1)));
+  // Checked here, naming the offending index (on a GPU too, where gather's own check cannot name it). Where
+  // the check is deferred the indices are clamped, so that gather never reads outside x before it reports.
+  const checked = (size: number, dim: number): Tensor => {
+    const host = noGrad(() =>
+      tidy(() =>
+        checkRange(
+          indices,
+          size,
+          (v) =>
+            v < 0
+              ? `takeAlongDim(): index ${v} is out of bounds for dimension ${dim} with size ${size} (negative indices are not allowed)`
+              : `takeAlongDim(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
+          false,
+        ),
+      ),
+    );
+    return host !== undefined ? indices : noGrad(() => clampIndex(indices, size));
+  };
+  const gathered = (idx: Tensor, parts: (idx: Tensor) => Tensor): Tensor => {
+    try {
+      return composite(() => parts(idx));
+    } finally {
+      if (idx !== indices) idx.dispose();
+    }
+  };
+  if (d === undefined) return gathered(checked(x.numel(), 0), (idx) => gather(x.reshape(-1), 0, idx.reshape(-1)));
   if (x.ndim !== indices.ndim) {
     throw new Error(
       `takeAlongDim(): input and indices should have the same number of dimensions, but got ${x.ndim} dimensions for input, and ${indices.ndim} dimensions for indices`,
@@ -83,5 +108,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null | T
       `takeAlongDim(): the size of input (${s}) must match the size of indices (${t}) at non-singleton dimension ${k} (shapes ${formatShape(x.shape)} and ${formatShape(indices.shape)})`,
     );
   });
-  return composite(() => gather(x.expand(shape), axis, indices.expand(shape.map((s, k) => (k === axis ? indices.shape[k]! : s)))));
+  return gathered(checked(x.shape[axis] ?? 1, axis), (idx) =>
+    gather(x.expand(shape), axis, idx.expand(shape.map((s, k) => (k === axis ? indices.shape[k]! : s)))),
+  );
 }
