@@ -64,4 +64,5 @@ export class CpuBackend implements Backend<Handle> {
   scatterAdd: Backend<Handle>['scatterAdd'] = (shape, dim, index, src) => this.track(movement.scatterAdd(shape, dim, index, src));
   softmax: NonNullable<Backend<Handle>['softmax']> = (x, axis, log) => this.track(reduce.softmax(x, axis, log));
   fmod: NonNullable<Backend<Handle>['fmod']> = (a, b, shape, dtype) => this.track(elementwise.fmod(a, b, shape, dtype));
+  put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
 }

@@ -1,10 +1,12 @@
 /**
  * Core's GPU paths, run on the CPU: a CPU backend that defers its checks as a
- * GPU backend does (`deferChecks`). Index bounds are then checked on the
- * device and reported at the next read, naming the offending value; repeated
- * indices of a put are resolved on the device (no read); index tensors are
- * made non-negative there. The indexing fixtures (forward) and the indexing
- * cases run on it, so these paths are tested where CI has no GPU.
+ * GPU backend does (`deferChecks`) and lacks the optional `put` kernel, as
+ * the WebGL backend does. Index bounds are then checked on the device and
+ * reported at the next read, naming the offending value; repeated indices of
+ * a put are resolved on the device (no read); index tensors are made
+ * non-negative there; puts are computed whole. The indexing fixtures
+ * (forward) and the indexing cases run on it, so these paths are tested in
+ * Node too.
  */
 import * as g from '@graft/core';
 import { indexingCases } from '@graft/testing';
@@ -13,6 +15,10 @@ import { CpuBackend } from '../src/index.js';
 
 class DeferringCpuBackend extends CpuBackend {
   readonly deferChecks = true;
+  constructor() {
+    super();
+    (this as { put?: unknown }).put = undefined; // core's fallback
+  }
 }
 
 g.registerBackend('cpu-deferred', () => new DeferringCpuBackend());

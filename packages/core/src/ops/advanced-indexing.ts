@@ -15,13 +15,26 @@ import { contiguousStrides, formatShape, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { parseArgs } from './args.js';
 import { arange } from './creation.js';
-import { checkTensor, expandView, isTensor, mixedDevices, wrap } from './dispatch.js';
+import { checkTensor, expandView, fromValues, isTensor, mixedDevices, wrap } from './dispatch.js';
 import { castTo } from './promotion.js';
 import { checkWritable, copy_, fill_, inplace } from './inplace.js';
 import { exactFloat, int32Exact } from './integer.js';
 import { type IndexItem, type IndexPlan, planIndex, type Step } from './index-items.js';
-import { gatherFlat, gatherRaw, kernelOp, positionsOf, rowMajor, scatterAddFlat, stepLayout, viewOf } from './index-positions.js';
-import { lastWriters, resolveSlots } from './index-slots.js';
+import {
+  broadcastTo,
+  gatherFlat,
+  gatherRaw,
+  hostPositions,
+  kernelOp,
+  type Layout,
+  positionsOf,
+  type ResultShape,
+  rowMajor,
+  scatterAddFlat,
+  stepLayout,
+  viewOf,
+} from './index-positions.js';
+import { lastWriters, type ResolvedSlots, resolveSlots } from './index-slots.js';
 import { select, slice, unsqueeze } from './movement.js';
 import { where } from './where.js';
 
@@ -54,6 +67,16 @@ function basicView(x: Tensor, steps: readonly Step[]): Tensor {
   }
   return t;
 }
+
+/** The positions of `x[items]` in `layout`'s numbering, on x's device: from the host indices when all are there. */
+function positionsFor(x: Tensor, layout: Layout, slots: ResolvedSlots): { positions: Tensor; result: ResultShape } {
+  if (slots.host === undefined) return positionsOf(x, layout, slots.dims, slots.indices(), slots.bShape);
+  const { positions, result } = hostPositions(layout, slots.dims, slots.host, slots.shapes, slots.bShape);
+  return { positions: fromValues(positions, result.shape, 'int32', x.device), result };
+}
+
+/** The basic-only expression's "slots": no index, the view's elements themselves. */
+const NO_SLOTS: ResolvedSlots = { dims: [], shapes: [], bShape: [], distinct: true, host: [], indices: () => [] };
 
 /**
  * `x[items]`: PyTorch's indexing, as the method `t.index(...items)`. Each
@@ -89,13 +112,11 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
       const slots = resolveSlots(x, plan);
       // Read straight from x's storage at the selected positions: no copy of x, whatever its strides.
       const storage = stepLayout(x, plan.steps);
-      const { positions } = positionsOf(x, storage, slots.dims, slots.indices, slots.bShape);
+      const { positions } = positionsFor(x, storage, slots);
       const out = gatherRaw(x, viewOf(x, [x.storage.size], [1], 0), positions);
       // The gradient scatters into x's row-major numbering (the same positions when x is contiguous from 0).
       const rowMajorToo = grad && !(x.offset === 0 && x.isContiguous());
-      const back = rowMajorToo
-        ? positionsOf(x, stepLayout(rowMajor(x.shape), plan.steps), slots.dims, slots.indices, slots.bShape).positions
-        : positions;
+      const back = rowMajorToo ? positionsFor(x, stepLayout(rowMajor(x.shape), plan.steps), slots).positions : positions;
       return { out, back };
     }),
   );
@@ -181,27 +202,65 @@ function checkValues(op: string, x: Tensor, values: unknown, plan: IndexPlan, ac
 }
 
 /**
- * The functional `x[items] = values` (values checked): a new tensor of x's
- * shape and dtype, with a node `IndexPutBackward0` when a gradient is wanted.
- * Positions are in x's row-major numbering; the write is a `where` over x's
- * elements of values gathered by each place's writer (the last, where an
- * index repeats), or with `accumulate` a scatterAdd of the values added to x.
+ * Which index tuples (over the broadcast index shape) make the last write to
+ * their place: a bool tensor. Each tuple is coded as one number (its place in
+ * the indexed dims); from host indices on the host, else on the device.
  */
-function put(op: string, x: Tensor, plan: IndexPlan, values: Tensor | number, accumulate: boolean): Tensor {
+function lastWriteOf(x: Tensor, plan: IndexPlan, slots: ResolvedSlots): Tensor {
+  const sizes = slots.dims.map((d) => plan.viewShape[d]!);
+  const domain = sizes.reduce((a, b) => a * b, 1);
+  if (slots.host !== undefined) {
+    const n = numel(slots.bShape);
+    const code = new Int32Array(n);
+    let scale = 1;
+    for (let k = slots.dims.length - 1; k >= 0; k--) {
+      const all = slots.host[k]!;
+      const spread = all.length === n ? all : broadcastTo(all, slots.shapes[k]!, slots.bShape);
+      for (let b = 0; b < n; b++) code[b]! += spread[b]! * scale;
+      scale *= sizes[k]!;
+    }
+    return lastWriters(fromValues(code, slots.bShape, 'int32', x.device), domain, false, code);
+  }
+  const indices = slots.indices();
+  let code: Tensor | undefined;
+  let scale = 1;
+  for (let k = slots.dims.length - 1; k >= 0; k--) {
+    const term = kernelOp('mul', x, indices[k]!, scale, slots.bShape);
+    code = code === undefined ? term : kernelOp('add', x, code, term, slots.bShape);
+    scale *= sizes[k]!;
+  }
+  return lastWriters(code!, domain);
+}
+
+/**
+ * `x[items] = values` (values checked): a new tensor of x's shape and dtype,
+ * with a node `IndexPutBackward0` when a gradient is wanted — or, `inPlace`
+ * (never with autograd), x itself, written. Positions are in x's row-major
+ * numbering. With the backend's optional `put` kernel only the selected
+ * places are written, in order (the last write to a place wins, as PyTorch's
+ * CPU loop; accumulate adds in order). Without it the whole tensor is
+ * computed: a `where` over x's elements of the values gathered by each
+ * place's writer (the last, found on the device where an index repeats), or
+ * with `accumulate` a scatterAdd of the values added to x.
+ */
+function put(op: string, x: Tensor, plan: IndexPlan, values: Tensor | number, accumulate: boolean, inPlace = false): Tensor {
   const advanced = plan.advanced.length > 0;
   const v = isTensor(values) && values.device !== x.device ? values.to(x.device) : values;
   const vShape = isTensor(v) ? strip1s(v.shape) : [];
-  const grad = isFloating(x.dtype) && needsGrad(x, v);
+  const grad = !inPlace && isFloating(x.dtype) && needsGrad(x, v);
   const n = x.numel();
-  const { out, positions, written } = tidy((): { out: Tensor; positions: Tensor; written?: Tensor } =>
+  // Integer sums are computed exactly and checked, which the kernel's in-place add cannot do.
+  const kernel = x.backend.put !== undefined && (!accumulate || isFloating(x.dtype));
+  const { out, positions, written, m } = tidy((): { out: Tensor; positions: Tensor; written?: Tensor; m: number } =>
     noGrad(() => {
-      const slots = advanced ? resolveSlots(x, plan) : { dims: [], indices: [], bShape: [], distinct: true };
+      const slots = advanced ? resolveSlots(x, plan) : NO_SLOTS;
       const layout = stepLayout(rowMajor(x.shape), plan.steps);
-      const { positions, result } = positionsOf(x, layout, slots.dims, slots.indices, slots.bShape);
+      const { positions, result } = positionsFor(x, layout, slots);
       const target = result.shape;
       checkValuesShape(op, vShape, target, advanced);
       const m = numel(target);
-      if (m === 0 || n === 0) return { out: wrap(x, x.backend.contiguous(x), x.shape, x.dtype), positions };
+      const copy = () => (inPlace ? x : wrap(x, x.backend.contiguous(x), x.shape, x.dtype));
+      if (m === 0 || n === 0) return { out: copy(), positions, m };
       // A flat result of the scatter, read in x's shape (the kernels write fresh tensors of x's shape, never views).
       const shaped = (t: Tensor) => viewOf(t, x.shape, contiguousStrides(x.shape), 0);
       const fresh = (handle: unknown) => wrap(x, handle, x.shape, x.dtype);
@@ -211,40 +270,38 @@ function put(op: string, x: Tensor, plan: IndexPlan, values: Tensor | number, ac
         const spread = castTo(v, dtype).reshape(vShape).expand(target);
         return wrap(x, x.backend.contiguous(spread), [m], dtype);
       };
+      if (kernel) {
+        // Only the selected places are written (the values first copied out: they may share x's memory).
+        const dst = copy();
+        x.backend.put!(dst, viewOf(positions, [m], [1]), viewOf(value(), [m], [1], 0), accumulate);
+        return { out: dst, positions, m };
+      }
       if (accumulate) {
         if (x.dtype === 'bool') {
           const hit = kernelOp('gt', x, scatterAddFlat(n, positions, value('int32')), 0, [n], 'bool');
-          return { out: fresh(x.backend.binary('logicalOr', x, shaped(hit), x.shape, 'bool')), positions };
+          return { out: fresh(x.backend.binary('logicalOr', x, shaped(hit), x.shape, 'bool')), positions, m };
         }
         if (x.dtype === 'int32') {
           // Summed exactly in floating point and checked to fit int32, as integer add is.
           const wide = exactFloat(x.backend);
           const sum = scatterAddFlat(n, positions, value(wide));
           const exact = wrap(x, x.backend.binary('add', castTo(x, wide), shaped(sum), x.shape, wide), x.shape, wide);
-          return { out: int32Exact(op, exact, 'x.double().indexPut(items, values.double(), { accumulate: true })'), positions };
+          return { out: int32Exact(op, exact, 'x.double().indexPut(items, values.double(), { accumulate: true })'), positions, m };
         }
-        return { out: fresh(x.backend.binary('add', x, shaped(scatterAddFlat(n, positions, value())), x.shape, x.dtype)), positions };
+        return { out: fresh(x.backend.binary('add', x, shaped(scatterAddFlat(n, positions, value())), x.shape, x.dtype)), positions, m };
       }
       if (!isTensor(v) || numel(vShape) === 1) {
         // One value for every place: which write wins does not matter.
         const hits = scatterAddFlat(n, positions, wrap(x, x.backend.fill(m, 1, 'int32'), target, 'int32'));
         const written = kernelOp('gt', x, hits, 0, [n], 'bool');
         const one = isTensor(v) ? expandView(castTo(v, x.dtype), x.shape) : v;
-        return { out: fresh(x.backend.where(shaped(written), one, x, x.shape, x.dtype)), positions, written: written.reshape(x.shape) };
+        return { out: fresh(x.backend.where(shaped(written), one, x, x.shape, x.dtype)), positions, written: written.reshape(x.shape), m };
       }
       // Each place takes the value of its writer: write number k + 1 scattered to its place (0: none).
       let number = kernelOp('add', x, arange(m, { dtype: 'int32', device: x.device }), 1, [m]).reshape(target);
       if (advanced && !slots.distinct && numel(slots.bShape) > 1) {
         // An index tuple may repeat: only its last write counts, as on PyTorch's CPU.
-        const sizes = slots.dims.map((d) => plan.viewShape[d]!);
-        let code: Tensor | undefined;
-        let scale = 1;
-        for (let k = slots.dims.length - 1; k >= 0; k--) {
-          const term = kernelOp('mul', x, slots.indices[k]!, scale, slots.bShape);
-          code = code === undefined ? term : kernelOp('add', x, code, term, slots.bShape);
-          scale *= sizes[k]!;
-        }
-        const keep = lastWriters(code!, scale);
+        const keep = lastWriteOf(x, plan, slots);
         const bStrides = keep.strides;
         const keepView = viewOf(
           keep,
@@ -261,17 +318,41 @@ function put(op: string, x: Tensor, plan: IndexPlan, values: Tensor | number, ac
         out: fresh(x.backend.where(shaped(written), shaped(taken), x, x.shape, x.dtype)),
         positions,
         written: written.reshape(x.shape),
+        m,
       };
     }),
   );
+  if (inPlace) {
+    if (v !== values) (v as Tensor).dispose();
+    positions.dispose();
+    written?.dispose();
+    if (out === x) {
+      x.versionCounter.value++;
+      return x;
+    }
+    return inplace(x, op, out);
+  }
   if (grad) {
     const vIn = v;
+    // The places written (their old values get no gradient); computed here when the kernel wrote them.
+    const writtenOf = () =>
+      written ??
+      noGrad(() =>
+        kernelOp(
+          'gt',
+          positions,
+          scatterAddFlat(n, positions, wrap(positions, positions.backend.fill(m, 1, 'int32'), positions.shape, 'int32')),
+          0,
+          [n],
+          'bool',
+        ).reshape(x.shape),
+      );
     record(
       out,
       'IndexPutBackward0',
       [x, vIn],
       (g) => {
-        const gx = accumulate || written === undefined ? g : where(written, 0, g);
+        const gx = accumulate || m === 0 || n === 0 ? g : where(writtenOf(), 0, g);
         if (!isTensor(vIn) || !(vIn.requiresGrad || vIn.tangent !== undefined) || numel(positions.shape) === 0) return [gx, null];
         const picked = gatherFlat(g.reshape(n), positions);
         return [gx, sumToShape(picked, vShape).reshape(vIn.shape)];
@@ -372,5 +453,6 @@ export function indexPut_<T extends Tensor>(
     }
     return x;
   }
+  if (!recording) return put('indexPut_', x, plan, v, acc, true) as T;
   return inplace(x, 'indexPut_', put('indexPut_', x, plan, v, acc));
 }

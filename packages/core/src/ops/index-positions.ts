@@ -168,6 +168,82 @@ export function positionsOf(
   return { positions, result };
 }
 
+/** `values` of `shape` read at every element of the broadcast `bShape` (row-major): themselves when the shapes agree. */
+export function broadcastTo(values: Int32Array, shape: readonly number[], bShape: readonly number[]): Int32Array {
+  const n = numel(bShape);
+  if (values.length === n && shape.length === bShape.length) return values;
+  const own = contiguousStrides(shape);
+  const strides = bShape.map((_, j) => {
+    const i = j - (bShape.length - shape.length);
+    return i < 0 || shape[i] === 1 ? 0 : own[i]!;
+  });
+  const out = new Int32Array(n);
+  const at = new Array<number>(bShape.length).fill(0);
+  let p = 0;
+  for (let e = 0; e < n; e++) {
+    out[e] = values[p]!;
+    for (let d = bShape.length - 1; d >= 0; d--) {
+      p += strides[d]!;
+      if (++at[d]! < bShape[d]!) break;
+      p -= strides[d]! * bShape[d]!;
+      at[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Σ i_d · stride_d over `dims` of `layout`, for every combination of their coordinates in row-major order. */
+function offsetsOver(layout: Layout, dims: readonly number[]): Int32Array {
+  let out = Int32Array.of(0);
+  for (const d of dims) {
+    const size = layout.shape[d]!;
+    const stride = layout.strides[d]!;
+    const next = new Int32Array(out.length * size);
+    let k = 0;
+    for (let j = 0; j < out.length; j++) for (let i = 0; i < size; i++) next[k++] = out[j]! + i * stride;
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * `positionsOf` on the host, for indices already there (non-negative, in
+ * range): the same positions as an Int32Array, without a kernel call — the
+ * quick path for index arrays and masks, and on a backend whose reads are cheap.
+ */
+export function hostPositions(
+  layout: Layout,
+  dims: readonly number[],
+  indices: readonly Int32Array[],
+  shapes: readonly (readonly number[])[],
+  bShape: readonly number[],
+): { positions: Int32Array; result: ResultShape } {
+  const result = resultShape(layout.shape, dims, bShape);
+  const nB = numel(bShape);
+  const part = new Int32Array(nB).fill(layout.offset);
+  indices.forEach((values, k) => {
+    const stride = layout.strides[dims[k]!]!;
+    const all = broadcastTo(values, shapes[k]!, bShape);
+    for (let b = 0; b < nB; b++) part[b]! += all[b]! * stride;
+  });
+  // The dims the indices leave: before the index dims (adjacent ones only), and after them.
+  const rest = layout.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  const before = result.adjacent && dims.length > 0 ? rest.filter((d) => d < dims[0]!) : [];
+  const after = rest.filter((d) => !before.includes(d));
+  const a = offsetsOver(layout, before);
+  const c = offsetsOver(layout, after);
+  const positions = new Int32Array(a.length * nB * c.length);
+  let k = 0;
+  const nc = c.length;
+  for (let i = 0; i < a.length; i++) {
+    for (let b = 0; b < nB; b++) {
+      const base = a[i]! + part[b]!;
+      for (let j = 0; j < nc; j++) positions[k++] = base + c[j]!;
+    }
+  }
+  return { positions, result };
+}
+
 /**
  * `src` (1-D) at `positions` (int32, contiguous, any shape, in range): a
  * result of `positions`' shape. Differentiable in `src`; its adjoint is

@@ -18,12 +18,20 @@ import { gatherRaw, kernelOp, viewOf } from './index-positions.js';
 export interface ResolvedSlots {
   /** The dims of the basic view they index, ascending. */
   readonly dims: readonly number[];
-  /** int32 tensors on the indexed tensor's device, non-negative and in range (made here: the caller's scope frees them). */
-  readonly indices: readonly Tensor[];
+  /** Each index's shape. */
+  readonly shapes: readonly (readonly number[])[];
   /** Their broadcast shape. */
   readonly bShape: readonly number[];
   /** Whether a mask is among them: its coordinates are distinct, so no two index tuples are equal. */
   readonly distinct: boolean;
+  /**
+   * The indices on the host, non-negative and in range, when all of them are
+   * there (arrays, masks, booleans, and tensors read where reads are cheap):
+   * positions are then computed on the host, without kernels.
+   */
+  readonly host: readonly Int32Array[] | undefined;
+  /** The indices as int32 tensors on the indexed tensor's device, non-negative (made in the caller's scope, on first call). */
+  indices(): readonly Tensor[];
 }
 
 interface Pending {
@@ -36,20 +44,28 @@ interface Pending {
 
 /** PyTorch's `nonzero` of host values: one Int32Array of coordinates per dim. */
 export function maskCoordinates(values: ArrayLike<number>, shape: readonly number[]): Int32Array[] {
+  const n = values.length;
   let count = 0;
   // Nonzero, as PyTorch counts it: NaN is nonzero.
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
+  for (let i = 0; i < n; i++) if (values[i] !== 0) count++;
+  const nd = shape.length;
   const coords = shape.map(() => new Int32Array(count));
-  const strides = contiguousStrides(shape);
+  if (nd === 0 || count === 0) return coords;
+  // Row by row: the leading coordinates change once per row, the last one is the column.
+  const width = shape[nd - 1]!;
+  const last = coords[nd - 1]!;
+  const lead = new Array<number>(nd - 1).fill(0);
   let k = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === 0) continue;
-    let rest = i;
-    for (let d = 0; d < shape.length; d++) {
-      coords[d]![k] = Math.floor(rest / strides[d]!);
-      rest -= coords[d]![k]! * strides[d]!;
+  for (let base = 0; base < n; base += width) {
+    for (let j = 0; j < width; j++) {
+      if (values[base + j] === 0) continue;
+      for (let d = 0; d < nd - 1; d++) coords[d]![k] = lead[d]!;
+      last[k++] = j;
     }
-    k++;
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++lead[d]! < shape[d]!) break;
+      lead[d] = 0;
+    }
   }
   return coords;
 }
@@ -221,17 +237,33 @@ export function resolveSlots(x: Tensor, plan: IndexPlan): ResolvedSlots {
     if (p.host !== undefined && !p.fromMask) hostChecks.push({ values: p.host, shape: p.shape, size, ordinal });
   });
   checkHost(hostChecks, bShape);
-  const indices = pending.map((p, ordinal) => {
+  const dims = pending.map((p) => p.dim);
+  const shapes = pending.map((p) => p.shape);
+  const nonNegativeHost = (p: Pending): Int32Array => {
+    const values = p.host!;
+    if (p.fromMask) return values; // coordinates: never negative
     const size = plan.viewShape[p.dim]!;
-    if (p.host !== undefined) {
-      const values = p.host.some((v) => v < 0) ? p.host.map((v) => (v < 0 ? v + size : v)) : p.host;
-      return fromValues(values, p.shape, 'int32', x.device);
-    }
+    let negative = false;
+    for (let i = 0; i < values.length && !negative; i++) negative = values[i]! < 0;
+    if (!negative) return values;
+    const out = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i]! < 0 ? values[i]! + size : values[i]!;
+    return out;
+  };
+  if (pending.every((p) => p.host !== undefined)) {
+    const host = pending.map(nonNegativeHost);
+    let made: Tensor[] | undefined;
+    const indices = () => (made ??= host.map((values, k) => fromValues(values, shapes[k]!, 'int32', x.device)));
+    return { dims, shapes, bShape, distinct, host, indices };
+  }
+  const made = pending.map((p, ordinal) => {
+    if (p.host !== undefined) return fromValues(nonNegativeHost(p), p.shape, 'int32', x.device);
+    const size = plan.viewShape[p.dim]!;
     const t = p.tensor!;
     checkOnDevice(t, -size, size, (v) => outOfBounds(v, ordinal, size));
     return nonNegative(t, size);
   });
-  return { dims: pending.map((p) => p.dim), indices, bShape, distinct };
+  return { dims, shapes, bShape, distinct, host: undefined, indices: () => made };
 }
 
 /**
@@ -246,10 +278,10 @@ export function resolveSlots(x: Tensor, plan: IndexPlan): ResolvedSlots {
  * the current bit 0 drop out when one has it 1 (a scatterAdd and a gather per
  * bit, log2(n) of them).
  */
-export function lastWriters(code: Tensor, domain: number, onDevice = code.backend.deferChecks): Tensor {
+export function lastWriters(code: Tensor, domain: number, onDevice = code.backend.deferChecks, host?: Int32Array): Tensor {
   const n = code.numel();
   if (!onDevice) {
-    const values = code.dataSync();
+    const values = host ?? code.dataSync();
     const winner = new Int32Array(domain).fill(-1);
     for (let j = 0; j < n; j++) winner[values[j]!] = j;
     const keep = new Uint8Array(n);
