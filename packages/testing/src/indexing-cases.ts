@@ -24,8 +24,11 @@ import { callOp, checkForward, type RunContext } from './op-runner.js';
 
 /** What the indexing cases need from the suite. */
 export interface IndexingContext {
+  /** The device under test. */
   device: string;
+  /** Runs `fn` with the device under test as the current device. */
   inDevice<T>(fn: () => T): T;
+  /** Whether the device holds float64 (gradcheck and gradgradcheck need it). */
   supportsFloat64: boolean;
   /** Also run the fixtures' forward checks here (for a device the suite's op-case checks do not cover). */
   fixtures?: RunContext;

@@ -60,14 +60,27 @@ declare module '../tensor.js' {
       options?: IndexPutOptions,
     ): this;
     /**
-     * The coordinates of the nonzero elements: `[n, ndim]` int32, or one 1-D
-     * tensor per dim with `{ asTuple: true }`. Reads this tensor on the host once.
+     * The coordinates of the nonzero elements, one 1-D int32 tensor per dim
+     * (`{ asTuple: true }`). Reads this tensor on the host once.
      *
      * @example
-     * g.tensor([0, 2, 0, 3]).nonzero(); // tensor([[1], [3]])
+     * g.tensor([0, 2, 0, 3]).nonzero({ asTuple: true }); // [tensor([1, 3])]
      */
     nonzero(options: NonzeroOptions & { asTuple: true }): Tensor[];
+    /**
+     * The coordinates of the nonzero elements as one `[n, ndim]` int32 tensor.
+     * Reads this tensor on the host once.
+     *
+     * @example
+     * g.tensor([[0, 1], [1, 0]]).nonzero(); // tensor([[0, 1], [1, 0]])
+     */
     nonzero(options?: NonzeroOptions & { asTuple?: false }): Tensor;
+    /**
+     * The coordinates of the nonzero elements, as `{ asTuple }` asks.
+     *
+     * @example
+     * g.tensor([0, 2]).nonzero({ asTuple: false }); // tensor([[1]])
+     */
     nonzero(options?: NonzeroOptions): Tensor | Tensor[];
     /**
      * The coordinates of the nonzero elements as one `[n, ndim]` int32 tensor (`nonzero()`).
