@@ -10,6 +10,7 @@ import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
+import indexingJson from './fixtures/indexing.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -103,6 +104,8 @@ export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).c
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+/** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
+export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
 /** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
 export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
@@ -119,6 +122,7 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
   { title: 'sorting and searching against PyTorch (ties and NaN)', cases: sortingCases, gradcheck: true },
+  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

@@ -28,6 +28,7 @@ import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, s
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { indexingCases } from './indexing-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
 import { sortingHandCases } from './sorting-cases.js';
@@ -39,6 +40,7 @@ export {
   sortingCases,
   opCaseFiles,
   allOpCases,
+  indexingOpCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -53,6 +55,8 @@ export { optionsTable, type OptionsEntry } from './options-cases.js';
 export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
 export type { UnaryGridCase, DoubleBackwardCase, SamplingCase, SamplingStep, LargeSamplingCase } from './fixtures.js';
 export { runSamplingCase } from './sampling-cases.js';
+export { indexingCases, type IndexingContext, INDEXING_SECOND_ORDER_CASES, INDEXING_FORWARD_CASES } from './indexing-cases.js';
+export { checkForward, checkGradients, type RunContext } from './op-runner.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -201,5 +205,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
   inferenceCases(t, { device, inDevice });
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
+  indexingCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

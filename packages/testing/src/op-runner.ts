@@ -91,14 +91,19 @@ export function opName(c: Pick<OpCase, 'op'>): string {
 }
 
 /**
- * Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list.
- * `kwargs` are the case's keyword arguments with their tensors built (`buildKwargs`).
+ * Call a fixture op by name: `g[op](...args, kwargs?)`, or for an op named
+ * `Tensor.name` the method `args[0].name(...rest, kwargs?)` (PyTorch's
+ * subscript has no torch function: `x[items]` is `x.index(...items)`);
+ * tensors out, as a list. `kwargs` are the case's keyword arguments with
+ * their tensors built (`buildKwargs`).
  */
 export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[], kwargs: Record<string, unknown> = c.kwargs): Tensor[] {
   const kw = Object.keys(kwargs).length !== 0 ? [kwargs] : [];
   const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const fn = lib[opName(c)];
-  if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
+  const method = c.op.startsWith('Tensor.') ? c.op.slice('Tensor.'.length) : undefined;
+  const self = args[0] as Record<string, (...a: unknown[]) => unknown> | undefined;
+  const fn = method !== undefined ? (...a: unknown[]) => self![method]!(...a.slice(1)) : lib[opName(c)];
+  if (fn === undefined || (method !== undefined && typeof self?.[method] !== 'function')) fail(`op ${c.op} is not exported by @graft/core`);
   const out = fn(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
     const r = out as g.ValuesIndices;

@@ -236,6 +236,32 @@ export const optionsTable: OptionsEntry[] = [
   ),
   { name: 'searchsorted', op: 'searchsorted', key: 'out_int32', call: (o) => g.searchsorted(v(), v(), o) },
   { name: 'bucketize', op: 'bucketize', key: 'rigth', call: (o) => g.bucketize(v(), v(), o) },
+  // indexing (a slice object is checked as an options object: a misspelt bound is an error, never a whole slice)
+  { name: 'Tensor.index', op: 'index', key: 'strat', call: (o) => x().index(o as never) },
+  ...both(
+    'indexPut',
+    'acumulate',
+    (t, o) => g.indexPut(t, [0], 1, o),
+    (t, o) => t.indexPut([0], 1, o),
+  ),
+  ...both(
+    'indexPut_',
+    'accumulate_',
+    (t, o) => g.indexPut_(t, [0], 1, o),
+    (t, o) => t.indexPut_([0], 1, o),
+  ),
+  ...both(
+    'nonzero',
+    'as_tuple',
+    (t, o) => g.nonzero(t, o),
+    (t, o) => t.nonzero(o),
+  ),
+  ...both(
+    'takeAlongDim',
+    'axis',
+    (t, o) => g.takeAlongDim(t, g.zeros(1, 1, { dtype: 'int32' }), o),
+    (t, o) => t.takeAlongDim(g.zeros(1, 1, { dtype: 'int32' }), o),
+  ),
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },

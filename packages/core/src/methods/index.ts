@@ -26,6 +26,7 @@ import './indexing.js';
 import './scatter.js';
 import './construction.js';
 import './cumulative.js';
+import './advanced-indexing.js';
 import './inplace.js';
 import './random.js';
 import './sorting.js';
