@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -86,6 +87,8 @@ export const opCases = (opsJson as { cases: OpCase[] }).cases;
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** einsum (generated equations and PyTorch's errors), tensordot, inner, vdot, ger, kron, cross, chainMatmul, addmm and friends (scripts/fixtures/generate_contractions.py). */
+export const contractionCases = (contractionsJson as unknown as { cases: OpCase[] }).cases;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 
@@ -97,6 +100,7 @@ export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'einsum and contractions against PyTorch', cases: contractionCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

@@ -18,6 +18,7 @@ import * as g from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
 import { makeTensor, opCaseFiles, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
+import { contractionChecks } from './contraction-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
@@ -33,6 +34,7 @@ export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } 
 export {
   opCases,
   semanticCases,
+  contractionCases,
   opCaseFiles,
   allOpCases,
   unaryGridCases,
@@ -187,6 +189,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
+  contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
