@@ -9,7 +9,7 @@ import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { parseArgs } from './args.js';
 import { composite } from './composite.js';
-import { checkTensor, commonDevice } from './dispatch.js';
+import { checkTensor, commonDevice, isTensor } from './dispatch.js';
 import { mul, sub } from './elementwise.js';
 import { exactFloat, int32Exact } from './integer.js';
 import { dot, mm, outer } from './linalg.js';
@@ -43,9 +43,10 @@ function wrapDim(op: string, dim: number, ndim: number): number {
 export interface TensordotOptions {
   /**
    * The dims to contract: a number `n` (the last `n` dims of `a` with the
-   * first `n` of `b`; 2 by default) or two lists, `[dimsOfA, dimsOfB]`.
+   * first `n` of `b`; 2 by default) or two lists, `[dimsOfA, dimsOfB]` (or
+   * an int32 tensor holding either).
    */
-  dims?: number | readonly [readonly number[], readonly number[]];
+  dims?: number | readonly [readonly number[], readonly number[]] | Tensor;
 }
 
 /**
@@ -60,7 +61,7 @@ export interface TensordotOptions {
 export function tensordot(
   a: Tensor,
   b: Tensor,
-  dims?: number | readonly [readonly number[], readonly number[]] | TensordotOptions,
+  dims?: number | readonly [readonly number[], readonly number[]] | Tensor | TensordotOptions,
   options?: TensordotOptions,
 ): Tensor {
   checkTensor('tensordot', a, 'a');
@@ -75,6 +76,8 @@ export function tensordot(
 
 /** `dims` as two lists: an int n is the last n dims of a with the first n of b. */
 function tensordotDims(dims: unknown): [number[], number[]] {
+  // A tensor of dims, as PyTorch accepts: one number, or two rows of dims.
+  if (isTensor(dims)) return tensordotDims(dims.numel() > 1 ? dims.tolist() : Number(dims.item()));
   if (typeof dims === 'number' && Number.isInteger(dims)) {
     if (dims < 0) throw new Error(`tensordot expects dims >= 0, but got dims=${dims}`);
     return [Array.from({ length: dims }, (_, i) => i - dims), Array.from({ length: dims }, (_, i) => i)];

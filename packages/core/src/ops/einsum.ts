@@ -1,23 +1,28 @@
 /**
- * `einsum`: PyTorch 1.13's algorithm (aten/src/ATen/native/Linear.cpp), step
- * for step, on Graft's differentiable ops:
+ * `einsum`: PyTorch 1.13's algorithm (aten/src/ATen/native/Linear.cpp) on
+ * Graft's differentiable ops:
  *
  * 1. parse the equation into labels per operand (A–Z, a–z, `...`, spaces
  *    ignored) and the output's (explicit after `->`, or implicit: the
  *    ellipsis dims, then the labels seen once, upper case before lower case);
- * 2. align every operand to one layout — output dims, then the dims summed
- *    out — by a diagonal view for a label repeated within it, `unsqueeze` for
- *    a label it lacks and a `permute`;
+ *    each label and ellipsis dim gets a place in one aligned layout — the
+ *    output's dims, then the dims summed out;
+ * 2. take each operand's diagonals (a label repeated within it) as strided
+ *    views, and squeeze its size-1 dims (they only broadcast): PyTorch
+ *    unsqueezes every operand to the whole layout instead, which computes the
+ *    same products on tensors of needless rank (and of more dims than a WebGL
+ *    texture holds);
  * 3. contract the operands pairwise, left to right, as PyTorch does when
  *    opt_einsum is absent (it is, in 1.13 as Debian ships it): a dim is summed
- *    as soon as only one operand still has it, and a pair is multiplied by
- *    permute → reshape → batched `matmul` → view, so a contraction costs what
- *    the matmul kernel costs and no broadcast outer product is materialised
- *    where a matmul does the work (`sumproductPair`).
+ *    as soon as only one operand still has it, and a pair is multiplied as
+ *    ATen's sumproduct_pair does, permute → reshape → batched `matmul` → view,
+ *    so a contraction costs what the matmul kernel costs and no broadcast
+ *    outer product is materialised where a matmul does the work.
  *
  * Being made of differentiable ops, its gradient is the gradient of this
  * lowering, and its second derivative too. The results match PyTorch's to
- * float rounding (the same products and sums, summed in the same order).
+ * float rounding: the same products, and the same matrices handed to the
+ * matrix product.
  */
 import { needsGrad, record } from '../autograd/record.js';
 import type { DType } from '../dtype.js';
@@ -233,14 +238,16 @@ function lower(equation: string, operands: readonly Tensor[]): Tensor {
   for (let label = 0; label < LABELS; label++) if (labelCount[label]! > 0 && labelPosition[label] === -1) labelPosition[label] = position++;
   const allDims = position;
 
-  // Align each operand: diagonals for repeated labels, size-1 dims for missing ones, one permute.
-  // dimCounts[d]: how many operands have dim d with a size other than 1 (the ones that still need summing).
+  // Each operand as a term: its diagonals taken, its size-1 dims squeezed away (they take part in nothing but
+  // broadcasting), and each remaining axis named by its place in the aligned layout. PyTorch unsqueezes every operand
+  // to the whole layout instead; the same products and sums on tensors of the rank they need keep every kernel
+  // within what backends hold (WebGL: 6 dims). dimCounts[d]: how many operands have dim d of a size other than 1.
   const labelSize = new Array<number>(LABELS).fill(1);
   const ellipsisSizes = new Array<number>(ellipsisDims).fill(1);
   const dimCounts = new Array<number>(allDims).fill(0);
-  const ops: Tensor[] = operands.map((operand, i) => {
+  const terms: Term[] = operands.map((operand, i) => {
     let op = operand;
-    const permutation = new Array<number>(allDims).fill(-1);
+    const places: number[] = [];
     let dim = 0;
     for (const s of opLabels[i]!) {
       if (s === ELLIPSIS) {
@@ -258,134 +265,144 @@ function lower(equation: string, operands: readonly Tensor[]): Tensor {
             ellipsisSizes[j] = size;
             dimCounts[ellipsisPosition + j]!++;
           }
-          permutation[ellipsisPosition + j] = dim++;
+          places.push(ellipsisPosition + j);
+          dim++;
         }
-      } else if (permutation[labelPosition[s]!] === -1) {
-        const size = op.shape[dim]!;
-        if (size !== 1) {
-          if (labelSize[s] !== 1 && labelSize[s] !== size) {
+      } else {
+        const previous = places.indexOf(labelPosition[s]!);
+        if (previous === -1) {
+          const size = op.shape[dim]!;
+          if (size !== 1) {
+            if (labelSize[s] !== 1 && labelSize[s] !== size) {
+              throw fail(
+                `einsum(): subscript ${labelOf(s)} has size ${size} for operand ${i} which does not broadcast with previously seen size ${labelSize[s]}`,
+              );
+            }
+            labelSize[s] = size;
+            dimCounts[labelPosition[s]!]!++;
+          }
+          places.push(labelPosition[s]!);
+          dim++;
+        } else {
+          if (op.shape[dim] !== op.shape[previous]) {
             throw fail(
-              `einsum(): subscript ${labelOf(s)} has size ${size} for operand ${i} which does not broadcast with previously seen size ${labelSize[s]}`,
+              `einsum(): subscript ${labelOf(s)} is repeated for operand ${i} but the sizes don't match, ${op.shape[dim]} != ${op.shape[previous]}`,
             );
           }
-          labelSize[s] = size;
-          dimCounts[labelPosition[s]!]!++;
+          op = diagonalView(op, previous, dim);
         }
-        permutation[labelPosition[s]!] = dim++;
-      } else {
-        const previous = permutation[labelPosition[s]!]!;
-        if (op.shape[dim] !== op.shape[previous]) {
-          throw fail(
-            `einsum(): subscript ${labelOf(s)} is repeated for operand ${i} but the sizes don't match, ${op.shape[dim]} != ${op.shape[previous]}`,
-          );
-        }
-        op = diagonalView(op, previous, dim);
       }
     }
-    for (let k = 0; k < allDims; k++) {
-      if (permutation[k] === -1) {
-        op = op.unsqueeze(dim);
-        permutation[k] = dim++;
-      }
-    }
-    return op.permute(permutation);
+    const ones = op.shape.flatMap((size, k) => (size === 1 ? [k] : []));
+    if (ones.length === 0) return { t: op, places };
+    return { t: op.squeeze(ones), places: places.filter((_, k) => op.shape[k] !== 1) };
   });
 
   // 3. Contract pairwise from the left, summing each dim as soon as one operand alone has it.
-  while (ops.length > 1) {
-    let a = ops.shift()!;
-    let b = ops.shift()!;
+  while (terms.length > 1) {
+    let a = terms.shift()!;
+    let b = terms.shift()!;
     const sumDims: number[] = [];
     const aDimsToSum: number[] = [];
     const bDimsToSum: number[] = [];
     for (let dim = outDims; dim < allDims; dim++) {
-      if (a.shape[dim] !== 1 && b.shape[dim] !== 1) {
+      const inA = a.places.includes(dim);
+      const inB = b.places.includes(dim);
+      if (inA && inB) {
         if (--dimCounts[dim]! === 1) {
           sumDims.push(dim);
           dimCounts[dim] = 0;
         }
       } else if (dimCounts[dim] === 1) {
-        if (a.shape[dim] !== 1) {
+        if (inA) {
           aDimsToSum.push(dim);
           dimCounts[dim] = 0;
-        } else if (b.shape[dim] !== 1) {
+        } else if (inB) {
           bDimsToSum.push(dim);
           dimCounts[dim] = 0;
         }
       }
     }
-    if (aDimsToSum.length !== 0) a = a.sum(aDimsToSum, true);
-    if (bDimsToSum.length !== 0) b = b.sum(bDimsToSum, true);
-    ops.unshift(sumproductPair(a, b, sumDims));
+    a = sumOut(a, aDimsToSum);
+    b = sumOut(b, bDimsToSum);
+    terms.unshift(sumproductPair(a, b, sumDims));
   }
 
-  // The dims summed out are the last ones: drop them (already of size 1 after contractions), or sum a lone operand.
-  const result = ops[0]!;
-  if (allDims === outDims) return result;
-  if (numOps > 1) return result.view(result.shape.slice(0, outDims));
-  return result.sum(
-    Array.from({ length: allDims - outDims }, (_, k) => outDims + k),
-    false,
-  );
+  // The dims left beyond the output's are summed (a lone operand's; after contractions there are none), and the
+  // output's dims put in order, those no operand had above 1 as size-1 dims.
+  let result = sumOut(terms[0]!, range(outDims, allDims));
+  // A lone operand is summed over the dims the output lacks even where they all have size 1: bool becomes int32 (int64 in PyTorch).
+  if (numOps === 1 && allDims > outDims && result.t.dtype === 'bool') result = { t: result.t.to('int32'), places: result.places };
+  const present = range(0, outDims).filter((d) => result.places.includes(d));
+  let out = result.t.permute(present.map((d) => result.places.indexOf(d)));
+  for (let d = 0; d < outDims; d++) if (!result.places.includes(d)) out = out.unsqueeze(d);
+  return out;
+}
+
+/** An operand during the contraction: a tensor, and the place in the aligned layout of each of its axes (none of size 1). */
+interface Term {
+  t: Tensor;
+  places: number[];
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(to - from, 0) }, (_, k) => from + k);
+}
+
+/** `term` summed over the places `dims` (those it has). */
+function sumOut(term: Term, dims: readonly number[]): Term {
+  const axes = term.places.flatMap((p, k) => (dims.includes(p) ? [k] : []));
+  if (axes.length === 0) return term;
+  return { t: term.t.sum(axes), places: term.places.filter((p) => !dims.includes(p)) };
 }
 
 /** PyTorch's names of dtypes, for the messages PyTorch users search for. */
 const TORCH_DTYPE_NAME: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Long', bool: 'Bool' };
 
 /**
- * `(left * right).sum(sumDims, keepdim = true)` for two aligned operands (the
- * same number of dims, each of a common size or 1), as one batched matrix
- * product: dims in both operands and the output are the batch, dims in one
- * operand and the output the rows or columns, the summed dims the inner
- * dimension (ATen's sumproduct_pair). Without dims to sum it is a product.
+ * `(left * right)` summed over `sumDims` (places both terms have), as one
+ * batched matrix product: the places in both terms and not summed are the
+ * batch, those in one term the rows or the columns, the summed ones the inner
+ * dimension, each group in ascending order as ATen's sumproduct_pair takes
+ * them (so the matrices are PyTorch's). Without dims to sum it is a broadcast
+ * product over the union of the places.
  */
-function sumproductPair(left: Tensor, right: Tensor, sumDims: readonly number[]): Tensor {
-  if (sumDims.length === 0) return mul(left, right);
-  if (left.dtype !== right.dtype) {
+function sumproductPair(left: Term, right: Term, sumDims: readonly number[]): Term {
+  if (sumDims.length === 0) {
+    const union = [...new Set([...left.places, ...right.places])].sort((x, y) => x - y);
+    return { t: mul(alignTo(left, union), alignTo(right, union)), places: union };
+  }
+  const l = left.t;
+  const r = right.t;
+  if (l.dtype !== r.dtype) {
     throw new TypeError(
-      `einsum(): expected scalar type ${TORCH_DTYPE_NAME[left.dtype]} but found ${TORCH_DTYPE_NAME[right.dtype]} ` +
-        `(operands of dtypes ${left.dtype} and ${right.dtype} are contracted by a matrix product, which takes one dtype: cast one with .to())`,
+      `einsum(): expected scalar type ${TORCH_DTYPE_NAME[l.dtype]} but found ${TORCH_DTYPE_NAME[r.dtype]} ` +
+        `(operands of dtypes ${l.dtype} and ${r.dtype} are contracted by a matrix product, which takes one dtype: cast one with .to())`,
     );
   }
-  const summed = new Set(sumDims);
-  const lro: number[] = [];
-  const lo: number[] = [];
-  const ro: number[] = [];
-  let lroSize = 1;
-  let loSize = 1;
-  let roSize = 1;
-  let sumSize = 1;
-  for (let i = 0; i < left.ndim; i++) {
-    const inLeft = left.shape[i] !== 1;
-    const inRight = right.shape[i] !== 1;
-    if (summed.has(i)) {
-      if (inLeft && inRight) sumSize *= left.shape[i]!;
-      else if (inLeft) left = left.sum(i, true);
-      else if (inRight) right = right.sum(i, true);
-    } else if (inLeft && inRight) {
-      lro.push(i);
-      lroSize *= left.shape[i]!;
-    } else if (inLeft) {
-      lo.push(i);
-      loSize *= left.shape[i]!;
-    } else {
-      ro.push(i);
-      roSize *= right.shape[i]!;
-    }
-  }
-  const outShape = [
-    ...lro.map((d) => left.shape[d]!),
-    ...lo.map((d) => left.shape[d]!),
-    ...sumDims.map(() => 1),
-    ...ro.map((d) => right.shape[d]!),
-  ];
-  const leftOrder = [...lro, ...lo, ...sumDims, ...ro];
-  const rightOrder = [...lro, ...sumDims, ...ro, ...lo];
-  const back = new Array<number>(left.ndim);
-  leftOrder.forEach((d, k) => (back[d] = k));
-  const l = left.permute(leftOrder).reshape(lroSize, loSize, sumSize);
-  const r = right.permute(rightOrder).reshape(lroSize, sumSize, roSize);
-  return bmm(l, r).view(outShape).permute(back);
+  const ascending = (xs: number[]) => xs.sort((x, y) => x - y);
+  const lro = ascending(left.places.filter((p) => right.places.includes(p) && !sumDims.includes(p)));
+  const lo = ascending(left.places.filter((p) => !right.places.includes(p)));
+  const ro = ascending(right.places.filter((p) => !left.places.includes(p)));
+  const sizeOf = (term: Term, p: number) => term.t.shape[term.places.indexOf(p)]!;
+  const product = (term: Term, ps: readonly number[]) => ps.reduce((n, p) => n * sizeOf(term, p), 1);
+  const axes = (term: Term, ps: readonly number[]) => ps.map((p) => term.places.indexOf(p));
+  const batch = product(left, lro);
+  const inner = product(left, sumDims);
+  const lhs = l.permute([...axes(left, lro), ...axes(left, lo), ...axes(left, sumDims)]).reshape(batch, product(left, lo), inner);
+  const rhs = r.permute([...axes(right, lro), ...axes(right, sumDims), ...axes(right, ro)]).reshape(batch, inner, product(right, ro));
+  const shape = [...lro.map((p) => sizeOf(left, p)), ...lo.map((p) => sizeOf(left, p)), ...ro.map((p) => sizeOf(right, p))];
+  return { t: bmm(lhs, rhs).view(shape), places: [...lro, ...lo, ...ro] };
+}
+
+/** The term's tensor with its axes in the order of `places` (a superset of its own), size-1 dims where it has none. */
+function alignTo(term: Term, places: readonly number[]): Tensor {
+  const own = places.filter((p) => term.places.includes(p));
+  let t = term.t.permute(own.map((p) => term.places.indexOf(p)));
+  places.forEach((p, k) => {
+    if (!term.places.includes(p)) t = t.unsqueeze(k);
+  });
+  return t;
 }
 
 /**
@@ -407,14 +424,17 @@ function diagonalView(x: Tensor, d0: number, d1: number): Tensor {
 function diagonalEmbed(g: Tensor, shape: readonly number[], d0: number, d1: number): Tensor {
   const n = shape[d0]!;
   const rest = g.shape.map((_, k) => k).filter((k) => k !== d0);
-  // [..rest, n] → [..rest, n, n+1] (a zero after each element) → the first n·n elements are the n×n diagonal matrix.
-  const last = g.permute([...rest, d0]).unsqueeze(-1);
-  const padded = last.pad([0, n]);
-  const lead = padded.shape.slice(0, -2);
-  const square = padded
-    .reshape([...lead, n * (n + 1)])
-    .narrow(-1, 0, n * n)
-    .reshape([...lead, n, n]);
+  const restShape = rest.map((k) => g.shape[k]!);
+  const count = restShape.reduce((p, s) => p * s, 1);
+  // [R, n] → [R, n, n+1] (a zero after each element) → its first n·n elements per row are the n×n diagonal
+  // matrix. Done on 3 dims whatever the rank, so every kernel stays within what a backend holds.
+  const square = g
+    .permute([...rest, d0])
+    .reshape(count, n, 1)
+    .pad([0, n])
+    .reshape(count, n * (n + 1))
+    .narrow(1, 0, n * n)
+    .reshape([...restShape, n, n]);
   // square's dims are (x's dims but d0 and d1, in order), d0, d1: put them back in x's order.
   const others = shape.map((_, k) => k).filter((k) => k !== d0 && k !== d1);
   const order = shape.map((_, k) => (k === d0 ? others.length : k === d1 ? others.length + 1 : others.indexOf(k)));
