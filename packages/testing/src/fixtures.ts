@@ -11,6 +11,7 @@ import constructionJson from './fixtures/construction.json' with { type: 'json' 
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
 import indexingJson from './fixtures/indexing.json' with { type: 'json' };
+import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -102,6 +103,8 @@ export const sortingCases = (sortingJson as unknown as { cases: OpCase[] }).case
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** einsum (generated equations and PyTorch's errors), tensordot, inner, vdot, ger, kron, cross, chainMatmul, addmm and friends (scripts/fixtures/generate_contractions.py). */
+export const contractionCases = (contractionsJson as unknown as { cases: OpCase[] }).cases;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 /** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
@@ -123,6 +126,7 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
   { title: 'sorting and searching against PyTorch (ties and NaN)', cases: sortingCases, gradcheck: true },
   { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
+  { title: 'einsum and contractions against PyTorch', cases: contractionCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

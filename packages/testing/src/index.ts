@@ -18,6 +18,7 @@ import * as g from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
 import { makeTensor, opCaseFiles, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
+import { contractionChecks } from './contraction-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
@@ -38,6 +39,7 @@ export {
   opCases,
   semanticCases,
   sortingCases,
+  contractionCases,
   opCaseFiles,
   allOpCases,
   indexingOpCases,
@@ -200,6 +202,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   optionsCases(t, { device, inDevice });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
   constructionOpCases(t, { ...run, inDevice });
+  contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
