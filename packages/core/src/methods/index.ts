@@ -21,6 +21,7 @@ import './arithmetic.js';
 import './comparison.js';
 import './reductions.js';
 import './linalg.js';
+import './decompositions.js';
 import './shape.js';
 import './indexing.js';
 import './inplace.js';
