@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import linalgJson from './fixtures/linalg.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -25,6 +26,12 @@ export interface OpCase {
   error?: string;
   gradOutputs?: EncodedTensor[];
   grads?: (EncodedTensor | null)[];
+  /**
+   * A named function applied to the outputs before they are compared and
+   * differentiated, where PyTorch leaves them undetermined (eigenvector signs,
+   * …): see output-processes.ts.
+   */
+  process?: string;
 }
 
 export type EncodedArg =
@@ -86,6 +93,8 @@ export const opCases = (opsJson as { cases: OpCase[] }).cases;
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** `g.linalg` and the legacy top-level linear algebra against PyTorch (scripts/fixtures/generate_linalg.py). */
+export const linalgCases = (linalgJson as unknown as { cases: OpCase[] }).cases;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 
@@ -97,6 +106,7 @@ export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'linear algebra (g.linalg) against PyTorch', cases: linalgCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

@@ -27,6 +27,7 @@ import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, s
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { linalgSuiteCases } from './linalg-cases.js';
 import { specCases } from './spec-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
@@ -35,6 +36,7 @@ export {
   semanticCases,
   opCaseFiles,
   allOpCases,
+  linalgCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -191,5 +193,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
   inferenceCases(t, { device, inDevice });
+  linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

@@ -5,6 +5,7 @@
 import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { assertTensor, fail, type Tolerance } from './assert.js';
+import { processOutputs } from './output-processes.js';
 import {
   applyViews,
   decodeData,
@@ -90,18 +91,26 @@ export function opName(c: Pick<OpCase, 'op'>): string {
   return c.op === 'max_dim' || c.op === 'min_dim' ? c.op.slice(0, 3) : c.op;
 }
 
-/** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list. */
-export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[]): Tensor[] {
+/**
+ * The function a fixture op names: `g[op]`, or a namespaced one such as
+ * `linalg.solve` (`g.linalg.solve`).
+ */
+export function opFunction(c: Pick<OpCase, 'op'>): (...a: unknown[]) => unknown {
+  let target: unknown = g;
+  for (const part of opName(c).split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
+  if (typeof target !== 'function') fail(`op ${c.op} is not exported by @graft/core`);
+  return target as (...a: unknown[]) => unknown;
+}
+
+/** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list, after the case's output process if it names one. */
+export function callOp(c: Pick<OpCase, 'op' | 'kwargs' | 'process'>, args: unknown[]): Tensor[] {
   const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
-  const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const fn = lib[opName(c)];
-  if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
-  const out = fn(...args, ...kw);
+  const out = opFunction(c)(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
     const r = out as g.ValuesIndices;
     return [r.values, r.indices];
   }
-  return Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
+  return processOutputs(c.process, Array.isArray(out) ? [...(out as Tensor[])] : [out as Tensor]);
 }
 
 /** The case's arguments on `device`; tensors made are pushed to `leaves` (float ones as `floatDtype` leaves requiring grad when given). */

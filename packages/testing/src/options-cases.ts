@@ -7,6 +7,7 @@
 import * as g from '@graft/core';
 import { assertThrows } from './assert.js';
 import type { TestApi } from './index.js';
+import { linalgOptionsTable } from './linalg-options.js';
 
 /** One options-taking function, called with a misspelt key. */
 export interface OptionsEntry {
@@ -210,6 +211,8 @@ export const optionsTable: OptionsEntry[] = [
     key: 'priorty',
     call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o),
   },
+  // linear algebra (linalg-options.ts)
+  ...linalgOptionsTable,
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */
