@@ -32,6 +32,12 @@ export interface OpCase {
    * …): see output-processes.ts.
    */
   process?: string;
+  /**
+   * The case's matrices are too ill-conditioned for float32: its gradients
+   * are checked only on a device with float64 (its forward needs float64
+   * anyway, its inputs being float64).
+   */
+  needsFloat64?: boolean;
 }
 
 export type EncodedArg =

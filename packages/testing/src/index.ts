@@ -120,7 +120,8 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
     });
     t.describe(`conformance on '${device}': ${title}: gradients (float64)`, () => {
       for (const c of cases) {
-        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && c.kwargs['dtype'] === 'float64')) continue;
+        const float64Only = c.kwargs['dtype'] === 'float64' || c.needsFloat64 === true;
+        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && float64Only)) continue;
         t.it(`${c.name} backward`, () => inDevice(() => checkGradients(c, run)));
       }
     });

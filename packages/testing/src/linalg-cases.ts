@@ -74,7 +74,7 @@ export const LINALG_SECOND_ORDER_CASES: readonly string[] = [
   'vectorNorm ord 3',
   'matrixNorm nuc',
   'cond None',
-  'cross',
+  'cross 4x3',
   'diagonal offset',
   'multiDot 3 left',
 ];
@@ -287,6 +287,11 @@ export function linalgSuiteCases(t: TestApi, ctx: Context): void {
       }
       assertThrows(() => g.linalg.solve(g.eye(3), g.ones(2)), ['linalg.solve', 'Incompatible shapes', '3x3 and 2x1'], 'shapes');
       assertThrows(() => g.linalg.solveTriangular(g.eye(2), g.ones(2, 1), {} as never), ["'upper'"], 'upper is required');
+      assertThrows(
+        () => g.linalg.solveTriangular(g.eye(2), g.ones(2, 1), { upper: true, unitriangle: true } as never),
+        ['linalg.solve_triangular', "'unitriangle'", 'unitriangular'],
+        'a misspelt key',
+      );
       assertThrows(
         () => g.linalg.choleskyEx(g.tensor([[-1]]), { checkErrors: true }),
         ['linalg.cholesky', 'leading minor of order 1'],
