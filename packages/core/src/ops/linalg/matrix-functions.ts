@@ -18,14 +18,15 @@ import { checkSquare, eyeLike, matrixAt, maskLike, mT, readMatrices, upload } fr
 /**
  * A square matrix (or each of a batch) to the integer power `n`: the
  * identity for 0, and for n < 0 the inverse's power (a singular matrix then
- * raises PyTorch's error). Computed by repeated squaring with matmuls, as
+ * raises PyTorch's error; an int32 matrix, which has no inverse, too). Computed by repeated squaring with matmuls, as
  * PyTorch's, so it runs on the backend and its gradient is the matmuls'.
  *
  * @example
  * g.linalg.matrixPower(g.tensor([[1, 1], [0, 1]]), 3).tolist(); // [[1, 3], [0, 1]]
  */
 export function matrixPower(A: Tensor, n: number): Tensor {
-  checkSquare('linalg.matrix_power', A);
+  // Integer matrices too, as PyTorch (their negative powers raise in the inverse).
+  checkSquare('linalg.matrix_power', A, 'A', true);
   if (typeof n !== 'number' || !Number.isInteger(n))
     throw new TypeError(`linalg.matrix_power(): argument 'n' must be an integer, not ${String(n)}`);
   return composite(() => {

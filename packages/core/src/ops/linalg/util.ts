@@ -22,9 +22,11 @@ export function checkMatrix(op: string, x: unknown, name = 'A'): Tensor {
   return t;
 }
 
-/** `checkMatrix`, and the matrices must be square. */
-export function checkSquare(op: string, x: unknown, name = 'A'): Tensor {
-  const t = checkMatrix(op, x, name);
+/** `checkMatrix`, and the matrices must be square (`anyDType`: of any numeric dtype, as for matrix_power). */
+export function checkSquare(op: string, x: unknown, name = 'A', anyDType = false): Tensor {
+  const t = anyDType ? checkTensor(op, x, name) : checkMatrix(op, x, name);
+  if (t.dtype === 'bool') throw new TypeError(`${op}: not implemented for 'bool'`);
+  if (t.ndim < 2) throw new Error(`${op}: The input tensor ${name} must have at least 2 dimensions.`);
   const [r, c] = t.shape.slice(-2);
   if (r !== c) throw new Error(`${op}: ${name} must be batches of square matrices, but they are ${r} by ${c} matrices`);
   return t;
