@@ -33,9 +33,10 @@ const B13 = [
   1323241920, 40840800, 960960, 16380, 182, 1,
 ];
 
-/** exp(A) for the n×n matrix `a`; non-finite entries give NaN throughout. */
+/** exp(A) for the n×n matrix `a`: a 1×1 matrix by the scalar exp (as PyTorch); a larger one with non-finite entries gives NaN throughout. */
 export function matrixExp(a: Float64Array, n: number): Float64Array {
   if (n === 0) return new Float64Array(0);
+  if (n === 1) return Float64Array.of(Math.exp(a[0]!));
   let norm = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
