@@ -13,6 +13,8 @@ import { broadcastShapes, shapesEqual } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor } from '../dispatch.js';
 import {
+  batchPrefix,
+  broadcastSource,
   checkMatrix,
   factorsTranspose,
   checkSameDType,
@@ -116,20 +118,25 @@ function solveImpl(op: string, A: Tensor, B: Tensor, left: boolean, raise: boole
     throw new Error(`${op}: Incompatible shapes of A and B for the equation ${left ? 'AX = B' : 'XA = B'} (${n}x${n} and ${r}x${c})`);
   }
   const batch = broadcastShapes(op, A.shape.slice(0, -2), bShape.slice(0, -2));
-  const ha = readMatrices(A, [...batch, n, n]);
+  // Each of A's own matrices is factored once (info and errors are per matrix of A, as PyTorch's lu_factor), then
+  // solves each right-hand side of the broadcast batch. As PyTorch, the factors are Aᵀ's when A is contiguous (see
+  // factorsTranspose); they solve with A through the transposed solve.
+  const ha = readMatrices(A);
   const hb = readMatrices(b, [...batch, r, c], bShape);
-  const x = new Float64Array(hb.data.length);
-  const info = new Int32Array(ha.count);
-  // As PyTorch, the LU factors of Aᵀ when A is contiguous (see factorsTranspose); Aᵀ's factors solve with A through the transposed solve.
   const useT = factorsTranspose(A);
-  for (let i = 0; i < ha.count; i++) {
+  const info = new Int32Array(ha.count);
+  const factors = Array.from({ length: ha.count }, (_, i) => {
     const f = luOf(useT ? hostTranspose(matrixAt(ha, i), n, n) : matrixAt(ha, i), n);
     info[i] = f.singularAt + 1;
     if (f.singularAt >= 0 && raise) {
-      throw new Error(
-        `torch.${op}: ${batch.length > 0 ? `(Batch element ${i}): ` : ''}The solver failed because the input matrix is singular.`,
-      );
+      throw new Error(`torch.${op}: ${batchPrefix(A, i)}The solver failed because the input matrix is singular.`);
     }
+    return f;
+  });
+  const which = broadcastSource(batch, A.shape.slice(0, -2));
+  const x = new Float64Array(hb.data.length);
+  for (let i = 0; i < hb.count; i++) {
+    const f = factors[which[i]!]!;
     // X·A = B ⇔ Aᵀ·Xᵀ = Bᵀ.
     const sol = left
       ? luSolve(f, matrixAt(hb, i), n, c, useT)
@@ -139,7 +146,7 @@ function solveImpl(op: string, A: Tensor, B: Tensor, left: boolean, raise: boole
   const outShape = vector ? [...batch, n] : [...batch, r, c];
   const [out, infoT] = uploadAll(A, [
     [x, outShape],
-    [info, batch, 'int32'],
+    [info, A.shape.slice(0, -2), 'int32'],
   ]) as [Tensor, Tensor];
   if (needsGrad(A, b)) {
     const aNeeded = wantsGrad(A);

@@ -185,3 +185,29 @@ export function epsOf(dtype: DType): number {
 export function factorsTranspose(A: Tensor): boolean {
   return isContiguous(A.shape, A.strides);
 }
+
+/**
+ * For each index of the broadcast batch `batch` (row-major), the index of the
+ * matrix of a batch `source` (broadcast to it) that it reads.
+ */
+export function broadcastSource(batch: readonly number[], source: readonly number[]): Int32Array {
+  const count = numel(batch);
+  const out = new Int32Array(count);
+  const offset = batch.length - source.length;
+  for (let i = 0; i < count; i++) {
+    let rest = i;
+    let index = 0;
+    let stride = 1;
+    for (let d = batch.length - 1; d >= 0; d--) {
+      const coord = rest % batch[d]!;
+      rest = Math.floor(rest / batch[d]!);
+      const s = d - offset;
+      if (s >= 0) {
+        if (source[s]! !== 1) index += coord * stride;
+        stride *= source[s]!;
+      }
+    }
+    out[i] = index;
+  }
+  return out;
+}
