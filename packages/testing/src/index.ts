@@ -30,6 +30,7 @@ import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
 import { indexingCases } from './indexing-cases.js';
+import { linalgSuiteCases } from './linalg-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
 import { sortingHandCases } from './sorting-cases.js';
@@ -43,6 +44,7 @@ export {
   opCaseFiles,
   allOpCases,
   indexingOpCases,
+  linalgCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -131,7 +133,8 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
     });
     t.describe(`conformance on '${device}': ${title}: gradients (float64)`, () => {
       for (const c of cases) {
-        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && c.kwargs['dtype'] === 'float64')) continue;
+        const float64Only = c.kwargs['dtype'] === 'float64' || c.needsFloat64 === true;
+        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && float64Only)) continue;
         t.it(`${c.name} backward`, () => inDevice(() => checkGradients(c, run)));
       }
     });
@@ -209,5 +212,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   inferenceCases(t, { device, inDevice });
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
   indexingCases(t, { device, inDevice, supportsFloat64 });
+  linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

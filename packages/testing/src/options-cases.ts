@@ -8,6 +8,7 @@ import * as g from '@graft/core';
 import { assertThrows } from './assert.js';
 import { constructionOptionsTable } from './options-construction.js';
 import type { TestApi } from './index.js';
+import { linalgOptionsTable } from './linalg-options.js';
 
 /** One options-taking function, called with a misspelt key. */
 export interface OptionsEntry {
@@ -368,6 +369,8 @@ export const optionsTable: OptionsEntry[] = [
   },
   // construction, shape and scatter ops
   ...constructionOptionsTable,
+  // linear algebra (linalg-options.ts)
+  ...linalgOptionsTable,
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

@@ -22,6 +22,7 @@ import './comparison.js';
 import './reductions.js';
 import './linalg.js';
 import './contractions.js';
+import './decompositions.js';
 import './shape.js';
 import './indexing.js';
 import './scatter.js';

@@ -6,6 +6,20 @@ export * from './linalg.js';
 export * from './einsum.js';
 export * from './contractions.js';
 export * from './addmm.js';
+export {
+  cholesky,
+  qr,
+  svd,
+  slogdet,
+  pinverse,
+  matrixPower,
+  matrixExp,
+  type LegacyCholeskyOptions,
+  type LegacyQROptions,
+  type LegacySVDOptions,
+  type LegacySVDResult,
+  type PinverseOptions,
+} from './linalg/legacy.js';
 export * from './movement.js';
 export * from './indexing.js';
 export * from './scatter.js';
