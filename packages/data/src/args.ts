@@ -22,7 +22,9 @@ export function parseArgs(op: string, args: readonly unknown[], names: readonly 
   const hasOptions = args.length > 0 && isOptionsObject(last);
   const positional = hasOptions ? args.slice(0, -1) : args;
   if (positional.length > names.length) {
-    throw new TypeError(`${op}: expected at most ${names.length} arguments after the required ones (${names.join(', ')}), got ${positional.length}`);
+    throw new TypeError(
+      `${op}: expected at most ${names.length} arguments after the required ones (${names.join(', ')}), got ${positional.length}`,
+    );
   }
   const options = hasOptions ? g.checkOptions(op, last as Record<string, unknown>, names) : {};
   const out: Record<string, unknown> = {};

@@ -95,7 +95,9 @@ function collate(batch: readonly unknown[], path: string): unknown {
   const kind = kindOf(batch[0]);
   const bad = batch.findIndex((x) => kindOf(x) !== kind);
   if (bad >= 0) {
-    throw new TypeError(`${op}: ${at(bad, path)} is ${article(kindOf(batch[bad]))} where ${at(0, path)} is ${article(kind)}: a batch's samples must have one structure`);
+    throw new TypeError(
+      `${op}: ${at(bad, path)} is ${article(kindOf(batch[bad]))} where ${at(0, path)} is ${article(kind)}: a batch's samples must have one structure`,
+    );
   }
   const elem = batch[0];
   if (elem instanceof g.Tensor) return g.stack(batch as g.Tensor[], 0);
@@ -105,7 +107,21 @@ function collate(batch: readonly unknown[], path: string): unknown {
   if (typeof elem === 'string') return [...batch];
   if (elem instanceof Map) {
     const maps = batch as Map<unknown, unknown>[];
-    return new Map([...elem.keys()].map((key) => [key, collate(pick(maps, key, path, (m, k) => m.has(k), (m, k) => m.get(k)), `${path}.get(${JSON.stringify(key) ?? String(key)})`)]));
+    return new Map(
+      [...elem.keys()].map((key) => [
+        key,
+        collate(
+          pick(
+            maps,
+            key,
+            path,
+            (m, k) => m.has(k),
+            (m, k) => m.get(k),
+          ),
+          `${path}.get(${JSON.stringify(key) ?? String(key)})`,
+        ),
+      ]),
+    );
   }
   if (Array.isArray(elem)) {
     const size = elem.length;
@@ -115,12 +131,29 @@ function collate(batch: readonly unknown[], path: string): unknown {
         `${op}: each element in list of batch should be of equal size (${at(0, path)} has ${size} entries, ${at(uneven, path)} has ${(batch[uneven] as unknown[]).length})`,
       );
     }
-    return elem.map((_, i) => collate(batch.map((x) => (x as unknown[])[i]), `${path}[${i}]`));
+    return elem.map((_, i) =>
+      collate(
+        batch.map((x) => (x as unknown[])[i]),
+        `${path}[${i}]`,
+      ),
+    );
   }
   if (isPlainObject(elem)) {
     const objects = batch as Record<string, unknown>[];
     return Object.fromEntries(
-      Object.keys(elem).map((key) => [key, collate(pick(objects, key, path, (o, k) => k in o, (o, k) => o[k]), `${path}.${key}`)]),
+      Object.keys(elem).map((key) => [
+        key,
+        collate(
+          pick(
+            objects,
+            key,
+            path,
+            (o, k) => k in o,
+            (o, k) => o[k],
+          ),
+          `${path}.${key}`,
+        ),
+      ]),
     );
   }
   throw new TypeError(
@@ -140,7 +173,8 @@ function article(kind: string): string {
 /** Field `key` of every sample, or an error naming the sample that lacks it. */
 function pick<C, K>(batch: readonly C[], key: K, path: string, has: (c: C, k: K) => boolean, get: (c: C, k: K) => unknown): unknown[] {
   return batch.map((c, i) => {
-    if (!has(c, key)) throw new TypeError(`defaultCollate: ${at(i, path)} has no key ${JSON.stringify(key) ?? String(key)} (${at(0, path)} has it)`);
+    if (!has(c, key))
+      throw new TypeError(`defaultCollate: ${at(i, path)} has no key ${JSON.stringify(key) ?? String(key)} (${at(0, path)} has it)`);
     return get(c, key);
   });
 }
@@ -150,7 +184,9 @@ function stackTypedArrays(batch: readonly TypedArray[], path: string): g.Tensor 
   const length = batch[0]!.length;
   const uneven = batch.findIndex((x) => x.length !== length);
   if (uneven >= 0) {
-    throw new RangeError(`defaultCollate: TypedArrays in a batch must have one length; ${at(0, path)} has ${length}, ${at(uneven, path)} has ${batch[uneven]!.length}`);
+    throw new RangeError(
+      `defaultCollate: TypedArrays in a batch must have one length; ${at(0, path)} has ${length}, ${at(uneven, path)} has ${batch[uneven]!.length}`,
+    );
   }
   const Ctor = batch[0]!.constructor as new (n: number) => TypedArray;
   const out = new Ctor(batch.length * length);

@@ -83,8 +83,11 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
  *
  * Batches belong to the caller: free them when done ({@link disposeBatch}).
  * What fetching and collating a batch makes besides the batch (a
- * `TensorDataset`'s row views, …) the loader frees itself, except tensors an
- * async `get` returns (an async function cannot run inside `g.tidy`).
+ * `TensorDataset`'s row views, …) the loader frees itself (in `g.tidy`),
+ * except the tensors an async dataset returns (an async function cannot run
+ * inside `g.tidy`), and, under `for await…of` before the loader has seen the
+ * dataset return plain values, the first batch's (left to the garbage
+ * collector).
  *
  * @example
  * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, generator: new g.Generator().manualSeed(0) });
@@ -112,6 +115,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly collateFn: (batch: never) => B;
   readonly #iterable: boolean;
   readonly #defaultCollate: boolean;
+  /** What this loader has seen of its map-style dataset: whether `get` returns plain values (see MapCursor). */
+  readonly #seen = { sync: false };
 
   constructor(dataset: AnyDataset<T>, options?: DataLoaderOptions<T, B>) {
     const op = 'DataLoader';
@@ -135,12 +140,16 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     let batchSampler = o.batchSampler ?? undefined;
     let batchSize = o.batchSize === undefined ? 1 : o.batchSize;
     let dropLast = o.dropLast ?? false;
-    if (shuffle !== undefined && typeof shuffle !== 'boolean') throw new TypeError(`${op}: shuffle should be a boolean value, but got shuffle=${show(shuffle)}`);
+    if (shuffle !== undefined && typeof shuffle !== 'boolean')
+      throw new TypeError(`${op}: shuffle should be a boolean value, but got shuffle=${show(shuffle)}`);
     if (iterable) {
       if (shuffle) throw new TypeError(`${op} with IterableDataset: expected unspecified shuffle option, but got shuffle=${show(shuffle)}`);
-      if (sampler !== undefined) throw new TypeError(`${op} with IterableDataset: expected unspecified sampler option, but got sampler=${describe(sampler)}`);
+      if (sampler !== undefined)
+        throw new TypeError(`${op} with IterableDataset: expected unspecified sampler option, but got sampler=${describe(sampler)}`);
       if (batchSampler !== undefined) {
-        throw new TypeError(`${op} with IterableDataset: expected unspecified batchSampler option, but got batchSampler=${describe(batchSampler)}`);
+        throw new TypeError(
+          `${op} with IterableDataset: expected unspecified batchSampler option, but got batchSampler=${describe(batchSampler)}`,
+        );
       }
     } else {
       shuffle = Boolean(shuffle);
@@ -265,7 +274,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       else throw new TypeError(`DataLoader: the dataset is async iterable (${describe(source)}): iterate the loader with for await…of`);
       return new IterableCursor(indices, items, batched, dropLast, collate, !(Symbol.iterator in source));
     }
-    return new MapCursor(this.dataset as MapDataset<T>, indices, batched, collate);
+    return new MapCursor(this.dataset as MapDataset<T>, indices, batched, collate, this.#seen);
   }
 }
 
@@ -277,7 +286,18 @@ interface Cursor<B> {
   nextAsync(): Promise<IteratorResult<B>>;
 }
 
-/** A pass over a map-style dataset: PyTorch's `_MapDatasetFetcher`. */
+/**
+ * A pass over a map-style dataset: PyTorch's `_MapDatasetFetcher`.
+ *
+ * Fetching and collating run in one `g.tidy` scope, which frees what the
+ * dataset's `get` made besides the batch (a `TensorDataset`'s row views).
+ * That is only safe for a `get` that returns plain values: the synchronous
+ * start of an async `get` would make its tensors inside the scope, and they
+ * would be freed before its Promise resolves. So `for await…of` calls `get`
+ * outside the scope until the loader has seen the dataset return plain
+ * values (`seen.sync`), and the tensors an async `get` returns are the
+ * caller's.
+ */
 class MapCursor<T, B> implements Cursor<B> {
   async = false;
 
@@ -286,46 +306,72 @@ class MapCursor<T, B> implements Cursor<B> {
     private readonly indices: Iterator<number | number[]>,
     private readonly batched: boolean,
     private readonly collate: (batch: unknown) => B,
+    private readonly seen: { sync: boolean },
   ) {}
 
-  /** The items of the next indices, and the batch made of them when none is a Promise; in one tidy scope. */
-  #fetch(): { done: true } | { batch: B } | { items: unknown } {
-    return g.tidy(() => {
-      const r = this.indices.next();
-      if (r.done) return { done: true as const };
-      if (this.batched) {
-        const indices = r.value as number[];
-        if (!Array.isArray(indices)) throw new TypeError(`DataLoader: the batch sampler yielded ${describe(indices)}, not an array of indices`);
-        const items = indices.map((i) => itemOf(this.dataset, i));
-        return items.some(isThenable) ? { items } : { batch: this.collate(items) };
-      }
-      const item = itemOf(this.dataset, r.value as number);
-      return isThenable(item) ? { items: item } : { batch: this.collate(item) };
-    });
+  /** The items of the next indices (or done): an array when batched, else the one item. */
+  #items(): { done: true } | { items: unknown } {
+    const r = this.indices.next();
+    if (r.done) return { done: true };
+    if (!this.batched) return { items: itemOf(this.dataset, r.value as number) };
+    const indices = r.value as number[];
+    if (!Array.isArray(indices)) throw new TypeError(`DataLoader: the batch sampler yielded ${describe(indices)}, not an array of indices`);
+    return { items: indices.map((i) => itemOf(this.dataset, i)) };
+  }
+
+  #pending(items: unknown): PromiseLike<unknown>[] {
+    return (this.batched ? (items as unknown[]) : [items]).filter(isThenable);
   }
 
   nextSync(): IteratorResult<B> {
-    const f = this.#fetch();
-    if ('done' in f) return DONE;
-    if ('items' in f) {
-      const pending = Array.isArray(f.items) ? f.items : [f.items];
-      for (const p of pending) if (isThenable(p)) Promise.resolve(p).catch(() => {});
-      throw new TypeError('DataLoader: the dataset returned a Promise from get(): iterate the loader of an async dataset with for await…of');
-    }
-    return { done: false, value: f.batch };
+    return g.tidy(() => {
+      const f = this.#items();
+      if ('done' in f) return DONE;
+      const pending = this.#pending(f.items);
+      if (pending.length > 0) {
+        for (const p of pending) Promise.resolve(p).catch(() => {});
+        throw new TypeError(
+          'DataLoader: the dataset returned a Promise from get(): iterate the loader of an async dataset with for await…of',
+        );
+      }
+      this.seen.sync = true;
+      return { done: false, value: this.collate(f.items) };
+    });
   }
 
   async nextAsync(): Promise<IteratorResult<B>> {
-    const f = this.#fetch();
+    if (this.seen.sync && !this.async) {
+      // Known to be sync: as for…of, unless this batch turns out async after all (then awaited below).
+      const f = g.tidy(() => {
+        const fetched = this.#items();
+        if ('done' in fetched) return DONE;
+        if (this.#pending(fetched.items).length > 0) return fetched;
+        return { done: false as const, value: this.collate(fetched.items) };
+      });
+      if (!('items' in f)) return f;
+      return this.#await(f.items);
+    }
+    const f = this.#items();
     if ('done' in f) return DONE;
-    if ('batch' in f) return { done: false, value: f.batch };
+    if (this.#pending(f.items).length === 0) {
+      this.seen.sync = true;
+      return { done: false, value: g.tidy(() => this.collate(f.items)) };
+    }
+    return this.#await(f.items);
+  }
+
+  async #await(items: unknown): Promise<IteratorResult<B>> {
     this.async = true;
-    const items = this.batched ? await Promise.all(f.items as unknown[]) : await f.items;
-    return { done: false, value: g.tidy(() => this.collate(items)) };
+    const resolved = this.batched ? await Promise.all(items as unknown[]) : await items;
+    return { done: false, value: g.tidy(() => this.collate(resolved)) };
   }
 }
 
-/** A pass over an iterable-style dataset: PyTorch's `_IterableDatasetFetcher`. */
+/**
+ * A pass over an iterable-style dataset: PyTorch's `_IterableDatasetFetcher`.
+ * A sync iterable is read inside `g.tidy` (what it makes besides the batch is
+ * freed), an async one outside (as an async `get`, above).
+ */
 class IterableCursor<T, B> implements Cursor<B> {
   #ended = false;
 
@@ -346,31 +392,33 @@ class IterableCursor<T, B> implements Cursor<B> {
   /** The batch made of `data`, or done when there is none (PyTorch's StopIteration). */
   #finish(data: T[], wanted: number): IteratorResult<B> {
     if (data.length === 0 || (this.dropLast && data.length < wanted)) return DONE;
-    return { done: false, value: g.tidy(() => this.collate(data)) };
+    return { done: false, value: this.collate(data) };
   }
 
   nextSync(): IteratorResult<B> {
     if (this.#ended) return DONE;
     const items = this.items as Iterator<T>;
-    if (!this.batched) {
-      const r = items.next();
-      if (r.done) return DONE;
-      return { done: false, value: g.tidy(() => this.collate(r.value)) };
-    }
-    const wanted = this.#wanted();
-    const data: T[] = [];
-    while (data.length < wanted) {
-      const r = items.next();
-      if (r.done) {
-        this.#ended = true;
-        break;
+    return g.tidy(() => {
+      if (!this.batched) {
+        const r = items.next();
+        return r.done ? DONE : { done: false as const, value: this.collate(r.value) };
       }
-      data.push(r.value);
-    }
-    return this.#finish(data, wanted);
+      const wanted = this.#wanted();
+      const data: T[] = [];
+      while (data.length < wanted) {
+        const r = items.next();
+        if (r.done) {
+          this.#ended = true;
+          break;
+        }
+        data.push(r.value);
+      }
+      return this.#finish(data, wanted);
+    });
   }
 
   async nextAsync(): Promise<IteratorResult<B>> {
+    if (!this.async) return this.nextSync();
     if (this.#ended) return DONE;
     if (!this.batched) {
       const r = await this.items.next();
@@ -387,6 +435,6 @@ class IterableCursor<T, B> implements Cursor<B> {
       }
       data.push(r.value);
     }
-    return this.#finish(data, wanted);
+    return g.tidy(() => this.#finish(data, wanted));
   }
 }

@@ -51,7 +51,12 @@ export function drawIntegers(n: number, size: number, generator: g.Generator | u
  * with the weights in float64, as `torch.as_tensor(weights, dtype=torch.double)`
  * (float32 on a device without float64: the sums are then float32's).
  */
-export function drawCategories(weights: Float64Array, numSamples: number, replacement: boolean, generator: g.Generator | undefined): number[] {
+export function drawCategories(
+  weights: Float64Array,
+  numSamples: number,
+  replacement: boolean,
+  generator: g.Generator | undefined,
+): number[] {
   const device = drawDevice();
   const float64 = device === 'cpu' || g.getBackend().supportsFloat64;
   const w = g.tensor(float64 ? weights : Float32Array.from(weights), { device });

@@ -49,7 +49,9 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   }
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== n) {
-    throw new RangeError(`${op}: Sum of input lengths does not equal the length of the input dataset! (lengths sum to ${total}, the dataset has ${n})`);
+    throw new RangeError(
+      `${op}: Sum of input lengths does not equal the length of the input dataset! (lengths sum to ${total}, the dataset has ${n})`,
+    );
   }
   const indices = drawPermutation(total, generator);
   let offset = 0;

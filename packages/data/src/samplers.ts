@@ -35,7 +35,6 @@ export class SequentialSampler implements Sampler<number> {
   readonly dataSource: MapDataset<unknown>;
 
   constructor(dataSource: MapDataset<unknown>) {
-    lengthOf('SequentialSampler', dataSource);
     this.dataSource = dataSource;
   }
 
@@ -91,7 +90,8 @@ export class RandomSampler implements Sampler<number> {
     lengthOf(op, dataSource);
     this.dataSource = dataSource;
     const replacement = a['replacement'] ?? false;
-    if (typeof replacement !== 'boolean') throw new TypeError(`${op}: replacement should be a boolean value, but got replacement=${show(replacement)}`);
+    if (typeof replacement !== 'boolean')
+      throw new TypeError(`${op}: replacement should be a boolean value, but got replacement=${show(replacement)}`);
     this.replacement = replacement;
     this.#numSamples = (a['numSamples'] ?? undefined) as number | undefined;
     this.generator = checkGenerator(op, a['generator']);
@@ -201,7 +201,8 @@ export class WeightedRandomSampler implements Sampler<number> {
       throw new RangeError(`${op}: numSamples should be a positive integer value, but got numSamples=${show(numSamples)}`);
     }
     const replacement = a['replacement'] ?? true;
-    if (typeof replacement !== 'boolean') throw new TypeError(`${op}: replacement should be a boolean value, but got replacement=${show(replacement)}`);
+    if (typeof replacement !== 'boolean')
+      throw new TypeError(`${op}: replacement should be a boolean value, but got replacement=${show(replacement)}`);
     this.weights = weightValues(op, weights);
     this.numSamples = numSamples;
     this.replacement = replacement;
@@ -222,7 +223,8 @@ export class WeightedRandomSampler implements Sampler<number> {
 /** `weights` as float64 values, checked to be one-dimensional. */
 function weightValues(op: string, weights: unknown): Float64Array {
   if (weights instanceof g.Tensor) {
-    if (weights.ndim !== 1) throw new RangeError(`${op}: weights should be a 1d sequence but given weights have shape [${weights.shape.join(', ')}]`);
+    if (weights.ndim !== 1)
+      throw new RangeError(`${op}: weights should be a 1d sequence but given weights have shape [${weights.shape.join(', ')}]`);
     return Float64Array.from(weights.dataSync() as ArrayLike<number>);
   }
   if (Array.isArray(weights)) {
