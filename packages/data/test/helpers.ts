@@ -12,7 +12,7 @@ export function decode(x: unknown): unknown {
   if ('__tensor__' in x) {
     const { dtype, shape, values } = (x as EncodedTensor).__tensor__;
     const Typed = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[dtype];
-    return g.tensor(Typed.from(values, Number), { shape });
+    return g.tensor(Typed.from(values.map(Number)), { shape });
   }
   if ('__dict__' in x) return Object.fromEntries(Object.entries((x as { __dict__: object }).__dict__).map(([k, v]) => [k, decode(v)]));
   return x;

@@ -236,7 +236,9 @@ describe('bad input', () => {
     expect(() => new DataLoader(range(4), { collateFn: 'x' } as never)).toThrow(/collateFn should be a function/);
     expect(() => new RandomSampler(range(4), true, 5, 'x' as never)).toThrow(/'generator' must be a g.Generator/);
     expect(() => new RandomSampler(range(4), true, { numSamples: 3 } as never)).not.toThrow();
-    expect(() => new RandomSampler(range(4), true, { replacement: false })).toThrow(/given both positionally and in the options object/);
+    expect(() => new RandomSampler(range(4), true, { replacement: false } as never)).toThrow(
+      /given both positionally and in the options object/,
+    );
   });
 
   it('length needs a sized sampler or dataset', () => {
