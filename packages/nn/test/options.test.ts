@@ -122,6 +122,7 @@ const table: Entry[] = [
   ['F.localResponseNorm', 'localResponseNorm', (o) => F.localResponseNorm(g.randn(1, 2, 3), 2, o), 'alfa'],
   ['F.bilinear', 'bilinear', (o) => F.bilinear(g.randn(1, 2), g.randn(1, 2), g.randn(1, 2, 2), o), 'biass'],
   ['F.embeddingBag', 'embeddingBag', (o) => F.embeddingBag(g.tensor([[0]], { dtype: 'int32' }), g.randn(2, 2), o), 'per_sample_weights'],
+  ['F.oneHot', 'oneHot', (o) => F.oneHot(ints(), o), 'num_classes'],
   ['F.conv1d', 'conv1d', (o) => F.conv1d(g.randn(1, 2, 5), g.randn(3, 2, 3), o), 'stide'],
   ['F.conv2d', 'conv2d', (o) => F.conv2d(x4(), g.randn(3, 2, 3, 3), o), 'dilations'],
   ['F.maxPool2d', 'maxPool2d', (o) => F.maxPool2d(x4(), 2, o), 'ceil_mode'],

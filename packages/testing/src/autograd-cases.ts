@@ -93,7 +93,7 @@ export const FORWARD_CASES: readonly string[] = [
 ];
 
 /** A fixture case as a function of its float inputs (float64 leaves requiring grad). */
-function asFunction(
+export function asFunction(
   c: (typeof opCases)[number],
   device: string,
 ): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {

@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import constructionJson from './fixtures/construction.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -89,6 +90,9 @@ export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGri
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 
+/** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
+export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
+
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
  * under. The conformance suite runs each case forward, backward and for leaks;
@@ -97,6 +101,7 @@ export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */
