@@ -60,7 +60,8 @@ function computeWeight(module: Module, name: string, dim: number, nPowerIteratio
  * `torch.nn.utils.spectral_norm(module, name='weight', n_power_iterations=1,
  * eps=1e-12, dim=None)`): state-dict keys `weight_orig`, `weight_u`,
  * `weight_v`; u and v start as normalised N(0, 1) draws (PyTorch's numbers
- * for the same seed). Returns the module.
+ * for the same seed). `module[name]` is the weight the last forward used
+ * (made in the caller's memory scope). Returns the module.
  *
  * @example
  * const m = nn.utils.spectralNorm(new nn.Linear(20, 40));

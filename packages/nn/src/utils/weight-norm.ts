@@ -35,7 +35,8 @@ function computeWeight(module: Module, name: string, dim: number): Tensor {
  * parameters become `${name}_g` and `${name}_v` (state-dict keys
  * `weight_g`, `weight_v`), and `module[name]` is recomputed from them before
  * every forward. `dim` null (or −1) normalises over the whole tensor.
- * Returns the module.
+ * `module[name]` is the weight the last forward used (made in the caller's
+ * memory scope: a step run in `g.tidy` frees it with the step). Returns the module.
  *
  * @example
  * const m = nn.utils.weightNorm(new nn.Linear(20, 40));
