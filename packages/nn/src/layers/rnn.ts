@@ -246,11 +246,14 @@ export class RNN extends RNNBase {
   }
   /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
   override call(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** Runs forward on a padded sequence with the module's hooks. */
   override call(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override call(...args: unknown[]): unknown {
     return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
   }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
   override forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const relu = this.mode === 'RNN_RELU';
@@ -274,11 +277,14 @@ export class LSTM extends RNNBase {
   }
   /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
   override call(x: PackedSequence, state?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  /** Runs forward on a padded sequence with the module's hooks. */
   override call(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override call(...args: unknown[]): unknown {
     return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
   }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
   override forward(x: PackedSequence, state?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (l, xp, [hp, cp]) => {
@@ -302,11 +308,14 @@ export class GRU extends RNNBase {
   }
   /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
   override call(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** Runs forward on a padded sequence with the module's hooks. */
   override call(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override call(...args: unknown[]): unknown {
     return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
   }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
   override forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (l, xp, [hp]) => {
