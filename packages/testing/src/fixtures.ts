@@ -8,6 +8,7 @@ import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
+import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -110,6 +111,51 @@ export const allOpCases: readonly OpCase[] = opCaseFiles.flatMap((f) => f.cases)
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 /** What `torch.manual_seed(seed)` followed by `rand`, `randn`, `randint`, `uniform_` or `normal_` produces. */
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
+/**
+ * One step of a sampling case (scripts/fixtures/generate_random.py): seed the
+ * default generator (`seed`) or make a Generator (`generator`, seeded when
+ * `seed` is given); or a `call` of a random function (`args`, `kwargs` with a
+ * generator named by its key), of an in-place sampler on `self` (zeros of
+ * `empty` and `dtype`, then `views`), or of `getRngState`/`setRngState`/
+ * `initialSeed` — with PyTorch's result (`out`) or the error it raised
+ * (`expectError`, a part of PyTorch's message).
+ */
+export interface SamplingStep {
+  seed?: number | string;
+  generator?: string;
+  call?: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  self?: { empty: number[]; dtype: string; views: unknown[][] };
+  out?: EncodedTensor | number[] | string;
+  expectError?: string;
+  save?: string;
+  record?: boolean;
+  state?: string;
+  bytes?: number[];
+}
+
+/** A program of random calls from seeds, with PyTorch's results and the next `rand(5)` of each generator after it. */
+export interface SamplingCase {
+  name: string;
+  steps: SamplingStep[];
+  after: Record<string, number[]>;
+  note?: string;
+}
+
+/** `randperm` of a large n after `manual_seed(seed)`: its first and last values, Σ (i+1)·v_i mod 2^31 − 1, and the next `rand(5)`. */
+export interface LargeSamplingCase {
+  name: string;
+  seed: number;
+  n: number;
+  digest: { head: number[]; tail: number[]; checksum: number; numel: number };
+  after: number[];
+}
+
+/** PyTorch's CPU streams for the random family: programs of calls from seeds (scripts/fixtures/generate_random.py). */
+export const samplingCases = (samplingJson as unknown as { cases: SamplingCase[] }).cases;
+/** `randperm` of large n, as digests. */
+export const largeSamplingCases = (samplingJson as unknown as { large: LargeSamplingCase[] }).large;
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
 export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
 

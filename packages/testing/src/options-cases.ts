@@ -73,6 +73,32 @@ export const optionsTable: OptionsEntry[] = [
   { name: 'fullLike', op: 'fullLike', key: 'dtpye', call: (o) => g.fullLike(v(), 2, o) },
   { name: 'randLike', op: 'randLike', key: 'dtpye', call: (o) => g.randLike(v(), o) },
   { name: 'randnLike', op: 'randnLike', key: 'dtpye', call: (o) => g.randnLike(v(), o) },
+  // random (sampling-cases.ts has the values)
+  { name: 'randintLike', op: 'randintLike', key: 'generater', call: (o) => g.randintLike(v(), 5, o) },
+  { name: 'randperm', op: 'randperm', key: 'gen', call: (o) => g.randperm(4, o) },
+  ...both(
+    'multinomial',
+    'replace',
+    (t, o) => g.multinomial(t, 1, o),
+    (t, o) => t.multinomial(1, o),
+    v,
+  ),
+  ...both(
+    'bernoulli',
+    'prob',
+    (t, o) => g.bernoulli(t, o),
+    (t, o) => t.bernoulli(o),
+    () => g.tensor([0.5, 0.5]),
+  ),
+  { name: 'normal', op: 'normal', key: 'generater', call: (o) => g.normal(v(), 1, o) },
+  { name: 'Tensor.uniform_', op: 'uniform_', key: 'low', call: (o) => v().uniform_(o) },
+  { name: 'Tensor.normal_', op: 'normal_', key: 'sigma', call: (o) => v().normal_(o) },
+  { name: 'Tensor.bernoulli_', op: 'bernoulli_', key: 'prob', call: (o) => v().bernoulli_(o) },
+  { name: 'Tensor.exponential_', op: 'exponential_', key: 'lambda', call: (o) => v().exponential_(o) },
+  { name: 'Tensor.geometric_', op: 'geometric_', key: 'prob', call: (o) => v().geometric_(0.5, o) },
+  { name: 'Tensor.cauchy_', op: 'cauchy_', key: 'scale', call: (o) => v().cauchy_(o) },
+  { name: 'Tensor.logNormal_', op: 'logNormal_', key: 'sd', call: (o) => v().logNormal_(o) },
+  { name: 'Tensor.random_', op: 'random_', key: 'high', call: (o) => v().random_(o) },
   { name: 'Variable', op: 'Variable', key: 'requires_grad', call: (o) => g.Variable(v(), o) },
   // elementwise
   ...both(

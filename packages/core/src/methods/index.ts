@@ -27,3 +27,4 @@ import './scatter.js';
 import './construction.js';
 import './cumulative.js';
 import './inplace.js';
+import './random.js';

@@ -10,4 +10,5 @@ export * from './construction.js';
 export * from './cumulative.js';
 export * from './inplace.js';
 export * from './convert.js';
+export * from './random-ops.js';
 export type { TensorLike } from './dispatch.js';
