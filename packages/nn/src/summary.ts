@@ -57,7 +57,12 @@ export class ModelSummary {
     return this.totalParams - this.trainableParams;
   }
 
-  /** The table, as torchinfo prints it. */
+  /**
+   * The table, as torchinfo prints it.
+   *
+   * @example
+   * console.log(String(nn.summary(model, [16, 4])));
+   */
   toString(): string {
     const widths = [40, 25, 15];
     const rule = '='.repeat(widths.reduce((a, b) => a + b));

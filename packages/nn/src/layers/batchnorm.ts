@@ -68,7 +68,12 @@ export abstract class NormBase extends Module {
     this.registerBuffer('num_batches_tracked', track ? g.zeros([], { dtype: 'int32', ...device }) : null);
   }
 
-  /** Running statistics back to their initial values (PyTorch's `reset_running_stats`). */
+  /**
+   * Running statistics back to their initial values (PyTorch's `reset_running_stats`).
+   *
+   * @example
+   * bn.resetRunningStats();
+   */
   resetRunningStats(): void {
     if (this.running_mean === null) return;
     g.noGrad(() => {
@@ -78,7 +83,12 @@ export abstract class NormBase extends Module {
     });
   }
 
-  /** Running statistics reset, weight ones and bias zeros (PyTorch's `reset_parameters`). */
+  /**
+   * Running statistics reset, weight ones and bias zeros (PyTorch's `reset_parameters`).
+   *
+   * @example
+   * bn.resetParameters();
+   */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.weight !== null) g.noGrad(() => this.weight!.fill_(1));

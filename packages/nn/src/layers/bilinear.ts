@@ -33,7 +33,12 @@ export class Bilinear extends Module {
     this.resetParameters();
   }
 
-  /** Re-draws the parameters with PyTorch's initialisation. */
+  /**
+   * Re-draws the parameters with PyTorch's initialisation.
+   *
+   * @example
+   * m.resetParameters();
+   */
   resetParameters(): void {
     const bound = 1 / Math.sqrt(this.in1Features);
     init.uniform_(this.weight, -bound, bound);

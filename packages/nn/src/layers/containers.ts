@@ -278,7 +278,12 @@ function pairs<V>(op: string, source: unknown, sortRecord: boolean): [string, V]
 
 /** What ModuleDict and ParameterDict share: string keys in insertion order. */
 abstract class Dict<V> extends Container<V> {
-  /** The value under `key` (PyTorch's `d[key]`); a missing key is an error naming the keys there are. */
+  /**
+   * The value under `key` (PyTorch's `d[key]`); a missing key is an error naming the keys there are.
+   *
+   * @example
+   * heads.get('cls').call(x);
+   */
   get(key: string): V {
     if (!this.items.has(key)) {
       throw new Error(
@@ -288,40 +293,75 @@ abstract class Dict<V> extends Container<V> {
     return this.items.get(key)!;
   }
 
-  /** Whether `key` is there (PyTorch's `key in d`). */
+  /**
+   * Whether `key` is there (PyTorch's `key in d`).
+   *
+   * @example
+   * heads.has('cls'); // true
+   */
   has(key: string): boolean {
     return this.items.has(key);
   }
 
-  /** Removes `key` (PyTorch's `del d[key]`). */
+  /**
+   * Removes `key` (PyTorch's `del d[key]`).
+   *
+   * @example
+   * heads.delete('box');
+   */
   delete(key: string): void {
     this.get(key);
     this.items.delete(key);
   }
 
-  /** Removes `key` and returns its value. */
+  /**
+   * Removes `key` and returns its value.
+   *
+   * @example
+   * const box = heads.pop('box');
+   */
   pop(key: string): V {
     const v = this.get(key);
     this.items.delete(key);
     return v;
   }
 
-  /** Removes every entry. */
+  /**
+   * Removes every entry.
+   *
+   * @example
+   * heads.clear(); // heads.length is 0
+   */
   clear(): void {
     this.items.clear();
   }
 
-  /** The keys, in order. */
+  /**
+   * The keys, in order.
+   *
+   * @example
+   * heads.keys(); // ['cls', 'box']
+   */
   keys(): string[] {
     return [...this.items.keys()];
   }
 
-  /** The values, in order. */
+  /**
+   * The values, in order.
+   *
+   * @example
+   * heads.values().length; // 2
+   */
   values(): V[] {
     return [...this.items.values()];
   }
 
-  /** The [key, value] pairs, in order (PyTorch's `items()`). */
+  /**
+   * The [key, value] pairs, in order (PyTorch's `items()`).
+   *
+   * @example
+   * for (const [name, head] of heads.entries()) console.log(name, String(head));
+   */
   entries(): [string, V][] {
     return [...this.items];
   }
@@ -353,7 +393,12 @@ export class ModuleDict extends Dict<Module> {
     else this.set(name, module);
   }
 
-  /** Adds or replaces the module under `key` (PyTorch's `d[key] = module`). */
+  /**
+   * Adds or replaces the module under `key` (PyTorch's `d[key] = module`).
+   *
+   * @example
+   * heads.set('seg', new Linear(8, 2));
+   */
   set(key: string, module: Module): void {
     this.items.set(checkKey('ModuleDict', 'module', key), checkModule('ModuleDict', module));
   }
@@ -413,30 +458,55 @@ export class ParameterList extends Container<unknown> {
     this.items.set(name, param);
   }
 
-  /** The i-th entry; negative counts from the end. */
+  /**
+   * The i-th entry; negative counts from the end (PyTorch's `plist[i]`).
+   *
+   * @example
+   * weights.at(-1);
+   */
   // biome-ignore lint/suspicious/noExplicitAny: usually a Parameter
   at(i: number): any {
     return [...this.items.values()][absoluteIndex('ParameterList', i, this.length)];
   }
 
-  /** Replaces the i-th entry (a tensor becomes a Parameter). */
+  /**
+   * Replaces the i-th entry (a tensor becomes a Parameter).
+   *
+   * @example
+   * weights.set(0, g.zeros(4, 4));
+   */
   set(i: number, value: unknown): void {
     this.items.set(String(absoluteIndex('ParameterList', i, this.length)), asParameter(value));
   }
 
-  /** The entries in [start, end) as a new ParameterList. */
+  /**
+   * The entries in [start, end) as a new ParameterList (the same Parameters).
+   *
+   * @example
+   * weights.slice(1);
+   */
   slice(start?: number, end?: number): ParameterList {
     const [from, to] = sliceBounds(this.length, start, end);
     return new ParameterList([...this.items.values()].slice(from, to));
   }
 
-  /** Appends a value (a tensor becomes a Parameter). */
+  /**
+   * Appends a value (a tensor becomes a Parameter).
+   *
+   * @example
+   * weights.append(g.randn(4, 4));
+   */
   append(value: unknown): this {
     this.items.set(String(this.length), asParameter(value));
     return this;
   }
 
-  /** Appends every value of an iterable. */
+  /**
+   * Appends every value of an iterable.
+   *
+   * @example
+   * weights.extend([g.randn(4), g.randn(4)]);
+   */
   extend(values: Iterable<unknown>): this {
     if (values === null || values instanceof g.Tensor || typeof (values as Iterable<unknown>)[Symbol.iterator] !== 'function') {
       throw new TypeError(
@@ -487,7 +557,12 @@ export class ParameterDict extends Dict<unknown> {
     this.items.set(name, param);
   }
 
-  /** Adds or replaces the value under `key` (a tensor becomes a Parameter). */
+  /**
+   * Adds or replaces the value under `key` (a tensor becomes a Parameter).
+   *
+   * @example
+   * p.set('scale', g.ones(5));
+   */
   set(key: string, value: unknown): void {
     this.items.set(checkKey('ParameterDict', 'parameter', key), asParameter(value));
   }
@@ -504,7 +579,12 @@ export class ParameterDict extends Dict<unknown> {
     for (const [k, v] of pairs<unknown>('ParameterDict', parameters, true)) this.set(k, v);
   }
 
-  /** A new ParameterDict with the same entries (the same Parameter objects). */
+  /**
+   * A new ParameterDict with the same entries (the same Parameter objects).
+   *
+   * @example
+   * const q = p.copy();
+   */
   copy(): ParameterDict {
     return new ParameterDict(new Map(this.items));
   }
