@@ -30,11 +30,13 @@ import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
+import { sortingHandCases } from './sorting-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export {
   opCases,
   semanticCases,
+  sortingCases,
   opCaseFiles,
   allOpCases,
   unaryGridCases,
@@ -188,6 +190,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  sortingHandCases(t, { device, inDevice });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });

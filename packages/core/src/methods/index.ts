@@ -28,3 +28,4 @@ import './construction.js';
 import './cumulative.js';
 import './inplace.js';
 import './random.js';
+import './sorting.js';

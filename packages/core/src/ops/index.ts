@@ -12,3 +12,7 @@ export * from './inplace.js';
 export * from './convert.js';
 export * from './random-ops.js';
 export type { TensorLike } from './dispatch.js';
+export * from './sorting.js';
+export * from './searching.js';
+export * from './counting.js';
+export type { ValuesIndices } from './named-tuple.js';
