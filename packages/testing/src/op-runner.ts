@@ -5,6 +5,7 @@
 import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { assertTensor, fail, type Tolerance } from './assert.js';
+import { processOutputs } from './output-processes.js';
 import {
   applyViews,
   decodeData,
@@ -90,18 +91,42 @@ export function opName(c: Pick<OpCase, 'op'>): string {
   return c.op === 'max_dim' || c.op === 'min_dim' ? c.op.slice(0, 3) : c.op;
 }
 
-/** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list. */
-export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[]): Tensor[] {
-  const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
-  const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const fn = lib[opName(c)];
-  if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
-  const out = fn(...args, ...kw);
+/**
+ * The function a fixture op names: `g[op]`, a namespaced one such as
+ * `linalg.solve` (`g.linalg.solve`), or for an op named `Tensor.name` the
+ * method `args[0].name` (PyTorch's subscript has no torch function: `x[items]`
+ * is `x.index(...items)`).
+ */
+export function opFunction(c: Pick<OpCase, 'op'>, args: readonly unknown[]): (...a: unknown[]) => unknown {
+  if (c.op.startsWith('Tensor.')) {
+    const method = c.op.slice('Tensor.'.length);
+    const self = args[0] as Record<string, (...a: unknown[]) => unknown> | undefined;
+    if (typeof self?.[method] !== 'function') fail(`op ${c.op} is not a Tensor method of @graft/core`);
+    return (...a: unknown[]) => self[method]!(...a.slice(1));
+  }
+  let target: unknown = g;
+  for (const part of opName(c).split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
+  if (typeof target !== 'function') fail(`op ${c.op} is not exported by @graft/core`);
+  return target as (...a: unknown[]) => unknown;
+}
+
+/**
+ * Call a fixture op by name (`opFunction`) with `(...args, kwargs?)`; tensors
+ * out, as a list, after the case's output process if it names one. `kwargs`
+ * are the case's keyword arguments with their tensors built (`buildKwargs`).
+ */
+export function callOp(
+  c: Pick<OpCase, 'op' | 'kwargs' | 'process'>,
+  args: unknown[],
+  kwargs: Record<string, unknown> = c.kwargs,
+): Tensor[] {
+  const kw = Object.keys(kwargs).length !== 0 ? [kwargs] : [];
+  const out = opFunction(c, args)(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
     const r = out as g.ValuesIndices;
     return [r.values, r.indices];
   }
-  return Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
+  return processOutputs(c.process, Array.isArray(out) ? [...(out as Tensor[])] : [out as Tensor]);
 }
 
 /** The case's arguments on `device`; tensors made are pushed to `leaves` (float ones as `floatDtype` leaves requiring grad when given). */
@@ -124,6 +149,20 @@ export function buildArgs(args: readonly EncodedArg[], device: string, leaves: T
     if (typeof v === 'string') return decodeNumber(v);
     return v;
   });
+}
+
+/**
+ * The case's keyword arguments on `device`: a tensor (encoded as an argument
+ * is, e.g. searchsorted's `sorter`) is built and pushed to `leaves`; other
+ * values are passed as they are.
+ */
+export function buildKwargs(kwargs: Record<string, unknown>, device: string, leaves: Tensor[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kwargs)) {
+    const isTensorArg = typeof value === 'object' && value !== null && 'tensor' in value;
+    out[key] = isTensorArg ? buildArgs([value as EncodedArg], device, leaves)[0] : value;
+  }
+  return out;
 }
 
 /**
@@ -165,7 +204,8 @@ function errorOf(fn: () => unknown): Error | undefined {
  */
 export function checkForward(c: OpCase, ctx: RunContext): void {
   const leaves: Tensor[] = [];
-  const run = () => callOp(c, buildArgs(c.args, ctx.device, leaves)).map((o) => o.dataSync() && o);
+  const run = () =>
+    callOp(c, buildArgs(c.args, ctx.device, leaves), buildKwargs(c.kwargs, ctx.device, leaves)).map((o) => o.dataSync() && o);
   if (c.error !== undefined) {
     const error = errorOf(run);
     if (error === undefined) fail(`${c.name}: PyTorch raised "${c.error}" but Graft returned a result`);
@@ -197,7 +237,7 @@ export function checkGradients(c: OpCase, ctx: RunContext): void {
   const floatDtype: DType = ctx.supportsFloat64 ? 'float64' : 'float32';
   const tol = ctx.supportsFloat64 ? ctx.float64 : { atol: 1e-3, rtol: 1e-3 };
   const leaves: Tensor[] = [];
-  const outs = callOp(c, buildArgs(c.args, ctx.device, leaves, floatDtype));
+  const outs = callOp(c, buildArgs(c.args, ctx.device, leaves, floatDtype), buildKwargs(c.kwargs, ctx.device, leaves));
   const diff = outs.filter((o) => o.requiresGrad);
   const floatLeaves = leaves.filter((l) => l.requiresGrad);
   const gradOutputs = c.gradOutputs!.map((e) => makeTensor(e, ctx.device, floatDtype));

@@ -84,6 +84,7 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
     }
   },
   assign: null, // writes into an existing handle
+  put: null, // writes into an existing handle
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {
@@ -226,6 +227,15 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return k(op, self, dim, index, src, includeSelf);
     } catch (e) {
       return fail('scatterReduce', self.shape, self.dtype, e);
+    }
+  },
+  sort: (k, fail) => (x, axis, descending, stable) => {
+    if (!fits(count(x.shape), x.dtype)) fail('sort', x.shape, x.dtype);
+    if (!fits(count(x.shape), 'int32')) fail('sort', x.shape, 'int32');
+    try {
+      return k(x, axis, descending, stable);
+    } catch (e) {
+      return fail('sort', x.shape, x.dtype, e);
     }
   },
 };
