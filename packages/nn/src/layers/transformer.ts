@@ -11,7 +11,7 @@ import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout, FACTORY_KEYS, type FactoryOptions, LayerNorm, Linear } from './basic.js';
 import { ModuleList } from './containers.js';
@@ -283,19 +283,17 @@ export class TransformerDecoderLayer extends Module {
  * separate storage) and no draw from the generator: Python's
  * `copy.deepcopy`, which PyTorch's `_get_clones` uses, so every layer of a
  * stack starts equal to the one given. Shared tensors and modules stay
- * shared within the copy.
+ * shared within the copy; hooks registered on the given layer are not copied.
  */
 function deepCopyModule<M extends Module>(m: M, memo = new Map<object, unknown>()): M {
   const copyValue = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (memo.has(v)) return memo.get(v);
     let out: unknown;
-    if (v instanceof Parameter)
-      out = new Parameter(
-        g.noGrad(() => v.clone()),
-        v.requiresGrad,
-      );
-    else if (v instanceof g.Tensor) out = g.noGrad(() => v.clone());
+    if (v instanceof Parameter) {
+      const p = parameterFrom(g.noGrad(() => v.clone()));
+      out = v.requiresGrad ? p : p.requiresGrad_(false);
+    } else if (v instanceof g.Tensor) out = g.noGrad(() => v.clone());
     else if (v instanceof Module) out = deepCopyModule(v, memo);
     else if (v instanceof Set) out = new Set(v);
     else if (Array.isArray(v)) out = v.map(copyValue);
@@ -303,7 +301,10 @@ function deepCopyModule<M extends Module>(m: M, memo = new Map<object, unknown>(
     memo.set(v, out);
     return out;
   };
-  const copy = Object.create(Object.getPrototypeOf(m)) as Record<string, unknown>;
+  // Module's constructor only (with the copy's class as new.target): Module's own private state exists, and
+  // nothing the subclass's constructor does (drawing initial weights) runs. Hooks are not copied (they live in
+  // Module's private state).
+  const copy = Reflect.construct(Module, [], m.constructor) as unknown as Record<string, unknown>;
   memo.set(m, copy);
   for (const [k, v] of Object.entries(m)) copy[k] = copyValue(v);
   return copy as unknown as M;
