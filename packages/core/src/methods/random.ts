@@ -87,7 +87,7 @@ declare module '../tensor.js' {
      * g.empty(4).geometric_(0.2);
      */
     geometric_(p: number, options?: GeneratorOptions): this;
-    /** `geometric_` with its arguments by name: `{ p, generator }`. @example t.geometric_({ p: 0.5 }) */
+    /** `geometric_` with its arguments by name: `{ p, generator }`. @example g.empty(3).geometric_({ p: 0.5 }) */
     geometric_(options: GeometricOptions): this;
     /**
      * Fills this tensor with Cauchy samples (default median 0, sigma 1);
@@ -97,7 +97,7 @@ declare module '../tensor.js' {
      * g.empty(3).cauchy_(0, 2);
      */
     cauchy_(median?: number, sigma?: number, options?: GeneratorOptions): this;
-    /** `cauchy_` with its arguments by name: `{ median, sigma, generator }`. @example t.cauchy_({ sigma: 2 }) */
+    /** `cauchy_` with its arguments by name: `{ median, sigma, generator }`. @example g.empty(3).cauchy_({ sigma: 2 }) */
     cauchy_(options: CauchyOptions): this;
     /**
      * Fills this tensor with exp(N(`mean`, `std`²)) samples (PyTorch's
@@ -107,7 +107,7 @@ declare module '../tensor.js' {
      * g.empty(3).logNormal_(0, 0.25);
      */
     logNormal_(mean?: number, std?: number, options?: GeneratorOptions): this;
-    /** `logNormal_` with its arguments by name: `{ mean, std, generator }`. @example t.logNormal_({ mean: 0, std: 0.5 }) */
+    /** `logNormal_` with its arguments by name: `{ mean, std, generator }`. @example g.empty(3).logNormal_({ mean: 0, std: 0.5 }) */
     logNormal_(options: LogNormalOptions): this;
     /**
      * Fills this tensor with integers: `random_()` over the dtype's exact
@@ -119,9 +119,9 @@ declare module '../tensor.js' {
      * g.zeros(5, { dtype: 'int32' }).random_(6); // dice faces 0…5
      */
     random_(to?: number, options?: GeneratorOptions): this;
-    /** `random_(from, to)`: integers in [from, to); `to = null` for up to the dtype's largest. @example t.random_(-5, 5) */
+    /** `random_(from, to)`: integers in [from, to); `to = null` for up to the dtype's largest. @example g.zeros(3, { dtype: 'int32' }).random_(-5, 5) */
     random_(from: number, to: number | null, options?: GeneratorOptions): this;
-    /** `random_` with its arguments by name: `{ from, to, generator }`. @example t.random_({ to: 10 }) */
+    /** `random_` with its arguments by name: `{ from, to, generator }`. @example g.zeros(3, { dtype: 'int32' }).random_({ to: 10 }) */
     random_(options: RandomOptions): this;
     /**
      * {@link @graft/core!"@graft/core".bernoulli | g.bernoulli}: 1 with

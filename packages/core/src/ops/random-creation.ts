@@ -152,7 +152,7 @@ export function randLike(t: Tensor, options?: RandomCreationOptions): Tensor {
  * non-contiguous `t` is drawn by PyTorch's scalar path, as PyTorch does).
  *
  * @example
- * g.randnLike(x);
+ * g.randnLike(g.zeros(2, 3)); // a 2×3 float32 tensor of N(0, 1) samples
  */
 export function randnLike(t: Tensor, options?: RandomCreationOptions): Tensor {
   return sampleLike(
