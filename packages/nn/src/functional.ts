@@ -311,6 +311,12 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
 }
 
 export {
+  scaledDotProductAttention,
+  multiHeadAttentionForward,
+  type ScaledDotProductAttentionOptions,
+  type MultiHeadAttentionForwardOptions,
+} from './attention.js';
+export {
   batchNorm,
   instanceNorm,
   groupNorm,

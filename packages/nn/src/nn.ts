@@ -54,6 +54,26 @@ export { Bilinear } from './layers/bilinear.js';
 export { EmbeddingBag, type EmbeddingBagOptions, type EmbeddingBagFromPretrainedOptions } from './layers/embedding-bag.js';
 export { summary, ModelSummary, type SummaryOptions, type SummaryRow } from './summary.js';
 export { Conv1d, Conv2d, MaxPool2d, AvgPool2d, type Conv1dOptions, type Conv2dOptions, type MaxPool2dOptions } from './layers/conv.js';
+export {
+  MultiheadAttention,
+  NonDynamicallyQuantizableLinear,
+  type MultiheadAttentionOptions,
+  type MultiheadAttentionForwardOptions,
+} from './layers/attention.js';
+export {
+  Transformer,
+  TransformerEncoder,
+  TransformerDecoder,
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  type TransformerActivation,
+  type TransformerLayerOptions,
+  type TransformerOptions,
+  type TransformerForwardOptions,
+  type TransformerEncoderOptions,
+  type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions,
+} from './layers/transformer.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 /** Stateless forms of the layers and losses (`torch.nn.functional`). */
 export * as functional from './functional.js';

@@ -22,6 +22,11 @@ const x4 = () => g.randn(1, 2, 4, 4);
 const ints = () => g.tensor([0, 1], { dtype: 'int32' });
 const probs = () => g.tensor([0.2, 0.7]);
 const bytes = () => nnPackage.saveSafetensors({ w: g.zeros(2) });
+const seq = () => g.randn(3, 1, 4);
+const attn = () => new nn.MultiheadAttention(4, 2);
+const encLayer = () => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 4 });
+const decLayer = () => new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 4 });
+const tiny = () => new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 4 });
 const any = (f: unknown) => f as (...args: unknown[]) => unknown;
 
 const table: Entry[] = [
@@ -55,6 +60,30 @@ const table: Entry[] = [
   ['new CrossEntropyLoss', 'CrossEntropyLoss', (o) => new nn.CrossEntropyLoss(o), 'label_smoothing'],
   ['new BCELoss', 'BCELoss', (o) => new nn.BCELoss(o), 'weights'],
   ['new BCEWithLogitsLoss', 'BCEWithLogitsLoss', (o) => new nn.BCEWithLogitsLoss(o), 'pos_weight'],
+  ['new MultiheadAttention', 'MultiheadAttention', (o) => new nn.MultiheadAttention(4, 2, o), 'batch_first'],
+  ['new NonDynamicallyQuantizableLinear', 'Linear', (o) => new nn.NonDynamicallyQuantizableLinear(2, 3, o), 'biass'],
+  ['new TransformerEncoderLayer', 'TransformerEncoderLayer', (o) => new nn.TransformerEncoderLayer(4, 2, o), 'dim_feedforward'],
+  ['new TransformerDecoderLayer', 'TransformerDecoderLayer', (o) => new nn.TransformerDecoderLayer(4, 2, o), 'norm_first'],
+  ['new TransformerEncoder', 'TransformerEncoder', (o) => new nn.TransformerEncoder(new nn.Identity(), 1, o), 'enable_nested_tensor'],
+  ['new TransformerDecoder', 'TransformerDecoder', (o) => new nn.TransformerDecoder(new nn.Identity(), 1, o), 'layers'],
+  ['new Transformer', 'Transformer', (o) => new nn.Transformer(o), 'd_model'],
+  ['MultiheadAttention.forward', 'MultiheadAttention.forward', (o) => attn().call(seq(), seq(), seq(), o), 'key_padding_mask'],
+  ['TransformerEncoderLayer.forward', 'TransformerEncoderLayer.forward', (o) => encLayer().call(seq(), o), 'src_mask'],
+  ['TransformerDecoderLayer.forward', 'TransformerDecoderLayer.forward', (o) => decLayer().call(seq(), seq(), o), 'tgt_mask'],
+  ['TransformerEncoder.forward', 'TransformerEncoder.forward', (o) => new nn.TransformerEncoder(encLayer(), 1).call(seq(), o), 'src_mask'],
+  [
+    'TransformerDecoder.forward',
+    'TransformerDecoder.forward',
+    (o) => new nn.TransformerDecoder(decLayer(), 1).call(seq(), seq(), o),
+    'memory_mask',
+  ],
+  ['Transformer.forward', 'Transformer.forward', (o) => tiny().call(seq(), seq(), o), 'tgt_is_causal'],
+  [
+    'Transformer.generateSquareSubsequentMask',
+    'generateSquareSubsequentMask',
+    (o) => nn.Transformer.generateSquareSubsequentMask(2, o as never),
+    'devices',
+  ],
   ['new BatchNorm2d', 'BatchNorm2d', (o) => new nn.BatchNorm2d(3, o), 'track_running_stats'],
   ['new InstanceNorm1d', 'InstanceNorm1d', (o) => new nn.InstanceNorm1d(3, o), 'track_running_stats'],
   ['new InstanceNorm2d', 'InstanceNorm2d', (o) => new nn.InstanceNorm2d(3, o), 'affin'],
@@ -115,6 +144,13 @@ const table: Entry[] = [
   ['F.dropout', 'dropout', (o) => F.dropout(g.randn(2), o), 'train'],
   ['F.layerNorm', 'layerNorm', (o) => F.layerNorm(g.randn(2, 3), [3], o), 'epsilon'],
   ['F.embedding', 'embedding', (o) => F.embedding(ints(), g.randn(3, 2), o), 'max_norm'],
+  ['F.scaledDotProductAttention', 'scaledDotProductAttention', (o) => F.scaledDotProductAttention(seq(), seq(), seq(), o), 'is_causal'],
+  [
+    'F.multiHeadAttentionForward',
+    'multiHeadAttentionForward',
+    (o) => F.multiHeadAttentionForward(seq(), seq(), seq(), 4, 2, g.randn(12, 4), null, null, null, false, 0, g.randn(4, 4), null, o),
+    'need_weights',
+  ],
   ['F.batchNorm', 'batchNorm', (o) => F.batchNorm(g.randn(2, 3), null, null, o), 'running_mean'],
   ['F.instanceNorm', 'instanceNorm', (o) => F.instanceNorm(g.randn(1, 2, 3), o), 'use_input_stats'],
   ['F.groupNorm', 'groupNorm', (o) => F.groupNorm(g.randn(1, 2, 3), 1, o), 'epsilon'],

@@ -75,6 +75,17 @@ const makers: Record<string, () => Module> = {
   'ModuleList([Linear(2,2),Dropout(0.2)])': () => new nn.ModuleList([new nn.Linear(2, 2), new nn.Dropout(0.2)]),
   'Sequential(Sequential(Linear(2,3),LayerNorm(3)),BatchNorm1d(3))': () =>
     new nn.Sequential(new nn.Sequential(new nn.Linear(2, 3), new nn.LayerNorm(3)), new nn.BatchNorm1d(3)),
+  'NonDynamicallyQuantizableLinear(4,4)': () => new nn.NonDynamicallyQuantizableLinear(4, 4),
+  'MultiheadAttention(8,2)': () => new nn.MultiheadAttention(8, 2),
+  'MultiheadAttention(8,2,bias=False,kdim=3,vdim=5)': () => new nn.MultiheadAttention(8, 2, { bias: false, kdim: 3, vdim: 5 }),
+  'TransformerEncoderLayer(8,2,16)': () => new nn.TransformerEncoderLayer(8, 2, 16),
+  'TransformerEncoderLayer(8,2,16,activation=GELU())': () => new nn.TransformerEncoderLayer(8, 2, 16, 0.1, new nn.GELU()),
+  'TransformerDecoderLayer(8,2,16,0.0)': () => new nn.TransformerDecoderLayer(8, 2, 16, 0),
+  'TransformerEncoder(TransformerEncoderLayer(8,2,16),2,norm=LayerNorm(8))': () =>
+    new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16), 2, { norm: new nn.LayerNorm(8) }),
+  'TransformerDecoder(TransformerDecoderLayer(8,2,16),1)': () => new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, 16), 1),
+  'Transformer(d_model=8,nhead=2,num_encoder_layers=1,num_decoder_layers=1,dim_feedforward=16)': () =>
+    new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 }),
 };
 
 describe("module reprs are PyTorch's repr(module)", () => {
