@@ -25,3 +25,14 @@ export function normalizePaddingIdx(op: string, paddingIdx: number | null | unde
   }
   return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
 }
+
+const warnedImplicitDim = new Set<string>();
+
+/** PyTorch's `_get_softmax_dim`: the implicit dim of softmax-like ops, with its deprecation warning (once per op). */
+export function implicitSoftmaxDim(op: string, ndim: number): number {
+  if (!warnedImplicitDim.has(op)) {
+    warnedImplicitDim.add(op);
+    console.warn(`UserWarning: Implicit dimension choice for ${op} has been deprecated. Change the call to include dim=X as an argument.`);
+  }
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}

@@ -36,6 +36,32 @@ export {
   type LeakyReLUOptions,
   type SoftmaxModuleOptions,
 } from './layers/basic.js';
+export {
+  ELU,
+  CELU,
+  SELU,
+  SiLU,
+  Mish,
+  Hardswish,
+  Hardsigmoid,
+  ReLU6,
+  Softplus,
+  Softsign,
+  Tanhshrink,
+  LogSigmoid,
+  Softmax2d,
+  Hardtanh,
+  PReLU,
+  GLU,
+  LogSoftmax,
+  Softmin,
+  Threshold,
+  Softshrink,
+  Hardshrink,
+  type PReLUOptions,
+  type DimModuleOptions,
+  type ThresholdModuleOptions,
+} from './layers/activations.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions, type RNNCellOptions } from './layers/rnn-cells.js';
 export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers/rnn.js';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
