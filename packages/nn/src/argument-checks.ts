@@ -36,3 +36,17 @@ export function implicitSoftmaxDim(op: string, ndim: number): number {
   }
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
+
+/** The shape two shapes broadcast to, or an error naming both. */
+export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1)
+      throw new Error(`${op}: the shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast (dim ${i}: ${x} vs ${y})`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}

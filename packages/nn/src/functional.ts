@@ -326,3 +326,39 @@ export {
   type ThresholdOptions,
   type ShrinkOptions,
 } from './activations.js';
+export {
+  huberLoss,
+  smoothL1Loss,
+  klDiv,
+  poissonNllLoss,
+  gaussianNllLoss,
+  type HuberOptions,
+  type SmoothL1Options,
+  type KlDivOptions,
+  type KlReduction,
+  type PoissonNllOptions,
+  type GaussianNllOptions,
+} from './losses-regression.js';
+export {
+  cosineEmbeddingLoss,
+  marginRankingLoss,
+  tripletMarginLoss,
+  hingeEmbeddingLoss,
+  softMarginLoss,
+  multilabelSoftMarginLoss,
+  multiMarginLoss,
+  type MarginOptions,
+  type TripletMarginOptions,
+  type ReductionOptions,
+  type MultilabelSoftMarginOptions,
+  type MultiMarginOptions,
+} from './losses-margin.js';
+export { ctcLoss, type CtcOptions } from './losses-ctc.js';
+export {
+  cosineSimilarity,
+  pairwiseDistance,
+  normalize,
+  type CosineSimilarityOptions,
+  type PairwiseDistanceOptions,
+  type NormalizeOptions,
+} from './distance.js';

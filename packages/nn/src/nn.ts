@@ -67,6 +67,21 @@ export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
 export { Conv1d, Conv2d, MaxPool2d, AvgPool2d, type Conv1dOptions, type Conv2dOptions, type MaxPool2dOptions } from './layers/conv.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
+export {
+  HuberLoss,
+  SmoothL1Loss,
+  KLDivLoss,
+  CosineEmbeddingLoss,
+  MarginRankingLoss,
+  TripletMarginLoss,
+  HingeEmbeddingLoss,
+  SoftMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  CTCLoss,
+} from './layers/losses-more.js';
 /** Stateless forms of the layers and losses (`torch.nn.functional`). */
 export * as functional from './functional.js';
 /** Alias of `functional`, as PyTorch's `F`. */

@@ -3,48 +3,7 @@ import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { F, type Module, nn } from '../src/index.js';
 import fixture from './fixtures/activations-losses.json' with { type: 'json' };
-import { decode, decodeArg, type Encoded, expectClose } from './fixture-cases.js';
-
-interface FnCase {
-  name: string;
-  fn: string;
-  args: unknown[];
-  kwargs: Record<string, unknown>;
-  grad: boolean[];
-  out: Encoded;
-  w?: Encoded;
-  grads?: (Encoded | null)[];
-  module?: string;
-  moduleKwargs?: Record<string, unknown>;
-}
-
-const functions = F as unknown as Record<string, (...args: unknown[]) => g.Tensor>;
-const modules = nn as unknown as Record<string, new (...args: unknown[]) => Module>;
-
-/** Runs one fixture case of F (forward, the gradients of sum(out·w), and the module form). */
-export function checkFnCase(c: FnCase, tolerance: { rtol?: number; atol?: number } = {}): void {
-  const float32 = c.out.dtype === 'float32';
-  const rtol = tolerance.rtol ?? (float32 ? 2e-6 : 1e-10);
-  const atol = tolerance.atol ?? (float32 ? 2e-6 : 1e-12);
-  const args = c.args.map((a, i) => decodeArg(a, c.grad[i]));
-  const kwargs = decodeArg(Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decodeArg(v)]))) as Record<string, unknown>;
-  const fn = functions[c.fn];
-  expect(fn, `F.${c.fn}`).toBeTypeOf('function');
-  const out = Object.keys(kwargs).length > 0 ? fn!(...args, kwargs) : fn!(...args);
-  expectClose(out, c.out, rtol, atol, `${c.name} out`);
-  if (c.grads) {
-    out.mul(decode(c.w!)).sum().backward();
-    c.grads.forEach((expected, i) => {
-      if (expected) expectClose((args[i] as g.Tensor).grad!, expected, rtol * 10, atol * 10, `${c.name} grad ${i}`);
-    });
-  }
-  if (c.module) {
-    const ctorKwargs = Object.fromEntries(Object.entries(c.moduleKwargs ?? {}).map(([k, v]) => [k, decodeArg(v)]));
-    const m = new modules[c.module]!(ctorKwargs);
-    const tensors = c.args.map((a) => decodeArg(a)).filter((a) => a instanceof g.Tensor);
-    expectClose(m.call(...tensors) as g.Tensor, c.out, rtol, atol, `${c.name} as nn.${c.module}`);
-  }
-}
+import { checkFnCase, decode, type Encoded, expectClose, type FnCase } from './fixture-cases.js';
 
 const ACTIVATION_FNS = new Set([
   'leakyRelu',
