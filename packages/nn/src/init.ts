@@ -162,3 +162,15 @@ export function kaimingNormal_(t: Tensor, a?: number, mode?: 'fan_in' | 'fan_out
 export function kaimingNormal_(t: Tensor, ...rest: unknown[]): Tensor {
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS)));
 }
+
+export {
+  truncNormal_,
+  eye_,
+  dirac_,
+  orthogonal_,
+  sparse_,
+  type TruncNormalOptions,
+  type DiracOptions,
+  type OrthogonalOptions,
+  type SparseOptions,
+} from './init-structured.js';
