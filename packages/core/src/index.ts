@@ -218,6 +218,9 @@ export {
   logcumsumexp,
   type CumprodOptions,
   type LogcumsumexpOptions,
+  // distances
+  cdist,
+  type CdistOptions,
 } from './ops/index.js';
 
 import type { Tensor } from './tensor.js';

@@ -157,6 +157,14 @@ describe('losses: gradcheck and gradgradcheck (float64)', () => {
     cosineSimilarity: [(a, b) => F.cosineSimilarity(a, b, -1), () => [r('cs', 3, 4), r('csb', 3, 4)], true],
     pairwiseDistance: [(a, b) => F.pairwiseDistance(a, b, 3), () => [r('pd', 3, 4), r('pdb', 3, 4)], true],
     normalize: [(a) => F.normalize(a, { dim: 0 }), () => [r('n', 3, 4)], true],
+    cdist: [(a, b) => g.cdist(a, b), () => [r('cd', 2, 3, 4), r('cdb', 2, 5, 4)], true],
+    cdistP1: [(a, b) => g.cdist(a, b, 1), () => [r('cd1', 3, 2), r('cd1b', 4, 2)], false],
+    cdistP3: [
+      (a, b) => g.cdist(a, b, { p: 3, computeMode: 'donot_use_mm_for_euclid_dist' }),
+      () => [r('cd3', 3, 2), r('cd3b', 4, 2)],
+      true,
+    ],
+    cdistInf: [(a, b) => g.cdist(a, b, Infinity), () => [r('cdi', 3, 2), r('cdib', 4, 2)], false],
   };
   for (const [name, [f, inputs, twice]] of Object.entries(cases)) {
     it(name, () => {

@@ -8,6 +8,7 @@ import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
+import distanceJson from './fixtures/distance.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -92,6 +93,8 @@ export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward
 
 /** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
 export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
+/** `cdist` against PyTorch (written by scripts/fixtures/generate_nn_activations_losses.py). */
+export const distanceCases = (distanceJson as unknown as { cases: OpCase[] }).cases;
 
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
@@ -102,6 +105,7 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'ops against PyTorch', cases: opCases },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
+  { title: 'cdist against PyTorch', cases: distanceCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

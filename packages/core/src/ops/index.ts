@@ -8,6 +8,7 @@ export * from './indexing.js';
 export * from './scatter.js';
 export * from './construction.js';
 export * from './cumulative.js';
+export * from './distance.js';
 export * from './inplace.js';
 export * from './convert.js';
 export type { TensorLike } from './dispatch.js';
