@@ -3,6 +3,7 @@ import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { F, type Module, nn } from '../src/index.js';
 import fixture from './fixtures/activations-losses.json' with { type: 'json' };
+import { activationLossReprMakers } from './reprs-activations-losses.js';
 import { checkFnCase, decode, type Encoded, expectClose, type FnCase } from './fixture-cases.js';
 
 const ACTIVATION_FNS = new Set([
@@ -70,40 +71,9 @@ describe('activation modules with parameters: state dict and seeded init as PyTo
   }
 });
 
-describe('activation reprs as PyTorch prints them', () => {
-  const makers: Record<string, () => Module> = {
-    'ELU()': () => new nn.ELU(),
-    'ELU(alpha=0.5,inplace=True)': () => new nn.ELU(0.5, { inplace: true }),
-    'SELU()': () => new nn.SELU(),
-    'SELU(inplace=True)': () => new nn.SELU(true),
-    'CELU(alpha=2.0)': () => new nn.CELU({ alpha: 2 }),
-    'SiLU()': () => new nn.SiLU(),
-    'Mish()': () => new nn.Mish(),
-    'Softplus()': () => new nn.Softplus(),
-    'Softplus(beta=0.5,threshold=10)': () => new nn.Softplus({ beta: 0.5, threshold: 10 }),
-    'Softsign()': () => new nn.Softsign(),
-    'Hardtanh()': () => new nn.Hardtanh(),
-    'Hardtanh(min_val=-2.0,max_val=2.5)': () => new nn.Hardtanh(-2, 2.5),
-    'ReLU6()': () => new nn.ReLU6(),
-    'ReLU6(inplace=True)': () => new nn.ReLU6({ inplace: true }),
-    'Hardswish()': () => new nn.Hardswish(),
-    'Hardsigmoid()': () => new nn.Hardsigmoid(),
-    'PReLU()': () => new nn.PReLU(),
-    'PReLU(num_parameters=3)': () => new nn.PReLU(3),
-    'GLU()': () => new nn.GLU(),
-    'GLU(dim=1)': () => new nn.GLU(1),
-    'LogSoftmax(dim=1)': () => new nn.LogSoftmax(1),
-    'LogSoftmax()': () => new nn.LogSoftmax(),
-    'Softmin(dim=-1)': () => new nn.Softmin({ dim: -1 }),
-    'Tanhshrink()': () => new nn.Tanhshrink(),
-    'Threshold(threshold=0.1,value=20)': () => new nn.Threshold(0.1, 20),
-    'Softshrink()': () => new nn.Softshrink(),
-    'Hardshrink(lambd=1.5)': () => new nn.Hardshrink(1.5),
-    'LogSigmoid()': () => new nn.LogSigmoid(),
-    'Softmax2d()': () => new nn.Softmax2d(),
-  };
+describe('activation and loss reprs as PyTorch prints them', () => {
   for (const [name, text] of Object.entries(fixture.reprs)) {
-    it(name, () => expect(String(makers[name]!())).toBe(text));
+    it(name, () => expect(String(activationLossReprMakers[name]!())).toBe(text));
   }
 });
 

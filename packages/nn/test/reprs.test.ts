@@ -3,6 +3,7 @@ import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { nn, type Module } from '../src/index.js';
 import fixture from './fixtures/reprs.json' with { type: 'json' };
+import { activationLossReprMakers } from './reprs-activations-losses.js';
 
 /** Each fixture's module, built the Graft way (PyTorch's keyword arguments in camelCase). */
 const makers: Record<string, () => Module> = {
@@ -85,7 +86,8 @@ describe("module reprs are PyTorch's repr(module)", () => {
   }
 
   it('every layer class in nn has at least one repr fixture', () => {
-    const covered = new Set(Object.values(makers).map((make) => make().constructor.name));
+    // activations-losses.json has the reprs of the activations and losses (activations.test.ts checks them).
+    const covered = new Set([...Object.values(makers), ...Object.values(activationLossReprMakers)].map((make) => make().constructor.name));
     const layers = Object.entries(nn)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof nn.Module)
       .map(([k]) => k);
