@@ -105,6 +105,8 @@ function erfcPositive(x: number): number {
 
 /** Options of `truncNormal_` (PyTorch's keyword arguments). */
 export interface TruncNormalOptions {
+  /** Draw from this generator instead of the default one (PyTorch 2.x's `generator=`). */
+  generator?: g.Generator;
   mean?: number;
   std?: number;
   /** Lower cut (default -2). */
@@ -124,10 +126,23 @@ let warnedTruncNormal = false;
  * truncNormal_(w, 0, 0.02);
  * truncNormal_(w, { std: 0.02, a: -0.04, b: 0.04 });
  */
-export function truncNormal_(t: Tensor, mean?: number, std?: number, a?: number, b?: number): Tensor;
+export function truncNormal_(
+  t: Tensor,
+  mean?: number,
+  std?: number,
+  a?: number,
+  b?: number,
+  options?: Pick<TruncNormalOptions, 'generator'>,
+): Tensor;
 export function truncNormal_(t: Tensor, options?: TruncNormalOptions): Tensor;
 export function truncNormal_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { mean = 0, std = 1, a = -2, b = 2 } = keywordArguments<TruncNormalOptions>('truncNormal_', rest, ['mean', 'std', 'a', 'b']);
+  const {
+    mean = 0,
+    std = 1,
+    a = -2,
+    b = 2,
+    generator,
+  } = keywordArguments<TruncNormalOptions>('truncNormal_', rest, ['mean', 'std', 'a', 'b', 'generator']);
   checkFloating('truncNormal_', t);
   if ((mean < a - 2 * std || mean > b + 2 * std) && !warnedTruncNormal) {
     warnedTruncNormal = true;
@@ -136,7 +151,7 @@ export function truncNormal_(t: Tensor, ...rest: unknown[]): Tensor {
   const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
   const l = cdf((a - mean) / std);
   const u = cdf((b - mean) / std);
-  g.noGrad(() => t.uniform_(2 * l - 1, 2 * u - 1));
+  g.noGrad(() => t.uniform_(2 * l - 1, 2 * u - 1, { generator }));
   const drawn = t.dataSync() as ArrayLike<number>;
   const single = t.dtype === 'float32';
   const round = single ? Math.fround : (x: number) => x;
@@ -205,6 +220,8 @@ export function dirac_(t: Tensor, ...rest: unknown[]): Tensor {
 export interface OrthogonalOptions {
   /** Scale of the result (default 1). */
   gain?: number;
+  /** Draw from this generator instead of the default one (PyTorch 2.x's `generator=`). */
+  generator?: g.Generator;
 }
 
 /**
@@ -244,16 +261,16 @@ function orthonormalColumns(cols: Float64Array[], m: number): Float64Array[] {
  * orthogonal_(g.empty(4, 6));
  * orthogonal_(w, { gain: calculateGain('relu') });
  */
-export function orthogonal_(t: Tensor, gain?: number): Tensor;
+export function orthogonal_(t: Tensor, gain?: number, options?: Pick<OrthogonalOptions, 'generator'>): Tensor;
 export function orthogonal_(t: Tensor, options?: OrthogonalOptions): Tensor;
 export function orthogonal_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { gain = 1 } = keywordArguments<OrthogonalOptions>('orthogonal_', rest, ['gain']);
+  const { gain = 1, generator } = keywordArguments<OrthogonalOptions>('orthogonal_', rest, ['gain', 'generator']);
   checkFloating('orthogonal_', t);
   if (t.ndim < 2) throw new Error(`orthogonal_: Only tensors with 2 or more dimensions are supported (got shape [${t.shape.join(', ')}])`);
   if (t.numel() === 0) return t;
   const rows = t.shape[0]!;
   const cols = t.numel() / rows;
-  const flat = g.noGrad(() => g.empty([rows, cols], { dtype: t.dtype }).normal_(0, 1));
+  const flat = g.noGrad(() => g.empty([rows, cols], { dtype: t.dtype }).normal_(0, 1, { generator }));
   const values = flat.dataSync() as ArrayLike<number>;
   flat.dispose();
   // The matrix to factor is tall: [rows, cols], or its transpose when rows < cols. Its columns:
@@ -280,6 +297,8 @@ export function orthogonal_(t: Tensor, ...rest: unknown[]): Tensor {
 export interface SparseOptions {
   /** The standard deviation of the non-zero values (default 0.01). */
   std?: number;
+  /** Draw from this generator instead of the default one (PyTorch 2.x's `generator=`). */
+  generator?: g.Generator;
 }
 
 /**
@@ -291,32 +310,23 @@ export interface SparseOptions {
  * sparse_(g.empty(10, 4), 0.3);
  * sparse_(w, 0.1, { std: 0.02 });
  */
-export function sparse_(t: Tensor, sparsity: number, std?: number): Tensor;
+export function sparse_(t: Tensor, sparsity: number, std?: number, options?: Pick<SparseOptions, 'generator'>): Tensor;
 export function sparse_(t: Tensor, sparsity: number, options?: SparseOptions): Tensor;
 export function sparse_(t: Tensor, sparsity: number, ...rest: unknown[]): Tensor {
-  const { std = 0.01 } = keywordArguments<SparseOptions>('sparse_', rest, ['std']);
+  const { std = 0.01, generator } = keywordArguments<SparseOptions>('sparse_', rest, ['std', 'generator']);
   if (t.ndim !== 2) throw new Error(`sparse_: Only tensors with 2 dimensions are supported (got shape [${t.shape.join(', ')}])`);
   checkFloating('sparse_', t);
   if (typeof sparsity !== 'number' || Number.isNaN(sparsity))
     throw new TypeError(`sparse_: sparsity must be a number, got ${String(sparsity)}`);
   const [rows, cols] = t.shape as [number, number];
   const zeros = Math.ceil(sparsity * rows);
-  g.noGrad(() => t.normal_(0, std));
+  g.noGrad(() => t.normal_(0, std, { generator }));
   const values = Float64Array.from(t.dataSync() as ArrayLike<number>);
   for (let c = 0; c < cols; c++) {
-    for (const r of randperm(rows).slice(0, zeros)) values[r * cols + c] = 0;
+    const perm = g.randperm(rows, { generator });
+    const order = perm.dataSync() as ArrayLike<number>;
+    perm.dispose();
+    for (let k = 0; k < zeros; k++) values[Number(order[k]) * cols + c] = 0;
   }
   return fill(t, values);
-}
-
-/** `torch.randperm(n)` on the CPU generator: a Fisher–Yates shuffle drawing `random() % (n − i)`, one `randint` each. */
-function randperm(n: number): number[] {
-  const perm = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < n - 1; i++) {
-    const draw = g.randint(0, n - i, [1]);
-    const z = Number((draw.dataSync() as ArrayLike<number>)[0]);
-    draw.dispose();
-    [perm[i], perm[i + z]] = [perm[i + z]!, perm[i]!];
-  }
-  return perm;
 }

@@ -64,6 +64,24 @@ describe('nn.init against PyTorch: the seeded values, and the generator left whe
     expectClose(w.matmul(w.t()), { dtype: 'float64', shape: [5, 5], data: Array.from(g.eye(5).dataSync(), Number) }, 0, 1e-12);
   });
 
+  it('{ generator } draws from that generator and leaves the default one alone', () => {
+    const draws: [string, (t: g.Tensor, o: { generator?: g.Generator }) => g.Tensor, number[]][] = [
+      ['truncNormal_', (t, o) => init.truncNormal_(t, { std: 0.5, ...o }), [4, 5]],
+      ['orthogonal_', (t, o) => init.orthogonal_(t, o), [3, 5]],
+      ['sparse_', (t, o) => init.sparse_(t, 0.5, o), [6, 3]],
+    ];
+    for (const [name, f, shape] of draws) {
+      g.manualSeed(21);
+      const expected = Array.from(f(g.empty(shape), {}).dataSync());
+      g.manualSeed(5);
+      const before = Array.from(g.rand(4).dataSync());
+      g.manualSeed(5);
+      const got = Array.from(f(g.empty(shape), { generator: new g.Generator().manualSeed(21) }).dataSync());
+      expect(got, name).toEqual(expected);
+      expect(Array.from(g.rand(4).dataSync()), `${name} left the default generator alone`).toEqual(before);
+    }
+  });
+
   it('errors name the initialiser and the shape', () => {
     expect(() => init.eye_(g.empty(2, 2, 2))).toThrow('eye_: Only tensors with 2 dimensions are supported (got shape [2, 2, 2])');
     expect(() => init.dirac_(g.empty(2, 2))).toThrow('dirac_: Only tensors with 3, 4, or 5 dimensions are supported');
