@@ -237,3 +237,62 @@ describe('losses: PyTorch’s checks and messages', () => {
     expect(String(new nn.HuberLoss())).toBe('HuberLoss()');
   });
 });
+
+describe('losses free what they make', () => {
+  it('forward and backward leave only the loss and the gradients alive', () => {
+    const leaf = (t: g.Tensor) => t.detach().requiresGrad_(true);
+    // A distance summed to a scalar: the distance itself is freed (the graph keeps what it needs).
+    const summed = (f: () => g.Tensor) => () => {
+      const d = f();
+      const total = d.sum();
+      d.dispose();
+      return total;
+    };
+    const x = g.randn([3, 4], { requiresGrad: true });
+    const y = g.randn(3, 4);
+    const x0 = leaf(g.randn(3));
+    const s = g.tensor([1, -1, 1]);
+    const cls = g.tensor([0, 3, 1], { dtype: 'int32' });
+    const logp = leaf(g.randn(3, 4).logSoftmax(1));
+    const p = g.randn(3, 4).softmax(1);
+    const positive = g.rand(3, 4).add(0.1);
+    const lp = leaf(g.randn(6, 2, 4).logSoftmax(2));
+    const targets = g.tensor(
+      [
+        [1, 2],
+        [3, 3],
+      ],
+      { dtype: 'int32' },
+    );
+    const calls: [string, () => g.Tensor][] = [
+      ['huberLoss', () => F.huberLoss(x, y)],
+      ['smoothL1Loss', () => F.smoothL1Loss(x, y, { beta: 0 })],
+      ['klDiv', () => F.klDiv(logp, p, { reduction: 'batchmean' })],
+      ['cosineEmbeddingLoss', () => F.cosineEmbeddingLoss(x, y, s)],
+      ['marginRankingLoss', () => F.marginRankingLoss(x0, s, s)],
+      ['tripletMarginLoss', () => F.tripletMarginLoss(x, y, p, { swap: true })],
+      ['hingeEmbeddingLoss', () => F.hingeEmbeddingLoss(x0, s)],
+      ['softMarginLoss', () => F.softMarginLoss(x0, s)],
+      ['multilabelSoftMarginLoss', () => F.multilabelSoftMarginLoss(x, p)],
+      ['multiMarginLoss', () => F.multiMarginLoss(x, cls, { p: 2 })],
+      ['poissonNllLoss', () => F.poissonNllLoss(x, positive, { full: true })],
+      ['gaussianNllLoss', () => F.gaussianNllLoss(x, y, positive)],
+      ['ctcLoss', () => F.ctcLoss(lp, targets, [6, 5], [2, 2])],
+      ['cosineSimilarity', summed(() => F.cosineSimilarity(x, y))],
+      ['pairwiseDistance', summed(() => F.pairwiseDistance(x, y))],
+      ['normalize', summed(() => F.normalize(x))],
+      ['cdist', summed(() => g.cdist(x, y))],
+    ];
+    for (const [name, call] of calls) {
+      const before = g.memory().numTensors;
+      const loss = call();
+      loss.backward();
+      for (const t of [x, x0, logp, lp]) {
+        t.grad?.dispose();
+        t.grad = null;
+      }
+      loss.dispose();
+      expect(g.memory().numTensors, name).toBe(before);
+    }
+  });
+});
