@@ -111,7 +111,8 @@ export function uniformValues(size: number, dtype: DType, low = 0, high = 1): Fl
   const out = new Float32Array(size);
   const from = f32(low);
   const range = f32(f32(high) - from);
-  for (let i = 0; i < size; i++) out[i] = f32(f32(uniformFloat() * range) + from);
+  // One rounding, as ATen's x·(to − from) + from compiles (a fused multiply-add): u·range is exact in a double.
+  for (let i = 0; i < size; i++) out[i] = f32(uniformFloat() * range + from);
   return out;
 }
 
