@@ -40,6 +40,33 @@ export { RNNCell, LSTMCell, GRUCell, type CellOptions, type RNNCellOptions } fro
 export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers/rnn.js';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
 export { Conv1d, Conv2d, MaxPool2d, AvgPool2d, type Conv1dOptions, type Conv2dOptions, type MaxPool2dOptions } from './layers/conv.js';
+export {
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+} from './layers/conv-transpose.js';
+export {
+  MaxPool1d,
+  AvgPool1d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type MaxPool1dOptions,
+} from './layers/pooling.js';
+export {
+  Upsample,
+  UpsamplingNearest2d,
+  UpsamplingBilinear2d,
+  PixelShuffle,
+  PixelUnshuffle,
+  Unfold,
+  Fold,
+  type UpsampleOptions,
+} from './layers/resampling.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 /** Stateless forms of the layers and losses (`torch.nn.functional`). */
 export * as functional from './functional.js';
