@@ -253,3 +253,21 @@ describe('layers against PyTorch: repr, state-dict names and shapes, seeded init
     );
   });
 });
+
+describe('each function leaves only its outputs alive (its intermediates are freed)', () => {
+  for (const fn of families) {
+    const picked = cases.filter((c) => c.fn === fn && c.error === undefined).slice(0, 4);
+    for (const c of picked) {
+      it(c.name, () => {
+        const inputs = inputsOf(c);
+        const before = g.memory().numTensors;
+        const inference = [g.noGrad(() => call(c, inputs))].flat();
+        expect(g.memory().numTensors - before, 'without grad').toBe(inference.length);
+        inference.forEach((t) => t.dispose());
+        [call(c, inputs)].flat().forEach((t) => t.dispose());
+        expect(g.memory().numTensors, 'with grad, after disposing the outputs').toBe(before);
+        inputs.forEach((t) => t.dispose());
+      });
+    }
+  }
+});
