@@ -26,11 +26,11 @@ export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
       throw new Error(
         `${op}: pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${C} is not divisible by ${r * r}`,
       );
-    const k = lead.length;
     const oc = C / (r * r);
+    // The leading dims as one: the permuted view has rank 6 at most (WebGL's limit).
     return x
-      .reshape([...lead, oc, r, r, H, W])
-      .permute([...lead.keys(), k, k + 3, k + 1, k + 4, k + 2])
+      .reshape(-1, oc, r, r, H, W)
+      .permute(0, 1, 4, 2, 5, 3)
       .reshape([...lead, oc, H * r, W * r]);
   });
 }
@@ -57,10 +57,9 @@ export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
       throw new Error(
         `${op}: pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${W} is not divisible by ${r}`,
       );
-    const k = lead.length;
     return x
-      .reshape([...lead, C, H / r, r, W / r, r])
-      .permute([...lead.keys(), k, k + 2, k + 4, k + 1, k + 3])
+      .reshape(-1, C, H / r, r, W / r, r)
+      .permute(0, 1, 3, 5, 2, 4)
       .reshape([...lead, C * r * r, H / r, W / r]);
   });
 }
