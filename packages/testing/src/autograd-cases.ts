@@ -7,7 +7,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
-import { applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, opCases } from './fixtures.js';
+import { allOpCases, applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, type OpCase, opCaseFiles } from './fixtures.js';
 import type { TestApi } from './index.js';
 
 interface Context {
@@ -20,7 +20,7 @@ interface Context {
 /** Ops whose derivative is zero almost everywhere or undefined at ties: skip finite differences. */
 const NOT_SMOOTH = new Set(['sign', 'floor', 'ceil', 'round']);
 
-/** ops.json cases whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
+/** Fixture cases (of any file in opCaseFiles) whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
 export const SECOND_ORDER_CASES: readonly string[] = [
   'exp',
   'log',
@@ -63,9 +63,21 @@ export const SECOND_ORDER_CASES: readonly string[] = [
   'norm',
   'inverse',
   'det',
+  // sorting.json: the gradient scatters back to the selected elements (its own gradient is a gather).
+  'sort_grad_distinct',
+  'sort_grad_noncontig',
+  'topk_grad_distinct',
+  'topk_grad_distinct_partial',
+  'kthvalue_grad_distinct',
+  'median_all_grad_distinct',
+  'median_dim_grad_distinct_keepdim',
+  'nanmedian_dim_grad_distinct',
+  'mode_grad_distinct',
+  'cummax_grad_distinct',
+  'cummin_grad_distinct',
 ];
 
-/** ops.json cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
+/** Fixture cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
 export const FORWARD_CASES: readonly string[] = [
   'exp',
   'tanh',
@@ -90,13 +102,15 @@ export const FORWARD_CASES: readonly string[] = [
   'clamp',
   'norm',
   'var_dim',
+  'sort_grad_distinct_desc_dim0',
+  'topk_grad_distinct_unsorted',
+  'kthvalue_grad_distinct_keepdim',
+  'median_all_grad_distinct',
+  'cummax_grad_distinct',
 ];
 
 /** A fixture case as a function of its float inputs (float64 leaves requiring grad). */
-export function asFunction(
-  c: (typeof opCases)[number],
-  device: string,
-): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
+export function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
   const inputs: Tensor[] = [];
   const slots: EncodedArg[] = [];
   const collect = (args: readonly EncodedArg[]) => {
@@ -125,7 +139,10 @@ export function asFunction(
     const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
     if (c.op === 'max_dim' || c.op === 'min_dim') return (lib[c.op.slice(0, 3)]!(...args) as g.ValuesIndices).values;
     const out = lib[c.op]!(...args, ...kw) as Tensor | Tensor[];
-    return Array.isArray(out) ? out.filter((o) => o.requiresGrad) : out;
+    if (!Array.isArray(out)) return out;
+    // The floating (differentiable) outputs; one alone (the values of [values, indices]) as itself.
+    const diff = out.filter((o) => o.dtype === 'float32' || o.dtype === 'float64');
+    return diff.length === 1 ? diff[0]! : diff;
   };
   void slots;
   return { fn, inputs };
@@ -134,14 +151,14 @@ export function asFunction(
 export function autogradCases(t: TestApi, ctx: Context): void {
   const it = (name: string, fn: () => void | Promise<void>) => t.it(name, () => ctx.inDevice(fn as () => void));
   // Resolved on every device (float64 or not), so a stale name fails every run.
-  const secondOrder = casesNamed('gradgradcheck (SECOND_ORDER_CASES)', SECOND_ORDER_CASES, opCases);
-  const forward = casesNamed('forward mode (FORWARD_CASES)', FORWARD_CASES, opCases);
+  const secondOrder = casesNamed('gradgradcheck (SECOND_ORDER_CASES)', SECOND_ORDER_CASES, allOpCases);
+  const forward = casesNamed('forward mode (FORWARD_CASES)', FORWARD_CASES, allOpCases);
 
   if (ctx.supportsFloat64) {
     t.describe(`conformance on '${ctx.device}': gradcheck of every differentiable op (float64 central differences)`, () => {
-      for (const c of opCases) {
+      for (const c of opCaseFiles.flatMap((f) => (f.gradcheck === true ? f.cases : []))) {
         // Finite differences cost two evaluations per input element: keep the big matmuls to the fixtures.
-        if (c.grads === undefined || NOT_SMOOTH.has(c.op) || c.name.startsWith('matmul_large')) continue;
+        if (c.grads === undefined || c.gradcheck === false || NOT_SMOOTH.has(c.op) || c.name.startsWith('matmul_large')) continue;
         it(`gradcheck ${c.name}`, () => {
           const f = asFunction(c, ctx.device);
           if (f === undefined) return;

@@ -27,3 +27,5 @@ import './scatter.js';
 import './construction.js';
 import './cumulative.js';
 import './inplace.js';
+import './random.js';
+import './sorting.js';
