@@ -38,7 +38,7 @@ export function convTransposeSize(size: number, k: number, s: number, p: number,
   return (size - 1) * s - 2 * p + d * (k - 1) + op + 1;
 }
 
-/** The checked geometry and the image before cropping. */
+/** Transposed convolution of a 4-D (or 3-D, unbatched) input, its options parsed and checked. */
 function transposeNd(op: string, x: Tensor, weight: Tensor, o: Partial<ConvTransposeOptions>): Tensor {
   const unbatched = x.ndim === 3;
   if (x.ndim !== 3 && x.ndim !== 4)
@@ -59,14 +59,14 @@ function transposeNd(op: string, x: Tensor, weight: Tensor, o: Partial<ConvTrans
     );
   const s = pair(op, 'stride', o.stride, 1, 1);
   const p = pair(op, 'padding', o.padding, 0);
-  const op_ = pair(op, 'outputPadding', o.outputPadding, 0);
+  const outPad = pair(op, 'outputPadding', o.outputPadding, 0);
   const d = pair(op, 'dilation', o.dilation, 1, 1);
-  if ((op_[0] >= s[0] && op_[0] >= d[0]) || (op_[1] >= s[1] && op_[1] >= d[1]))
+  if ((outPad[0] >= s[0] && outPad[0] >= d[0]) || (outPad[1] >= s[1] && outPad[1] >= d[1]))
     throw new Error(
-      `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${op_[0]} output_padding_width: ${op_[1]} stride_height: ${s[0]} stride_width: ${s[1]} dilation_height: ${d[0]} dilation_width: ${d[1]}`,
+      `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} output_padding_width: ${outPad[1]} stride_height: ${s[0]} stride_width: ${s[1]} dilation_height: ${d[0]} dilation_width: ${d[1]}`,
     );
-  const OH = convTransposeSize(H, kh, s[0], p[0], op_[0], d[0]);
-  const OW = convTransposeSize(W, kw, s[1], p[1], op_[1], d[1]);
+  const OH = convTransposeSize(H, kh, s[0], p[0], outPad[0], d[0]);
+  const OW = convTransposeSize(W, kw, s[1], p[1], outPad[1], d[1]);
   if (OH < 1 || OW < 1)
     throw new Error(
       `${op}: Given input size per channel: (${H} x ${W}). Calculated output size per channel: (${OH} x ${OW}). Output size is too small`,
@@ -139,17 +139,18 @@ export function convTranspose1d(x: Tensor, weight: Tensor, ...rest: unknown[]): 
     if (x.ndim !== 2 && x.ndim !== 3)
       throw new Error(`${op}: expected a 2-D (unbatched) or 3-D input [N, C, L], got shape [${x.shape.join(', ')}]`);
     if (weight.ndim !== 3) throw new Error(`${op}: expected a 3-D weight [C, O/groups, k], got shape [${weight.shape.join(', ')}]`);
-    const one = (name: string, v: unknown, fallback: number): [number, number] => {
-      if (v === undefined) return [fallback === 0 ? 0 : 1, fallback];
+    // The 1-D sizes become the width of a height-1 image: [height's neutral value, the size].
+    const asWidth = (name: string, v: unknown, fallback: number, height: number): [number, number] => {
+      if (v === undefined) return [height, fallback];
       if (typeof v !== 'number') throw new Error(`${op}: ${name} must be an integer, got ${JSON.stringify(v)}`);
-      return [fallback === 0 ? 0 : 1, v];
+      return [height, v];
     };
     const out = transposeNd(op, x.unsqueeze(-2), weight.unsqueeze(2), {
       bias: o.bias ?? null,
-      stride: one('stride', o.stride, 1),
-      padding: one('padding', o.padding, 0),
-      outputPadding: one('outputPadding', o.outputPadding, 0),
-      dilation: one('dilation', o.dilation, 1),
+      stride: asWidth('stride', o.stride, 1, 1),
+      padding: asWidth('padding', o.padding, 0, 0),
+      outputPadding: asWidth('outputPadding', o.outputPadding, 0, 0),
+      dilation: asWidth('dilation', o.dilation, 1, 1),
       groups: o.groups ?? 1,
     });
     return out.squeeze(-2);

@@ -178,7 +178,7 @@ export interface AvgPool1dOptions {
   countIncludePad?: boolean;
 }
 
-/** A 1-D size as the width of a [1, k] window; errors name `op`. */
+/** A 1-D size as the width of a [1, k] window (the height: 0 for a padding, 1 otherwise); errors name `op`. */
 function width(op: string, name: string, v: unknown, fallback: number | null, min: number): [number, number] | undefined {
   if (v === undefined || v === null) return fallback === null ? undefined : [min === 0 ? 0 : 1, fallback];
   const w = Array.isArray(v) && v.length === 1 ? v[0] : v;

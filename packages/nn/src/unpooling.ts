@@ -120,6 +120,7 @@ export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number, ...r
   return g.tidy(() => {
     const op = 'maxUnpool1d';
     const o = keywordArguments<MaxUnpool1dOptions>(op, rest, KEYWORDS);
+    // A 1-D size as the width of a height-1 plane; the height takes `min` (kernel and stride 1, padding 0).
     const one = (name: string, v: unknown, min: number): [number, number] => {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
         throw new Error(`${op}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(v)}`);
