@@ -35,6 +35,13 @@ export type { Node } from './autograd/node.js';
 export type { BackwardOptions } from './autograd/backward.js';
 /** `g.autograd`: `grad`, custom `Function`, `functional`, `forwardAd`, `gradcheck`, `detectAnomaly`. */
 export * as autograd from './autograd/index.js';
+/**
+ * `g.linalg`: PyTorch's `torch.linalg` (solve, cholesky, qr, eigh, svd, det,
+ * slogdet, inv, pinv, lstsq, matrixRank, matrixPower, matrixExp, norms, cond,
+ * multiDot, cross, diagonal, …). Decompositions run on the host in float64 on
+ * every backend and are cast back; gradients are PyTorch's.
+ */
+export * as linalg from './ops/linalg/index.js';
 export {
   // creation
   tensor,
@@ -159,9 +166,39 @@ export {
   inverse,
   det,
   logdet,
+  slogdet,
+  cholesky,
+  qr,
+  svd,
+  pinverse,
+  matrixPower,
+  matrixExp,
+  type LegacyCholeskyOptions,
+  type LegacyQROptions,
+  type LegacySVDOptions,
+  type LegacySVDResult,
+  type PinverseOptions,
   t,
   transpose,
   permute,
+  // einsum and contractions
+  einsum,
+  tensordot,
+  inner,
+  vdot,
+  ger,
+  kron,
+  cross,
+  chainMatmul,
+  addmm,
+  addmv,
+  baddbmm,
+  addbmm,
+  addr,
+  type EinsumSublist,
+  type TensordotOptions,
+  type CrossOptions,
+  type BetaAlphaOptions,
   // shape
   reshape,
   view,
@@ -184,6 +221,22 @@ export {
   gather,
   indexSelect,
   pad,
+  // advanced indexing (x[...] and x[...] = v: t.index, t.indexPut_)
+  indexPut,
+  indexPut_,
+  nonzero,
+  argwhere,
+  maskedSelect,
+  maskedScatter,
+  maskedScatter_,
+  take,
+  takeAlongDim,
+  type IndexItem,
+  type IndexSlice,
+  type IndexArray,
+  type IndexPutOptions,
+  type NonzeroOptions,
+  type TakeAlongDimOptions,
   type TensorLike,
   // the scatter family
   scatter,

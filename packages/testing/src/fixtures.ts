@@ -10,6 +10,9 @@ import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
+import indexingJson from './fixtures/indexing.json' with { type: 'json' };
+import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
+import linalgJson from './fixtures/linalg.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -34,6 +37,17 @@ export interface OpCase {
    * elements, finite differences split it); PyTorch's gradients are still checked.
    */
   gradcheck?: false;
+   * A named function applied to the outputs before they are compared and
+   * differentiated, where PyTorch leaves them undetermined (eigenvector signs,
+   * …): see output-processes.ts.
+   */
+  process?: string;
+  /**
+   * The case's matrices are too ill-conditioned for float32: its gradients
+   * are checked only on a device with float64 (its forward needs float64
+   * anyway, its inputs being float64).
+   */
+  needsFloat64?: boolean;
 }
 
 export type EncodedArg =
@@ -101,8 +115,14 @@ export const sortingCases = (sortingJson as unknown as { cases: OpCase[] }).case
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** einsum (generated equations and PyTorch's errors), tensordot, inner, vdot, ger, kron, cross, chainMatmul, addmm and friends (scripts/fixtures/generate_contractions.py). */
+export const contractionCases = (contractionsJson as unknown as { cases: OpCase[] }).cases;
+/** `g.linalg` and the legacy top-level linear algebra against PyTorch (scripts/fixtures/generate_linalg.py). */
+export const linalgCases = (linalgJson as unknown as { cases: OpCase[] }).cases;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+/** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
+export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
 /** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
 export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
@@ -119,6 +139,9 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
   { title: 'sorting and searching against PyTorch (ties and NaN)', cases: sortingCases, gradcheck: true },
+  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
+  { title: 'einsum and contractions against PyTorch', cases: contractionCases },
+  { title: 'linear algebra (g.linalg) against PyTorch', cases: linalgCases },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */
