@@ -515,8 +515,23 @@ export class WebGLBackend implements Backend<H> {
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
     if (numel(x.shape) === 0) return this.fill(numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])), value, x.dtype);
+    // tfjs's PadV2 shader does not compile above rank 4. An unpadded dim merges into the dim outside
+    // it (padding p rows of it is padding p·size elements there), which brings most pads to rank ≤ 4.
+    const shape: number[] = [];
+    const paddings: [number, number][] = [];
+    x.shape.forEach((size, d) => {
+      const [before, after] = pads[d]!;
+      const last = shape.length - 1;
+      if (last >= 0 && before === 0 && after === 0) {
+        shape[last]! *= size;
+        paddings[last] = [paddings[last]![0] * size, paddings[last]![1] * size];
+      } else {
+        shape.push(size);
+        paddings.push([before, after]);
+      }
+    });
     return this.withInputs([x], ([i]) =>
-      this.wrap(this.run('PadV2', { x: i! }, { paddings: pads.map((p) => [...p]), constantValue: value }), x.dtype),
+      this.wrap(this.run('PadV2', { x: { ...i!, shape } }, { paddings, constantValue: value }), x.dtype),
     );
   }
 

@@ -26,7 +26,8 @@ export function uniformValues(e: Engine, size: number, dtype: DType, low = 0, hi
   const out = new Float32Array(size);
   const from = f32(low);
   const range = f32(f32(high) - from);
-  for (let i = 0; i < size; i++) out[i] = f32(f32(e.uniformFloat() * range) + from);
+  // One rounding, as ATen's x·(to − from) + from compiles (a fused multiply-add): u·range is exact in a double.
+  for (let i = 0; i < size; i++) out[i] = f32(e.uniformFloat() * range + from);
   return out;
 }
 

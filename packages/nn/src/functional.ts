@@ -312,7 +312,31 @@ export {
 export { bilinear } from './bilinear.js';
 export { embeddingBag, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding-bag.js';
 export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';
-export { maxPool2d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions, type PoolOptions } from './pooling.js';
+export {
+  maxPool2d,
+  avgPool2d,
+  maxPool1d,
+  avgPool1d,
+  type MaxPoolOptions,
+  type AvgPoolOptions,
+  type PoolOptions,
+  type MaxPool1dOptions,
+  type AvgPool1dOptions,
+} from './pooling.js';
+export { convTranspose1d, convTranspose2d, type ConvTransposeOptions, type ConvTranspose1dOptions } from './conv-transpose.js';
+export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  type AdaptiveSize,
+  type AdaptiveMaxPoolOptions,
+} from './adaptive-pooling.js';
+export { maxUnpool1d, maxUnpool2d, type MaxUnpoolOptions, type MaxUnpool1dOptions } from './unpooling.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from './interpolate.js';
+export { pad, type PadOptions, type PadMode } from './padding.js';
+export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
+export { unfold, fold, type UnfoldOptions } from './fold.js';
 export {
   mseLoss,
   l1Loss,

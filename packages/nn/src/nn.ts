@@ -100,6 +100,33 @@ export {
   type EncoderLayerForwardOptions,
   type DecoderLayerForwardOptions,
 } from './layers/transformer.js';
+export {
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+} from './layers/conv-transpose.js';
+export {
+  MaxPool1d,
+  AvgPool1d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type MaxPool1dOptions,
+} from './layers/pooling.js';
+export {
+  Upsample,
+  UpsamplingNearest2d,
+  UpsamplingBilinear2d,
+  PixelShuffle,
+  PixelUnshuffle,
+  Unfold,
+  Fold,
+  type UpsampleOptions,
+} from './layers/resampling.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {
   HuberLoss,

@@ -144,3 +144,15 @@ export function unfold(x: Tensor, geometry: PatchGeometry, padValue: number): Te
   const [kh, kw] = geometry.kernel;
   return cols.reshape(N, C, kh * kw, geometry.out[0] * geometry.out[1]);
 }
+
+/**
+ * The adjoint of `unfold` (col2im): patch values [N, C, kh·kw, OH·OW] summed
+ * into images [N, C, Hp, Wp], where Hp and Wp include the geometry's padding
+ * (`geometry.padding` is not used: the caller crops it). Every patch must fit
+ * in the Hp × Wp image.
+ */
+export function foldPatches(cols: Tensor, channels: number, Hp: number, Wp: number, geometry: PatchGeometry): Tensor {
+  const N = cols.shape[0]!;
+  const plan = patchPlan(channels, Hp, Wp, geometry);
+  return Fold.apply<Tensor>(cols.reshape(N, plan.index.length), plan).reshape(N, channels, Hp, Wp);
+}

@@ -55,6 +55,19 @@ const table: Entry[] = [
   ['new Conv2d', 'Conv2d', (o) => new nn.Conv2d(2, 3, 3, o), 'strides'],
   ['new MaxPool2d', 'MaxPool2d', (o) => new nn.MaxPool2d(2, o), 'ceil_mode'],
   ['new AvgPool2d', 'AvgPool2d', (o) => new nn.AvgPool2d(2, o), 'count_include_pad'],
+  ['new ConvTranspose1d', 'ConvTranspose1d', (o) => new nn.ConvTranspose1d(2, 3, 3, o), 'output_padding'],
+  ['new ConvTranspose2d', 'ConvTranspose2d', (o) => new nn.ConvTranspose2d(2, 3, 3, o), 'output_padding'],
+  ['new MaxPool1d', 'MaxPool1d', (o) => new nn.MaxPool1d(2, o), 'return_indices'],
+  ['new AvgPool1d', 'AvgPool1d', (o) => new nn.AvgPool1d(2, o), 'count_include_pad'],
+  ['new AdaptiveMaxPool1d', 'AdaptiveMaxPool1d', (o) => new nn.AdaptiveMaxPool1d(2, o), 'return_indices'],
+  ['new AdaptiveMaxPool2d', 'AdaptiveMaxPool2d', (o) => new nn.AdaptiveMaxPool2d(2, o), 'return_indices'],
+  ['new MaxUnpool1d', 'MaxUnpool1d', (o) => new nn.MaxUnpool1d(2, o), 'strides'],
+  ['new MaxUnpool2d', 'MaxUnpool2d', (o) => new nn.MaxUnpool2d(2, o), 'strides'],
+  ['new Upsample', 'Upsample', (o) => new nn.Upsample(o), 'scale_factor'],
+  ['new UpsamplingNearest2d', 'UpsamplingNearest2d', (o) => new nn.UpsamplingNearest2d(o), 'mode'],
+  ['new UpsamplingBilinear2d', 'UpsamplingBilinear2d', (o) => new nn.UpsamplingBilinear2d(o), 'align_corners'],
+  ['new Unfold', 'Unfold', (o) => new nn.Unfold(2, o), 'dilations'],
+  ['new Fold', 'Fold', (o) => new nn.Fold(4, 2, o), 'dilations'],
   ['new MSELoss', 'MSELoss', (o) => new nn.MSELoss(o), 'reduce'],
   ['new L1Loss', 'L1Loss', (o) => new nn.L1Loss(o), 'size_average'],
   ['new NLLLoss', 'NLLLoss', (o) => new nn.NLLLoss(o), 'ignore_index'],
@@ -164,6 +177,18 @@ const table: Entry[] = [
   ['F.conv2d', 'conv2d', (o) => F.conv2d(x4(), g.randn(3, 2, 3, 3), o), 'dilations'],
   ['F.maxPool2d', 'maxPool2d', (o) => F.maxPool2d(x4(), 2, o), 'ceil_mode'],
   ['F.avgPool2d', 'avgPool2d', (o) => F.avgPool2d(x4(), 2, o), 'divisor_override'],
+  ['F.convTranspose1d', 'convTranspose1d', (o) => F.convTranspose1d(g.randn(1, 2, 5), g.randn(2, 3, 3), o), 'output_padding'],
+  ['F.convTranspose2d', 'convTranspose2d', (o) => F.convTranspose2d(x4(), g.randn(2, 3, 3, 3), o), 'output_padding'],
+  ['F.maxPool1d', 'maxPool1d', (o) => F.maxPool1d(g.randn(1, 2, 6), 2, o), 'return_indices'],
+  ['F.avgPool1d', 'avgPool1d', (o) => F.avgPool1d(g.randn(1, 2, 6), 2, o), 'count_include_pad'],
+  ['F.adaptiveMaxPool1d', 'adaptiveMaxPool1d', (o) => F.adaptiveMaxPool1d(g.randn(1, 2, 6), 2, o), 'return_indices'],
+  ['F.adaptiveMaxPool2d', 'adaptiveMaxPool2d', (o) => F.adaptiveMaxPool2d(x4(), 2, o), 'return_indices'],
+  ['F.maxUnpool1d', 'maxUnpool1d', (o) => F.maxUnpool1d(g.randn(1, 2, 3), ints().reshape(1, 2, 1).expand(1, 2, 3), 2, o), 'output_size'],
+  ['F.maxUnpool2d', 'maxUnpool2d', (o) => F.maxUnpool2d(x4(), ints().reshape(1, 2, 1, 1).expand(1, 2, 4, 4), 2, o), 'output_size'],
+  ['F.interpolate', 'interpolate', (o) => F.interpolate(x4(), o), 'scale_factor'],
+  ['F.pad', 'pad', (o) => F.pad(x4(), [1, 1], o), 'padding_mode'],
+  ['F.unfold', 'unfold', (o) => F.unfold(x4(), 2, o), 'dilations'],
+  ['F.fold', 'fold', (o) => F.fold(g.randn(1, 8, 9), 4, 2, o), 'dilations'],
   ['F.mseLoss', 'mseLoss', (o) => F.mseLoss(probs(), probs(), o), 'reduce'],
   ['F.l1Loss', 'l1Loss', (o) => F.l1Loss(probs(), probs(), o), 'reductions'],
   ['F.nllLoss', 'nllLoss', (o) => F.nllLoss(g.randn(2, 3), ints(), o), 'ignore_index'],
@@ -212,7 +237,7 @@ describe('every options object in @graft/nn rejects an unknown key, naming the e
     expect(() => any(F.conv2d)(x4(), g.randn(3, 2, 3, 3), null, 1, { stride: 2 })).toThrow(
       "conv2d: got multiple values for argument 'stride'",
     );
-    expect(() => any(F.maxPool2d)(x4(), 2, 1, 0, 1, false, true)).toThrow('takes at most 4 optional positional argument(s)');
+    expect(() => any(F.maxPool2d)(x4(), 2, 1, 0, 1, false, true, 0)).toThrow('takes at most 5 optional positional argument(s)');
   });
 
   it('Module methods take PyTorch keyword arguments (recurse was silently truthy)', () => {

@@ -94,7 +94,10 @@ describe(`pooling against PyTorch: ${cases.length} cases of kernel/stride/paddin
     expect(values(new AvgPool2d(3, 2, 1, true).call(x) as g.Tensor)).toEqual(
       values(F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })),
     );
-    expect(() => new MaxPool2d(2, { returnIndices: true })).toThrow('returnIndices is not supported');
+    // returnIndices (PyTorch's 4th positional argument) gives [values, indices].
+    const [values2, indices] = new MaxPool2d(2, 2, 0, 1, true).call(x) as g.Tensor[];
+    expect(values(values2!)).toEqual(values(F.maxPool2d(x, 2)));
+    expect(indices!.dtype).toBe('int32');
   });
 
   it('bad geometry is an error naming the op', () => {

@@ -138,15 +138,13 @@ export class Conv1d extends ConvNd {
 }
 
 /** Options of `MaxPool2d` (PyTorch's keyword arguments after kernel_size). */
-export interface MaxPool2dOptions extends P.MaxPoolOptions {
-  /** Not supported yet (true throws). */
-  returnIndices?: boolean;
-}
+export type MaxPool2dOptions = P.MaxPoolOptions;
 
 /**
  * 2-D max pooling. Arguments after the kernel size as PyTorch's
  * (`stride, padding, dilation, returnIndices, ceilMode`), positionally or in
- * an options object.
+ * an options object; with `returnIndices` the layer returns `[values, indices]`
+ * (for `MaxUnpool2d`).
  *
  * @example
  * new MaxPool2d(2).call(g.randn(1, 1, 4, 4)).shape; // [1, 1, 2, 2]
@@ -157,6 +155,7 @@ export class MaxPool2d extends Module {
   readonly padding: Pair;
   readonly dilation: Pair;
   readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
 
   constructor(kernelSize: Pair, options?: MaxPool2dOptions);
   constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: boolean, ceilMode?: boolean);
@@ -166,7 +165,7 @@ export class MaxPool2d extends Module {
   ) {
     super();
     const o = keywordArguments<MaxPool2dOptions>('MaxPool2d', rest, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
-    if (o.returnIndices) throw new Error('MaxPool2d: returnIndices is not supported yet');
+    this.returnIndices = o.returnIndices ?? false;
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
     this.dilation = o.dilation ?? 1;
@@ -177,12 +176,13 @@ export class MaxPool2d extends Module {
     pair('MaxPool2d', 'padding', this.padding, 0);
     pair('MaxPool2d', 'dilation', this.dilation, 1, 1);
   }
-  override forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor | [Tensor, Tensor] {
     return P.maxPool2d(x, this.kernelSize, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
+      returnIndices: this.returnIndices,
     });
   }
   override extraRepr(): string {
