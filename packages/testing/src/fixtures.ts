@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -86,18 +87,28 @@ export const opCases = (opsJson as { cases: OpCase[] }).cases;
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** The elementwise family (scripts/fixtures/generate_elementwise.py): atan2 … polygamma, isclose, bitwise ops, with specials and errors. */
+export const elementwiseCases = (elementwiseJson as unknown as { cases: OpCase[] }).cases;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
-export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
+export const doubleBackwardCases = [
+  ...(semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
+  ...(elementwiseJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
+];
 
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
- * under. The conformance suite runs each case forward, backward and for leaks;
- * a new family of ops adds its generator's file here.
+ * under. The conformance suite runs each case forward, backward and for leaks,
+ * and, in a file marked `gradcheck`, checks every differentiable case by
+ * finite differences too; a new family of ops adds its generator's file here.
  */
-export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[] }[] = [
-  { title: 'ops against PyTorch', cases: opCases },
+export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[]; readonly gradcheck?: boolean }[] = [
+  { title: 'ops against PyTorch', cases: opCases, gradcheck: true },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'elementwise and comparison ops against PyTorch (specials, dtypes, errors)', cases: elementwiseCases, gradcheck: true },
 ];
+
+/** The op cases that gradcheck (and the second-order and forward-mode lists) draw from: the files marked `gradcheck`. */
+export const gradcheckCases: readonly OpCase[] = opCaseFiles.filter((f) => f.gradcheck).flatMap((f) => f.cases);
 
 /** The op cases of every file in `opCaseFiles`. */
 export const allOpCases: readonly OpCase[] = opCaseFiles.flatMap((f) => f.cases);

@@ -23,6 +23,7 @@ import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
 import { handWorkedCases } from './hand-cases.js';
+import { elementwiseCases } from './elementwise-cases.js';
 import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, skipReason } from './op-runner.js';
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
@@ -183,6 +184,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  elementwiseCases(t, { device, inDevice });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });

@@ -90,11 +90,17 @@ export function opName(c: Pick<OpCase, 'op'>): string {
   return c.op === 'max_dim' || c.op === 'min_dim' ? c.op.slice(0, 3) : c.op;
 }
 
+/** The function a fixture op names: `g[name]`, or a namespace's (`special.zeta` is `g.special.zeta`); undefined when there is none. */
+export function resolveOp(name: string): ((...a: unknown[]) => unknown) | undefined {
+  let target: unknown = g;
+  for (const part of name.split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
+  return typeof target === 'function' ? (target as (...a: unknown[]) => unknown) : undefined;
+}
+
 /** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list. */
 export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[]): Tensor[] {
   const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
-  const lib = g as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const fn = lib[opName(c)];
+  const fn = resolveOp(opName(c));
   if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
   const out = fn(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
@@ -132,7 +138,17 @@ export function buildArgs(args: readonly EncodedArg[], device: string, leaves: T
  */
 export function expectedMessage(torchMessage: string): string {
   const dtypes: Record<string, string> = { Long: 'int32', Bool: 'bool', Float: 'float32', Double: 'float64' };
+  // C++'s names for scalar types, as in lerp's "expected dtype float for `end` but got dtype double".
+  const cTypes: Record<string, string> = { float: 'float32', double: 'float64', 'long int': 'int32', bool: 'bool' };
   return torchMessage
+    .replace(
+      /(Long|Bool|Float|Double) did not match (Long|Bool|Float|Double)/,
+      (_, a: string, b: string) => `${dtypes[a]} did not match ${dtypes[b]}`,
+    )
+    .replace(
+      /expected dtype (float|double|long int|bool) for `(\w+)` but got dtype (float|double|long int|bool)/,
+      (_, a: string, name: string, b: string) => `expected dtype ${cTypes[a]} for \`${name}\` but got dtype ${cTypes[b]}`,
+    )
     .replace(/"\w+" not implemented for '(\w+)'/, (_, t: string) => `not implemented for '${dtypes[t] ?? t}'`)
     .replace(/Got: (Long|Bool)/, (_, t: string) => `Got: ${dtypes[t]}`)
     .replace(/^linalg\.vector_norm /, '')
