@@ -64,4 +64,6 @@ export class CpuBackend implements Backend<Handle> {
   scatterAdd: Backend<Handle>['scatterAdd'] = (shape, dim, index, src) => this.track(movement.scatterAdd(shape, dim, index, src));
   softmax: NonNullable<Backend<Handle>['softmax']> = (x, axis, log) => this.track(reduce.softmax(x, axis, log));
   fmod: NonNullable<Backend<Handle>['fmod']> = (a, b, shape, dtype) => this.track(elementwise.fmod(a, b, shape, dtype));
+  scatterReduce: NonNullable<Backend<Handle>['scatterReduce']> = (op, self, dim, index, src, includeSelf) =>
+    this.track(movement.scatterReduce(op, self, dim, index, src, includeSelf));
 }

@@ -143,7 +143,7 @@ describe('CPU kernels refuse views and indices outside their arrays', () => {
     expect(() => cpu.matmul(view(heap, [128, 128], [128, 1], 8192), view(heap, [128, 128], [128, 1], 0))).toThrow(outside);
   });
 
-  it('assign, gather and scatter-add check their views, shapes and every index', () => {
+  it('assign, gather, scatter-add and scatter-reduce check their views, shapes and every index', () => {
     const src = view(small, [4], [1], 0);
     expect(() => cpu.assign(before, src)).toThrow(outside);
     expect(() => cpu.assign(view(small, [4], [2], 2), src)).toThrow(outside);
@@ -160,6 +160,11 @@ describe('CPU kernels refuse views and indices outside their arrays', () => {
     expect(() => cpu.gather(before, 0, index([0]))).toThrow(outside);
     expect(() => cpu.scatterAdd([4], 0, index([1, 4]), view(small, [2], [1], 0))).toThrow(/index 4 is out of bounds/);
     expect(() => cpu.scatterAdd([4], 0, index([1, 2]), view(small, [3], [1], 0))).toThrow(/does not match/);
+    const self = view(small, [4], [1], 0);
+    expect(() => cpu.scatterReduce!('assign', self, 0, index([1, 4]), view(small, [2], [1], 0), true)).toThrow(/index 4 is out of bounds/);
+    expect(() => cpu.scatterReduce!('amax', self, 0, index([-1]), view(small, [1], [1], 0), false)).toThrow(/index -1 is out of bounds/);
+    expect(() => cpu.scatterReduce!('prod', self, 0, index([1, 2]), view(small, [3], [1], 0), true)).toThrow(/does not match/);
+    expect(() => cpu.scatterReduce!('amin', before, 0, index([0]), view(small, [1], [1], 0), true)).toThrow(outside);
     // Good views still work.
     expect(Array.from(arr(cpu.gather(view(small, [8], [1], 0), 0, index([7, 0, 3]))))).toEqual([7, 0, 3]);
   });

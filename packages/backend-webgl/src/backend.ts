@@ -12,6 +12,7 @@ import {
   type Backend,
   type BinaryOp,
   type DType,
+  type ScatterReduceOp,
   type TypedArray,
   type UnaryOp,
   type View,
@@ -24,6 +25,7 @@ import {
   gatherProgram,
   POW_GLSL,
   scatterAddProgram,
+  scatterReduceProgram,
   stridedCopyProgram,
   stridedWriteProgram,
   UNARY_GLSL,
@@ -539,7 +541,8 @@ export class WebGLBackend implements Backend<H> {
     const indices = this.compactInput(index);
     try {
       const flat: TensorInfo = { ...source.info, shape: [numel(x.shape)] };
-      const program = gatherProgram(index.shape, contiguousStrides(x.shape), dim);
+      // A 0-d x is read as one element (its only index, 0, times a stride of 1).
+      const program = gatherProgram(index.shape, x.shape.length === 0 ? index.shape.map(() => 1) : contiguousStrides(x.shape), dim);
       return this.wrap(this.runProgram(program, [flat, indices.info], x.dtype, index.shape), x.dtype);
     } finally {
       if (source.temp) this.free(source.info);
@@ -557,6 +560,21 @@ export class WebGLBackend implements Backend<H> {
       const flatI: TensorInfo = { ...i!, shape: [numel(indexShape)] };
       const flatV: TensorInfo = { ...v!, shape: [numel(indexShape)] };
       return this.wrap(this.runProgram(scatterAddProgram(outShape, indexShape, dim), [flatI, flatV], dtype, shape), dtype);
+    });
+  }
+
+  scatterReduce(op: ScatterReduceOp, self: View<H>, dim: number, index: View<H>, src: View<H>, includeSelf: boolean): H {
+    const dtype = self.dtype;
+    if (numel(index.shape) === 0 || numel(self.shape) === 0) return this.contiguous(self);
+    // A 0-d scatter is a 1-element one.
+    const rank1 = (v: View<H>): View<H> => (v.shape.length === 0 ? { ...v, shape: [1], strides: [1] } : v);
+    const outShape = self.shape.length === 0 ? [1] : self.shape;
+    const indexShape = index.shape.length === 0 ? [1] : index.shape;
+    return this.withInputs([rank1(index), rank1(src), rank1(self)], ([i, v, x]) => {
+      const flatI: TensorInfo = { ...i!, shape: [numel(indexShape)] };
+      const flatV: TensorInfo = { ...v!, shape: [numel(indexShape)] };
+      const program = scatterReduceProgram(outShape, indexShape, dim, op, includeSelf);
+      return this.wrap(this.runProgram(program, [flatI, flatV, x!], dtype, self.shape), dtype);
     });
   }
 }

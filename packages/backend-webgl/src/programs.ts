@@ -120,6 +120,62 @@ export function scatterAddProgram(shape: readonly number[], indexShape: readonly
   };
 }
 
+/**
+ * PyTorch's `self.scatter_reduce(dim, I, S, op, includeSelf)` (see the spec's
+ * `scatterReduce`): each output loops over the index's extent along `dim`, in
+ * order, as scatterAddProgram does, folding in the values sent to it; a
+ * position nothing is sent to keeps X (self, read at the output's coords).
+ */
+export function scatterReduceProgram(
+  shape: readonly number[],
+  indexShape: readonly number[],
+  dim: number,
+  op: 'assign' | 'prod' | 'amax' | 'amin',
+  includeSelf: boolean,
+): Program {
+  const rank = shape.length;
+  if (rank > 6) throw new Error(`@graft/backend-webgl: scatterReduce of rank ${rank} > 6 is not supported`);
+  const strides = contiguousStrides(indexShape);
+  const outside = shape
+    .map((_, d) => (d !== dim && indexShape[d]! < shape[d]! ? `${coord(rank, d)} >= ${indexShape[d]}` : ''))
+    .filter(Boolean);
+  const base =
+    shape
+      .map((_, d) => (d === dim ? '' : `${coord(rank, d)} * ${strides[d]}`))
+      .filter(Boolean)
+      .join(' + ') || '0';
+  // NaN wins in amax/amin (a NaN accumulator stays: no comparison with NaN is true).
+  const fold = {
+    assign: 'v',
+    prod: 'acc * v',
+    amax: '(isnan(v) || v > acc) ? v : acc',
+    amin: '(isnan(v) || v < acc) ? v : acc',
+  }[op];
+  const first = includeSelf || op === 'assign' ? fold : `hit ? (${fold}) : v`;
+  return {
+    variableNames: ['I', 'S', 'X'],
+    outputShape: [...shape],
+    userCode: `void main() {
+      ${coordsType(rank)} coords = getOutputCoords();
+      float self = getXAtOutCoords();
+      ${outside.length ? `if (${outside.join(' || ')}) { setOutput(self); return; }` : ''}
+      int target = ${coord(rank, dim)};
+      int base = ${base};
+      float acc = self;
+      bool hit = false;
+      for (int k = 0; k < ${indexShape[dim]}; k++) {
+        int p = base + k * ${strides[dim]};
+        if (int(getI(p)) == target) {
+          float v = getS(p);
+          acc = ${first};
+          hit = true;
+        }
+      }
+      setOutput(acc);
+    }`,
+  };
+}
+
 /** One dim of a strided view being written: its size, its stride in storage, its stride in the (contiguous) source. */
 export interface WriteDim {
   size: number;

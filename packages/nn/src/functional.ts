@@ -90,6 +90,15 @@ export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
   });
 }
 
+/**
+ * One-hot rows for int32 class indices: PyTorch's `F.one_hot`. The same
+ * function as `g.oneHot` in @graft/core (`F.oneHot === g.oneHot`).
+ *
+ * @example
+ * F.oneHot(g.tensor([0, 2], { dtype: 'int32' }), 3); // tensor([[1, 0, 0], [0, 0, 1]])
+ */
+export const oneHot: typeof g.oneHot = g.oneHot;
+
 /** tanh. @example F.tanh(x) */
 export const tanh = (x: Tensor): Tensor => x.tanh();
 /** Logistic sigmoid. @example F.sigmoid(x) */

@@ -79,6 +79,7 @@ const table: Entry[] = [
   ['F.dropout', 'dropout', (o) => F.dropout(g.randn(2), o), 'train'],
   ['F.layerNorm', 'layerNorm', (o) => F.layerNorm(g.randn(2, 3), [3], o), 'epsilon'],
   ['F.embedding', 'embedding', (o) => F.embedding(ints(), g.randn(3, 2), o), 'max_norm'],
+  ['F.oneHot', 'oneHot', (o) => F.oneHot(ints(), o), 'num_classes'],
   ['F.conv1d', 'conv1d', (o) => F.conv1d(g.randn(1, 2, 5), g.randn(3, 2, 3), o), 'stide'],
   ['F.conv2d', 'conv2d', (o) => F.conv2d(x4(), g.randn(3, 2, 3, 3), o), 'dilations'],
   ['F.maxPool2d', 'maxPool2d', (o) => F.maxPool2d(x4(), 2, o), 'ceil_mode'],

@@ -41,6 +41,38 @@ export function pytorchRange(label: string, min: number, below?: number): Check<
   };
 }
 
+/** torch.optim's check of a closed interval, `min ≤ value ≤ max`, with its message (Adadelta's rho). */
+export function pytorchInterval(label: string, min: number, max: number): Check<number> {
+  return (value, where) => {
+    const v = pytorchRange(label, min)(value, where);
+    if (v > max) throw new Error(`${where}Invalid ${label}: ${v}`);
+    return v;
+  };
+}
+
+/** PyTorch's betas check (Adam and its kin): two numbers in [0, 1), "Invalid beta parameter at index i". */
+export const betas: Check<[number, number]> = (value, where) => {
+  if (!Array.isArray(value) || value.length !== 2)
+    throw new Error(`${where}Invalid betas: ${describe(value)} (expected two numbers [beta1, beta2])`);
+  return [
+    pytorchRange('beta parameter at index 0', 0, 1)(value[0], where),
+    pytorchRange('beta parameter at index 1', 0, 1)(value[1], where),
+  ];
+};
+
+/** Two finite numbers (Rprop's `stepSizes`, which PyTorch does not check). */
+export function numberPair(name: string): Check<[number, number]> {
+  return (value, where) => {
+    if (!Array.isArray(value) || value.length !== 2) throw new Error(`${where}${name} must be two numbers, got ${describe(value)}`);
+    return [finiteNumber(`${name}[0]`)(value[0], where), finiteNumber(`${name}[1]`)(value[1], where)];
+  };
+}
+
+/** `null`, or what `check` accepts (LBFGS's `maxEval`, `lineSearchFn`). */
+export function orNull<V>(check: Check<V>): Check<V | null> {
+  return (value, where) => (value === null ? null : check(value, where));
+}
+
 /** Any finite number (what PyTorch leaves unchecked, but a NaN would poison every step). */
 export function finiteNumber(name: string): Check<number> {
   return (value, where) => {
@@ -133,4 +165,30 @@ export function snakeCase(name: string): string {
 /** camelCase of a `snake_case` name (`exp_avg_sq` → `expAvgSq`). */
 export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A check with PyTorch's own message for a value it refuses (`Expected positive integer T_0, but got 0`). */
+export function pytorchCheck<V>(ok: (value: unknown) => boolean, message: (value: string) => string): Check<V> {
+  return (value, where) => {
+    if (!ok(value)) throw new Error(`${where}${message(describe(value))}`);
+    return value as V;
+  };
+}
+
+/** An integer > 0. */
+export const isPositiveInteger = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** One finite number for every param group, or an array of them (one per group; its length is checked with the optimizer). */
+export function numberOrList(name: string): Check<number | readonly number[]> {
+  return (value, where) =>
+    Array.isArray(value) ? value.map((v, i) => finiteNumber(`${name}[${i}]`)(v, where)) : finiteNumber(name)(value, where);
+}
+
+/** An array of integers (MultiStepLR's milestones, SequentialLR's). */
+export function integerList(name: string): Check<number[]> {
+  return (value, where) => {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isInteger(v)))
+      throw new Error(`${where}${name} must be an array of integers, got ${describe(value)}`);
+    return [...value];
+  };
 }

@@ -5,16 +5,28 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { describe, finiteNumber, flag, isPlainObject } from './checks.js';
-import { type OptimizerSpec, optionKeys, ordered, resolveGroupOptions, specFromDefaults } from './spec.js';
-import { type OptimizerStateDict, packStateDict, planLoad } from './state-dict.js';
+import {
+  type OptimizerSpec,
+  SCHEDULER_GROUP_KEYS,
+  type SchedulerGroupKeys,
+  optionKeys,
+  ordered,
+  resolveGroupOptions,
+  specFromDefaults,
+} from './spec.js';
+import { type OptimizerStateDict, disposeState, packStateDict, planLoad } from './state-dict.js';
 
 export type { OptimizerStateDict } from './state-dict.js';
 
-/** A param group as the optimizer holds it: its parameters and its complete options. */
-export type ParamGroup<O> = { params: Tensor[]; initialLr?: number } & O;
+/**
+ * A param group as the optimizer holds it: its parameters, its complete
+ * options, and the keys schedulers add (`initialLr`; OneCycleLR's `maxLr`,
+ * `minLr`, `maxMomentum`, `baseMomentum`).
+ */
+export type ParamGroup<O> = { params: Tensor[] } & SchedulerGroupKeys & O;
 
 /** A param group as given to the constructor or `addParamGroup`: parameters and any options to override. */
-export type ParamGroupInit<O> = { params: Tensor | Iterable<Tensor>; initialLr?: number } & Partial<O>;
+export type ParamGroupInit<O> = { params: Tensor | Iterable<Tensor> } & SchedulerGroupKeys & Partial<O>;
 
 /** What an optimizer optimizes: an iterable of tensors, or a list of param groups. */
 export type Params<O> = Iterable<Tensor> | readonly ParamGroupInit<O>[];
@@ -64,13 +76,13 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   addParamGroup(group: ParamGroupInit<O>): void {
     const where = `${this.spec.name} param group ${this.paramGroups.length}`;
     if (!isPlainObject(group)) throw new TypeError(`${where}: expected an object { params, ...options }, got ${describe(group)}`);
-    const {
-      params: given,
-      initialLr,
-      ...overrides
-    } = g.checkOptions(where, group, ['params', ...optionKeys(this.spec), 'initialLr'] as (keyof ParamGroupInit<O> & string)[]);
+    const checked = g.checkOptions(where, group, ['params', ...optionKeys(this.spec), ...SCHEDULER_GROUP_KEYS] as (keyof ParamGroupInit<O> &
+      string)[]) as Record<string, unknown>;
+    const given = checked['params'] as ParamGroupInit<O>['params'] | undefined;
+    const overrides: Record<string, unknown> = {};
+    for (const key of optionKeys(this.spec)) if (key in checked) overrides[key] = checked[key];
     if (given === undefined) throw new Error(`${where}: missing 'params'`);
-    const params = given instanceof g.Tensor ? [given] : isIterable(given) ? [...given] : null;
+    const params: unknown[] | null = given instanceof g.Tensor ? [given] : isIterable(given) ? [...given] : null;
     if (params === null) throw new TypeError(`${where}: params must be a Tensor or an iterable of Tensors, got ${describe(given)}`);
     for (const p of params) {
       if (!(p instanceof g.Tensor))
@@ -82,12 +94,12 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     if (this.paramGroups.some((other) => other.params.some((p) => params.includes(p)))) {
       throw new Error(`${where}: some parameters appear in more than one parameter group`);
     }
-    const options: O & { initialLr?: number } = resolveGroupOptions(this.spec, this.defaults, overrides as Partial<O>, `${where}: `);
-    if (initialLr !== undefined) options.initialLr = finiteNumber('initialLr')(initialLr, `${where}: `);
+    const options: O & SchedulerGroupKeys = resolveGroupOptions(this.spec, this.defaults, overrides as Partial<O>, `${where}: `);
+    for (const key of SCHEDULER_GROUP_KEYS) if (checked[key] !== undefined) options[key] = finiteNumber(key)(checked[key], `${where}: `);
     // The keys given first, then the defaults, as PyTorch's group (and so its state_dict) orders them.
-    const full = { params, ...ordered(Object.keys(group), options) } as ParamGroup<O>;
+    const full = { params: params as Tensor[], ...ordered(Object.keys(group), options) } as ParamGroup<O>;
     this.paramGroups.push(full);
-    for (const p of params) this.initState(p, full);
+    for (const p of full.params) this.initState(p, full);
   }
 
   /**
@@ -179,7 +191,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       for (const key of Object.keys(group)) if (key !== 'params') delete group[key];
       Object.assign(group, loaded);
     });
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof g.Tensor) v.dispose();
+    for (const s of this.state.values()) disposeState(s);
     this.state.clear();
     for (const [p, s] of plan.state) this.state.set(p, s);
   }

@@ -24,27 +24,68 @@ export interface OptionSpec<V> {
 export interface OptionsSpec<O> {
   readonly name: string;
   readonly options: { readonly [K in keyof O]-?: OptionSpec<O[K]> };
-  /** Checks that involve several options of a complete group (Nesterov needs momentum). */
+  /**
+   * Checks that involve several options of a complete group (Nesterov needs
+   * momentum); it may also fill in an option whose default comes from
+   * another (LBFGS's `maxEval: null` from `maxIter`).
+   */
   checkAll?(options: O, where: string): void;
 }
 
-/** One per-parameter state entry (its PyTorch name is its snake_case). */
+/**
+ * One per-parameter state entry (its PyTorch name is its snake_case, or
+ * `torchName`). What a value is, by `kind`:
+ * - `buffer`: a tensor shaped like its parameter (moment estimates);
+ * - `flat`: a 1-D tensor as long as all the group's parameters together (LBFGS's directions);
+ * - `scalar`: a {@link StateScalar}, PyTorch's 0-d tensor kept on the host (NAdam's `mu_product`);
+ * - `step`: a count, a number in Graft;
+ * - `number`: a plain number (LBFGS's `prev_loss`).
+ */
 export interface StateEntry {
-  /** `buffer`: a tensor shaped like its parameter; `step`: a count, a number in Graft. */
-  readonly kind: 'buffer' | 'step';
-  /** May be null (PyTorch's None: SGD's momentum_buffer without momentum). */
+  readonly kind: 'buffer' | 'flat' | 'scalar' | 'step' | 'number';
+  /** An array of such values (LBFGS's `old_dirs`, `ro`). */
+  readonly list?: boolean;
+  /** The value, or each item of a list, may be null (PyTorch's None: SGD's momentum_buffer without momentum). */
   readonly nullable?: boolean;
-  /** Must a non-empty loaded state hold it? Default true; a function of the (loaded) group for optional buffers. */
-  readonly required?: boolean | ((group: Readonly<Record<string, unknown>>) => boolean);
+  /** A `scalar` that may also be a plain number (LBFGS's `t` and `H_diag`: a Python float or a 0-d tensor). */
+  readonly orNumber?: boolean;
+  /** PyTorch's key, where it is not the snake_case of Graft's (`hDiag` is `H_diag`). */
+  readonly torchName?: string;
+  /**
+   * Must a non-empty loaded state hold it? Default true; a function of the
+   * (loaded) group and the loaded entry (PyTorch's names) for optional ones.
+   */
+  readonly required?: boolean | ((group: Readonly<Record<string, unknown>>, entry: Readonly<Record<string, unknown>>) => boolean);
   /** How `stateDict()` writes a step: a 0-d float32 tensor (Adam, Adagrad in torch ≥ 1.12) or a number (RMSprop in 1.13). */
   readonly savedAs?: 'tensor' | 'number';
+}
+
+/** PyTorch's name of a state entry. */
+export function stateKey(key: string, entry: StateEntry | undefined): string {
+  return entry?.torchName ?? snakeCase(key);
 }
 
 /** An optimizer's table: its options (hyperparameters, PyTorch's names in snake_case) and its state entries. */
 export interface OptimizerSpec<O> extends OptionsSpec<O> {
   /** The state entries; absent (a custom optimizer without a table): any keys, tensors taken as they are. */
   readonly state?: { readonly [key: string]: StateEntry };
+  /**
+   * Checks that involve several entries of one loaded state (camelCase keys,
+   * values as read): LBFGS's history lists must agree in length.
+   */
+  checkState?(state: Readonly<Record<string, unknown>>, group: Readonly<Record<string, unknown>>, where: string): void;
 }
+
+/**
+ * Keys PyTorch's schedulers write into param groups: `initial_lr` (every
+ * scheduler), `max_lr`, `min_lr`, `max_momentum` and `base_momentum`
+ * (OneCycleLR). A group may hold them (finite numbers), and state dicts carry
+ * them under PyTorch's names.
+ */
+export const SCHEDULER_GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'] as const;
+
+/** The scheduler keys of a param group, each optional. */
+export type SchedulerGroupKeys = { [K in (typeof SCHEDULER_GROUP_KEYS)[number]]?: number };
 
 /** The table of a custom Optimizer subclass that gave only its defaults: those keys, unchecked. */
 export function specFromDefaults<O extends object>(name: string, defaults: O): OptimizerSpec<O> {

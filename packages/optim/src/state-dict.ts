@@ -6,7 +6,17 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { type Check, camelCase, describe, finiteNumber, foreachFlag, isPlainObject, snakeCase, unsupportedFlag } from './checks.js';
-import { type OptimizerSpec, type StateEntry, optionKeys, ordered, readLoadedGroup } from './spec.js';
+import { StateScalar, scalarDType } from './scalar.js';
+import {
+  type OptimizerSpec,
+  SCHEDULER_GROUP_KEYS,
+  type SchedulerGroupKeys,
+  type StateEntry,
+  optionKeys,
+  ordered,
+  readLoadedGroup,
+  stateKey,
+} from './spec.js';
 
 /**
  * An optimizer's state in PyTorch's layout (what `torch.optim.Optimizer.state_dict()`
@@ -18,12 +28,9 @@ export interface OptimizerStateDict {
   param_groups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
-interface Group {
-  params: Tensor[];
-  initialLr?: number;
-}
+type Group = { params: Tensor[] } & SchedulerGroupKeys;
 
-/** `optimizer.stateDict()`: copies of the state tensors, steps as PyTorch saves them. */
+/** `optimizer.stateDict()`: copies of the state tensors, steps and 0-d scalars as PyTorch saves them, in the state's own key order. */
 export function packStateDict<O extends object>(
   spec: OptimizerSpec<O>,
   groups: readonly (Group & O)[],
@@ -33,7 +40,7 @@ export function packStateDict<O extends object>(
   const paramGroups = groups.map((group) => {
     const out: Record<string, unknown> = {};
     // In the group's own key order (PyTorch's: the keys given first), params last.
-    const keys: string[] = [...optionKeys(spec), 'initialLr'];
+    const keys: string[] = [...optionKeys(spec), ...SCHEDULER_GROUP_KEYS];
     for (const [key, v] of Object.entries(group)) {
       if (keys.includes(key) && v !== undefined) out[snakeCase(key)] = Array.isArray(v) ? [...v] : v;
     }
@@ -47,13 +54,21 @@ export function packStateDict<O extends object>(
   for (const [p, s] of state) {
     const i = index.get(p);
     if (i === undefined) continue;
-    const keys = spec.state === undefined ? Object.keys(s) : Object.keys(spec.state).filter((k) => k in s);
+    // The order the entries were made in, as PyTorch's state dicts keep it (LBFGS's `al` comes before or after `d`).
+    const keys = spec.state === undefined ? Object.keys(s) : Object.keys(s).filter((k) => k in spec.state!);
     const entry: Record<string, unknown> = {};
     for (const key of keys) {
+      const table = spec.state?.[key];
+      const pack = (v: unknown): unknown =>
+        v instanceof g.Tensor
+          ? g.noGrad(() => v.clone())
+          : v instanceof StateScalar
+            ? g.tensor(v.value, { dtype: v.dtype, device: p.device })
+            : table?.kind === 'step' && table.savedAs === 'tensor' && typeof v === 'number'
+              ? g.tensor(v)
+              : v;
       const v = s[key];
-      const savedAs = spec.state?.[key]?.savedAs;
-      entry[snakeCase(key)] =
-        v instanceof g.Tensor ? g.noGrad(() => v.clone()) : savedAs === 'tensor' && typeof v === 'number' ? g.tensor(v) : v;
+      entry[stateKey(key, table)] = table?.list && Array.isArray(v) ? v.map(pack) : pack(v);
     }
     packed[i] = entry;
   }
@@ -62,7 +77,7 @@ export function packStateDict<O extends object>(
 
 /** What `loadStateDict` will install: each group's options (camelCase) and the new state by parameter. */
 export interface LoadPlan<O> {
-  groups: (O & { initialLr?: number })[];
+  groups: (O & SchedulerGroupKeys)[];
   state: Map<Tensor, Record<string, unknown>>;
 }
 
@@ -101,7 +116,8 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
     if (!isPlainObject(saved)) throw new Error(`${where}: expected an object, got ${describe(saved)}`);
     const own = optionKeys(spec).map(snakeCase);
     const newer = Object.keys(NEWER_PYTORCH_FLAGS).filter((k) => !own.includes(k));
-    g.checkOptions(where, saved, [...own, 'initial_lr', 'params', ...newer]);
+    const schedulerKeys = SCHEDULER_GROUP_KEYS.map(snakeCase);
+    g.checkOptions(where, saved, [...own, ...schedulerKeys, 'params', ...newer]);
     const ids = saved['params'];
     if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id) && id >= 0)) {
       throw new Error(`${where}: params must be an array of parameter indices, got ${describe(ids)}`);
@@ -116,9 +132,12 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
       if (paramById.has(id)) throw new Error(`${where}: parameter index ${id} appears more than once in param_groups`);
       paramById.set(id, { param: params[k]!, group: i });
     });
-    const options: O & { initialLr?: number } = readLoadedGroup(spec, saved, `${where}: `);
+    const options: O & SchedulerGroupKeys = readLoadedGroup(spec, saved, `${where}: `);
     for (const k of newer) if (saved[k] !== undefined) NEWER_PYTORCH_FLAGS[k]!(saved[k], `${where}: `);
-    if (saved['initial_lr'] !== undefined) options.initialLr = finiteNumber('initial_lr')(saved['initial_lr'], `${where}: `);
+    SCHEDULER_GROUP_KEYS.forEach((key, k) => {
+      const value = saved[schedulerKeys[k]!];
+      if (value !== undefined) options[key] = finiteNumber(schedulerKeys[k]!)(value, `${where}: `);
+    });
     return ordered(Object.keys(saved).map(camelCase), options);
   });
 
@@ -135,21 +154,24 @@ export function planLoad<O extends object>(spec: OptimizerSpec<O>, groups: reado
       if (!isPlainObject(entry)) throw new Error(`${where}: expected an object, got ${describe(entry)}`);
       const s: Record<string, unknown> = {};
       state.set(target.param, s); // before filling, so a throw below disposes what was copied
-      readState(spec, entry, target.param, Number(key), loadedGroups[target.group]!, where, s);
+      const params = groups[target.group]!.params;
+      const flatNumel = params.reduce((n, p) => n + p.numel(), 0);
+      readState(spec, entry, target.param, Number(key), flatNumel, loadedGroups[target.group]!, where, s);
     }
   } catch (error) {
-    for (const s of state.values()) for (const v of Object.values(s)) if (v instanceof g.Tensor) v.dispose();
+    for (const s of state.values()) disposeState(s);
     throw error;
   }
   return { groups: loadedGroups, state };
 }
 
-/** One parameter's loaded state into `out` (camelCase keys, tensors copied to the parameter's device and dtype). */
+/** One parameter's loaded state into `out` (camelCase keys, in the loaded order; tensors copied to the parameter's device and dtype). */
 function readState<O extends object>(
   spec: OptimizerSpec<O>,
   entry: Record<string, unknown>,
   param: Tensor,
   id: number,
+  flatNumel: number,
   group: O,
   where: string,
   out: Record<string, unknown>,
@@ -159,35 +181,72 @@ function readState<O extends object>(
     for (const [k, v] of Object.entries(entry)) out[camelCase(k)] = v instanceof g.Tensor ? copyTo(param, v, k !== 'step') : v;
     return;
   }
-  const entries = Object.entries(spec.state) as [string, StateEntry][];
-  g.checkOptions(
-    where,
-    entry,
-    entries.map(([k]) => snakeCase(k)),
-  );
+  const table = spec.state;
+  const byTorchName = new Map(Object.entries(table).map(([key, e]) => [stateKey(key, e), key] as const));
+  g.checkOptions(where, entry, [...byTorchName.keys()]);
   if (Object.keys(entry).length === 0) return; // not started yet: created at the first step
-  for (const [key, spec_] of entries) {
-    const name = snakeCase(key);
-    const v = entry[name];
+  for (const [key, e] of Object.entries(table)) {
+    const name = stateKey(key, e);
     const required =
-      typeof spec_.required === 'function' ? spec_.required(group as Readonly<Record<string, unknown>>) : (spec_.required ?? true);
-    if (v === undefined) {
-      if (required)
+      typeof e.required === 'function' ? e.required(group as Readonly<Record<string, unknown>>, entry) : (e.required ?? true);
+    if (entry[name] === undefined && required)
+      throw new Error(
+        `${where}: missing '${name}' (a started ${spec.name} state has ${[...byTorchName.keys()].map((k) => `'${k}'`).join(', ')})`,
+      );
+  }
+  for (const [name, v] of Object.entries(entry)) {
+    if (v === undefined) continue;
+    const key = byTorchName.get(name)!;
+    const e = table[key]!;
+    const read = (x: unknown, at: string): unknown => readValue(e, x, param, id, flatNumel, where, at, name);
+    if (e.list) {
+      if (!Array.isArray(v)) throw new Error(`${where}.${name}: expected an array, got ${describe(v)}`);
+      out[key] = [];
+      for (const [i, x] of v.entries()) (out[key] as unknown[]).push(read(x, `.${name}[${i}]`));
+    } else out[key] = read(v, `.${name}`);
+  }
+  spec.checkState?.(out, group as Readonly<Record<string, unknown>>, `${where}: `);
+}
+
+/** One loaded state value (or list item) of the kind its table entry says, checked and copied. */
+function readValue(
+  e: StateEntry,
+  v: unknown,
+  param: Tensor,
+  id: number,
+  flatNumel: number,
+  entryWhere: string,
+  at: string,
+  name: string,
+): unknown {
+  const where = `${entryWhere}${at}`;
+  if (v === null && e.nullable) return null;
+  switch (e.kind) {
+    case 'step':
+      return readStep(v, where);
+    case 'number':
+      if (typeof v !== 'number') throw new Error(`${where}: expected a number, got ${describe(v)}`);
+      return v;
+    case 'scalar':
+      if (typeof v === 'number' && e.orNumber) return v;
+      // PyTorch turns an old checkpoint's number into a float32 0-d tensor (__setstate__); a tensor is cast to the parameter's dtype.
+      if (typeof v === 'number' && Number.isFinite(v)) return new StateScalar(v, 'float32');
+      if (!(v instanceof g.Tensor) || v.ndim !== 0)
+        throw new Error(`${where}: expected a 0-d tensor${e.orNumber ? ' or a number' : ''}, got ${describe(v)}`);
+      return new StateScalar(Number(v.item()), scalarDType(param.dtype));
+    default: {
+      if (!(v instanceof g.Tensor)) throw new Error(`${where}: expected a Tensor, got ${describe(v)}`);
+      const expected = e.kind === 'flat' ? [flatNumel] : param.shape;
+      if (v.shape.join() !== expected.join()) {
+        const what =
+          e.kind === 'flat'
+            ? `the group's parameters have ${flatNumel} elements in all (a flat [${flatNumel}])`
+            : `the shape of parameter ${id} in the optimizer is [${param.shape.join(', ')}]`;
         throw new Error(
-          `${where}: missing '${name}' (a started ${spec.name} state has ${entries.map(([k]) => `'${snakeCase(k)}'`).join(', ')})`,
-        );
-      continue;
-    }
-    if (v === null && spec_.nullable) out[key] = null;
-    else if (spec_.kind === 'step') out[key] = readStep(v, `${where}.${name}`);
-    else {
-      if (!(v instanceof g.Tensor)) throw new Error(`${where}.${name}: expected a Tensor, got ${describe(v)}`);
-      if (v.shape.join() !== param.shape.join()) {
-        throw new Error(
-          `${where}: size mismatch for ${name}: copying a tensor with shape [${v.shape.join(', ')}] from the state dict, the shape of parameter ${id} in the optimizer is [${param.shape.join(', ')}]`,
+          `${entryWhere}: size mismatch for ${name}${at.slice(name.length + 1)}: copying a tensor with shape [${v.shape.join(', ')}] from the state dict, ${what}`,
         );
       }
-      out[key] = copyTo(param, v, true);
+      return copyTo(param, v, true);
     }
   }
 }
@@ -213,4 +272,12 @@ function copyTo(param: Tensor, value: Tensor, castDtype: boolean): Tensor {
       }),
     ),
   );
+}
+
+/** Disposes every tensor of one parameter's state, those in lists (LBFGS's history) included. */
+export function disposeState(state: Record<string, unknown>): void {
+  for (const v of Object.values(state)) {
+    if (v instanceof g.Tensor) v.dispose();
+    else if (Array.isArray(v)) for (const x of v) if (x instanceof g.Tensor) x.dispose();
+  }
 }

@@ -45,8 +45,13 @@ function optimizerEntryPoints(name: string, Opt: OptimizerCtor): EntryPoint[] {
   const trained = () => {
     const p = param();
     const opt = new Opt([p]);
-    p.grad = g.ones(2);
-    opt.step();
+    // A closure, which every optimizer takes (and LBFGS needs).
+    opt.step(() => {
+      opt.zeroGrad();
+      const loss = p.sub(1).square().sum();
+      loss.backward();
+      return loss;
+    });
     return opt;
   };
   const sd = () =>
@@ -54,11 +59,16 @@ function optimizerEntryPoints(name: string, Opt: OptimizerCtor): EntryPoint[] {
   return [
     { name, keys, call: (o) => new Opt([param()], o) },
     { name: `${name} param group 0`, keys: ['params', ...keys, 'initialLr'], call: (o) => new Opt([{ params: [param()], ...o }]) },
-    {
-      name: `${name} param group 1`,
-      keys: ['params', ...keys, 'initialLr'],
-      call: (o) => new Opt([param()]).addParamGroup({ params: [param()], ...o }),
-    },
+    // LBFGS takes one group only (PyTorch's): its addParamGroup refuses a second one whatever it holds.
+    ...(name === 'LBFGS'
+      ? []
+      : [
+          {
+            name: `${name} param group 1`,
+            keys: ['params', ...keys, 'initialLr'],
+            call: (o: Record<string, unknown>) => new Opt([param()]).addParamGroup({ params: [param()], ...o }),
+          },
+        ]),
     { name: `${name}.zeroGrad`, keys: ['setToNone'], call: (o) => new Opt([param()]).zeroGrad(o) },
     { name: `${name}.loadStateDict`, keys: ['state', 'param_groups'], call: (o) => trained().loadStateDict({ ...sd(), ...o } as never) },
     {
@@ -82,13 +92,23 @@ function optimizerEntryPoints(name: string, Opt: OptimizerCtor): EntryPoint[] {
   ];
 }
 
-/** Schedulers: their required options (a class exported and missing here fails below). */
-const SCHEDULER_REQUIRED: Record<string, Record<string, unknown>> = {
-  StepLR: { stepSize: 2 },
-  ExponentialLR: { gamma: 0.9 },
-  CosineAnnealingLR: { tMax: 10 },
-  LambdaLR: { lrLambda: () => 1 },
-  ReduceLROnPlateau: {},
+/** Schedulers: their required options, made for the optimizer they are given (a class exported and missing here fails below). */
+const SCHEDULER_REQUIRED: Record<string, (opt: optim.SGD) => Record<string, unknown>> = {
+  StepLR: () => ({ stepSize: 2 }),
+  ExponentialLR: () => ({ gamma: 0.9 }),
+  CosineAnnealingLR: () => ({ tMax: 10 }),
+  LambdaLR: () => ({ lrLambda: () => 1 }),
+  ReduceLROnPlateau: () => ({}),
+  MultiplicativeLR: () => ({ lrLambda: () => 0.9 }),
+  MultiStepLR: () => ({ milestones: [2, 4] }),
+  ConstantLR: () => ({}),
+  LinearLR: () => ({}),
+  PolynomialLR: () => ({}),
+  CosineAnnealingWarmRestarts: () => ({ t0: 5 }),
+  CyclicLR: () => ({ baseLr: 0.01, maxLr: 0.1 }),
+  OneCycleLR: () => ({ maxLr: 0.1, totalSteps: 10 }),
+  SequentialLR: (opt) => ({ schedulers: [new optim.ConstantLR(opt), new optim.ExponentialLR(opt, { gamma: 0.9 })], milestones: [2] }),
+  ChainedScheduler: () => ({}),
 };
 const SCHEDULER_KEYS: Record<string, string[]> = {
   StepLR: ['stepSize', 'gamma', 'lastEpoch', 'verbose'],
@@ -96,7 +116,53 @@ const SCHEDULER_KEYS: Record<string, string[]> = {
   CosineAnnealingLR: ['tMax', 'etaMin', 'lastEpoch', 'verbose'],
   LambdaLR: ['lrLambda', 'lastEpoch', 'verbose'],
   ReduceLROnPlateau: ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'verbose'],
+  MultiplicativeLR: ['lrLambda', 'lastEpoch', 'verbose'],
+  MultiStepLR: ['milestones', 'gamma', 'lastEpoch', 'verbose'],
+  ConstantLR: ['factor', 'totalIters', 'lastEpoch', 'verbose'],
+  LinearLR: ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'],
+  PolynomialLR: ['totalIters', 'power', 'lastEpoch', 'verbose'],
+  CosineAnnealingWarmRestarts: ['t0', 'tMult', 'etaMin', 'lastEpoch', 'verbose'],
+  CyclicLR: [
+    'baseLr',
+    'maxLr',
+    'stepSizeUp',
+    'stepSizeDown',
+    'mode',
+    'gamma',
+    'scaleFn',
+    'scaleMode',
+    'cycleMomentum',
+    'baseMomentum',
+    'maxMomentum',
+    'lastEpoch',
+    'verbose',
+  ],
+  OneCycleLR: [
+    'maxLr',
+    'totalSteps',
+    'epochs',
+    'stepsPerEpoch',
+    'pctStart',
+    'annealStrategy',
+    'cycleMomentum',
+    'baseMomentum',
+    'maxMomentum',
+    'divFactor',
+    'finalDivFactor',
+    'threePhase',
+    'lastEpoch',
+    'verbose',
+  ],
+  SequentialLR: ['schedulers', 'milestones', 'lastEpoch', 'verbose'],
+  // ChainedScheduler(schedulers) takes no options object (torch 1.13's takes the list alone): only its loadStateDict.
+  ChainedScheduler: [],
 };
+/** How each scheduler is made with options; ChainedScheduler takes a list of schedulers instead. */
+function makeScheduler(name: string, Sched: SchedulerCtor, opt: optim.SGD, options: Record<string, unknown>) {
+  if (name === 'ChainedScheduler')
+    return new optim.ChainedScheduler([new optim.ConstantLR(opt), new optim.ExponentialLR(opt, { gamma: 0.9 })]);
+  return new Sched(opt as never, { ...SCHEDULER_REQUIRED[name]!(opt), ...options });
+}
 type SchedulerCtor = new (
   opt: AnyOptimizer,
   options?: Record<string, unknown>,
@@ -118,10 +184,12 @@ class HalvingLR extends optim.LRScheduler {
 }
 
 function schedulerEntryPoints(name: string, Sched: SchedulerCtor): EntryPoint[] {
-  const required = SCHEDULER_REQUIRED[name] ?? {};
-  const make = () => new Sched(sgd() as never, required);
+  const make = () => makeScheduler(name, Sched, sgd(), {});
+  const keys = SCHEDULER_KEYS[name] ?? [];
+  const construct: EntryPoint[] =
+    keys.length === 0 && name in SCHEDULER_KEYS ? [] : [{ name, keys, call: (o) => makeScheduler(name, Sched, sgd(), o) }];
   return [
-    { name, keys: SCHEDULER_KEYS[name] ?? [], call: (o) => new Sched(sgd() as never, { ...required, ...o }) },
+    ...construct,
     {
       name: `${name}.loadStateDict`,
       keys: Object.keys(make().stateDict()),
@@ -142,13 +210,27 @@ const ENTRY_POINTS: EntryPoint[] = [
 const NO_OPTIONS: Record<string, string> = {
   Optimizer: 'abstract: its constructor, addParamGroup, zeroGrad and loadStateDict are tested through every subclass',
   LRScheduler: 'abstract: its options are tested through HalvingLR, a user-written subclass',
+  StateScalar: 'a value of optimizer state (a 0-d tensor kept on the host): its constructor takes the value and the dtype',
 };
 
 describe('every options-taking entry point', () => {
   it('the table covers every export (a new optimizer or scheduler cannot be missed)', () => {
     const covered = new Set(ENTRY_POINTS.map((e) => e.name.split(/[ .:]/)[0]!));
     for (const [name] of exported) expect(covered.has(name) || name in NO_OPTIONS, `${name} is exported but in no table`).toBe(true);
-    expect(optimizers.map(([n]) => n).sort()).toEqual(['Adagrad', 'Adam', 'AdamW', 'RMSprop', 'SGD']);
+    expect(optimizers.map(([n]) => n).sort()).toEqual([
+      'ASGD',
+      'Adadelta',
+      'Adagrad',
+      'Adam',
+      'AdamW',
+      'Adamax',
+      'LBFGS',
+      'NAdam',
+      'RAdam',
+      'RMSprop',
+      'Rprop',
+      'SGD',
+    ]);
     expect(schedulers.map(([n]) => n).sort()).toEqual(Object.keys(SCHEDULER_REQUIRED).sort());
     // The lrScheduler namespace holds the same classes.
     for (const [k, v] of Object.entries(optim.lrScheduler))
@@ -215,10 +297,9 @@ describe('every option value is checked', () => {
     it(`${name}: every option refuses NaN and a string, naming the scheduler`, () => {
       for (const key of SCHEDULER_KEYS[name]!) {
         for (const bad of [NaN, 'bogus']) {
-          expect(
-            () => new Sched(sgd() as never, { ...SCHEDULER_REQUIRED[name], [key]: bad }),
-            `${name} { ${key}: ${String(bad)} }`,
-          ).toThrow(new RegExp(`^${name}: `));
+          expect(() => makeScheduler(name, Sched, sgd(), { [key]: bad }), `${name} { ${key}: ${String(bad)} }`).toThrow(
+            new RegExp(`^${name}: `),
+          );
         }
       }
     });
@@ -319,6 +400,14 @@ describe('every option value is checked', () => {
     const opt = new optim.Adam([param()], { foreach: true, capturable: false, differentiable: false, fused: false, maximize: false });
     expect(opt.stateDict().param_groups[0]!['foreach']).toBe(true);
     opt.zeroGrad(false); // PyTorch's positional set_to_none
+  });
+
+  it("defaults are PyTorch's, key order included (fixtures: torch.optim's defaults)", () => {
+    for (const [name, expected] of Object.entries(fixtures.defaults)) {
+      const defaults = new (optim as unknown as Record<string, OptimizerCtor>)[name]!([param()]).defaults;
+      expect(defaults, name).toEqual(expected);
+      expect(Object.keys(defaults), name).toEqual(Object.keys(expected));
+    }
   });
 
   it("defaults are PyTorch's", () => {

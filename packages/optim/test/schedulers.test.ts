@@ -25,29 +25,58 @@ const LAMBDAS: Record<string, optim.lrScheduler.LrLambda> = {
   warmup: (e) => Math.min(1, (e + 1) / 5),
 };
 
-type Scheduler = optim.LRScheduler;
-type SchedulerCtor = new (opt: optim.SGD, options: Record<string, unknown>) => Scheduler;
+/** CyclicLR's scale functions of the generator (SCALE_FNS), by name. */
+const SCALE_FNS: Record<string, optim.lrScheduler.ScaleFn> = {
+  third_per_cycle: (x) => 1 / 3 ** (x - 1),
+  decay_per_iteration: (x) => 0.8 ** x,
+};
 
-/** The generator's optimizer: SGD, two groups (lr 0.1 and 0.05). */
-function sgd(): optim.SGD {
-  return new optim.SGD([{ params: [g.zeros(1, { requiresGrad: true })] }, { params: [g.zeros(1, { requiresGrad: true })], lr: 0.05 }], {
+type Scheduler = optim.LRScheduler;
+type AnyOptimizer = optim.Optimizer<{ lr: number }>;
+type SchedulerCtor = new (opt: AnyOptimizer, options: Record<string, unknown>) => Scheduler;
+
+/** The generator's optimizer: SGD (or another), two groups (lr 0.1 and 0.05). */
+function sgd(kind = 'SGD'): optim.SGD {
+  const Opt = (optim as unknown as Record<string, new (params: unknown, options: Record<string, unknown>) => optim.SGD>)[kind]!;
+  return new Opt([{ params: [g.zeros(1, { requiresGrad: true })] }, { params: [g.zeros(1, { requiresGrad: true })], lr: 0.05 }], {
     lr: 0.1,
   });
 }
 
-function makeScheduler(opt: optim.SGD, kind: string, options: Record<string, unknown>): Scheduler {
+/** A scheduler as the generator describes it: a kind and its options, named functions and nested schedulers included. */
+function makeScheduler(opt: AnyOptimizer, kind: string, options: Record<string, unknown>): Scheduler {
   const o = { ...options };
-  if (kind === 'LambdaLR')
+  if (kind === 'LambdaLR' || kind === 'MultiplicativeLR')
     o['lrLambda'] = Array.isArray(o['lrLambda']) ? (o['lrLambda'] as string[]).map((n) => LAMBDAS[n]) : LAMBDAS[o['lrLambda'] as string];
+  if (typeof o['scaleFn'] === 'string') o['scaleFn'] = SCALE_FNS[o['scaleFn']];
+  if (Array.isArray(o['schedulers'])) {
+    const inner = (o['schedulers'] as { kind: string; options: Record<string, unknown> }[]).map((s) =>
+      makeScheduler(opt, s.kind, s.options),
+    );
+    if (kind === 'ChainedScheduler') return new optim.ChainedScheduler(inner);
+    o['schedulers'] = inner;
+  }
   return new (optim as unknown as Record<string, SchedulerCtor>)[kind]!(opt, o);
 }
 
-const lrsOf = (opt: optim.SGD) => opt.paramGroups.map((gr) => gr.lr);
+const lrsOf = (opt: AnyOptimizer) => opt.paramGroups.map((gr) => gr.lr);
+/** The momentum of each group: `momentum`, or beta1 of `betas` (what CyclicLR and OneCycleLR cycle). */
+const momentaOf = (opt: AnyOptimizer) =>
+  opt.paramGroups.map((gr) => {
+    const group = gr as unknown as { momentum?: number; betas?: number[] };
+    return group.betas !== undefined ? group.betas[0]! : group.momentum!;
+  });
 
 describe('schedulers follow torch.optim.lr_scheduler step by step (fixtures)', () => {
   for (const c of fixtures.schedulers) {
-    const events = c.events as { scale?: Record<string, number>; epoch?: Record<string, number>; initialLr?: boolean };
-    const advance = (opt: optim.SGD, scheds: Scheduler[], step: number) => {
+    const events = c.events as {
+      scale?: Record<string, number>;
+      epoch?: Record<string, number>;
+      initialLr?: boolean;
+      optimizer?: string;
+    };
+    const expectedMomenta = (c as { momenta?: number[][] }).momenta;
+    const advance = (opt: AnyOptimizer, scheds: Scheduler[], step: number) => {
       opt.step();
       const scale = events.scale?.[step];
       if (scale !== undefined) for (const gr of opt.paramGroups) gr.lr *= scale;
@@ -55,7 +84,7 @@ describe('schedulers follow torch.optim.lr_scheduler step by step (fixtures)', (
       for (const s of scheds) epoch === undefined ? s.step() : s.step(epoch);
     };
     const build = () => {
-      const opt = sgd();
+      const opt = sgd(events.optimizer);
       if (events.initialLr) for (const gr of opt.paramGroups) gr.initialLr = gr.lr * 2;
       return { opt, scheds: c.schedulers.map((s) => makeScheduler(opt, s.kind, s.options)) };
     };
@@ -63,15 +92,18 @@ describe('schedulers follow torch.optim.lr_scheduler step by step (fixtures)', (
     it(`${c.name}: learning rates, getLastLr and state dicts`, () => {
       const { opt, scheds } = build();
       const lrs = [lrsOf(opt)];
+      const momenta = [momentaOf(opt)];
       for (let step = 1; step <= c.steps; step++) {
         advance(opt, scheds, step);
         lrs.push(lrsOf(opt));
+        momenta.push(momentaOf(opt));
         if (step === c.saveAt) {
           scheds.forEach((s, i) => expectSameState(s.stateDict(), decode(c.saved!.schedulers[i]), 1e-12, `schedulers[${i}].stateDict()`));
           expectSameState(opt.stateDict(), decode(c.saved!.optimizer), 1e-12, 'optimizer.stateDict()');
         }
       }
       close(lrs.flat(), c.lrs.flat(), 1e-12, 'lrs');
+      if (expectedMomenta !== undefined) close(momenta.flat(), expectedMomenta.flat(), 1e-12, 'momenta');
       scheds.forEach((s, i) => close(s.getLastLr(), c.lastLr[i]!, 1e-12, 'getLastLr'));
     });
 
@@ -80,11 +112,14 @@ describe('schedulers follow torch.optim.lr_scheduler step by step (fixtures)', (
       opt.loadStateDict(decode(c.saved!.optimizer) as optim.OptimizerStateDict);
       scheds.forEach((s, i) => s.loadStateDict(decode(c.saved!.schedulers[i]) as optim.SchedulerStateDict));
       const lrs = [lrsOf(opt)];
+      const momenta = [momentaOf(opt)];
       for (let step = c.saveAt + 1; step <= c.steps; step++) {
         advance(opt, scheds, step);
         lrs.push(lrsOf(opt));
+        momenta.push(momentaOf(opt));
       }
       close(lrs.flat(), c.lrs.slice(c.saveAt).flat(), 1e-12, 'lrs');
+      if (expectedMomenta !== undefined) close(momenta.flat(), expectedMomenta.slice(c.saveAt).flat(), 1e-12, 'momenta');
     });
   }
 });
@@ -133,6 +168,17 @@ const SCHEDULERS: Record<
   CosineAnnealingLR: (opt) => new optim.CosineAnnealingLR(opt, { tMax: 5 }),
   LambdaLR: (opt) => new optim.LambdaLR(opt, { lrLambda: (e) => 1 / (e + 1) }),
   ReduceLROnPlateau: (opt) => new optim.ReduceLROnPlateau(opt, { patience: 0 }),
+  MultiplicativeLR: (opt) => new optim.MultiplicativeLR(opt, { lrLambda: () => 0.9 }),
+  MultiStepLR: (opt) => new optim.MultiStepLR(opt, { milestones: [1, 2] }),
+  ConstantLR: (opt) => new optim.ConstantLR(opt),
+  LinearLR: (opt) => new optim.LinearLR(opt),
+  PolynomialLR: (opt) => new optim.PolynomialLR(opt),
+  CosineAnnealingWarmRestarts: (opt) => new optim.CosineAnnealingWarmRestarts(opt, { t0: 2 }),
+  CyclicLR: (opt) => new optim.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 }),
+  OneCycleLR: (opt) => new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 }),
+  SequentialLR: (opt) =>
+    new optim.SequentialLR(opt, { schedulers: [new optim.ConstantLR(opt), new optim.ExponentialLR(opt, { gamma: 0.9 })], milestones: [2] }),
+  ChainedScheduler: (opt) => new optim.ChainedScheduler([new optim.ConstantLR(opt), new optim.ExponentialLR(opt, { gamma: 0.9 })]),
 };
 
 describe("every scheduler's loadStateDict checks everything before changing anything", () => {
@@ -147,7 +193,7 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
     const trained = () => {
       const opt = sgd();
       const sched = make(opt);
-      for (let i = 0; i < 3; i++) (sched.step as (m?: number) => void)(1);
+      for (let i = 0; i < 3; i++) name === 'ReduceLROnPlateau' ? (sched.step as (m: number) => void)(1) : sched.step();
       return { opt, sched };
     };
     const bad: [string, (sd: Record<string, unknown>) => unknown][] = [
@@ -180,11 +226,11 @@ describe("every scheduler's loadStateDict checks everything before changing anyt
         } catch (e) {
           error = e;
         }
-        // -1.5 is valid for a few keys (PyTorch checks no sign there), and ReduceLROnPlateau has
-        // no _last_lr before its first step; everything else must be refused.
+        // -1.5 is valid for a few keys (PyTorch checks no sign there), ReduceLROnPlateau has no _last_lr
+        // before its first step, and CyclicLR's _scale_fn_custom is null; everything else must be refused.
         if (error === undefined) {
           expect(`${name}: ${what}`).toMatch(
-            /: (threshold|best|mode_worse|eta_min|gamma|factor) = -1\.5$|^ReduceLROnPlateau: without _last_lr$/,
+            /: (threshold|best|mode_worse|eta_min|gamma|factor|power|T_cur) = -1\.5$|^ReduceLROnPlateau: without _last_lr$|: _scale_fn_custom = null$/,
           );
           return;
         }
@@ -351,5 +397,120 @@ describe('scheduler options are checked', () => {
     expect(() => sched.step(g.tensor([1, 2]))).toThrow('got a Tensor of shape [2]');
     sched.step(g.tensor([0.5]));
     expect(sched.best).toBe(0.5);
+  });
+});
+
+describe('schedulers made of schedulers, cycles and restarts', () => {
+  const e = fixtures.compositeErrors;
+  const snapshot = (opt: AnyOptimizer, sched: { stateDict(): unknown }) =>
+    JSON.stringify([opt.stateDict().param_groups, sched.stateDict()]);
+
+  it("PyTorch's messages (fixtures)", () => {
+    const [a, b] = [sgd(), sgd()];
+    expect(
+      () =>
+        new optim.SequentialLR(a, {
+          schedulers: [new optim.StepLR(a, { stepSize: 2 }), new optim.StepLR(b, { stepSize: 2 })],
+          milestones: [2],
+        }),
+    ).toThrow(`SequentialLR: ${e.sequentialOtherOptimizer}`);
+    expect(
+      () =>
+        new optim.SequentialLR(a, {
+          schedulers: [new optim.StepLR(a, { stepSize: 2 }), new optim.StepLR(a, { stepSize: 2 })],
+          milestones: [2, 4],
+        }),
+    ).toThrow(`SequentialLR: ${e.sequentialMilestones}`);
+    expect(() => new optim.ChainedScheduler([new optim.StepLR(a, { stepSize: 2 }), new optim.StepLR(b, { stepSize: 2 })])).toThrow(
+      `ChainedScheduler: ${e.chainedOtherOptimizer}`,
+    );
+    expect(() => new optim.CyclicLR(sgd('Adam'), { baseLr: 0.01, maxLr: 0.1 })).toThrow(`CyclicLR: ${e.cyclicMomentumAdam}`);
+    expect(() => new optim.OneCycleLR(sgd('Adagrad'), { maxLr: 0.1, totalSteps: 10 })).toThrow(`OneCycleLR: ${e.oneCycleMomentumAdagrad}`);
+    expect(() => new optim.CosineAnnealingWarmRestarts(sgd(), { t0: 3 }).step(-1)).toThrow(
+      `CosineAnnealingWarmRestarts.step: ${e.warmRestartsNegativeEpoch}`,
+    );
+  });
+
+  it('OneCycleLR past its total steps throws (PyTorch message) and changes nothing', () => {
+    const opt = sgd();
+    const sched = new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 3 });
+    for (let i = 0; i < 3; i++) sched.step();
+    const before = snapshot(opt, sched);
+    expect(() => sched.step()).toThrow(`OneCycleLR.step: ${e.oneCyclePastTotal}`);
+    expect(snapshot(opt, sched)).toBe(before);
+  });
+
+  it('a failed step of a scheduler made of schedulers puts every one back (learning rates and momenta too)', () => {
+    let ok = true;
+    const opt = sgd();
+    const chained = new optim.ChainedScheduler([
+      new optim.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 }),
+      new optim.LambdaLR(opt, { lrLambda: (epoch) => (ok ? 1 / (epoch + 1) : NaN) }),
+    ]);
+    chained.step();
+    const before = [snapshot(opt, chained), chained.getLastLr()];
+    ok = false;
+    expect(() => chained.step()).toThrow('LambdaLR: lrLambda(2) for param group 0 returned NaN');
+    expect([snapshot(opt, chained), chained.getLastLr()]).toEqual(before);
+    ok = true;
+    chained.step();
+
+    const opt2 = sgd();
+    const seq = new optim.SequentialLR(opt2, {
+      schedulers: [new optim.ConstantLR(opt2), new optim.LambdaLR(opt2, { lrLambda: () => (ok ? 1 : NaN) })],
+      milestones: [1],
+    });
+    const before2 = snapshot(opt2, seq);
+    ok = false;
+    expect(() => seq.step()).toThrow('LambdaLR: lrLambda(0) for param group 0 returned NaN');
+    expect(snapshot(opt2, seq)).toBe(before2);
+  });
+
+  it('CyclicLR: a scaleFn that returns no number throws and changes nothing, the momentum included', () => {
+    let ok = true;
+    const opt = sgd();
+    const sched = new optim.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, scaleFn: () => (ok ? 1 : (undefined as never)) });
+    sched.step();
+    const before = snapshot(opt, sched);
+    ok = false;
+    expect(() => sched.step()).toThrow('CyclicLR: scaleFn(1) returned undefined; expected a finite number');
+    expect(snapshot(opt, sched)).toBe(before);
+  });
+
+  it('SequentialLR and ChainedScheduler take no epoch (torch 1.13)', () => {
+    const opt = sgd();
+    const seq = new optim.SequentialLR(opt, { schedulers: [new optim.ConstantLR(opt), new optim.ConstantLR(opt)], milestones: [2] });
+    expect(() => (seq.step as (e: number) => void)(3)).toThrow('SequentialLR.step: takes no epoch');
+    const chained = new optim.ChainedScheduler([new optim.ConstantLR(opt)]);
+    expect(() => (chained.step as (e: number) => void)(3)).toThrow('ChainedScheduler.step: takes no epoch');
+    expect(() => new optim.ChainedScheduler([])).toThrow('ChainedScheduler: schedulers must be a non-empty array of LRSchedulers');
+    expect(() => new optim.ChainedScheduler([new optim.ReduceLROnPlateau(opt) as never])).toThrow(
+      'schedulers[0] is an object, not an LRScheduler',
+    );
+  });
+
+  it('OneCycleLR writes its keys into the param groups, and resuming needs them', () => {
+    const opt = sgd('Adam');
+    new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 });
+    expect(Object.keys(opt.stateDict().param_groups[0]!)).toEqual(
+      expect.arrayContaining(['initial_lr', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum']),
+    );
+    expect(() => new optim.OneCycleLR(sgd(), { maxLr: 0.1, totalSteps: 10, lastEpoch: 3 })).toThrow(
+      "OneCycleLR: param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer",
+    );
+  });
+
+  it('CosineAnnealingWarmRestarts prints every step with its epoch, as PyTorch (its output, copied from torch 1.13)', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const opt = new optim.SGD([g.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+    const sched = new optim.CosineAnnealingWarmRestarts(opt, { t0: 2, verbose: true });
+    sched.step();
+    sched.step(2.5);
+    expect(log.mock.calls.map((c) => c[0])).toEqual([
+      'Epoch 00000: adjusting learning rate of group 0 to 1.0000e-01.',
+      'Epoch 00001: adjusting learning rate of group 0 to 5.0000e-02.',
+      'Epoch 2.50: adjusting learning rate of group 0 to 8.5355e-02.',
+    ]);
+    log.mockRestore();
   });
 });

@@ -151,7 +151,7 @@ export const FORWARD_CASES: readonly string[] = [
 ];
 
 /** A fixture case as a function of its float inputs (float64 leaves requiring grad). */
-function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
+export function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) => Tensor | Tensor[]; inputs: Tensor[] } | undefined {
   const inputs: Tensor[] = [];
   const slots: EncodedArg[] = [];
   const collect = (args: readonly EncodedArg[]) => {

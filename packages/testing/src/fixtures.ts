@@ -8,6 +8,7 @@ import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
+import constructionJson from './fixtures/construction.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -95,6 +96,9 @@ export const doubleBackwardCases = [
   ...(elementwiseJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
 ];
 
+/** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
+export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
+
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
  * under. The conformance suite runs each case forward, backward and for leaks,
@@ -104,6 +108,7 @@ export const doubleBackwardCases = [
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[]; readonly gradcheck?: boolean }[] = [
   { title: 'ops against PyTorch', cases: opCases, gradcheck: true },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
+  { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
   { title: 'elementwise and comparison ops against PyTorch (specials, dtypes, errors)', cases: elementwiseCases, gradcheck: true },
 ];
 

@@ -22,6 +22,7 @@ import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
+import { constructionOpCases } from './construction-cases.js';
 import { handWorkedCases } from './hand-cases.js';
 import { elementwiseCases } from './elementwise-cases.js';
 import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, skipReason } from './op-runner.js';
@@ -189,6 +190,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
+  constructionOpCases(t, { ...run, inDevice });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });

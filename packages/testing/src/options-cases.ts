@@ -6,6 +6,7 @@
  */
 import * as g from '@graft/core';
 import { assertThrows } from './assert.js';
+import { constructionOptionsTable } from './options-construction.js';
 import type { TestApi } from './index.js';
 
 /** One options-taking function, called with a misspelt key. */
@@ -274,6 +275,8 @@ export const optionsTable: OptionsEntry[] = [
     key: 'priorty',
     call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o),
   },
+  // construction, shape and scatter ops
+  ...constructionOptionsTable,
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

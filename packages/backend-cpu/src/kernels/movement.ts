@@ -1,5 +1,5 @@
-/** Movement kernels: strided copies, casts, concat, pad, gather and scatter-add. */
-import { contiguousStrides, numel, type DType, type View } from '@graft/core/backend';
+/** Movement kernels: strided copies, casts, concat, pad, gather, scatter-add and scatter-reduce. */
+import { contiguousStrides, numel, type DType, type ScatterReduceOp, type View } from '@graft/core/backend';
 import { alloc, arr, checkView, type Handle, handleLength, HeapArray, release } from '../heap.js';
 import { copyStrided } from '../strided.js';
 
@@ -190,6 +190,75 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
       const j = idx[ip]!;
       if (!(j >= 0 && j < size)) throw indexError('scatterAdd', j, dim, size);
       out[base + j * step]! += values[srcOffsets[linear + i]!]!;
+    }
+  });
+  return outH;
+}
+
+/**
+ * `self.scatter_reduce(dim, index, src, op, includeSelf)` as PyTorch's CPU
+ * loop computes it: index is walked in row-major order, so where indices
+ * repeat along `dim` the later one is applied later ('assign': the last wins).
+ */
+export function scatterReduce(
+  op: ScatterReduceOp,
+  self: View<Handle>,
+  dim: number,
+  index: View<Handle>,
+  src: View<Handle>,
+  includeSelf: boolean,
+): Handle {
+  checkView('scatterReduce', self);
+  checkView('scatterReduce', index);
+  checkView('scatterReduce', src);
+  if (src.shape.length !== index.shape.length || src.shape.some((s, d) => s !== index.shape[d])) {
+    throw new RangeError(`cpu scatterReduce: src of shape [${src.shape.join(', ')}] does not match index [${index.shape.join(', ')}]`);
+  }
+  const shape = self.shape;
+  const outH = contiguous(self);
+  const out = arr(outH);
+  const values = arr(src.handle);
+  const idx = arr(index.handle);
+  const srcOffsets = handleLength(src.handle) <= 2 ** 31 ? new Int32Array(numel(index.shape)) : new Float64Array(numel(index.shape));
+  forEachIndexRow(src, -1, src.strides, src.offset, (_ip, _ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, base += baseStep) srcOffsets[linear + i] = base;
+  });
+  // Without includeSelf a position starts from the first value sent to it: remember which have one.
+  const started = includeSelf || op === 'assign' ? undefined : new Uint8Array(out.length);
+  const apply = (p: number, v: number): void => {
+    if (started !== undefined && started[p] === 0) {
+      started[p] = 1;
+      out[p] = v;
+      return;
+    }
+    const o = out[p]!;
+    if (op === 'assign') out[p] = v;
+    else if (op === 'prod') out[p] = o * v;
+    else if (op === 'amax')
+      out[p] = v !== v || v > o ? v : o; // NaN wins (a NaN o stays: v > NaN is false)
+    else out[p] = v !== v || v < o ? v : o;
+  };
+  if (shape.length === 0) {
+    forEachIndexRow(index, -1, [], 0, (ip, ipStep, _b, _s, linear, len) => {
+      for (let i = 0; i < len; i++, ip += ipStep) {
+        if (idx[ip] !== 0) throw indexError('scatterReduce', idx[ip]!, 0, 1);
+        apply(0, values[srcOffsets[linear + i]!]!);
+      }
+    });
+    return outH;
+  }
+  for (let k = 0; k < shape.length; k++) {
+    if (k !== dim && index.shape[k]! > shape[k]!)
+      throw new RangeError(`cpu scatterReduce: index of shape [${index.shape.join(', ')}] exceeds self [${shape.join(', ')}] at dim ${k}`);
+  }
+  const outStrides = contiguousStrides(shape);
+  const step = outStrides[dim]!;
+  const size = shape[dim]!;
+  forEachIndexRow(index, dim, outStrides, 0, (ip, ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {
+      const j = idx[ip]!;
+      if (!(j >= 0 && j < size)) throw indexError('scatterReduce', j, dim, size);
+      apply(base + j * step, values[srcOffsets[linear + i]!]!);
     }
   });
   return outH;

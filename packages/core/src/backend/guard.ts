@@ -220,6 +220,14 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('fmod', shape, dtype, e);
     }
   },
+  scatterReduce: (k, fail) => (op, self, dim, index, src, includeSelf) => {
+    if (!fits(count(self.shape), self.dtype)) fail('scatterReduce', self.shape, self.dtype);
+    try {
+      return k(op, self, dim, index, src, includeSelf);
+    } catch (e) {
+      return fail('scatterReduce', self.shape, self.dtype, e);
+    }
+  },
 };
 
 const GUARDED = Symbol('graft.allocationGuard');

@@ -28,6 +28,7 @@ export {
   type UnaryOp,
   type BinaryOp,
   type ReduceOp,
+  type ScatterReduceOp,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';

@@ -41,6 +41,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   slogdet: { optional: true },
   softmax: { optional: true },
   fmod: { optional: true },
+  scatterReduce: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

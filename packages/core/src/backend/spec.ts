@@ -120,6 +120,13 @@ export type BinaryOp =
 /** The reductions every backend implements. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/**
+ * The reductions of the optional `scatterReduce` kernel: what a scatter-add
+ * cannot compose exactly. `'assign'` is PyTorch's `scatter` without a
+ * reduction (where indices repeat, the last along the dim wins).
+ */
+export type ScatterReduceOp = 'assign' | 'prod' | 'amax' | 'amin';
+
 /** What a backend reports about its memory. */
 export interface BackendMemory {
   /** Bytes of device memory held by live handles. */
@@ -232,6 +239,22 @@ export interface BackendKernels<H = unknown> {
    * (float32 or float64).
    */
   fmod?(a: View<H>, b: View<H>, shape: readonly number[], dtype: DType): H;
+  /**
+   * Optional: `self.scatter_reduce(dim, index, src, op, include_self)` as
+   * PyTorch's CPU computes it, into a new handle of self's shape and dtype.
+   * `index` (int32, every value in [0, self.shape[dim])) and `src` have the
+   * same shape, no larger than self's in every dim but `dim`; element
+   * `index[i][j][k]` (for dim 1) names the position `[i][index[i][j][k]][k]`
+   * that `src[i][j][k]` goes to. Positions no index names keep self's value.
+   * With `includeSelf` a named position starts from self's value, without it
+   * from the first value sent to it. `'assign'` keeps the value sent last
+   * along `dim` (includeSelf is ignored); `'prod'` multiplies; `'amax'` and
+   * `'amin'` keep the largest or smallest, and NaN wins. Dtypes: float32,
+   * float64, int32 (core sends integer products as floats, to check them).
+   * Without it core composes the op from one-hot comparisons, whose memory
+   * grows with index.numel() × self.shape[dim].
+   */
+  scatterReduce?(op: ScatterReduceOp, self: View<H>, dim: number, index: View<H>, src: View<H>, includeSelf: boolean): H;
 }
 
 /** A device: what it says about itself, its storage, and its kernels. */

@@ -25,4 +25,7 @@ import './reductions.js';
 import './linalg.js';
 import './shape.js';
 import './indexing.js';
+import './scatter.js';
+import './construction.js';
+import './cumulative.js';
 import './inplace.js';

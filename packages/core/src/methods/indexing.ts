@@ -1,5 +1,5 @@
-/** Tensor methods: indexing: gather, indexSelect, maskedFill, pad. See methods/index.ts. */
-import { gather, indexSelect, maskedFill, pad } from '../ops/indexing.js';
+/** Tensor methods: indexing: gather, indexSelect, pad. See methods/index.ts. */
+import { gather, indexSelect, pad } from '../ops/indexing.js';
 import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
@@ -20,14 +20,6 @@ declare module '../tensor.js' {
      */
     indexSelect(dim: number, index: Tensor): Tensor;
     /**
-     * This tensor with the entries where the bool `mask` (broadcastable) is
-     * true replaced by `value`; PyTorch's `masked_fill`.
-     *
-     * @example
-     * g.tensor([1, 2, 3]).maskedFill(g.tensor([true, false, true]), 0); // tensor([0., 2., 0.])
-     */
-    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
-    /**
      * This tensor padded with `value` (default 0), the pads in
      * `torch.nn.functional.pad`'s order: `[lastBefore, lastAfter, secondLastBefore, …]`.
      * Negative pads crop.
@@ -39,15 +31,12 @@ declare module '../tensor.js' {
   }
 }
 
-installMethods<'gather' | 'indexSelect' | 'maskedFill' | 'pad'>({
+installMethods<'gather' | 'indexSelect' | 'pad'>({
   gather(dim, index) {
     return gather(this, dim, index);
   },
   indexSelect(dim, index) {
     return indexSelect(this, dim, index);
-  },
-  maskedFill(mask, value) {
-    return maskedFill(this, mask, value);
   },
   pad(pads, value = 0) {
     return pad(this, pads, value);

@@ -1,4 +1,4 @@
-/** Indexing ops: gather, indexSelect, maskedFill, pad. */
+/** Indexing ops: gather, indexSelect, pad; the index checks the scatter family (scatter.ts) shares. */
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { assertAsync } from '../checks.js';
@@ -7,37 +7,52 @@ import { checkInteger, formatShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
 import { composite } from './composite.js';
-import { where } from './where.js';
 
-function checkIndex(op: string, index: Tensor): void {
+/** Throws unless `index` is a live int32 tensor (Graft's index type: PyTorch's int64). */
+export function checkIndex(op: string, index: Tensor): void {
   checkTensor(op, index, 'index');
   if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int32 for index, but got ${index.dtype}`);
+}
+
+/** How `checkBounds` words and bounds a check: negative indices from the end (`index_fill`), PyTorch's own message. */
+export interface BoundsCheck {
+  /** Accept [-size, size) (negative indices count from the end) instead of [0, size). */
+  negative?: boolean;
+  /** The error for an index out of range, given its value (absent when the check ran on a GPU). */
+  message?: (value: number | undefined) => string;
 }
 
 /**
  * Throws when any index is outside [0, size) (as PyTorch's bounds check). On
  * a GPU the check runs there and is reported at the next read (see assertAsync).
  */
-function checkBounds(op: string, index: Tensor, size: number, dim: number): void {
-  tidy(() => checkBoundsOnce(op, index, size, dim));
+export function checkBounds(op: string, index: Tensor, size: number, dim: number, how: BoundsCheck = {}): void {
+  tidy(() => checkBoundsOnce(op, index, size, dim, how));
 }
 
-function checkBoundsOnce(op: string, index: Tensor, size: number, dim: number): void {
+function checkBoundsOnce(op: string, index: Tensor, size: number, dim: number, how: BoundsCheck): void {
+  const low = how.negative ? -size : 0;
+  const message =
+    how.message ??
+    ((v: number | undefined) =>
+      v === undefined
+        ? `${op}(): an index is out of bounds for dimension ${dim} with size ${size}`
+        : `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
   // An expanded index (stride 0) repeats its values: check each once.
   let distinct = index;
   index.strides.forEach((stride, d) => {
     if (stride === 0 && index.shape[d]! > 1) distinct = distinct.narrow(d, 0, 1);
   });
   if (index.backend.deferChecks) {
-    const inRange = noGrad(() => distinct.ge(0).logicalAnd(distinct.lt(size)));
-    assertAsync(inRange, () => `${op}(): an index is out of bounds for dimension ${dim} with size ${size}`);
+    const inRange = noGrad(() => distinct.ge(low).logicalAnd(distinct.lt(size)));
+    assertAsync(inRange, () => message(undefined));
     inRange.dispose();
     return;
   }
   const values = distinct.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v < 0 || v >= size) throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+    if (v < low || v >= size) throw new RangeError(message(v));
   }
 }
 
@@ -65,13 +80,13 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkBounds('gather', index, x.shape[d] ?? 1, d);
   const out = wrap(x, x.backend.gather(x, d, index), index.shape, x.dtype);
   if (needsGrad(x)) {
-    record(out, 'GatherBackward0', [x], (g) => [scatterAdd(x.shape, d, index, g)], [index]);
+    record(out, 'GatherBackward0', [x], (g) => [scatterAddShaped(x.shape, d, index, g)], [index]);
   }
   return out;
 }
 
 /** zeros(shape).scatterAdd(dim, index, src), differentiable in src (its adjoint is gather). */
-export function scatterAdd(shape: readonly number[], dim: number, index: Tensor, src: Tensor): Tensor {
+export function scatterAddShaped(shape: readonly number[], dim: number, index: Tensor, src: Tensor): Tensor {
   const out = wrap(src, src.backend.scatterAdd(shape, dim, index, src), shape, src.dtype);
   if (needsGrad(src)) record(out, 'ScatterAddBackward0', [src], (g) => [gather(g, dim, index)], [index]);
   return out;
@@ -104,35 +119,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       [x],
       (g) => {
         const full = index.reshape(shape.map((_, k) => (k === d ? n : 1))).expand(shape);
-        return [scatterAdd(x.shape, d, full, g.reshape(shape))];
+        return [scatterAddShaped(x.shape, d, full, g.reshape(shape))];
       },
       [index],
     );
   }
   return out;
-}
-
-/**
- * Replaces entries where `mask` (bool, broadcastable) is true by `value`.
- *
- * @example
- * g.maskedFill(g.tensor([1, 2, 3]), g.tensor([true, false, true]), 0); // tensor([0., 2., 0.])
- */
-export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  checkTensor('maskedFill', x);
-  checkTensor('maskedFill', mask, 'mask');
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
-  if (typeof value !== 'number' && value.ndim !== 0) {
-    throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-  }
-  // The result keeps x's shape (mask broadcasts to it, not the other way round).
-  const m = mask.shape.length > x.ndim || mask.shape.some((size, i) => size !== 1 && size !== x.shape[x.ndim - mask.ndim + i]);
-  if (m)
-    throw new Error(`maskedFill: mask of shape ${formatShape(mask.shape)} is not broadcastable to input of shape ${formatShape(x.shape)}`);
-  return composite(() => {
-    const out = where(mask, typeof value === 'number' ? value : value.to(x.dtype), x);
-    return out.dtype === x.dtype ? out : out.to(x.dtype);
-  });
 }
 
 /**

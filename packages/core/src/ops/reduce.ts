@@ -20,10 +20,11 @@ import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { dimArg, dimsArg, dtypeArg, keepdimArg, parseArgs } from './args.js';
 import { composite } from './composite.js';
-import { checkTensor, fromValues, isTensor, wrap } from './dispatch.js';
+import { checkTensor, isTensor, wrap } from './dispatch.js';
 import { castTo, zerosLike } from './promotion.js';
 import { exactFloat, int32Exact } from './integer.js';
-import { scatterAdd } from './indexing.js';
+import { scatterAddShaped } from './indexing.js';
+import { cumprod } from './cumulative.js';
 import { cat } from './movement.js';
 import { where } from './where.js';
 
@@ -541,7 +542,7 @@ function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean):
       backward: (g, [, indices]) => {
         const gk = keepdim || x.ndim === 0 ? g : g.unsqueeze(d);
         const ik = keepdim || x.ndim === 0 ? indices : indices.unsqueeze(d);
-        return [scatterAdd(x.shape, d, ik, gk)];
+        return [scatterAddShaped(x.shape, d, ik, gk)];
       },
       saved: ([, indices]) => [indices],
     },
@@ -735,44 +736,4 @@ export function cumsum(x: Tensor, dim: number | DimDTypeOptions, options?: DimDT
   if (needsGrad(src)) record(out, 'CumsumBackward0', [src], (g) => [src.ndim === 0 ? g : g.flip(d).cumsum(d).flip(d)]);
   if (src !== x) src.dispose();
   return out;
-}
-
-/** Cumulative product along `dim` (used by prod's gradient); its gradient is exact with zeros, as PyTorch's. */
-export function cumprod(x: Tensor, dim: number): Tensor {
-  checkTensor('cumprod', x);
-  const d = normalizeDim('cumprod', dim, x.ndim);
-  const dtype = sumDType(x.dtype);
-  const out = wrap(x, x.backend.cumulative('cumprod', x, x.ndim === 0 ? 0 : d, dtype), x.shape, dtype);
-  if (needsGrad(x)) record(out, 'CumprodBackward0', [x], (g) => [cumprodGrad(x, out, g, d)], [x, out]);
-  return out;
-}
-
-/**
- * PyTorch's cumprod_backward: the reversed cumsum of g · out divided by x when
- * x has no zeros; otherwise dx_k = Σ_{i≥k} g_i Π_{j≤i, j≠k} x_j, as an n×n
- * product along each line (differentiable, so a second backward through
- * prod's gradient is finite where it used to divide 0 by 0).
- */
-function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number): Tensor {
-  return composite(() => {
-    if (x.ndim === 0 || x.shape[d]! <= 1) return g;
-    const hasZero = noGrad(() => tidy(() => x.eq(0).any().item()));
-    if (!hasZero) return g.mul(out).flip(d).cumsum(d).flip(d).div(x);
-    const n = x.shape[d]!;
-    const last = x.ndim - 1;
-    const xl = x.transpose(d, last);
-    const gl = g.transpose(d, last);
-    const diagonal = new Uint8Array(n * n);
-    const upper = new Uint8Array(n * n);
-    for (let k = 0; k < n; k++) {
-      diagonal[k * n + k] = 1;
-      for (let i = k; i < n; i++) upper[k * n + i] = 1;
-    }
-    const eye = fromValues(diagonal, [n, n], 'bool', x.device);
-    const later = fromValues(upper, [n, n], 'bool', x.device);
-    const rows = where(eye, 1, xl.unsqueeze(-2)); // rows[k][j] = j == k ? 1 : x_j
-    const products = cumprod(rows, -1); // Π_{j≤i, j≠k} x_j
-    const dx = where(later, products.mul(gl.unsqueeze(-2)), 0).sum(-1);
-    return dx.transpose(d, last);
-  });
 }

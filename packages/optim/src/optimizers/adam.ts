@@ -1,6 +1,6 @@
 /** Adam and AdamW, as `torch.optim.Adam` / `torch.optim.AdamW`. */
 import type { Tensor } from '@graft/core';
-import { type Check, describe, flag, foreachFlag, pytorchRange, unsupportedFlag } from '../checks.js';
+import { betas, flag, foreachFlag, pytorchRange, unsupportedFlag } from '../checks.js';
 import { type ParamGroup, type Params, Optimizer, setState } from '../optimizer.js';
 import { type OptimizerSpec, resolveOptions } from '../spec.js';
 
@@ -25,16 +25,6 @@ export interface AdamOptions {
 
 /** Options of AdamW: Adam's as of torch 1.13 (which has no `differentiable` or `fused` for AdamW). */
 export type AdamWOptions = Omit<AdamOptions, 'differentiable' | 'fused'>;
-
-/** PyTorch's betas check: two numbers in [0, 1), "Invalid beta parameter at index i". */
-const betas: Check<[number, number]> = (value, where) => {
-  if (!Array.isArray(value) || value.length !== 2)
-    throw new Error(`${where}Invalid betas: ${describe(value)} (expected two numbers [beta1, beta2])`);
-  return [
-    pytorchRange('beta parameter at index 0', 0, 1)(value[0], where),
-    pytorchRange('beta parameter at index 1', 0, 1)(value[1], where),
-  ];
-};
 
 const common = {
   lr: { default: 1e-3, check: pytorchRange('learning rate', 0) },

@@ -61,6 +61,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected update(p: Tensor, grad: Tensor, state: Record<string, unknown>, o: ParamGroup<RMSpropOptions>): void {
     let gr = o.maximize ? grad.neg() : grad;
     if (o.weightDecay !== 0) gr = gr.add(p, { alpha: o.weightDecay });
+    if (Object.keys(state).length === 0) {
+      // PyTorch's first step makes every entry, in this order (its state dict's).
+      state['step'] = 0;
+      setState(state, 'squareAvg', g.zerosLike(p));
+      if (o.momentum > 0) setState(state, 'momentumBuffer', g.zerosLike(p));
+      if (o.centered) setState(state, 'gradAvg', g.zerosLike(p));
+    }
     state['step'] = ((state['step'] as number | undefined) ?? 0) + 1;
     const sq0 = (state['squareAvg'] as Tensor | undefined) ?? g.zerosLike(p);
     const sq = setState(state, 'squareAvg', sq0.mul(o.alpha).add(gr.square(), { alpha: 1 - o.alpha }));

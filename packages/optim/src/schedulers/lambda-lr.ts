@@ -13,7 +13,8 @@ export interface LambdaLROptions extends LRSchedulerOptions {
   lrLambda: LrLambda | readonly LrLambda[];
 }
 
-const lrLambdaCheck: Check<LrLambda | readonly LrLambda[]> = (value, where) => {
+/** One function, or one per param group. */
+export const lrLambdaCheck: Check<LrLambda | readonly LrLambda[]> = (value, where) => {
   if (typeof value === 'function' || (Array.isArray(value) && value.every((f) => typeof f === 'function')))
     return value as LrLambda | LrLambda[];
   throw new Error(`${where}lrLambda must be a function or an array of functions (one per param group), got ${describe(value)}`);
@@ -35,42 +36,50 @@ export class LambdaLR extends LRScheduler {
   constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {
     const o = resolveOptions(spec, options) as Required<LambdaLROptions>;
     super(optimizer, { lastEpoch: o.lastEpoch, verbose: o.verbose });
-    const n = optimizer.paramGroups.length;
-    if (typeof o.lrLambda === 'function') this.lrLambdas = Array.from({ length: n }, () => o.lrLambda as LrLambda);
-    else {
-      if (o.lrLambda.length !== n) throw new Error(`LambdaLR: Expected ${n} lr_lambdas, but got ${o.lrLambda.length}`);
-      this.lrLambdas = [...o.lrLambda];
-    }
+    this.lrLambdas = lambdasPerGroup(this.name, optimizer, o.lrLambda);
     this.initialStep();
   }
   protected getLr(): number[] {
-    return this.baseLrs.map((base, i) => {
-      const factor = this.lrLambdas[i]!(this.lastEpoch);
-      if (typeof factor !== 'number' || !Number.isFinite(factor)) {
-        throw new Error(
-          `LambdaLR: lrLambda(${this.lastEpoch}) for param group ${i} returned ${describe(factor)}; expected a finite number`,
-        );
-      }
-      return base * factor;
-    });
+    return this.baseLrs.map((base, i) => base * lambdaFactor(this.name, this.lrLambdas[i]!, this.lastEpoch, i));
   }
   protected override stateFields(): SchedulerField[] {
-    const n = this.lrLambdas.length;
-    const nulls: Check<null[]> = (value, where) => {
-      if (Array.isArray(value) && value.length === n && value.every((v) => v === null)) return value as null[];
-      throw new Error(
-        `${where}lr_lambdas must be ${n} null(s) (PyTorch saves no plain functions), got ${describe(value)}; ` +
-          "Graft's lrLambda are functions, which cannot take a callable object's saved state",
-      );
-    };
-    return [
-      ...super.stateFields(),
-      field(
-        'lr_lambdas',
-        nulls,
-        () => Array.from({ length: n }, () => null),
-        () => {},
-      ),
-    ];
+    return [...super.stateFields(), lambdasField(this.lrLambdas.length)];
   }
+}
+
+/** One function per param group (PyTorch's message when a list has the wrong length). */
+export function lambdasPerGroup(name: string, optimizer: SchedulableOptimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
+  const n = optimizer.paramGroups.length;
+  if (typeof lrLambda === 'function') return Array.from({ length: n }, () => lrLambda);
+  if (lrLambda.length !== n) throw new Error(`${name}: Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
+  return [...lrLambda];
+}
+
+/** A factor a lambda returned: a finite number, or an error naming the epoch and the group. */
+export function lambdaFactor(name: string, lrLambda: LrLambda, epoch: number, group: number): number {
+  const factor = lrLambda(epoch);
+  if (typeof factor !== 'number' || !Number.isFinite(factor)) {
+    throw new Error(`${name}: lrLambda(${epoch}) for param group ${group} returned ${describe(factor)}; expected a finite number`);
+  }
+  return factor;
+}
+
+/**
+ * PyTorch's `lr_lambdas` entry: one null per group (it saves no plain
+ * functions); loading one keeps the lambdas the scheduler was built with.
+ */
+export function lambdasField(n: number): SchedulerField {
+  const nulls: Check<null[]> = (value, where) => {
+    if (Array.isArray(value) && value.length === n && value.every((v) => v === null)) return value as null[];
+    throw new Error(
+      `${where}lr_lambdas must be ${n} null(s) (PyTorch saves no plain functions), got ${describe(value)}; ` +
+        "Graft's lrLambda are functions, which cannot take a callable object's saved state",
+    );
+  };
+  return field(
+    'lr_lambdas',
+    nulls,
+    () => Array.from({ length: n }, () => null),
+    () => {},
+  );
 }

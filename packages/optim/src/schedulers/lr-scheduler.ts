@@ -6,7 +6,7 @@
 import { describe, finiteNumber, flag, integerAtLeast, listOf } from '../checks.js';
 import { Optimizer } from '../optimizer.js';
 import { type OptionSpec, resolveOptions } from '../spec.js';
-import { type SchedulerField, type SchedulerStateDict, field, loadFields, packFields } from './state.js';
+import { type SchedulerField, type SchedulerStateDict, field, packFields, planFields } from './state.js';
 import { formatEpoch, formatLr, warnEpochDeprecated } from './verbose.js';
 
 /** What a scheduler needs of an optimizer: param groups with a learning rate. */
@@ -25,6 +25,21 @@ export const lrSchedulerOptions: { readonly [K in keyof LRSchedulerOptions]-?: O
   lastEpoch: { default: -1, check: integerAtLeast('lastEpoch', -1) },
   verbose: { default: false, check: flag('verbose') },
 };
+
+/** PyTorch's check that a scheduler is given an optimizer. */
+export function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is SchedulableOptimizer {
+  if (!(optimizer instanceof Optimizer)) throw new TypeError(`${name}: ${describe(optimizer)} is not an Optimizer`);
+}
+
+/**
+ * PyTorch's `_format_param` (CyclicLR, OneCycleLR): one value per param
+ * group, from one value for all or a list of one per group.
+ */
+export function formatParam(scheduler: string, name: string, groups: number, value: number | readonly number[]): number[] {
+  if (!Array.isArray(value)) return Array.from({ length: groups }, () => value as number);
+  if (value.length !== groups) throw new Error(`${scheduler}: expected ${groups} values for ${name}, got ${value.length}`);
+  return [...value];
+}
 
 /**
  * Base of the epoch-based schedulers. Each step computes the new learning
@@ -55,7 +70,7 @@ export abstract class LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: LRSchedulerOptions = {}) {
     this.name = new.target.name;
-    if (!(optimizer instanceof Optimizer)) throw new TypeError(`${this.name}: ${describe(optimizer)} is not an Optimizer`);
+    checkOptimizer(this.name, optimizer);
     const { lastEpoch, verbose } = resolveOptions(
       { name: this.name, options: lrSchedulerOptions },
       options,
@@ -96,6 +111,15 @@ export abstract class LRScheduler {
    * opt.step(); sched.step();
    */
   step(epoch?: number): void {
+    this.advance(epoch, true);
+  }
+
+  /**
+   * One step: the learning rates of the next epoch (or of `epoch`, by the
+   * closed form), all checked before any is set, so a failed step changes
+   * nothing; then `commitStep`.
+   */
+  private advance(epoch: number | undefined, warn: boolean): void {
     const before = { lastEpoch: this.lastEpoch, stepCount: this.stepCount };
     let values: number[];
     try {
@@ -105,7 +129,7 @@ export abstract class LRScheduler {
         values = this.getLr();
       } else {
         this.lastEpoch = integerAtLeast('epoch', 0)(epoch, `${this.name}.step: `);
-        warnEpochDeprecated();
+        if (warn) warnEpochDeprecated();
         values = this.closedFormLr();
       }
       values.forEach((lr, i) => finiteNumber(`the learning rate of param group ${i}`)(lr, `${this.name}.step: `));
@@ -113,6 +137,12 @@ export abstract class LRScheduler {
       Object.assign(this, before);
       throw error;
     }
+    this.setLrs(values, epoch);
+    this.commitStep();
+  }
+
+  /** Sets each group's lr (printing it when verbose) and records them as the last ones. */
+  protected setLrs(values: readonly number[], epoch?: number): void {
     this.optimizer.paramGroups.forEach((group, i) => {
       group.lr = values[i]!;
       if (this.verbose) {
@@ -125,6 +155,34 @@ export abstract class LRScheduler {
       }
     });
     this.lastLr = this.optimizer.paramGroups.map((group) => group.lr);
+  }
+
+  /** Runs after a step has set the learning rates (CyclicLR and OneCycleLR set the momentum here). */
+  protected commitStep(): void {}
+
+  /** `s`'s first step again (SequentialLR restarts its first scheduler, as PyTorch's `_initial_step`). */
+  protected static restart(s: LRScheduler): void {
+    s.initialStep();
+  }
+
+  /** `s.step(epoch)` without the deprecation warning: SequentialLR's jump to epoch 0 at a milestone. */
+  protected static jump(s: LRScheduler, epoch: number): void {
+    s.stepTo(epoch);
+  }
+
+  /** What `step(epoch)` does, without the deprecation warning (a scheduler whose own `step(epoch)` is not deprecated overrides it). */
+  protected stepTo(epoch: number): void {
+    this.advance(epoch, false);
+  }
+
+  /** Checks `stateDict` against `s`'s fields and returns what loads it (SequentialLR checks every scheduler's first). */
+  protected static planLoadOf(s: LRScheduler, stateDict: unknown, op: string): () => void {
+    return s.planLoad(stateDict, op);
+  }
+
+  /** Checks a state dict and returns what loads it; nothing changes until it is called. */
+  protected planLoad(stateDict: unknown, op: string): () => void {
+    return planFields(op, stateDict, this.stateFields());
   }
 
   /**
@@ -212,6 +270,6 @@ export abstract class LRScheduler {
    * sched.loadStateDict(saved);
    */
   loadStateDict(stateDict: SchedulerStateDict): void {
-    loadFields(`${this.name}.loadStateDict`, stateDict, this.stateFields());
+    this.planLoad(stateDict, `${this.name}.loadStateDict`)();
   }
 }

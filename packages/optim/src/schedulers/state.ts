@@ -35,8 +35,12 @@ export function packFields(fields: readonly SchedulerField[]): SchedulerStateDic
   );
 }
 
-/** Checks every field of `dict` (unknown keys, missing ones, each value), then sets them all. */
-export function loadFields(op: string, dict: unknown, fields: readonly SchedulerField[]): void {
+/**
+ * Checks every field of `dict` (unknown keys, missing ones, each value) and
+ * returns what sets them all: nothing changes until it is called, so a
+ * scheduler that holds others (SequentialLR) checks theirs before setting any.
+ */
+export function planFields(op: string, dict: unknown, fields: readonly SchedulerField[]): () => void {
   if (!isPlainObject(dict)) throw new TypeError(`${op}: expected a state dict (an object, as stateDict() returns), got ${describe(dict)}`);
   g.checkOptions(
     op,
@@ -56,7 +60,13 @@ export function loadFields(op: string, dict: unknown, fields: readonly Scheduler
     }
     return f.check(v, `${op}: `);
   });
-  fields.forEach((f, i) => {
-    if (values[i] !== undefined) f.set(values[i]);
-  });
+  return () =>
+    fields.forEach((f, i) => {
+      if (values[i] !== undefined) f.set(values[i]);
+    });
+}
+
+/** Checks every field of `dict` (unknown keys, missing ones, each value), then sets them all. */
+export function loadFields(op: string, dict: unknown, fields: readonly SchedulerField[]): void {
+  planFields(op, dict, fields)();
 }
