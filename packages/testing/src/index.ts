@@ -185,7 +185,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
-  elementwiseCases(t, { device, inDevice });
+  elementwiseCases(t, { device, inDevice, supportsFloat64 });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });
