@@ -28,7 +28,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
 const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl', 'testing'];
-const BUDGET = 60 * 1024;
+// The min+gzip budget of a browser bundle of core + backend-cpu. Core's whole vocabulary (PyTorch's
+// tensor functions and methods, installed on the Tensor prototype, so no bundler can shake them out)
+// is in it; what the budget catches is code that must never be there: tfjs (its core alone is several
+// times this), nn, testing, or Node built-ins. Raised from 60 KB when the vocabulary of issue 12
+// (indexing, random, sorting, scatter, einsum, linear algebra) landed.
+const BUDGET = 120 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
 const tarballs = join(work, 'tarballs');

@@ -7,6 +7,7 @@ import * as elementwise from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
 import * as reduce from './kernels/reduce.js';
+import { sort } from './kernels/sort.js';
 import { alloc, arr, type Handle, release } from './heap.js';
 
 /**
@@ -66,4 +67,8 @@ export class CpuBackend implements Backend<Handle> {
   fmod: NonNullable<Backend<Handle>['fmod']> = (a, b, shape, dtype) => this.track(elementwise.fmod(a, b, shape, dtype));
   scatterReduce: NonNullable<Backend<Handle>['scatterReduce']> = (op, self, dim, index, src, includeSelf) =>
     this.track(movement.scatterReduce(op, self, dim, index, src, includeSelf));
+  sort: NonNullable<Backend<Handle>['sort']> = (x, axis, descending, stable) => {
+    const [values, indices] = sort(x, axis, descending, stable);
+    return [this.track(values), this.track(indices)];
+  };
 }

@@ -18,7 +18,7 @@ export type { DType, TypedArray } from './dtype.js';
 export type { Backend, BackendFactory } from './backend/spec.js';
 export { registerBackend, setBackend, getBackend, currentDevice, listBackends, type BackendRegistration } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
-export { manualSeed } from './random.js';
+export { Generator, defaultGenerator, manualSeed, seed, initialSeed } from './random.js';
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
@@ -47,18 +47,38 @@ export {
   arange,
   linspace,
   eye,
-  rand,
-  randn,
-  randint,
   zerosLike,
   onesLike,
   fullLike,
-  randLike,
-  randnLike,
   Variable,
   type CreationOptions,
   type TensorOptions,
   type NestedArray,
+  // random (with `{ generator }`; in-place samplers are Tensor methods)
+  rand,
+  randn,
+  randint,
+  randLike,
+  randnLike,
+  randintLike,
+  randperm,
+  multinomial,
+  bernoulli,
+  normal,
+  getRngState,
+  setRngState,
+  type GeneratorOptions,
+  type RandomCreationOptions,
+  type MultinomialOptions,
+  type BernoulliOptions,
+  type UniformOptions,
+  type NormalOptions,
+  type BernoulliInPlaceOptions,
+  type ExponentialOptions,
+  type GeometricOptions,
+  type CauchyOptions,
+  type LogNormalOptions,
+  type RandomOptions,
   // elementwise
   add,
   sub,
@@ -287,6 +307,33 @@ export {
   logcumsumexp,
   type CumprodOptions,
   type LogcumsumexpOptions,
+  // sorting and searching
+  sort,
+  argsort,
+  topk,
+  kthvalue,
+  median,
+  nanmedian,
+  mode,
+  cummax,
+  cummin,
+  searchsorted,
+  bucketize,
+  unique,
+  uniqueConsecutive,
+  bincount,
+  histc,
+  type SortOptions,
+  type TopkOptions,
+  type KthvalueOptions,
+  type MedianOptions,
+  type CumOptions,
+  type SearchsortedOptions,
+  type BucketizeOptions,
+  type UniqueOptions,
+  type UniqueConsecutiveOptions,
+  type BincountOptions,
+  type HistcOptions,
 } from './ops/index.js';
 
 import type { Tensor } from './tensor.js';

@@ -265,7 +265,7 @@ describe('registerBackend checks what it is given', () => {
     expect(() => r.backendFor('lacking')).toThrow(/Backend 'lacking' lacks 'readSync', 'matmul', required by the Backend spec/);
     const minimal = fakeBackend('minimal');
     const optional = KERNEL_NAMES.filter((k) => KERNELS[k].optional);
-    expect(optional).toEqual(['inverse', 'slogdet', 'softmax', 'fmod', 'scatterReduce']);
+    expect(optional).toEqual(['inverse', 'slogdet', 'softmax', 'fmod', 'scatterReduce', 'sort']);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
     expect(r.backendFor('minimal').name).toBe('minimal');
@@ -306,6 +306,7 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   softmax: (b, n) => b.softmax!(view([n, n]), 1, false),
   fmod: (b, n) => b.fmod!(view([n, n]), view([n, n]), [n, n], 'float32'),
   scatterReduce: (b, n) => b.scatterReduce!('amax', view([n, n]), 0, view([1], 'int32'), view([1]), true),
+  sort: (b, n) => b.sort!(view([n, n]), 1, false, false),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

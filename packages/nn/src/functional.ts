@@ -193,6 +193,8 @@ export interface DropoutOptions {
   training?: boolean;
   /** Multiply the input in place. */
   inplace?: boolean;
+  /** Draw the mask from this generator instead of the default one (a Graft extension: PyTorch's dropout has none). */
+  generator?: g.Generator;
 }
 
 /**
@@ -205,20 +207,27 @@ export interface DropoutOptions {
  * @example
  * F.dropout(x, 0.5);
  * F.dropout(x, { p: 0.2, training: model.training });
+ * F.dropout(x, 0.5, { generator: gen }); // the mask from gen's stream
  */
-export function dropout(input: Tensor, p?: number, training?: boolean, inplace?: boolean): Tensor;
+export function dropout(
+  input: Tensor,
+  p?: number,
+  training?: boolean,
+  inplace?: boolean,
+  options?: Pick<DropoutOptions, 'generator'>,
+): Tensor;
 export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
 export function dropout(input: Tensor, p: number, options?: Omit<DropoutOptions, 'p'>): Tensor;
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
-    const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace']);
+    const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace', 'generator']);
     const p = checkDropoutProbability(o.p ?? 0.5);
     if (!(o.training ?? true) || p === 0 || input.numel() === 0) return input;
     if (p === 1) return maybeInPlace(input, input.mul(0), o.inplace);
     const noise = g.noGrad(() =>
       g
         .empty(input.shape as number[], { dtype: input.dtype, device: input.device })
-        .bernoulli_(1 - p)
+        .bernoulli_(1 - p, { generator: o.generator })
         .div_(1 - p),
     );
     return o.inplace ? input.mul_(noise) : input.mul(noise);

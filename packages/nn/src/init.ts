@@ -67,32 +67,43 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 
+/** The `generator` keyword every initialiser that draws takes (PyTorch 2.x's `generator=`): draw from it instead of the default generator. */
+export interface InitGeneratorOptions {
+  generator?: g.Generator;
+}
+
 /** Options of `uniform_` (PyTorch's keyword arguments). */
-export interface UniformOptions {
+export interface UniformOptions extends InitGeneratorOptions {
   a?: number;
   b?: number;
 }
 
-/** Fills with U(a, b). @example uniform_(w, -0.1, 0.1); uniform_(w, { a: -0.1, b: 0.1 }) */
-export function uniform_(t: Tensor, a?: number, b?: number): Tensor;
+/**
+ * Fills with U(a, b).
+ *
+ * @example
+ * uniform_(w, -0.1, 0.1); uniform_(w, { a: -0.1, b: 0.1 });
+ * uniform_(w, -0.1, 0.1, { generator: new g.Generator().manualSeed(0) });
+ */
+export function uniform_(t: Tensor, a?: number, b?: number, options?: InitGeneratorOptions): Tensor;
 export function uniform_(t: Tensor, options?: UniformOptions): Tensor;
 export function uniform_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { a = 0, b = 1 } = keywordArguments<UniformOptions>('uniform_', rest, ['a', 'b']);
-  return g.noGrad(() => t.uniform_(a, b));
+  const { a = 0, b = 1, generator } = keywordArguments<UniformOptions>('uniform_', rest, ['a', 'b', 'generator']);
+  return g.noGrad(() => t.uniform_(a, b, { generator }));
 }
 
 /** Options of `normal_` (PyTorch's keyword arguments). */
-export interface NormalOptions {
+export interface NormalOptions extends InitGeneratorOptions {
   mean?: number;
   std?: number;
 }
 
-/** Fills with N(mean, std²). @example normal_(w, 0, 0.02); normal_(w, { std: 0.02 }) */
-export function normal_(t: Tensor, mean?: number, std?: number): Tensor;
+/** Fills with N(mean, std²). @example normal_(w, 0, 0.02); normal_(w, { std: 0.02, generator: gen }) */
+export function normal_(t: Tensor, mean?: number, std?: number, options?: InitGeneratorOptions): Tensor;
 export function normal_(t: Tensor, options?: NormalOptions): Tensor;
 export function normal_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { mean = 0, std = 1 } = keywordArguments<NormalOptions>('normal_', rest, ['mean', 'std']);
-  return g.noGrad(() => t.normal_(mean, std));
+  const { mean = 0, std = 1, generator } = keywordArguments<NormalOptions>('normal_', rest, ['mean', 'std', 'generator']);
+  return g.noGrad(() => t.normal_(mean, std, { generator }));
 }
 /** Fills with a constant. @example constant_(b, 0.1) */
 export function constant_(t: Tensor, value: number): Tensor {
@@ -108,37 +119,37 @@ export function ones_(t: Tensor): Tensor {
 }
 
 /** Options of the Xavier initialisers. */
-export interface XavierOptions {
+export interface XavierOptions extends InitGeneratorOptions {
   gain?: number;
 }
 
-/** Glorot uniform: U(-a, a), a = gain·√(6 / (fan_in + fan_out)). @example xavierUniform_(w); xavierUniform_(w, { gain: 2 }) */
-export function xavierUniform_(t: Tensor, gain?: number): Tensor;
+/** Glorot uniform: U(-a, a), a = gain·√(6 / (fan_in + fan_out)). @example xavierUniform_(w); xavierUniform_(w, { gain: 2, generator: gen }) */
+export function xavierUniform_(t: Tensor, gain?: number, options?: InitGeneratorOptions): Tensor;
 export function xavierUniform_(t: Tensor, options?: XavierOptions): Tensor;
 export function xavierUniform_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { gain = 1 } = keywordArguments<XavierOptions>('xavierUniform_', rest, ['gain']);
+  const { gain = 1, generator } = keywordArguments<XavierOptions>('xavierUniform_', rest, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(t, -a, a);
+  return uniform_(t, -a, a, { generator });
 }
-/** Glorot normal: N(0, gain²·2 / (fan_in + fan_out)). @example xavierNormal_(w) */
-export function xavierNormal_(t: Tensor, gain?: number): Tensor;
+/** Glorot normal: N(0, gain²·2 / (fan_in + fan_out)). @example xavierNormal_(w); xavierNormal_(w, { generator: gen }) */
+export function xavierNormal_(t: Tensor, gain?: number, options?: InitGeneratorOptions): Tensor;
 export function xavierNormal_(t: Tensor, options?: XavierOptions): Tensor;
 export function xavierNormal_(t: Tensor, ...rest: unknown[]): Tensor {
-  const { gain = 1 } = keywordArguments<XavierOptions>('xavierNormal_', rest, ['gain']);
+  const { gain = 1, generator } = keywordArguments<XavierOptions>('xavierNormal_', rest, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), { generator });
 }
 
 /** Options of the Kaiming initialisers (PyTorch's keyword arguments). */
-export interface KaimingOptions {
+export interface KaimingOptions extends InitGeneratorOptions {
   /** The negative slope of the leaky ReLU after this layer (default 0). */
   a?: number;
   mode?: 'fan_in' | 'fan_out';
   nonlinearity?: Nonlinearity;
 }
 
-const KAIMING_KEYS = ['a', 'mode', 'nonlinearity'] as const;
+const KAIMING_KEYS = ['a', 'mode', 'nonlinearity', 'generator'] as const;
 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
   const mode = options.mode ?? 'fan_in';
@@ -149,16 +160,30 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
   return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);
 }
 
-/** He uniform: U(-b, b), b = gain·√(3 / fan). @example kaimingUniform_(w, { a: Math.sqrt(5) }) */
+/** He uniform: U(-b, b), b = gain·√(3 / fan). @example kaimingUniform_(w, { a: Math.sqrt(5) }); kaimingUniform_(w, { generator: gen }) */
 export function kaimingUniform_(t: Tensor, options?: KaimingOptions): Tensor;
-export function kaimingUniform_(t: Tensor, a?: number, mode?: 'fan_in' | 'fan_out', nonlinearity?: Nonlinearity): Tensor;
+export function kaimingUniform_(
+  t: Tensor,
+  a?: number,
+  mode?: 'fan_in' | 'fan_out',
+  nonlinearity?: Nonlinearity,
+  options?: InitGeneratorOptions,
+): Tensor;
 export function kaimingUniform_(t: Tensor, ...rest: unknown[]): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, keywordArguments<KaimingOptions>('kaimingUniform_', rest, KAIMING_KEYS));
-  return uniform_(t, -bound, bound);
+  const o = keywordArguments<KaimingOptions>('kaimingUniform_', rest, KAIMING_KEYS);
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, o);
+  return uniform_(t, -bound, bound, { generator: o.generator });
 }
-/** He normal: N(0, gain² / fan). @example kaimingNormal_(w, { nonlinearity: 'relu' }) */
+/** He normal: N(0, gain² / fan). @example kaimingNormal_(w, { nonlinearity: 'relu', generator: gen }) */
 export function kaimingNormal_(t: Tensor, options?: KaimingOptions): Tensor;
-export function kaimingNormal_(t: Tensor, a?: number, mode?: 'fan_in' | 'fan_out', nonlinearity?: Nonlinearity): Tensor;
+export function kaimingNormal_(
+  t: Tensor,
+  a?: number,
+  mode?: 'fan_in' | 'fan_out',
+  nonlinearity?: Nonlinearity,
+  options?: InitGeneratorOptions,
+): Tensor;
 export function kaimingNormal_(t: Tensor, ...rest: unknown[]): Tensor {
-  return normal_(t, 0, kaimingStd('kaimingNormal_', t, keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS)));
+  const o = keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS);
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, o), { generator: o.generator });
 }

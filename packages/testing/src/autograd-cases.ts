@@ -7,7 +7,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
-import { applyViews, casesNamed, decodeNumber, type EncodedArg, gradcheckCases, makeTensor, type OpCase } from './fixtures.js';
+import { allOpCases, applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, type OpCase, opCaseFiles } from './fixtures.js';
 import { resolveOp } from './op-runner.js';
 import type { TestApi } from './index.js';
 
@@ -21,13 +21,7 @@ interface Context {
 /** Ops whose derivative is zero almost everywhere or undefined at ties: skip finite differences. */
 const NOT_SMOOTH = new Set(['sign', 'floor', 'ceil', 'round', 'trunc', 'fix']);
 
-/** Cases whose PyTorch gradient is checked (fixtures) but not by finite differences, each with the reason. */
-const NO_FINITE_DIFFERENCES: Record<string, string> = {
-  nanToNum_grad: 'NaN and infinite inputs: a difference quotient there is NaN',
-  softplus_large: 'x = 20 is the threshold, where softplus jumps by 2e-9 to x itself',
-};
-
-/** ops.json cases whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
+/** Fixture cases (of any file in opCaseFiles) whose second derivatives gradgradcheck checks (an unknown name throws: see casesNamed). */
 export const SECOND_ORDER_CASES: readonly string[] = [
   'exp',
   'log',
@@ -70,6 +64,18 @@ export const SECOND_ORDER_CASES: readonly string[] = [
   'norm',
   'inverse',
   'det',
+  // sorting.json: the gradient scatters back to the selected elements (its own gradient is a gather).
+  'sort_grad_distinct',
+  'sort_grad_noncontig',
+  'topk_grad_distinct',
+  'topk_grad_distinct_partial',
+  'kthvalue_grad_distinct',
+  'median_all_grad_distinct',
+  'median_dim_grad_distinct_keepdim',
+  'nanmedian_dim_grad_distinct',
+  'mode_grad_distinct',
+  'cummax_grad_distinct',
+  'cummin_grad_distinct',
   // elementwise.json
   'sinh_normal',
   'cosh_normal',
@@ -108,7 +114,7 @@ export const SECOND_ORDER_CASES: readonly string[] = [
   'frac_wide',
 ];
 
-/** ops.json cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
+/** Fixture cases whose forward-mode derivatives (jvp, dual numbers) are checked against the Jacobian (an unknown name throws). */
 export const FORWARD_CASES: readonly string[] = [
   'exp',
   'tanh',
@@ -133,6 +139,11 @@ export const FORWARD_CASES: readonly string[] = [
   'clamp',
   'norm',
   'var_dim',
+  'sort_grad_distinct_desc_dim0',
+  'topk_grad_distinct_unsorted',
+  'kthvalue_grad_distinct_keepdim',
+  'median_all_grad_distinct',
+  'cummax_grad_distinct',
   // elementwise.json
   'sinh_normal',
   'erfinv_unit',
@@ -179,7 +190,10 @@ export function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) =
     const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
     if (c.op === 'max_dim' || c.op === 'min_dim') return (resolveOp(c.op.slice(0, 3))!(...args) as g.ValuesIndices).values;
     const out = resolveOp(c.op)!(...args, ...kw) as Tensor | Tensor[];
-    return Array.isArray(out) ? out.filter((o) => o.requiresGrad) : out;
+    if (!Array.isArray(out)) return out;
+    // The floating (differentiable) outputs; one alone (the values of [values, indices]) as itself.
+    const diff = out.filter((o) => o.dtype === 'float32' || o.dtype === 'float64');
+    return diff.length === 1 ? diff[0]! : diff;
   };
   void slots;
   return { fn, inputs };
@@ -188,14 +202,14 @@ export function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) =
 export function autogradCases(t: TestApi, ctx: Context): void {
   const it = (name: string, fn: () => void | Promise<void>) => t.it(name, () => ctx.inDevice(fn as () => void));
   // Resolved on every device (float64 or not), so a stale name fails every run.
-  const secondOrder = casesNamed('gradgradcheck (SECOND_ORDER_CASES)', SECOND_ORDER_CASES, gradcheckCases);
-  const forward = casesNamed('forward mode (FORWARD_CASES)', FORWARD_CASES, gradcheckCases);
+  const secondOrder = casesNamed('gradgradcheck (SECOND_ORDER_CASES)', SECOND_ORDER_CASES, allOpCases);
+  const forward = casesNamed('forward mode (FORWARD_CASES)', FORWARD_CASES, allOpCases);
 
   if (ctx.supportsFloat64) {
     t.describe(`conformance on '${ctx.device}': gradcheck of every differentiable op (float64 central differences)`, () => {
-      for (const c of gradcheckCases) {
+      for (const c of opCaseFiles.flatMap((f) => (f.gradcheck === true ? f.cases : []))) {
         // Finite differences cost two evaluations per input element: keep the big matmuls to the fixtures.
-        if (c.grads === undefined || NOT_SMOOTH.has(c.op) || c.name in NO_FINITE_DIFFERENCES || c.name.startsWith('matmul_large')) continue;
+        if (c.grads === undefined || c.gradcheck === false || NOT_SMOOTH.has(c.op) || c.name.startsWith('matmul_large')) continue;
         it(`gradcheck ${c.name}`, () => {
           const f = asFunction(c, ctx.device);
           if (f === undefined) return;

@@ -9,6 +9,8 @@ import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
+import samplingJson from './fixtures/sampling.json' with { type: 'json' };
+import sortingJson from './fixtures/sorting.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -27,6 +29,12 @@ export interface OpCase {
   error?: string;
   gradOutputs?: EncodedTensor[];
   grads?: (EncodedTensor | null)[];
+  /**
+   * false where central differences cannot check the gradient at these inputs
+   * (ties in a value-selecting op: PyTorch's gradient goes to one of the tied
+   * elements, finite differences split it); PyTorch's gradients are still checked.
+   */
+  gradcheck?: false;
 }
 
 export type EncodedArg =
@@ -84,6 +92,12 @@ export interface DoubleBackwardCase {
 
 /** Op cases from PyTorch (scripts/fixtures/generate.py): inputs, views, keywords, outputs or the error, float64 gradients. */
 export const opCases = (opsJson as { cases: OpCase[] }).cases;
+/**
+ * Sorting and searching against PyTorch (scripts/fixtures/generate_sorting.py): sort, argsort, topk, kthvalue,
+ * median, nanmedian, mode, cummax, cummin, unique, uniqueConsecutive, bincount, searchsorted, bucketize, histc —
+ * with ties and NaN, where the indices PyTorch picks are the point.
+ */
+export const sortingCases = (sortingJson as unknown as { cases: OpCase[] }).cases;
 /** Cases for semantics that go wrong silently: rounding modes, decimals, integer exactness, empty reductions, keywords. */
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
@@ -102,18 +116,17 @@ export const constructionCases = (constructionJson as unknown as { cases: OpCase
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
  * under. The conformance suite runs each case forward, backward and for leaks,
- * and, in a file marked `gradcheck`, checks every differentiable case by
- * finite differences too; a new family of ops adds its generator's file here.
+ * and with `gradcheck` every differentiable case also against float64 central
+ * differences (but cases marked `gradcheck: false`); a new family of ops adds
+ * its generator's file here.
  */
 export const opCaseFiles: readonly { readonly title: string; readonly cases: readonly OpCase[]; readonly gradcheck?: boolean }[] = [
   { title: 'ops against PyTorch', cases: opCases, gradcheck: true },
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
+  { title: 'sorting and searching against PyTorch (ties and NaN)', cases: sortingCases, gradcheck: true },
   { title: 'elementwise and comparison ops against PyTorch (specials, dtypes, errors)', cases: elementwiseCases, gradcheck: true },
 ];
-
-/** The op cases that gradcheck (and the second-order and forward-mode lists) draw from: the files marked `gradcheck`. */
-export const gradcheckCases: readonly OpCase[] = opCaseFiles.filter((f) => f.gradcheck).flatMap((f) => f.cases);
 
 /** The op cases of every file in `opCaseFiles`. */
 export const allOpCases: readonly OpCase[] = opCaseFiles.flatMap((f) => f.cases);
@@ -121,6 +134,51 @@ export const allOpCases: readonly OpCase[] = opCaseFiles.flatMap((f) => f.cases)
 export const printingCases = (printingJson as { cases: PrintingCase[] }).cases;
 /** What `torch.manual_seed(seed)` followed by `rand`, `randn`, `randint`, `uniform_` or `normal_` produces. */
 export const randomCases = (randomJson as { cases: RandomCase[] }).cases;
+/**
+ * One step of a sampling case (scripts/fixtures/generate_random.py): seed the
+ * default generator (`seed`) or make a Generator (`generator`, seeded when
+ * `seed` is given); or a `call` of a random function (`args`, `kwargs` with a
+ * generator named by its key), of an in-place sampler on `self` (zeros of
+ * `empty` and `dtype`, then `views`), or of `getRngState`/`setRngState`/
+ * `initialSeed` — with PyTorch's result (`out`) or the error it raised
+ * (`expectError`, a part of PyTorch's message).
+ */
+export interface SamplingStep {
+  seed?: number | string;
+  generator?: string;
+  call?: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  self?: { empty: number[]; dtype: string; views: unknown[][] };
+  out?: EncodedTensor | number[] | string;
+  expectError?: string;
+  save?: string;
+  record?: boolean;
+  state?: string;
+  bytes?: number[];
+}
+
+/** A program of random calls from seeds, with PyTorch's results and the next `rand(5)` of each generator after it. */
+export interface SamplingCase {
+  name: string;
+  steps: SamplingStep[];
+  after: Record<string, number[]>;
+  note?: string;
+}
+
+/** `randperm` of a large n after `manual_seed(seed)`: its first and last values, Σ (i+1)·v_i mod 2^31 − 1, and the next `rand(5)`. */
+export interface LargeSamplingCase {
+  name: string;
+  seed: number;
+  n: number;
+  digest: { head: number[]; tail: number[]; checksum: number; numel: number };
+  after: number[];
+}
+
+/** PyTorch's CPU streams for the random family: programs of calls from seeds (scripts/fixtures/generate_random.py). */
+export const samplingCases = (samplingJson as unknown as { cases: SamplingCase[] }).cases;
+/** `randperm` of large n, as digests. */
+export const largeSamplingCases = (samplingJson as unknown as { large: LargeSamplingCase[] }).large;
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
 export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
 

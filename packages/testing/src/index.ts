@@ -30,24 +30,30 @@ import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
 import { specCases } from './spec-cases.js';
+import { samplingCasesSuite } from './sampling-cases.js';
+import { sortingHandCases } from './sorting-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export {
   opCases,
   semanticCases,
+  sortingCases,
   opCaseFiles,
   allOpCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
   randomCases,
+  samplingCases,
+  largeSamplingCases,
   graphCases,
   makeTensor,
   decodeData,
 } from './fixtures.js';
 export { optionsTable, type OptionsEntry } from './options-cases.js';
 export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
-export type { UnaryGridCase, DoubleBackwardCase } from './fixtures.js';
+export type { UnaryGridCase, DoubleBackwardCase, SamplingCase, SamplingStep, LargeSamplingCase } from './fixtures.js';
+export { runSamplingCase } from './sampling-cases.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -186,6 +192,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
   elementwiseCases(t, { device, inDevice, supportsFloat64 });
+  sortingHandCases(t, { device, inDevice });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });
   optionsCases(t, { device, inDevice });
@@ -195,5 +202,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
   inferenceCases(t, { device, inDevice });
+  samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

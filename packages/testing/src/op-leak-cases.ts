@@ -7,7 +7,7 @@ import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { fail } from './assert.js';
 import { allOpCases, makeTensor, type OpCase } from './fixtures.js';
-import { buildArgs, callOp, exceedsInt32, type RunContext, runsOn, skipReason } from './op-runner.js';
+import { buildArgs, buildKwargs, callOp, exceedsInt32, type RunContext, runsOn, skipReason } from './op-runner.js';
 import type { TestApi } from './index.js';
 
 interface Context extends RunContext {
@@ -24,10 +24,10 @@ function live(): number {
  * cases should (on a GPU the error may come with the first read: the outputs
  * the op returned are then the caller's to dispose, as a user's would be).
  */
-function forward(c: OpCase, args: unknown[]): Tensor[] {
+function forward(c: OpCase, args: unknown[], kwargs: Record<string, unknown>): Tensor[] {
   let outs: Tensor[] = [];
   try {
-    outs = callOp(c, args);
+    outs = callOp(c, args, kwargs);
     for (const o of outs) o.dataSync(); // settles device-side checks, as a user's read would
     return outs;
   } catch (e) {
@@ -45,8 +45,9 @@ export function opLeakCases(t: TestApi, ctx: Context): void {
       it(`${c.name}: forward`, () => {
         const leaves: Tensor[] = [];
         const args = buildArgs(c.args, ctx.device, leaves);
+        const kwargs = buildKwargs(c.kwargs, ctx.device, leaves);
         const before = live();
-        const outs = forward(c, args);
+        const outs = forward(c, args, kwargs);
         const distinct = new Set(outs).size;
         const after = live();
         if (after !== before + distinct) {
@@ -63,9 +64,10 @@ export function opLeakCases(t: TestApi, ctx: Context): void {
         const floatDtype: DType = ctx.supportsFloat64 ? 'float64' : 'float32';
         const leaves: Tensor[] = [];
         const args = buildArgs(c.args, ctx.device, leaves, floatDtype);
+        const kwargs = buildKwargs(c.kwargs, ctx.device, leaves);
         const gradOutputs = c.gradOutputs!.map((e) => makeTensor(e, ctx.device, floatDtype));
         const before = live();
-        const outs = callOp(c, args);
+        const outs = callOp(c, args, kwargs);
         const diff = outs.filter((o) => o.requiresGrad);
         const grads = g.autograd.grad(
           diff,

@@ -97,9 +97,12 @@ export function resolveOp(name: string): ((...a: unknown[]) => unknown) | undefi
   return typeof target === 'function' ? (target as (...a: unknown[]) => unknown) : undefined;
 }
 
-/** Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list. */
-export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[]): Tensor[] {
-  const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
+/**
+ * Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list.
+ * `kwargs` are the case's keyword arguments with their tensors built (`buildKwargs`).
+ */
+export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[], kwargs: Record<string, unknown> = c.kwargs): Tensor[] {
+  const kw = Object.keys(kwargs).length !== 0 ? [kwargs] : [];
   const fn = resolveOp(opName(c));
   if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
   const out = fn(...args, ...kw);
@@ -130,6 +133,20 @@ export function buildArgs(args: readonly EncodedArg[], device: string, leaves: T
     if (typeof v === 'string') return decodeNumber(v);
     return v;
   });
+}
+
+/**
+ * The case's keyword arguments on `device`: a tensor (encoded as an argument
+ * is, e.g. searchsorted's `sorter`) is built and pushed to `leaves`; other
+ * values are passed as they are.
+ */
+export function buildKwargs(kwargs: Record<string, unknown>, device: string, leaves: Tensor[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kwargs)) {
+    const isTensorArg = typeof value === 'object' && value !== null && 'tensor' in value;
+    out[key] = isTensorArg ? buildArgs([value as EncodedArg], device, leaves)[0] : value;
+  }
+  return out;
 }
 
 /**
@@ -181,7 +198,8 @@ function errorOf(fn: () => unknown): Error | undefined {
  */
 export function checkForward(c: OpCase, ctx: RunContext): void {
   const leaves: Tensor[] = [];
-  const run = () => callOp(c, buildArgs(c.args, ctx.device, leaves)).map((o) => o.dataSync() && o);
+  const run = () =>
+    callOp(c, buildArgs(c.args, ctx.device, leaves), buildKwargs(c.kwargs, ctx.device, leaves)).map((o) => o.dataSync() && o);
   if (c.error !== undefined) {
     const error = errorOf(run);
     if (error === undefined) fail(`${c.name}: PyTorch raised "${c.error}" but Graft returned a result`);
@@ -213,7 +231,7 @@ export function checkGradients(c: OpCase, ctx: RunContext): void {
   const floatDtype: DType = ctx.supportsFloat64 ? 'float64' : 'float32';
   const tol = ctx.supportsFloat64 ? ctx.float64 : { atol: 1e-3, rtol: 1e-3 };
   const leaves: Tensor[] = [];
-  const outs = callOp(c, buildArgs(c.args, ctx.device, leaves, floatDtype));
+  const outs = callOp(c, buildArgs(c.args, ctx.device, leaves, floatDtype), buildKwargs(c.kwargs, ctx.device, leaves));
   const diff = outs.filter((o) => o.requiresGrad);
   const floatLeaves = leaves.filter((l) => l.requiresGrad);
   const gradOutputs = c.gradOutputs!.map((e) => makeTensor(e, ctx.device, floatDtype));

@@ -228,6 +228,15 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('scatterReduce', self.shape, self.dtype, e);
     }
   },
+  sort: (k, fail) => (x, axis, descending, stable) => {
+    if (!fits(count(x.shape), x.dtype)) fail('sort', x.shape, x.dtype);
+    if (!fits(count(x.shape), 'int32')) fail('sort', x.shape, 'int32');
+    try {
+      return k(x, axis, descending, stable);
+    } catch (e) {
+      return fail('sort', x.shape, x.dtype, e);
+    }
+  },
 };
 
 const GUARDED = Symbol('graft.allocationGuard');

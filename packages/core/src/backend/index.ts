@@ -1,7 +1,7 @@
 /**
  * `@graft/core/backend`: what a backend package needs. The Backend spec (its
  * interface, version and list of kernels), registration, the host linear
- * algebra, and the shape, stride and dtype helpers kernels use, so no backend
+ * algebra and sorting, and the shape, stride and dtype helpers kernels use, so no backend
  * keeps copies of its own. Programs that use tensors import `@graft/core`.
  *
  * @example
@@ -34,5 +34,7 @@ export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';
 /** Host (JavaScript) LU-based inverse and slogdet on strided arrays, in doubles: what core runs without the optional kernels. */
 export * as hostLinalg from './host-linalg.js';
+/** Host (JavaScript) sorting, selection and scans along a dim, each one PyTorch's CPU kernel step for step (ties and NaN included). */
+export * as hostSort from './host-sort.js';
 export { numel, contiguousStrides, isContiguous } from '../shape.js';
 export { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray } from '../dtype.js';

@@ -42,6 +42,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   softmax: { optional: true },
   fmod: { optional: true },
   scatterReduce: { optional: true },
+  sort: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

@@ -255,6 +255,17 @@ export interface BackendKernels<H = unknown> {
    * grows with index.numel() × self.shape[dim].
    */
   scatterReduce?(op: ScatterReduceOp, self: View<H>, dim: number, index: View<H>, src: View<H>, includeSelf: boolean): H;
+  /**
+   * Optional: sorts along `axis`, returning `[values, indices]` handles of
+   * x's shape (values of x's dtype, indices int32: where each value was along
+   * `axis`). NaN sorts as the greatest value (last ascending, first
+   * `descending`). `stable` keeps equal values in index order; otherwise
+   * equal values must come out in the order PyTorch's CPU sort gives them
+   * (libstdc++'s `std::sort`: `hostSort.sortLines` computes it), which the
+   * conformance suite checks. Without it core sorts on the host: it reads the
+   * input back and writes both results.
+   */
+  sort?(x: View<H>, axis: number, descending: boolean, stable: boolean): [H, H];
 }
 
 /** A device: what it says about itself, its storage, and its kernels. */

@@ -29,3 +29,5 @@ import './scatter.js';
 import './construction.js';
 import './cumulative.js';
 import './inplace.js';
+import './random.js';
+import './sorting.js';

@@ -1,7 +1,7 @@
 /** Tensor methods: in-place ops: each writes into this tensor (and the views of its storage), bumps `version` and returns `this`. See methods/index.ts. */
 import type { TensorLike } from '../ops/dispatch.js';
 import { type AlphaOptions, type ClampOptions, type DivOptions, add, clampAs, div, mul, sub } from '../ops/elementwise.js';
-import { bernoulli_, copy_, fill_, inplace, normal_, uniform_ } from '../ops/inplace.js';
+import { copy_, fill_, inplace } from '../ops/inplace.js';
 import { checkOptions } from '../options.js';
 import { installMethods } from './install.js';
 
@@ -64,35 +64,10 @@ declare module '../tensor.js' {
      * const a = g.zeros(2); a.copy_(g.tensor([1, 2])); // a is tensor([1., 2.])
      */
     copy_(src: Tensor | number): this;
-    /**
-     * Fills this tensor with uniform samples in `[from, to)` from the seeded
-     * generator (PyTorch's numbers for the same seed); PyTorch's `uniform_`.
-     *
-     * @example
-     * g.empty(5, 3).uniform_(-1, 1);
-     */
-    uniform_(from?: number, to?: number): this;
-    /**
-     * Fills this tensor with normal samples of `mean` and `std` from the seeded
-     * generator (PyTorch's numbers for the same seed); PyTorch's `normal_`.
-     *
-     * @example
-     * g.empty(3).normal_(0, 0.1);
-     */
-    normal_(mean?: number, std?: number): this;
-    /**
-     * Fills this tensor with Bernoulli(`p`) draws (1 with probability `p`, else
-     * 0) from the seeded generator, as PyTorch's CPU `bernoulli_(p)`.
-     *
-     * @example
-     * g.manualSeed(0);
-     * g.empty(4).bernoulli_(0.5); // the mask torch.empty(4).bernoulli_(0.5) gives after torch.manual_seed(0)
-     */
-    bernoulli_(p?: number): this;
   }
 }
 
-installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' | 'copy_' | 'uniform_' | 'normal_' | 'bernoulli_'>({
+installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' | 'copy_'>({
   add_(other, options) {
     return inplace(this, 'add_', add(this, other, checkOptions('add_', options, ['alpha'])));
   },
@@ -116,14 +91,5 @@ installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' 
   },
   copy_(src) {
     return copy_(this, src);
-  },
-  uniform_(from = 0, to = 1) {
-    return uniform_(this, from, to);
-  },
-  normal_(mean = 0, std = 1) {
-    return normal_(this, mean, std);
-  },
-  bernoulli_(p = 0.5) {
-    return bernoulli_(this, p);
   },
 });

@@ -4,7 +4,6 @@ import {
   type NormOptions,
   type ReduceOptions,
   type SumOptions,
-  type ValuesIndices,
   type VarOptions,
   amax,
   amin,
@@ -23,6 +22,7 @@ import {
   sum,
   var_,
 } from '../ops/reduce.js';
+import type { ValuesIndices } from '../ops/named-tuple.js';
 import type { Tensor } from '../tensor.js';
 import { installMethods } from './install.js';
 

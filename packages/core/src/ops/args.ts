@@ -85,3 +85,19 @@ export function dimArg(op: string, value: unknown, optional = false): number | u
     throw new TypeError(`${op}(): argument 'dim' must be a number, not ${Array.isArray(value) ? 'a list' : typeof value}`);
   return value;
 }
+
+/** A boolean argument (`fallback` when undefined or null); anything else is an error naming the op and the argument. */
+export function boolArg(op: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${op}(): argument '${name}' must be a boolean, not ${typeof value}`);
+  return value;
+}
+
+/** An integer argument (`fallback` when undefined, if given); anything else is an error naming the op and the argument. */
+export function intArg(op: string, name: string, value: unknown, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (value === undefined) throw new TypeError(`${op}(): missing required argument '${name}'`);
+  const got = typeof value === 'number' ? `${value} (not an integer)` : value === null ? 'null' : typeof value;
+  throw new TypeError(`${op}(): argument '${name}' must be an integer, not ${got}`);
+}

@@ -1,6 +1,5 @@
 /**
- * Creation functions. Random ones draw from the one seeded generator
- * (random.ts), so the same seed gives the same values on every device.
+ * Creation functions (the random ones are in random-creation.ts).
  *
  * Every shape is checked once here, at the boundary (`checkShape`), and the
  * bytes it needs against the per-tensor limit (`checkAllocation`) before any
@@ -8,8 +7,7 @@
  */
 import { type DType, dtypeOfArray, isDType, type TypedArray, ARRAY_TYPE } from '../dtype.js';
 import { checkOptions } from '../options.js';
-import { normalValues, randintValues, uniformValues } from '../random.js';
-import { checkAllocation, checkInteger, checkShape, formatShape, numel, parseShapeArgs } from '../shape.js';
+import { checkAllocation, checkShape, formatShape, numel, parseShapeArgs } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { isTensor, resolveDevice } from './dispatch.js';
 
@@ -33,7 +31,11 @@ type ShapeAndOptions = (number | readonly number[] | CreationOptions | undefined
 const CREATION_KEYS = ['dtype', 'device', 'requiresGrad'] as const;
 
 /** Checks a creation options object: known keys only (`g.checkOptions`), and a known dtype. */
-function creationOptions<O extends CreationOptions>(op: string, options: O | undefined, extra: readonly (keyof O & string)[] = []): O {
+export function creationOptions<O extends CreationOptions>(
+  op: string,
+  options: O | undefined,
+  extra: readonly (keyof O & string)[] = [],
+): O {
   const o = checkOptions<O>(op, options, [...CREATION_KEYS, ...extra] as (keyof O & string)[]);
   if (o.dtype !== undefined && !isDType(o.dtype)) {
     throw new TypeError(`${op}: unknown dtype '${String(o.dtype)}' (expected 'float32', 'float64', 'int32' or 'bool')`);
@@ -51,7 +53,7 @@ function finish(t: Tensor, options: CreationOptions): Tensor {
  * dtype is supported there and that the tensor fits the per-tensor limit —
  * all before `values` fills any host array — then write it.
  */
-function make(op: string, shape: readonly number[], dtype: DType, options: CreationOptions, values: () => TypedArray): Tensor {
+export function make(op: string, shape: readonly number[], dtype: DType, options: CreationOptions, values: () => TypedArray): Tensor {
   const { backend, name } = resolveDevice(options.device);
   if (dtype === 'float64' && !backend.supportsFloat64) {
     throw new Error(`${op}: float64 is not supported on device '${name}' (use float32, or the 'cpu' device)`);
@@ -70,7 +72,7 @@ function valuesOf(dtype: DType, n: number, at: (i: number) => number, op = 'tens
   return out;
 }
 
-function castValues(values: ArrayLike<number>, dtype: DType, op = 'tensor'): TypedArray {
+export function castValues(values: ArrayLike<number>, dtype: DType, op = 'tensor'): TypedArray {
   return valuesOf(dtype, values.length, (i) => values[i]!, op);
 }
 
@@ -278,70 +280,6 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   });
 }
 
-function floatDType(op: string, options: CreationOptions): DType {
-  const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`${op}: expected a floating dtype, got ${dtype}`);
-  return dtype;
-}
-
-/**
- * Uniform samples in [0, 1), from the seeded generator.
- *
- * @example
- * g.manualSeed(0); g.rand(3); // tensor([0.4963, 0.7682, 0.0885])
- */
-export function rand(...args: ShapeAndOptions): Tensor {
-  const { shape, options } = shapeAndOptions('rand', args);
-  const dtype = floatDType('rand', options);
-  return make('rand', shape, dtype, options, () => uniformValues(numel(shape), dtype));
-}
-
-/**
- * Standard normal samples, from the seeded generator (PyTorch's exact stream).
- *
- * @example
- * g.manualSeed(0); g.randn(3); // tensor([ 1.5410, -0.2934, -2.1788])
- */
-export function randn(...args: ShapeAndOptions): Tensor {
-  const { shape, options } = shapeAndOptions('randn', args);
-  const dtype = floatDType('randn', options);
-  return make('randn', shape, dtype, options, () => normalValues(numel(shape), dtype));
-}
-
-/**
- * Integers uniform in [low, high) (int32). `randint(high, shape)` starts at 0.
- *
- * @example
- * g.randint(0, 10, [3]); // e.g. tensor([4, 9, 3])
- */
-export function randint(
-  low: number,
-  high: number | readonly number[],
-  shape?: readonly number[] | CreationOptions,
-  options?: CreationOptions,
-): Tensor {
-  let lo = low;
-  let hi: number;
-  let s: unknown;
-  let o: CreationOptions | undefined;
-  if (Array.isArray(high)) {
-    lo = 0;
-    hi = low;
-    s = high;
-    o = shape as CreationOptions | undefined;
-  } else {
-    hi = high as number;
-    s = shape ?? [];
-    o = options;
-  }
-  const opts = creationOptions('randint', o);
-  const size = checkShape('randint', s);
-  checkInteger('randint', 'low', lo);
-  checkInteger('randint', 'high', hi);
-  const dtype = opts.dtype ?? 'int32';
-  return make('randint', size, dtype, opts, () => castValues(randintValues(numel(size), lo, hi), dtype, 'randint'));
-}
-
 function likeOptions(op: string, t: Tensor, options?: CreationOptions): CreationOptions {
   if (!isTensor(t)) throw new TypeError(`${op}(): argument 'input' must be a Tensor, not ${t === null ? 'null' : typeof t}`);
   return { dtype: t.dtype, device: t.device, ...creationOptions(op, options) };
@@ -359,15 +297,6 @@ export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
 export function fullLike(t: Tensor, value: number | boolean, options?: CreationOptions): Tensor {
   return full(t.shape, value, likeOptions('fullLike', t, options));
 }
-/** Uniform samples shaped like `t`. @example g.randLike(x) */
-export function randLike(t: Tensor, options?: CreationOptions): Tensor {
-  return rand(t.shape as number[], likeOptions('randLike', t, options));
-}
-/** Normal samples shaped like `t`. @example g.randnLike(x) */
-export function randnLike(t: Tensor, options?: CreationOptions): Tensor {
-  return randn(t.shape as number[], likeOptions('randnLike', t, options));
-}
-
 let volatileWarned = false;
 
 /**

@@ -6,7 +6,6 @@ import { isGraphRecordingEnabled } from '../autograd/grad-mode.js';
 import { checkInplaceAllowed } from '../autograd/inference.js';
 import { needsGrad, record } from '../autograd/record.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { bernoulliValues, normalValues, uniformValues } from '../random.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, isTensor, wrap } from './dispatch.js';
@@ -15,7 +14,8 @@ import { broadcastShapes } from '../shape.js';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
-function checkWritable(op: string, t: Tensor): void {
+/** Throws unless `t` may be written in place (a live tensor, not an inference tensor outside inference mode, not a leaf that requires grad, no element held twice). */
+export function checkWritable(op: string, t: Tensor): void {
   checkTensor(op, t, 'self');
   checkInplaceAllowed(op, t);
   if (t.isLeaf && t.requiresGrad && isGraphRecordingEnabled()) {
@@ -110,58 +110,12 @@ export function copy_<T extends Tensor>(t: T, src: Tensor | number): T {
   return t;
 }
 
-function writeValues<T extends Tensor>(op: string, t: T, values: TypedArray): T {
+/** Writes host `values` (in `t`'s logical order) into `t`, through its view, and bumps its version. */
+export function writeValues<T extends Tensor>(op: string, t: T, values: TypedArray): T {
   checkWritable(op, t);
   const tmp = wrap(t, t.backend.write(values, t.dtype), t.shape, t.dtype);
   t.backend.assign(t, tmp);
   tmp.dispose();
   t.versionCounter.value++;
   return t;
-}
-
-/**
- * Fills `t` with uniform samples in [from, to) from the seeded generator.
- *
- * @example
- * g.empty(5, 3).uniform_(-1, 1);
- */
-export function uniform_<T extends Tensor>(t: T, from = 0, to = 1): T {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new TypeError(`uniform_: expected a floating tensor, got ${t.dtype}`);
-  if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  return writeValues('uniform_', t, uniformValues(t.numel(), t.dtype, from, to));
-}
-
-/**
- * Fills `t` with normal samples from the seeded generator.
- *
- * @example
- * g.empty(3).normal_(0, 0.1);
- */
-export function normal_<T extends Tensor>(t: T, mean = 0, std = 1): T {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new TypeError(`normal_: expected a floating tensor, got ${t.dtype}`);
-  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
-  return writeValues('normal_', t, normalValues(t.numel(), t.dtype, mean, std));
-}
-
-/**
- * Fills `t` with Bernoulli(p) draws (1 with probability `p`, else 0) from the
- * seeded generator, as PyTorch's CPU `bernoulli_(p)`: one double uniform per
- * element (two 32-bit words), compared below `p`. Dropout draws its mask so.
- *
- * @example
- * g.manualSeed(0);
- * g.empty(4).bernoulli_(0.5); // the mask torch.empty(4).bernoulli_(0.5) gives after torch.manual_seed(0)
- */
-export function bernoulli_<T extends Tensor>(t: T, p = 0.5): T {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-  const draws = bernoulliValues(t.numel(), p);
-  const values =
-    t.dtype === 'float64'
-      ? Float64Array.from(draws)
-      : t.dtype === 'float32'
-        ? Float32Array.from(draws)
-        : t.dtype === 'int32'
-          ? Int32Array.from(draws)
-          : draws;
-  return writeValues('bernoulli_', t, values);
 }

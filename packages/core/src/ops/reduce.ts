@@ -26,6 +26,7 @@ import { exactFloat, int32Exact } from './integer.js';
 import { scatterAddShaped } from './indexing.js';
 import { cumprod } from './cumulative.js';
 import { cat } from './movement.js';
+import { type ValuesIndices, valuesIndices } from './named-tuple.js';
 import { where } from './where.js';
 
 type Dims = number | readonly number[] | undefined | null;
@@ -513,18 +514,6 @@ export function argmin(x: Tensor, dim?: number | ReduceOptions | null, keepdim?:
   return argReduce('argmin', x, [dim, keepdim, options]);
 }
 
-/**
- * What `max(dim)` and `min(dim)` return: an array `[values, indices]` that
- * also has `.values` and `.indices` (PyTorch's named tuple).
- */
-export interface ValuesIndices extends Iterable<Tensor> {
-  readonly 0: Tensor;
-  readonly 1: Tensor;
-  readonly length: 2;
-  readonly values: Tensor;
-  readonly indices: Tensor;
-}
-
 function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   const d = normalizeDim(op, dim, x.ndim);
   if (x.ndim > 0) requireNonEmpty(op, x, d, [d]);
@@ -547,8 +536,7 @@ function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean):
       saved: ([, indices]) => [indices],
     },
   );
-  // An array with the named fields as own properties (shadowing Array.prototype.values, as PyTorch's field does).
-  return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
+  return valuesIndices(values, indices);
 }
 
 function maxMin(op: 'max' | 'min', x: Tensor, args: unknown[]): Tensor | ValuesIndices {

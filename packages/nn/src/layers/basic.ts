@@ -160,6 +160,8 @@ export interface DropoutOptions {
   p?: number;
   /** Multiply the input in place. */
   inplace?: boolean;
+  /** Draw the masks from this generator instead of the default one (a Graft extension: PyTorch's Dropout has none). */
+  generator?: g.Generator;
 }
 
 /**
@@ -168,21 +170,25 @@ export interface DropoutOptions {
  * @example
  * new Dropout(0.1);
  * new Dropout({ p: 0.1, inplace: true });
+ * new Dropout(0.1, { generator: new g.Generator().manualSeed(0) });
  */
 export class Dropout extends Module {
   readonly p: number;
   readonly inplace: boolean;
+  /** The generator the masks are drawn from (undefined: the default generator). */
+  readonly generator: g.Generator | undefined;
 
   constructor(p?: number, options?: Omit<DropoutOptions, 'p'>);
   constructor(options?: DropoutOptions);
   constructor(...args: unknown[]) {
     super();
-    const o = keywordArguments<DropoutOptions>('Dropout', args, ['p', 'inplace']);
+    const o = keywordArguments<DropoutOptions>('Dropout', args, ['p', 'inplace', 'generator']);
     this.p = checkDropoutProbability(o.p ?? 0.5);
     this.inplace = o.inplace ?? false;
+    this.generator = o.generator;
   }
   override forward(x: Tensor): Tensor {
-    return F.dropout(x, this.p, this.training, this.inplace);
+    return F.dropout(x, this.p, this.training, this.inplace, { generator: this.generator });
   }
   override extraRepr(): string {
     return `p=${pythonFloat(this.p)}, inplace=${pythonValue(this.inplace)}`;
