@@ -21,8 +21,6 @@ runConformanceSuite(
     float32: { atol: 5e-4, rtol: 1e-3 },
     engineScale: 0.01,
     skip: {
-      div_floor_specials_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
-      div_floor_one_by_tenth_float32: "1 // 0.1 needs an exact fmod: GPU division is not exact (the CPU's is)",
       digamma_signed_zeros: 'digamma(-0) is +inf: a GPU does not keep the sign of zero',
       polygamma_0_signed_zeros: 'polygamma(0, -0) is +inf: a GPU does not keep the sign of zero',
       signbit_signed_zeros: 'signbit(-0) is true: a GPU does not keep the sign of zero',
