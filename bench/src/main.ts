@@ -255,6 +255,58 @@ function lstmStep(): Workload {
   };
 }
 
+/** Attention-like shapes: batch 8, 8 heads, 128 queries and keys, head dim 64. */
+const ATTENTION = { b: 8, h: 8, q: 128, k: 128, d: 64 };
+const EINSUM_ROW = "attention scores [8,8,128,64]: einsum 'bhqd,bhkd->bhqk' (ms)";
+const MATMUL_ROW = 'attention scores [8,8,128,64]: q.matmul(k.transpose(-1, -2)) (ms)';
+
+/**
+ * Attention scores as an einsum, and (`asMatmul`) as the matmul it is lowered
+ * to: the two rows measure what einsum's parsing and lowering cost over the
+ * kernel (their ratio is printed under the table).
+ */
+function attentionScores(asMatmul: boolean): Workload {
+  const { b, h, q, k, d } = ATTENTION;
+  return {
+    name: asMatmul ? MATMUL_ROW : EINSUM_ROW,
+    unit: 'ms',
+    setup(runner) {
+      if (runner === 'graft') {
+        const qs = graftRandn([b, h, q, d]);
+        const ks = graftRandn([b, h, k, d]);
+        return {
+          run: () => {
+            const s = asMatmul ? qs.matmul(ks.transpose(-1, -2)) : g.einsum('bhqd,bhkd->bhqk', qs, ks);
+            s.dataSync();
+            s.dispose();
+          },
+          cleanup: () => {
+            qs.dispose();
+            ks.dispose();
+          },
+        };
+      }
+      if (!asMatmul && runner === 'tfjs-cpu') {
+        // Its Einsum kernel loops over every index in JavaScript: about 30 s a call at this size.
+        throw new Error('not timed (tfjs-cpu computes einsum element by element: about 30 s a call here)');
+      }
+      const qs = tfRandn([b, h, q, d]);
+      const ks = tfRandn([b, h, k, d]);
+      return {
+        run: () => {
+          const s = asMatmul ? tf.matMul(qs, ks, false, true) : tf.einsum('bhqd,bhkd->bhqk', qs, ks);
+          s.dataSync();
+          s.dispose();
+        },
+        cleanup: () => {
+          qs.dispose();
+          ks.dispose();
+        },
+      };
+    },
+  };
+}
+
 const ONLY = process.env['BENCH_ONLY'];
 const allWorkloads: Workload[] = [
   ...[64, 128, 256, 512, 1024].map(matmulWorkload),
@@ -275,6 +327,8 @@ const allWorkloads: Workload[] = [
   ),
   dispatch('add on shape [4], no grad (µs per op)', false),
   dispatch('add on shape [4], with grad (µs per op)', true),
+  attentionScores(false),
+  attentionScores(true),
   mlpStep(),
   lstmStep(),
 ];
@@ -329,6 +383,13 @@ async function main(): Promise<void> {
   console.log(`Graft bench: Node ${process.version}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
   console.log(markdownTable(header, rows));
   for (const f of failures) console.log(`fails: ${f}`);
+  const einsumRow = results.get(EINSUM_ROW);
+  const matmulRow = results.get(MATMUL_ROW);
+  if (einsumRow !== undefined && matmulRow !== undefined) {
+    // Measured, not asserted: einsum is lowered to the matmul kernel, so near 1 is expected.
+    const ratio = median(einsumRow.get('graft')!) / median(matmulRow.get('graft')!);
+    console.log(`einsum / matmul time in Graft (attention scores): ${ratio.toFixed(2)}`);
+  }
 }
 
 await main();

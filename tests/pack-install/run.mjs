@@ -4,7 +4,7 @@
 //      tarball: it ships LICENSE (the repository's), no source map or declaration map that points at a
 //      file it does not ship, and @graft/core none of the conformance suite; report packed and unpacked sizes;
 //   2. install the tarballs into a blank project with npm;
-//   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim,
+//   3. (a) run a Node ESM script that trains two steps with core + backend-cpu + nn + optim + data,
 //      (b) type-check a TypeScript file against the public API with `strict`,
 //      (c) bundle a browser entry that imports only core + backend-cpu with esbuild and check
 //          that no tfjs or nn code and no node: import comes along; report its size (budget: 60 KB min+gzip);
@@ -27,7 +27,7 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
-const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'backend-webgl', 'testing'];
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl', 'testing'];
 // The min+gzip budget of a browser bundle of core + backend-cpu. Core's whole vocabulary (PyTorch's
 // tensor functions and methods, installed on the Tensor prototype, so no bundler can shake them out)
 // is in it; what the budget catches is code that must never be there: tfjs (its core alone is several
@@ -166,18 +166,23 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { nn } from '@graft/nn';
 import { SGD } from '@graft/optim';
+import { DataLoader, TensorDataset, disposeBatch } from '@graft/data';
 g.manualSeed(0);
 const model = new nn.Sequential(new nn.Linear(3, 8), new nn.Tanh(), new nn.Linear(8, 1));
 const opt = new SGD(model.parameters(), { lr: 0.1 });
 const x = g.randn(16, 3);
 const y = x.sum(1, true);
+const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 16, shuffle: true });
 const losses = [];
 for (let i = 0; i < 2; i++) {
-  opt.zeroGrad();
-  const loss = new nn.MSELoss().call(model.call(x), y);
-  loss.backward();
-  opt.step();
-  losses.push(loss.item());
+  for (const [xb, yb] of loader) {
+    opt.zeroGrad();
+    const loss = new nn.MSELoss().call(model.call(xb), yb);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item());
+    disposeBatch([xb, yb]);
+  }
 }
 if (!(losses[1] < losses[0])) throw new Error('loss did not fall: ' + losses);
 console.log('trained two steps: loss ' + losses.map((l) => l.toFixed(4)).join(' -> '));
@@ -193,6 +198,7 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { nn, type StateDict } from '@graft/nn';
 import { Adam, lrScheduler } from '@graft/optim';
+import { DataLoader, TensorDataset, type Dataset } from '@graft/data';
 import type { WebGLBackend } from '@graft/backend-webgl';
 import { runConformanceSuite, type ConformanceOptions, type TestApi } from '@graft/testing';
 const options: ConformanceOptions = { device: 'cpu', float32: { atol: 1e-5, rtol: 1e-4 }, skip: {} };
@@ -207,6 +213,14 @@ const model: nn.Module = new nn.Linear(2, 2);
 const sd: StateDict = model.stateDict();
 const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
 new lrScheduler.StepLR(opt, { stepSize: 1 });
+const pairs: Dataset<{ x: Float32Array; label: number }> = { length: 2, get: (i) => ({ x: Float32Array.of(i), label: i }) };
+for (const batch of new DataLoader(pairs, { batchSize: 2 })) {
+  const xs: g.Tensor = batch.x;
+  const labels: g.Tensor = batch.label;
+  void [xs, labels];
+}
+const [rows]: g.Tensor[] = [...new DataLoader(new TensorDataset(t), { batchSize: 2 })][0]!;
+void rows;
 g.noGrad(() => t.add(1));
 const [dx] = g.autograd.grad(t.square().sum(), [t]);
 export { r, s, d, sd, dx, precision };
@@ -247,7 +261,7 @@ export { r, s, d, sd, dx, precision };
     absWorkingDir: app,
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const stray = inputs.filter((f) => /@tensorflow|@graft\/nn|@graft\/optim|testing\//.test(f));
+  const stray = inputs.filter((f) => /@tensorflow|@graft\/nn|@graft\/optim|@graft\/data|testing\//.test(f));
   if (stray.length) throw new Error(`the core + cpu bundle pulled in code it should not: ${stray.join(', ')}`);
   const bytes = result.outputFiles[0].contents;
   // Core looks up node:async_hooks at run time (grad modes per async task); a static node: import would break browsers.

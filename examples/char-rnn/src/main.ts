@@ -8,6 +8,7 @@
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
+import { DataLoader, type Dataset, disposeBatch, RandomSampler } from '@graft/data';
 import { ProgressBar } from '@graft/example-progress';
 import { nn } from '@graft/nn';
 import { Adam, clipGradNorm_ } from '@graft/optim';
@@ -80,34 +81,35 @@ function sample(prompt: string, length: number, temperature = 0.8): string {
   );
 }
 
-/** A batch of random windows: inputs and the next characters. */
-function batch(): [g.Tensor, g.Tensor] {
-  const xs = new Int32Array(BATCH * SEQ);
-  const ys = new Int32Array(BATCH * SEQ);
-  for (let b = 0; b < BATCH; b++) {
-    const start = Math.floor((g.rand(1).item() as number) * (encoded.length - SEQ - 1));
-    xs.set(encoded.subarray(start, start + SEQ), b * SEQ);
-    ys.set(encoded.subarray(start + 1, start + SEQ + 1), b * SEQ);
-  }
-  return [g.tensor(xs, { shape: [BATCH, SEQ] }), g.tensor(ys, { shape: [BATCH * SEQ] })];
-}
+/** Every window of the text: SEQ characters (x) and the characters that follow each (y), as Int32Arrays. */
+const windows: Dataset<{ x: Int32Array; y: Int32Array }> = {
+  length: encoded.length - SEQ,
+  get: (start) => ({ x: encoded.subarray(start, start + SEQ), y: encoded.subarray(start + 1, start + SEQ + 1) }),
+};
+// STEPS batches of random windows, drawn with replacement; the default collation stacks the Int32Arrays into [BATCH, SEQ] int32 tensors.
+const loader = new DataLoader(windows, {
+  batchSize: BATCH,
+  sampler: new RandomSampler(windows, { replacement: true, numSamples: STEPS * BATCH }),
+});
 
 console.log('\nSample before training:\n' + sample('Shall I ', 120) + '\n');
 
 const bar = new ProgressBar(STEPS, 'char-rnn');
 const losses: number[] = [];
 const start = performance.now();
-for (let step = 1; step <= STEPS; step++) {
+let step = 0;
+for (const { x, y } of loader) {
+  step++;
   const loss = g.tidy(() => {
-    const [x, y] = batch();
     optimizer.zeroGrad();
     const [logits] = model.call(x) as [g.Tensor, unknown];
-    const l = lossFn.call(logits.reshape(-1, vocab.length), y);
+    const l = lossFn.call(logits.reshape(-1, vocab.length), y.reshape(-1));
     l.backward();
     clipGradNorm_(model.parameters(), 5);
     optimizer.step();
     return l.item() as number;
   });
+  disposeBatch([x, y]); // the batch is ours: free it, so the live tensor count stays flat
   losses.push(loss);
   const recent = losses.slice(-20);
   const avg = recent.reduce((a, b) => a + b, 0) / recent.length;

@@ -6,6 +6,7 @@
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
+import { DataLoader, disposeBatch, TensorDataset } from '@graft/data';
 import { ProgressBar } from '@graft/example-progress';
 import { nn } from '@graft/nn';
 import { Adam } from '@graft/optim';
@@ -53,24 +54,23 @@ function accuracy(images: g.Tensor, labels: g.Tensor): number {
 model.eval();
 console.log(`test accuracy before training: ${(100 * accuracy(test.images, test.labels)).toFixed(1)}%`);
 model.train();
-const steps = Math.floor(TRAIN / BATCH);
+// Reshuffled every epoch (a RandomSampler drawing from the default generator, seeded above).
+const loader = new DataLoader(new TensorDataset(train.images, train.labels), { batchSize: BATCH, shuffle: true });
 for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-  const bar = new ProgressBar(steps, `epoch ${epoch}/${EPOCHS}`);
-  const order = g.randint(0, TRAIN, [TRAIN]); // sampling with replacement, seeded
+  const bar = new ProgressBar(loader.length, `epoch ${epoch}/${EPOCHS}`);
   let running = 0;
-  for (let s = 0; s < steps; s++) {
+  let s = 0;
+  for (const [x, y] of loader) {
     const loss = g.tidy(() => {
-      const idx = order.narrow(0, s * BATCH, BATCH);
-      const x = train.images.indexSelect(0, idx);
-      const y = train.labels.indexSelect(0, idx);
       optimizer.zeroGrad();
       const l = lossFn.call(model.call(x), y);
       l.backward();
       optimizer.step();
       return l.item() as number;
     });
+    disposeBatch([x, y]); // the batch is ours: free it, so the live tensor count stays flat
     running = s === 0 ? loss : 0.9 * running + 0.1 * loss;
-    bar.update(s + 1, { loss: running.toFixed(3) });
+    bar.update(++s, { loss: running.toFixed(3) });
   }
 }
 model.eval();

@@ -71,4 +71,5 @@ export class CpuBackend implements Backend<Handle> {
     const [values, indices] = sort(x, axis, descending, stable);
     return [this.track(values), this.track(indices)];
   };
+  put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
 }

@@ -10,10 +10,15 @@ import type { Backend, View } from './backend/spec.js';
 import { tidy } from './memory.js';
 import type { Tensor } from './tensor.js';
 
-/** Per device: 1-element bool handles ("violated") and the message of each. */
+/**
+ * Per device: 1-element bool handles ("violated"), the message of each, and
+ * for some a 1-element handle holding the offending value (read only when its
+ * check failed, so the message can name it as the host check would).
+ */
 interface Pending {
   flags: unknown[];
-  messages: (() => string)[];
+  messages: ((detail?: number) => string)[];
+  details: (unknown | undefined)[];
 }
 const pending = new WeakMap<Backend, Pending>();
 
@@ -28,17 +33,28 @@ const pending = new WeakMap<Backend, Pending>();
  * g.assertAsync(target.ge(0).logicalAnd(target.lt(4)), 'targets must be class indices in [0, 4)');
  */
 export function assertAsync(condition: Tensor, message: string | (() => string)): void {
-  const describe = typeof message === 'string' ? () => message : message;
+  assertAsyncWithDetail(condition, typeof message === 'string' ? () => message : message);
+}
+
+/**
+ * `assertAsync` whose message may name a value computed on the device:
+ * `detail` (a 1-element tensor, e.g. the first offending index) is read only
+ * when the check failed, and handed to `message`. On a device that does not
+ * defer checks it is read at once when the check fails.
+ */
+export function assertAsyncWithDetail(condition: Tensor, message: (detail?: number) => string, detail?: Tensor): void {
   const backend = condition.backend;
   if (!backend.deferChecks) {
-    if (!noGrad(() => tidy(() => condition.all().item()))) throw new RangeError(describe());
+    if (!noGrad(() => tidy(() => condition.all().item()))) throw new RangeError(message(detail?.dataSync()[0]));
     return;
   }
   const violated = noGrad(() => tidy(() => condition.logicalNot().any()));
-  const state = pending.get(backend) ?? { flags: [], messages: [] };
+  const state = pending.get(backend) ?? { flags: [], messages: [], details: [] };
   pending.set(backend, state);
-  state.flags.push(backend.contiguous(violated)); // a handle of our own: not a live tensor in memory()
-  state.messages.push(describe);
+  // Handles of our own: not live tensors in memory(), and freed when the checks are read.
+  state.flags.push(backend.contiguous(violated));
+  state.messages.push(message);
+  state.details.push(detail === undefined ? undefined : backend.contiguous(detail));
   violated.dispose();
 }
 
@@ -56,12 +72,16 @@ function throwIfViolated(backend: Backend, taken: { verdicts: unknown; state: Pe
   const { verdicts, state } = taken;
   if (verdicts !== state.flags[0]) backend.dispose(verdicts);
   for (const f of state.flags) backend.dispose(f);
-  for (let i = 0; i < state.messages.length; i++) {
-    if (values[i]) {
-      throw new RangeError(
-        `${state.messages[i]!()} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`,
-      );
-    }
+  let failure: string | undefined;
+  for (let i = 0; i < state.messages.length && failure === undefined; i++) {
+    if (!values[i]) continue;
+    // The device has just been synchronised by the read: the offending value comes at little cost.
+    const detail = state.details[i];
+    failure = state.messages[i]!(detail === undefined ? undefined : backend.readSync(detail)[0]);
+  }
+  for (const d of state.details) if (d !== undefined) backend.dispose(d);
+  if (failure !== undefined) {
+    throw new RangeError(`${failure} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`);
   }
 }
 

@@ -37,6 +37,13 @@ export type { BackwardOptions } from './autograd/backward.js';
 export * as autograd from './autograd/index.js';
 /** `g.special`: PyTorch's `torch.special` names (`xlogy`, `erfc`, `erfinv`, `gammaln`, `digamma`/`psi`, `polygamma`, `zeta`, `logit`, `expit`, …). */
 export * as special from './ops/special-namespace.js';
+/**
+ * `g.linalg`: PyTorch's `torch.linalg` (solve, cholesky, qr, eigh, svd, det,
+ * slogdet, inv, pinv, lstsq, matrixRank, matrixPower, matrixExp, norms, cond,
+ * multiDot, cross, diagonal, …). Decompositions run on the host in float64 on
+ * every backend and are cast back; gradients are PyTorch's.
+ */
+export * as linalg from './ops/linalg/index.js';
 export {
   // creation
   tensor,
@@ -228,9 +235,39 @@ export {
   inverse,
   det,
   logdet,
+  slogdet,
+  cholesky,
+  qr,
+  svd,
+  pinverse,
+  matrixPower,
+  matrixExp,
+  type LegacyCholeskyOptions,
+  type LegacyQROptions,
+  type LegacySVDOptions,
+  type LegacySVDResult,
+  type PinverseOptions,
   t,
   transpose,
   permute,
+  // einsum and contractions
+  einsum,
+  tensordot,
+  inner,
+  vdot,
+  ger,
+  kron,
+  cross,
+  chainMatmul,
+  addmm,
+  addmv,
+  baddbmm,
+  addbmm,
+  addr,
+  type EinsumSublist,
+  type TensordotOptions,
+  type CrossOptions,
+  type BetaAlphaOptions,
   // shape
   reshape,
   view,
@@ -253,6 +290,22 @@ export {
   gather,
   indexSelect,
   pad,
+  // advanced indexing (x[...] and x[...] = v: t.index, t.indexPut_)
+  indexPut,
+  indexPut_,
+  nonzero,
+  argwhere,
+  maskedSelect,
+  maskedScatter,
+  maskedScatter_,
+  take,
+  takeAlongDim,
+  type IndexItem,
+  type IndexSlice,
+  type IndexArray,
+  type IndexPutOptions,
+  type NonzeroOptions,
+  type TakeAlongDimOptions,
   type TensorLike,
   // the scatter family
   scatter,

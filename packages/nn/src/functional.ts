@@ -310,6 +310,20 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
   });
 }
 
+export {
+  batchNorm,
+  instanceNorm,
+  groupNorm,
+  rmsNorm,
+  localResponseNorm,
+  type BatchNormOptions,
+  type InstanceNormOptions,
+  type GroupNormOptions,
+  type RmsNormOptions,
+  type LocalResponseNormOptions,
+} from './normalization.js';
+export { bilinear } from './bilinear.js';
+export { embeddingBag, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding-bag.js';
 export { conv1d, conv2d, type ConvOptions, type Conv1dOptions, type ConvPadding } from './conv.js';
 export { maxPool2d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions, type PoolOptions } from './pooling.js';
 export {

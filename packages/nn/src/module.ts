@@ -5,7 +5,9 @@
  */
 import * as g from '@graft/core';
 import type { DType, Tensor } from '@graft/core';
-import { keywordArguments } from './arguments.js';
+import { isOptionsObject, keywordArguments } from './arguments.js';
+import { BackwardHook, type BackwardHookFn } from './backward-hook.js';
+import { type HookHandle, HookList } from './hooks.js';
 import { Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -55,6 +57,49 @@ export interface ToOptions {
   dtype?: DType;
 }
 
+/** Options of `Module.namedModules`. */
+export interface NamedModulesOptions {
+  /** Prepended to every name. */
+  prefix?: string;
+  /** List a module reachable by several paths once, under its first (default true, as PyTorch). */
+  removeDuplicate?: boolean;
+}
+
+/** Options of `Module.registerForwardPreHook` (PyTorch 2's keyword arguments; 1.13 has none). */
+export interface ForwardPreHookOptions {
+  /** Run this hook before the ones already registered. */
+  prepend?: boolean;
+  /** Call the hook as `hook(module, args, kwargs)`; it may return `[args, kwargs]`. */
+  withKwargs?: boolean;
+}
+
+/** Options of `Module.registerForwardHook` (PyTorch 2's keyword arguments; 1.13 has none). */
+export interface ForwardHookOptions extends ForwardPreHookOptions {
+  /** Also run the hook (with `output` undefined) when forward throws; the error is then rethrown. */
+  alwaysCall?: boolean;
+}
+
+/** Options of `Module.registerFullBackwardHook` (PyTorch 2's keyword argument; 1.13 has none). */
+export interface BackwardHookOptions {
+  /** Run this hook before the ones already registered. */
+  prepend?: boolean;
+}
+
+/** A forward pre-hook: `(module, args) => new args | void` (with `withKwargs`: `(module, args, kwargs) => [args, kwargs] | void`). */
+// biome-ignore lint/suspicious/noExplicitAny: a hook sees whatever the module is called with
+export type ForwardPreHook = (module: any, args: any[], kwargs?: Record<string, unknown>) => any;
+/** A forward hook: `(module, args, output) => new output | void` (with `withKwargs`: `(module, args, kwargs, output)`). */
+// biome-ignore lint/suspicious/noExplicitAny: a hook sees whatever the module is called with and returns
+export type ForwardHook = (module: any, args: any[], ...rest: any[]) => any;
+export type { BackwardHookFn as BackwardHook, HookHandle };
+
+/** The hooks a module keeps, by kind. */
+interface ModuleHooks {
+  pre: HookList<ForwardPreHook>;
+  forward: HookList<ForwardHook>;
+  backward: HookList<BackwardHookFn>;
+}
+
 const DTYPES = ['float32', 'float64', 'int32', 'bool'] as const;
 
 /** How a value is named in an error: its type, or its class. */
@@ -79,18 +124,6 @@ function stateEntries(state: unknown): ReadonlyMap<string, unknown> {
   return new Map(Object.keys(state).map((k) => [k, (state as Record<string, unknown>)[k]]));
 }
 
-/**
- * Base class for layers and models.
- *
- * @example
- * class Net extends Module {
- *   fc1 = new Linear(4, 8);
- *   fc2 = new Linear(8, 1);
- *   forward(x: g.Tensor) { return this.fc2.call(this.fc1.call(x).relu()); }
- * }
- * const net = new Net();
- * net.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
- */
 /** The layers whose forward frees its intermediates (see `Module.call`): this package's own, never a subclass. */
 const freesIntermediates = new WeakSet<object>();
 
@@ -104,11 +137,25 @@ export function layerFreesIntermediates(c: object): boolean {
   return freesIntermediates.has(c);
 }
 
+/**
+ * Base class for layers and models.
+ *
+ * @example
+ * class Net extends Module {
+ *   fc1 = new Linear(4, 8);
+ *   fc2 = new Linear(8, 1);
+ *   forward(x: g.Tensor) { return this.fc2.call(this.fc1.call(x).relu()); }
+ * }
+ * const net = new Net();
+ * net.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
 export class Module {
   /** Training mode (dropout on, batch statistics updated). */
   training = true;
   private readonly bufferNames = new Set<string>();
   private readonly nonPersistent = new Set<string>();
+  /** Hooks, made on the first registration (a private field: never seen as an entry). */
+  #hooks: ModuleHooks | undefined;
 
   /** The computation; subclasses override it. */
   // biome-ignore lint/suspicious/noExplicitAny: a module you write declares its own signature, which `call` then takes and returns
@@ -117,17 +164,143 @@ export class Module {
   }
 
   /**
-   * Runs `forward` (PyTorch's `module(x)`). The layers of this package run it
-   * in a memory scope that frees what forward made on the way; a module you
-   * write runs as it is (it may keep tensors it makes, as PyTorch modules do).
+   * Runs `forward` (PyTorch's `module(x)`), with the module's hooks as
+   * PyTorch's `_call_impl` runs them: forward pre-hooks, then forward, then
+   * forward hooks, with full backward hooks attached to the inputs and
+   * outputs. The layers of this package run forward in a memory scope that
+   * frees what it made on the way; a module you write runs as it is (it may
+   * keep tensors it makes, as PyTorch modules do). Hooks run in the caller's
+   * scope, so what they keep stays alive.
    */
   call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
-    const run = () => this.forward(...args) as ReturnType<M['forward']>;
+    const hooks = this.#hooks;
+    if (hooks === undefined || hooks.pre.length + hooks.forward.length + hooks.backward.length === 0) {
+      return this.runForward(args) as ReturnType<M['forward']>;
+    }
+    return this.callWithHooks(hooks, args) as ReturnType<M['forward']>;
+  }
+
+  /** forward, in a memory scope for this package's layers. */
+  private runForward(args: readonly unknown[]): unknown {
+    const run = () => this.forward(...args);
     return freesIntermediates.has(this.constructor) ? g.tidy(run) : run();
   }
 
-  /** Own properties in definition order, skipping bookkeeping fields. */
-  private ownEntries(): [string, unknown][] {
+  private callWithHooks(hooks: ModuleHooks, given: unknown[]): unknown {
+    // Keyword arguments are Graft's trailing options object: hooks see the positional arguments, as PyTorch's.
+    const hasKwargs = given.length > 0 && isOptionsObject(given[given.length - 1]);
+    let args = hasKwargs ? given.slice(0, -1) : [...given];
+    let kwargs = (hasKwargs ? given[given.length - 1] : {}) as Record<string, unknown>;
+    let result: unknown;
+    const called = new Set<number>();
+    try {
+      for (const { hook, withKwargs } of [...hooks.pre.entries]) {
+        if (withKwargs) {
+          const r = hook(this, args, kwargs);
+          if (r === undefined || r === null) continue;
+          if (!Array.isArray(r) || r.length !== 2) {
+            throw new Error(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${String(r)}.`);
+          }
+          args = [...(r[0] as unknown[])];
+          kwargs = r[1] as Record<string, unknown>;
+        } else {
+          const r = hook(this, args);
+          // As PyTorch: a single value (not a tuple) replaces the one positional argument.
+          if (r !== undefined && r !== null) args = Array.isArray(r) ? [...r] : [r];
+        }
+      }
+      const bw = hooks.backward.length
+        ? new BackwardHook(
+            this,
+            hooks.backward.entries.map((e) => e.hook),
+          )
+        : null;
+      if (bw) args = bw.setupInputHook(args);
+      result = this.runForward(hasKwargs || Object.keys(kwargs).length ? [...args, kwargs] : args);
+      for (const { id, hook, withKwargs, alwaysCall } of [...hooks.forward.entries]) {
+        if (alwaysCall) called.add(id);
+        const r = withKwargs ? hook(this, args, kwargs, result) : hook(this, args, result);
+        if (r !== undefined && r !== null) result = r;
+      }
+      return bw ? bw.setupOutputHook(result) : result;
+    } catch (error) {
+      // PyTorch 2's always_call: hooks that have not run yet run now; what they throw is reported and silenced.
+      for (const { id, hook, withKwargs, alwaysCall } of [...hooks.forward.entries]) {
+        if (!alwaysCall || called.has(id)) continue;
+        try {
+          const r = withKwargs ? hook(this, args, kwargs, result) : hook(this, args, result);
+          if (r !== undefined && r !== null) result = r;
+        } catch (e) {
+          console.warn(
+            `UserWarning: module forward hook with \`\`always_call=True\`\` raised an exception that was silenced as another error was raised in forward: ${(e as Error).message}`,
+          );
+        }
+      }
+      throw error;
+    }
+  }
+
+  private hookLists(): ModuleHooks {
+    this.#hooks ??= { pre: new HookList(), forward: new HookList(), backward: new HookList() };
+    return this.#hooks;
+  }
+
+  /**
+   * Registers `hook(module, args)`, called before every `forward`; returning a
+   * value replaces the positional arguments (an array replaces them all, any
+   * other value the only one), as PyTorch's forward pre-hooks. Options are
+   * PyTorch 2's (`prepend`, `withKwargs`).
+   *
+   * @example
+   * const handle = model.registerForwardPreHook((m, [x]) => [x.mul(2)]);
+   * handle.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook, options?: ForwardPreHookOptions): HookHandle {
+    const o = g.checkOptions('registerForwardPreHook', options, ['prepend', 'withKwargs']);
+    return this.hookLists().pre.add(hook, o);
+  }
+
+  /**
+   * Registers `hook(module, args, output)`, called after every `forward`;
+   * returning a value replaces the output, as PyTorch's forward hooks. Options
+   * are PyTorch 2's (`prepend`, `withKwargs`, `alwaysCall`).
+   *
+   * @example
+   * const shapes: number[][] = [];
+   * const handle = model.fc1.registerForwardHook((m, args, out) => { shapes.push([...out.shape]); });
+   * model.call(x); handle.remove();
+   */
+  registerForwardHook(hook: ForwardHook, options?: ForwardHookOptions): HookHandle {
+    const o = g.checkOptions('registerForwardHook', options, ['prepend', 'withKwargs', 'alwaysCall']);
+    return this.hookLists().forward.add(hook, o);
+  }
+
+  /**
+   * Registers `hook(module, gradInput, gradOutput)`, called when the gradients
+   * with respect to the module's inputs are computed, as PyTorch's full
+   * backward hooks (`torch.utils.hooks.BackwardHook`): `gradInput` has one entry
+   * per positional argument and `gradOutput` one per output (`null` for what is
+   * not a tensor or got no gradient); returning an array replaces `gradInput`.
+   * Forward then receives views of its tensor inputs, and the caller views of
+   * its outputs. A hook runs inside the backward pass: tensors it makes are
+   * freed when the step ends unless it returns them or `g.keep`s them.
+   *
+   * @example
+   * model.fc1.registerFullBackwardHook((m, gradInput, gradOutput) => {
+   *   console.log(gradOutput[0]!.norm().item());
+   * });
+   */
+  registerFullBackwardHook(hook: BackwardHookFn, options?: BackwardHookOptions): HookHandle {
+    const o = g.checkOptions('registerFullBackwardHook', options, ['prepend']);
+    return this.hookLists().backward.add(hook, o);
+  }
+
+  /**
+   * Own properties in definition order (parameters, buffers, submodules and
+   * plain fields), skipping bookkeeping fields. Containers that keep their
+   * entries elsewhere (ModuleDict, ParameterList, …) add them here.
+   */
+  protected ownEntries(): [string, unknown][] {
     return Object.entries(this).filter(([k]) => k !== 'training' && k !== 'bufferNames' && k !== 'nonPersistent');
   }
 
@@ -142,17 +315,31 @@ export class Module {
   }
 
   /**
-   * This module and every descendant, pre-order, with dotted names ('' for this one).
+   * This module and every descendant, pre-order, with dotted names ('' for
+   * this one). A module reachable by several paths is listed once, under its
+   * first, unless `removeDuplicate` is false (as PyTorch's `named_modules`).
    *
    * @example
    * model.namedModules().map(([name]) => name); // ['', 'fc1', 'fc2']
    */
-  namedModules(prefix?: string): [string, Module][];
-  namedModules(options?: NamedOptions): [string, Module][];
+  namedModules(prefix?: string, removeDuplicate?: boolean): [string, Module][];
+  namedModules(options?: NamedModulesOptions): [string, Module][];
   namedModules(...args: unknown[]): [string, Module][] {
-    const { prefix = '' } = keywordArguments<NamedOptions>('namedModules', args, ['prefix']);
+    const { prefix = '', removeDuplicate = true } = keywordArguments<NamedModulesOptions>('namedModules', args, [
+      'prefix',
+      'removeDuplicate',
+    ]);
+    return this.walk(prefix, removeDuplicate ? new Set() : null);
+  }
+
+  /** Pre-order (path, module) pairs; with `seen`, each module once. */
+  private walk(prefix: string, seen: Set<Module> | null): [string, Module][] {
+    if (seen !== null) {
+      if (seen.has(this)) return [];
+      seen.add(this);
+    }
     const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    for (const [name, child] of this.namedChildren()) out.push(...child.walk(prefix ? `${prefix}.${name}` : name, seen));
     return out;
   }
 
@@ -212,11 +399,15 @@ export class Module {
   namedBuffers(...args: unknown[]): [string, Tensor][] {
     const { prefix = '', recurse = true } = keywordArguments<NamedOptions>('namedBuffers', args, ['prefix', 'recurse']);
     const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
     const modules = recurse ? this.namedModules(prefix) : ([[prefix, this]] as [string, Module][]);
     for (const [path, m] of modules) {
       for (const name of m.bufferNames) {
         const v = (m as unknown as Record<string, Tensor | null>)[name];
-        if (v instanceof g.Tensor) out.push([path ? `${path}.${name}` : name, v]);
+        if (v instanceof g.Tensor && !seen.has(v)) {
+          seen.add(v);
+          out.push([path ? `${path}.${name}` : name, v]);
+        }
       }
     }
     return out;
@@ -305,6 +496,89 @@ export class Module {
     return this;
   }
 
+  /**
+   * Sets `requiresGrad` on every parameter (PyTorch's `requires_grad_`):
+   * `false` freezes the module, `true` (the default) unfreezes it.
+   *
+   * @example
+   * model.backbone.requiresGrad_(false); // fine-tune only the rest
+   */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`requiresGrad_: expected a boolean, got ${describe(requiresGrad)}`);
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * The submodule at a dotted path (`''` is this module), as PyTorch's
+   * `get_submodule`; throws naming the first part that is missing or not a
+   * module.
+   *
+   * @example
+   * model.getSubmodule('encoder.layers.0'); // the first encoder layer
+   */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    let mod: Module = this;
+    for (const item of target.split('.')) {
+      const next = mod.attribute(item);
+      if (next === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${item}\``);
+      if (!(next instanceof Module)) throw new Error(`\`${item}\` is not an nn.Module`);
+      mod = next;
+    }
+    return mod;
+  }
+
+  /**
+   * The parameter at a dotted path, as PyTorch's `get_parameter`.
+   *
+   * @example
+   * model.getParameter('fc1.weight').shape; // [8, 4]
+   */
+  getParameter(target: string): Parameter {
+    const [mod, name] = this.owner(target);
+    const value = mod.attribute(name);
+    if (value === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!(value instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
+    return value;
+  }
+
+  /**
+   * The buffer at a dotted path, as PyTorch's `get_buffer`.
+   *
+   * @example
+   * model.getBuffer('bn.running_mean');
+   */
+  getBuffer(target: string): Tensor {
+    const [mod, name] = this.owner(target);
+    const value = mod.attribute(name);
+    if (value === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!mod.bufferNames.has(name) || !(value instanceof g.Tensor)) throw new Error(`\`${name}\` is not a buffer`);
+    return value;
+  }
+
+  /** The module holding the last part of a dotted path, and that part. */
+  private owner(target: string): [Module, string] {
+    const cut = target.lastIndexOf('.');
+    return [this.getSubmodule(cut < 0 ? '' : target.slice(0, cut)), target.slice(cut + 1)];
+  }
+
+  /** An entry by name (a property, or a container's item); undefined when there is none. */
+  private attribute(name: string): unknown {
+    for (const [k, v] of this.ownEntries()) if (k === name) return v;
+    return undefined;
+  }
+
+  /**
+   * @internal Removes a parameter, buffer, submodule or field (Python's
+   * `delattr(module, name)`), so the name can be registered afresh.
+   */
+  deleteAttribute(name: string): void {
+    delete (this as unknown as Record<string, unknown>)[name];
+    this.bufferNames.delete(name);
+    this.nonPersistent.delete(name);
+  }
+
   /** This module's own state-dict entries (parameters, then persistent buffers), without null ones. */
   private localState(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
@@ -336,7 +610,8 @@ export class Module {
   stateDict(options?: StateDictOptions): StateDict {
     const { prefix = '', keepVars = false } = g.checkOptions('stateDict', options, ['prefix', 'keepVars']);
     const out: StateDict = {};
-    for (const [path, m] of this.namedModules()) {
+    // Every path, as PyTorch's state_dict: a module shared by two paths is saved under both.
+    for (const [path, m] of this.walk('', null)) {
       for (const [k, v] of m.localState()) setEntry(out, `${prefix}${path ? `${path}.` : ''}${k}`, keepVars ? v : v.detach());
     }
     return out;
@@ -362,7 +637,7 @@ export class Module {
     const unexpectedKeys: string[] = [];
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];
-    for (const [path, m] of this.namedModules()) {
+    for (const [path, m] of this.walk('', null)) {
       const prefix = path ? `${path}.` : '';
       const local = m.localState();
       const defaults = m.stateDictDefaults();
@@ -469,12 +744,14 @@ export class Module {
 
   /** PyTorch's module repr: `Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n)`. */
   toString(): string {
-    const children = this.namedChildren();
-    const name = this.constructor.name;
-    if (children.length === 0) return `${name}(${this.extraRepr()})`;
-    const lines = children.map(([k, c]) => `  (${k}): ${String(c).split('\n').join('\n  ')}`);
     const extra = this.extraRepr();
-    return `${name}(\n${extra ? `  ${extra}\n` : ''}${lines.join('\n')}\n)`;
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this.namedChildren().map(([k, c]) => `(${k}): ${String(c).split('\n').join('\n  ')}`);
+    const lines = [...extraLines, ...childLines];
+    const name = this.constructor.name;
+    if (lines.length === 0) return `${name}()`;
+    if (extraLines.length === 1 && childLines.length === 0) return `${name}(${extraLines[0]})`;
+    return `${name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

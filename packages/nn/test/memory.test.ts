@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, Module } from '../src/index.js';
 import { layerFreesIntermediates } from '../src/module.js';
 
-const CONTAINERS = new Set<unknown>([nn.Module, nn.Sequential, nn.ModuleList]);
+const CONTAINERS = new Set<unknown>([nn.Module, nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict]);
 
 describe('nn frees its own intermediates', () => {
   it('every layer class of the package (not the containers) runs its forward in a memory scope', () => {
@@ -69,6 +69,63 @@ describe('nn frees its own intermediates', () => {
       call().dispose();
       expect(g.memory().numTensors, `${name} with grad, after disposing its output`).toBe(before);
     }
+  });
+
+  it('the normalisation, bag and bilinear layers leave only their outputs alive', () => {
+    g.manualSeed(1);
+    const ints = (v: number[]) => g.tensor(Int32Array.from(v));
+    const cases: [Module, () => unknown[]][] = [
+      [new nn.BatchNorm2d(3), () => [g.randn(2, 3, 4, 4)]],
+      [new nn.InstanceNorm2d(3, { affine: true, trackRunningStats: true }), () => [g.randn(2, 3, 4, 4)]],
+      [new nn.GroupNorm(2, 4), () => [g.randn(2, 4, 3)]],
+      [new nn.RMSNorm(4), () => [g.randn(2, 4)]],
+      [new nn.LocalResponseNorm(3), () => [g.randn(1, 4, 3)]],
+      [new nn.Bilinear(2, 3, 4), () => [g.randn(5, 2), g.randn(5, 3)]],
+      [new nn.EmbeddingBag(6, 2, { mode: 'max' }), () => [ints([0, 3, 5, 1]), ints([0, 1])]],
+      [new nn.EmbeddingBag(6, 2, { mode: 'sum' }), () => [ints([0, 3, 5, 1]), ints([0, 3]), g.randn(4)]],
+    ];
+    for (const [layer, input] of cases) {
+      const args = input();
+      const before = g.memory().numTensors;
+      const call = () => (layer.call as (...a: unknown[]) => g.Tensor)(...args);
+      g.noGrad(call).dispose();
+      expect(g.memory().numTensors, `${layer.constructor.name} without grad`).toBe(before);
+      call().dispose();
+      expect(g.memory().numTensors, `${layer.constructor.name} with grad, after disposing its output`).toBe(before);
+    }
+  });
+
+  it('training steps with packed sequences, hooks, weight and spectral norm reach a steady state; summary leaves nothing', () => {
+    g.manualSeed(2);
+    const lstm = new nn.LSTM(2, 3);
+    const hooked = nn.utils.spectralNorm(nn.utils.weightNorm(new nn.Linear(3, 2)), 'bias');
+    hooked.registerFullBackwardHook(() => {});
+    hooked.registerForwardHook((_m, _a, out) => out.mul(2));
+    const x = g.randn(4, 3, 2);
+    const step = () =>
+      g.tidy(() => {
+        const packed = nn.utils.rnn.packPaddedSequence(x, [2, 4, 3], { enforceSorted: false });
+        const [out, [h]] = lstm.call(packed);
+        const [padded] = nn.utils.rnn.padPackedSequence(out);
+        hooked.call(padded).sum().add(h.sum()).backward();
+      });
+    const zero = () => {
+      lstm.zeroGrad();
+      hooked.zeroGrad();
+    };
+    step();
+    zero();
+    const before = g.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      step();
+      zero();
+    }
+    // The weight-normalised weight is recomputed (and replaced) by every forward: one tensor either way.
+    expect(g.memory().numTensors).toBe(before);
+    const model = new nn.Sequential(new nn.Linear(2, 4), new nn.BatchNorm1d(4), new nn.ReLU());
+    const beforeSummary = g.memory().numTensors;
+    nn.summary(model, [3, 2]);
+    expect(g.memory().numTensors).toBe(beforeSummary);
   });
 
   it('Module.zeroGrad frees the gradients it drops', () => {

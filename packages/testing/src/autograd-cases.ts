@@ -8,7 +8,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { assertClose, assertEqual, assertThrows, fail } from './assert.js';
 import { allOpCases, applyViews, casesNamed, decodeNumber, type EncodedArg, makeTensor, type OpCase, opCaseFiles } from './fixtures.js';
-import { resolveOp } from './op-runner.js';
+import { opFunction } from './op-runner.js';
 import type { TestApi } from './index.js';
 
 interface Context {
@@ -188,8 +188,8 @@ export function asFunction(c: OpCase, device: string): { fn: (...xs: Tensor[]) =
   const fn = (...xs: Tensor[]) => {
     const args = build(xs, c.args, { i: 0 });
     const kw = Object.keys(c.kwargs).length !== 0 ? [c.kwargs] : [];
-    if (c.op === 'max_dim' || c.op === 'min_dim') return (resolveOp(c.op.slice(0, 3))!(...args) as g.ValuesIndices).values;
-    const out = resolveOp(c.op)!(...args, ...kw) as Tensor | Tensor[];
+    if (c.op === 'max_dim' || c.op === 'min_dim') return (opFunction(c, args)(...args) as g.ValuesIndices).values;
+    const out = opFunction(c, args)(...args, ...kw) as Tensor | Tensor[];
     if (!Array.isArray(out)) return out;
     // The floating (differentiable) outputs; one alone (the values of [values, indices]) as itself.
     const diff = out.filter((o) => o.dtype === 'float32' || o.dtype === 'float64');

@@ -11,6 +11,9 @@ import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
+import indexingJson from './fixtures/indexing.json' with { type: 'json' };
+import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
+import linalgJson from './fixtures/linalg.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -35,6 +38,17 @@ export interface OpCase {
    * elements, finite differences split it); PyTorch's gradients are still checked.
    */
   gradcheck?: false;
+   * A named function applied to the outputs before they are compared and
+   * differentiated, where PyTorch leaves them undetermined (eigenvector signs,
+   * …): see output-processes.ts.
+   */
+  process?: string;
+  /**
+   * The case's matrices are too ill-conditioned for float32: its gradients
+   * are checked only on a device with float64 (its forward needs float64
+   * anyway, its inputs being float64).
+   */
+  needsFloat64?: boolean;
 }
 
 export type EncodedArg =
@@ -109,6 +123,12 @@ export const doubleBackwardCases = [
   ...(semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
   ...(elementwiseJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
 ];
+/** einsum (generated equations and PyTorch's errors), tensordot, inner, vdot, ger, kron, cross, chainMatmul, addmm and friends (scripts/fixtures/generate_contractions.py). */
+export const contractionCases = (contractionsJson as unknown as { cases: OpCase[] }).cases;
+/** `g.linalg` and the legacy top-level linear algebra against PyTorch (scripts/fixtures/generate_linalg.py). */
+export const linalgCases = (linalgJson as unknown as { cases: OpCase[] }).cases;
+/** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
+export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
 /** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
 export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
@@ -125,6 +145,9 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'op semantics against PyTorch (rounding modes, decimals, integers, empty tensors, keywords)', cases: semanticCases },
   { title: 'construction, shape and scatter ops against PyTorch', cases: constructionCases },
   { title: 'sorting and searching against PyTorch (ties and NaN)', cases: sortingCases, gradcheck: true },
+  { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
+  { title: 'einsum and contractions against PyTorch', cases: contractionCases },
+  { title: 'linear algebra (g.linalg) against PyTorch', cases: linalgCases },
   { title: 'elementwise and comparison ops against PyTorch (specials, dtypes, errors)', cases: elementwiseCases, gradcheck: true },
 ];
 

@@ -18,6 +18,7 @@ import * as g from '@graft/core';
 import { assertClose, assertEqual, fail, type Tolerance } from './assert.js';
 import { makeTensor, opCaseFiles, printingCases, randomCases } from './fixtures.js';
 import { autogradCases } from './autograd-cases.js';
+import { contractionChecks } from './contraction-cases.js';
 import { engineCases } from './engine-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
@@ -29,6 +30,8 @@ import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, s
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
 import { inferenceCases } from './inference-cases.js';
+import { indexingCases } from './indexing-cases.js';
+import { linalgSuiteCases } from './linalg-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
 import { sortingHandCases } from './sorting-cases.js';
@@ -38,8 +41,11 @@ export {
   opCases,
   semanticCases,
   sortingCases,
+  contractionCases,
   opCaseFiles,
   allOpCases,
+  indexingOpCases,
+  linalgCases,
   unaryGridCases,
   doubleBackwardCases,
   printingCases,
@@ -54,6 +60,8 @@ export { optionsTable, type OptionsEntry } from './options-cases.js';
 export { assertUnaryGrid, type UnaryGridTolerance } from './semantics-cases.js';
 export type { UnaryGridCase, DoubleBackwardCase, SamplingCase, SamplingStep, LargeSamplingCase } from './fixtures.js';
 export { runSamplingCase } from './sampling-cases.js';
+export { indexingCases, type IndexingContext, INDEXING_SECOND_ORDER_CASES, INDEXING_FORWARD_CASES } from './indexing-cases.js';
+export { checkForward, checkGradients, type RunContext } from './op-runner.js';
 
 /** The test-runner functions the suite needs (vitest's, or any compatible). */
 export interface TestApi {
@@ -126,7 +134,8 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
     });
     t.describe(`conformance on '${device}': ${title}: gradients (float64)`, () => {
       for (const c of cases) {
-        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && c.kwargs['dtype'] === 'float64')) continue;
+        const float64Only = c.kwargs['dtype'] === 'float64' || c.needsFloat64 === true;
+        if (c.grads === undefined || skipReason(c, skip) !== undefined || (!supportsFloat64 && float64Only)) continue;
         t.it(`${c.name} backward`, () => inDevice(() => checkGradients(c, run)));
       }
     });
@@ -198,10 +207,13 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   optionsCases(t, { device, inDevice });
   autogradCases(t, { device, inDevice, supportsFloat64, engineScale: options.engineScale ?? 1 });
   constructionOpCases(t, { ...run, inDevice });
+  contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64 });
   inferenceCases(t, { device, inDevice });
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
+  indexingCases(t, { device, inDevice, supportsFloat64 });
+  linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
 }
 export * from './graphs/index.js';

@@ -5,6 +5,7 @@
 import type { DType, Tensor } from '@graft/core';
 import * as g from '@graft/core';
 import { assertTensor, fail, type Tolerance } from './assert.js';
+import { processOutputs } from './output-processes.js';
 import {
   applyViews,
   decodeData,
@@ -90,27 +91,42 @@ export function opName(c: Pick<OpCase, 'op'>): string {
   return c.op === 'max_dim' || c.op === 'min_dim' ? c.op.slice(0, 3) : c.op;
 }
 
-/** The function a fixture op names: `g[name]`, or a namespace's (`special.zeta` is `g.special.zeta`); undefined when there is none. */
-export function resolveOp(name: string): ((...a: unknown[]) => unknown) | undefined {
+/**
+ * The function a fixture op names: `g[op]`, a namespaced one such as
+ * `linalg.solve` (`g.linalg.solve`) or `special.zeta`, or for an op named `Tensor.name` the
+ * method `args[0].name` (PyTorch's subscript has no torch function: `x[items]`
+ * is `x.index(...items)`).
+ */
+export function opFunction(c: Pick<OpCase, 'op'>, args: readonly unknown[]): (...a: unknown[]) => unknown {
+  if (c.op.startsWith('Tensor.')) {
+    const method = c.op.slice('Tensor.'.length);
+    const self = args[0] as Record<string, (...a: unknown[]) => unknown> | undefined;
+    if (typeof self?.[method] !== 'function') fail(`op ${c.op} is not a Tensor method of @graft/core`);
+    return (...a: unknown[]) => self[method]!(...a.slice(1));
+  }
   let target: unknown = g;
-  for (const part of name.split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
-  return typeof target === 'function' ? (target as (...a: unknown[]) => unknown) : undefined;
+  for (const part of opName(c).split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
+  if (typeof target !== 'function') fail(`op ${c.op} is not exported by @graft/core`);
+  return target as (...a: unknown[]) => unknown;
 }
 
 /**
- * Call a fixture op by name: `g[op](...args, kwargs?)`; tensors out, as a list.
- * `kwargs` are the case's keyword arguments with their tensors built (`buildKwargs`).
+ * Call a fixture op by name (`opFunction`) with `(...args, kwargs?)`; tensors
+ * out, as a list, after the case's output process if it names one. `kwargs`
+ * are the case's keyword arguments with their tensors built (`buildKwargs`).
  */
-export function callOp(c: Pick<OpCase, 'op' | 'kwargs'>, args: unknown[], kwargs: Record<string, unknown> = c.kwargs): Tensor[] {
+export function callOp(
+  c: Pick<OpCase, 'op' | 'kwargs' | 'process'>,
+  args: unknown[],
+  kwargs: Record<string, unknown> = c.kwargs,
+): Tensor[] {
   const kw = Object.keys(kwargs).length !== 0 ? [kwargs] : [];
-  const fn = resolveOp(opName(c));
-  if (fn === undefined) fail(`op ${c.op} is not exported by @graft/core`);
-  const out = fn(...args, ...kw);
+  const out = opFunction(c, args)(...args, ...kw);
   if (c.op === 'max_dim' || c.op === 'min_dim') {
     const r = out as g.ValuesIndices;
     return [r.values, r.indices];
   }
-  return Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
+  return processOutputs(c.process, Array.isArray(out) ? [...(out as Tensor[])] : [out as Tensor]);
 }
 
 /** The case's arguments on `device`; tensors made are pushed to `leaves` (float ones as `floatDtype` leaves requiring grad when given). */

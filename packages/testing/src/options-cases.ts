@@ -8,6 +8,7 @@ import * as g from '@graft/core';
 import { assertThrows } from './assert.js';
 import { constructionOptionsTable } from './options-construction.js';
 import type { TestApi } from './index.js';
+import { linalgOptionsTable } from './linalg-options.js';
 
 /** One options-taking function, called with a misspelt key. */
 export interface OptionsEntry {
@@ -300,6 +301,78 @@ export const optionsTable: OptionsEntry[] = [
   ),
   { name: 'searchsorted', op: 'searchsorted', key: 'out_int32', call: (o) => g.searchsorted(v(), v(), o) },
   { name: 'bucketize', op: 'bucketize', key: 'rigth', call: (o) => g.bucketize(v(), v(), o) },
+  // indexing (a slice object is checked as an options object: a misspelt bound is an error, never a whole slice)
+  { name: 'Tensor.index', op: 'index', key: 'strat', call: (o) => x().index(o as never) },
+  ...both(
+    'indexPut',
+    'acumulate',
+    (t, o) => g.indexPut(t, [0], 1, o),
+    (t, o) => t.indexPut([0], 1, o),
+  ),
+  ...both(
+    'indexPut_',
+    'accumulate_',
+    (t, o) => g.indexPut_(t, [0], 1, o),
+    (t, o) => t.indexPut_([0], 1, o),
+  ),
+  ...both(
+    'nonzero',
+    'as_tuple',
+    (t, o) => g.nonzero(t, o),
+    (t, o) => t.nonzero(o),
+  ),
+  ...both(
+    'takeAlongDim',
+    'axis',
+    (t, o) => g.takeAlongDim(t, g.zeros(1, 1, { dtype: 'int32' }), o),
+    (t, o) => t.takeAlongDim(g.zeros(1, 1, { dtype: 'int32' }), o),
+  ),
+  // einsum and contractions
+  { name: 'tensordot', op: 'tensordot', key: 'dim', call: (o) => g.tensordot(x(), x(), o) },
+  ...both(
+    'cross',
+    'axis',
+    (t, o) => g.cross(t, t, o),
+    (t, o) => t.cross(t, o),
+    () => g.ones(2, 3),
+  ),
+  ...both(
+    'addmm',
+    'Beta',
+    (t, o) => g.addmm(t, x(), x(), o),
+    (t, o) => t.addmm(x(), x(), o),
+  ),
+  ...both(
+    'addmv',
+    'aplha',
+    (t, o) => g.addmv(t, x(), g.ones(2), o),
+    (t, o) => t.addmv(x(), g.ones(2), o),
+    () => g.ones(2),
+  ),
+  ...both(
+    'baddbmm',
+    'beta_',
+    (t, o) => g.baddbmm(t, g.ones(1, 2, 2), g.ones(1, 2, 2), o),
+    (t, o) => t.baddbmm(g.ones(1, 2, 2), g.ones(1, 2, 2), o),
+    () => g.ones(1, 2, 2),
+  ),
+  ...both(
+    'addbmm',
+    'alfa',
+    (t, o) => g.addbmm(t, g.ones(1, 2, 2), g.ones(1, 2, 2), o),
+    (t, o) => t.addbmm(g.ones(1, 2, 2), g.ones(1, 2, 2), o),
+  ),
+  ...both(
+    'addr',
+    'Alpha',
+    (t, o) => g.addr(t, g.ones(2), g.ones(2), o),
+    (t, o) => t.addr(g.ones(2), g.ones(2), o),
+  ),
+  { name: 'Tensor.addmm_', op: 'addmm', key: 'betta', call: (o) => x().addmm_(x(), x(), o) },
+  { name: 'Tensor.addmv_', op: 'addmv', key: 'betta', call: (o) => g.ones(2).addmv_(x(), g.ones(2), o) },
+  { name: 'Tensor.baddbmm_', op: 'baddbmm', key: 'betta', call: (o) => g.ones(1, 2, 2).baddbmm_(g.ones(1, 2, 2), g.ones(1, 2, 2), o) },
+  { name: 'Tensor.addbmm_', op: 'addbmm', key: 'betta', call: (o) => x().addbmm_(g.ones(1, 2, 2), g.ones(1, 2, 2), o) },
+  { name: 'Tensor.addr_', op: 'addr', key: 'betta', call: (o) => x().addr_(g.ones(2), g.ones(2), o) },
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },
@@ -360,6 +433,8 @@ export const optionsTable: OptionsEntry[] = [
   },
   // construction, shape and scatter ops
   ...constructionOptionsTable,
+  // linear algebra (linalg-options.ts)
+  ...linalgOptionsTable,
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

@@ -153,6 +153,54 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   return outH;
 }
 
+/** The offsets, in its array, of a view's elements in row-major order (below 2^31: core limits a tensor's bytes). */
+function elementOffsets(v: View<Handle>): Int32Array | Float64Array {
+  const out = handleLength(v.handle) <= 2 ** 31 ? new Int32Array(numel(v.shape)) : new Float64Array(numel(v.shape));
+  forEachIndexRow(v, -1, v.strides, v.offset, (_ip, _ipStep, base, baseStep, linear, len) => {
+    for (let i = 0; i < len; i++, base += baseStep) out[linear + i] = base;
+  });
+  return out;
+}
+
+/**
+ * In place: dst's element at row-major position positions[k] becomes src[k],
+ * in order (a later write wins), or has src[k] added with `accumulate`.
+ */
+export function put(dst: View<Handle>, positions: View<Handle>, src: View<Handle>, accumulate: boolean): void {
+  checkView('put', dst);
+  checkView('put', positions);
+  checkView('put', src);
+  if (src.shape.length !== positions.shape.length || src.shape.some((s, d) => s !== positions.shape[d])) {
+    throw new RangeError(`cpu put: src of shape [${src.shape.join(', ')}] does not match positions [${positions.shape.join(', ')}]`);
+  }
+  const size = numel(dst.shape);
+  const D = arr(dst.handle);
+  const P = arr(positions.handle);
+  const S = arr(src.handle);
+  const at = elementOffsets(positions);
+  const from = elementOffsets(src);
+  // A contiguous dst is addressed directly; otherwise each position's coordinates give its offset.
+  const contiguous = dst.shape.every((_, d) => dst.shape[d] === 1 || dst.strides[d] === contiguousStrides(dst.shape)[d]);
+  const rowStrides = contiguousStrides(dst.shape);
+  const offsetOf = (p: number): number => {
+    if (contiguous) return dst.offset + p;
+    let o = dst.offset;
+    let rest = p;
+    for (let d = 0; d < dst.shape.length; d++) {
+      const c = Math.floor(rest / rowStrides[d]!);
+      rest -= c * rowStrides[d]!;
+      o += c * dst.strides[d]!;
+    }
+    return o;
+  };
+  for (let k = 0; k < at.length; k++) {
+    const p = P[at[k]!]!;
+    if (!(p >= 0 && p < size)) throw indexError('put', p, 0, size);
+    const o = offsetOf(p);
+    D[o] = accumulate ? D[o]! + S[from[k]!]! : S[from[k]!]!;
+  }
+}
+
 export function scatterAdd(shape: readonly number[], dim: number, index: View<Handle>, src: View<Handle>): Handle {
   checkView('scatterAdd', index);
   checkView('scatterAdd', src);

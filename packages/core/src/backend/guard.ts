@@ -84,6 +84,7 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
     }
   },
   assign: null, // writes into an existing handle
+  put: null, // writes into an existing handle
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

@@ -43,6 +43,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   fmod: { optional: true },
   scatterReduce: { optional: true },
   sort: { optional: true },
+  put: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

@@ -169,7 +169,7 @@ export interface BackendStorage<H = unknown> {
 
 /**
  * The kernels. Each returns a new contiguous handle of the stated shape (all
- * but `assign`, which writes in place). Tensor operands of one kernel share a
+ * but `assign` and `put`, which write in place). Tensor operands of one kernel share a
  * dtype unless said otherwise, and the result has that dtype unless an
  * `outDtype` or `dtype` says otherwise. Optional kernels have a fallback in
  * core, which calls the backend's kernel when there is one.
@@ -266,6 +266,18 @@ export interface BackendKernels<H = unknown> {
    * input back and writes both results.
    */
   sort?(x: View<H>, axis: number, descending: boolean, stable: boolean): [H, H];
+  /**
+   * Optional, in place (as `assign`): for k in order, the element of `dst` at
+   * row-major position `positions[k]` becomes `src[k]` (a later write to the
+   * same place wins), or with `accumulate` has `src[k]` added (float dtypes
+   * only). `positions` (int32) and `src` (dst's dtype) have one shape; core
+   * checks every position lies in [0, numel(dst)) and that `src` does not
+   * share dst's memory. It is the write of `x[items] = v` (`indexPut_`):
+   * without it core computes the whole new tensor (a scatter and a where over
+   * every element of `dst`, the last write found without a read) and assigns
+   * it, which costs dst's size instead of the number of elements written.
+   */
+  put?(dst: View<H>, positions: View<H>, src: View<H>, accumulate: boolean): void;
 }
 
 /** A device: what it says about itself, its storage, and its kernels. */

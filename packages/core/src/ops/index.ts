@@ -3,11 +3,33 @@ export * from './creation.js';
 export * from './elementwise.js';
 export * from './reduce.js';
 export * from './linalg.js';
+export * from './einsum.js';
+export * from './contractions.js';
+export * from './addmm.js';
+export {
+  cholesky,
+  qr,
+  svd,
+  slogdet,
+  pinverse,
+  matrixPower,
+  matrixExp,
+  type LegacyCholeskyOptions,
+  type LegacyQROptions,
+  type LegacySVDOptions,
+  type LegacySVDResult,
+  type PinverseOptions,
+} from './linalg/legacy.js';
 export * from './movement.js';
 export * from './indexing.js';
 export * from './scatter.js';
 export * from './construction.js';
 export * from './cumulative.js';
+export * from './advanced-indexing.js';
+export * from './nonzero.js';
+export * from './masked.js';
+export * from './take.js';
+export type { IndexArray, IndexItem, IndexSlice } from './index-items.js';
 export * from './inplace.js';
 export * from './convert.js';
 export * from './random-ops.js';

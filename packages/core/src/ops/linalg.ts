@@ -1,9 +1,7 @@
-/** Linear algebra: matmul (NumPy rules) and its named forms, trace, inverse, det, logdet. */
+/** Linear algebra: matmul (NumPy rules) and its named forms, trace; inverse, det and logdet from ops/linalg/. */
 import { needsGrad, record, wantsGrad } from '../autograd/record.js';
-import { hostInverse, hostSlogdet } from '../backend/host-linalg.js';
 import type { View } from '../backend/spec.js';
-import { ARRAY_TYPE, isFloating } from '../dtype.js';
-import { broadcastShapes, formatShape, numel } from '../shape.js';
+import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { composite } from './composite.js';
 import { checkTensor, commonDevice, expandView, wrap } from './dispatch.js';
@@ -11,7 +9,6 @@ import { mul } from './elementwise.js';
 import { exactFloat, int32Exact } from './integer.js';
 import { castTo } from './promotion.js';
 import { sumToShape } from '../autograd/unbroadcast.js';
-import { where } from './where.js';
 
 function dims(x: Tensor): string {
   return x.shape.join('x');
@@ -227,108 +224,5 @@ export function trace(x: Tensor): Tensor {
   );
 }
 
-function checkSquare(op: string, x: Tensor): void {
-  checkTensor(op, x, 'A');
-  if (!isFloating(x.dtype)) throw new TypeError(`${op}: Expected a floating point tensor as input. Got ${x.dtype}`);
-  if (x.ndim < 2) throw new Error(`${op}: The input tensor A must have at least 2 dimensions.`);
-  const [r, c] = x.shape.slice(-2);
-  if (r !== c) throw new Error(`${op}: A must be batches of square matrices, but they are ${r} by ${c} matrices`);
-}
-
-/**
- * Inverse of a square matrix (or a batch), by LU with partial pivoting.
- *
- * @example
- * g.tensor([[2, 0], [0, 4]]).inverse().tolist(); // [[0.5, 0], [0, 0.25]]
- */
-export function inverse(x: Tensor): Tensor {
-  checkSquare('linalg.inv', x);
-  const out = wrap(x, inverseKernel(x), x.shape, x.dtype);
-  if (needsGrad(x)) {
-    record(
-      out,
-      'LinalgInvExBackward0',
-      [x],
-      (g) => {
-        const inv = out.transpose(-1, -2);
-        return [inv.matmul(g).matmul(inv).neg()];
-      },
-      [out],
-    );
-  }
-  return out;
-}
-
-/**
- * The backend's `inverse` kernel, or (it is optional) the host's: the matrices
- * are read back and inverted in doubles. Linear algebra on small matrices is
- * cheaper so than as a shader per pivot step, and exact to the last bit.
- */
-function inverseKernel(x: Tensor): unknown {
-  const backend = x.backend;
-  if (backend.inverse !== undefined) return backend.inverse(x);
-  const out = new ARRAY_TYPE[x.dtype](numel(x.shape));
-  hostInverse(backend.readSync(x.handle), x, out);
-  return backend.write(out, x.dtype);
-}
-
-/** The backend's `slogdet` kernel, or (it is optional) the host's, as `inverseKernel`. */
-function slogdetKernel(x: Tensor): [unknown, unknown, unknown] {
-  const backend = x.backend;
-  if (backend.slogdet !== undefined) return backend.slogdet(x);
-  const count = numel(x.shape.slice(0, -2));
-  const outs = [0, 1, 2].map(() => new ARRAY_TYPE[x.dtype](count));
-  hostSlogdet(backend.readSync(x.handle), x, outs[0]!, outs[1]!, outs[2]!);
-  const handles: unknown[] = [];
-  try {
-    for (const out of outs) handles.push(backend.write(out, x.dtype));
-  } catch (e) {
-    for (const h of handles) backend.dispose(h);
-    throw e;
-  }
-  return handles as [unknown, unknown, unknown];
-}
-
-function slogdetForward(x: Tensor): [Tensor, Tensor, Tensor] {
-  const [s, l, d] = slogdetKernel(x);
-  const batch = x.shape.slice(0, -2);
-  return [wrap(x, s, batch, x.dtype), wrap(x, l, batch, x.dtype), wrap(x, d, batch, x.dtype)];
-}
-
-/**
- * Determinant of a square matrix (or a batch), by LU with partial pivoting.
- *
- * @example
- * g.tensor([[1, 2], [3, 4]]).det().item(); // -2
- */
-export function det(x: Tensor): Tensor {
-  checkSquare('linalg.det', x);
-  return composite(() => slogdetForward(x)[2], {
-    name: 'LinalgDetBackward0',
-    inputs: [x],
-    backward: (g, out) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
-    saved: (out) => [x, out],
-  });
-}
-
-/**
- * log(det(x)): NaN for a negative determinant and -inf for a singular matrix, as PyTorch.
- *
- * @example
- * g.tensor([[2, 0], [0, 3]]).logdet().item(); // 1.7917…
- */
-export function logdet(x: Tensor): Tensor {
-  checkSquare('logdet', x);
-  return composite(
-    () => {
-      const [sign, logabs] = slogdetForward(x);
-      return where(sign.lt(0), NaN, logabs);
-    },
-    {
-      name: 'LogdetBackward0',
-      inputs: [x],
-      backward: (g) => [g.unsqueeze(-1).unsqueeze(-1).mul(x.inverse().transpose(-1, -2))],
-      saved: () => [x],
-    },
-  );
-}
+// The inverse and the determinant live with the rest of the linear algebra (ops/linalg/det.ts).
+export { det, inverse, logdet } from './linalg/det.js';

@@ -6,7 +6,7 @@ import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
-import { type Parameter, parameterFrom } from '../parameter.js';
+import { Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 
 /** Where a layer's parameters are created, and their dtype. */
@@ -82,6 +82,17 @@ export interface EmbeddingOptions extends FactoryOptions {
   paddingIdx?: number | null;
 }
 
+/** Options of `Embedding.fromPretrained`. */
+export interface EmbeddingFromPretrainedOptions {
+  /** Keep the weight fixed (`requiresGrad` false; default true). */
+  freeze?: boolean;
+  /** A row that receives no gradient (kept as given, not zeroed); negative counts from the end. */
+  paddingIdx?: number | null;
+}
+
+/** The weight `Embedding.fromPretrained` hands to the constructor (instead of drawing one). */
+let pretrainedWeight: Tensor | null = null;
+
 /**
  * A lookup table of `numEmbeddings` vectors (weight ~ N(0, 1); the padding row
  * zero, and never updated: it receives no gradient, as in PyTorch).
@@ -100,10 +111,39 @@ export class Embedding extends Module {
   ) {
     super();
     const o = g.checkOptions('Embedding', options, ['paddingIdx', ...FACTORY_KEYS]);
-    this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], o));
     this.paddingIdx = normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings) ?? undefined;
+    if (pretrainedWeight !== null) {
+      // As PyTorch's `_weight`: the given tensor, shared, not re-drawn and its padding row kept.
+      this.weight = new Parameter(pretrainedWeight);
+      return;
+    }
+    this.weight = parameterFrom(empty([numEmbeddings, embeddingDim], o));
     init.normal_(this.weight);
     if (this.paddingIdx !== undefined) g.noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+  }
+
+  /**
+   * An Embedding over the rows of a given 2-D tensor (shared, not copied;
+   * nothing is drawn), frozen unless `freeze: false` (PyTorch's
+   * `Embedding.from_pretrained`).
+   *
+   * @example
+   * const emb = Embedding.fromPretrained(g.tensor([[1, 2.3, 3], [4, 5.1, 6.3]]));
+   * emb.call(g.tensor([1], { dtype: 'int32' })); // tensor([[4.0000, 5.1000, 6.3000]])
+   */
+  static fromPretrained(embeddings: Tensor, options?: EmbeddingFromPretrainedOptions): Embedding {
+    const { freeze = true, paddingIdx } = g.checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
+    if (!(embeddings instanceof g.Tensor) || embeddings.ndim !== 2) {
+      throw new Error('Embedding.fromPretrained: Embeddings parameter is expected to be 2-dimensional');
+    }
+    pretrainedWeight = embeddings;
+    try {
+      const embedding = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { paddingIdx: paddingIdx ?? null });
+      embedding.weight.requiresGrad_(!freeze);
+      return embedding;
+    } finally {
+      pretrainedWeight = null;
+    }
   }
 
   override forward(input: Tensor): Tensor {

@@ -1,12 +1,19 @@
-/** BatchNorm1d with running statistics (buffers), as PyTorch. */
+/**
+ * BatchNorm1d and BatchNorm2d on one implementation (PyTorch's `_NormBase` and
+ * `_BatchNorm`): affine weight and bias, running statistics and
+ * num_batches_tracked as buffers, `momentum: null` for a cumulative average,
+ * batch statistics in training (or when no running statistics are kept),
+ * running ones in eval.
+ */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { Module, layersFreeIntermediates } from '../module.js';
+import { batchNormAs } from '../normalization.js';
 import { type Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 
-/** Options of `BatchNorm1d`. */
+/** Options of `BatchNorm1d` and `BatchNorm2d`. */
 export interface BatchNormOptions extends FactoryOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;
@@ -18,15 +25,16 @@ export interface BatchNormOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
+/** @internal the option keys of the normalisation layers with running statistics. */
+export const NORM_KEYS = ['eps', 'momentum', 'affine', 'trackRunningStats', ...FACTORY_KEYS] as const;
+
 /**
- * Batch normalisation over [N, C] or [N, C, L]; running mean/var updated in
- * training with `momentum` (unbiased variance, as PyTorch; `momentum: null`
- * is PyTorch's cumulative average), used in eval.
- *
- * @example
- * const bn = new BatchNorm1d(8); bn.call(g.randn(16, 8));
+ * What batch and instance normalisation share (PyTorch's `_NormBase`):
+ * parameters `weight` (ones) and `bias` (zeros) when affine; buffers
+ * `running_mean` (zeros), `running_var` (ones) and `num_batches_tracked`
+ * (a 0-d integer) when tracking running statistics.
  */
-export class BatchNorm1d extends Module {
+export abstract class NormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   declare running_mean: Tensor | null;
@@ -34,24 +42,57 @@ export class BatchNorm1d extends Module {
   declare num_batches_tracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
 
   constructor(
     readonly numFeatures: number,
-    options?: BatchNormOptions,
+    o: BatchNormOptions,
+    defaults: { affine: boolean; trackRunningStats: boolean },
   ) {
     super();
-    const o = g.checkOptions('BatchNorm1d', options, ['eps', 'momentum', 'affine', 'trackRunningStats', ...FACTORY_KEYS]);
+    if (!Number.isSafeInteger(numFeatures) || numFeatures < 0) {
+      throw new Error(`${this.constructor.name}: num_features must be a non-negative integer, got ${String(numFeatures)}`);
+    }
     this.eps = o.eps ?? 1e-5;
     this.momentum = o.momentum === undefined ? 0.1 : o.momentum;
+    this.affine = o.affine ?? defaults.affine;
+    this.trackRunningStats = o.trackRunningStats ?? defaults.trackRunningStats;
     const dtype = o.dtype ?? 'float32';
     const device = o.device ? { device: o.device } : {};
-    const affine = o.affine ?? true;
-    this.weight = affine ? parameterFrom(g.ones([numFeatures], { dtype, ...device })) : null;
-    this.bias = affine ? parameterFrom(g.zeros([numFeatures], { dtype, ...device })) : null;
-    const track = o.trackRunningStats ?? true;
+    this.weight = this.affine ? parameterFrom(g.ones([numFeatures], { dtype, ...device })) : null;
+    this.bias = this.affine ? parameterFrom(g.zeros([numFeatures], { dtype, ...device })) : null;
+    const track = this.trackRunningStats;
     this.registerBuffer('running_mean', track ? g.zeros([numFeatures], { dtype, ...device }) : null);
     this.registerBuffer('running_var', track ? g.ones([numFeatures], { dtype, ...device }) : null);
     this.registerBuffer('num_batches_tracked', track ? g.zeros([], { dtype: 'int32', ...device }) : null);
+  }
+
+  /**
+   * Running statistics back to their initial values (PyTorch's `reset_running_stats`).
+   *
+   * @example
+   * bn.resetRunningStats();
+   */
+  resetRunningStats(): void {
+    if (this.running_mean === null) return;
+    g.noGrad(() => {
+      this.running_mean!.zero_();
+      this.running_var!.fill_(1);
+      this.num_batches_tracked!.zero_();
+    });
+  }
+
+  /**
+   * Running statistics reset, weight ones and bias zeros (PyTorch's `reset_parameters`).
+   *
+   * @example
+   * bn.resetParameters();
+   */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight !== null) g.noGrad(() => this.weight!.fill_(1));
+    if (this.bias !== null) g.noGrad(() => this.bias!.zero_());
   }
 
   /** A state dict from before num_batches_tracked existed loads with it reset to 0, as PyTorch's version-1 upgrade. */
@@ -59,48 +100,88 @@ export class BatchNorm1d extends Module {
     return this.num_batches_tracked !== null ? { num_batches_tracked: 0 } : {};
   }
 
-  override forward(x: Tensor): Tensor {
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+  /** The input's channel count, checked (it must match the layer's). */
+  protected checkChannels(x: Tensor, dims: string): void {
+    if (x.shape[1] !== this.numFeatures) {
       throw new Error(
-        `BatchNorm1d(${this.numFeatures}): expected 2D or 3D input with ${this.numFeatures} channels (got shape [${x.shape.join(', ')}])`,
+        `${this.constructor.name}(${this.numFeatures}): expected ${dims} input with ${this.numFeatures} channels (got shape [${x.shape.join(', ')}])`,
       );
     }
-    const dims = x.ndim === 2 ? [0] : [0, 2];
-    const view = (t: Tensor) => (x.ndim === 2 ? t : t.unsqueeze(-1));
-    const useBatchStats = this.training || this.running_mean === null;
-    const n = x.numel() / this.numFeatures;
-    if (useBatchStats && n <= 1) {
-      throw new Error(`BatchNorm1d: Expected more than 1 value per channel when training, got input size [${x.shape.join(', ')}]`);
-    }
-    let mean: Tensor;
-    let variance: Tensor;
-    if (useBatchStats) {
-      mean = x.mean(dims);
-      variance = x.var(dims, { correction: 0 });
-      if (this.training && this.running_mean !== null) {
-        g.noGrad(() => {
-          this.num_batches_tracked!.add_(1);
-          // PyTorch's momentum=None: a cumulative average, 1 / batches seen.
-          const factor = this.momentum ?? 1 / (this.num_batches_tracked!.item() as number);
-          this.running_mean!.mul_(1 - factor).add_(mean.detach().mul(factor));
-          this.running_var!.mul_(1 - factor).add_(variance.detach().mul((factor * n) / (n - 1)));
-        });
-      }
-    } else {
-      mean = this.running_mean!;
-      variance = this.running_var!;
-    }
-    let y = x.sub(view(mean)).mul(view(variance.add(this.eps).rsqrt()));
-    if (this.weight) y = y.mul(view(this.weight));
-    if (this.bias) y = y.add(view(this.bias));
-    return y;
   }
 
   override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : pythonFloat(this.momentum);
-    return `${this.numFeatures}, eps=${pythonFloat(this.eps)}, momentum=${momentum}, affine=${pythonValue(this.weight !== null)}, track_running_stats=${pythonValue(this.running_mean !== null)}`;
+    return `${this.numFeatures}, eps=${pythonFloat(this.eps)}, momentum=${momentum}, affine=${pythonValue(this.affine)}, track_running_stats=${pythonValue(this.trackRunningStats)}`;
+  }
+}
+
+/** PyTorch's `_BatchNorm`: one forward for every input rank. */
+abstract class BatchNorm extends NormBase {
+  constructor(numFeatures: number, options: BatchNormOptions | undefined) {
+    super(numFeatures, g.checkOptions(new.target.name, options, NORM_KEYS), { affine: true, trackRunningStats: true });
+  }
+
+  /** The input ranks this layer takes, and how an error names them. */
+  protected abstract readonly ranks: readonly number[];
+  protected abstract readonly rankName: string;
+
+  override forward(x: Tensor): Tensor {
+    if (!this.ranks.includes(x.ndim)) {
+      throw new Error(
+        `${this.constructor.name}(${this.numFeatures}): expected ${this.rankName} input with ${this.numFeatures} channels (got shape [${x.shape.join(', ')}])`,
+      );
+    }
+    this.checkChannels(x, this.rankName);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.num_batches_tracked !== null) {
+      g.noGrad(() => this.num_batches_tracked!.add_(1));
+      // PyTorch's momentum=None: a cumulative average, 1 / batches seen.
+      if (this.momentum === null) factor = 1 / (this.num_batches_tracked.item() as number);
+    }
+    // Batch statistics in training, and in eval when there are no running ones.
+    const useBatch = this.training || this.running_mean === null;
+    // The running statistics are updated only when tracked and training.
+    const passRunning = !this.training || this.trackRunningStats;
+    return batchNormAs(this.constructor.name, x, passRunning ? this.running_mean : null, passRunning ? this.running_var : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatch,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+}
+
+/**
+ * Batch normalisation over [N, C] or [N, C, L], as PyTorch's: running
+ * mean/var updated in training with `momentum` (unbiased variance;
+ * `momentum: null` is the cumulative average), used in eval.
+ *
+ * @example
+ * const bn = new BatchNorm1d(8); bn.call(g.randn(16, 8));
+ */
+export class BatchNorm1d extends BatchNorm {
+  protected readonly ranks = [2, 3];
+  protected readonly rankName = '2D or 3D';
+  constructor(numFeatures: number, options?: BatchNormOptions) {
+    super(numFeatures, options);
+  }
+}
+
+/**
+ * Batch normalisation over [N, C, H, W] (per channel, over the batch and
+ * the spatial dims), as PyTorch's `BatchNorm2d`.
+ *
+ * @example
+ * const bn = new BatchNorm2d(16); bn.call(g.randn(8, 16, 32, 32));
+ */
+export class BatchNorm2d extends BatchNorm {
+  protected readonly ranks = [4];
+  protected readonly rankName = '4D';
+  constructor(numFeatures: number, options?: BatchNormOptions) {
+    super(numFeatures, options);
   }
 }
 
 // These layers free what their forward makes on the way (Module.call).
-layersFreeIntermediates(BatchNorm1d);
+layersFreeIntermediates(BatchNorm1d, BatchNorm2d);

@@ -1,8 +1,8 @@
 /**
  * RNN, LSTM and GRU over whole sequences: multi-layer, `batchFirst`, initial
- * states and inter-layer dropout, with PyTorch's parameter names
- * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, …) and init.
- * The input projection of every time step is one matmul per layer.
+ * states, inter-layer dropout and packed sequences, with PyTorch's parameter
+ * names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, …) and
+ * init. The input projection of every time step is one matmul per layer.
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
@@ -11,6 +11,7 @@ import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
 import { parameterFrom } from '../parameter.js';
 import { pythonFloat } from '../python-repr.js';
+import { PackedSequence } from '../utils/rnn.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 import { checkNonlinearity } from './rnn-cells.js';
 
@@ -86,18 +87,22 @@ abstract class RNNBase extends Module {
   }
 
   /** Normalises the input to [T, B, in]; returns whether it was batched. */
-  protected prepare(name: string, x: Tensor): { seq: Tensor; batched: boolean } {
+  private prepare(name: string, x: Tensor): { seq: Tensor; batched: boolean } {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${name}: Expected input to be 2D or 3D, got ${x.ndim}D tensor instead`);
+    this.checkInputSize(name, x);
+    if (x.ndim === 2) return { seq: x.unsqueeze(1), batched: false };
+    return { seq: this.batchFirst ? x.transpose(0, 1) : x, batched: true };
+  }
+
+  private checkInputSize(name: string, x: Tensor): void {
     if (x.shape[x.ndim - 1] !== this.inputSize) {
       throw new Error(
         `${name}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[x.ndim - 1]} (input shape [${x.shape.join(', ')}])`,
       );
     }
-    if (x.ndim === 2) return { seq: x.unsqueeze(1), batched: false };
-    return { seq: this.batchFirst ? x.transpose(0, 1) : x, batched: true };
   }
 
-  protected checkState(name: string, h: Tensor, batch: number, batched: boolean): Tensor {
+  private checkState(name: string, h: Tensor, batch: number, batched: boolean): Tensor {
     const expected = batched ? [this.numLayers, batch, this.hiddenSize] : [this.numLayers, this.hiddenSize];
     if (h.shape.join() !== expected.join()) {
       throw new Error(`${name}: Expected hidden size [${expected.join(', ')}], got [${h.shape.join(', ')}]`);
@@ -105,43 +110,113 @@ abstract class RNNBase extends Module {
     return batched ? h : h.unsqueeze(1);
   }
 
-  /** Runs every layer over the sequence; `step` advances one time step of one layer. */
-  protected run(
-    seq: Tensor,
-    states: Tensor[][],
+  /**
+   * Runs every layer over a padded sequence or a PackedSequence: `given` are
+   * the initial states ([h0] or [h0, c0]; null for zeros), `step` advances
+   * one time step of one layer. Returns the output (packed when the input
+   * was) and each kind of final state, [numLayers, B, H] (unbatched: [numLayers, H]).
+   */
+  protected runAll(
+    name: string,
+    input: Tensor | PackedSequence,
+    given: readonly Tensor[] | null,
+    kinds: number,
     step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[],
-  ): { out: Tensor; finals: Tensor[][] } {
+  ): { output: Tensor | PackedSequence; finals: Tensor[] } {
+    if (input instanceof PackedSequence) return this.runAllPacked(name, input, given, kinds, step);
+    const { seq, batched } = this.prepare(name, input);
+    const batch = seq.shape[1]!;
+    const initial = Array.from({ length: kinds }, (_, k) =>
+      given
+        ? this.checkState(name, given[k]!, batch, batched)
+        : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: input.dtype, device: input.device }),
+    );
     let layerInput = seq;
     const finals: Tensor[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
       // All time steps' input projections in one matmul: [T, B, G·H].
       const xProj = F.linear(layerInput, this.param('weight_ih', l)!, this.param('bias_ih', l));
       // split (not select) per time step: its backward is one concatenation, not T paddings.
-      const steps = xProj.split(1, 0);
-      let state = states[l]!;
+      let state = initial.map((s) => s.select(0, l));
       const outs: Tensor[] = [];
-      for (const xt of steps) {
+      for (const xt of xProj.split(1, 0)) {
         state = step(l, xt.squeeze(0), state);
         outs.push(state[0]!);
       }
       finals.push(state);
-      layerInput = g.stack(outs, 0);
-      if (this.dropout > 0 && this.training && l < this.numLayers - 1) layerInput = F.dropout(layerInput, this.dropout, true);
+      layerInput = this.dropoutBetween(g.stack(outs, 0), l);
     }
-    return { out: layerInput, finals };
-  }
-
-  protected finish(out: Tensor, batched: boolean): Tensor {
-    if (!batched) return out.squeeze(1);
-    return this.batchFirst ? out.transpose(0, 1) : out;
-  }
-
-  protected stackStates(finals: Tensor[][], k: number, batched: boolean): Tensor {
-    const s = g.stack(
-      finals.map((f) => f[k]!),
-      0,
+    const output = !batched ? layerInput.squeeze(1) : this.batchFirst ? layerInput.transpose(0, 1) : layerInput;
+    const stacked = Array.from({ length: kinds }, (_, k) =>
+      g.stack(
+        finals.map((f) => f[k]!),
+        0,
+      ),
     );
-    return batched ? s : s.squeeze(1);
+    return { output, finals: batched ? stacked : stacked.map((s) => s.squeeze(1)) };
+  }
+
+  /**
+   * The packed form, as ATen's packed RNN: at step t only the first
+   * batchSizes[t] sequences (the longest, by the sort) advance; a sequence's
+   * final state is its state after its last step. Initial states are given in
+   * the batch's original order and the final ones are returned in it.
+   */
+  private runAllPacked(
+    name: string,
+    packed: PackedSequence,
+    given: readonly Tensor[] | null,
+    kinds: number,
+    step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[],
+  ): { output: PackedSequence; finals: Tensor[] } {
+    const { data, batchSizes, sortedIndices, unsortedIndices } = packed;
+    if (data.ndim !== 2)
+      throw new Error(
+        `${name}: input must have 2 dimensions, got ${data.ndim} (a packed sequence's data is [sum of lengths, ${this.inputSize}])`,
+      );
+    this.checkInputSize(name, data);
+    const sizes = Array.from(batchSizes.dataSync(), Number);
+    const batch = sizes[0] ?? 0;
+    const initial = Array.from({ length: kinds }, (_, k) => {
+      if (!given) return g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: data.dtype, device: data.device });
+      const h = this.checkState(name, given[k]!, batch, true);
+      return sortedIndices ? h.indexSelect(1, sortedIndices) : h;
+    });
+    let layerInput = data;
+    const finals: Tensor[][] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const xProj = F.linear(layerInput, this.param('weight_ih', l)!, this.param('bias_ih', l));
+      const steps = xProj.split(sizes, 0);
+      let state = initial.map((s) => s.select(0, l));
+      const outs: Tensor[] = [];
+      steps.forEach((xt, t) => {
+        const active = sizes[t]!;
+        const running = state[0]!.shape[0]!;
+        const next = step(
+          l,
+          xt,
+          state.map((s) => (active === running ? s : s.narrow(0, 0, active))),
+        );
+        outs.push(next[0]!);
+        // Sequences that ended keep their last state, below the ones still running.
+        state = active === running ? next : next.map((s, k) => g.cat([s, state[k]!.narrow(0, active, running - active)]));
+      });
+      finals.push(state);
+      layerInput = this.dropoutBetween(g.cat(outs, 0), l);
+    }
+    const stacked = Array.from({ length: kinds }, (_, k) => {
+      const s = g.stack(
+        finals.map((f) => f[k]!),
+        0,
+      );
+      return unsortedIndices ? s.indexSelect(1, unsortedIndices) : s;
+    });
+    return { output: new PackedSequence(layerInput, batchSizes, sortedIndices, unsortedIndices), finals: stacked };
+  }
+
+  /** Dropout on a layer's output, in training, between layers (PyTorch's masks for the same seed). */
+  private dropoutBetween(out: Tensor, l: number): Tensor {
+    return this.dropout > 0 && this.training && l < this.numLayers - 1 ? F.dropout(out, this.dropout, true) : out;
   }
 
   protected hidden(l: number, h: Tensor): Tensor {
@@ -169,22 +244,24 @@ export class RNN extends RNNBase {
     const o = g.checkOptions('RNN', options, [...RECURRENT_KEYS, 'nonlinearity']);
     super('RNN', checkNonlinearity('RNN', o.nonlinearity) === 'relu' ? 'RNN_RELU' : 'RNN_TANH', inputSize, hiddenSize, o);
   }
-  override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    const { seq, batched } = this.prepare('RNN', x);
-    const batch = seq.shape[1]!;
-    const h = h0
-      ? this.checkState('RNN', h0, batch, batched)
-      : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+  /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
+  override call(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** Runs forward on a padded sequence with the module's hooks. */
+  override call(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  override call(...args: unknown[]): unknown {
+    return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
+  }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
+  override forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
+  override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const relu = this.mode === 'RNN_RELU';
-    const { out, finals } = this.run(
-      seq,
-      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]),
-      (l, xp, [hp]) => {
-        const pre = xp.add(this.hidden(l, hp!));
-        return [relu ? pre.relu() : pre.tanh()];
-      },
-    );
-    return [this.finish(out, batched), this.stackStates(finals, 0, batched)];
+    const { output, finals } = this.runAll('RNN', x, h0 ? [h0] : null, 1, (l, xp, [hp]) => {
+      const pre = xp.add(this.hidden(l, hp!));
+      return [relu ? pre.relu() : pre.tanh()];
+    });
+    return [output, finals[0]!];
   }
 }
 
@@ -198,22 +275,24 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
     super('LSTM', 'LSTM', inputSize, hiddenSize, g.checkOptions('LSTM', options, RECURRENT_KEYS));
   }
-  override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
-    const { seq, batched } = this.prepare('LSTM', x);
-    const batch = seq.shape[1]!;
-    const zeros = () => g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
-    const h = state ? this.checkState('LSTM', state[0], batch, batched) : zeros();
-    const c = state ? this.checkState('LSTM', state[1], batch, batched) : zeros();
-    const { out, finals } = this.run(
-      seq,
-      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l), c.select(0, l)]),
-      (l, xp, [hp, cp]) => {
-        const [i, f, gg, o] = xp.add(this.hidden(l, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-        const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
-        return [o.sigmoid().mul(c2.tanh()), c2];
-      },
-    );
-    return [this.finish(out, batched), [this.stackStates(finals, 0, batched), this.stackStates(finals, 1, batched)]];
+  /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
+  override call(x: PackedSequence, state?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  /** Runs forward on a padded sequence with the module's hooks. */
+  override call(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override call(...args: unknown[]): unknown {
+    return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
+  }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
+  override forward(x: PackedSequence, state?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
+  override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
+    const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (l, xp, [hp, cp]) => {
+      const [i, f, gg, o] = xp.add(this.hidden(l, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+      const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
+      return [o.sigmoid().mul(c2.tanh()), c2];
+    });
+    return [output, [finals[0]!, finals[1]!]];
   }
 }
 
@@ -227,25 +306,27 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
     super('GRU', 'GRU', inputSize, hiddenSize, g.checkOptions('GRU', options, RECURRENT_KEYS));
   }
-  override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    const { seq, batched } = this.prepare('GRU', x);
-    const batch = seq.shape[1]!;
-    const h = h0
-      ? this.checkState('GRU', h0, batch, batched)
-      : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
-    const { out, finals } = this.run(
-      seq,
-      Array.from({ length: this.numLayers }, (_, l) => [h.select(0, l)]),
-      (l, xp, [hp]) => {
-        const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
-        const [hr, hz, hn] = this.hidden(l, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
-        const r = ir.add(hr).sigmoid();
-        const z = iz.add(hz).sigmoid();
-        const n = inn.add(r.mul(hn)).tanh();
-        return [g.sub(1, z).mul(n).add(z.mul(hp!))];
-      },
-    );
-    return [this.finish(out, batched), this.stackStates(finals, 0, batched)];
+  /** Runs forward with the module's hooks (`Module.call`); a PackedSequence in gives a PackedSequence out. */
+  override call(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** Runs forward on a padded sequence with the module's hooks. */
+  override call(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  override call(...args: unknown[]): unknown {
+    return (Module.prototype.call as (...a: unknown[]) => unknown).apply(this, args);
+  }
+  /** A PackedSequence in gives a PackedSequence out (the final states are in the batch's original order). */
+  override forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
+  override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (l, xp, [hp]) => {
+      const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const [hr, hz, hn] = this.hidden(l, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const r = ir.add(hr).sigmoid();
+      const z = iz.add(hz).sigmoid();
+      const n = inn.add(r.mul(hn)).tanh();
+      return [g.sub(1, z).mul(n).add(z.mul(hp!))];
+    });
+    return [output, finals[0]!];
   }
 }
 

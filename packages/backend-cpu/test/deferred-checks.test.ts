@@ -1,0 +1,54 @@
+/**
+ * Core's GPU paths, run on the CPU: a CPU backend that defers its checks as a
+ * GPU backend does (`deferChecks`) and lacks the optional `put` kernel, as
+ * the WebGL backend does. Index bounds are then checked on the device and
+ * reported at the next read, naming the offending value; repeated indices of
+ * a put are resolved on the device (no read); index tensors are made
+ * non-negative there; puts are computed whole. The indexing fixtures
+ * (forward) and the indexing cases run on it, so these paths are tested in
+ * Node too.
+ */
+import * as g from '@graft/core';
+import { indexingCases } from '@graft/testing';
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../src/index.js';
+
+class DeferringCpuBackend extends CpuBackend {
+  readonly deferChecks = true;
+  constructor() {
+    super();
+    (this as { put?: unknown }).put = undefined; // core's fallback
+  }
+}
+
+g.registerBackend('cpu-deferred', () => new DeferringCpuBackend());
+
+const inDevice = <T>(fn: () => T): T => {
+  const previous = g.currentDevice();
+  g.setBackend('cpu-deferred');
+  try {
+    return fn();
+  } finally {
+    g.setBackend(previous);
+  }
+};
+
+describe("'cpu-deferred' defers its checks", () => {
+  it('an out-of-range index is reported at the next read, with its value, and not before', () =>
+    inDevice(() => {
+      const x = g.zeros(3);
+      const y = x.index(g.tensor([1, -4], { dtype: 'int32' })); // no error yet: the check waits on the device
+      expect(() => y.dataSync()).toThrow(/index -4 is out of bounds for dimension 0 with size 3 \(checked on 'cpu'/);
+      expect(Array.from(g.ones(1).dataSync())).toEqual([1]); // reported once
+    }));
+});
+
+indexingCases(
+  { describe, it },
+  {
+    device: 'cpu-deferred',
+    inDevice,
+    supportsFloat64: true,
+    fixtures: { device: 'cpu-deferred', supportsFloat64: true, float32: { atol: 1e-5, rtol: 1e-4 }, float64: { atol: 1e-9, rtol: 1e-7 } },
+  },
+);
