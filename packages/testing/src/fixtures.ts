@@ -38,6 +38,7 @@ export interface OpCase {
    * elements, finite differences split it); PyTorch's gradients are still checked.
    */
   gradcheck?: false;
+  /**
    * A named function applied to the outputs before they are compared and
    * differentiated, where PyTorch leaves them undetermined (eigenvector signs,
    * …): see output-processes.ts.
