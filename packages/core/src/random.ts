@@ -186,6 +186,7 @@ export class Generator {
    * JavaScript numbers (PyTorch's are 64-bit).
    *
    * @example
+   * const gen = new g.Generator();
    * const s = gen.seed(); // later: gen.manualSeed(s) replays the stream
    */
   seed(): number {

@@ -1,14 +1,17 @@
 /**
  * Tensor methods: PyTorch's subscripts (`index`, `indexPut`, `indexPut_`) and
  * the ops that read masks and coordinates (`nonzero`, `argwhere`,
- * `maskedSelect`, `maskedScatter`, `maskedScatter_`, `take`, `takeAlongDim`).
+ * `maskedSelect`, `maskedScatter`, `maskedScatter_`, `take`, `takeAlongDim`,
+ * and `where`, PyTorch's `x.where(condition, other)`).
  * See methods/index.ts.
  */
 import { index, type IndexPutOptions, indexPut, indexPut_ } from '../ops/advanced-indexing.js';
 import type { IndexItem } from '../ops/index-items.js';
 import { maskedScatter, maskedScatter_, maskedSelect } from '../ops/masked.js';
 import { argwhere, nonzero, type NonzeroOptions } from '../ops/nonzero.js';
+import type { TensorLike } from '../ops/dispatch.js';
 import { take, takeAlongDim, type TakeAlongDimOptions } from '../ops/take.js';
+import { where } from '../ops/where.js';
 import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
@@ -130,6 +133,15 @@ declare module '../tensor.js' {
      * x.takeAlongDim(x.argmax(1, true), 1); // tensor([[30.], [60.]])
      */
     takeAlongDim(indices: Tensor, dim?: number | null | TakeAlongDimOptions, options?: TakeAlongDimOptions): Tensor;
+    /**
+     * This tensor where `condition` is true and `other` elsewhere, the three
+     * broadcast (PyTorch's `x.where(condition, y)`, `torch.where(condition, x, y)`).
+     * See {@link @graft/core!"@graft/core".where | g.where}.
+     *
+     * @example
+     * g.tensor([1, -2, 3]).where(g.tensor([true, false, true]), 0); // tensor([1., 0., 3.])
+     */
+    where(condition: Tensor, other: TensorLike): Tensor;
   }
 }
 
@@ -144,6 +156,7 @@ installMethods<
   | 'maskedScatter_'
   | 'take'
   | 'takeAlongDim'
+  | 'where'
 >({
   index(...items) {
     return index(this, ...items);
@@ -174,5 +187,8 @@ installMethods<
   },
   takeAlongDim(indices, dim, options) {
     return takeAlongDim(this, indices, dim, options);
+  },
+  where(condition, other) {
+    return where(condition, this, other);
   },
 });

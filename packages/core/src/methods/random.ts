@@ -40,10 +40,10 @@ declare module '../tensor.js' {
      *
      * @example
      * g.empty(5, 3).uniform_(-1, 1);
-     * w.uniform_(-0.1, 0.1, { generator: gen });
+     * g.empty(4, 4).uniform_(-0.1, 0.1, { generator: new g.Generator().manualSeed(1) });
      */
     uniform_(from?: number, to?: number, options?: GeneratorOptions): this;
-    /** `uniform_` with its arguments by name: `{ from, to, generator }`. @example w.uniform_({ from: -1, to: 1 }) */
+    /** `uniform_` with its arguments by name: `{ from, to, generator }`. @example g.empty(3).uniform_({ from: -1, to: 1 }) */
     uniform_(options: UniformOptions): this;
     /**
      * Fills this tensor with normal samples of `mean` and `std` (default 0, 1),
@@ -51,10 +51,10 @@ declare module '../tensor.js' {
      *
      * @example
      * g.empty(3).normal_(0, 0.1);
-     * w.normal_({ std: 0.02, generator: gen });
+     * g.empty(4, 4).normal_({ std: 0.02, generator: new g.Generator().manualSeed(1) });
      */
     normal_(mean?: number, std?: number, options?: GeneratorOptions): this;
-    /** `normal_` with its arguments by name: `{ mean, std, generator }`. @example w.normal_({ std: 0.02 }) */
+    /** `normal_` with its arguments by name: `{ mean, std, generator }`. @example g.empty(3).normal_({ std: 0.02 }) */
     normal_(options: NormalOptions): this;
     /**
      * Fills this tensor with Bernoulli draws: 1 with probability `p` (a
@@ -66,7 +66,7 @@ declare module '../tensor.js' {
      * g.empty(4).bernoulli_(0.5); // the mask torch.empty(4).bernoulli_(0.5) gives after torch.manual_seed(0)
      */
     bernoulli_(p?: number | Tensor, options?: GeneratorOptions): this;
-    /** `bernoulli_` with its arguments by name: `{ p, generator }`. @example mask.bernoulli_({ p: 0.9 }) */
+    /** `bernoulli_` with its arguments by name: `{ p, generator }`. @example g.empty(4).bernoulli_({ p: 0.9 }) */
     bernoulli_(options: BernoulliInPlaceOptions): this;
     /**
      * Fills this tensor with Exp(`lambd`) samples (default rate 1); PyTorch's
@@ -74,10 +74,10 @@ declare module '../tensor.js' {
      *
      * @example
      * g.empty(3).exponential_();
-     * g.empty(3).exponential_(0.5, { generator: gen });
+     * g.empty(3).exponential_(0.5, { generator: new g.Generator().manualSeed(1) });
      */
     exponential_(lambd?: number, options?: GeneratorOptions): this;
-    /** `exponential_` with its arguments by name: `{ lambd, generator }`. @example t.exponential_({ lambd: 2 }) */
+    /** `exponential_` with its arguments by name: `{ lambd, generator }`. @example g.empty(3).exponential_({ lambd: 2 }) */
     exponential_(options: ExponentialOptions): this;
     /**
      * Fills this tensor with Geometric(`p`) samples — the trial (1, 2, …) of
@@ -87,7 +87,7 @@ declare module '../tensor.js' {
      * g.empty(4).geometric_(0.2);
      */
     geometric_(p: number, options?: GeneratorOptions): this;
-    /** `geometric_` with its arguments by name: `{ p, generator }`. @example t.geometric_({ p: 0.5 }) */
+    /** `geometric_` with its arguments by name: `{ p, generator }`. @example g.empty(3).geometric_({ p: 0.5 }) */
     geometric_(options: GeometricOptions): this;
     /**
      * Fills this tensor with Cauchy samples (default median 0, sigma 1);
@@ -97,7 +97,7 @@ declare module '../tensor.js' {
      * g.empty(3).cauchy_(0, 2);
      */
     cauchy_(median?: number, sigma?: number, options?: GeneratorOptions): this;
-    /** `cauchy_` with its arguments by name: `{ median, sigma, generator }`. @example t.cauchy_({ sigma: 2 }) */
+    /** `cauchy_` with its arguments by name: `{ median, sigma, generator }`. @example g.empty(3).cauchy_({ sigma: 2 }) */
     cauchy_(options: CauchyOptions): this;
     /**
      * Fills this tensor with exp(N(`mean`, `std`²)) samples (PyTorch's
@@ -107,7 +107,7 @@ declare module '../tensor.js' {
      * g.empty(3).logNormal_(0, 0.25);
      */
     logNormal_(mean?: number, std?: number, options?: GeneratorOptions): this;
-    /** `logNormal_` with its arguments by name: `{ mean, std, generator }`. @example t.logNormal_({ mean: 0, std: 0.5 }) */
+    /** `logNormal_` with its arguments by name: `{ mean, std, generator }`. @example g.empty(3).logNormal_({ mean: 0, std: 0.5 }) */
     logNormal_(options: LogNormalOptions): this;
     /**
      * Fills this tensor with integers: `random_()` over the dtype's exact
@@ -119,9 +119,9 @@ declare module '../tensor.js' {
      * g.zeros(5, { dtype: 'int32' }).random_(6); // dice faces 0…5
      */
     random_(to?: number, options?: GeneratorOptions): this;
-    /** `random_(from, to)`: integers in [from, to); `to = null` for up to the dtype's largest. @example t.random_(-5, 5) */
+    /** `random_(from, to)`: integers in [from, to); `to = null` for up to the dtype's largest. @example g.zeros(3, { dtype: 'int32' }).random_(-5, 5) */
     random_(from: number, to: number | null, options?: GeneratorOptions): this;
-    /** `random_` with its arguments by name: `{ from, to, generator }`. @example t.random_({ to: 10 }) */
+    /** `random_` with its arguments by name: `{ from, to, generator }`. @example g.zeros(3, { dtype: 'int32' }).random_({ to: 10 }) */
     random_(options: RandomOptions): this;
     /**
      * {@link @graft/core!"@graft/core".bernoulli | g.bernoulli}: 1 with
@@ -132,7 +132,7 @@ declare module '../tensor.js' {
      * g.tensor([0.2, 0.8]).bernoulli();
      */
     bernoulli(p?: number, options?: GeneratorOptions): Tensor;
-    /** `bernoulli` with its arguments by name: `{ p, generator }`. @example x.bernoulli({ generator: gen }) */
+    /** `bernoulli` with its arguments by name: `{ p, generator }`. @example g.tensor([0.2, 0.8]).bernoulli({ generator: new g.Generator().manualSeed(1) }) */
     bernoulli(options: BernoulliOptions): Tensor;
     /**
      * {@link @graft/core!"@graft/core".multinomial | g.multinomial}: category
@@ -143,7 +143,7 @@ declare module '../tensor.js' {
      * g.tensor([1, 2, 7]).multinomial(2);
      */
     multinomial(numSamples: number, replacement?: boolean, options?: GeneratorOptions): Tensor;
-    /** `multinomial` with `{ replacement, generator }`. @example w.multinomial(5, { replacement: true }) */
+    /** `multinomial` with `{ replacement, generator }`. @example g.tensor([1, 2, 7]).multinomial(5, { replacement: true }) */
     multinomial(numSamples: number, options?: MultinomialOptions): Tensor;
   }
 }
@@ -176,6 +176,7 @@ declare module '../random.js' {
      * (`Generator.get_state()`), as an int32 tensor of byte values.
      *
      * @example
+     * const gen = new g.Generator().manualSeed(0);
      * const s = gen.getState(); const a = g.rand(2, { generator: gen });
      * gen.setState(s); g.rand(2, { generator: gen }); // a again
      */
@@ -186,7 +187,8 @@ declare module '../random.js' {
      * `Generator.set_state`.
      *
      * @example
-     * gen.setState(saved);
+     * const gen = new g.Generator();
+     * gen.setState(g.getRngState()); // gen continues the default generator's stream
      */
     setState(state: Tensor | Uint8Array): this;
   }

@@ -111,7 +111,7 @@ export interface LogcumsumexpOptions {
  * floating tensors only. PyTorch's `torch.logcumsumexp`.
  *
  * @example
- * g.logcumsumexp(g.tensor([0, 0, 1000]), 0); // tensor([   0.0000,    0.6931, 1000.0000])
+ * g.logcumsumexp(g.tensor([0, 0, 1000]), 0); // tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
  */
 export function logcumsumexp(x: Tensor, dim: number | LogcumsumexpOptions, options?: LogcumsumexpOptions): Tensor {
   checkTensor('logcumsumexp', x);

@@ -40,7 +40,8 @@ const ROUND = { float32: Math.fround, float64: (x: number) => x } as const;
  * g.manualSeed(0);
  * g.multinomial(g.tensor([0.1, 0.2, 0.7]), 2);                         // two distinct categories
  * g.multinomial(g.tensor([0.1, 0.2, 0.7]), 5, true);                   // with replacement
- * g.multinomial(probs, 1, { replacement: true, generator: gen });
+ * const probs = g.tensor([[0.5, 0.5], [0.9, 0.1]]);
+ * g.multinomial(probs, 1, { replacement: true, generator: new g.Generator().manualSeed(1) }); // one per row
  */
 export function multinomial(input: Tensor, numSamples: number, replacement?: boolean, options?: GeneratorOptions): Tensor;
 export function multinomial(input: Tensor, numSamples: number, options?: MultinomialOptions): Tensor;

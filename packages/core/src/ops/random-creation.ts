@@ -72,7 +72,7 @@ export function randn(...args: RandomShapeAndOptions): Tensor {
  *
  * @example
  * g.manualSeed(0); g.randint(0, 10, [3]); // tensor([4, 9, 3])
- * g.randint(5, [2, 2], { generator: gen });
+ * g.randint(5, [2, 2], { generator: new g.Generator().manualSeed(1) });
  */
 export function randint(
   low: number,
@@ -133,8 +133,9 @@ function sampleLike(
  * `torch.rand_like`.
  *
  * @example
+ * const x = g.zeros(2, 3);
  * g.randLike(x);
- * g.randLike(x, { generator: gen });
+ * g.randLike(x, { generator: new g.Generator().manualSeed(1) });
  */
 export function randLike(t: Tensor, options?: RandomCreationOptions): Tensor {
   return sampleLike(
@@ -151,7 +152,7 @@ export function randLike(t: Tensor, options?: RandomCreationOptions): Tensor {
  * non-contiguous `t` is drawn by PyTorch's scalar path, as PyTorch does).
  *
  * @example
- * g.randnLike(x);
+ * g.randnLike(g.zeros(2, 3)); // a 2×3 float32 tensor of N(0, 1) samples
  */
 export function randnLike(t: Tensor, options?: RandomCreationOptions): Tensor {
   return sampleLike(
@@ -169,6 +170,7 @@ export function randnLike(t: Tensor, options?: RandomCreationOptions): Tensor {
  * low=0, high)`.
  *
  * @example
+ * const x = g.zeros(2, 3);
  * g.randintLike(x, 10);       // [0, 10)
  * g.randintLike(x, 5, 10, { dtype: 'int32' });
  */
@@ -283,8 +285,8 @@ function checkBounds(op: string, dtype: DType, from: number, toInclusive: number
  * PyTorch 1.13's algorithm: n − 1 swaps, one word each).
  *
  * @example
- * g.manualSeed(0); g.randperm(5); // tensor([2, 0, 1, 3, 4]) — torch.randperm(5) after torch.manual_seed(0)
- * g.randperm(10, { generator: gen, dtype: 'float32' });
+ * g.manualSeed(0); g.randperm(5); // tensor([4, 0, 1, 3, 2]) — torch.randperm(5) after torch.manual_seed(0)
+ * g.randperm(10, { generator: new g.Generator().manualSeed(1), dtype: 'float32' });
  */
 export function randperm(n: number, options?: RandomCreationOptions): Tensor {
   const o = creationOptions<RandomCreationOptions>('randperm', options, ['generator']);

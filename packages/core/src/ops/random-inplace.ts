@@ -174,7 +174,7 @@ export function bernoulli_<T extends Tensor>(t: T, ...args: Args): T {
  *
  * @example
  * g.empty(3).exponential_();     // λ = 1
- * g.empty(3).exponential_(2.5, { generator: gen });
+ * g.empty(3).exponential_(2.5, { generator: new g.Generator().manualSeed(1) });
  */
 export function exponential_<T extends Tensor>(t: T, ...args: Args): T {
   const { a, e } = samplerArgs('exponential_', t, args, ['lambd']);
@@ -240,7 +240,7 @@ export function logNormal_<T extends Tensor>(t: T, ...args: Args): T {
  *
  * @example
  * g.zeros(4, { dtype: 'int32' }).random_(10);   // [0, 10)
- * g.empty(3).random_(-5, 5, { generator: gen });
+ * g.empty(3).random_(-5, 5, { generator: new g.Generator().manualSeed(1) });
  */
 export function random_<T extends Tensor>(t: T, ...args: Args): T {
   checkWritable('random_', t);

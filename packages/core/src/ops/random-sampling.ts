@@ -35,7 +35,8 @@ export interface BernoulliOptions extends GeneratorOptions {
  *
  * @example
  * g.manualSeed(0);
- * g.bernoulli(g.tensor([0.1, 0.5, 0.9]));       // tensor([0., 1., 1.]), as torch.bernoulli
+ * g.bernoulli(g.tensor([0.1, 0.5, 0.9]));       // tensor([0., 0., 1.]), as torch.bernoulli
+ * const gen = new g.Generator().manualSeed(1);
  * g.bernoulli(g.zeros(2, 2), 0.3, { generator: gen });
  */
 export function bernoulli(input: Tensor, p?: number, options?: GeneratorOptions): Tensor;
@@ -101,7 +102,7 @@ function standardDraws(op: string, options: GeneratorOptions, shape: readonly nu
  * g.manualSeed(0);
  * g.normal(g.zeros(3), g.ones(3));    // torch.normal(torch.zeros(3), torch.ones(3))
  * g.normal(g.arange(4, { dtype: 'float32' }), 0.1);
- * g.normal(2, 3, [2, 2], { generator: gen });
+ * g.normal(2, 3, [2, 2], { generator: new g.Generator().manualSeed(1) });
  */
 export function normal(mean: Tensor, std?: Tensor | number, options?: GeneratorOptions): Tensor;
 export function normal(mean: number, std: Tensor, options?: GeneratorOptions): Tensor;

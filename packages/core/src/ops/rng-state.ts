@@ -65,8 +65,11 @@ export function getRngState(): Tensor {
  * changes nothing.
  *
  * @example
+ * const saved = g.getRngState();
+ * const a = g.rand(2);
  * g.setRngState(saved);
- * g.setRngState(new Uint8Array(bytesFromPyTorch));
+ * g.rand(2); // a again
+ * // PyTorch's bytes: g.setRngState(new Uint8Array(torchBytes)), torchBytes from torch.get_rng_state().numpy().tobytes()
  */
 export function setRngState(state: Tensor | Uint8Array): void {
   setGeneratorState('setRngState', defaultGenerator, state);
