@@ -19,6 +19,7 @@ import {
 } from '@graft/core/backend';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { FMOD_GLSL, MATH_BINARY_GLSL, MATH_GLSL, MATH_UNARY_GLSL, mathUnaryProgram } from './math-programs.js';
 import {
   elementwiseProgram,
   gatherProgram,
@@ -46,7 +47,8 @@ export class WebGLHandle {
 type H = WebGLHandle;
 type TfDType = 'float32' | 'int32' | 'bool';
 
-const UNARY: Record<UnaryOp, string> = {
+/** tfjs's kernel for each unary op it has; the rest are programs of ours (math-programs.ts). */
+const UNARY: Partial<Record<UnaryOp, string>> = {
   neg: 'Neg',
   abs: 'Abs',
   sign: 'Sign',
@@ -71,7 +73,8 @@ const UNARY: Record<UnaryOp, string> = {
   isnan: 'IsNan',
   isfinite: 'IsFinite',
 };
-const BINARY: Record<BinaryOp, string> = {
+/** tfjs's kernel for each binary op it has; the rest are programs of ours (math-programs.ts). */
+const BINARY: Partial<Record<BinaryOp, string>> = {
   add: 'Add',
   sub: 'Sub',
   mul: 'Multiply',
@@ -365,11 +368,14 @@ export class WebGLBackend implements Backend<H> {
 
   unary(op: UnaryOp, x: View<H>, outDtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
+    if (op === 'trunc' && x.dtype !== 'float32') return this.contiguous(x); // integers are their own truncation
     return this.withInputs([x], ([i]) => {
-      // Our programs where tfjs's shaders differ from PyTorch (see programs.ts); tfjs's elsewhere.
+      // Our programs where tfjs's shaders differ from PyTorch or are missing (programs.ts, math-programs.ts); tfjs's elsewhere.
       const body = outDtype === 'float32' ? UNARY_GLSL[op] : undefined;
       if (body !== undefined) return this.wrap(this.runProgram(unaryProgram(x.shape, body), [i!], 'float32', x.shape), outDtype);
-      const out = this.run(UNARY[op], { x: i! });
+      const math = MATH_UNARY_GLSL[op];
+      if (math !== undefined) return this.wrap(this.runProgram(mathUnaryProgram(x.shape, math), [i!], 'float32', x.shape), outDtype);
+      const out = this.run(UNARY[op]!, { x: i! });
       return this.wrap(out, outDtype);
     });
   }
@@ -392,8 +398,10 @@ export class WebGLBackend implements Backend<H> {
     if (op === 'div') return this.elementwise('a / b', [a, b], shape, 'float32');
     // C's pow (PyTorch's): tfjs's gives 0 for pow(0, -1) and NaN for pow(1, NaN).
     if (op === 'pow' && dtype === 'float32') return this.elementwise('cpow(a, b)', [a, b], shape, 'float32', POW_GLSL);
+    const math = MATH_BINARY_GLSL[op];
+    if (math !== undefined) return this.elementwise(math.expr, [a, b], shape, outDtype, MATH_GLSL + math.helpers);
     try {
-      const out = this.run(BINARY[op], { a: operand(a), b: operand(b) });
+      const out = this.run(BINARY[op]!, { a: operand(a), b: operand(b) });
       if (numel(out.shape) === numel(shape)) return this.wrap(out, outDtype);
       // Both operands were broadcast: expand the result to the full shape.
       const small = this.wrap(out, outDtype);
@@ -416,6 +424,12 @@ export class WebGLBackend implements Backend<H> {
     } finally {
       for (const t of temps) this.free(t);
     }
+  }
+
+  /** C's fmod, exact (the optional kernel: floor division and the remainders need it). */
+  fmod(a: View<H>, b: View<H>, shape: readonly number[], dtype: DType): H {
+    if (numel(shape) === 0) return this.fill(0, 0, dtype);
+    return this.elementwise('graftFmod(a, b)', [a, b], shape, dtype, MATH_GLSL + FMOD_GLSL);
   }
 
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {

@@ -224,7 +224,7 @@ const DEFINE_INF = `
  * [-π/4, π/4], accurate to float32. Arguments beyond a few thousand lose
  * accuracy (PyTorch reduces those exactly).
  */
-const SINCOS_GLSL = `
+export const SINCOS_GLSL = `
   float graftSinCos(float x, bool cosine) {
     float q = floor(x * 0.6366197723675814 + 0.5);
     float r = ((x - q * 1.5703125) - q * 4.837512969970703125e-4) - q * 7.54978995489188216e-8;

@@ -7,6 +7,7 @@ import randomJson from './fixtures/random.json' with { type: 'json' };
 import graphsJson from './fixtures/graphs.json' with { type: 'json' };
 import type { GraphCase } from './graphs/check.js';
 import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
+import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
@@ -117,12 +118,17 @@ export const sortingCases = (sortingJson as unknown as { cases: OpCase[] }).case
 export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).cases;
 /** Every unary op on a grid of extreme and ordinary inputs, in float32 and float64, with PyTorch's values and gradients. */
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
+/** The elementwise family (scripts/fixtures/generate_elementwise.py): atan2 … polygamma, isclose, bitwise ops, with specials and errors. */
+export const elementwiseCases = (elementwiseJson as unknown as { cases: OpCase[] }).cases;
+/** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
+export const doubleBackwardCases = [
+  ...(semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
+  ...(elementwiseJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,
+];
 /** einsum (generated equations and PyTorch's errors), tensordot, inner, vdot, ger, kron, cross, chainMatmul, addmm and friends (scripts/fixtures/generate_contractions.py). */
 export const contractionCases = (contractionsJson as unknown as { cases: OpCase[] }).cases;
 /** `g.linalg` and the legacy top-level linear algebra against PyTorch (scripts/fixtures/generate_linalg.py). */
 export const linalgCases = (linalgJson as unknown as { cases: OpCase[] }).cases;
-/** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
-export const doubleBackwardCases = (semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward;
 /** Indexing (`x[items]`, `x[items] = v`, nonzero, masked and take ops) from PyTorch (scripts/fixtures/generate_indexing.py). */
 export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).cases;
 
@@ -147,6 +153,7 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'einsum and contractions against PyTorch', cases: contractionCases },
   { title: 'linear algebra (g.linalg) against PyTorch', cases: linalgCases },
   { title: 'cdist against PyTorch', cases: distanceCases, gradcheck: true },
+  { title: 'elementwise and comparison ops against PyTorch (specials, dtypes, errors)', cases: elementwiseCases, gradcheck: true },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

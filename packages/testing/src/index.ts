@@ -25,6 +25,7 @@ import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
 import { constructionOpCases } from './construction-cases.js';
 import { handWorkedCases } from './hand-cases.js';
+import { elementwiseCases } from './elementwise-cases.js';
 import { checkForward, checkGradients, checkSkipList, type RunContext, runsOn, skipReason } from './op-runner.js';
 import { optionsCases } from './options-cases.js';
 import { semanticsCases, type UnaryGridTolerance } from './semantics-cases.js';
@@ -199,6 +200,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
 
   specCases(t, { device, inDevice });
   handWorkedCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  elementwiseCases(t, { device, inDevice, supportsFloat64 });
   sortingHandCases(t, { device, inDevice });
   semanticsCases(t, { ...run, inDevice, skip, unaryGrid: options.unaryGrid ?? {} });
   opLeakCases(t, { ...run, inDevice, skip });

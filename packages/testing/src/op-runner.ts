@@ -93,7 +93,7 @@ export function opName(c: Pick<OpCase, 'op'>): string {
 
 /**
  * The function a fixture op names: `g[op]`, a namespaced one such as
- * `linalg.solve` (`g.linalg.solve`), or for an op named `Tensor.name` the
+ * `linalg.solve` (`g.linalg.solve`) or `special.zeta`, or for an op named `Tensor.name` the
  * method `args[0].name` (PyTorch's subscript has no torch function: `x[items]`
  * is `x.index(...items)`).
  */
@@ -174,7 +174,17 @@ export function buildKwargs(kwargs: Record<string, unknown>, device: string, lea
  */
 export function expectedMessage(torchMessage: string, deferredChecks = false): string {
   const dtypes: Record<string, string> = { Long: 'int32', Bool: 'bool', Float: 'float32', Double: 'float64' };
+  // C++'s names for scalar types, as in lerp's "expected dtype float for `end` but got dtype double".
+  const cTypes: Record<string, string> = { float: 'float32', double: 'float64', 'long int': 'int32', bool: 'bool' };
   const message = torchMessage
+    .replace(
+      /(Long|Bool|Float|Double) did not match (Long|Bool|Float|Double)/,
+      (_, a: string, b: string) => `${dtypes[a]} did not match ${dtypes[b]}`,
+    )
+    .replace(
+      /expected dtype (float|double|long int|bool) for `(\w+)` but got dtype (float|double|long int|bool)/,
+      (_, a: string, name: string, b: string) => `expected dtype ${cTypes[a]} for \`${name}\` but got dtype ${cTypes[b]}`,
+    )
     .replace(/"\w+" not implemented for '(\w+)'/, (_, t: string) => `not implemented for '${dtypes[t] ?? t}'`)
     .replace(/Got: (Long|Bool)/, (_, t: string) => `Got: ${dtypes[t]}`)
     .replace(/^linalg\.vector_norm /, '')

@@ -23,6 +23,23 @@ import {
   tanh32,
   tanh64,
 } from './math.js';
+import {
+  cosh32,
+  cosh64,
+  digamma32,
+  digamma64,
+  erfc32,
+  erfc64,
+  erfinv32,
+  erfinv64,
+  lgamma32,
+  lgamma64,
+  sinh32,
+  sinh64,
+  trigamma32,
+  trigamma64,
+  zeta,
+} from './special.js';
 
 type Arr = TypedArray;
 
@@ -51,6 +68,24 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   logicalNot: (x) => (x === 0 ? 1 : 0),
   isnan: (x) => (x !== x ? 1 : 0),
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  trunc: Math.trunc,
+  sinh: sinh64,
+  cosh: cosh64,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  log2: Math.log2,
+  log10: Math.log10,
+  exp2: (x) => 2 ** x,
+  erfc: erfc64,
+  erfinv: erfinv64,
+  lgamma: lgamma64,
+  digamma: digamma64,
+  trigamma: trigamma64,
 };
 
 /** The ops whose float32 results follow PyTorch's float32 evaluation (its saturation points), not the double's. */
@@ -62,6 +97,13 @@ const UNARY_FLOAT32: Partial<Record<UnaryOp, (x: number) => number>> = {
   log1p: log1pFor32,
   tanh: tanh32,
   sigmoid: sigmoid32,
+  sinh: sinh32,
+  cosh: cosh32,
+  erfc: erfc32,
+  erfinv: erfinv32,
+  lgamma: lgamma32,
+  digamma: digamma32,
+  trigamma: trigamma32,
 };
 
 /** A contiguous loop (out[oo..oo+n) from x[xo..xo+n)) for the ops that dominate training; false when there is none. */
@@ -156,6 +198,13 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  atan2: Math.atan2,
+  hypot: Math.hypot,
+  zeta,
+  // int32 operands (core sends bool ones to the logical ops).
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
 };
 
 /**

@@ -21,12 +21,15 @@ import type { DType, TypedArray } from '../dtype.js';
  * The version of this interface; a backend reports the one it implements
  * (`specVersion`) and core refuses a mismatch.
  *
+ * - 3: new unary ops `trunc sinh cosh tan asin acos atan asinh acosh atanh
+ *   log2 log10 exp2 erfc erfinv lgamma digamma trigamma` and binary ops
+ *   `atan2 hypot zeta bitwiseAnd bitwiseOr bitwiseXor`.
  * - 2: `matmul`, `concat`, `scatterAdd` and `reduce` no longer take a result
  *   dtype (it is always their input's); `inverse` and `slogdet` are optional
  *   (core computes them on the host without them).
  * - 1: the first.
  */
-export const BACKEND_SPEC_VERSION = 2;
+export const BACKEND_SPEC_VERSION = 3;
 
 /** A strided view over a backend handle, as kernels see their inputs. */
 export interface View<H = unknown> {
@@ -37,7 +40,12 @@ export interface View<H = unknown> {
   readonly offset: number;
 }
 
-/** The unary primitives every backend implements. */
+/**
+ * The unary primitives every backend implements. Each is the PyTorch function
+ * of the same name (`trigamma` is `polygamma(1, x)`), with PyTorch's values at
+ * the edges: see writing-a-backend.md for the list of what they must give at
+ * poles, infinities and domain errors.
+ */
 export type UnaryOp =
   | 'neg'
   | 'abs'
@@ -61,9 +69,31 @@ export type UnaryOp =
   | 'round'
   | 'logicalNot'
   | 'isnan'
-  | 'isfinite';
+  | 'isfinite'
+  | 'trunc'
+  | 'sinh'
+  | 'cosh'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'asinh'
+  | 'acosh'
+  | 'atanh'
+  | 'log2'
+  | 'log10'
+  | 'exp2'
+  | 'erfc'
+  | 'erfinv'
+  | 'lgamma'
+  | 'digamma'
+  | 'trigamma';
 
-/** The binary primitives every backend implements (operands pre-broadcast by core). */
+/**
+ * The binary primitives every backend implements (operands pre-broadcast by
+ * core). `zeta` is the Hurwitz zeta function ζ(a, b) (PyTorch's
+ * `special.zeta`); the bitwise ops take int32 operands.
+ */
 export type BinaryOp =
   | 'add'
   | 'sub'
@@ -79,7 +109,13 @@ export type BinaryOp =
   | 'gt'
   | 'ge'
   | 'logicalAnd'
-  | 'logicalOr';
+  | 'logicalOr'
+  | 'atan2'
+  | 'hypot'
+  | 'zeta'
+  | 'bitwiseAnd'
+  | 'bitwiseOr'
+  | 'bitwiseXor';
 
 /** The reductions every backend implements. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';

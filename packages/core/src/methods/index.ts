@@ -18,6 +18,8 @@
  */
 import './conversion.js';
 import './arithmetic.js';
+import './math.js';
+import './binary-math.js';
 import './comparison.js';
 import './reductions.js';
 import './linalg.js';

@@ -39,6 +39,23 @@ const FLOATING_UNARY = new Set<UnaryOp>([
   'tanh',
   'sigmoid',
   'erf',
+  'sinh',
+  'cosh',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'asinh',
+  'acosh',
+  'atanh',
+  'log2',
+  'log10',
+  'exp2',
+  'erfc',
+  'erfinv',
+  'lgamma',
+  'digamma',
+  'trigamma',
 ]);
 
 /** Integer unary ops whose result can leave int32 (-(-2^31), |-2^31|, 46341²): computed exactly, checked. */

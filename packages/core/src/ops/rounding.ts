@@ -20,19 +20,19 @@ import { where } from './where.js';
 export type RoundingMode = 'trunc' | 'floor';
 
 /** An operand as a tensor of `dtype` on `like`'s device (a number becomes a 0-d tensor). Not recorded. */
-function operand(x: TensorLike, dtype: DType, like: Tensor): Tensor {
+export function operand(x: TensorLike, dtype: DType, like: Tensor): Tensor {
   if (isTensor(x)) return castTo(x, dtype);
   const v = scalarValue('div', x);
   return wrap(like, like.backend.fill(1, v, dtype), [], dtype);
 }
 
-/** Rounds toward zero (no `trunc` primitive: floor above zero, ceil below; signed zeros and NaN kept). */
+/** Rounds toward zero (the `trunc` kernel: signed zeros and NaN kept). Not recorded. */
 function truncate(q: Tensor): Tensor {
-  return where(q.lt(0), q.ceil(), q.floor());
+  return wrap(q, q.backend.unary('trunc', q, q.dtype), q.shape, q.dtype);
 }
 
-/** C's fmod: the backend's exact kernel, or a - trunc(a / b) · b. */
-function fmod(a: Tensor, b: Tensor): Tensor {
+/** C's fmod of two tensors of one floating dtype: the backend's exact kernel, or a - trunc(a / b) · b. Not recorded. */
+export function cFmod(a: Tensor, b: Tensor): Tensor {
   const backend = a.backend;
   if (backend.fmod !== undefined) {
     const shape = broadcastShapes('div', a.shape, b.shape);
@@ -48,7 +48,7 @@ function fmod(a: Tensor, b: Tensor): Tensor {
  * for b = 0.
  */
 function floorDivideFloat(a: Tensor, b: Tensor): Tensor {
-  const mod = fmod(a, b);
+  const mod = cFmod(a, b);
   let div = a.sub(mod).div(b);
   const towardZero = mod.ne(0).logicalAnd(b.lt(0).ne(mod.lt(0)));
   div = where(towardZero, div.sub(1), div);
@@ -59,9 +59,11 @@ function floorDivideFloat(a: Tensor, b: Tensor): Tensor {
   return where(b.eq(0), quotient, floordiv);
 }
 
-/** Integer division by zero raises, as PyTorch's ZeroDivisionError (on a GPU: at the next read). */
-function assertNonzero(divisor: Tensor, mode: RoundingMode): void {
-  const message = `div(): ZeroDivisionError: integer division by zero (rounding_mode '${mode}')`;
+/**
+ * Integer division by zero raises, as PyTorch's ZeroDivisionError (on a GPU:
+ * at the next read); `message` names the op.
+ */
+export function assertNonzero(divisor: Tensor, message: string): void {
   const nonzero = divisor.ne(0);
   if (divisor.backend.deferChecks) assertAsync(nonzero, message);
   else if (!nonzero.all().item()) throw new RangeError(message);
@@ -72,31 +74,30 @@ function assertNonzero(divisor: Tensor, mode: RoundingMode): void {
  * promoted dtype: integers stay integers (exact; division by zero raises),
  * floats follow PyTorch's algorithm in their own precision. Zero gradient.
  */
-export function roundedDivide(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
+export function roundedDivide(a: TensorLike, b: TensorLike, mode: RoundingMode, op = 'div'): Tensor {
   const aIsT = isTensor(a);
   const bIsT = isTensor(b);
-  if (!aIsT && !bIsT) throw new TypeError(`div(): expected at least one Tensor operand, got ${typeof a} and ${typeof b}`);
-  if (aIsT) checkTensor('div', a, 'input');
-  if (bIsT) checkTensor('div', b, 'other');
-  if (aIsT && bIsT) commonDevice('div', a, b);
+  if (!aIsT && !bIsT) throw new TypeError(`${op}(): expected at least one Tensor operand, got ${typeof a} and ${typeof b}`);
+  if (aIsT) checkTensor(op, a, 'input');
+  if (bIsT) checkTensor(op, b, 'other');
+  if (aIsT && bIsT) commonDevice(op, a, b);
   const like = (aIsT ? a : b) as Tensor;
   const dtype = binaryResultType(a, b);
   if (dtype === 'bool')
-    throw new TypeError(`div(): rounding_mode '${mode}' not implemented for 'bool' (convert with .int() or .float() first)`);
+    throw new TypeError(`${op}(): rounding_mode '${mode}' not implemented for 'bool' (convert with .int() or .float() first)`);
   const integral = !isFloating(dtype);
-  if (integral && !bIsT && scalarValue('div', b as number) === 0) {
-    throw new RangeError(`div(): ZeroDivisionError: integer division by zero (rounding_mode '${mode}')`);
-  }
+  const zeroDivision = `${op}(): ZeroDivisionError: integer division by zero (rounding_mode '${mode}')`;
+  if (integral && !bIsT && scalarValue(op, b as number) === 0) throw new RangeError(zeroDivision);
   const compute = integral ? exactFloat(like.backend) : dtype;
   return composite(
     () => {
       const ta = operand(a, compute, like);
       const tb = operand(b, compute, like);
       if (integral) {
-        if (bIsT) assertNonzero(tb, mode);
+        if (bIsT) assertNonzero(tb, zeroDivision);
         const q = ta.div(tb);
         const rounded = mode === 'trunc' ? truncate(q) : q.floor();
-        return int32Exact('div', rounded, `a.double().div(b, { roundingMode: '${mode}' })`);
+        return int32Exact(op, rounded, `a.double().div(b, { roundingMode: '${mode}' })`);
       }
       return mode === 'trunc' ? truncate(ta.div(tb)) : floorDivideFloat(ta, tb);
     },
