@@ -1,14 +1,13 @@
 /**
  * Issue 12's vocabulary (indexing, random, sorting and searching, construction
- * and scatter, einsum and contractions, `g.linalg`) exists in the forms
+ * and scatter, elementwise and comparison, einsum and contractions, `g.linalg`) exists in the forms
  * PyTorch has: a `g.` function where `torch.X` exists, a Tensor method where
  * `torch.Tensor.X` does, and the in-place method `X_` where `torch.Tensor.X_`
  * does. The table was computed with PyTorch 1.13 (`hasattr(torch, snake)`,
  * `hasattr(torch.Tensor, snake)`, `hasattr(torch.Tensor, snake + '_')`,
  * `hasattr(torch.linalg, snake)` for each camelCase name's snake_case
  * spelling); `torch.nn.functional.one_hot` stands for `g.oneHot`, and
- * `x[items]` for `index` (a method only). The elementwise family is checked
- * with its own branch.
+ * `x[items]` for `index` (a method only).
  */
 import { describe, expect, it } from 'vitest';
 import * as g from '../src/index.js';
@@ -101,6 +100,61 @@ const vocabulary: Record<string, Record<string, Forms>> = {
     indexCopy: FMI,
     indexFill: FMI,
     maskedFill: FMI,
+  },
+  elementwise: {
+    atan2: FMI,
+    hypot: FMI,
+    remainder: FMI,
+    fmod: FMI,
+    floorDivide: FMI,
+    lerp: FMI,
+    addcmul: FMI,
+    addcdiv: FMI,
+    xlogy: FMI,
+    logaddexp: FM,
+    logaddexp2: FM,
+    logit: FMI,
+    nanToNum: FMI,
+    clampMin: FMI,
+    clampMax: FMI,
+    trunc: FMI,
+    fix: FMI,
+    frac: FMI,
+    round: FMI,
+    sinh: FMI,
+    cosh: FMI,
+    asin: FMI,
+    acos: FMI,
+    atan: FMI,
+    asinh: FMI,
+    acosh: FMI,
+    atanh: FMI,
+    tan: FMI,
+    log2: FMI,
+    log10: FMI,
+    exp2: FMI,
+    erfinv: FMI,
+    erfc: FMI,
+    lgamma: FMI,
+    digamma: FMI,
+    polygamma: FMI,
+    isclose: FM,
+    allclose: FM,
+    isinf: FM,
+    isneginf: FM,
+    isposinf: FM,
+    isreal: FM,
+    equal: FM,
+    signbit: FM,
+    bitwiseAnd: FMI,
+    bitwiseOr: FMI,
+    bitwiseXor: FMI,
+    bitwiseNot: FMI,
+    bitwiseLeftShift: FMI,
+    bitwiseRightShift: FMI,
+    logicalXor: FMI,
+    // torch.nn.functional.softplus; Graft also has it in core (g.softplus).
+    softplus: F,
   },
   contractions: {
     einsum: F,

@@ -1,6 +1,6 @@
 /** Tensor methods: binary math, ternary pointwise ops, bitwise ops and closeness, and their in-place forms. See methods/index.ts. */
 import type { TensorLike } from '../ops/dispatch.js';
-import { inplace } from '../ops/inplace.js';
+import { inplaceOf } from '../ops/inplace.js';
 import { arctan2, atan2, floorDivide, fmod, hypot, logaddexp, logaddexp2, remainder } from '../ops/binary-math.js';
 import { bitwiseAnd, bitwiseLeftShift, bitwiseOr, bitwiseRightShift, bitwiseXor, logicalXor } from '../ops/bitwise.js';
 import { type AddcOptions, type LerpOptions, addcdiv, addcmul, lerp } from '../ops/pointwise.js';
@@ -307,7 +307,7 @@ installMethods<
     return atan2(this, other);
   },
   atan2_(other) {
-    return inplace(this, 'atan2_', atan2(this, other));
+    return inplaceOf(this, 'atan2_', (self) => atan2(self, other), other);
   },
   arctan2(other) {
     return arctan2(this, other);
@@ -316,25 +316,25 @@ installMethods<
     return hypot(this, other);
   },
   hypot_(other) {
-    return inplace(this, 'hypot_', hypot(this, other));
+    return inplaceOf(this, 'hypot_', (self) => hypot(self, other), other);
   },
   fmod(other) {
     return fmod(this, other);
   },
   fmod_(other) {
-    return inplace(this, 'fmod_', fmod(this, other));
+    return inplaceOf(this, 'fmod_', (self) => fmod(self, other), other);
   },
   remainder(other) {
     return remainder(this, other);
   },
   remainder_(other) {
-    return inplace(this, 'remainder_', remainder(this, other));
+    return inplaceOf(this, 'remainder_', (self) => remainder(self, other), other);
   },
   floorDivide(other) {
     return floorDivide(this, other);
   },
   floorDivide_(other) {
-    return inplace(this, 'floorDivide_', floorDivide(this, other));
+    return inplaceOf(this, 'floorDivide_', (self) => floorDivide(self, other), other);
   },
   logaddexp(other) {
     return logaddexp(this, other);
@@ -346,61 +346,61 @@ installMethods<
     return xlogy(this, other);
   },
   xlogy_(other) {
-    return inplace(this, 'xlogy_', xlogy(this, other));
+    return inplaceOf(this, 'xlogy_', (self) => xlogy(self, other), other);
   },
   lerp(end, weight, options) {
     return lerp(this, end, weight, options);
   },
   lerp_(end, weight, options) {
-    return inplace(this, 'lerp_', lerp(this, end, weight, options));
+    return inplaceOf(this, 'lerp_', (self) => lerp(self, end, weight, options), end, weight);
   },
   addcmul(tensor1, tensor2, options) {
     return addcmul(this, tensor1, tensor2, options);
   },
   addcmul_(tensor1, tensor2, options) {
-    return inplace(this, 'addcmul_', addcmul(this, tensor1, tensor2, options));
+    return inplaceOf(this, 'addcmul_', (self) => addcmul(self, tensor1, tensor2, options), tensor1, tensor2);
   },
   addcdiv(tensor1, tensor2, options) {
     return addcdiv(this, tensor1, tensor2, options);
   },
   addcdiv_(tensor1, tensor2, options) {
-    return inplace(this, 'addcdiv_', addcdiv(this, tensor1, tensor2, options));
+    return inplaceOf(this, 'addcdiv_', (self) => addcdiv(self, tensor1, tensor2, options), tensor1, tensor2);
   },
   bitwiseAnd(other) {
     return bitwiseAnd(this, other);
   },
   bitwiseAnd_(other) {
-    return inplace(this, 'bitwiseAnd_', bitwiseAnd(this, other));
+    return inplaceOf(this, 'bitwiseAnd_', (self) => bitwiseAnd(self, other), other);
   },
   bitwiseOr(other) {
     return bitwiseOr(this, other);
   },
   bitwiseOr_(other) {
-    return inplace(this, 'bitwiseOr_', bitwiseOr(this, other));
+    return inplaceOf(this, 'bitwiseOr_', (self) => bitwiseOr(self, other), other);
   },
   bitwiseXor(other) {
     return bitwiseXor(this, other);
   },
   bitwiseXor_(other) {
-    return inplace(this, 'bitwiseXor_', bitwiseXor(this, other));
+    return inplaceOf(this, 'bitwiseXor_', (self) => bitwiseXor(self, other), other);
   },
   bitwiseLeftShift(other) {
     return bitwiseLeftShift(this, other);
   },
   bitwiseLeftShift_(other) {
-    return inplace(this, 'bitwiseLeftShift_', bitwiseLeftShift(this, other));
+    return inplaceOf(this, 'bitwiseLeftShift_', (self) => bitwiseLeftShift(self, other), other);
   },
   bitwiseRightShift(other) {
     return bitwiseRightShift(this, other);
   },
   bitwiseRightShift_(other) {
-    return inplace(this, 'bitwiseRightShift_', bitwiseRightShift(this, other));
+    return inplaceOf(this, 'bitwiseRightShift_', (self) => bitwiseRightShift(self, other), other);
   },
   logicalXor(other) {
     return logicalXor(this, other);
   },
   logicalXor_(other) {
-    return inplace(this, 'logicalXor_', logicalXor(this, other));
+    return inplaceOf(this, 'logicalXor_', (self) => logicalXor(self, other), other);
   },
   isclose(other, rtol, atol, equalNan, options) {
     return isclose(this, other, rtol, atol, equalNan, options);

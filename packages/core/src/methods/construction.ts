@@ -28,7 +28,7 @@ import {
   unflatten,
   vsplit,
 } from '../ops/construction.js';
-import { inplace } from '../ops/inplace.js';
+import { inplaceOf } from '../ops/inplace.js';
 import { transpose } from '../ops/movement.js';
 import type { Tensor as T } from '../tensor.js';
 import { installMethods } from './install.js';
@@ -236,13 +236,13 @@ installMethods<
     return tril(this, diagonal_, options);
   },
   tril_(diagonal_, options) {
-    return inplace(this, 'tril_', tril(this, diagonal_, options));
+    return inplaceOf(this, 'tril_', (self) => tril(self, diagonal_, options), diagonal_);
   },
   triu(diagonal_, options) {
     return triu(this, diagonal_, options);
   },
   triu_(diagonal_, options) {
-    return inplace(this, 'triu_', triu(this, diagonal_, options));
+    return inplaceOf(this, 'triu_', (self) => triu(self, diagonal_, options), diagonal_);
   },
   diag(diagonal_, options) {
     return diag(this, diagonal_, options);

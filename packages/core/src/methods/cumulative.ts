@@ -1,6 +1,6 @@
 /** Tensor methods: cumulative ops beyond cumsum (reductions.ts): cumprod, cumprod_, logcumsumexp. See methods/index.ts. */
 import { type CumprodOptions, type LogcumsumexpOptions, cumprod, logcumsumexp } from '../ops/cumulative.js';
-import { inplace } from '../ops/inplace.js';
+import { inplaceOf } from '../ops/inplace.js';
 import type { Tensor as T } from '../tensor.js';
 import { installMethods } from './install.js';
 
@@ -37,7 +37,7 @@ installMethods<'cumprod' | 'cumprod_' | 'logcumsumexp'>({
     return cumprod(this, dim, options);
   },
   cumprod_(dim, options) {
-    return inplace(this, 'cumprod_', cumprod(this, dim, options));
+    return inplaceOf(this, 'cumprod_', (self) => cumprod(self, dim, options), dim);
   },
   logcumsumexp(dim, options) {
     return logcumsumexp(this, dim, options);

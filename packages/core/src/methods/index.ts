@@ -32,5 +32,6 @@ import './construction.js';
 import './cumulative.js';
 import './advanced-indexing.js';
 import './inplace.js';
+import './inplace-math.js';
 import './random.js';
 import './sorting.js';

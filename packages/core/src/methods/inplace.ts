@@ -1,7 +1,7 @@
 /** Tensor methods: in-place ops: each writes into this tensor (and the views of its storage), bumps `version` and returns `this`. See methods/index.ts. */
 import type { TensorLike } from '../ops/dispatch.js';
 import { type AlphaOptions, type ClampOptions, type DivOptions, add, clampAs, div, mul, sub } from '../ops/elementwise.js';
-import { copy_, fill_, inplace } from '../ops/inplace.js';
+import { copy_, fill_, inplaceOf } from '../ops/inplace.js';
 import { checkOptions } from '../options.js';
 import { installMethods } from './install.js';
 
@@ -69,19 +69,19 @@ declare module '../tensor.js' {
 
 installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' | 'copy_'>({
   add_(other, options) {
-    return inplace(this, 'add_', add(this, other, checkOptions('add_', options, ['alpha'])));
+    return inplaceOf(this, 'add_', (self) => add(self, other, checkOptions('add_', options, ['alpha'])), other);
   },
   sub_(other, options) {
-    return inplace(this, 'sub_', sub(this, other, checkOptions('sub_', options, ['alpha'])));
+    return inplaceOf(this, 'sub_', (self) => sub(self, other, checkOptions('sub_', options, ['alpha'])), other);
   },
   mul_(other) {
-    return inplace(this, 'mul_', mul(this, other));
+    return inplaceOf(this, 'mul_', (self) => mul(self, other), other);
   },
   div_(other, options) {
-    return inplace(this, 'div_', div(this, other, checkOptions('div_', options, ['roundingMode'])));
+    return inplaceOf(this, 'div_', (self) => div(self, other, checkOptions('div_', options, ['roundingMode'])), other);
   },
   clamp_(min, max, options) {
-    return inplace(this, 'clamp_', clampAs('clamp_', this, min, max, options));
+    return inplaceOf(this, 'clamp_', (self) => clampAs('clamp_', self, min, max, options), min, max);
   },
   zero_() {
     return fill_(this, 0);

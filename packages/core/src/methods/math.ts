@@ -1,5 +1,5 @@
 /** Tensor methods: hyperbolic, inverse trigonometric and special functions, predicates, and their in-place forms. See methods/index.ts. */
-import { inplace } from '../ops/inplace.js';
+import { inplaceOf } from '../ops/inplace.js';
 import { bitwiseNot } from '../ops/bitwise.js';
 import { type ClampMaxOptions, type ClampMinOptions, type NanToNumOptions, clampMax, clampMin, nanToNum } from '../ops/bounds.js';
 import { isinf, isneginf, isposinf, isreal, signbit } from '../ops/predicates.js';
@@ -528,73 +528,73 @@ installMethods<
     return trunc(this);
   },
   trunc_() {
-    return inplace(this, 'trunc_', trunc(this));
+    return inplaceOf(this, 'trunc_', (self) => trunc(self));
   },
   fix() {
     return fix(this);
   },
   fix_() {
-    return inplace(this, 'fix_', fix(this));
+    return inplaceOf(this, 'fix_', (self) => fix(self));
   },
   frac() {
     return frac(this);
   },
   frac_() {
-    return inplace(this, 'frac_', frac(this));
+    return inplaceOf(this, 'frac_', (self) => frac(self));
   },
   sinh() {
     return sinh(this);
   },
   sinh_() {
-    return inplace(this, 'sinh_', sinh(this));
+    return inplaceOf(this, 'sinh_', (self) => sinh(self));
   },
   cosh() {
     return cosh(this);
   },
   cosh_() {
-    return inplace(this, 'cosh_', cosh(this));
+    return inplaceOf(this, 'cosh_', (self) => cosh(self));
   },
   tan() {
     return tan(this);
   },
   tan_() {
-    return inplace(this, 'tan_', tan(this));
+    return inplaceOf(this, 'tan_', (self) => tan(self));
   },
   asin() {
     return asin(this);
   },
   asin_() {
-    return inplace(this, 'asin_', asin(this));
+    return inplaceOf(this, 'asin_', (self) => asin(self));
   },
   acos() {
     return acos(this);
   },
   acos_() {
-    return inplace(this, 'acos_', acos(this));
+    return inplaceOf(this, 'acos_', (self) => acos(self));
   },
   atan() {
     return atan(this);
   },
   atan_() {
-    return inplace(this, 'atan_', atan(this));
+    return inplaceOf(this, 'atan_', (self) => atan(self));
   },
   asinh() {
     return asinh(this);
   },
   asinh_() {
-    return inplace(this, 'asinh_', asinh(this));
+    return inplaceOf(this, 'asinh_', (self) => asinh(self));
   },
   acosh() {
     return acosh(this);
   },
   acosh_() {
-    return inplace(this, 'acosh_', acosh(this));
+    return inplaceOf(this, 'acosh_', (self) => acosh(self));
   },
   atanh() {
     return atanh(this);
   },
   atanh_() {
-    return inplace(this, 'atanh_', atanh(this));
+    return inplaceOf(this, 'atanh_', (self) => atanh(self));
   },
   arcsin() {
     return arcsin(this);
@@ -618,43 +618,43 @@ installMethods<
     return log2(this);
   },
   log2_() {
-    return inplace(this, 'log2_', log2(this));
+    return inplaceOf(this, 'log2_', (self) => log2(self));
   },
   log10() {
     return log10(this);
   },
   log10_() {
-    return inplace(this, 'log10_', log10(this));
+    return inplaceOf(this, 'log10_', (self) => log10(self));
   },
   exp2() {
     return exp2(this);
   },
   exp2_() {
-    return inplace(this, 'exp2_', exp2(this));
+    return inplaceOf(this, 'exp2_', (self) => exp2(self));
   },
   erfc() {
     return erfc(this);
   },
   erfc_() {
-    return inplace(this, 'erfc_', erfc(this));
+    return inplaceOf(this, 'erfc_', (self) => erfc(self));
   },
   erfinv() {
     return erfinv(this);
   },
   erfinv_() {
-    return inplace(this, 'erfinv_', erfinv(this));
+    return inplaceOf(this, 'erfinv_', (self) => erfinv(self));
   },
   lgamma() {
     return lgamma(this);
   },
   lgamma_() {
-    return inplace(this, 'lgamma_', lgamma(this));
+    return inplaceOf(this, 'lgamma_', (self) => lgamma(self));
   },
   digamma() {
     return digamma(this);
   },
   digamma_() {
-    return inplace(this, 'digamma_', digamma(this));
+    return inplaceOf(this, 'digamma_', (self) => digamma(self));
   },
   isinf() {
     return isinf(this);
@@ -675,36 +675,36 @@ installMethods<
     return bitwiseNot(this);
   },
   bitwiseNot_() {
-    return inplace(this, 'bitwiseNot_', bitwiseNot(this));
+    return inplaceOf(this, 'bitwiseNot_', (self) => bitwiseNot(self));
   },
   polygamma(n) {
     return polygamma(n, this);
   },
   polygamma_(n) {
-    return inplace(this, 'polygamma_', polygamma(n, this));
+    return inplaceOf(this, 'polygamma_', (self) => polygamma(n, self), n);
   },
   logit(eps, options) {
     return logit(this, eps, options);
   },
   logit_(eps, options) {
-    return inplace(this, 'logit_', logit(this, eps, options));
+    return inplaceOf(this, 'logit_', (self) => logit(self, eps, options), eps);
   },
   nanToNum(nan, posinf, neginf, options) {
     return nanToNum(this, nan, posinf, neginf, options);
   },
   nanToNum_(nan, posinf, neginf, options) {
-    return inplace(this, 'nanToNum_', nanToNum(this, nan, posinf, neginf, options));
+    return inplaceOf(this, 'nanToNum_', (self) => nanToNum(self, nan, posinf, neginf, options), nan, posinf, neginf);
   },
   clampMin(min) {
     return clampMin(this, min);
   },
   clampMin_(min) {
-    return inplace(this, 'clampMin_', clampMin(this, min));
+    return inplaceOf(this, 'clampMin_', (self) => clampMin(self, min), min);
   },
   clampMax(max) {
     return clampMax(this, max);
   },
   clampMax_(max) {
-    return inplace(this, 'clampMax_', clampMax(this, max));
+    return inplaceOf(this, 'clampMax_', (self) => clampMax(self, max), max);
   },
 });

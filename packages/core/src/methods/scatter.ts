@@ -4,7 +4,7 @@
  * (`scatter_`, …: write into this tensor, bump its version, return it). See
  * methods/index.ts.
  */
-import { inplace } from '../ops/inplace.js';
+import { inplaceOf } from '../ops/inplace.js';
 import {
   type IndexAddOptions,
   type ScatterOptions,
@@ -155,42 +155,42 @@ installMethods<
     return scatter(this, dim, index, src, options);
   },
   scatter_(dim, index, src, options) {
-    return inplace(this, 'scatter_', scatter(this, dim, index, src, options));
+    return inplaceOf(this, 'scatter_', (self) => scatter(self, dim, index, src, options), dim, index, src);
   },
   scatterAdd(dim, index, src) {
     return scatterAdd(this, dim, index, src);
   },
   scatterAdd_(dim, index, src) {
-    return inplace(this, 'scatterAdd_', scatterAdd(this, dim, index, src));
+    return inplaceOf(this, 'scatterAdd_', (self) => scatterAdd(self, dim, index, src), dim, index, src);
   },
   scatterReduce(dim, index, src, reduce, options) {
     return scatterReduce(this, dim, index, src, reduce, options);
   },
   scatterReduce_(dim, index, src, reduce, options) {
-    return inplace(this, 'scatterReduce_', scatterReduce(this, dim, index, src, reduce, options));
+    return inplaceOf(this, 'scatterReduce_', (self) => scatterReduce(self, dim, index, src, reduce, options), dim, index, src, reduce);
   },
   indexAdd(dim, index, source, options) {
     return indexAdd(this, dim, index, source, options);
   },
   indexAdd_(dim, index, source, options) {
-    return inplace(this, 'indexAdd_', indexAdd(this, dim, index, source, options));
+    return inplaceOf(this, 'indexAdd_', (self) => indexAdd(self, dim, index, source, options), dim, index, source);
   },
   indexCopy(dim, index, source) {
     return indexCopy(this, dim, index, source);
   },
   indexCopy_(dim, index, source) {
-    return inplace(this, 'indexCopy_', indexCopy(this, dim, index, source));
+    return inplaceOf(this, 'indexCopy_', (self) => indexCopy(self, dim, index, source), dim, index, source);
   },
   indexFill(dim, index, value) {
     return indexFill(this, dim, index, value);
   },
   indexFill_(dim, index, value) {
-    return inplace(this, 'indexFill_', indexFill(this, dim, index, value));
+    return inplaceOf(this, 'indexFill_', (self) => indexFill(self, dim, index, value), dim, index, value);
   },
   maskedFill(mask, value) {
     return maskedFill(this, mask, value);
   },
   maskedFill_(mask, value) {
-    return inplace(this, 'maskedFill_', maskedFill(this, mask, value));
+    return inplaceOf(this, 'maskedFill_', (self) => maskedFill(self, mask, value), mask, value);
   },
 });

@@ -64,6 +64,27 @@ export function inplace<T extends Tensor>(t: T, op: string, result: Tensor): T {
 }
 
 /**
+ * The in-place form of an out-of-place op: writes `compute(self)` into `t`.
+ * When autograd records (`t` or one of `operands` requires grad), `compute`
+ * reads a clone of `t` — PyTorch's `original_self` — so a backward that needs
+ * the value `t` had before the write (sin_, mul_, exp_'s input, …) still has
+ * it, instead of failing the saved-tensor version check. Without grad there is
+ * no copy.
+ */
+export function inplaceOf<T extends Tensor>(t: T, op: string, compute: (self: Tensor) => Tensor, ...operands: unknown[]): T {
+  checkWritable(op, t);
+  const records = isGraphRecordingEnabled() && (t.requiresGrad || operands.some((o) => isTensor(o) && o.requiresGrad));
+  if (!records) return inplace(t, op, compute(t));
+  const self = t.clone();
+  try {
+    return inplace(t, op, compute(self));
+  } finally {
+    // Deferred while the recorded node holds it (Node.save pins it).
+    self.dispose();
+  }
+}
+
+/**
  * Fills `t` with a value (a number, or a 0-d tensor) in place.
  *
  * @example
