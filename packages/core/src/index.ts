@@ -318,6 +318,9 @@ export {
   type UniqueConsecutiveOptions,
   type BincountOptions,
   type HistcOptions,
+  // distances
+  cdist,
+  type CdistOptions,
 } from './ops/index.js';
 
 import type { Tensor } from './tensor.js';

@@ -25,3 +25,28 @@ export function normalizePaddingIdx(op: string, paddingIdx: number | null | unde
   }
   return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
 }
+
+const warnedImplicitDim = new Set<string>();
+
+/** PyTorch's `_get_softmax_dim`: the implicit dim of softmax-like ops, with its deprecation warning (once per op). */
+export function implicitSoftmaxDim(op: string, ndim: number): number {
+  if (!warnedImplicitDim.has(op)) {
+    warnedImplicitDim.add(op);
+    console.warn(`UserWarning: Implicit dimension choice for ${op} has been deprecated. Change the call to include dim=X as an argument.`);
+  }
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+/** The shape two shapes broadcast to, or an error naming both. */
+export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1)
+      throw new Error(`${op}: the shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast (dim ${i}: ${x} vs ${y})`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}

@@ -13,7 +13,8 @@
 import * as g from '@graft/core';
 import type { DType, Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
-import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from './argument-checks.js';
+import { checkApproximate, checkDropoutProbability, implicitSoftmaxDim, normalizePaddingIdx } from './argument-checks.js';
+import { type InplaceOptions, maybeInPlace } from './inplace.js';
 
 /**
  * `x Wᵀ + b`.
@@ -38,16 +39,7 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
   });
 }
 
-/** Options of the activations that can work in place. */
-export interface InplaceOptions {
-  /** Write the result into the input (which must not be a leaf that requires grad), as PyTorch's `inplace=True`. */
-  inplace?: boolean;
-}
-
-/** Writes `result` into `input` (as PyTorch's in-place forms) when asked. */
-function maybeInPlace(input: Tensor, result: Tensor, inplace: boolean | undefined): Tensor {
-  return inplace ? input.copy_(result) : result;
-}
+export type { InplaceOptions } from './inplace.js';
 
 /**
  * Rectified linear unit.
@@ -136,17 +128,6 @@ export interface SoftmaxOptions {
   dim?: number | null;
   /** Cast the input to this dtype first. */
   dtype?: DType;
-}
-
-const warned = new Set<string>();
-
-/** PyTorch's `_get_softmax_dim`: the implicit dim, with its deprecation warning (once). */
-function implicitSoftmaxDim(op: string, ndim: number): number {
-  if (!warned.has(op)) {
-    warned.add(op);
-    console.warn(`UserWarning: Implicit dimension choice for ${op} has been deprecated. Change the call to include dim=X as an argument.`);
-  }
-  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
 function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, rest: unknown[]): Tensor {
@@ -346,3 +327,67 @@ export {
   type BceOptions,
   type BceWithLogitsOptions,
 } from './losses.js';
+export {
+  elu,
+  selu,
+  celu,
+  silu,
+  mish,
+  softplus,
+  softsign,
+  hardtanh,
+  relu6,
+  hardswish,
+  hardsigmoid,
+  prelu,
+  glu,
+  softmin,
+  tanhshrink,
+  threshold,
+  softshrink,
+  hardshrink,
+  logsigmoid,
+  type EluOptions,
+  type SoftplusOptions,
+  type HardtanhOptions,
+  type GluOptions,
+  type SoftminOptions,
+  type ThresholdOptions,
+  type ShrinkOptions,
+} from './activations.js';
+export {
+  huberLoss,
+  smoothL1Loss,
+  klDiv,
+  poissonNllLoss,
+  gaussianNllLoss,
+  type HuberOptions,
+  type SmoothL1Options,
+  type KlDivOptions,
+  type KlReduction,
+  type PoissonNllOptions,
+  type GaussianNllOptions,
+} from './losses-regression.js';
+export {
+  cosineEmbeddingLoss,
+  marginRankingLoss,
+  tripletMarginLoss,
+  hingeEmbeddingLoss,
+  softMarginLoss,
+  multilabelSoftMarginLoss,
+  multiMarginLoss,
+  type MarginOptions,
+  type TripletMarginOptions,
+  type ReductionOptions,
+  type MultilabelSoftMarginOptions,
+  type MultiMarginOptions,
+} from './losses-margin.js';
+export { ctcLoss, type CtcOptions } from './losses-ctc.js';
+export {
+  cosineSimilarity,
+  pairwiseDistance,
+  normalize,
+  type CosineSimilarityOptions,
+  type PairwiseDistanceOptions,
+  type NormalizeOptions,
+} from './distance.js';

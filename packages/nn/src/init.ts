@@ -187,3 +187,15 @@ export function kaimingNormal_(t: Tensor, ...rest: unknown[]): Tensor {
   const o = keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS);
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, o), { generator: o.generator });
 }
+
+export {
+  truncNormal_,
+  eye_,
+  dirac_,
+  orthogonal_,
+  sparse_,
+  type TruncNormalOptions,
+  type DiracOptions,
+  type OrthogonalOptions,
+  type SparseOptions,
+} from './init-structured.js';

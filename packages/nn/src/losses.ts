@@ -21,7 +21,8 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
   return r as Reduction;
 }
 
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
+/** @internal A loss reduced as `reduction` asks. */
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'mean') return loss.mean();
   if (reduction === 'sum') return loss.sum();
   return loss;
@@ -45,7 +46,7 @@ function checkWeight(op: string, name: string, weight: Tensor | null | undefined
 }
 
 /** PyTorch refuses a weight that requires grad where the loss has no derivative for it. */
-function notDifferentiable(op: string, name: string, t: Tensor | null | undefined): void {
+export function notDifferentiable(op: string, name: string, t: Tensor | null | undefined): void {
   if (t && t.requiresGrad && g.isGradEnabled()) {
     throw new Error(
       `${op}: the function is not differentiable with respect to argument '${name}'. This input cannot have requiresGrad true.`,

@@ -45,6 +45,32 @@ export {
   type LeakyReLUOptions,
   type SoftmaxModuleOptions,
 } from './layers/basic.js';
+export {
+  ELU,
+  CELU,
+  SELU,
+  SiLU,
+  Mish,
+  Hardswish,
+  Hardsigmoid,
+  ReLU6,
+  Softplus,
+  Softsign,
+  Tanhshrink,
+  LogSigmoid,
+  Softmax2d,
+  Hardtanh,
+  PReLU,
+  GLU,
+  LogSoftmax,
+  Softmin,
+  Threshold,
+  Softshrink,
+  Hardshrink,
+  type PReLUOptions,
+  type DimModuleOptions,
+  type ThresholdModuleOptions,
+} from './layers/activations.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions, type RNNCellOptions } from './layers/rnn-cells.js';
 export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './layers/rnn.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
@@ -75,6 +101,21 @@ export {
   type DecoderLayerForwardOptions,
 } from './layers/transformer.js';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
+export {
+  HuberLoss,
+  SmoothL1Loss,
+  KLDivLoss,
+  CosineEmbeddingLoss,
+  MarginRankingLoss,
+  TripletMarginLoss,
+  HingeEmbeddingLoss,
+  SoftMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  CTCLoss,
+} from './layers/losses-more.js';
 /** Stateless forms of the layers and losses (`torch.nn.functional`). */
 export * as functional from './functional.js';
 /** Alias of `functional`, as PyTorch's `F`. */

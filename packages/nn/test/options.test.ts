@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as nnPackage from '../src/index.js';
 import { F, init, nn } from '../src/index.js';
+import { activationLossOptionRows } from './options-activations-losses.js';
 
 type Call = (bad: Record<string, unknown>) => unknown;
 /** [entry point as the coverage test names it, the name the error must carry, a call with the options, a misspelt key]. */
@@ -181,6 +182,7 @@ const table: Entry[] = [
   ['init.xavierNormal_', 'xavierNormal_', (o) => init.xavierNormal_(g.empty(2, 2), o), 'gains'],
   ['init.kaimingUniform_', 'kaimingUniform_', (o) => init.kaimingUniform_(g.empty(2, 2), o), 'non_linearity'],
   ['init.kaimingNormal_', 'kaimingNormal_', (o) => init.kaimingNormal_(g.empty(2, 2), o), 'fan_mode'],
+  ...activationLossOptionRows,
 ];
 
 describe('every options object in @graft/nn rejects an unknown key, naming the entry point and the key', () => {

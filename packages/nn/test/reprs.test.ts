@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, type Module } from '../src/index.js';
 import fixture from './fixtures/reprs.json' with { type: 'json' };
 import { moduleReprMakers } from './module-repr-makers.js';
+import { activationLossReprMakers } from './reprs-activations-losses.js';
 
 /** Each fixture's module, built the Graft way (PyTorch's keyword arguments in camelCase). */
 const makers: Record<string, () => Module> = {
@@ -97,8 +98,13 @@ describe("module reprs are PyTorch's repr(module)", () => {
   }
 
   it('every layer class in nn has at least one repr fixture', () => {
-    // modules.json (generate_nn_modules.py) holds the reprs of the normalisation layers, EmbeddingBag, Bilinear and the dict/list containers.
-    const covered = new Set([...Object.values(makers), ...Object.values(moduleReprMakers)].map((make) => make().constructor.name));
+    // modules.json (generate_nn_modules.py) holds the reprs of the normalisation layers, EmbeddingBag, Bilinear and the dict/list containers;
+    // activations-losses.json those of the activations and losses (activations.test.ts checks them).
+    const covered = new Set(
+      [...Object.values(makers), ...Object.values(moduleReprMakers), ...Object.values(activationLossReprMakers)].map(
+        (make) => make().constructor.name,
+      ),
+    );
     const layers = Object.entries(nn)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof nn.Module)
       .map(([k]) => k);

@@ -13,6 +13,7 @@ import sortingJson from './fixtures/sorting.json' with { type: 'json' };
 import indexingJson from './fixtures/indexing.json' with { type: 'json' };
 import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
 import linalgJson from './fixtures/linalg.json' with { type: 'json' };
+import distanceJson from './fixtures/distance.json' with { type: 'json' };
 
 export type JsonNumber = number | boolean | string;
 
@@ -127,6 +128,8 @@ export const indexingOpCases = (indexingJson as unknown as { cases: OpCase[] }).
 
 /** Construction, shape and scatter-family cases (scripts/fixtures/generate_construction.py): tril…oneHot, scatter…maskedFill. */
 export const constructionCases = (constructionJson as unknown as { cases: OpCase[] }).cases;
+/** `cdist` against PyTorch (written by scripts/fixtures/generate_nn_activations_losses.py). */
+export const distanceCases = (distanceJson as unknown as { cases: OpCase[] }).cases;
 
 /**
  * Every file of op cases (ops.json's schema), with the title its tests run
@@ -143,6 +146,7 @@ export const opCaseFiles: readonly { readonly title: string; readonly cases: rea
   { title: 'indexing against PyTorch (x[items], x[items] = v, masks, nonzero, take)', cases: indexingOpCases },
   { title: 'einsum and contractions against PyTorch', cases: contractionCases },
   { title: 'linear algebra (g.linalg) against PyTorch', cases: linalgCases },
+  { title: 'cdist against PyTorch', cases: distanceCases, gradcheck: true },
 ];
 
 /** The op cases of every file in `opCaseFiles`. */

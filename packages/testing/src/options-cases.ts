@@ -371,6 +371,7 @@ export const optionsTable: OptionsEntry[] = [
   ...constructionOptionsTable,
   // linear algebra (linalg-options.ts)
   ...linalgOptionsTable,
+  { name: 'cdist', op: 'cdist', key: 'compute_mode', call: (o) => g.cdist(x(), x(), 2, o) },
 ];
 
 /** Registers the table's tests: a misspelt key throws, naming the op and the key. */

@@ -30,6 +30,7 @@ export * from './nonzero.js';
 export * from './masked.js';
 export * from './take.js';
 export type { IndexArray, IndexItem, IndexSlice } from './index-items.js';
+export * from './distance.js';
 export * from './inplace.js';
 export * from './convert.js';
 export * from './random-ops.js';

@@ -10,7 +10,7 @@ import { checkReduction, type Reduction } from '../losses.js';
 import { Module, layersFreeIntermediates } from '../module.js';
 
 /** What every loss module shares: a checked reduction, and weights kept as buffers. */
-abstract class Loss extends Module {
+export abstract class Loss extends Module {
   readonly reduction: Reduction;
 
   constructor(op: string, reduction: Reduction | undefined, buffers: Record<string, Tensor | null | undefined> = {}) {
