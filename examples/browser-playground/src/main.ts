@@ -1,13 +1,15 @@
 /**
- * The browser playground: an MLP learns two interleaved spirals, on the CPU or
- * the WebGL backend (one switch), with a live loss plot and steps per second.
- * Runs on both backends share the plot: seeded alike, they follow one curve.
+ * The browser playground, two tabs on the CPU or the WebGL backend (one
+ * switch). Spirals: an MLP learns two interleaved spirals, with a live loss
+ * plot and steps per second; runs on both backends share the plot: seeded
+ * alike, they follow one curve. Text: a character-level GPT (text-tab.ts).
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import '@graft/backend-webgl';
 import { nn } from '@graft/nn';
 import { Adam } from '@graft/optim';
+import { setUpTextTab, stopText, trainText } from './text-tab.js';
 
 /** Two spirals of `n` points each, labelled 0 and 1, from the seeded generator. */
 function spirals(n: number): { x: g.Tensor; y: g.Tensor } {
@@ -101,14 +103,26 @@ async function train(device: string, steps = 200): Promise<{ first: number; last
   return { first: run.losses[0]!, last: run.losses[steps - 1]!, stepsPerSecond: run.stepsPerSecond };
 }
 
-document.getElementById('train')!.addEventListener('click', () => {
-  const device = (document.getElementById('backend') as HTMLSelectElement).value;
-  void train(device);
-});
+const backend = document.getElementById('backend') as HTMLSelectElement;
+document.getElementById('train')!.addEventListener('click', () => void train(backend.value));
+setUpTextTab(backend);
+
+/** Shows one tab's panel and hides the other's. */
+function showTab(name: 'spirals' | 'text'): void {
+  for (const tab of ['spirals', 'text'] as const) {
+    document.getElementById(`tab-${tab}`)!.setAttribute('aria-selected', String(tab === name));
+    (document.getElementById(`${tab}-panel`) as HTMLElement).hidden = tab !== name;
+  }
+}
+document.getElementById('tab-spirals')!.addEventListener('click', () => showTab('spirals'));
+document.getElementById('tab-text')!.addEventListener('click', () => showTab('text'));
+
+/** Live tensors on every device (g.memory().numTensors): a stopped or finished Text run gives back all it made. */
+const liveTensors = () => g.memory().numTensors;
 
 /** Live tensors on a device (the test checks that a run gives back everything it made). */
 function memory(device: string): { numTensors: number; numBytes: number } {
   return g.memory().byDevice[device] ?? { numTensors: 0, numBytes: 0 };
 }
 
-(window as unknown as { playground: unknown }).playground = { train, memory };
+(window as unknown as { playground: unknown }).playground = { train, memory, liveTensors, text: { train: trainText, stop: stopText } };

@@ -3,18 +3,21 @@
  * the text of examples/char-rnn), on the CPU backend: token and position
  * embeddings, pre-norm causal self-attention blocks (nn.TransformerEncoder
  * with a causal mask), AdamW, and a linear warmup followed by cosine decay
- * (LinearLR then CosineAnnealingLR in a SequentialLR). Prints text sampled
- * before and after training.
+ * (LinearLR then CosineAnnealingLR in a SequentialLR), fed by @graft/data's
+ * DataLoader. Prints text sampled before and after training. The model and
+ * data live in gpt.ts, which the browser playground's Text tab shares.
  *
  *   pnpm start                     # the full run (about a minute)
  *   node dist/main.js --steps 20 --sample 40   # a short run, a short sample
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
+import { disposeBatch } from '@graft/data';
 import { ProgressBar } from '@graft/example-progress';
 import { nn } from '@graft/nn';
-import { AdamW, CosineAnnealingLR, LinearLR, SequentialLR, clipGradNorm_ } from '@graft/optim';
+import { clipGradNorm_ } from '@graft/optim';
 import { readFileSync } from 'node:fs';
+import { CharGPT, charCodec, optimizerAndSchedule, sample, windowLoader } from './gpt.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -23,125 +26,40 @@ const flag = (name: string, fallback: number) => {
 };
 const STEPS = flag('steps', 300);
 const SAMPLE = flag('sample', 200);
-const WARMUP = Math.max(1, Math.round(STEPS * 0.1));
 const CONTEXT = 32;
 const BATCH = 16;
-const WIDTH = 64;
-const HEADS = 4;
-const LAYERS = 2;
 
 g.manualSeed(1234);
 const text = readFileSync(new URL('../../char-rnn/data/sonnets.txt', import.meta.url), 'utf8');
-const vocab = [...new Set(text)].sort();
-const index = new Map(vocab.map((c, i) => [c, i]));
-const encoded = Int32Array.from(text, (c) => index.get(c)!);
-console.log(`${text.length} characters, vocabulary of ${vocab.length}`);
+const codec = charCodec(text);
+const encoded = codec.encode(text);
+console.log(`${text.length} characters, vocabulary of ${codec.vocab.length}`);
 
-/** GPT: token + position embeddings, causal pre-norm Transformer blocks, a final LayerNorm and a linear head. */
-class CharGPT extends nn.Module {
-  tok = new nn.Embedding(vocab.length, WIDTH);
-  pos = new nn.Embedding(CONTEXT, WIDTH);
-  blocks = new nn.TransformerEncoder(
-    new nn.TransformerEncoderLayer(WIDTH, HEADS, {
-      dimFeedforward: 4 * WIDTH,
-      dropout: 0,
-      activation: 'gelu',
-      batchFirst: true,
-      normFirst: true,
-    }),
-    LAYERS,
-  );
-  ln = new nn.LayerNorm(WIDTH);
-  head = new nn.Linear(WIDTH, vocab.length);
-
-  /** Logits `[N, T, vocab]` for token indices `[N, T]` (T ≤ CONTEXT); position t sees positions ≤ t only. */
-  override forward(idx: g.Tensor): g.Tensor {
-    const T = idx.shape[1]!;
-    const x = this.tok.call(idx).add(this.pos.call(g.arange(T)));
-    const causal = nn.Transformer.generateSquareSubsequentMask(T);
-    return this.head.call(this.ln.call(this.blocks.call(x, { mask: causal })));
-  }
-}
-
-const model = new CharGPT();
+const model = new CharGPT({ vocabSize: codec.vocab.length, context: CONTEXT, width: 64, heads: 4, layers: 2 });
 const parameterCount = model.parameters().reduce((n, p) => n + p.numel(), 0);
 console.log(`${parameterCount} parameters`);
-const optimizer = new AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.01 });
-const scheduler = new SequentialLR(optimizer, {
-  schedulers: [
-    new LinearLR(optimizer, { startFactor: 0.01, endFactor: 1, totalIters: WARMUP }),
-    new CosineAnnealingLR(optimizer, { tMax: Math.max(1, STEPS - WARMUP), etaMin: 1e-4 }),
-  ],
-  milestones: [WARMUP],
-});
+const { optimizer, scheduler } = optimizerAndSchedule(model, STEPS);
 const lossFn = new nn.CrossEntropyLoss();
+// STEPS batches of random windows, drawn with replacement from a generator seeded with 1234.
+const loader = windowLoader(encoded, { context: CONTEXT, batchSize: BATCH, steps: STEPS, seed: 1234 });
 
-/** Samples `length` characters after `prompt`, feeding the model its last CONTEXT characters each time. */
-function sample(prompt: string, length: number, temperature = 0.8): string {
-  model.eval();
-  const ids = Array.from(prompt, (c) => index.get(c) ?? 0);
-  const text = g.noGrad(() => {
-    for (let i = 0; i < length; i++) {
-      const [probs, u] = g.tidy(() => {
-        const window = ids.slice(-CONTEXT);
-        const logits = model.call(g.tensor(Int32Array.from(window), { shape: [1, window.length] }));
-        return [
-          logits
-            .select(1, window.length - 1)
-            .div(temperature)
-            .softmax(-1)
-            .dataSync(),
-          g.rand(1).item() as number,
-        ] as const;
-      });
-      let r = u;
-      let pick = probs.length - 1;
-      for (let k = 0; k < probs.length; k++) {
-        r -= probs[k]!;
-        if (r <= 0) {
-          pick = k;
-          break;
-        }
-      }
-      ids.push(pick);
-    }
-    return ids.map((i) => vocab[i]).join('');
-  });
-  model.train();
-  return text;
-}
-
-/**
- * A batch of random windows: inputs and the next characters. Simple batching
- * for now; @graft/data's DataLoader (with a random sampler over windows) will
- * take its place.
- */
-function batch(): [g.Tensor, g.Tensor] {
-  const xs = new Int32Array(BATCH * CONTEXT);
-  const ys = new Int32Array(BATCH * CONTEXT);
-  for (let b = 0; b < BATCH; b++) {
-    const start = Math.floor((g.rand(1).item() as number) * (encoded.length - CONTEXT - 1));
-    xs.set(encoded.subarray(start, start + CONTEXT), b * CONTEXT);
-    ys.set(encoded.subarray(start + 1, start + CONTEXT + 1), b * CONTEXT);
-  }
-  return [g.tensor(xs, { shape: [BATCH, CONTEXT] }), g.tensor(ys, { shape: [BATCH * CONTEXT] })];
-}
-
-console.log(`\nSample before training:\n${sample('Shall I ', Math.min(80, SAMPLE))}\n`);
+console.log(`\nSample before training:\n${sample(model, codec, 'Shall I ', Math.min(80, SAMPLE))}\n`);
 
 const bar = new ProgressBar(STEPS, 'char-gpt');
 const losses: number[] = [];
 const start = performance.now();
-for (let step = 1; step <= STEPS; step++) {
+let step = 0;
+for (const { x, y } of loader) {
+  step++;
   const loss = g.tidy(() => {
-    const [x, y] = batch();
     optimizer.zeroGrad();
-    const l = lossFn.call(model.call(x).reshape(-1, vocab.length), y);
+    const l = lossFn.call(model.call(x).reshape(-1, codec.vocab.length), y.reshape(-1));
     l.backward();
     clipGradNorm_(model.parameters(), 1);
     optimizer.step();
     return l.item() as number;
   });
+  disposeBatch([x, y]); // the batch is ours: free it, so the live tensor count stays flat
   scheduler.step();
   losses.push(loss);
   const recent = losses.slice(-20);
@@ -154,7 +72,7 @@ for (let step = 1; step <= STEPS; step++) {
   });
 }
 
-console.log(`\nSample after training:\n${sample('Shall I ', SAMPLE)}\n`);
+console.log(`\nSample after training:\n${sample(model, codec, 'Shall I ', SAMPLE)}\n`);
 const n = Math.max(1, Math.min(5, Math.floor(losses.length / 2)));
 const first = losses.slice(0, n).reduce((a, b) => a + b, 0) / n;
 const last = losses.slice(-n).reduce((a, b) => a + b, 0) / n;
