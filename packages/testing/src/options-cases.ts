@@ -373,6 +373,9 @@ export const optionsTable: OptionsEntry[] = [
   { name: 'Tensor.baddbmm_', op: 'baddbmm', key: 'betta', call: (o) => g.ones(1, 2, 2).baddbmm_(g.ones(1, 2, 2), g.ones(1, 2, 2), o) },
   { name: 'Tensor.addbmm_', op: 'addbmm', key: 'betta', call: (o) => x().addbmm_(g.ones(1, 2, 2), g.ones(1, 2, 2), o) },
   { name: 'Tensor.addr_', op: 'addr', key: 'betta', call: (o) => x().addr_(g.ones(2), g.ones(2), o) },
+  // the in-place forms of methods/inplace-math.ts that take options
+  { name: 'Tensor.round_', op: 'round', key: 'decimal', call: (o) => x().round_(o as never) },
+  { name: 'Tensor.cumsum_', op: 'cumsum', key: 'dtyp', call: (o) => x().cumsum_(0, o as never) },
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },
