@@ -366,6 +366,7 @@ export class LSTM extends RNNBase {
  *
  * @example
  * const [out, hN] = new GRU(10, 20).call(g.randn(5, 3, 10));
+ * const [both, hBoth] = new GRU(10, 20, { bidirectional: true }).call(g.randn(5, 3, 10)); // both [5, 3, 40], hBoth [2, 3, 20]
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
