@@ -28,6 +28,7 @@ describe('nn frees its own intermediates', () => {
       [new nn.Linear(4, 3), () => g.randn(2, 4), 1],
       [new nn.LayerNorm([4]), () => g.randn(2, 4), 1],
       [new nn.LSTM(4, 3), () => g.randn(5, 2, 4), 3],
+      [new nn.LSTM(4, 3, { numLayers: 2, bidirectional: true }), () => g.randn(5, 2, 4), 3],
       [new nn.GELU({ approximate: 'tanh' }), () => g.randn(2, 4), 1],
       [new nn.Conv2d(1, 2, 3), () => g.randn(1, 1, 5, 5), 1],
       [new nn.CrossEntropyLoss(), () => g.randn(3, 4), 1],
@@ -98,6 +99,7 @@ describe('nn frees its own intermediates', () => {
   it('training steps with packed sequences, hooks, weight and spectral norm reach a steady state; summary leaves nothing', () => {
     g.manualSeed(2);
     const lstm = new nn.LSTM(2, 3);
+    const bidirectional = new nn.GRU(2, 3, { numLayers: 2, bidirectional: true });
     const hooked = nn.utils.spectralNorm(nn.utils.weightNorm(new nn.Linear(3, 2)), 'bias');
     hooked.registerFullBackwardHook(() => {});
     hooked.registerForwardHook((_m, _a, out) => out.mul(2));
@@ -107,10 +109,13 @@ describe('nn frees its own intermediates', () => {
         const packed = nn.utils.rnn.packPaddedSequence(x, [2, 4, 3], { enforceSorted: false });
         const [out, [h]] = lstm.call(packed);
         const [padded] = nn.utils.rnn.padPackedSequence(out);
-        hooked.call(padded).sum().add(h.sum()).backward();
+        const [outBi, hBi] = bidirectional.call(packed);
+        const [paddedBi] = nn.utils.rnn.padPackedSequence(outBi);
+        hooked.call(padded).sum().add(h.sum()).add(paddedBi.sum()).add(hBi.sum()).backward();
       });
     const zero = () => {
       lstm.zeroGrad();
+      bidirectional.zeroGrad();
       hooked.zeroGrad();
     };
     step();

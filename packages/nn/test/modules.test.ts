@@ -128,13 +128,32 @@ describe('gradcheck of the normalisation functions and layers (float64)', () => 
   }
 });
 
-describe('RNN, LSTM and GRU over packed sequences against PyTorch', () => {
+describe('RNN, LSTM and GRU over packed, padded and unbatched sequences, one and two directions, against PyTorch', () => {
   const makers: Record<string, () => nn.RNN | nn.LSTM | nn.GRU> = {
     LSTM_packed_sorted: () => new nn.LSTM(3, 4, { numLayers: 2 }),
     GRU_packed_unsorted_h0: () => new nn.GRU(3, 4),
     RNN_packed_batch_first: () => new nn.RNN(2, 3, { batchFirst: true, nonlinearity: 'relu' }),
     LSTM_packed_unsorted_state_batch_first: () => new nn.LSTM(2, 3, { batchFirst: true }),
+    RNN_bidirectional_tanh: () => new nn.RNN(3, 4, { bidirectional: true }),
+    RNN_bidirectional_relu_2_layers_h0: () => new nn.RNN(3, 4, { numLayers: 2, nonlinearity: 'relu', bidirectional: true }),
+    LSTM_bidirectional: () => new nn.LSTM(3, 4, { bidirectional: true }),
+    LSTM_bidirectional_2_layers_state_batch_first: () => new nn.LSTM(2, 3, { numLayers: 2, batchFirst: true, bidirectional: true }),
+    LSTM_bidirectional_2_layers_no_bias: () => new nn.LSTM(3, 2, { numLayers: 2, bias: false, bidirectional: true }),
+    GRU_bidirectional: () => new nn.GRU(3, 4, { bidirectional: true }),
+    GRU_bidirectional_2_layers_h0: () => new nn.GRU(2, 3, { numLayers: 2, bidirectional: true }),
+    GRU_bidirectional_unbatched_h0: () => new nn.GRU(3, 2, { numLayers: 2, bidirectional: true }),
+    LSTM_bidirectional_2_layers_dropout: () => new nn.LSTM(3, 4, { numLayers: 2, dropout: 0.5, bidirectional: true }),
+    RNN_bidirectional_packed_tanh: () => new nn.RNN(3, 4, { bidirectional: true }),
+    RNN_bidirectional_packed_relu_2_layers_unsorted_h0: () => new nn.RNN(2, 3, { numLayers: 2, nonlinearity: 'relu', bidirectional: true }),
+    LSTM_bidirectional_packed: () => new nn.LSTM(3, 4, { bidirectional: true }),
+    LSTM_bidirectional_packed_2_layers_unsorted_batch_first: () =>
+      new nn.LSTM(2, 3, { numLayers: 2, batchFirst: true, bidirectional: true }),
+    GRU_bidirectional_packed: () => new nn.GRU(3, 4, { bidirectional: true }),
+    GRU_bidirectional_packed_2_layers_unsorted_h0: () => new nn.GRU(3, 2, { numLayers: 2, bidirectional: true }),
   };
+  it('has a maker for every fixture case', () => {
+    expect(Object.keys(makers).sort()).toEqual(fixtures.sequences.map((f) => f.name).sort());
+  });
   for (const f of fixtures.sequences) {
     it(f.name, () => {
       g.manualSeed(f.seed);
@@ -143,22 +162,40 @@ describe('RNN, LSTM and GRU over packed sequences against PyTorch', () => {
       for (const [k, v] of Object.entries(m.stateDict())) close(values(v), (f.state as Record<string, number[]>)[k]!, 1e-6, k);
       const batch = f.lengths.length;
       const steps = Math.max(...f.lengths);
-      const x = g.randn(f.batchFirst ? [batch, steps, m.inputSize] : [steps, batch, m.inputSize], { requiresGrad: true });
+      const layers = m.numLayers * m.numDirections;
+      const x = g.randn(f.unbatched ? [steps, m.inputSize] : f.batchFirst ? [batch, steps, m.inputSize] : [steps, batch, m.inputSize], {
+        requiresGrad: true,
+      });
+      const stateShape = f.unbatched ? [layers, m.hiddenSize] : [layers, batch, m.hiddenSize];
       const states = f.withState
-        ? Array.from({ length: f.kind === 'LSTM' ? 2 : 1 }, () => g.randn([m.numLayers, batch, m.hiddenSize], { requiresGrad: true }))
+        ? Array.from({ length: f.kind === 'LSTM' ? 2 : 1 }, () => g.randn(stateShape, { requiresGrad: true }))
         : [];
-      const packed = nn.utils.rnn.packPaddedSequence(x, f.lengths, { batchFirst: f.batchFirst, enforceSorted: f.enforceSorted });
       const hidden = states.length === 0 ? null : f.kind === 'LSTM' ? [states[0]!, states[1]!] : states[0]!;
-      const [outPacked, hn] = (m.call as (...a: unknown[]) => [nn.utils.PackedSequence, g.Tensor | [g.Tensor, g.Tensor]])(packed, hidden);
-      expect(outPacked).toBeInstanceOf(nn.utils.PackedSequence);
-      close(values(outPacked.data), f.packedData, 1e-5, 'packed output');
-      expect(values(outPacked.batchSizes)).toEqual(f.batchSizes);
-      const [out, lengths] = nn.utils.rnn.padPackedSequence(outPacked, { batchFirst: f.batchFirst });
+      const run = (m.call as (...a: unknown[]) => [nn.utils.PackedSequence | g.Tensor, g.Tensor | [g.Tensor, g.Tensor]]).bind(m);
+      let out: g.Tensor;
+      let hn: g.Tensor | [g.Tensor, g.Tensor];
+      if (f.packed) {
+        const packed = nn.utils.rnn.packPaddedSequence(x, f.lengths, { batchFirst: f.batchFirst, enforceSorted: f.enforceSorted });
+        const [outPacked, h] = run(packed, hidden);
+        hn = h;
+        if (!(outPacked instanceof nn.utils.PackedSequence)) throw new Error('a PackedSequence in gives a PackedSequence out');
+        close(values(outPacked.data), f.packedData!, 1e-5, 'packed output');
+        expect(values(outPacked.batchSizes)).toEqual(f.batchSizes);
+        const [padded, lengths] = nn.utils.rnn.padPackedSequence(outPacked, { batchFirst: f.batchFirst });
+        out = padded;
+        expect(values(lengths)).toEqual(f.outLengths);
+      } else {
+        const [o, h] = run(x, hidden);
+        out = o as g.Tensor;
+        hn = h;
+      }
       expect(out.shape).toEqual(f.outShape);
-      close(values(out), f.out, 1e-5, 'padded output');
-      expect(values(lengths)).toEqual(f.outLengths);
+      close(values(out), f.out, 1e-5, 'output');
       const finals = Array.isArray(hn) ? hn : [hn];
-      finals.forEach((t, k) => close(values(t), f.finals[k]!, 1e-5, `final state ${k}`));
+      finals.forEach((t, k) => {
+        expect(t.shape, `final state ${k} shape`).toEqual(f.finalShape);
+        close(values(t), f.finals[k]!, 1e-5, `final state ${k}`);
+      });
       let loss = out.mul(weightsFor(out)).sum();
       finals.forEach(
         (t, k) =>
@@ -175,6 +212,31 @@ describe('RNN, LSTM and GRU over packed sequences against PyTorch', () => {
       close(values(x.grad!), grads.x!, 1e-4, 'grad x');
       states.forEach((s, k) => close(values(s.grad!), grads[`state${k}`]!, 1e-4, `grad state ${k}`));
       for (const [k, p] of m.namedParameters()) close(values(p.grad!), grads[k]!, 1e-4, `grad ${k}`);
+    });
+  }
+});
+
+describe('bidirectional recurrent layers, gradcheck', () => {
+  for (const packed of [false, true]) {
+    it(`a 2-layer bidirectional GRU and LSTM over a ${packed ? 'packed' : 'padded'} sequence pass gradcheck (float64)`, () => {
+      g.manualSeed(3);
+      const gru = new nn.GRU(2, 2, { numLayers: 2, bidirectional: true, dtype: 'float64' });
+      const lstm = new nn.LSTM(2, 2, { numLayers: 2, bidirectional: true, dtype: 'float64' });
+      const x = g.randn([3, 2, 2], { dtype: 'float64', requiresGrad: true });
+      const h0 = g.randn([4, 2, 2], { dtype: 'float64', requiresGrad: true });
+      const c0 = g.randn([4, 2, 2], { dtype: 'float64', requiresGrad: true });
+      const f = (xs: g.Tensor, h: g.Tensor, c: g.Tensor) => {
+        const input = packed ? nn.utils.rnn.packPaddedSequence(xs, [3, 1]) : xs;
+        const [o1, h1] = (gru.call as (...a: unknown[]) => [nn.utils.PackedSequence | g.Tensor, g.Tensor]).call(gru, input, h);
+        const [o2, [h2, c2]] = (lstm.call as (...a: unknown[]) => [nn.utils.PackedSequence | g.Tensor, [g.Tensor, g.Tensor]]).call(
+          lstm,
+          input,
+          [h, c],
+        );
+        const data = (o: nn.utils.PackedSequence | g.Tensor) => (o instanceof nn.utils.PackedSequence ? o.data : o).reshape([-1]);
+        return g.cat([data(o1), h1.reshape([-1]), data(o2), h2.reshape([-1]), c2.reshape([-1])]);
+      };
+      expect(g.autograd.gradcheck(f, [x, h0, c0])).toBe(true);
     });
   }
 });
@@ -269,6 +331,11 @@ describe('padSequence, packPaddedSequence and padPackedSequence against PyTorch'
     expect(() => nn.utils.rnn.padSequence([g.zeros(2, 3), g.zeros(2, 4)])).toThrow('padSequence: every sequence must be [L, 3]');
     expect(() => nn.utils.rnn.padPackedSequence(packed, { batch_first: true } as never)).toThrow("unknown option 'batch_first'");
     expect(() => new nn.LSTM(2, 3).call(packed)).toThrow('LSTM: input.size(-1) must be equal to input_size. Expected 2, got 1');
+    // Two directions: the initial state has numLayers * 2 rows.
+    const bi = new nn.GRU(2, 3, { bidirectional: true });
+    expect(() => bi.call(g.zeros(4, 2, 2), g.zeros(1, 2, 3))).toThrow('GRU: Expected hidden size [2, 2, 3], got [1, 2, 3]');
+    expect(() => bi.call(g.zeros(4, 2), g.zeros(1, 3))).toThrow('GRU: Expected hidden size [2, 3], got [1, 3]');
+    expect(() => new nn.GRU(2, 3, { bidirectional: 1 as never })).toThrow('GRU: bidirectional must be a boolean, got 1');
   });
   it('packSequence / unpackSequence and unpadSequence round trip', () => {
     const seqs = [g.tensor([1, 2, 3]), g.tensor([4, 5]), g.tensor([6])];

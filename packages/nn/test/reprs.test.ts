@@ -45,6 +45,9 @@ const makers: Record<string, () => Module> = {
   "RNN(3,4,num_layers=2,dropout=0.5,nonlinearity='relu')": () => new nn.RNN(3, 4, { numLayers: 2, dropout: 0.5, nonlinearity: 'relu' }),
   'LSTM(3,4,batch_first=True,num_layers=3,dropout=1.0)': () => new nn.LSTM(3, 4, { batchFirst: true, numLayers: 3, dropout: 1 }),
   'GRU(3,4,bias=False,dropout=0.25,num_layers=2)': () => new nn.GRU(3, 4, { bias: false, dropout: 0.25, numLayers: 2 }),
+  'GRU(3,4,bidirectional=True)': () => new nn.GRU(3, 4, { bidirectional: true }),
+  'LSTM(3,4,num_layers=2,dropout=0.5,bidirectional=True,batch_first=True)': () =>
+    new nn.LSTM(3, 4, { numLayers: 2, dropout: 0.5, bidirectional: true, batchFirst: true }),
   'BatchNorm1d(3)': () => new nn.BatchNorm1d(3),
   'BatchNorm1d(3,eps=1e-3,momentum=None,affine=False,track_running_stats=False)': () =>
     new nn.BatchNorm1d(3, { eps: 1e-3, momentum: null, affine: false, trackRunningStats: false }),

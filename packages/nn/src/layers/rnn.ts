@@ -1,8 +1,10 @@
 /**
- * RNN, LSTM and GRU over whole sequences: multi-layer, `batchFirst`, initial
- * states, inter-layer dropout and packed sequences, with PyTorch's parameter
- * names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, …) and
- * init. The input projection of every time step is one matmul per layer.
+ * RNN, LSTM and GRU over whole sequences: multi-layer, bidirectional,
+ * `batchFirst`, initial states, inter-layer dropout and packed sequences,
+ * with PyTorch's parameter names (`weight_ih_l0`, `weight_hh_l0`,
+ * `bias_ih_l0`, `bias_hh_l0`, then `…_l0_reverse` for the backward
+ * direction), registration order and init. The input projection of every
+ * time step is one matmul per layer and direction.
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
@@ -22,7 +24,7 @@ export interface RecurrentOptions extends FactoryOptions {
   batchFirst?: boolean;
   /** Dropout on the outputs of every layer but the last, in training (PyTorch's masks for the same seed). */
   dropout?: number;
-  /** Not supported yet (true throws). */
+  /** Run a second, backward direction per layer (`…_reverse` parameters); outputs concatenate both directions (default false). */
   bidirectional?: boolean;
 }
 
@@ -35,11 +37,17 @@ const RECURRENT_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirecti
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
+/** One time step of one layer and direction: `cell` is the parameter-name suffix (`l0`, `l0_reverse`, …). */
+type Step = (cell: string, xProj: Tensor, state: Tensor[]) => Tensor[];
+
 abstract class RNNBase extends Module {
   readonly numLayers: number;
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly useBias: boolean;
+  readonly bidirectional: boolean;
+  /** 2 when bidirectional, else 1. */
+  readonly numDirections: number;
 
   constructor(
     op: string,
@@ -64,26 +72,39 @@ abstract class RNNBase extends Module {
         `UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
       );
     }
-    if (options.bidirectional) throw new Error(`${op}: bidirectional is not supported yet`);
+    this.bidirectional = options.bidirectional ?? false;
+    if (typeof this.bidirectional !== 'boolean')
+      throw new Error(`${op}: bidirectional must be a boolean, got ${String(this.bidirectional)}`);
+    this.numDirections = this.bidirectional ? 2 : 1;
     this.useBias = options.bias ?? true;
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
     const make = (shape: number[]) =>
       parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
+    // PyTorch's order: per layer, the forward direction's four, then the reverse's.
     for (let l = 0; l < this.numLayers; l++) {
-      const inSize = l === 0 ? inputSize : hiddenSize;
-      this.registerParameter(`weight_ih_l${l}`, make([gates * hiddenSize, inSize]));
-      this.registerParameter(`weight_hh_l${l}`, make([gates * hiddenSize, hiddenSize]));
-      if (this.useBias) {
-        this.registerParameter(`bias_ih_l${l}`, make([gates * hiddenSize]));
-        this.registerParameter(`bias_hh_l${l}`, make([gates * hiddenSize]));
+      const inSize = l === 0 ? inputSize : hiddenSize * this.numDirections;
+      for (let d = 0; d < this.numDirections; d++) {
+        const cell = this.cellName(l, d);
+        this.registerParameter(`weight_ih_${cell}`, make([gates * hiddenSize, inSize]));
+        this.registerParameter(`weight_hh_${cell}`, make([gates * hiddenSize, hiddenSize]));
+        if (this.useBias) {
+          this.registerParameter(`bias_ih_${cell}`, make([gates * hiddenSize]));
+          this.registerParameter(`bias_hh_${cell}`, make([gates * hiddenSize]));
+        }
       }
     }
+    // Drawn in registration order, as PyTorch's reset_parameters.
     const stdv = hiddenSize > 0 ? 1 / Math.sqrt(hiddenSize) : 0;
     for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
   }
 
-  protected param(name: string, l: number): Tensor | null {
-    return (this as unknown as Record<string, Tensor | null>)[`${name}_l${l}`] ?? null;
+  /** The parameter-name suffix of layer l, direction d (0 forward, 1 reverse). */
+  private cellName(l: number, d: number): string {
+    return d === 0 ? `l${l}` : `l${l}_reverse`;
+  }
+
+  protected param(name: string, cell: string): Tensor | null {
+    return (this as unknown as Record<string, Tensor | null>)[`${name}_${cell}`] ?? null;
   }
 
   /** Normalises the input to [T, B, in]; returns whether it was batched. */
@@ -103,7 +124,8 @@ abstract class RNNBase extends Module {
   }
 
   private checkState(name: string, h: Tensor, batch: number, batched: boolean): Tensor {
-    const expected = batched ? [this.numLayers, batch, this.hiddenSize] : [this.numLayers, this.hiddenSize];
+    const layers = this.numLayers * this.numDirections;
+    const expected = batched ? [layers, batch, this.hiddenSize] : [layers, this.hiddenSize];
     if (h.shape.join() !== expected.join()) {
       throw new Error(`${name}: Expected hidden size [${expected.join(', ')}], got [${h.shape.join(', ')}]`);
     }
@@ -113,15 +135,17 @@ abstract class RNNBase extends Module {
   /**
    * Runs every layer over a padded sequence or a PackedSequence: `given` are
    * the initial states ([h0] or [h0, c0]; null for zeros), `step` advances
-   * one time step of one layer. Returns the output (packed when the input
-   * was) and each kind of final state, [numLayers, B, H] (unbatched: [numLayers, H]).
+   * one time step of one layer and direction. Returns the output (packed when
+   * the input was; both directions concatenated on the last dim) and each
+   * kind of final state, [numLayers · numDirections, B, H] (unbatched:
+   * [numLayers · numDirections, H]), indexed layer · numDirections + direction as PyTorch's.
    */
   protected runAll(
     name: string,
     input: Tensor | PackedSequence,
     given: readonly Tensor[] | null,
     kinds: number,
-    step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[],
+    step: Step,
   ): { output: Tensor | PackedSequence; finals: Tensor[] } {
     if (input instanceof PackedSequence) return this.runAllPacked(name, input, given, kinds, step);
     const { seq, batched } = this.prepare(name, input);
@@ -129,22 +153,30 @@ abstract class RNNBase extends Module {
     const initial = Array.from({ length: kinds }, (_, k) =>
       given
         ? this.checkState(name, given[k]!, batch, batched)
-        : g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: input.dtype, device: input.device }),
+        : g.zeros([this.numLayers * this.numDirections, batch, this.hiddenSize], { dtype: input.dtype, device: input.device }),
     );
     let layerInput = seq;
     const finals: Tensor[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      // All time steps' input projections in one matmul: [T, B, G·H].
-      const xProj = F.linear(layerInput, this.param('weight_ih', l)!, this.param('bias_ih', l));
-      // split (not select) per time step: its backward is one concatenation, not T paddings.
-      let state = initial.map((s) => s.select(0, l));
-      const outs: Tensor[] = [];
-      for (const xt of xProj.split(1, 0)) {
-        state = step(l, xt.squeeze(0), state);
-        outs.push(state[0]!);
+      const outputs: Tensor[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const cell = this.cellName(l, d);
+        // All time steps' input projections in one matmul: [T, B, G·H].
+        const xProj = F.linear(layerInput, this.param('weight_ih', cell)!, this.param('bias_ih', cell));
+        // split (not select) per time step: its backward is one concatenation, not T paddings.
+        const steps = xProj.split(1, 0);
+        let state = initial.map((s) => s.select(0, l * this.numDirections + d));
+        const outs: Tensor[] = new Array(steps.length);
+        // The reverse direction reads the sequence from its end; its outputs stay in time order.
+        for (let i = 0; i < steps.length; i++) {
+          const t = d === 0 ? i : steps.length - 1 - i;
+          state = step(cell, steps[t]!.squeeze(0), state);
+          outs[t] = state[0]!;
+        }
+        finals.push(state);
+        outputs.push(g.stack(outs, 0));
       }
-      finals.push(state);
-      layerInput = this.dropoutBetween(g.stack(outs, 0), l);
+      layerInput = this.dropoutBetween(outputs.length === 1 ? outputs[0]! : g.cat(outputs, -1), l);
     }
     const output = !batched ? layerInput.squeeze(1) : this.batchFirst ? layerInput.transpose(0, 1) : layerInput;
     const stacked = Array.from({ length: kinds }, (_, k) =>
@@ -159,15 +191,18 @@ abstract class RNNBase extends Module {
   /**
    * The packed form, as ATen's packed RNN: at step t only the first
    * batchSizes[t] sequences (the longest, by the sort) advance; a sequence's
-   * final state is its state after its last step. Initial states are given in
-   * the batch's original order and the final ones are returned in it.
+   * final state is its state after its last step. The reverse direction (as
+   * ATen's ReversedPackedLayer) starts at the last step with the sequences
+   * still running there, and each sequence joins, from its initial state, at
+   * its own last step, so it runs over exactly its own length. Initial states
+   * are given in the batch's original order and the final ones are returned in it.
    */
   private runAllPacked(
     name: string,
     packed: PackedSequence,
     given: readonly Tensor[] | null,
     kinds: number,
-    step: (l: number, xProj: Tensor, state: Tensor[]) => Tensor[],
+    step: Step,
   ): { output: PackedSequence; finals: Tensor[] } {
     const { data, batchSizes, sortedIndices, unsortedIndices } = packed;
     if (data.ndim !== 2)
@@ -178,31 +213,25 @@ abstract class RNNBase extends Module {
     const sizes = Array.from(batchSizes.dataSync(), Number);
     const batch = sizes[0] ?? 0;
     const initial = Array.from({ length: kinds }, (_, k) => {
-      if (!given) return g.zeros([this.numLayers, batch, this.hiddenSize], { dtype: data.dtype, device: data.device });
+      if (!given) return g.zeros([this.numLayers * this.numDirections, batch, this.hiddenSize], { dtype: data.dtype, device: data.device });
       const h = this.checkState(name, given[k]!, batch, true);
       return sortedIndices ? h.indexSelect(1, sortedIndices) : h;
     });
     let layerInput = data;
     const finals: Tensor[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      const xProj = F.linear(layerInput, this.param('weight_ih', l)!, this.param('bias_ih', l));
-      const steps = xProj.split(sizes, 0);
-      let state = initial.map((s) => s.select(0, l));
-      const outs: Tensor[] = [];
-      steps.forEach((xt, t) => {
-        const active = sizes[t]!;
-        const running = state[0]!.shape[0]!;
-        const next = step(
-          l,
-          xt,
-          state.map((s) => (active === running ? s : s.narrow(0, 0, active))),
-        );
-        outs.push(next[0]!);
-        // Sequences that ended keep their last state, below the ones still running.
-        state = active === running ? next : next.map((s, k) => g.cat([s, state[k]!.narrow(0, active, running - active)]));
-      });
-      finals.push(state);
-      layerInput = this.dropoutBetween(g.cat(outs, 0), l);
+      const outputs: Tensor[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const cell = this.cellName(l, d);
+        const xProj = F.linear(layerInput, this.param('weight_ih', cell)!, this.param('bias_ih', cell));
+        const steps = xProj.split(sizes, 0);
+        const start = initial.map((s) => s.select(0, l * this.numDirections + d));
+        const run = d === 0 ? this.packedForward : this.packedReverse;
+        const { outs, state } = run.call(this, cell, steps, sizes, start, step);
+        finals.push(state);
+        outputs.push(g.cat(outs, 0));
+      }
+      layerInput = this.dropoutBetween(outputs.length === 1 ? outputs[0]! : g.cat(outputs, -1), l);
     }
     const stacked = Array.from({ length: kinds }, (_, k) => {
       const s = g.stack(
@@ -214,13 +243,48 @@ abstract class RNNBase extends Module {
     return { output: new PackedSequence(layerInput, batchSizes, sortedIndices, unsortedIndices), finals: stacked };
   }
 
+  /** One layer's forward direction over packed steps: the sequences that ended keep their last state. */
+  private packedForward(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: Step): { outs: Tensor[]; state: Tensor[] } {
+    let state = start;
+    const outs: Tensor[] = [];
+    steps.forEach((xt, t) => {
+      const active = sizes[t]!;
+      const running = state[0]!.shape[0]!;
+      const next = step(
+        cell,
+        xt,
+        state.map((s) => (active === running ? s : s.narrow(0, 0, active))),
+      );
+      outs.push(next[0]!);
+      // Sequences that ended keep their last state, below the ones still running.
+      state = active === running ? next : next.map((s, k) => g.cat([s, state[k]!.narrow(0, active, running - active)]));
+    });
+    return { outs, state };
+  }
+
+  /** One layer's reverse direction over packed steps, from the last: a sequence joins with its initial state at its own last step. */
+  private packedReverse(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: Step): { outs: Tensor[]; state: Tensor[] } {
+    const last = sizes[sizes.length - 1] ?? 0;
+    const batch = start[0]!.shape[0]!;
+    let state = last === batch ? start : start.map((s) => s.narrow(0, 0, last));
+    const outs: Tensor[] = new Array(steps.length);
+    for (let t = steps.length - 1; t >= 0; t--) {
+      const active = sizes[t]!;
+      const running = state[0]!.shape[0]!;
+      if (active > running) state = state.map((s, k) => g.cat([s, start[k]!.narrow(0, running, active - running)]));
+      state = step(cell, steps[t]!, state);
+      outs[t] = state[0]!;
+    }
+    return { outs, state };
+  }
+
   /** Dropout on a layer's output, in training, between layers (PyTorch's masks for the same seed). */
   private dropoutBetween(out: Tensor, l: number): Tensor {
     return this.dropout > 0 && this.training && l < this.numLayers - 1 ? F.dropout(out, this.dropout, true) : out;
   }
 
-  protected hidden(l: number, h: Tensor): Tensor {
-    return F.linear(h, this.param('weight_hh', l)!, this.param('bias_hh', l));
+  protected hidden(cell: string, h: Tensor): Tensor {
+    return F.linear(h, this.param('weight_hh', cell)!, this.param('bias_hh', cell));
   }
 
   override extraRepr(): string {
@@ -229,6 +293,7 @@ abstract class RNNBase extends Module {
     if (!this.useBias) s += ', bias=False';
     if (this.batchFirst) s += ', batch_first=True';
     if (this.dropout) s += `, dropout=${pythonFloat(this.dropout)}`;
+    if (this.bidirectional) s += ', bidirectional=True';
     return s;
   }
 }
@@ -257,8 +322,8 @@ export class RNN extends RNNBase {
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const relu = this.mode === 'RNN_RELU';
-    const { output, finals } = this.runAll('RNN', x, h0 ? [h0] : null, 1, (l, xp, [hp]) => {
-      const pre = xp.add(this.hidden(l, hp!));
+    const { output, finals } = this.runAll('RNN', x, h0 ? [h0] : null, 1, (cell, xp, [hp]) => {
+      const pre = xp.add(this.hidden(cell, hp!));
       return [relu ? pre.relu() : pre.tanh()];
     });
     return [output, finals[0]!];
@@ -287,8 +352,8 @@ export class LSTM extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
-    const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (l, xp, [hp, cp]) => {
-      const [i, f, gg, o] = xp.add(this.hidden(l, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+    const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (cell, xp, [hp, cp]) => {
+      const [i, f, gg, o] = xp.add(this.hidden(cell, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
       const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
       return [o.sigmoid().mul(c2.tanh()), c2];
     });
@@ -301,6 +366,7 @@ export class LSTM extends RNNBase {
  *
  * @example
  * const [out, hN] = new GRU(10, 20).call(g.randn(5, 3, 10));
+ * const [both, hBoth] = new GRU(10, 20, { bidirectional: true }).call(g.randn(5, 3, 10)); // both [5, 3, 40], hBoth [2, 3, 20]
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RecurrentOptions) {
@@ -318,9 +384,9 @@ export class GRU extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
-    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (l, xp, [hp]) => {
+    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (cell, xp, [hp]) => {
       const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [hr, hz, hn] = this.hidden(l, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const [hr, hz, hn] = this.hidden(cell, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
       const r = ir.add(hr).sigmoid();
       const z = iz.add(hz).sigmoid();
       const n = inn.add(r.mul(hn)).tanh();
