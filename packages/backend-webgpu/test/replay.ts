@@ -1,0 +1,93 @@
+/**
+ * Runs Graft's synchronous test code on a WebGPU where synchronous reads are
+ * impossible (headless Chromium on SwiftShader: the canvas path tfjs-webgpu's
+ * readSync takes gives zeros, so the backend refuses sync reads).
+ *
+ * Each test runs in attempts. An attempt's k-th sync read is served from the
+ * values read so far; the first read not yet known starts an asynchronous
+ * read of that handle and aborts the attempt (its exception may be caught by
+ * the test: the attempt is discarded whatever happens). The harness awaits the
+ * values and runs the test again from the start, with the random generator
+ * restored, so it makes the same tensors and the same reads; a test with R
+ * sync reads runs R + 1 times and passes or fails on its last, complete run.
+ * The GPU is deterministic, so a replayed read returns what the run computed;
+ * a read whose size differs from the recorded one fails the test.
+ */
+import * as g from '@graft/core';
+import type { TypedArray } from '@graft/core/backend';
+import type { WebGPUBackend, WebGPUHandle } from '../src/index.js';
+
+class AttemptAborted extends Error {
+  constructor() {
+    super('@graft/backend-webgpu test harness: this attempt needs a read it does not have yet (it is run again once the read is done)');
+  }
+}
+
+type Body = () => unknown;
+
+/** Settles (and forgets) the device-side checks pending on 'webgpu' with an asynchronous read. */
+async function flushChecks(): Promise<void> {
+  const probe = g.zeros(1, { device: 'webgpu' });
+  try {
+    await probe.values();
+  } catch {
+    // a violation queued by an aborted attempt: that attempt is discarded
+  } finally {
+    probe.dispose();
+  }
+}
+
+/** Runs `fn` on `backend` with sync reads replayed (see above). */
+export async function replaying(backend: WebGPUBackend, fn: Body): Promise<unknown> {
+  if (backend.canvasReads) return fn();
+  const memo: TypedArray[] = [];
+  const rng = g.getRngState();
+  try {
+    for (;;) {
+      // Checks an aborted attempt queued on the device would be read with this attempt's: drop them.
+      backend.syncReadFallback = undefined;
+      await flushChecks();
+      let k = 0;
+      let pending: Promise<TypedArray> | undefined;
+      backend.syncReadFallback = (h: WebGPUHandle) => {
+        if (k < memo.length) {
+          const values = memo[k++]!;
+          if (values.length !== h.size) {
+            throw new Error(`replay diverged: read ${k - 1} had ${values.length} elements, now ${h.size} (the test is not deterministic)`);
+          }
+          return values;
+        }
+        // The first read this attempt lacks: fetch it; the ones after it are meaningless in this attempt.
+        pending ??= backend.read(h);
+        throw new AttemptAborted();
+      };
+      g.setRngState(rng);
+      let failed = false;
+      let error: unknown;
+      let result: unknown;
+      try {
+        result = await fn();
+      } catch (e) {
+        failed = true;
+        error = e;
+      }
+      if (pending !== undefined) {
+        memo.push(await pending);
+        continue;
+      }
+      if (failed) throw error;
+      return result;
+    }
+  } finally {
+    backend.syncReadFallback = undefined;
+    rng.dispose();
+  }
+}
+
+/** vitest's `it`, with every test body run under {@link replaying}. */
+export function replayingIt(
+  it: (name: string, fn: () => unknown, timeout?: number) => void,
+  backend: () => WebGPUBackend,
+): (name: string, fn: () => unknown) => void {
+  return (name, fn) => it(name, () => replaying(backend(), fn));
+}
