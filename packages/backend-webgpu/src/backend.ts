@@ -71,11 +71,11 @@ export interface WebGPUBackendOptions {
 const SIMPLE_UNARY: Partial<Record<UnaryOp, string>> = {
   neg: 'r = -x;',
   abs: 'r = abs(x);',
-  sign: 'r = select(sign(x), x, isnan(x));',
+  sign: 'r = select(sign(x), 0.0, isnan(x));', // sign(NaN) is 0 in PyTorch
   reciprocal: 'r = 1.0 / x;',
   square: 'r = x * x;',
   sqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (isinf(x)) { r = x; } else { r = sqrt(x); }',
-  rsqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (x == 0.0) { r = uniforms.INFINITY; } else if (isinf(x)) { r = 0.0; } else { r = 1.0 / sqrt(x); }',
+  rsqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (x == 0.0) { r = 1.0 / x; } else if (isinf(x)) { r = 0.0; } else { r = 1.0 / sqrt(x); }',
   exp: 'if (isnan(x)) { r = x; } else if (x > 88.72283935546875) { r = uniforms.INFINITY; } else if (x < -103.972) { r = 0.0; } else { r = exp(x); }',
   sigmoid: 'if (isnan(x)) { r = x; } else if (x < -88.0) { r = 0.0; } else { r = 1.0 / (1.0 + exp(-x)); }',
   relu: 'r = select(max(x, 0.0), x, isnan(x));',
@@ -108,13 +108,13 @@ const SIMPLE_BINARY: Partial<Record<BinaryOp, string>> = {
   maximum: 'select(max(a, b), uniforms.NAN, isnan(a) || isnan(b))',
   minimum: 'select(min(a, b), uniforms.NAN, isnan(a) || isnan(b))',
   eq: 'select(0.0, 1.0, a == b)',
-  ne: 'select(0.0, 1.0, a != b)',
+  ne: 'select(0.0, 1.0, !(a == b))', // NaN ≠ anything: written so that no ordered not-equal can drop it
   lt: 'select(0.0, 1.0, a < b)',
   le: 'select(0.0, 1.0, a <= b)',
   gt: 'select(0.0, 1.0, a > b)',
   ge: 'select(0.0, 1.0, a >= b)',
-  logicalAnd: 'select(0.0, 1.0, a != 0.0 && b != 0.0)',
-  logicalOr: 'select(0.0, 1.0, a != 0.0 || b != 0.0)',
+  logicalAnd: 'select(0.0, 1.0, !(a == 0.0) && !(b == 0.0))',
+  logicalOr: 'select(0.0, 1.0, !(a == 0.0) || !(b == 0.0))',
 };
 /** Binary expressions over i32 a, b (int32 and bool operands): exact above 2^24. */
 const INT_BINARY: Partial<Record<BinaryOp, string>> = {
@@ -154,6 +154,29 @@ function reshaped(v: View<H>, shape: readonly number[], strides = v.strides): Vi
 /** The view of `v` with dims (size 1) inserted so it has `rank` dims (for broadcast operands: stride 0 there). */
 function layout(v: View<H>): ViewLayout {
   return { shape: v.shape, strides: v.strides, offset: v.offset };
+}
+
+/** Row-major strides of a shape. */
+function contiguousStridesOf(shape: readonly number[]): number[] {
+  const strides: number[] = [];
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d]!;
+  }
+  return strides;
+}
+
+/** The view with `axes` moved after the other dims (in order): no copy, strides permuted. */
+function moveLast(v: View<H>, axes: readonly number[]): View<H> {
+  const order = [...v.shape.keys()].filter((d) => !axes.includes(d)).concat(axes);
+  return {
+    handle: v.handle,
+    dtype: v.dtype,
+    shape: order.map((d) => v.shape[d]!),
+    strides: order.map((d) => v.strides[d]!),
+    offset: v.offset,
+  };
 }
 
 const isInt = (dtype: DType) => dtype === 'int32' || dtype === 'bool';
@@ -287,7 +310,7 @@ export class WebGPUBackend implements Backend<H> {
   /** A tfjs TensorInfo holding the view's elements with the view's shape (zero-copy when dense from 0). */
   private input(v: View<H>): { info: TensorInfo; temp: boolean } {
     if (isDenseFrom0(v)) return { info: { dataId: v.handle.dataId, shape: [...v.shape], dtype: v.handle.dtype as TfDType }, temp: false };
-    const copy = this.contiguous(v);
+    const copy = this.stridedCopy(v);
     return { info: { dataId: copy.dataId, shape: [...v.shape], dtype: copy.dtype as TfDType }, temp: true };
   }
 
@@ -336,7 +359,9 @@ export class WebGPUBackend implements Backend<H> {
       `${coords}
           ${loads.join('\n          ')}
           var r: ${kind};
-          ${body}
+          {
+            ${body}
+          }
           ${kind === 'i32' ? 'setOutputAtIndexI32' : 'setOutputAtIndex'}(index, r);`,
     );
     return this.wrap(this.runProgram(program, inputs, dtype, u), dtype);
@@ -496,7 +521,7 @@ export class WebGPUBackend implements Backend<H> {
   cast(x: View<H>, dtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, dtype);
     if (dtype === x.dtype) return this.contiguous(x);
-    if (dtype === 'bool') return this.elementwise(isInt(x.dtype) ? 'r = select(0, 1, a != 0);' : 'r = select(0.0, 1.0, a != 0.0);', [x], x.shape, dtype, isInt(x.dtype) ? 'i32' : 'f32');
+    if (dtype === 'bool') return this.elementwise(isInt(x.dtype) ? 'r = select(0, 1, a != 0);' : 'r = select(0.0, 1.0, !(a == 0.0));', [x], x.shape, dtype, isInt(x.dtype) ? 'i32' : 'f32');
     if (dtype === 'int32' && x.dtype === 'bool') return this.elementwise('r = a;', [x], x.shape, dtype, 'i32');
     // float → int32 truncates toward zero (WGSL's i32(f32), in setOutputAtIndex); int → float32 rounds.
     return this.elementwise('r = a;', [x], x.shape, dtype, 'f32');
@@ -544,7 +569,10 @@ export class WebGPUBackend implements Backend<H> {
       const kept = x.shape.filter((_, d) => !axes.includes(d));
       return this.fill(numel(kept), op === 'prod' ? 1 : 0, outDtype);
     }
-    return this.withInputs([x], ([i]) => {
+    // Reduced axes go last, in one strided copy of ours (tfjs would transpose, and its transpose fails on int32).
+    const moved = moveLast(x, axes);
+    const trailing = axes.map((_, k) => x.shape.length - axes.length + k);
+    return this.withInputs([moved], ([i]) => {
       let input = i!;
       let castBack = false;
       if (x.dtype === 'bool') {
@@ -556,7 +584,7 @@ export class WebGPUBackend implements Backend<H> {
       let out =
         axes.length === 0
           ? this.run('Identity', { x: input })
-          : this.run(kernel, { x: input }, { axis: [...axes], reductionIndices: [...axes], keepDims: false });
+          : this.run(kernel, { x: input }, { axis: trailing, reductionIndices: trailing, keepDims: false });
       if (castBack) {
         this.free(input);
         const b = this.run('Cast', { x: out }, { dtype: outDtype });
@@ -568,15 +596,31 @@ export class WebGPUBackend implements Backend<H> {
   }
 
   argReduce(op: 'argmax' | 'argmin', x: View<H>, axis: number): H {
-    return this.withInputs([x], ([i]) => this.wrap(this.run(op === 'argmax' ? 'ArgMax' : 'ArgMin', { x: i! }, { axis }), 'int32'));
+    const moved = moveLast(x, [axis]);
+    return this.withInputs([moved], ([i]) =>
+      this.wrap(this.run(op === 'argmax' ? 'ArgMax' : 'ArgMin', { x: i! }, { axis: x.shape.length - 1 }), 'int32'),
+    );
   }
 
   cumulative(op: 'cumsum' | 'cumprod', x: View<H>, axis: number, outDtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, outDtype);
-    return this.withInputs([x], ([i]) => {
-      if (x.shape.length === 0) return this.wrap(this.run('Identity', { x: i! }), outDtype);
-      return this.wrap(this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis, exclusive: false, reverse: false }), outDtype);
-    });
+    if (x.shape.length === 0) return this.contiguous(x);
+    // The axis goes last and comes back in strided copies of ours (tfjs's own transpose fails on int32).
+    const rank = x.shape.length;
+    const moved = moveLast(x, [axis]);
+    const out = this.withInputs([moved], ([i]) =>
+      this.wrap(this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis: rank - 1, exclusive: false, reverse: false }), outDtype),
+    );
+    if (axis === rank - 1) return out;
+    // out is x's shape with `axis` moved last: view it back in x's order.
+    const movedShape = moved.shape;
+    const strides = contiguousStridesOf(movedShape);
+    const back: number[] = [];
+    const order = [...x.shape.keys()].filter((d) => d !== axis).concat([axis]);
+    order.forEach((d, k) => (back[d] = strides[k]!));
+    const result = this.stridedCopy({ handle: out, dtype: outDtype, shape: x.shape, strides: back, offset: 0 });
+    this.dispose(out);
+    return result;
   }
 
   matmul(a: View<H>, b: View<H>): H {

@@ -1,8 +1,9 @@
 /**
  * @graft/backend-webgpu — Graft on the GPU through WebGPU compute shaders
  * (tfjs-backend-webgpu's WGSL kernels and WGSL programs of ours). Importing it
- * asks the browser for an adapter and a device (the import resolves once they
- * are ready, or known to be absent) and registers the `'webgpu'` device. As in
+ * registers the `'webgpu'` device and asks the browser for an adapter and a
+ * device; `await webgpuAvailable()` waits for them (and says whether WebGPU
+ * is here) before the first use. As in
  * PyTorch, the GPU is asked for: choose it with `g.setBackend('webgpu')`,
  * `{ device: 'webgpu' }` or `t.to('webgpu')`; it is the default device only
  * when no CPU backend is imported. In Node, call `initWebGpu({ gpu, globals })`
@@ -20,8 +21,8 @@
 import { initWebGpu, register } from './init.js';
 
 register();
-// Top-level await: `import '@graft/backend-webgpu'` and `await import(...)` leave 'webgpu' ready to use.
-await initWebGpu().catch(() => undefined);
+// No top-level await (bundlers targeting ES2020 refuse it): webgpuAvailable() is the promise to wait on.
+void initWebGpu().catch(() => undefined);
 
 export { WebGPUBackend, WebGPUHandle, type WebGPUAdapterInfo, type WebGPUBackendOptions, type GPUDeviceLike } from './backend.js';
 export { initWebGpu, webgpuAvailable, webgpuInfo, type GPULike, type InitWebGpuOptions, type WebGpuInfo } from './init.js';

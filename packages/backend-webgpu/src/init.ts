@@ -198,6 +198,9 @@ export function register(): void {
     'webgpu',
     () => {
       if (state.backend !== undefined) return state.backend;
+      if (state.reason === undefined && state.pending !== undefined) {
+        throw new Error("@graft/backend-webgpu: the WebGPU device is not ready yet: `await webgpuAvailable()` before the first use of 'webgpu'");
+      }
       throw new Error(
         `@graft/backend-webgpu: no WebGPU device here (${state.reason ?? 'initWebGpu() has not finished'}). ` +
           "In a browser, WebGPU needs a secure context (https or localhost) and a browser that ships it; in Node, call initWebGpu({ gpu, globals }) with the 'webgpu' package's create() and globals first.",

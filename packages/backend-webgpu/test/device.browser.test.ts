@@ -15,8 +15,6 @@ describe("'webgpu' says what it is and what it cannot do", () => {
 
   it('refuses synchronous reads with a clear error where the canvas path gives nothing (never zeros)', () => {
     const x = g.ones(3, { device: 'webgpu' }).add(1);
-    const backend = g.getBackend('webgpu' as never) as unknown as WebGPUBackend;
-    void backend;
     expect(() => x.dataSync()).toThrow('synchronous reads');
     expect(() => x.to('cpu')).toThrow('await t.values()');
   });

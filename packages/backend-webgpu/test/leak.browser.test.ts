@@ -2,8 +2,11 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
 // Registers 'webgpu' (a side effect), and the type of its backend.
-import '../src/index.js';
+import { webgpuAvailable } from '../src/index.js';
 import type { WebGPUBackend } from '../src/index.js';
+
+// The device is made asynchronously after the import.
+await webgpuAvailable();
 
 // GPU memory is not garbage collected: a training loop must release every buffer it makes.
 describe("'webgpu' does not leak", () => {

@@ -11,7 +11,9 @@
  * restored, so it makes the same tensors and the same reads; a test with R
  * sync reads runs R + 1 times and passes or fails on its last, complete run.
  * The GPU is deterministic, so a replayed read returns what the run computed;
- * a read whose size differs from the recorded one fails the test.
+ * a read whose size differs from the recorded one fails the test. The host's
+ * randomness (crypto.getRandomValues, Math.random: g.seed() draws a seed from
+ * it) is recorded in the first attempt and replayed in the next ones.
  */
 import * as g from '@graft/core';
 import type { TypedArray } from '@graft/core/backend';
@@ -37,13 +39,56 @@ async function flushChecks(): Promise<void> {
   }
 }
 
+/** Records what crypto.getRandomValues and Math.random give, and gives it again after rewind(). */
+function recordHostRandomness(): { rewind(): void; restore(): void } {
+  const crypto = globalThis.crypto;
+  const realFill = crypto.getRandomValues.bind(crypto);
+  const realRandom = Math.random;
+  const fills: ArrayBufferView[] = [];
+  const draws: number[] = [];
+  let f = 0;
+  let r = 0;
+  Object.defineProperty(crypto, 'getRandomValues', {
+    configurable: true,
+    value: <T extends ArrayBufferView>(array: T): T => {
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      if (f < fills.length) bytes.set(new Uint8Array((fills[f] as Uint8Array).buffer));
+      else {
+        realFill(array as never);
+        fills.push(Uint8Array.from(bytes));
+      }
+      f++;
+      return array;
+    },
+  });
+  Math.random = () => {
+    if (r < draws.length) return draws[r++]!;
+    const v = realRandom();
+    draws.push(v);
+    r++;
+    return v;
+  };
+  return {
+    rewind: () => {
+      f = 0;
+      r = 0;
+    },
+    restore: () => {
+      delete (crypto as unknown as Record<string, unknown>)['getRandomValues'];
+      Math.random = realRandom;
+    },
+  };
+}
+
 /** Runs `fn` on `backend` with sync reads replayed (see above). */
 export async function replaying(backend: WebGPUBackend, fn: Body): Promise<unknown> {
   if (backend.canvasReads) return fn();
   const memo: TypedArray[] = [];
   const rng = g.getRngState();
+  const host = recordHostRandomness();
   try {
     for (;;) {
+      host.rewind();
       // Checks an aborted attempt queued on the device would be read with this attempt's: drop them.
       backend.syncReadFallback = undefined;
       await flushChecks();
@@ -80,6 +125,7 @@ export async function replaying(backend: WebGPUBackend, fn: Body): Promise<unkno
     }
   } finally {
     backend.syncReadFallback = undefined;
+    host.restore();
     rng.dispose();
   }
 }
