@@ -8,7 +8,7 @@ export default defineConfig({
   optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
   test: {
     include: ['test/**/*.browser.test.ts'],
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     browser: {
       enabled: true,
       headless: true,

@@ -61,8 +61,9 @@ export interface WebGPUBackendOptions {
   adapterInfo?: Partial<WebGPUAdapterInfo>;
   /**
    * Whether synchronous reads may go through a canvas (tfjs-webgpu's readSync: the only synchronous way
-   * out of WebGPU). `initWebGpu()` probes it on a throwaway device; where it is false, sync reads throw
-   * a clear error instead of returning the zeros a broken canvas path gives (headless SwiftShader). Default false.
+   * out of WebGPU). `initWebGpu()` says yes on a hardware adapter where OffscreenCanvas exists; where it is
+   * false, sync reads throw a clear error instead of returning the zeros a broken canvas path gives (a
+   * fallback adapter: SwiftShader in headless Chromium; Node). Default false.
    */
   canvasReads?: boolean;
 }
@@ -76,8 +77,8 @@ const SIMPLE_UNARY: Partial<Record<UnaryOp, string>> = {
   square: 'r = x * x;',
   sqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (isinf(x)) { r = x; } else { r = sqrt(x); }',
   rsqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (x == 0.0) { r = 1.0 / x; } else if (isinf(x)) { r = 0.0; } else { r = 1.0 / sqrt(x); }',
-  exp: 'if (isnan(x)) { r = x; } else if (x > 88.72283935546875) { r = uniforms.INFINITY; } else if (x < -103.972) { r = 0.0; } else { r = exp(x); }',
-  sigmoid: 'if (isnan(x)) { r = x; } else if (x < -88.0) { r = 0.0; } else { r = 1.0 / (1.0 + exp(-x)); }',
+  exp: 'r = graftExp(x);', // ours (MATH_WGSL): drivers' exp is off by ulps near 0 (llvmpipe: exp(-1e-10) < 1)
+  sigmoid: 'if (isnan(x)) { r = x; } else { r = 1.0 / (1.0 + graftExp(-x)); }',
   relu: 'r = select(max(x, 0.0), x, isnan(x));',
   floor: 'r = floor(x);',
   ceil: 'r = ceil(x);',
@@ -532,7 +533,10 @@ export class WebGPUBackend implements Backend<H> {
     const intBody = isInt(x.dtype) && isInt(outDtype) ? INT_UNARY[op] : undefined;
     if (intBody !== undefined) return this.elementwise(`let x = a;\n${intBody}`, [x], x.shape, outDtype, 'i32');
     const simple = SIMPLE_UNARY[op];
-    if (simple !== undefined) return this.elementwise(`let x = a;\n${simple}`, [x], x.shape, outDtype);
+    if (simple !== undefined) {
+      const helpers = simple.includes('graftExp') ? SINCOS_WGSL + MATH_WGSL : '';
+      return this.elementwise(`let x = a;\n${simple}`, [x], x.shape, outDtype, 'f32', helpers);
+    }
     const body = UNARY_WGSL[op];
     if (body !== undefined) return this.elementwise(`let x = a;\n${body}`, [x], x.shape, outDtype, 'f32', SINCOS_WGSL);
     const math = MATH_UNARY_WGSL[op];

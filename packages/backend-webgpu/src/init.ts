@@ -31,6 +31,11 @@ export interface InitWebGpuOptions {
   globals?: Record<string, unknown>;
   /** Passed to `requestAdapter` (e.g. `{ powerPreference: 'high-performance' }`, or `{ featureLevel: 'compatibility' }`). */
   adapter?: object;
+  /**
+   * Whether synchronous reads go through a canvas (see `WebGPUBackendOptions.canvasReads`); by default
+   * where OffscreenCanvas exists and the adapter is not a fallback (software) one.
+   */
+  canvasReads?: boolean;
 }
 
 /** What {@link webgpuInfo} reports. */
@@ -64,37 +69,15 @@ const LIMITS = [
 ];
 
 /**
- * Whether a buffer copied into a WebGPU canvas can be read back through a 2D
- * canvas, synchronously (what tfjs-webgpu's readSync does), tried on a
- * throwaway device: headless Chromium on SwiftShader gives zeros there.
+ * Whether synchronous reads may take the canvas path (tfjs-webgpu's readSync,
+ * the only synchronous way out of WebGPU): where OffscreenCanvas exists and the
+ * adapter is a hardware one. On a fallback adapter (SwiftShader in headless
+ * Chromium) the path gives zeros, so sync reads are refused there. Probing it
+ * on a device of its own is not possible: Chromium then loses the other
+ * devices of the page ("A valid external Instance reference no longer exists").
  */
-async function probeCanvasReads(adapter: GPUAdapterLike): Promise<boolean> {
-  if (typeof OffscreenCanvas === 'undefined') return false;
-  let device: GPUDeviceLike | undefined;
-  try {
-    device = await adapter.requestDevice();
-    const d = device as unknown as {
-      createBuffer(o: object): unknown;
-      queue: { writeBuffer(b: unknown, o: number, data: ArrayBufferView): void; submit(c: unknown[]): void };
-      createCommandEncoder(): { copyBufferToTexture(a: object, b: object, c: object): void; finish(): unknown };
-    };
-    const buffer = d.createBuffer({ size: 256 * 4, usage: 0x80 | 0x04 | 0x08 }); // STORAGE | COPY_SRC | COPY_DST
-    d.queue.writeBuffer(buffer, 0, Uint8Array.of(0x10, 0x20, 0x30, 0x40));
-    const canvas = new OffscreenCanvas(256, 1);
-    const context = canvas.getContext('webgpu' as never) as unknown as { configure(o: object): void; getCurrentTexture(): unknown };
-    context.configure({ device, format: 'bgra8unorm', usage: 0x02, alphaMode: 'opaque' }); // COPY_DST
-    const encoder = d.createCommandEncoder();
-    encoder.copyBufferToTexture({ buffer, bytesPerRow: 256 * 4 }, { texture: context.getCurrentTexture() }, { width: 1, height: 1 });
-    d.queue.submit([encoder.finish()]);
-    const host = new OffscreenCanvas(1, 1).getContext('2d') as OffscreenCanvasRenderingContext2D;
-    host.drawImage(canvas, 0, 0);
-    const px = host.getImageData(0, 0, 1, 1).data;
-    return px[0] === 0x30 && px[1] === 0x20 && px[2] === 0x10;
-  } catch {
-    return false;
-  } finally {
-    device?.destroy();
-  }
+function canvasReadsWork(isFallbackAdapter: boolean): boolean {
+  return typeof OffscreenCanvas !== 'undefined' && !isFallbackAdapter;
 }
 
 async function makeBackend(options: InitWebGpuOptions): Promise<WebGpuInfo | undefined> {
@@ -133,7 +116,7 @@ async function makeBackend(options: InitWebGpuOptions): Promise<WebGpuInfo | und
     description: adapter.info?.description ?? '',
     isFallbackAdapter: info.isFallbackAdapter,
   };
-  const canvasReads = await probeCanvasReads(adapter);
+  const canvasReads = options.canvasReads ?? canvasReadsWork(info.isFallbackAdapter);
   const backend = new WebGPUBackend({ device, adapterInfo, canvasReads });
   state.backend = backend;
   state.reason = undefined;
