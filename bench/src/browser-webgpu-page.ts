@@ -146,7 +146,12 @@ function mlpStep(): Workload {
     unit: 'ms',
     setup(runner) {
       if (runner !== 'tfjs-webgpu') {
-        return graftStep(runner, new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O)), g.randn(B, I), g.randint(0, O, [B]));
+        return graftStep(
+          runner,
+          new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O)),
+          g.randn(B, I),
+          g.randint(0, O, [B]),
+        );
       }
       const w1 = tf.variable(tf.randomUniform([I, H], -0.03, 0.03));
       const b1 = tf.variable(tf.zeros([H]));
@@ -167,7 +172,13 @@ function cnnStep(): Workload {
     unit: 'ms',
     setup(runner) {
       if (runner !== 'tfjs-webgpu') {
-        const model = new nn.Sequential(new nn.Conv2d(1, C, K), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(C * 12 * 12, 10));
+        const model = new nn.Sequential(
+          new nn.Conv2d(1, C, K),
+          new nn.ReLU(),
+          new nn.MaxPool2d(2),
+          new nn.Flatten(),
+          new nn.Linear(C * 12 * 12, 10),
+        );
         return graftStep(runner, model, g.randn(B, 1, 28, 28), g.randint(0, 10, [B]));
       }
       const w1 = tf.variable(tf.randomUniform([K, K, 1, C], -0.2, 0.2));
@@ -190,7 +201,8 @@ const WORKLOADS: Workload[] = [matmul(128), matmul(256), mlpStep(), cnnStep()];
 
 /** Runs every workload (or those whose name contains `only`) for `rounds` interleaved rounds. */
 export async function runWebGpuBench(rounds: number, only?: string): Promise<WebGpuBenchResult> {
-  if (!(await webgpuAvailable())) throw new Error('no WebGPU in this page (is --enable-unsafe-webgpu set, and the page served from 127.0.0.1?)');
+  if (!(await webgpuAvailable()))
+    throw new Error('no WebGPU in this page (is --enable-unsafe-webgpu set, and the page served from 127.0.0.1?)');
   await tf.setBackend('webgpu');
   await tf.ready();
   const info = webgpuInfo()!;

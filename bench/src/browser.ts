@@ -106,7 +106,7 @@ async function webgpuSection(browser: Awaited<ReturnType<typeof chromium.launch>
 function reportWebGpu(result: WebGpuBenchResult): void {
   console.log(`\nGraft WebGPU bench: Chromium, adapter ${result.adapter}, ${ROUNDS} rounds, ratios = Graft speed / other speed`);
   console.log('Reads are asynchronous in every runner; tfjs-webgpu runs the same kernels with CPU forwarding off, as Graft does.');
-  const header = ["workload", "graft 'webgpu'", 'tfjs-webgpu', "graft 'webgl'", 'vs tfjs-webgpu', "vs graft 'webgl'"];
+  const header = ['workload', "graft 'webgpu'", 'tfjs-webgpu', "graft 'webgl'", 'vs tfjs-webgpu', "vs graft 'webgl'"];
   const rows = result.workloads.map((w) => {
     const m = (r: WebGpuRunner) => median(w.values[r]);
     const ratio = (r: WebGpuRunner) => {

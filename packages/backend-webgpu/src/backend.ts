@@ -50,6 +50,7 @@ export interface WebGPUAdapterInfo {
 export interface GPUDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
   limits: Record<string, number> | object;
+  /** Destroys the device (every buffer on it is gone; the backend then refuses every op). */
   destroy(): void;
 }
 
@@ -76,7 +77,8 @@ const SIMPLE_UNARY: Partial<Record<UnaryOp, string>> = {
   reciprocal: 'r = 1.0 / x;',
   square: 'r = x * x;',
   sqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (isinf(x)) { r = x; } else { r = sqrt(x); }',
-  rsqrt: 'if (x < 0.0) { r = uniforms.NAN; } else if (x == 0.0) { r = 1.0 / x; } else if (isinf(x)) { r = 0.0; } else { r = 1.0 / sqrt(x); }',
+  rsqrt:
+    'if (x < 0.0) { r = uniforms.NAN; } else if (x == 0.0) { r = 1.0 / x; } else if (isinf(x)) { r = 0.0; } else { r = 1.0 / sqrt(x); }',
   exp: 'r = graftExp(x);', // ours (MATH_WGSL): drivers' exp is off by ulps near 0 (llvmpipe: exp(-1e-10) < 1)
   sigmoid: 'if (isnan(x)) { r = x; } else { r = 1.0 / (1.0 + graftExp(-x)); }',
   relu: 'r = select(max(x, 0.0), x, isnan(x));',
@@ -272,7 +274,9 @@ export class WebGPUBackend implements Backend<H> {
     if (this.gpuError !== undefined) {
       const message = this.gpuError;
       this.gpuError = undefined;
-      throw new Error(`@graft/backend-webgpu: WebGPU reported an error in an earlier kernel, whose results are not to be trusted: ${message}`);
+      throw new Error(
+        `@graft/backend-webgpu: WebGPU reported an error in an earlier kernel, whose results are not to be trusted: ${message}`,
+      );
     }
     if (this.lost === undefined) return;
     throw new Error(
@@ -420,8 +424,8 @@ export class WebGPUBackend implements Backend<H> {
     if (this.syncReadFallback !== undefined) return this.syncReadFallback(h);
     throw new Error(
       `@graft/backend-webgpu: synchronous reads (dataSync, item, tolist, printing, t.to('cpu')) are not possible on this WebGPU ` +
-        `(${typeof OffscreenCanvas === 'undefined' ? 'no OffscreenCanvas in this runtime' : "the canvas path gives no data on this adapter"}): ` +
-        "read with await t.values() / await t.array() / await t.itemAsync() instead",
+        `(${typeof OffscreenCanvas === 'undefined' ? 'no OffscreenCanvas in this runtime' : 'the canvas path gives no data on this adapter'}): ` +
+        'read with await t.values() / await t.array() / await t.itemAsync() instead',
     );
   }
   private normalise(values: unknown, dtype: DType): TypedArray {
@@ -522,7 +526,14 @@ export class WebGPUBackend implements Backend<H> {
   cast(x: View<H>, dtype: DType): H {
     if (numel(x.shape) === 0) return this.fill(0, 0, dtype);
     if (dtype === x.dtype) return this.contiguous(x);
-    if (dtype === 'bool') return this.elementwise(isInt(x.dtype) ? 'r = select(0, 1, a != 0);' : 'r = select(0.0, 1.0, !(a == 0.0));', [x], x.shape, dtype, isInt(x.dtype) ? 'i32' : 'f32');
+    if (dtype === 'bool')
+      return this.elementwise(
+        isInt(x.dtype) ? 'r = select(0, 1, a != 0);' : 'r = select(0.0, 1.0, !(a == 0.0));',
+        [x],
+        x.shape,
+        dtype,
+        isInt(x.dtype) ? 'i32' : 'f32',
+      );
     if (dtype === 'int32' && x.dtype === 'bool') return this.elementwise('r = a;', [x], x.shape, dtype, 'i32');
     // float → int32 truncates toward zero (WGSL's i32(f32), in setOutputAtIndex); int → float32 rounds.
     return this.elementwise('r = a;', [x], x.shape, dtype, 'f32');
@@ -550,7 +561,8 @@ export class WebGPUBackend implements Backend<H> {
     const intExpr = isInt(dtype) ? INT_BINARY[op] : undefined;
     if (intExpr !== undefined) return this.elementwise(`r = ${intExpr};`, [a, b], shape, outDtype, 'i32');
     const simple = SIMPLE_BINARY[op];
-    if (simple !== undefined) return this.elementwise(`r = ${simple};`, [a, b], shape, outDtype, 'f32', op === 'pow' ? SINCOS_WGSL + POW_WGSL : '');
+    if (simple !== undefined)
+      return this.elementwise(`r = ${simple};`, [a, b], shape, outDtype, 'f32', op === 'pow' ? SINCOS_WGSL + POW_WGSL : '');
     const math = MATH_BINARY_WGSL[op];
     if (math === undefined) throw new Error(`@graft/backend-webgpu: no kernel for binary '${op}' on ${dtype}`);
     return this.elementwise(`r = ${math.expr};`, [a, b], shape, outDtype, 'f32', SINCOS_WGSL + MATH_WGSL + math.helpers);
@@ -613,7 +625,10 @@ export class WebGPUBackend implements Backend<H> {
     const rank = x.shape.length;
     const moved = moveLast(x, [axis]);
     const out = this.withInputs([moved], ([i]) =>
-      this.wrap(this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis: rank - 1, exclusive: false, reverse: false }), outDtype),
+      this.wrap(
+        this.run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: i! }, { axis: rank - 1, exclusive: false, reverse: false }),
+        outDtype,
+      ),
     );
     if (axis === rank - 1) return out;
     // out is x's shape with `axis` moved last: view it back in x's order.
@@ -679,7 +694,9 @@ export class WebGPUBackend implements Backend<H> {
     const coords = coordsCode(u, shape);
     const inner = x.shape.map((_, d) => `(oc${d} - ${u.int(`b${d}`, pads[d]![0])})`);
     const inside = x.shape.map((_, d) => `${inner[d]} >= 0 && ${inner[d]} < ${u.int(`n${d}`, x.shape[d]!)}`).join(' && ') || 'true';
-    const fillValue = isInt(x.dtype) ? `setOutputAtIndexI32(index, ${u.int('value', value)});` : `setOutputAtIndex(index, ${u.float('value', value)});`;
+    const fillValue = isInt(x.dtype)
+      ? `setOutputAtIndexI32(index, ${u.int('value', value)});`
+      : `setOutputAtIndex(index, ${u.float('value', value)});`;
     const program = new GraftProgram(
       size,
       ['A'],
@@ -802,4 +819,3 @@ export class WebGPUBackend implements Backend<H> {
     return this.scatterLoop(self.shape, dim, index, src, self, 'own', `acc = ${first};`, dtype);
   }
 }
-

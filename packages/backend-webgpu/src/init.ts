@@ -17,6 +17,7 @@ interface GPUAdapterLike {
 
 /** The minimal GPU (navigator.gpu) surface used here. */
 export interface GPULike {
+  /** Asks for an adapter (null where there is none). */
   requestAdapter(options?: object): Promise<GPUAdapterLike | null>;
 }
 
@@ -182,7 +183,9 @@ export function register(): void {
     () => {
       if (state.backend !== undefined) return state.backend;
       if (state.reason === undefined && state.pending !== undefined) {
-        throw new Error("@graft/backend-webgpu: the WebGPU device is not ready yet: `await webgpuAvailable()` before the first use of 'webgpu'");
+        throw new Error(
+          "@graft/backend-webgpu: the WebGPU device is not ready yet: `await webgpuAvailable()` before the first use of 'webgpu'",
+        );
       }
       throw new Error(
         `@graft/backend-webgpu: no WebGPU device here (${state.reason ?? 'initWebGpu() has not finished'}). ` +

@@ -16,7 +16,9 @@ const MOD_WGSL = `
 `;
 
 /** sin and cos, reduced by π/2 in three parts, Taylor polynomials on [-π/4, π/4]. */
-export const SINCOS_WGSL = MOD_WGSL + `  fn graftSinCos(x_in: f32, cosine_in: bool) -> f32 {
+export const SINCOS_WGSL =
+  MOD_WGSL +
+  `  fn graftSinCos(x_in: f32, cosine_in: bool) -> f32 {
     var x: f32 = x_in;
     var cosine: bool = cosine_in;
     var q: f32 = floor(x * 0.6366197723675814 + 0.5);
@@ -525,7 +527,9 @@ export const MATH_UNARY_WGSL: Partial<Record<UnaryOp, string>> = {
 
 /** Binary ops of ours over floats: the expression over a and b, and the helpers it needs (with MATH_WGSL). */
 export const MATH_BINARY_WGSL: Partial<Record<BinaryOp, { expr: string; helpers: string }>> = {
-  atan2: { expr: 'graftAtan2(a, b)', helpers: `  fn graftAtan2(y_in: f32, x_in: f32) -> f32 {
+  atan2: {
+    expr: 'graftAtan2(a, b)',
+    helpers: `  fn graftAtan2(y_in: f32, x_in: f32) -> f32 {
     var y: f32 = y_in;
     var x: f32 = x_in;
     if (isnan(x) || isnan(y)) { return uniforms.NAN; }
@@ -536,8 +540,11 @@ export const MATH_BINARY_WGSL: Partial<Record<BinaryOp, { expr: string; helpers:
     var t: f32 = graftAtan(y / x);
     if (x > 0.0) { return t; }
     return select(t + GRAFT_PI, t - GRAFT_PI, y < 0.0);
-  }` },
-  hypot: { expr: 'graftHypot(a, b)', helpers: `  fn graftHypot(a_in: f32, b_in: f32) -> f32 {
+  }`,
+  },
+  hypot: {
+    expr: 'graftHypot(a, b)',
+    helpers: `  fn graftHypot(a_in: f32, b_in: f32) -> f32 {
     var a: f32 = a_in;
     var b: f32 = b_in;
     a = abs(a);
@@ -548,8 +555,11 @@ export const MATH_BINARY_WGSL: Partial<Record<BinaryOp, { expr: string; helpers:
     if (m == 0.0) { return 0.0; }
     var r: f32 = min(a, b) / m;
     return m * sqrt(1.0 + r * r);
-  }` },
-  zeta: { expr: 'graftZeta(a, b)', helpers: `  /** |a|^-x with C's edges (GLSL's pow leaves 1^-inf and 0^-x undefined), and the sign of a^-x for integer x. */
+  }`,
+  },
+  zeta: {
+    expr: 'graftZeta(a, b)',
+    helpers: `  /** |a|^-x with C's edges (GLSL's pow leaves 1^-inf and 0^-x undefined), and the sign of a^-x for integer x. */
   fn graftPowNeg(a_in: f32, x_in: f32) -> f32 {
     var a: f32 = a_in;
     var x: f32 = x_in;
@@ -598,5 +608,6 @@ export const MATH_BINARY_WGSL: Partial<Record<BinaryOp, { expr: string; helpers:
       k += 1.0;
     }
     return s;
-  }` },
+  }`,
+  },
 };

@@ -22,7 +22,13 @@ describe("'webgpu' in Node (Dawn)", () => {
     g.manualSeed(1);
     const a = g.randn(5, 7);
     const b = g.randn(7, 3);
-    const idx = g.tensor([[0, 4, 2], [1, 1, 0]], { dtype: 'int32' });
+    const idx = g.tensor(
+      [
+        [0, 4, 2],
+        [1, 1, 0],
+      ],
+      { dtype: 'int32' },
+    );
     const program = (x: g.Tensor, y: g.Tensor, i: g.Tensor) => [
       x.t().exp().sum(1),
       x.matmul(y).tanh(),

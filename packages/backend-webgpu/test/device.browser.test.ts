@@ -20,7 +20,9 @@ describe("'webgpu' says what it is and what it cannot do", () => {
   });
 
   it('a destroyed device gives a clear error at the next op or read, never zeros', async () => {
-    const adapter = await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ requestDevice(): Promise<never> }> } }).gpu.requestAdapter();
+    const adapter = await (
+      navigator as unknown as { gpu: { requestAdapter(): Promise<{ requestDevice(): Promise<never> }> } }
+    ).gpu.requestAdapter();
     const device = await adapter.requestDevice();
     const backend = new WebGPUBackend({ device });
     g.registerBackend('webgpu-doomed', () => backend);
@@ -35,7 +37,9 @@ describe("'webgpu' says what it is and what it cannot do", () => {
   it('a device lost by the browser (device.lost) gives the same error', async () => {
     let resolveLost: (info: { reason: string; message: string }) => void = () => undefined;
     const lost = new Promise<{ reason: string; message: string }>((r) => (resolveLost = r));
-    const adapter = await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ requestDevice(): Promise<object> }> } }).gpu.requestAdapter();
+    const adapter = await (
+      navigator as unknown as { gpu: { requestAdapter(): Promise<{ requestDevice(): Promise<object> }> } }
+    ).gpu.requestAdapter();
     const real = await adapter.requestDevice();
     // The same device, but whose loss the test decides (a browser loses devices on GPU resets and driver updates).
     const device = new Proxy(real, {
@@ -55,6 +59,8 @@ describe("'webgpu' says what it is and what it cannot do", () => {
   });
 
   it('its options object rejects unknown keys, naming the one meant', () => {
-    expect(() => new WebGPUBackend({ devic: undefined } as never)).toThrow("WebGPUBackend: unknown option 'devic' (did you mean 'device'?)");
+    expect(() => new WebGPUBackend({ devic: undefined } as never)).toThrow(
+      "WebGPUBackend: unknown option 'devic' (did you mean 'device'?)",
+    );
   });
 });
