@@ -74,7 +74,13 @@ export async function useBackend(name: string): Promise<void> {
  * describeBackend(); // { precision: 'float32 (float64 available)', adapter: 'WebAssembly SIMD, one thread: the page is not cross-origin isolated' }
  */
 export function describeBackend(): { precision: string; adapter: string } {
-  const backend = g.getBackend() as unknown as { name: string; supportsFloat64: boolean; precision?: string; adapter?: string; adapterInfo?: unknown };
+  const backend = g.getBackend() as unknown as {
+    name: string;
+    supportsFloat64: boolean;
+    precision?: string;
+    adapter?: string;
+    adapterInfo?: unknown;
+  };
   const precision = backend.precision ?? 'float32';
   const fp64 = backend.supportsFloat64 ? ' (float64 available)' : ' (no float64)';
   let adapter: string;

@@ -45,7 +45,11 @@ const toPlane = (f: number) => (2 * f - 1) * EXTENT;
  * @example
  * drawBoundary(canvas, await trainer.predictGrid(), split);
  */
-export function drawBoundary(canvas: HTMLCanvasElement, probabilities: Float32Array | undefined, data: { train: Points; test: Points }): void {
+export function drawBoundary(
+  canvas: HTMLCanvasElement,
+  probabilities: Float32Array | undefined,
+  data: { train: Points; test: Points },
+): void {
   const ctx = canvas.getContext('2d')!;
   const { width, height } = canvas;
   ctx.fillStyle = '#fff';

@@ -49,7 +49,13 @@ export interface DatasetOptions {
 export function makeDataset(o: DatasetOptions): Split {
   const gen = new g.Generator().manualSeed(o.seed);
   const draw = (shape: number[], kind: 'rand' | 'randn') =>
-    g.tidy(() => (kind === 'rand' ? g.rand(shape, { generator: gen, device: 'cpu' }) : g.randn(shape, { generator: gen, device: 'cpu' })).dataSync() as Float32Array);
+    g.tidy(
+      () =>
+        (kind === 'rand'
+          ? g.rand(shape, { generator: gen, device: 'cpu' })
+          : g.randn(shape, { generator: gen, device: 'cpu' })
+        ).dataSync() as Float32Array,
+    );
   const all = DATASETS[o.name].draw(o.perClass, draw);
   const jitter = draw([2 * o.perClass, 2], 'randn');
   for (let i = 0; i < all.x.length; i++) all.x[i]! += o.noise * jitter[i]!;

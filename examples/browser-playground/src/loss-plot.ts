@@ -122,7 +122,7 @@ function line(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number,
  */
 export function axis(max: number): { end: number; ticks: number[] } {
   const p = 10 ** Math.floor(Math.log10(max / 5));
-  const step = ([1, 2, 5, 10].find((m) => (m * p * 5) >= max * (1 - 1e-9)) ?? 10) * p;
+  const step = ([1, 2, 5, 10].find((m) => m * p * 5 >= max * (1 - 1e-9)) ?? 10) * p;
   const n = Math.ceil(max / step - 1e-9);
   return { end: n * step, ticks: Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12))) };
 }

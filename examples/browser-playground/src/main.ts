@@ -23,18 +23,22 @@ const playground = new Playground({
   playButton: $('play'),
 });
 
-let settings: Settings = readSettings(location.search, backends.map((b) => b.name));
+let settings: Settings = readSettings(
+  location.search,
+  backends.map((b) => b.name),
+);
 
 /** Every edit, from the form or a tab: into the URL, then to the tab it concerns. */
-function apply(next: Settings): Promise<void> {
+async function apply(next: Settings): Promise<void> {
   const prev = settings;
   settings = next;
   saveToUrl(next);
   controls.show(next);
   showTab(next.tab);
-  // A Text run belongs to one backend: switching stops it (and frees its tensors).
-  if (prev.backend !== next.backend) void stopText();
-  return playground.apply(next);
+  // A Text run belongs to one backend: switching stops it, and the boundary run moves only once it is
+  // over (both set the current device; they must not interleave).
+  if (prev.backend !== next.backend) await stopText();
+  await playground.apply(next);
 }
 
 const controls = setUpControls(backends, (next) => void apply(next));
@@ -88,6 +92,7 @@ let snapshot = new Uint8ClampedArray(0);
   idle: () => playground.idle(),
   settings: () => settings,
   train: (steps: number) => playground.train(steps),
+  curves: () => playground.curves(),
   dispose: () => playground.dispose(),
   liveTensors: () => g.memory().numTensors,
   memory: () => g.memory(),

@@ -77,9 +77,19 @@ export class Playground {
       if (prev && sameRun(prev, next) && prev.backend === next.backend && this.trainer) return;
       if (!prev || !sameRun(prev, next)) this.series.clear();
       const dataChanged =
-        !prev || prev.dataset !== next.dataset || prev.noise !== next.noise || prev.trainRatio !== next.trainRatio || prev.seed !== next.seed;
+        !prev ||
+        prev.dataset !== next.dataset ||
+        prev.noise !== next.noise ||
+        prev.trainRatio !== next.trainRatio ||
+        prev.seed !== next.seed;
       if (dataChanged || !this.data) {
-        this.data = makeDataset({ name: next.dataset, noise: next.noise, trainRatio: next.trainRatio, perClass: PER_CLASS, seed: next.seed });
+        this.data = makeDataset({
+          name: next.dataset,
+          noise: next.noise,
+          trainRatio: next.trainRatio,
+          perClass: PER_CLASS,
+          seed: next.seed,
+        });
       }
       await this.rebuild();
     });
@@ -154,7 +164,12 @@ export class Playground {
       await this.trainFor(steps, Number.POSITIVE_INFINITY);
       await this.redraw();
       const s = this.series.get(this.settings!.backend)!;
-      return { first: s.points[0]!.train, last: s.points[s.points.length - 1]!.train, steps: this.trainer!.steps, stepsPerSecond: s.stepsPerSecond };
+      return {
+        first: s.points[0]!.train,
+        last: s.points[s.points.length - 1]!.train,
+        steps: this.trainer!.steps,
+        stepsPerSecond: s.stepsPerSecond,
+      };
     });
   }
 
@@ -213,6 +228,11 @@ export class Playground {
     this.view.stats.textContent =
       `step ${t.steps} · train loss ${e.trainLoss.toFixed(3)} (accuracy ${pct(e.trainAccuracy)}) · ` +
       `test loss ${e.testLoss.toFixed(3)} (accuracy ${pct(e.testAccuracy)}) · ${speed.toFixed(0)} steps/s`;
+  }
+
+  /** The loss curves by backend (the test compares them across backends). */
+  curves(): Record<string, LossSeries['points']> {
+    return Object.fromEntries([...this.series].map(([name, s]) => [name, s.points]));
   }
 
   /** The current settings (for the test and the URL). */
