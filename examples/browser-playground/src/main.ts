@@ -93,6 +93,7 @@ let snapshot = new Uint8ClampedArray(0);
   settings: () => settings,
   train: (steps: number) => playground.train(steps),
   curves: () => playground.curves(),
+  steps: () => playground.stepCount(),
   dispose: () => playground.dispose(),
   liveTensors: () => g.memory().numTensors,
   memory: () => g.memory(),

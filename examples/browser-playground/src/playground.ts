@@ -230,6 +230,11 @@ export class Playground {
       `test loss ${e.testLoss.toFixed(3)} (accuracy ${pct(e.testAccuracy)}) · ${speed.toFixed(0)} steps/s`;
   }
 
+  /** Steps the current run has taken. */
+  stepCount(): number {
+    return this.trainer?.steps ?? 0;
+  }
+
   /** The loss curves by backend (the test compares them across backends). */
   curves(): Record<string, LossSeries['points']> {
     return Object.fromEntries([...this.series].map(([name, s]) => [name, s.points]));

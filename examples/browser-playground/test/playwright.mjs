@@ -131,6 +131,24 @@ try {
   await pg(() => window.playground.idle());
   check('the URL follows the controls', page.url().includes('dataset=circles') && page.url().includes('hidden=16,16'), page.url());
   await trainAndCheck('circles on cpu', 100);
+  // The buttons: Play trains in frames until Pause; Step takes one step.
+  const lastStep = () => pg(() => window.playground.steps());
+  const before = await lastStep();
+  await page.click('#play');
+  await page.waitForTimeout(1000);
+  await page.click('#play');
+  await pg(() => window.playground.idle());
+  const played = await lastStep();
+  await page.waitForTimeout(300);
+  const paused = await lastStep();
+  await page.click('#step');
+  await pg(() => window.playground.idle());
+  const stepped = await lastStep();
+  check(
+    'Play trains, Pause stops, Step steps once',
+    played > before + 10 && paused === played && stepped === played + 1,
+    `steps ${before} -> ${played} (played) -> ${paused} (paused) -> ${stepped} (step)`,
+  );
 
   await page.selectOption('#backend', 'webgl');
   await pg(() => window.playground.idle());
