@@ -106,6 +106,7 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   const losses: number[] = [];
   let text = '';
   const show = (step: number) => {
+    g.setBackend(device); // the prompt's tensors go to the model's device, whatever the page set meanwhile
     text = sample(model, codec, PROMPT, sampleLength);
     const entry = document.createElement('div');
     entry.className = 'sample';
@@ -116,18 +117,25 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   let stepsPerSecond = 0;
   try {
     for (let step = 1; step <= steps && !run.stop; step++) {
+      // The loader makes each batch on the current device, which the page may have changed while this run
+      // waited (the boundary tab's run sets it too): put this run's device back first.
+      g.setBackend(device);
       const next = batches.next();
       if (next.done) break;
       const { x, y } = next.value;
-      const loss = g.tidy(() => {
-        optimizer.zeroGrad();
-        const l = lossFn.call(model.call(x).reshape(-1, codec.vocab.length), y.reshape(-1));
-        l.backward();
-        clipGradNorm_(model.parameters(), 1);
-        optimizer.step();
-        return l.detach();
-      });
-      disposeBatch([x, y]);
+      let loss: g.Tensor;
+      try {
+        loss = g.tidy(() => {
+          optimizer.zeroGrad();
+          const l = lossFn.call(model.call(x).reshape(-1, codec.vocab.length), y.reshape(-1));
+          l.backward();
+          clipGradNorm_(model.parameters(), 1);
+          optimizer.step();
+          return l.detach();
+        });
+      } finally {
+        disposeBatch([x, y]);
+      }
       scheduler.step();
       losses.push((await loss.values())[0]!);
       loss.dispose();
