@@ -149,6 +149,10 @@ try {
     played > before + 10 && paused === played && stepped === played + 1,
     `steps ${before} -> ${played} (played) -> ${paused} (paused) -> ${stepped} (step)`,
   );
+  await page.click('#reset');
+  await pg(() => window.playground.idle());
+  const reset = { steps: await lastStep(), live: await pg(() => window.playground.liveTensors()) };
+  check('Reset starts over at step 0 with a fresh run\'s tensors', reset.steps === 0 && reset.live === built, JSON.stringify(reset));
 
   await page.selectOption('#backend', 'webgl');
   await pg(() => window.playground.idle());
