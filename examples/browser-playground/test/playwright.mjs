@@ -152,7 +152,7 @@ try {
   await page.click('#reset');
   await pg(() => window.playground.idle());
   const reset = { steps: await lastStep(), live: await pg(() => window.playground.liveTensors()) };
-  check('Reset starts over at step 0 with a fresh run\'s tensors', reset.steps === 0 && reset.live === built, JSON.stringify(reset));
+  check("Reset starts over at step 0 with a fresh run's tensors", reset.steps === 0 && reset.live === built, JSON.stringify(reset));
 
   await page.selectOption('#backend', 'webgl');
   await pg(() => window.playground.idle());
