@@ -94,6 +94,23 @@ try {
     await page.textContent('#backend-info'),
   );
 
+  // Values a URL cannot hold fall back to their defaults, one by one; the good ones stay.
+  await page.goto(`${url}?dataset=moons&hidden=8,1000&lr=0.02&batch=32&backend=tpu&noise=-1&seed=1.5&activation=tanh`);
+  await pg(() => window.playground.ready());
+  const fallback = await pg(() => window.playground.settings());
+  const expected = {
+    dataset: 'spirals',
+    hidden: [16, 16],
+    lr: 0.03,
+    batchSize: 32,
+    backend: 'cpu',
+    noise: 0.05,
+    seed: 1,
+    activation: 'tanh',
+  };
+  const got = Object.fromEntries(Object.keys(expected).map((k) => [k, fallback[k]]));
+  check('a bad URL falls back to the defaults where it is bad', JSON.stringify(got) === JSON.stringify(expected), JSON.stringify(got));
+
   // 2. The default page: train, the loss falls, the boundary changes; the controls write the URL.
   await page.goto(url);
   await pg(() => window.playground.ready());
