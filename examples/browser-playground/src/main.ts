@@ -38,7 +38,8 @@ async function apply(next: Settings): Promise<void> {
   // A Text run belongs to one backend: switching stops it, and the boundary run moves only once it is
   // over (both set the current device; they must not interleave).
   if (prev.backend !== next.backend) await stopText();
-  await playground.apply(next);
+  // The latest settings, not `next`: another edit may have come in while the Text run stopped.
+  await playground.apply(settings);
 }
 
 const controls = setUpControls(backends, (next) => void apply(next));

@@ -44,6 +44,8 @@ export class Playground {
   private trainingMs = 0;
   private stepsAtLastDraw = 0;
   private playing = false;
+  /** Counts Plays, so that a frame of a paused chain does not schedule another. */
+  private playChain = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly grid = gridPoints();
 
@@ -53,7 +55,7 @@ export class Playground {
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task);
     this.queue = run.catch((e: unknown) => {
-      this.playing = false;
+      this.pause();
       this.view.stats.textContent = `error: ${(e as Error).message}`;
       console.error(e);
     });
@@ -118,14 +120,17 @@ export class Playground {
     return this.enqueue(() => this.rebuild());
   }
 
+  /** Trains frame after frame (each about FRAME_MS, then the page paints) until paused. */
   play(): void {
     if (this.playing) return;
     this.playing = true;
     this.view.playButton.textContent = 'Pause';
+    // A frame of an earlier Play may still be queued: only this Play's chain of frames goes on.
+    const chain = ++this.playChain;
     const frame = () => {
-      if (!this.playing) return;
+      if (!this.playing || chain !== this.playChain) return;
       void this.enqueue(async () => {
-        if (!this.playing || !this.trainer) return;
+        if (!this.playing || chain !== this.playChain || !this.trainer) return;
         await this.trainFor(Number.POSITIVE_INFINITY, FRAME_MS);
         if (this.trainer.steps - this.stepsAtLastDraw >= DRAW_EVERY) await this.redraw();
         else this.drawPlot();
