@@ -15,10 +15,14 @@ describe("'webgpu' does not leak", () => {
     g.setBackend('webgpu');
     try {
       g.manualSeed(0);
-      const x = g.randn(32, 8);
-      const y = x.sum(1, true).tanh();
-      const w1 = g.randn([8, 16]).mul(0.3).requiresGrad_();
-      const w2 = g.randn([16, 1]).mul(0.3).requiresGrad_();
+      // Made in a tidy: no forgotten intermediate is left for the garbage collector to free mid-loop
+      // (the loop awaits, so finalizers run, and counts would drop).
+      const [x, y, w1, w2] = g.tidy(() => {
+        const x = g.randn(32, 8);
+        return [x, x.sum(1, true).tanh(), g.randn([8, 16]).mul(0.3), g.randn([16, 1]).mul(0.3)];
+      }) as [g.Tensor, g.Tensor, g.Tensor, g.Tensor];
+      w1.requiresGrad_();
+      w2.requiresGrad_();
       const backend = g.getBackend() as unknown as WebGPUBackend;
       // Reads are asynchronous (sync reads are refused on this adapter): the loss is kept out of tidy and read.
       const step = async () => {
