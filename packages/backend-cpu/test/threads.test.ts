@@ -186,6 +186,55 @@ describe('CPU worker pool: running, growing, failing', () => {
     }
   });
 
+  it('tanh and sigmoid: the SIMD loop gives each element the bits of the scalar function', () => {
+    // The kernel's last (n % 8) elements go through the scalar function: calling it on one element at a time
+    // runs only that, so the whole-array call (SIMD) must match element by element.
+    const wasm = wasmKernels()!;
+    const n = 4096;
+    const x = g
+      .cat([
+        g.randn(n - 40).mul(6),
+        g.randn(20).mul(1e-3),
+        g.tensor([
+          Number.NaN,
+          0,
+          -0,
+          Infinity,
+          -Infinity,
+          8.664339742,
+          -8.6643,
+          1e-3,
+          -9.99e-4,
+          1e-45,
+          88,
+          -88,
+          150,
+          -150,
+          75,
+          -75,
+          17,
+          -17,
+          0.5,
+          -0.5,
+        ]),
+      ])
+      .contiguous();
+    const src = heapAddressOf(x);
+    const out = g.empty([n]);
+    const dst = heapAddressOf(out);
+    for (const code of [5, 6]) {
+      wasm.unary_f32(code, src, dst, n);
+      const whole = Int32Array.from(new Int32Array(memory!.buffer, dst, n));
+      for (let i = 0; i < n; i++) wasm.unary_f32(code, src + 4 * i, dst + 4 * i, 1);
+      const single = new Int32Array(memory!.buffer, dst, n);
+      const f = new Float32Array(memory!.buffer, dst, n);
+      const fw = new Float32Array(whole.buffer);
+      for (let i = 0; i < n; i++) {
+        if (whole[i] !== single[i] && !(Number.isNaN(fw[i]) && Number.isNaN(f[i]))) throw new Error(`op ${code} differs at ${i}`);
+      }
+    }
+  });
+
   it('a plain (unshared) memory gets the same module with the shared flag cleared', () => {
     const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
     const plain = unshareMemoryImport(bytes.slice());
