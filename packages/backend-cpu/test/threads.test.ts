@@ -92,6 +92,21 @@ describe('CPU worker pool: the same bits on every thread count', () => {
     }
   }
 
+  for (const [m, k, n] of [
+    [64, 64, 64],
+    [129, 77, 131],
+    [256, 256, 256],
+    [37, 512, 300],
+  ]) {
+    it(`matmul [${m}, ${k}] x [${k}, ${n}] (the packed gemm split over row panels), also transposed`, () => {
+      const a = g.randn([m!, k!]);
+      const b = g.randn([k!, n!]);
+      sameOnEveryThreadCount('matmul', () => a.matmul(b));
+      sameOnEveryThreadCount('matmul of transposed views', () => b.t().matmul(a.t()));
+      sameOnEveryThreadCount('batched matmul', () => g.stack([a, a.mul(2)]).matmul(b));
+    });
+  }
+
   it('elementwise results are the scalar results (the pool computes, and computes right)', () => {
     g.setNumThreads(4);
     const n = 4 * ELEMENTWISE_GRAIN + 3;

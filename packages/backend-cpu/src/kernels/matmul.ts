@@ -3,7 +3,8 @@
  * (packed, register-blocked); small ones and other dtypes run a JavaScript
  * i-k-j loop that accumulates rows in doubles.
  */
-import { numel, type TypedArray, type View } from '@graft/core/backend';
+import { getNumThreads, numel, type TypedArray, type View } from '@graft/core/backend';
+import { type KernelCall, runCalls } from '../threads/parallel.js';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
@@ -102,7 +103,7 @@ function gemmWasm(
   else packA(new Float32Array(memory!.buffer), apOff, arr(aH), ao, ars, acs, M, K, Mp);
   if (bAddr >= 0) wasm.pack_b(bAddr, brs, bcs, K, N, bpOff * 4);
   else packB(new Float32Array(memory!.buffer), bpOff, arr(bH), bo, brs, bcs, K, N, Np);
-  wasm.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
+  gemmPanels(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
   const outAddr = address(outH, oo);
   if (outAddr >= 0) wasm.store_c(cOff * 4, Np, M, N, outAddr);
   else {
@@ -207,4 +208,27 @@ function gemmJsStrided(
     const o = oo + i * N;
     for (let j = 0; j < N; j++) out[o + j] = acc[j]!;
   }
+}
+
+/** Multiply-adds per thread below which a gemm stays on the calling thread (waking a worker costs about a microsecond). */
+const GEMM_GRAIN = 1 << 18;
+
+/**
+ * The packed gemm, split over panels of output rows (multiples of MR) for the
+ * worker pool. Each element of C is computed by the same sequence of
+ * operations whatever the split, so every thread count gives the same bits.
+ */
+function gemmPanels(ap: number, bp: number, c: number, Mp: number, Np: number, K: number): void {
+  const parts = Math.min(getNumThreads(), Math.floor((Mp * Np * K) / GEMM_GRAIN), Mp / MR);
+  if (parts <= 1) {
+    wasmKernels()!.gemm(ap, bp, c, Mp, Np, K);
+    return;
+  }
+  const rows = Math.ceil(Mp / parts / MR) * MR;
+  const calls: KernelCall[] = [];
+  for (let i = 0; i < Mp; i += rows) {
+    const m = Math.min(rows, Mp - i);
+    calls.push({ kernel: 'gemm', args: [ap + 4 * i * K, bp, c + 4 * i * Np, m, Np, K] });
+  }
+  runCalls(calls);
 }
