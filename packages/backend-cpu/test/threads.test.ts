@@ -132,7 +132,7 @@ describe('CPU worker pool: the same bits on every thread count', () => {
     for (const threads of [1, 2, 4]) {
       g.setNumThreads(threads);
       // Within float32 rounding of a plain double sum (the kernel's own order differs inside a chunk).
-      expect(Math.abs(x.sum().item() - total)).toBeLessThanOrEqual(Math.abs(total) * 1e-6 + 1e-3);
+      expect(Math.abs((x.sum().item() as number) - total)).toBeLessThanOrEqual(Math.abs(total) * 1e-6 + 1e-3);
     }
   });
 });

@@ -43,27 +43,29 @@ function runInOrder(calls: readonly KernelCall[], wasm: Kernels): Float64Array {
 }
 
 /**
- * Elements per thread below which a split elementwise op stays on one
- * thread: waking a worker and sharing the memory traffic costs more than the
- * work (measured: see docs/performance.md, "Threads").
+ * The smallest range of a split elementwise op: below two of these an op
+ * stays on the calling thread, where handing half to a worker would cost
+ * more than it saves (measured: see docs/performance.md, "Threads").
  */
 export const ELEMENTWISE_GRAIN = 1 << 16;
 
 /**
- * Runs `call(start, count)` over [0, n) split into ranges for the threads
- * (multiples of 16 elements, so each range starts SIMD-aligned); one call on
- * the calling thread when n is small or one thread is set. For elementwise
- * kernels, whose every element is computed alone: any split gives the same
- * bits.
+ * Runs `call(start, count)` over [0, n) split into ranges of at least `grain`
+ * elements (multiples of 16, so each range starts SIMD-aligned), up to four
+ * per thread: threads claim them as they go, so a thread the OS sets aside
+ * for a while holds up one small range, not a whole share. One call on the
+ * calling thread when n is under two grains or one thread is set. For
+ * elementwise kernels, whose every element is computed alone: any split gives
+ * the same bits.
  */
 export function parallelRanges(n: number, grain: number, call: (start: number, count: number) => KernelCall): void {
-  const parts = Math.min(getNumThreads(), Math.floor(n / grain));
-  if (parts <= 1) {
+  const threads = getNumThreads();
+  if (threads === 1 || n < 2 * grain) {
     const { kernel, args } = call(0, n);
     (wasmKernels()![kernel] as (...a: number[]) => unknown)(...args);
     return;
   }
-  const step = Math.ceil(n / parts / 16) * 16;
+  const step = Math.ceil(Math.max(grain, n / (4 * threads)) / 16) * 16;
   const calls: KernelCall[] = [];
   for (let start = 0; start < n; start += step) calls.push(call(start, Math.min(step, n - start)));
   runCalls(calls);

@@ -170,7 +170,8 @@ export function runOnPool(calls: readonly KernelCall[], threads: number, wasm: K
   Atomics.store(ctrl, LAYOUT.DONE, 0);
   Atomics.store(ctrl, LAYOUT.CLAIM, tag);
   Atomics.store(ctrl, LAYOUT.EPOCH, epoch);
-  Atomics.notify(ctrl, LAYOUT.EPOCH, threads - 1);
+  // Wake every sleeper: a counted notify wakes any of them, and one at or above ACTIVE would sit the step out.
+  Atomics.notify(ctrl, LAYOUT.EPOCH);
   const out = results!;
   const fns = wasm as unknown as Record<string, (...a: number[]) => unknown>;
   const args: number[] = [];

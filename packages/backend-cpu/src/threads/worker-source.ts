@@ -55,7 +55,7 @@ function workerMain(init: WorkerInit, claim: Claim, L: Layout): void {
 const call = `(${workerMain.toString()})(init, ${claimAndRun.toString()}, ${JSON.stringify(LAYOUT)});`;
 
 /** The worker's source for Node's `new Worker(source, { eval: true })`. */
-export const NODE_WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
+export const NODE_WORKER_SOURCE = `const { parentPort } = process.getBuiltinModule('node:worker_threads');
 parentPort.once('message', (init) => { ${call} });`;
 
 /** The worker's source for a browser module worker (from a Blob URL). */

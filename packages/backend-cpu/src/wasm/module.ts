@@ -92,7 +92,7 @@ function leb(bytes: Uint8Array, p: number): [number, number] {
  * the two builds. Walks the sections to the memory import; changes nothing
  * else.
  */
-export function unshareMemoryImport(bytes: Uint8Array): Uint8Array {
+export function unshareMemoryImport<T extends Uint8Array>(bytes: T): T {
   let p = 8; // magic and version
   while (p < bytes.length) {
     const id = bytes[p]!;
@@ -131,7 +131,7 @@ function skipLimits(bytes: Uint8Array, p: number): number {
 function load(): void {
   if (memory === undefined) return;
   let bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!memoryIsShared) bytes = unshareMemoryImport(bytes) as Uint8Array<ArrayBuffer>;
+  if (!memoryIsShared) bytes = unshareMemoryImport(bytes);
   if (!WebAssembly.validate(bytes)) return; // no SIMD: JavaScript kernels only
   const imports = { env: { memory } };
   try {
