@@ -13,7 +13,7 @@ import * as g from '@graft/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { poolState } from '../src/threads/pool.js';
-import { ELEMENTWISE_GRAIN, REDUCTION_CHUNK, runCalls } from '../src/threads/parallel.js';
+import { ELEMENTWISE_GRAIN, REDUCTION_CHUNK, runCalls, TRANSCENDENTAL_GRAIN } from '../src/threads/parallel.js';
 import { memory, unshareMemoryImport, wasmKernels } from '../src/wasm/module.js';
 import { KERNELS_WASM_BASE64 } from '../src/wasm/kernels-binary.js';
 
@@ -46,6 +46,8 @@ function sameOnEveryThreadCount(label: string, f: () => g.Tensor): void {
 }
 
 const SIZES = [
+  2 * TRANSCENDENTAL_GRAIN - 1,
+  2 * TRANSCENDENTAL_GRAIN + 5,
   2 * ELEMENTWISE_GRAIN - 1,
   2 * ELEMENTWISE_GRAIN,
   2 * ELEMENTWISE_GRAIN + 17,

@@ -6,7 +6,7 @@
 import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
-import { ELEMENTWISE_GRAIN, parallelRanges } from '../threads/parallel.js';
+import { ELEMENTWISE_GRAIN, parallelRanges, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 import {
   erf,
@@ -159,7 +159,8 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
     const src = address(x.handle, x.offset);
     const dst = address(outH, 0);
     if (src >= 0 && dst >= 0) {
-      parallelRanges(n, ELEMENTWISE_GRAIN, (start, count) => ({
+      const grain = op === 'tanh' || op === 'sigmoid' ? TRANSCENDENTAL_GRAIN : ELEMENTWISE_GRAIN;
+      parallelRanges(n, grain, (start, count) => ({
         kernel: 'unary_f32',
         args: [code, src + 4 * start, dst + 4 * start, count],
       }));
