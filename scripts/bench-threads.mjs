@@ -36,7 +36,12 @@ console.log('|---|---|---|---|---|');
 const small = g.ones([1 << 14]);
 const p = small.handle.ptr;
 const tiny = [0, 1].map((i) => ({ kernel: 'sum_f32', args: [p + 64 * i, 16] }));
-compare('a step of two 16-element calls (dispatch)', () => runCalls(tiny.slice(0, 1)), () => runCalls(tiny), 2000);
+compare(
+  'a step of two 16-element calls (dispatch)',
+  () => runCalls(tiny.slice(0, 1)),
+  () => runCalls(tiny),
+  2000,
+);
 
 for (const n of sizes) {
   const a = g.randn([n]);
@@ -73,7 +78,12 @@ for (const n of sizes) {
   ]) {
     const one = make(1);
     const two = make(2);
-    compare(`${name}, ${n} elements`, () => runCalls(one), () => runCalls(two), r);
+    compare(
+      `${name}, ${n} elements`,
+      () => runCalls(one),
+      () => runCalls(two),
+      r,
+    );
   }
   for (const t of [a, b, out]) t.dispose();
 }
