@@ -5,12 +5,13 @@
  */
 import { numel, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
+import { type KernelCall, runCalls } from '../threads/parallel.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
 
-/** Below this many multiply-adds, copying into wasm memory costs more than it saves. */
-const WASM_MIN_FLOPS = 32 * 32 * 32;
+/** Below this many multiply-adds the JavaScript loop is as fast as a wasm call (measured: 8³ ties, 16³ is 7–10× faster in wasm). */
+const WASM_MIN_FLOPS = 8 * 8 * 8;
 /**
  * Packed operands above this many bytes of wasm scratch take the JavaScript
  * path instead: an expanded (stride-0) operand can describe far more elements
@@ -60,13 +61,41 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
   return outH;
 }
 
+/** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
 const MR = 4;
 const NR = 8;
+/**
+ * Rows and columns of C per `gemm_block` call. The partition depends on the
+ * shapes only, never on the thread count, so results are bit-identical however
+ * many threads run the calls. 64 × 64 gives 16 calls at 256 × 256 (enough to
+ * balance 2–4 threads) while each call still does ≥ 4096·K multiply-adds.
+ */
+const BLOCK_M = 16 * MR;
+const BLOCK_N = 8 * NR;
+
+/** Bytes of wasm scratch: `addr` is where they start, -1 when none could be had. */
+interface Scratch {
+  addr: number;
+  bytes: number;
+}
+
+/** The whole array behind a plain (non-heap) handle, copied into wasm scratch. */
+function copyToScratch(h: Handle, list: Scratch[]): number {
+  const src = arr(h);
+  const bytes = 4 * src.length;
+  const addr = scratch(bytes);
+  list.push({ addr, bytes });
+  if (addr >= 0) new Float32Array(memory!.buffer, addr, src.length).set(src);
+  return addr;
+}
 
 /**
- * The SIMD kernel: A and B are packed straight into wasm scratch memory in the
- * kernel's layout (blocks of MR rows, panels of NR columns, zero-padded), so a
- * strided or transposed operand costs no extra copy.
+ * The SIMD kernel, as independent `gemm_block` calls over blocks of C handed
+ * to `runCalls`. A is read in place through its strides (transposed, sliced or
+ * expanded alike); B too when its rows are contiguous and N is a multiple of
+ * NR, otherwise it is first packed into NR-column panels (by `pack_b` calls,
+ * one per column block). Operands held in plain arrays are copied into wasm
+ * scratch whole, so their strides still apply.
  */
 function gemmWasm(
   aH: Handle,
@@ -83,56 +112,75 @@ function gemmWasm(
   N: number,
   K: number,
 ): void {
-  const Mp = Math.ceil(M / MR) * MR;
+  // B is read in place when its rows are contiguous, N fills whole panels, and C is one block
+  // of rows (each B element read by one call: packing could not pay for itself). Otherwise its
+  // panels are packed: rows of a large B are far apart (a 4 KiB stride maps them all to one L1
+  // set) and packing makes each panel sequential.
+  const direct = bcs === 1 && N % NR === 0 && M <= BLOCK_M;
   const Np = Math.ceil(N / NR) * NR;
-  const bytes = 4 * (Mp * K + K * Np + Mp * Np);
-  const base = bytes <= WASM_MAX_SCRATCH_BYTES ? scratch(bytes) : -1;
-  if (base < 0) {
+  let aAddr = address(aH, ao);
+  let bAddr = address(bH, bo);
+  let cAddr = address(outH, oo);
+  const bytes = (aAddr < 0 ? 4 * aH.length : 0) + (bAddr < 0 ? 4 * bH.length : 0) + (direct ? 0 : 4 * K * Np) + (cAddr < 0 ? 4 * M * N : 0);
+  if (bytes > WASM_MAX_SCRATCH_BYTES) {
     gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
     return;
   }
-  const wasm = wasmKernels()!;
-  const apOff = base / 4;
-  const bpOff = apOff + Mp * K;
-  const cOff = bpOff + K * Np;
-  // Operands already in wasm memory are packed there; others are packed from JavaScript.
-  const aAddr = address(aH, ao);
-  const bAddr = address(bH, bo);
-  if (aAddr >= 0) wasm.pack_a(aAddr, ars, acs, M, K, apOff * 4);
-  else packA(new Float32Array(memory!.buffer), apOff, arr(aH), ao, ars, acs, M, K, Mp);
-  if (bAddr >= 0) wasm.pack_b(bAddr, brs, bcs, K, N, bpOff * 4);
-  else packB(new Float32Array(memory!.buffer), bpOff, arr(bH), bo, brs, bcs, K, N, Np);
-  wasm.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
-  const outAddr = address(outH, oo);
-  if (outAddr >= 0) wasm.store_c(cOff * 4, Np, M, N, outAddr);
-  else {
-    const heap = new Float32Array(memory!.buffer);
-    const out = arr(outH);
-    for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), oo + i * N);
+  const held: Scratch[] = [];
+  if (aAddr < 0) aAddr = addressIn(copyToScratch(aH, held), ao);
+  if (bAddr < 0) bAddr = addressIn(copyToScratch(bH, held), bo);
+  const packed = direct ? -1 : scratch(4 * K * Np);
+  if (!direct) held.push({ addr: packed, bytes: 4 * K * Np });
+  const cScratch = cAddr < 0 ? scratch(4 * M * N) : -1;
+  if (cAddr < 0) held.push({ addr: cScratch, bytes: 4 * M * N });
+  if (held.some((s) => s.addr < 0)) {
+    for (const s of held) freeScratch(s.addr, s.bytes);
+    gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
+    return;
   }
-  freeScratch(base, bytes);
-}
-
-/** A in blocks of MR rows, k-major (the layout of wasm's pack_a). */
-function packA(heap: Float32Array, p: number, A: TypedArray, ao: number, ars: number, acs: number, M: number, K: number, Mp: number): void {
-  for (let ib = 0; ib < Mp; ib += MR) {
-    const rows = Math.min(MR, M - ib);
-    for (let k = 0; k < K; k++) {
-      const s = ao + ib * ars + k * acs;
-      for (let r = 0; r < MR; r++) heap[p++] = r < rows ? A[s + r * ars]! : 0;
+  if (cAddr < 0) cAddr = cScratch;
+  // B's panels: NR columns each, `bps` floats apart, rows `bk` floats apart.
+  let bk = brs;
+  let bps = NR;
+  if (!direct) {
+    const packs: KernelCall[] = [];
+    for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+      packs.push({ kernel: 'pack_b', args: [bAddr + 4 * j0 * bcs, brs, bcs, K, Math.min(BLOCK_N, N - j0), packed + 4 * j0 * K] });
+    }
+    runCalls(packs);
+    bAddr = packed;
+    bk = NR;
+    bps = NR * K;
+  }
+  const calls: KernelCall[] = [];
+  for (let i0 = 0; i0 < M; i0 += BLOCK_M) {
+    for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+      calls.push({
+        kernel: 'gemm_block',
+        args: [
+          aAddr + 4 * i0 * ars,
+          ars,
+          acs,
+          bAddr + 4 * (j0 / NR) * bps,
+          bk,
+          bps,
+          cAddr + 4 * (i0 * N + j0),
+          N,
+          Math.min(BLOCK_M, M - i0),
+          Math.min(BLOCK_N, N - j0),
+          K,
+        ],
+      });
     }
   }
+  runCalls(calls);
+  if (cAddr === cScratch) arr(outH).set(new Float32Array(memory!.buffer, cScratch, M * N), oo);
+  for (const s of held) freeScratch(s.addr, s.bytes);
 }
 
-/** B in panels of NR columns, k-major (the layout of wasm's pack_b). */
-function packB(heap: Float32Array, p: number, B: TypedArray, bo: number, brs: number, bcs: number, K: number, N: number, Np: number): void {
-  for (let jb = 0; jb < Np; jb += NR) {
-    const cols = Math.min(NR, N - jb);
-    for (let k = 0; k < K; k++) {
-      const s = bo + k * brs + jb * bcs;
-      for (let c = 0; c < NR; c++) heap[p++] = c < cols ? B[s + c * bcs]! : 0;
-    }
-  }
+/** Byte address of float `offset` in scratch starting at `base` (-1 stays -1). */
+function addressIn(base: number, offset: number): number {
+  return base < 0 ? -1 : base + 4 * offset;
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */

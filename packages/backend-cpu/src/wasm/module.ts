@@ -7,14 +7,24 @@
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface Kernels {
-  gemm(ap: number, bp: number, c: number, Mp: number, Np: number, K: number): void;
+  gemm_block(
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bk: number,
+    bps: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number): void;
   binary_scalar_f32(op: number, a: number, s: number, scalarLeft: number, out: number, n: number): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
-  pack_a(a: number, ars: number, acs: number, M: number, K: number, dst: number): void;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
-  store_c(c: number, Np: number, M: number, N: number, out: number): void;
 }
 
 /** 64 KiB pages; the heap grows the memory as tensors need it. */
