@@ -14,6 +14,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { alloc, arr, type Handle } from '../src/heap.js';
 import { matmul } from '../src/kernels/matmul.js';
 import type { KernelCall } from '../src/threads/parallel.js';
+import { relaxedSimd } from '../src/wasm/module.js';
 
 type Order = 'forward' | 'reverse' | 'shuffle';
 const control = vi.hoisted(() => ({ order: 'forward' as Order, seed: 1, calls: 0 }));
@@ -236,5 +237,22 @@ describe('CPU matmul: results do not depend on the order of the calls', () => {
       expect(Buffer.from(results[1]!.buffer).equals(Buffer.from(results[0]!.buffer)), 'reverse').toBe(true);
       expect(Buffer.from(results[2]!.buffer).equals(Buffer.from(results[0]!.buffer)), 'shuffle').toBe(true);
     }
+  });
+});
+
+describe('CPU kernels: which wasm binary', () => {
+  it('the relaxed-SIMD build exactly where the runtime has relaxed SIMD', () => {
+    // f32x4.relaxed_madd alone in a function: valid only where the runtime implements it.
+    const v128Zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+    const body = [0, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x1a, 0x0b]; // madd, drop, end
+    const probe = Uint8Array.from([
+      ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0], // magic, version
+      ...[1, 4, 1, 0x60, 0, 0], // one type: () -> ()
+      ...[3, 2, 1, 0], // one function
+      ...[10, body.length + 2, 1, body.length, ...body],
+    ]);
+    expect(relaxedSimd()).toBe(WebAssembly.validate(probe));
+    // the cpu-relaxed-simd test project runs this file with the flag: the relaxed build must be in use
+    if (process.execArgv.includes('--experimental-wasm-relaxed-simd')) expect(relaxedSimd()).toBe(true);
   });
 });

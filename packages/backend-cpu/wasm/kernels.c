@@ -20,7 +20,17 @@
 #define NR 8
 #define KC 256
 
+// build.sh compiles this file twice: plain SIMD128 (mul then add), and with GRAFT_RELAXED_SIMD
+// for runtimes with relaxed SIMD (browsers; Node 20 behind --experimental-wasm-relaxed-simd),
+// where the multiply-add is one f32x4.relaxed_madd (fused where the hardware has FMA).
+// clang 14 only knows the proposal's earlier encoding of it (f32x4.fma, 0xfd 0xaf 0x01, whose
+// operands (x, y, z) give x * y + z as relaxed_madd's do); build.sh rewrites it to the final
+// encoding (0xfd 0x85 0x02).
+#ifdef GRAFT_RELAXED_SIMD
+#define MADD(c, a, b) c = __builtin_wasm_fma_f32x4(a, b, c)
+#else
 #define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
 
 // C[4 x 8] (+)= A[4 x kc] · B[kc x 8]; A rows at a0..a3 step acs per k, B rows step bk.
 static inline void kernel_4x8(int kc, const float *a0, const float *a1, const float *a2, const float *a3, int acs,

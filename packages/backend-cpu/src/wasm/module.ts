@@ -4,7 +4,7 @@
  * workers); on a browser main thread, asynchronously, with the JavaScript
  * kernels in use until it is ready.
  */
-import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface Kernels {
   gemm_block(
@@ -45,10 +45,34 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+let binary: Uint8Array<ArrayBuffer> | null | undefined;
+let binaryIsRelaxed = false;
+
+/**
+ * The kernels' wasm binary for this runtime, chosen once: the relaxed-SIMD
+ * build (the GEMM's multiply-adds as `f32x4.relaxed_madd`) where the runtime
+ * validates it, else plain SIMD128; null without SIMD. Every instance (a
+ * worker's too) must use this same binary, so all compute the same results.
+ */
+export function kernelsBinary(): Uint8Array<ArrayBuffer> | null {
+  if (binary === undefined) {
+    const relaxed = decodeBase64(KERNELS_RELAXED_WASM_BASE64);
+    binaryIsRelaxed = WebAssembly.validate(relaxed);
+    const plain = binaryIsRelaxed ? null : decodeBase64(KERNELS_WASM_BASE64);
+    binary = binaryIsRelaxed ? relaxed : plain !== null && WebAssembly.validate(plain) ? plain : null;
+  }
+  return binary;
+}
+
+/** Whether the kernels are the relaxed-SIMD build (fused multiply-adds in the GEMM where the hardware has FMA). */
+export function relaxedSimd(): boolean {
+  return kernelsBinary() !== null && binaryIsRelaxed;
+}
+
 function load(): void {
   if (memory === undefined) return;
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return; // no SIMD: JavaScript kernels only
+  const bytes = kernelsBinary();
+  if (bytes === null) return; // no SIMD: JavaScript kernels only
   const imports = { env: { memory } };
   try {
     kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as Kernels;
