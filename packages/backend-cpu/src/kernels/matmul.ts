@@ -38,16 +38,15 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
   const brs = b.strides[nd - 2]!;
   const bcs = b.strides[nd - 1]!;
   const useWasm = outDtype === 'float32' && M * N * K >= WASM_MIN_FLOPS && wasmKernels() !== undefined;
+  // Each batch's offsets into A and B (batch dimensions in row-major order).
+  const aOffsets: number[] = [];
+  const bOffsets: number[] = [];
   const counter = new Array<number>(batchShape.length).fill(0);
   let ao = a.offset;
   let bo = b.offset;
   for (let batch = 0; batch < batches; batch++) {
-    const oo = batch * M * N;
-    if (M * N !== 0) {
-      if (K === 0) arr(outH).fill(0, oo, oo + M * N);
-      else if (useWasm) gemmWasm(a.handle, ao, ars, acs, b.handle, bo, brs, bcs, outH, oo, M, N, K);
-      else gemmJs(arr(a.handle), ao, ars, acs, arr(b.handle), bo, brs, bcs, arr(outH), oo, M, N, K);
-    }
+    aOffsets.push(ao);
+    bOffsets.push(bo);
     for (let d = batchShape.length - 1; d >= 0; d--) {
       counter[d]!++;
       ao += a.strides[d]!;
@@ -56,6 +55,13 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
       ao -= a.strides[d]! * batchShape[d]!;
       bo -= b.strides[d]! * batchShape[d]!;
       counter[d] = 0;
+    }
+  }
+  if (M * N === 0) return outH;
+  if (K === 0) arr(outH).fill(0, 0, batches * M * N);
+  else if (!(useWasm && gemmWasm(a.handle, aOffsets, ars, acs, b.handle, bOffsets, brs, bcs, outH, M, N, K))) {
+    for (let batch = 0; batch < batches; batch++) {
+      gemmJs(arr(a.handle), aOffsets[batch]!, ars, acs, arr(b.handle), bOffsets[batch]!, brs, bcs, arr(outH), batch * M * N, M, N, K);
     }
   }
   return outH;
@@ -90,97 +96,108 @@ function copyToScratch(h: Handle, list: Scratch[]): number {
 }
 
 /**
- * The SIMD kernel, as independent `gemm_block` calls over blocks of C handed
- * to `runCalls`. A is read in place through its strides (transposed, sliced or
- * expanded alike); B too when its rows are contiguous and N is a multiple of
- * NR, otherwise it is first packed into NR-column panels (by `pack_b` calls,
- * one per column block). Operands held in plain arrays are copied into wasm
- * scratch whole, so their strides still apply.
+ * The SIMD kernel, as independent `gemm_block` calls over blocks of C (of every
+ * batch) handed to `runCalls` at once. A is read in place through its strides
+ * (transposed, sliced or expanded alike); B too when its rows are contiguous,
+ * N fills whole panels and C has one block of rows; otherwise B is first
+ * packed into NR-column panels (by `pack_b` calls, one per column block, once
+ * per distinct batch of B: a broadcast B is packed once). Operands held in
+ * plain arrays are copied into wasm scratch whole, so their strides still
+ * apply. False (nothing written) when the scratch memory cannot be had: the
+ * caller then runs the JavaScript loop.
  */
 function gemmWasm(
   aH: Handle,
-  ao: number,
+  aOffsets: readonly number[],
   ars: number,
   acs: number,
   bH: Handle,
-  bo: number,
+  bOffsets: readonly number[],
   brs: number,
   bcs: number,
   outH: Handle,
-  oo: number,
   M: number,
   N: number,
   K: number,
-): void {
+): boolean {
+  const batches = aOffsets.length;
   // B is read in place when its rows are contiguous, N fills whole panels, and C is one block
   // of rows (each B element read by one call: packing could not pay for itself). Otherwise its
   // panels are packed: rows of a large B are far apart (a 4 KiB stride maps them all to one L1
   // set) and packing makes each panel sequential.
   const direct = bcs === 1 && N % NR === 0 && M <= BLOCK_M;
   const Np = Math.ceil(N / NR) * NR;
-  let aAddr = address(aH, ao);
-  let bAddr = address(bH, bo);
-  let cAddr = address(outH, oo);
-  const bytes = (aAddr < 0 ? 4 * aH.length : 0) + (bAddr < 0 ? 4 * bH.length : 0) + (direct ? 0 : 4 * K * Np) + (cAddr < 0 ? 4 * M * N : 0);
-  if (bytes > WASM_MAX_SCRATCH_BYTES) {
-    gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
-    return;
-  }
+  const distinctB = direct ? [] : [...new Set(bOffsets)];
+  const packedBytes = 4 * K * Np * distinctB.length;
+  const aBase = address(aH, 0);
+  const bBase = address(bH, 0);
+  const outBase = address(outH, 0);
+  const bytes = (aBase < 0 ? 4 * aH.length : 0) + (bBase < 0 ? 4 * bH.length : 0) + packedBytes + (outBase < 0 ? 4 * batches * M * N : 0);
+  if (bytes > WASM_MAX_SCRATCH_BYTES) return false;
   const held: Scratch[] = [];
-  if (aAddr < 0) aAddr = addressIn(copyToScratch(aH, held), ao);
-  if (bAddr < 0) bAddr = addressIn(copyToScratch(bH, held), bo);
-  const packed = direct ? -1 : scratch(4 * K * Np);
-  if (!direct) held.push({ addr: packed, bytes: 4 * K * Np });
-  const cScratch = cAddr < 0 ? scratch(4 * M * N) : -1;
-  if (cAddr < 0) held.push({ addr: cScratch, bytes: 4 * M * N });
+  const aAddr = aBase >= 0 ? aBase : copyToScratch(aH, held);
+  const bAddr = bBase >= 0 ? bBase : copyToScratch(bH, held);
+  const packed = direct ? 0 : take(packedBytes, held);
+  const cAddr = outBase >= 0 ? outBase : take(4 * batches * M * N, held);
   if (held.some((s) => s.addr < 0)) {
     for (const s of held) freeScratch(s.addr, s.bytes);
-    gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
-    return;
+    return false;
   }
-  if (cAddr < 0) cAddr = cScratch;
-  // B's panels: NR columns each, `bps` floats apart, rows `bk` floats apart.
+  // Each batch's B: its first panel's address, panels `bps` floats apart, rows `bk` floats apart.
   let bk = brs;
   let bps = NR;
+  const bPanels = bOffsets.map((bo) => bAddr + 4 * bo);
   if (!direct) {
     const packs: KernelCall[] = [];
-    for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
-      packs.push({ kernel: 'pack_b', args: [bAddr + 4 * j0 * bcs, brs, bcs, K, Math.min(BLOCK_N, N - j0), packed + 4 * j0 * K] });
-    }
+    const at = new Map<number, number>();
+    distinctB.forEach((bo, n) => {
+      const dst = packed + 4 * n * K * Np;
+      at.set(bo, dst);
+      for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+        packs.push({ kernel: 'pack_b', args: [bAddr + 4 * (bo + j0 * bcs), brs, bcs, K, Math.min(BLOCK_N, N - j0), dst + 4 * j0 * K] });
+      }
+    });
     runCalls(packs);
-    bAddr = packed;
+    bOffsets.forEach((bo, batch) => (bPanels[batch] = at.get(bo)!));
     bk = NR;
     bps = NR * K;
   }
   const calls: KernelCall[] = [];
-  for (let i0 = 0; i0 < M; i0 += BLOCK_M) {
-    for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
-      calls.push({
-        kernel: 'gemm_block',
-        args: [
-          aAddr + 4 * i0 * ars,
-          ars,
-          acs,
-          bAddr + 4 * (j0 / NR) * bps,
-          bk,
-          bps,
-          cAddr + 4 * (i0 * N + j0),
-          N,
-          Math.min(BLOCK_M, M - i0),
-          Math.min(BLOCK_N, N - j0),
-          K,
-        ],
-      });
+  for (let batch = 0; batch < batches; batch++) {
+    const aFirst = aAddr + 4 * aOffsets[batch]!;
+    const cFirst = cAddr + 4 * batch * M * N;
+    for (let i0 = 0; i0 < M; i0 += BLOCK_M) {
+      for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+        calls.push({
+          kernel: 'gemm_block',
+          args: [
+            aFirst + 4 * i0 * ars,
+            ars,
+            acs,
+            bPanels[batch]! + 4 * (j0 / NR) * bps,
+            bk,
+            bps,
+            cFirst + 4 * (i0 * N + j0),
+            N,
+            Math.min(BLOCK_M, M - i0),
+            Math.min(BLOCK_N, N - j0),
+            K,
+          ],
+        });
+      }
     }
   }
   runCalls(calls);
-  if (cAddr === cScratch) arr(outH).set(new Float32Array(memory!.buffer, cScratch, M * N), oo);
+  if (outBase < 0) arr(outH).set(new Float32Array(memory!.buffer, cAddr, batches * M * N));
   for (const s of held) freeScratch(s.addr, s.bytes);
+  return true;
 }
 
-/** Byte address of float `offset` in scratch starting at `base` (-1 stays -1). */
-function addressIn(base: number, offset: number): number {
-  return base < 0 ? -1 : base + 4 * offset;
+/** Scratch bytes, recorded in `held` to be freed; their address, or -1. */
+function take(bytes: number, held: Scratch[]): number {
+  const addr = scratch(bytes);
+  held.push({ addr, bytes });
+  return addr;
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */
