@@ -1,7 +1,8 @@
 /**
- * Batched matmul. Large float32 products go to the WebAssembly SIMD kernel
- * (packed, register-blocked); small ones and other dtypes run a JavaScript
- * i-k-j loop that accumulates rows in doubles.
+ * Batched matmul. Float32 products from 8³ multiply-adds go to the
+ * WebAssembly SIMD GEMM (wasm/kernels.c: blocks of C as independent calls,
+ * a 4 × 8 register tile); smaller ones and other dtypes run a JavaScript i-k-j
+ * loop that accumulates rows in doubles.
  */
 import { numel, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
@@ -97,8 +98,8 @@ function copyToScratch(h: Handle, list: Scratch[]): number {
 
 /**
  * The SIMD kernel, as independent `gemm_block` calls over blocks of C (of every
- * batch) handed to `runCalls` at once. A is read in place through its strides
- * (transposed, sliced or expanded alike); B too when its rows are contiguous,
+ * batch) handed to `runCalls` at once. The kernel reads A through its strides
+ * (transposed, sliced or expanded alike: no copy here); B in place when its rows are contiguous,
  * N fills whole panels and C has one block of rows; otherwise B is first
  * packed into NR-column panels (by `pack_b` calls, one per column block, once
  * per distinct batch of B: a broadcast B is packed once). Operands held in
