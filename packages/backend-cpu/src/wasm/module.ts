@@ -9,17 +9,27 @@
  * on the same tensors; elsewhere (a browser page that is not
  * crossOriginIsolated) it is a plain one and everything runs on one thread.
  */
-import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface Kernels {
-  gemm(ap: number, bp: number, c: number, Mp: number, Np: number, K: number): void;
+  gemm_block(
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bk: number,
+    bps: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number): void;
   binary_scalar_f32(op: number, a: number, s: number, scalarLeft: number, out: number, n: number): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
-  pack_a(a: number, ars: number, acs: number, M: number, K: number, dst: number): void;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
-  store_c(c: number, Np: number, M: number, N: number, out: number): void;
 }
 
 /** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */
@@ -128,11 +138,36 @@ function skipLimits(bytes: Uint8Array, p: number): number {
   return q;
 }
 
+let binary: Uint8Array<ArrayBuffer> | null | undefined;
+let binaryIsRelaxed = false;
+
+/**
+ * The kernels' wasm binary for this runtime, chosen once: the relaxed-SIMD
+ * build (the GEMM's multiply-adds as `f32x4.relaxed_madd`) where the runtime
+ * validates it, else plain SIMD128; null without SIMD. Every instance (a
+ * worker's too) must use this same binary, so all compute the same results.
+ */
+export function kernelsBinary(): Uint8Array<ArrayBuffer> | null {
+  if (binary === undefined) {
+    // Both builds import a shared memory; for a plain one (no threads here) the import loses its shared flag.
+    const decode = (text: string) => (memoryIsShared ? decodeBase64(text) : unshareMemoryImport(decodeBase64(text)));
+    const relaxed = decode(KERNELS_RELAXED_WASM_BASE64);
+    binaryIsRelaxed = WebAssembly.validate(relaxed);
+    const plain = binaryIsRelaxed ? null : decode(KERNELS_WASM_BASE64);
+    binary = binaryIsRelaxed ? relaxed : plain !== null && WebAssembly.validate(plain) ? plain : null;
+  }
+  return binary;
+}
+
+/** Whether the kernels are the relaxed-SIMD build (fused multiply-adds in the GEMM where the hardware has FMA). */
+export function relaxedSimd(): boolean {
+  return kernelsBinary() !== null && binaryIsRelaxed;
+}
+
 function load(): void {
   if (memory === undefined) return;
-  let bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!memoryIsShared) bytes = unshareMemoryImport(bytes);
-  if (!WebAssembly.validate(bytes)) return; // no SIMD: JavaScript kernels only
+  const bytes = kernelsBinary();
+  if (bytes === null) return; // no SIMD: JavaScript kernels only
   const imports = { env: { memory } };
   try {
     compiled = new WebAssembly.Module(bytes);
