@@ -100,7 +100,7 @@ describe('CPU worker pool: the same bits on every thread count', () => {
     [256, 256, 256],
     [37, 512, 300],
   ]) {
-    it(`matmul [${m}, ${k}] x [${k}, ${n}] (the packed gemm split over row panels), also transposed`, () => {
+    it(`matmul [${m}, ${k}] x [${k}, ${n}] (the GEMM's blocks on the pool), also transposed`, () => {
       const a = g.randn([m!, k!]);
       const b = g.randn([k!, n!]);
       sameOnEveryThreadCount('matmul', () => a.matmul(b));
