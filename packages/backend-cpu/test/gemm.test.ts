@@ -23,7 +23,7 @@ vi.mock('../src/threads/parallel.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/threads/parallel.js')>();
   return {
     ...original,
-    runCalls(calls: readonly KernelCall[]): void {
+    runCalls(calls: readonly KernelCall[]): Float64Array {
       control.calls += calls.length;
       const list = [...calls];
       if (control.order === 'reverse') list.reverse();
@@ -34,7 +34,13 @@ vi.mock('../src/threads/parallel.js', async (importOriginal) => {
           [list[i], list[j]] = [list[j]!, list[i]!];
         }
       }
-      original.runCalls(list);
+      // Results come back in the order of `calls`, whatever order they ran in (sums read them).
+      const ran = original.runCalls(list);
+      const results = new Float64Array(calls.length);
+      list.forEach((call, i) => {
+        results[calls.indexOf(call)] = ran[i]!;
+      });
+      return results;
     },
   };
 });

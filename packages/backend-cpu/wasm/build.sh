@@ -3,13 +3,19 @@
 # users and CI never run this: the binary is committed.
 # Two binaries: plain SIMD128, and relaxed SIMD (GEMM with f32x4.relaxed_madd), which module.ts
 # uses where the runtime validates it.
+#
+# Both import a shared memory (atomics, bulk memory, --shared-memory, a 4 GiB maximum, as the heap's
+# WebAssembly.Memory) for the worker pool; where shared memory is unavailable (a browser page that is
+# not crossOriginIsolated), src/wasm/module.ts clears the import's shared flag before compiling.
+# __stack_pointer is exported so that each worker's instance gets a stack of its own.
 set -euo pipefail
 cd "$(dirname "$0")"
 build() { # build OUT [extra clang flags...]
   local out=$1
   shift
-  clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin "$@" \
-    -Wl,--no-entry -Wl,--import-memory -Wl,--export-dynamic -Wl,--strip-all \
+  clang --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -mmutable-globals -nostdlib -fno-builtin "$@" \
+    -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+    -Wl,--export-dynamic -Wl,--export=__stack_pointer -Wl,--strip-all \
     -o "$out" kernels.c
 }
 build /tmp/graft-kernels.wasm

@@ -221,6 +221,61 @@ static inline float sigmoid_f32(float x) {
   return 1.0f / (1.0f + e);
 }
 
+// The same e^y, tanh and sigmoid on two doubles / four floats at a time: every step is the scalar
+// version's operation in the same order (no FMA in SIMD128, round-half-even `nearest` as nearbyint),
+// so each lane's result is bit for bit the scalar function's.
+static inline v128_t exp_for_f32_x2(v128_t y) {
+  const v128_t ln2_hi = wasm_f64x2_splat(0.693146705627441406250);
+  const v128_t ln2_lo = wasm_f64x2_splat(4.74932503879976763983e-7);
+  v128_t k = wasm_f64x2_nearest(wasm_f64x2_mul(y, wasm_f64x2_splat(1.4426950408889634)));
+  // k is an integer of at most 2^10 (|y| <= 150 in the lanes kept): k + 1.5 * 2^52 holds it in its low bits.
+  v128_t kbits = wasm_f64x2_add(k, wasm_f64x2_splat(6755399441055744.0));
+  v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(y, wasm_f64x2_mul(k, ln2_hi)), wasm_f64x2_mul(k, ln2_lo));
+#define HORNER(c) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(c))
+  v128_t p = wasm_f64x2_splat(1.0 / 6227020800.0);
+  HORNER(1.0 / 479001600.0); HORNER(1.0 / 39916800.0); HORNER(1.0 / 3628800.0); HORNER(1.0 / 362880.0);
+  HORNER(1.0 / 40320.0); HORNER(1.0 / 5040.0); HORNER(1.0 / 720.0); HORNER(1.0 / 120.0); HORNER(1.0 / 24.0);
+  HORNER(1.0 / 6.0); HORNER(0.5); HORNER(1.0); HORNER(1.0);
+#undef HORNER
+  // 2^k: (k + 1023) << 52 as the bits of a double (lanes outside [-150, 150] are replaced below).
+  v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(kbits, wasm_i64x2_splat(1023)), 52);
+  v128_t e = wasm_f64x2_mul(p, scale);
+  e = wasm_v128_bitselect(wasm_f64x2_splat(__builtin_inf()), e, wasm_f64x2_gt(y, wasm_f64x2_splat(150.0)));
+  e = wasm_v128_bitselect(wasm_f64x2_splat(0.0), e, wasm_f64x2_lt(y, wasm_f64x2_splat(-150.0)));
+  return wasm_v128_bitselect(y, e, wasm_f64x2_ne(y, y));  // NaN stays NaN
+}
+
+// tanh_f32's double part on two lanes of |x|: the float32 result in the low two lanes.
+static inline v128_t tanh_abs_x2(v128_t d) {
+  v128_t one = wasm_f64x2_splat(1.0);
+  v128_t small = wasm_f64x2_mul(d, wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_mul(d, d), wasm_f64x2_splat(3.0))));
+  v128_t e = exp_for_f32_x2(wasm_f64x2_add(d, d));  // 2.0 * d is exact, as d + d
+  v128_t big = wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_splat(2.0), wasm_f64x2_add(e, one)));
+  return wasm_f32x4_demote_f64x2_zero(wasm_v128_bitselect(small, big, wasm_f64x2_lt(d, wasm_f64x2_splat(1e-3))));
+}
+
+static inline v128_t tanh_f32x4(v128_t x) {
+  v128_t a = wasm_f32x4_abs(x);
+  v128_t lo = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(a));
+  v128_t hi = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)));
+  v128_t r = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t neg = wasm_f32x4_lt(x, zero), pos = wasm_f32x4_gt(x, zero);
+  v128_t t = wasm_v128_bitselect(wasm_f32x4_neg(r), wasm_v128_bitselect(r, x, pos), neg);  // keeps -0 and NaN
+  v128_t sat = wasm_f32x4_gt(a, wasm_f32x4_splat(8.664339742f));
+  v128_t sign = wasm_v128_bitselect(wasm_f32x4_splat(1.0f), wasm_f32x4_splat(-1.0f), pos);
+  return wasm_v128_bitselect(sign, t, sat);
+}
+
+static inline v128_t sigmoid_f32x4(v128_t x) {
+  v128_t lo = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(x))));
+  v128_t hi = wasm_f32x4_demote_f64x2_zero(
+      exp_for_f32_x2(wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)))));
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5)));
+}
+
+
 __attribute__((export_name("unary_f32")))
 void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
   switch (op) {
@@ -242,8 +297,27 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
       }
       break;
     }
-    case U_TANH: for (int i = 0; i < n; i++) out[i] = tanh_f32(a[i]); break;
-    case U_SIGMOID: for (int i = 0; i < n; i++) out[i] = sigmoid_f32(a[i]); break;
+    // Eight floats per step in two independent vectors (the polynomial's chain of dependent steps is long).
+    case U_TANH: {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        v128_t x0 = wasm_v128_load(a + i), x1 = wasm_v128_load(a + i + 4);
+        wasm_v128_store(out + i, tanh_f32x4(x0));
+        wasm_v128_store(out + i + 4, tanh_f32x4(x1));
+      }
+      for (; i < n; i++) out[i] = tanh_f32(a[i]);
+      break;
+    }
+    case U_SIGMOID: {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        v128_t x0 = wasm_v128_load(a + i), x1 = wasm_v128_load(a + i + 4);
+        wasm_v128_store(out + i, sigmoid_f32x4(x0));
+        wasm_v128_store(out + i + 4, sigmoid_f32x4(x1));
+      }
+      for (; i < n; i++) out[i] = sigmoid_f32(a[i]);
+      break;
+    }
   }
 }
 

@@ -22,6 +22,7 @@ export { Generator, defaultGenerator, manualSeed, seed, initialSeed } from './ra
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
+export { setNumThreads, getNumThreads } from './threads.js';
 export {
   noGrad,
   enableGrad,
