@@ -85,6 +85,8 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
   },
   assign: null, // writes into an existing handle
   put: null, // writes into an existing handle
+  adamStep: null, // writes into existing handles
+  sgdStep: null, // writes into existing handles
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

@@ -44,6 +44,8 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   scatterReduce: { optional: true },
   sort: { optional: true },
   put: { optional: true },
+  adamStep: { optional: true },
+  sgdStep: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */
