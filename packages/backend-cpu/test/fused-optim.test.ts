@@ -7,6 +7,7 @@
  */
 import * as g from '@graft/core';
 import { describe, expect, it } from 'vitest';
+import { FUSED_FLOAT32_MAX } from '../src/kernels/optim.js';
 import { CpuBackend } from '../src/index.js';
 
 /** The CPU backend with the fused kernels left out: core composes the updates. */
@@ -25,11 +26,11 @@ class CountingFused extends CpuBackend {
     const sgd = this.sgdStep;
     this.adamStep = (...args) => {
       this.calls++;
-      adam(...args);
+      return adam(...args);
     };
     this.sgdStep = (...args) => {
       this.calls++;
-      sgd(...args);
+      return sgd(...args);
     };
   }
 }
@@ -37,7 +38,8 @@ const counting = new CountingFused();
 g.registerBackend('cpu-fused', () => counting);
 const backendOf = (device: string) => g.zeros(1, { device }).backend;
 
-const SIZES = [[7], [3, 5], [300, 70]]; // the last is above the wasm elementwise threshold
+// The last is above the wasm elementwise threshold, and above FUSED_FLOAT32_MAX (float32 then composes: both sides agree trivially there).
+const SIZES = [[7], [3, 5], [40, 50], [300, 70]];
 const DTYPES = ['float32', 'float64'] as const;
 
 type AdamCase = Omit<g.fused.FusedAdamOptions, 'step'>;
@@ -112,6 +114,19 @@ describe('fused optimizer kernels on the CPU equal the composite', () => {
           }
         }
     expect(counting.calls).toBe(SIZES.length * DTYPES.length * SGD_CASES.length * 4);
+  });
+
+  it('float32 parameters above FUSED_FLOAT32_MAX are left to the composite (its SIMD passes are faster there); float64 ones are not', () => {
+    const big = FUSED_FLOAT32_MAX + 1;
+    const backend = backendOf('cpu');
+    const o = { ...ADAM_CASES[0]!, step: 1, first: true };
+    const run = (dtype: 'float32' | 'float64', n: number) => {
+      const [p, gr, m, v] = [0, 1, 2, 3].map(() => g.zeros([n], { dtype }));
+      return backend.adamStep!(p!, gr!, m!, v!, null, o);
+    };
+    expect(run('float32', FUSED_FLOAT32_MAX)).toBe(true);
+    expect(run('float32', big)).toBe(false);
+    expect(run('float64', big)).toBe(true);
   });
 
   it('a parameter that is not dense (a transposed view) takes the composite, and still updates in place', () => {

@@ -481,9 +481,9 @@ export class WebGLBackend implements Backend<H> {
   }
 
   /** One Adam/AdamW update (the optional kernel): passes for expAvg, expAvgSq, (maxExpAvgSq,) then the parameter. */
-  adamStep(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): void {
+  adamStep(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean {
     const n = numel(param.shape);
-    if (n === 0) return;
+    if (n === 0) return true;
     const coupled = !o.decoupled && o.weightDecay !== 0;
     const gi = `(${o.maximize ? '-g' : 'g'}${coupled ? ' + p * uWd' : ''})`;
     const u = {
@@ -522,23 +522,25 @@ export class WebGLBackend implements Backend<H> {
     this.replaceWith(expAvgSq, v);
     if (maxExpAvgSq !== null) this.replaceWith(maxExpAvgSq, second);
     this.replaceWith(param, p);
+    return true;
   }
 
   /** One SGD update (the optional kernel): a pass for the momentum buffer, then one for the parameter. */
-  sgdStep(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): void {
+  sgdStep(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean {
     const n = numel(param.shape);
-    if (n === 0) return;
+    if (n === 0) return true;
     const d = `(${o.maximize ? '-g' : 'g'}${o.weightDecay !== 0 ? ' + p * uWd' : ''})`;
     const u = { uWd: o.weightDecay, uMom: o.momentum, uKeep: 1 - o.dampening, uLr: o.lr };
     if (momentumBuffer === null) {
       this.replaceWith(param, this.optimizerPass(n, { G: grad, P: param }, u, `p - uLr * ${d}`));
-      return;
+      return true;
     }
     const buf = this.optimizerPass(n, { G: grad, P: param, B: momentumBuffer }, u, o.first ? d : `b * uMom + ${d} * uKeep`);
     const step = o.nesterov ? `(${d} + b * uMom)` : 'b';
     const p = this.optimizerPass(n, { G: grad, P: param, B: buf }, u, `p - uLr * ${step}`);
     this.replaceWith(momentumBuffer, buf);
     this.replaceWith(param, p);
+    return true;
   }
 
   /** C's fmod, exact (the optional kernel: floor division and the remainders need it). */

@@ -12,13 +12,13 @@ import { WebGLBackend } from '../src/index.js';
 /** A WebGL backend whose fused kernels count their calls. */
 class CountingWebGL extends WebGLBackend {
   calls = 0;
-  override adamStep(...args: Parameters<WebGLBackend['adamStep']>): void {
+  override adamStep(...args: Parameters<WebGLBackend['adamStep']>): boolean {
     this.calls++;
-    super.adamStep(...args);
+    return super.adamStep(...args);
   }
-  override sgdStep(...args: Parameters<WebGLBackend['sgdStep']>): void {
+  override sgdStep(...args: Parameters<WebGLBackend['sgdStep']>): boolean {
     this.calls++;
-    super.sgdStep(...args);
+    return super.sgdStep(...args);
   }
 }
 const counting = new CountingWebGL();

@@ -287,16 +287,18 @@ export interface BackendKernels<H = unknown> {
    * must equal core's composite (`fused.adam_` without the kernel) element
    * for element: each of its ops rounded to the dtype, scalars rounded to the
    * dtype first; the formula is in `ops/fused-optim.ts`. Without it core runs
-   * those ops one by one (about ten passes over memory).
+   * those ops one by one (about ten passes over memory). Return `false`,
+   * having written nothing, to leave a call to that composite (where the
+   * backend's separate kernels are faster at that size or dtype).
    */
-  adamStep?(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): void;
+  adamStep?(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean;
   /**
    * Optional, in place: one `torch.optim.SGD` update of one parameter
    * (momentum, dampening, Nesterov, weight decay, maximize), in one pass;
    * `momentumBuffer` is null without momentum. The same contract as
    * `adamStep`.
    */
-  sgdStep?(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): void;
+  sgdStep?(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean;
 }
 
 /**

@@ -109,8 +109,8 @@ export function adam_(param: Tensor, grad: Tensor, state: AdamState, options: Fu
       const v = first ? (state.expAvgSq ?? zerosLike(param)) : state.expAvgSq!;
       const max = o.amsgrad ? (first ? (state.maxExpAvgSq ?? zerosLike(param)) : state.maxExpAvgSq!) : null;
       const all = max === null ? [param, grad, m, v] : [param, grad, m, v, max];
-      if (kernelFits(all)) {
-        kernel.call(param.backend, param, grad, m, v, max, { ...pick(o, ADAM_KEYS), first });
+      // A backend may leave a call to the composite (false): where its separate kernels are faster at that size.
+      if (kernelFits(all) && kernel.call(param.backend, param, grad, m, v, max, { ...pick(o, ADAM_KEYS), first }) !== false) {
         bumpVersions(max === null ? [param, m, v] : [param, m, v, max]);
         return { expAvg: m, expAvgSq: v, maxExpAvgSq: max ?? state.maxExpAvgSq };
       }
@@ -175,8 +175,7 @@ export function sgd_(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null,
     if (kernel !== undefined) {
       const buf = o.momentum !== 0 ? (momentumBuffer ?? zerosLike(param)) : null;
       const all = buf === null ? [param, grad] : [param, grad, buf];
-      if (kernelFits(all)) {
-        kernel.call(param.backend, param, grad, buf, { ...pick(o, SGD_KEYS), first });
+      if (kernelFits(all) && kernel.call(param.backend, param, grad, buf, { ...pick(o, SGD_KEYS), first }) !== false) {
         bumpVersions(buf === null ? [param] : [param, buf]);
         return buf;
       }
