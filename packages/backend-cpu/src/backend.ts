@@ -73,6 +73,8 @@ export class CpuBackend implements Backend<Handle> {
     return [this.track(values), this.track(indices)];
   };
   put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
+  thresholdBackward: NonNullable<Backend<Handle>['thresholdBackward']> = (grad, source, threshold) =>
+    this.track(elementwise.thresholdBackward(grad, source, threshold));
   adamStep: NonNullable<Backend<Handle>['adamStep']> = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) =>
     optim.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   sgdStep: NonNullable<Backend<Handle>['sgdStep']> = (param, grad, momentumBuffer, o) => optim.sgdStep(param, grad, momentumBuffer, o);

@@ -44,6 +44,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   scatterReduce: { optional: true },
   sort: { optional: true },
   put: { optional: true },
+  thresholdBackward: { optional: true },
   adamStep: { optional: true },
   sgdStep: { optional: true },
 };

@@ -279,6 +279,15 @@ export interface BackendKernels<H = unknown> {
    */
   put?(dst: View<H>, positions: View<H>, src: View<H>, accumulate: boolean): void;
   /**
+   * Optional: PyTorch's `threshold_backward`, `source <= threshold ? 0 : grad`
+   * elementwise in one pass (relu's backward), into a new handle of grad's
+   * shape and dtype. `grad` and `source` are dense from their offsets, of one
+   * shape and float dtype (core checks, else it composes). NaN in `source`
+   * keeps the gradient, as `<=` is false for NaN. Without it core compares and
+   * selects (`where(source <= threshold, 0, grad)`), two passes and a bool mask.
+   */
+  thresholdBackward?(grad: View<H>, source: View<H>, threshold: number): H;
+  /**
    * Optional, in place: one `torch.optim.Adam` (or AdamW, `o.decoupled`)
    * update of one parameter, in one pass: `param`, `expAvg`, `expAvgSq` and
    * (with `o.amsgrad`) `maxExpAvgSq` are rewritten; `grad` is read. Every view
