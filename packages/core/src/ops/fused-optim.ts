@@ -36,13 +36,15 @@ export interface AdamState {
 const ADAM_KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'decoupled', 'step'] as const;
 const SGD_KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
 
+const FLAGS = new Set(['amsgrad', 'maximize', 'decoupled', 'nesterov']);
+
+/** Checks the keys (a misspelt one names its op) and that every option is there, of its type. */
 function checkAll<T extends object>(op: string, options: T, keys: readonly (keyof T & string)[]): T {
   const o = checkOptions(op, options, keys);
   for (const k of keys) {
     const v = o[k] as unknown;
-    if (typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new TypeError(`${op}: option '${k}' is required (a ${k === 'amsgrad' || k === 'maximize' ? 'boolean' : 'number'}), got ${v}`);
-    }
+    const type = FLAGS.has(k) ? 'boolean' : 'number';
+    if (typeof v !== type) throw new TypeError(`${op}: option '${k}' is required (a ${type}), got ${typeof v === 'string' ? `'${v}'` : v}`);
   }
   return o;
 }
