@@ -13,6 +13,8 @@ import { CharGPT, charCodec, disposeTraining, optimizerAndSchedule, sample, wind
 import { nn } from '@graft/nn';
 import { clipGradNorm_ } from '@graft/optim';
 import sonnets from '../../char-rnn/data/sonnets.txt?raw';
+import { backendEntry } from './backends.js';
+import { drawLossPlot } from './loss-plot.js';
 
 /** A run's settings: the page's defaults, or the test's tiny model. */
 export interface TextRunOptions {
@@ -48,24 +50,11 @@ let current: { stop: boolean; done: Promise<TextRunResult> } | undefined;
 /** Yields to the event loop (a macrotask: input, rendering and timers get their turn; a resolved promise would not). */
 const yieldToPage = () => new Promise<void>((r) => setTimeout(r, 0));
 
-function plot(losses: number[], color: string): void {
-  const canvas = document.getElementById('text-plot') as HTMLCanvasElement;
-  const ctx = canvas.getContext('2d')!;
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const max = Math.max(1e-6, ...losses);
-  ctx.strokeStyle = color;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  losses.forEach((l, i) => {
-    const px = (i / Math.max(1, losses.length - 1)) * (canvas.width - 20) + 10;
-    const py = canvas.height - 10 - (l / max) * (canvas.height - 20);
-    if (i === 0) ctx.moveTo(px, py);
-    else ctx.lineTo(px, py);
-  });
-  ctx.stroke();
-  ctx.fillStyle = color;
-  ctx.font = '13px system-ui, sans-serif';
-  ctx.fillText(`loss ${(losses[losses.length - 1] ?? Number.NaN).toFixed(3)} (axis 0 to ${max.toFixed(2)})`, canvas.width - 220, 24);
+/** The loss curve, drawn by the same plot as the boundary tab's (its axes, ticks and legend). */
+function plot(device: string, losses: number[], stepsPerSecond: number): void {
+  const { label, color } = backendEntry(device);
+  const points = losses.map((train, i) => ({ step: i + 1, train }));
+  drawLossPlot(document.getElementById('text-plot') as HTMLCanvasElement, [{ label, color, points, stepsPerSecond }]);
 }
 
 /**
@@ -100,7 +89,6 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   const batchSize = o.batchSize ?? 16;
   const status = document.getElementById('text-status')!;
   const samples = document.getElementById('text-samples')!;
-  const color = device === 'webgl' ? '#d9480f' : '#1f6feb';
   g.setBackend(device);
   g.manualSeed(1234);
   samples.textContent = '';
@@ -118,6 +106,7 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   const losses: number[] = [];
   let text = '';
   const show = (step: number) => {
+    g.setBackend(device); // the prompt's tensors go to the model's device, whatever the page set meanwhile
     text = sample(model, codec, PROMPT, sampleLength);
     const entry = document.createElement('div');
     entry.className = 'sample';
@@ -128,24 +117,31 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   let stepsPerSecond = 0;
   try {
     for (let step = 1; step <= steps && !run.stop; step++) {
+      // The loader makes each batch on the current device, which the page may have changed while this run
+      // waited (the boundary tab's run sets it too): put this run's device back first.
+      g.setBackend(device);
       const next = batches.next();
       if (next.done) break;
       const { x, y } = next.value;
-      const loss = g.tidy(() => {
-        optimizer.zeroGrad();
-        const l = lossFn.call(model.call(x).reshape(-1, codec.vocab.length), y.reshape(-1));
-        l.backward();
-        clipGradNorm_(model.parameters(), 1);
-        optimizer.step();
-        return l.detach();
-      });
-      disposeBatch([x, y]);
+      let loss: g.Tensor;
+      try {
+        loss = g.tidy(() => {
+          optimizer.zeroGrad();
+          const l = lossFn.call(model.call(x).reshape(-1, codec.vocab.length), y.reshape(-1));
+          l.backward();
+          clipGradNorm_(model.parameters(), 1);
+          optimizer.step();
+          return l.detach();
+        });
+      } finally {
+        disposeBatch([x, y]);
+      }
       scheduler.step();
       losses.push((await loss.values())[0]!);
       loss.dispose();
       stepsPerSecond = step / ((performance.now() - start) / 1000);
       status.textContent = `${device}: step ${step}/${steps}, loss ${losses[step - 1]!.toFixed(3)}, ${stepsPerSecond.toFixed(1)} steps/s`;
-      if (step % 5 === 0 || step === steps) plot(losses, color);
+      if (step % 5 === 0 || step === steps) plot(device, losses, stepsPerSecond);
       if (step % sampleEvery === 0 || step === steps) show(step);
       await yieldToPage();
     }
@@ -164,10 +160,12 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   };
 }
 
-/** Wires the Text tab's buttons. */
-export function setUpTextTab(backend: HTMLSelectElement): void {
-  document.getElementById('text-train')!.addEventListener('click', () => void trainText(backend.value));
+/**
+ * Wires the Text tab's buttons; `device` loads the backend chosen in the
+ * page's menu and gives its name. (A run belongs to one backend: the page
+ * stops it when the backend is switched.)
+ */
+export function setUpTextTab(device: () => Promise<string>): void {
+  document.getElementById('text-train')!.addEventListener('click', () => void device().then((d) => trainText(d)));
   document.getElementById('text-stop')!.addEventListener('click', () => void stopText());
-  // A run belongs to one backend: switching stops it (and frees its tensors).
-  backend.addEventListener('change', () => void stopText());
 }

@@ -1,7 +1,8 @@
 // Opens the built playground in headless Debian Chromium (playwright-core, no browser
-// download), trains on each backend in both tabs (Spirals: an MLP; Text: a tiny
-// char-level GPT), checks the loss falls and every tensor is given back, and saves
-// a screenshot of each tab.
+// download), served from a sub-folder (relative asset paths) with the COOP/COEP headers,
+// and checks: a URL's settings reach the controls; training lowers the loss and changes the
+// boundary canvas on each backend and dataset; editing the settings frees every tensor of the
+// old run; the Text tab's GPT trains on each backend; screenshots of both tabs are saved.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, dirname } from 'node:path';
@@ -15,91 +16,243 @@ if (!existsSync(executablePath)) {
   console.error(`NO CHROMIUM at ${executablePath}: the playground test did NOT run (apt-get install -y chromium)`);
   process.exit(process.env.GRAFT_SKIP_BROWSER_TESTS === '1' ? 0 : 1);
 }
+const started = performance.now();
+// The site lives under /some/folder/: anything it asks for outside it (an absolute asset path) is a 404.
+const BASE = '/some/folder/';
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 const server = createServer((req, res) => {
-  const path = join(dist, req.url === '/' ? 'index.html' : req.url.split('?')[0]);
+  const pathname = req.url.split('?')[0];
+  if (!pathname.startsWith(BASE)) return res.writeHead(404).end();
+  const path = join(dist, pathname === BASE ? 'index.html' : pathname.slice(BASE.length));
   if (!existsSync(path)) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  res
+    .writeHead(200, {
+      'content-type': types[extname(path)] ?? 'application/octet-stream',
+      // Cross-origin isolation, as the README asks hosts to set: SharedArrayBuffer (the CPU backend's threads) is then allowed.
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    })
+    .end(readFileSync(path));
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const url = `http://127.0.0.1:${server.address().port}${BASE}`;
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] });
-let failed = 0;
-try {
-  const page = await browser.newPage({ viewport: { width: 720, height: 420 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(url);
-  await page.waitForFunction(() => 'playground' in window);
-  for (const device of ['cpu', 'webgl']) {
-    await page.selectOption('#backend', device);
-    const before = await page.evaluate((d) => window.playground.memory(d), device);
-    const r = await page.evaluate((d) => window.playground.train(d, 150), device);
-    const after = await page.evaluate((d) => window.playground.memory(d), device);
-    if (after.numTensors !== before.numTensors || after.numBytes !== before.numBytes) {
-      console.log(
-        `${device}: ${after.numTensors - before.numTensors} tensors (${after.numBytes - before.numBytes} bytes) left alive after a run`,
-      );
-      failed++;
-    }
-    const ok = r.last < r.first * 0.7;
-    console.log(
-      `${device}: loss ${r.first.toFixed(4)} -> ${r.last.toFixed(4)}, ${r.stepsPerSecond.toFixed(1)} steps/s ${ok ? 'ok' : 'DID NOT FALL'}`,
-    );
-    if (!ok) failed++;
-  }
-  const out = join(here, '..', 'test-results');
-  mkdirSync(out, { recursive: true });
-  await page.screenshot({ path: join(out, 'playground.png'), fullPage: true });
-  console.log(`screenshot: ${join(out, 'playground.png')}`);
+const out = join(here, '..', 'test-results');
+mkdirSync(out, { recursive: true });
 
-  // The Text tab: a tiny GPT (the CI machine has 2 cores and SwiftShader), a few steps per backend.
+let passed = 0;
+let failed = 0;
+/** Prints one named check with its details; counts it. */
+function check(name, ok, details = '') {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${details ? `: ${details}` : ''}`);
+  if (ok) passed++;
+  else failed++;
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
+  page.on('pageerror', (e) => check(`no page error (${e.message})`, false));
+  page.on('response', (r) => r.status() === 404 && check(`no 404 (${r.url()})`, false));
+  const pg = (fn, arg) => page.evaluate(fn, arg);
+
+  // 1. A shared URL sets the controls.
+  const shared = '?dataset=xor&noise=0.12&train=0.7&hidden=8,4,3&activation=relu&optimizer=sgd&lr=0.1&batch=16&seed=7';
+  await page.goto(url + shared);
+  await page.waitForFunction(() => 'playground' in window);
+  await pg(() => window.playground.ready());
+  const form = await pg(() => {
+    const v = (id) => document.getElementById(id).value;
+    const layers = [...document.querySelectorAll('#layers input')].map((i) => Number(i.value));
+    return {
+      dataset: v('dataset'),
+      noise: v('noise'),
+      train: v('train-ratio'),
+      activation: v('activation'),
+      optimizer: v('optimizer'),
+      lr: v('lr'),
+      batch: v('batch'),
+      seed: v('seed'),
+      layers,
+    };
+  });
+  const want = {
+    dataset: 'xor',
+    noise: '0.12',
+    train: '0.7',
+    activation: 'relu',
+    optimizer: 'sgd',
+    lr: '0.1',
+    batch: '16',
+    seed: '7',
+    layers: [8, 4, 3],
+  };
+  check('the URL sets the controls', JSON.stringify(form) === JSON.stringify(want), JSON.stringify(form));
+  check('the page is cross-origin isolated (COOP/COEP)', await pg(() => crossOriginIsolated));
+  check(
+    'the backend info names a precision',
+    /precision float32/.test(await page.textContent('#backend-info')),
+    await page.textContent('#backend-info'),
+  );
+
+  // Values a URL cannot hold fall back to their defaults, one by one; the good ones stay.
+  await page.goto(`${url}?dataset=moons&hidden=8,1000&lr=0.02&batch=32&backend=tpu&noise=-1&seed=1.5&activation=tanh`);
+  await pg(() => window.playground.ready());
+  const fallback = await pg(() => window.playground.settings());
+  const expected = {
+    dataset: 'spirals',
+    hidden: [16, 16],
+    lr: 0.03,
+    batchSize: 32,
+    backend: 'cpu',
+    noise: 0.05,
+    seed: 1,
+    activation: 'tanh',
+  };
+  const got = Object.fromEntries(Object.keys(expected).map((k) => [k, fallback[k]]));
+  check('a bad URL falls back to the defaults where it is bad', JSON.stringify(got) === JSON.stringify(expected), JSON.stringify(got));
+
+  // 2. The default page: train, the loss falls, the boundary changes; the controls write the URL.
+  await page.goto(url);
+  await pg(() => window.playground.ready());
+  const built = await pg(() => window.playground.liveTensors());
+  /** Trains `steps` steps and checks the loss falls and the boundary canvas changes. */
+  const trainAndCheck = async (what, steps, factor = 0.7) => {
+    await pg(() => window.playground.snapshotBoundary());
+    const r = await pg((n) => window.playground.train(n), steps);
+    const changed = await pg(() => window.playground.boundaryChange());
+    check(
+      `${what}: the loss falls`,
+      r.last < factor * r.first,
+      `${r.first.toFixed(3)} -> ${r.last.toFixed(3)} in ${r.steps} steps, ${r.stepsPerSecond.toFixed(0)} steps/s`,
+    );
+    check(`${what}: the boundary canvas changed`, changed > 0.05, `${(100 * changed).toFixed(1)}% of its pixels`);
+  };
+  // WebGL first (SwiftShader is slow: a short run), then the CPU: the plot keeps both curves, which should agree.
+  await page.selectOption('#backend', 'webgl');
+  await pg(() => window.playground.idle());
+  await trainAndCheck('spirals on webgl', 100, 0.95);
+  await page.selectOption('#backend', 'cpu');
+  await pg(() => window.playground.idle());
+  await trainAndCheck('spirals on cpu', 400);
+  const trained = await pg(() => window.playground.liveTensors());
+  const curves = await pg(() => window.playground.curves());
+  const gap = Math.max(...curves.webgl.map((p, i) => Math.abs(p.train - curves.cpu[i].train)));
+  check(
+    'one seed, one curve: webgl and cpu losses agree',
+    curves.webgl.length === 21 && gap < 0.02,
+    `largest difference ${gap.toExponential(2)} over ${curves.webgl.length} points`,
+  );
+  await page.screenshot({ path: join(out, 'playground.png') });
+
+  await page.selectOption('#dataset', 'circles');
+  await pg(() => window.playground.idle());
+  check('the URL follows the controls', page.url().includes('dataset=circles') && page.url().includes('hidden=16,16'), page.url());
+  await trainAndCheck('circles on cpu', 100);
+  // The buttons: Play trains in frames until Pause; Step takes one step.
+  const lastStep = () => pg(() => window.playground.steps());
+  const before = await lastStep();
+  await page.click('#play');
+  await page.waitForTimeout(1000);
+  await page.click('#play');
+  await pg(() => window.playground.idle());
+  const played = await lastStep();
+  await page.waitForTimeout(300);
+  const paused = await lastStep();
+  await page.click('#step');
+  await pg(() => window.playground.idle());
+  const stepped = await lastStep();
+  check(
+    'Play trains, Pause stops, Step steps once',
+    played > before + 10 && paused === played && stepped === played + 1,
+    `steps ${before} -> ${played} (played) -> ${paused} (paused) -> ${stepped} (step)`,
+  );
+  await page.click('#reset');
+  await pg(() => window.playground.idle());
+  const reset = { steps: await lastStep(), live: await pg(() => window.playground.liveTensors()) };
+  check("Reset starts over at step 0 with a fresh run's tensors", reset.steps === 0 && reset.live === built, JSON.stringify(reset));
+
+  await page.selectOption('#backend', 'webgl');
+  await pg(() => window.playground.idle());
+  const moved = await pg(() => window.playground.memory().byDevice);
+  check('switching to webgl leaves no tensor on the cpu', (moved.cpu?.numTensors ?? 0) === 0, JSON.stringify(moved));
+  check(
+    'the webgl backend info names its GPU',
+    /precision float(32|16).*·/.test(await page.textContent('#backend-info')),
+    await page.textContent('#backend-info'),
+  );
+  await trainAndCheck('circles on webgl', 100);
+
+  // 3. Edit everything, then come back to the defaults: the live tensors are those of a default run again.
+  await page.click('#add-layer');
+  await page.selectOption('#activation', 'gelu');
+  await page.selectOption('#optimizer', 'adamw');
+  await page.selectOption('#dataset', 'blobs');
+  await pg(() => window.playground.train(20));
+  await page.selectOption('#backend', 'cpu');
+  await page.selectOption('#dataset', 'spirals');
+  await page.click('#remove-layer');
+  await page.selectOption('#activation', 'relu');
+  await page.selectOption('#optimizer', 'adam');
+  await pg(() => window.playground.idle());
+  const rebuilt = await pg(() => window.playground.liveTensors());
+  check('a rebuild frees the old run: live tensors as freshly built', rebuilt === built, `${rebuilt} (built ${built})`);
+  await pg(() => window.playground.train(400));
+  const retrained = await pg(() => window.playground.liveTensors());
+  check('...and as after the same training', retrained === trained, `${retrained} (trained ${trained})`);
+  check(
+    'the URL is back to the defaults',
+    new URL(page.url()).searchParams.get('hidden') === '16,16' && page.url().includes('optimizer=adam&'),
+    page.url(),
+  );
+  await pg(() => window.playground.dispose());
+  check('disposing the run leaves no tensor', (await pg(() => window.playground.liveTensors())) === 0);
+
+  // 4. The Text tab: a tiny GPT (the CI machine has 2 cores and SwiftShader), a few steps per backend.
   await page.click('#tab-text');
   await page.waitForSelector('#text-panel', { state: 'visible' });
+  check('the tab is in the URL', page.url().includes('tab=text'), page.url());
   const tiny = { steps: 30, sampleEvery: 10, sampleLength: 24, context: 16, batchSize: 8, width: 16, heads: 2, layers: 1, lr: 1e-2 };
-  const baseline = await page.evaluate(() => window.playground.liveTensors());
-  for (const device of ['cpu', 'webgl']) {
+  const baseline = await pg(() => window.playground.liveTensors());
+  for (const device of ['webgl', 'cpu']) {
     await page.selectOption('#backend', device);
-    const r = await page.evaluate((o) => window.playground.text.train(o.device, o.tiny), { device, tiny });
-    const live = await page.evaluate(() => window.playground.liveTensors());
+    const r = await pg((o) => window.playground.text.train(o.device, o.tiny), { device, tiny });
+    const live = await pg(() => window.playground.liveTensors());
     const samples = await page.locator('#text-samples .sample').count();
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const first = mean(r.losses.slice(0, 3));
     const last = mean(r.losses.slice(-3));
-    const checks = {
-      'loss falls': last < first * 0.9,
-      'all steps run': r.steps === tiny.steps && !r.stopped,
-      'samples streamed': samples === 3 && r.sample.startsWith('Shall I ') && r.sample.length === 8 + tiny.sampleLength,
-      'tensors freed': live === baseline,
-    };
-    const bad = Object.entries(checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
-    console.log(
-      `text ${device}: loss ${first.toFixed(3)} -> ${last.toFixed(3)}, ${r.stepsPerSecond.toFixed(1)} steps/s, ${samples} samples, ` +
-        `live tensors ${live} (baseline ${baseline}), sample ${JSON.stringify(r.sample)} ${bad.length ? `FAILED: ${bad.join(', ')}` : 'ok'}`,
+    check(
+      `text ${device}: the loss falls`,
+      last < first * 0.9,
+      `${first.toFixed(3)} -> ${last.toFixed(3)}, ${r.stepsPerSecond.toFixed(1)} steps/s`,
     );
-    if (bad.length) failed++;
+    check(`text ${device}: all steps run`, r.steps === tiny.steps && !r.stopped);
+    check(
+      `text ${device}: samples streamed`,
+      samples === 3 && r.sample.startsWith('Shall I ') && r.sample.length === 8 + tiny.sampleLength,
+      JSON.stringify(r.sample),
+    );
+    check(`text ${device}: tensors freed`, live === baseline, `${live} (baseline ${baseline})`);
   }
-  await page.screenshot({ path: join(out, 'playground-text.png'), fullPage: true });
-  console.log(`screenshot: ${join(out, 'playground-text.png')}`);
+  await page.screenshot({ path: join(out, 'playground-text.png') });
 
   // Switching backend mid-run stops the run and frees its tensors; the page stays responsive meanwhile.
-  await page.selectOption('#backend', 'cpu');
-  await page.evaluate((o) => {
+  await pg((o) => {
     window.textRun = window.playground.text.train('cpu', { ...o, steps: 1000 });
   }, tiny);
   await page.waitForFunction(() => /step [3-9]\//.test(document.getElementById('text-status').textContent));
   await page.selectOption('#backend', 'webgl');
-  const stopped = await page.evaluate(() => window.textRun);
-  const live = await page.evaluate(() => window.playground.liveTensors());
-  const stopOk = stopped.stopped && stopped.steps < 1000 && live === baseline;
-  console.log(
-    `text: switching backend stopped the run after ${stopped.steps} steps, live tensors ${live} (baseline ${baseline}) ${stopOk ? 'ok' : 'FAILED'}`,
+  const stopped = await pg(() => window.textRun);
+  await pg(() => window.playground.idle()); // the boundary tab's run moves to webgl meanwhile: count once it has
+  const live = await pg(() => window.playground.liveTensors());
+  check(
+    'text: switching backend stops the run and frees it',
+    stopped.stopped && stopped.steps < 1000 && live === baseline,
+    `after ${stopped.steps} steps, live ${live}`,
   );
-  if (!stopOk) failed++;
 } finally {
   await browser.close();
   server.close();
 }
-console.log(`${5 - failed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s; screenshots in ${out}`);
 process.exit(failed ? 1 : 0);
