@@ -208,12 +208,7 @@ function cnnStep(): Workload {
  * taken away), to show what the fusion saves; tfjs runs `AdamOptimizer.applyGradients`.
  */
 function adamUpdate(composite: boolean): Workload {
-  const shapes = [
-    [784, 256],
-    [256],
-    [256, 10],
-    [10],
-  ];
+  const shapes = [[784, 256], [256], [256, 10], [10]];
   return {
     name: `Adam update of the MLP 784-256-10's parameters${composite ? ', Graft op by op (no fused kernel)' : ''} (ms)`,
     unit: 'ms',
