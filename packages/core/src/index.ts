@@ -45,6 +45,8 @@ export * as special from './ops/special-namespace.js';
  * every backend and are cast back; gradients are PyTorch's.
  */
 export * as linalg from './ops/linalg/index.js';
+/** `g.fused`: one optimizer update per parameter in one pass where the backend has the kernel (`adam_`, `sgd_`; what `@graft/optim` runs). */
+export * as fused from './ops/fused-namespace.js';
 export {
   // creation
   tensor,

@@ -491,3 +491,21 @@ export function where(
   });
   return outH;
 }
+
+/**
+ * PyTorch's threshold_backward (the optional kernel: relu's backward in one
+ * pass): `source <= threshold ? 0 : grad`, on dense views of one float dtype.
+ */
+export function thresholdBackward(grad: View<Handle>, source: View<Handle>, threshold: number): Handle {
+  const n = numel(grad.shape);
+  const outH = alloc(grad.dtype, n);
+  const out = arr(outH);
+  const g = arr(grad.handle);
+  const s = arr(source.handle);
+  const go = grad.offset;
+  const so = source.offset;
+  // The threshold as the dtype holds it (a float32 comparison compares float32 values).
+  const t = grad.dtype === 'float32' ? Math.fround(threshold) : threshold;
+  for (let i = 0; i < n; i++) out[i] = s[so + i]! <= t ? 0 : g[go + i]!;
+  return outH;
+}

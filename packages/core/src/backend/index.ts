@@ -29,6 +29,8 @@ export {
   type BinaryOp,
   type ReduceOp,
   type ScatterReduceOp,
+  type AdamStepOptions,
+  type SgdStepOptions,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';
