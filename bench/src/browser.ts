@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserBenchResult, BrowserRunner } from './browser-page.js';
 import type { WebGpuBenchResult, WebGpuRunner } from './browser-webgpu-page.js';
@@ -23,11 +23,15 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const ONLY = process.env['BENCH_ONLY'];
 
-async function main(): Promise<void> {
-  if (process.env['BENCH_BROWSER'] === '0') return;
+/**
+ * Runs the browser section and prints its table; returns its numbers (for
+ * main.ts's `--json`), or undefined when it was skipped.
+ */
+export async function browserSection(): Promise<BrowserBenchResult | undefined> {
+  if (process.env['BENCH_BROWSER'] === '0') return undefined;
   if (!existsSync(CHROMIUM)) {
     console.log(`\n!!! browser section SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-    return;
+    return undefined;
   }
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./browser-page.js', import.meta.url))],
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     );
     report(result);
     if (process.env['BENCH_WEBGPU'] !== '0') await webgpuSection(browser);
+    return result;
   } finally {
     await browser.close();
   }
@@ -151,4 +156,5 @@ function report(result: BrowserBenchResult): void {
   for (const f of result.failures) console.log(`fails: ${f}`);
 }
 
-await main();
+// `pnpm bench:browser` runs this file alone; main.ts imports it.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await browserSection();

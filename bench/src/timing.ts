@@ -8,12 +8,15 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Median seconds per call after two warm-up calls: calls are batched until a
+ * Median seconds per call after warm-up (at least two calls, and calls for
+ * `warmUp` seconds: a step made of a few hundred small ops needs dozens of
+ * calls before the JIT has compiled its paths): calls are batched until a
  * batch takes 20 ms, then batches are timed for at least `minTime` seconds
  * (at least 5, at most 25 of them).
  */
-export function timeIt(run: () => void, minTime = 0.25): number {
-  for (let i = 0; i < 2; i++) run();
+export function timeIt(run: () => void, minTime = 0.25, warmUp = minTime): number {
+  const warmStart = performance.now();
+  for (let i = 0; i < 2 || (performance.now() - warmStart) / 1000 < warmUp; i++) run();
   let reps = 1;
   for (;;) {
     const t0 = performance.now();

@@ -3,10 +3,28 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // Generous timeouts: CI runs every package's tests at once on two cores.
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // memory.test.ts calls gc() to show what the collector gives back.
-    execArgv: ['--expose-gc'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'cpu',
+          include: ['test/**/*.test.ts'],
+          // memory.test.ts calls gc() to show what the collector gives back.
+          execArgv: ['--expose-gc'],
+        },
+      },
+      {
+        // The GEMM tests again on the relaxed-SIMD build of the kernels (browsers load it; Node
+        // 20 only behind this flag), so both wasm binaries are checked.
+        extends: true,
+        test: {
+          name: 'cpu-relaxed-simd',
+          include: ['test/gemm.test.ts'],
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+        },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import { BACKEND_SPEC_VERSION, type Backend, type DType, type TypedArray } from 
 import * as elementwise from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
+import * as optim from './kernels/optim.js';
 import * as reduce from './kernels/reduce.js';
 import { sort } from './kernels/sort.js';
 import { alloc, arr, type Handle, release } from './heap.js';
@@ -72,4 +73,9 @@ export class CpuBackend implements Backend<Handle> {
     return [this.track(values), this.track(indices)];
   };
   put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
+  thresholdBackward: NonNullable<Backend<Handle>['thresholdBackward']> = (grad, source, threshold) =>
+    this.track(elementwise.thresholdBackward(grad, source, threshold));
+  adamStep: NonNullable<Backend<Handle>['adamStep']> = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) =>
+    optim.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
+  sgdStep: NonNullable<Backend<Handle>['sgdStep']> = (param, grad, momentumBuffer, o) => optim.sgdStep(param, grad, momentumBuffer, o);
 }

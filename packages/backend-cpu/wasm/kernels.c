@@ -1,18 +1,40 @@
-// Single-precision GEMM micro-kernels for Graft's CPU backend, WebAssembly SIMD128.
+// Single-precision GEMM for Graft's CPU backend, WebAssembly SIMD128.
 //
-// The caller (JavaScript) packs A into blocks of MR rows (k-major: MR values per
-// k) and B into panels of NR columns (NR values per k), both zero-padded, so
-// the kernel reads memory strictly sequentially. C is Mp x Np (padded), row-major.
-// Build: see build.sh (clang --target=wasm32 -msimd128 -O3). The .wasm is
-// committed as base64 in src/wasm/gemm-binary.ts, so no toolchain is needed to use Graft.
+// C (row-major, row length ldc) = A · B, computed by blocks of C: one `gemm_block` call per
+// block, so the blocks can run on different threads (src/threads/parallel.ts). A is read where it
+// lies, through any strides (row-major, transposed, sliced, expanded): the micro-kernel splats
+// one A value per row and k, which costs the same whatever the layout. B is read as panels of NR
+// columns, NR values per k at stride `bk` (a row-major B is used in place; others are packed by
+// `pack_b` into zero-padded k-major panels first).
+//
+// The micro-kernel holds a 4 x 8 tile of C in 8 f32x4 registers. Larger tiles (5x8, 6x8, 4x16,
+// 8x8, and the XNNPACK-style "splat" variants that load 4 k of A at once) were measured slower
+// under V8: they spill SIMD registers, and 4x8 already issues mul and add at the ports' rate
+// (see docs/performance.md, GEMM). K is cut into chunks of KC so the B panel stays in L1.
+// Each element of C is summed in the same order (k in chunks of KC, lanes independent) whatever
+// the block partition, so results do not depend on how the blocks are scheduled.
+// Build: see build.sh. The .wasm is committed as base64 in src/wasm/kernels-binary.ts.
 #include <wasm_simd128.h>
 
 #define MR 4
 #define NR 8
 #define KC 256
 
-// C[MR x NR] (+)= Ap[k0..k1] * Bp[k0..k1]
-static inline void kernel_4x8(const float *a, const float *b, float *c, int ldc, int kc, int accumulate) {
+// build.sh compiles this file twice: plain SIMD128 (mul then add), and with GRAFT_RELAXED_SIMD
+// for runtimes with relaxed SIMD (browsers; Node 20 behind --experimental-wasm-relaxed-simd),
+// where the multiply-add is one f32x4.relaxed_madd (fused where the hardware has FMA).
+// clang 14 only knows the proposal's earlier encoding of it (f32x4.fma, 0xfd 0xaf 0x01, whose
+// operands (x, y, z) give x * y + z as relaxed_madd's do); build.sh rewrites it to the final
+// encoding (0xfd 0x85 0x02).
+#ifdef GRAFT_RELAXED_SIMD
+#define MADD(c, a, b) c = __builtin_wasm_fma_f32x4(a, b, c)
+#else
+#define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
+
+// C[4 x 8] (+)= A[4 x kc] · B[kc x 8]; A rows at a0..a3 step acs per k, B rows step bk.
+static inline void kernel_4x8(int kc, const float *a0, const float *a1, const float *a2, const float *a3, int acs,
+                              const float *b, int bk, float *c, int ldc, int accumulate) {
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (accumulate) {
     c00 = wasm_v128_load(c + 0 * ldc); c01 = wasm_v128_load(c + 0 * ldc + 4);
@@ -25,20 +47,16 @@ static inline void kernel_4x8(const float *a, const float *b, float *c, int ldc,
   for (int k = 0; k < kc; k++) {
     v128_t b0 = wasm_v128_load(b);
     v128_t b1 = wasm_v128_load(b + 4);
-    v128_t a0 = wasm_f32x4_splat(a[0]);
-    v128_t a1 = wasm_f32x4_splat(a[1]);
-    v128_t a2 = wasm_f32x4_splat(a[2]);
-    v128_t a3 = wasm_f32x4_splat(a[3]);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
-    a += MR;
-    b += NR;
+    v128_t a = wasm_v128_load32_splat(a0);
+    MADD(c00, a, b0); MADD(c01, a, b1);
+    a = wasm_v128_load32_splat(a1);
+    MADD(c10, a, b0); MADD(c11, a, b1);
+    a = wasm_v128_load32_splat(a2);
+    MADD(c20, a, b0); MADD(c21, a, b1);
+    a = wasm_v128_load32_splat(a3);
+    MADD(c30, a, b0); MADD(c31, a, b1);
+    a0 += acs; a1 += acs; a2 += acs; a3 += acs;
+    b += bk;
   }
   wasm_v128_store(c + 0 * ldc, c00); wasm_v128_store(c + 0 * ldc + 4, c01);
   wasm_v128_store(c + 1 * ldc, c10); wasm_v128_store(c + 1 * ldc + 4, c11);
@@ -46,16 +64,56 @@ static inline void kernel_4x8(const float *a, const float *b, float *c, int ldc,
   wasm_v128_store(c + 3 * ldc, c30); wasm_v128_store(c + 3 * ldc + 4, c31);
 }
 
-// Mp, Np: multiples of MR, NR. Ap: (Mp/MR) blocks of K*MR; Bp: (Np/NR) panels of K*NR.
-__attribute__((export_name("gemm")))
-void gemm(const float *ap, const float *bp, float *c, int Mp, int Np, int K) {
+// One tile of C at c, of which rows x cols (at most 4 x 8) are valid. A's 4 rows start at a0..a3
+// (acs apart per k); B has NR readable (zero-padded) columns. A partial tile goes through a local
+// 4 x 8 buffer, so only the valid part of C is read and written.
+static inline void tile(int kc, const float *a0, const float *a1, const float *a2, const float *a3, int acs,
+                        const float *b, int bk, float *c, int ldc, int rows, int cols, int accumulate) {
+  if (rows == MR && cols == NR) {
+    kernel_4x8(kc, a0, a1, a2, a3, acs, b, bk, c, ldc, accumulate);
+    return;
+  }
+  float t[MR * NR];
+  if (accumulate)
+    for (int r = 0; r < MR; r++)
+      for (int j = 0; j < NR; j++) t[r * NR + j] = r < rows && j < cols ? c[r * ldc + j] : 0.0f;
+  kernel_4x8(kc, a0, a1, a2, a3, acs, b, bk, t, NR, accumulate);
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < cols; j++) c[r * ldc + j] = t[r * NR + j];
+}
+
+// C[M x N] (row length ldc) = A[M x K] (strides ars, acs) · B, B's NR-column panels `bps` floats
+// apart, each with rows `bk` floats apart. One block of the product: the caller splits C.
+// A row-major A (acs == 1) is read in place, 4 rows at a time. Any other A is copied 4 rows at a
+// time (for one chunk of K) into a small k-major buffer on the stack, read by every panel of the
+// block: read in place, a transposed A would touch a new cache line per k, and at a power-of-two
+// stride all those lines fall in one L1 set (measured: 10-16 % slower). Copying a row-major A
+// cost 5-10 % (30 % when N is one or two panels), so it is not copied.
+__attribute__((export_name("gemm_block")))
+void gemm_block(const float *a, int ars, int acs, const float *b, int bk, int bps, float *c, int ldc, int M, int N,
+                int K) {
+  float ap[MR * KC] __attribute__((aligned(16)));
   for (int k0 = 0; k0 < K; k0 += KC) {
     int kc = K - k0 < KC ? K - k0 : KC;
-    for (int i = 0; i < Mp; i += MR) {
-      const float *a = ap + (long)i * K + (long)k0 * MR;
-      for (int j = 0; j < Np; j += NR) {
-        const float *b = bp + (long)j * K + (long)k0 * NR;
-        kernel_4x8(a, b, c + (long)i * Np + j, Np, kc, k0 != 0);
+    for (int i = 0; i < M; i += MR) {
+      int rows = M - i < MR ? M - i : MR;
+      const float *ai = a + i * ars + k0 * acs;
+      // rows past M repeat the last row (their results are not stored)
+      const float *r0 = ai, *r1 = rows > 1 ? ai + ars : r0, *r2 = rows > 2 ? ai + 2 * ars : r1;
+      const float *r3 = rows > 3 ? ai + 3 * ars : r2;
+      int step = acs;
+      if (acs != 1) {
+        for (int k = 0; k < kc; k++) {
+          ap[k * MR + 0] = r0[k * acs];
+          ap[k * MR + 1] = r1[k * acs];
+          ap[k * MR + 2] = r2[k * acs];
+          ap[k * MR + 3] = r3[k * acs];
+        }
+        r0 = ap, r1 = ap + 1, r2 = ap + 2, r3 = ap + 3, step = MR;
+      }
+      for (int j = 0; j < N; j += NR) {
+        int cols = N - j < NR ? N - j : NR;
+        tile(kc, r0, r1, r2, r3, step, b + (j / NR) * bps + k0 * bk, bk, c + i * ldc + j, ldc, rows, cols, k0 != 0);
       }
     }
   }
@@ -163,6 +221,61 @@ static inline float sigmoid_f32(float x) {
   return 1.0f / (1.0f + e);
 }
 
+// The same e^y, tanh and sigmoid on two doubles / four floats at a time: every step is the scalar
+// version's operation in the same order (no FMA in SIMD128, round-half-even `nearest` as nearbyint),
+// so each lane's result is bit for bit the scalar function's.
+static inline v128_t exp_for_f32_x2(v128_t y) {
+  const v128_t ln2_hi = wasm_f64x2_splat(0.693146705627441406250);
+  const v128_t ln2_lo = wasm_f64x2_splat(4.74932503879976763983e-7);
+  v128_t k = wasm_f64x2_nearest(wasm_f64x2_mul(y, wasm_f64x2_splat(1.4426950408889634)));
+  // k is an integer of at most 2^10 (|y| <= 150 in the lanes kept): k + 1.5 * 2^52 holds it in its low bits.
+  v128_t kbits = wasm_f64x2_add(k, wasm_f64x2_splat(6755399441055744.0));
+  v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(y, wasm_f64x2_mul(k, ln2_hi)), wasm_f64x2_mul(k, ln2_lo));
+#define HORNER(c) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(c))
+  v128_t p = wasm_f64x2_splat(1.0 / 6227020800.0);
+  HORNER(1.0 / 479001600.0); HORNER(1.0 / 39916800.0); HORNER(1.0 / 3628800.0); HORNER(1.0 / 362880.0);
+  HORNER(1.0 / 40320.0); HORNER(1.0 / 5040.0); HORNER(1.0 / 720.0); HORNER(1.0 / 120.0); HORNER(1.0 / 24.0);
+  HORNER(1.0 / 6.0); HORNER(0.5); HORNER(1.0); HORNER(1.0);
+#undef HORNER
+  // 2^k: (k + 1023) << 52 as the bits of a double (lanes outside [-150, 150] are replaced below).
+  v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(kbits, wasm_i64x2_splat(1023)), 52);
+  v128_t e = wasm_f64x2_mul(p, scale);
+  e = wasm_v128_bitselect(wasm_f64x2_splat(__builtin_inf()), e, wasm_f64x2_gt(y, wasm_f64x2_splat(150.0)));
+  e = wasm_v128_bitselect(wasm_f64x2_splat(0.0), e, wasm_f64x2_lt(y, wasm_f64x2_splat(-150.0)));
+  return wasm_v128_bitselect(y, e, wasm_f64x2_ne(y, y));  // NaN stays NaN
+}
+
+// tanh_f32's double part on two lanes of |x|: the float32 result in the low two lanes.
+static inline v128_t tanh_abs_x2(v128_t d) {
+  v128_t one = wasm_f64x2_splat(1.0);
+  v128_t small = wasm_f64x2_mul(d, wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_mul(d, d), wasm_f64x2_splat(3.0))));
+  v128_t e = exp_for_f32_x2(wasm_f64x2_add(d, d));  // 2.0 * d is exact, as d + d
+  v128_t big = wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_splat(2.0), wasm_f64x2_add(e, one)));
+  return wasm_f32x4_demote_f64x2_zero(wasm_v128_bitselect(small, big, wasm_f64x2_lt(d, wasm_f64x2_splat(1e-3))));
+}
+
+static inline v128_t tanh_f32x4(v128_t x) {
+  v128_t a = wasm_f32x4_abs(x);
+  v128_t lo = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(a));
+  v128_t hi = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)));
+  v128_t r = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t neg = wasm_f32x4_lt(x, zero), pos = wasm_f32x4_gt(x, zero);
+  v128_t t = wasm_v128_bitselect(wasm_f32x4_neg(r), wasm_v128_bitselect(r, x, pos), neg);  // keeps -0 and NaN
+  v128_t sat = wasm_f32x4_gt(a, wasm_f32x4_splat(8.664339742f));
+  v128_t sign = wasm_v128_bitselect(wasm_f32x4_splat(1.0f), wasm_f32x4_splat(-1.0f), pos);
+  return wasm_v128_bitselect(sign, t, sat);
+}
+
+static inline v128_t sigmoid_f32x4(v128_t x) {
+  v128_t lo = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(x))));
+  v128_t hi = wasm_f32x4_demote_f64x2_zero(
+      exp_for_f32_x2(wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)))));
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5)));
+}
+
+
 __attribute__((export_name("unary_f32")))
 void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
   switch (op) {
@@ -184,8 +297,27 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
       }
       break;
     }
-    case U_TANH: for (int i = 0; i < n; i++) out[i] = tanh_f32(a[i]); break;
-    case U_SIGMOID: for (int i = 0; i < n; i++) out[i] = sigmoid_f32(a[i]); break;
+    // Eight floats per step in two independent vectors (the polynomial's chain of dependent steps is long).
+    case U_TANH: {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        v128_t x0 = wasm_v128_load(a + i), x1 = wasm_v128_load(a + i + 4);
+        wasm_v128_store(out + i, tanh_f32x4(x0));
+        wasm_v128_store(out + i + 4, tanh_f32x4(x1));
+      }
+      for (; i < n; i++) out[i] = tanh_f32(a[i]);
+      break;
+    }
+    case U_SIGMOID: {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        v128_t x0 = wasm_v128_load(a + i), x1 = wasm_v128_load(a + i + 4);
+        wasm_v128_store(out + i, sigmoid_f32x4(x0));
+        wasm_v128_store(out + i + 4, sigmoid_f32x4(x1));
+      }
+      for (; i < n; i++) out[i] = sigmoid_f32(a[i]);
+      break;
+    }
   }
 }
 
@@ -208,62 +340,44 @@ double sum_f32(const float *a, int n) {
   return total;
 }
 
-// ---------------------------------------------------------------- packing for gemm (strides in elements)
+// ---------------------------------------------------------------- packing B for gemm (strides in elements)
 
-__attribute__((export_name("pack_a")))
-void pack_a(const float *a, int ars, int acs, int M, int K, float *dst) {
-  for (int ib = 0; ib < M; ib += MR) {
-    int rows = M - ib < MR ? M - ib : MR;
-    const float *base = a + (long)ib * ars;
-    if (rows == MR) {
-      for (int k = 0; k < K; k++) {
-        const float *s = base + (long)k * acs;
-        dst[0] = s[0];
-        dst[1] = s[ars];
-        dst[2] = s[2 * ars];
-        dst[3] = s[3 * ars];
-        dst += MR;
-      }
-    } else {
-      for (int k = 0; k < K; k++) {
-        const float *s = base + (long)k * acs;
-        for (int r = 0; r < MR; r++) dst[r] = r < rows ? s[(long)r * ars] : 0.0f;
-        dst += MR;
-      }
-    }
-  }
-}
-
+// B[K x N] (strides brs, bcs) into panels of NR columns, each K x NR k-major, zero-padded past N.
+// A transposed B (brs == 1: its columns are contiguous) is read 4 k at a time from each of 8
+// columns and transposed in registers.
 __attribute__((export_name("pack_b")))
 void pack_b(const float *b, int brs, int bcs, int K, int N, float *dst) {
   for (int jb = 0; jb < N; jb += NR) {
     int cols = N - jb < NR ? N - jb : NR;
-    const float *base = b + (long)jb * bcs;
+    const float *base = b + jb * bcs;
+    int k = 0;
     if (cols == NR && bcs == 1) {
-      for (int k = 0; k < K; k++) {
-        const float *s = base + (long)k * brs;
+      for (; k < K; k++) {
+        const float *s = base + k * brs;
         wasm_v128_store(dst, wasm_v128_load(s));
         wasm_v128_store(dst + 4, wasm_v128_load(s + 4));
         dst += NR;
       }
-    } else {
-      for (int k = 0; k < K; k++) {
-        const float *s = base + (long)k * brs;
-        for (int c = 0; c < NR; c++) dst[c] = c < cols ? s[(long)c * bcs] : 0.0f;
-        dst += NR;
+    } else if (cols == NR && brs == 1) {
+      for (; k + 4 <= K; k += 4) {
+        for (int h = 0; h < 2; h++) {
+          const float *s = base + k + 4 * h * bcs;
+          v128_t r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + bcs);
+          v128_t r2 = wasm_v128_load(s + 2 * bcs), r3 = wasm_v128_load(s + 3 * bcs);
+          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(dst + 0 * NR + 4 * h, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(dst + 1 * NR + 4 * h, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(dst + 2 * NR + 4 * h, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(dst + 3 * NR + 4 * h, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+        dst += 4 * NR;
       }
     }
-  }
-}
-
-// Copies the M x N corner of the padded C (row length Np) into a dense M x N output.
-__attribute__((export_name("store_c")))
-void store_c(const float *c, int Np, int M, int N, float *out) {
-  for (int i = 0; i < M; i++) {
-    const float *s = c + (long)i * Np;
-    float *d = out + (long)i * N;
-    int j = 0;
-    for (; j + 4 <= N; j += 4) wasm_v128_store(d + j, wasm_v128_load(s + j));
-    for (; j < N; j++) d[j] = s[j];
+    for (; k < K; k++) {
+      const float *s = base + k * brs;
+      for (int c = 0; c < NR; c++) dst[c] = c < cols ? s[c * bcs] : 0.0f;
+      dst += NR;
+    }
   }
 }

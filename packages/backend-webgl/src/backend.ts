@@ -6,6 +6,7 @@
  */
 import { checkOptions } from '@graft/core';
 import {
+  type AdamStepOptions,
   BACKEND_SPEC_VERSION,
   contiguousStrides,
   numel,
@@ -13,6 +14,7 @@ import {
   type BinaryOp,
   type DType,
   type ScatterReduceOp,
+  type SgdStepOptions,
   type TypedArray,
   type UnaryOp,
   type View,
@@ -23,6 +25,7 @@ import { FMOD_GLSL, MATH_BINARY_GLSL, MATH_GLSL, MATH_UNARY_GLSL, mathUnaryProgr
 import {
   elementwiseProgram,
   gatherProgram,
+  optimizerPassProgram,
   POW_GLSL,
   scatterAddProgram,
   scatterReduceProgram,
@@ -424,6 +427,120 @@ export class WebGLBackend implements Backend<H> {
     } finally {
       for (const t of temps) this.free(t);
     }
+  }
+
+  // ---- fused optimizer updates (optional kernels; tfjs has none): one shader per tensor written, instead of ~10 kernels
+
+  /**
+   * Runs one pass of an optimizer update: `expr` over the flat elements of
+   * the named views (read at once, before anything is written) with the
+   * hyperparameters as uniforms. Returns the new texture, flat [n].
+   */
+  private optimizerPass(
+    n: number,
+    inputs: Record<string, View<H> | TensorInfo>,
+    uniforms: Record<string, number>,
+    expr: string,
+  ): TensorInfo {
+    // Only what `expr` reads: a shader compiler drops unused samplers and uniforms.
+    const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(expr);
+    const names = Object.keys(inputs).filter((k) => uses(k.toLowerCase()));
+    const temps: TensorInfo[] = [];
+    const infos = names.map((k) => {
+      const v = inputs[k]!;
+      if (!('handle' in v)) return v;
+      const got = this.input(v);
+      if (got.temp) temps.push(got.info);
+      return { ...got.info, shape: [n] };
+    });
+    try {
+      const uniformNames = Object.keys(uniforms).filter(uses);
+      const program = optimizerPassProgram(n, names, uniformNames, expr);
+      return this.runProgram(
+        program,
+        infos,
+        'float32',
+        [n],
+        uniformNames.map((u) => [uniforms[u]!]),
+      );
+    } finally {
+      for (const t of temps) this.free(t);
+    }
+  }
+
+  /** Makes `next` (flat, contiguous) the contents of the view `dst`: the storage's texture is replaced, or written through a view. */
+  private replaceWith(dst: View<H>, next: TensorInfo): void {
+    if (isDenseFrom0(dst)) {
+      this.tf.disposeData(dst.handle.dataId);
+      dst.handle.dataId = next.dataId;
+      return;
+    }
+    const src = new WebGLHandle(next.dataId, numel(dst.shape), dst.dtype);
+    this.assign(dst, { handle: src, dtype: dst.dtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
+    this.free(next);
+  }
+
+  /** One Adam/AdamW update (the optional kernel): passes for expAvg, expAvgSq, (maxExpAvgSq,) then the parameter. */
+  adamStep(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean {
+    const n = numel(param.shape);
+    if (n === 0) return true;
+    const coupled = !o.decoupled && o.weightDecay !== 0;
+    const gi = `(${o.maximize ? '-g' : 'g'}${coupled ? ' + p * uWd' : ''})`;
+    const u = {
+      uWd: o.weightDecay,
+      uB1: o.beta1,
+      uB2: o.beta2,
+      uOneMinusB1: 1 - o.beta1,
+      uOneMinusB2: 1 - o.beta2,
+    };
+    const m = this.optimizerPass(n, { G: grad, P: param, M: expAvg }, u, o.first ? `${gi} * uOneMinusB1` : `m * uB1 + ${gi} * uOneMinusB1`);
+    const v = this.optimizerPass(
+      n,
+      { G: grad, P: param, V: expAvgSq },
+      u,
+      o.first ? `${gi} * ${gi} * uOneMinusB2` : `v * uB2 + (${gi} * ${gi}) * uOneMinusB2`,
+    );
+    let second = v;
+    if (maxExpAvgSq !== null) {
+      if (o.first) {
+        this.tf.incRef(v.dataId); // the maximum starts as expAvgSq itself
+        second = { ...v };
+      } else second = this.optimizerPass(n, { A: maxExpAvgSq, B: v }, {}, 'isnan(a) || a > b ? a : b');
+    }
+    const p = this.optimizerPass(
+      n,
+      { P: param, M: m, S: second },
+      {
+        uDecay: o.decoupled ? 1 - o.lr * o.weightDecay : 1,
+        uStepSize: o.lr / (1 - o.beta1 ** o.step),
+        uSqrtBc2: Math.sqrt(1 - o.beta2 ** o.step),
+        uEps: o.eps,
+      },
+      'p * uDecay - uStepSize * (m / (sqrt(s) / uSqrtBc2 + uEps))',
+    );
+    this.replaceWith(expAvg, m);
+    this.replaceWith(expAvgSq, v);
+    if (maxExpAvgSq !== null) this.replaceWith(maxExpAvgSq, second);
+    this.replaceWith(param, p);
+    return true;
+  }
+
+  /** One SGD update (the optional kernel): a pass for the momentum buffer, then one for the parameter. */
+  sgdStep(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean {
+    const n = numel(param.shape);
+    if (n === 0) return true;
+    const d = `(${o.maximize ? '-g' : 'g'}${o.weightDecay !== 0 ? ' + p * uWd' : ''})`;
+    const u = { uWd: o.weightDecay, uMom: o.momentum, uKeep: 1 - o.dampening, uLr: o.lr };
+    if (momentumBuffer === null) {
+      this.replaceWith(param, this.optimizerPass(n, { G: grad, P: param }, u, `p - uLr * ${d}`));
+      return true;
+    }
+    const buf = this.optimizerPass(n, { G: grad, P: param, B: momentumBuffer }, u, o.first ? d : `b * uMom + ${d} * uKeep`);
+    const step = o.nesterov ? `(${d} + b * uMom)` : 'b';
+    const p = this.optimizerPass(n, { G: grad, P: param, B: buf }, u, `p - uLr * ${step}`);
+    this.replaceWith(momentumBuffer, buf);
+    this.replaceWith(param, p);
+    return true;
   }
 
   /** C's fmod, exact (the optional kernel: floor division and the remainders need it). */

@@ -353,3 +353,22 @@ export const POW_GLSL = `${DEFINE_INF}
     return negative && odd ? -magnitude : magnitude;
   }
 `;
+
+/**
+ * One pass of a fused optimizer update over flat textures of `size` elements:
+ * `expr` reads the inputs by their lowercase names (p, g, m, v, …) at the
+ * output's index and the hyperparameters as uniforms (`uLr`, …), so one
+ * compiled shader serves every step (the bias corrections change each step).
+ */
+export function optimizerPassProgram(size: number, inputs: readonly string[], uniforms: readonly string[], expr: string): Program {
+  const loads = inputs.map((n) => `float ${n.toLowerCase()} = get${n}AtOutCoords();`).join('\n      ');
+  return {
+    variableNames: [...inputs],
+    outputShape: [size],
+    customUniforms: uniforms.map((name) => ({ name, type: 'float' as const })),
+    userCode: `void main() {
+      ${loads}
+      setOutput(${expr});
+    }`,
+  };
+}

@@ -22,6 +22,7 @@ export { Generator, defaultGenerator, manualSeed, seed, initialSeed } from './ra
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';
 export { setPrintOptions, type PrintOptions } from './format.js';
+export { setNumThreads, getNumThreads } from './threads.js';
 export {
   noGrad,
   enableGrad,
@@ -44,6 +45,8 @@ export * as special from './ops/special-namespace.js';
  * every backend and are cast back; gradients are PyTorch's.
  */
 export * as linalg from './ops/linalg/index.js';
+/** `g.fused`: one optimizer update per parameter in one pass where the backend has the kernel (`adam_`, `sgd_`; what `@graft/optim` runs). */
+export * as fused from './ops/fused-namespace.js';
 export {
   // creation
   tensor,

@@ -265,7 +265,18 @@ describe('registerBackend checks what it is given', () => {
     expect(() => r.backendFor('lacking')).toThrow(/Backend 'lacking' lacks 'readSync', 'matmul', required by the Backend spec/);
     const minimal = fakeBackend('minimal');
     const optional = KERNEL_NAMES.filter((k) => KERNELS[k].optional);
-    expect(optional).toEqual(['inverse', 'slogdet', 'softmax', 'fmod', 'scatterReduce', 'sort', 'put']);
+    expect(optional).toEqual([
+      'inverse',
+      'slogdet',
+      'softmax',
+      'fmod',
+      'scatterReduce',
+      'sort',
+      'put',
+      'thresholdBackward',
+      'adamStep',
+      'sgdStep',
+    ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
     expect(r.backendFor('minimal').name).toBe('minimal');
@@ -308,6 +319,30 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   scatterReduce: (b, n) => b.scatterReduce!('amax', view([n, n]), 0, view([1], 'int32'), view([1]), true),
   sort: (b, n) => b.sort!(view([n, n]), 1, false, false),
   put: (b, n) => b.put!(view([n, n]), view([n], 'int32'), view([n]), false),
+  thresholdBackward: (b, n) => b.thresholdBackward!(view([n, n]), view([n, n]), 0),
+  adamStep: (b, n) =>
+    b.adamStep!(view([n, n]), view([n, n]), view([n, n]), view([n, n]), null, {
+      lr: 1,
+      beta1: 0.9,
+      beta2: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      decoupled: false,
+      step: 1,
+      first: true,
+    }),
+  sgdStep: (b, n) =>
+    b.sgdStep!(view([n, n]), view([n, n]), null, {
+      lr: 1,
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+      maximize: false,
+      first: true,
+    }),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {
@@ -319,8 +354,9 @@ describe('the allocation guard and the debug log cover every kernel of the spec'
     expect(Object.keys(KERNEL_CALLS).sort()).toEqual([...KERNEL_NAMES].sort());
   });
 
-  // assign and put write into an existing handle: nothing to allocate.
-  it.each(KERNEL_NAMES.filter((k) => k !== 'assign' && k !== 'put'))(
+  // assign, put and the optimizer updates write into existing handles: nothing to allocate.
+  const writesInPlace = new Set<KernelName>(['assign', 'put', 'adamStep', 'sgdStep']);
+  it.each(KERNEL_NAMES.filter((k) => !writesInPlace.has(k)))(
     '%s: a result over the per-tensor limit is refused before the kernel runs',
     async (kernel) => {
       const r = await freshRegistry();

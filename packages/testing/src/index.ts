@@ -35,6 +35,7 @@ import { linalgSuiteCases } from './linalg-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
 import { sortingHandCases } from './sorting-cases.js';
+import { fusedCases } from './fused-cases.js';
 
 export { assertClose, assertEqual, assertTensor, assertThrows, type Tolerance } from './assert.js';
 export {
@@ -215,5 +216,6 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
   indexingCases(t, { device, inDevice, supportsFloat64 });
   linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
+  fusedCases(t, { device, inDevice, supportsFloat64, float32: f32, float64: f64 });
 }
 export * from './graphs/index.js';

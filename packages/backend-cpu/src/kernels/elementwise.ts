@@ -6,6 +6,7 @@
 import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
+import { ELEMENTWISE_GRAIN, parallelRanges, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 import {
   erf,
@@ -158,7 +159,11 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
     const src = address(x.handle, x.offset);
     const dst = address(outH, 0);
     if (src >= 0 && dst >= 0) {
-      wasm.unary_f32(code, src, dst, n);
+      const grain = op === 'tanh' || op === 'sigmoid' ? TRANSCENDENTAL_GRAIN : ELEMENTWISE_GRAIN;
+      parallelRanges(n, grain, (start, count) => ({
+        kernel: 'unary_f32',
+        args: [code, src + 4 * start, dst + 4 * start, count],
+      }));
       return outH;
     }
   }
@@ -368,7 +373,10 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
     const pa = address(a.handle, a.offset);
     const pb = address(b.handle, b.offset);
     if (pa < 0 || pb < 0) return false;
-    wasm.binary_f32(code, pa, pb, dst, n);
+    parallelRanges(n, ELEMENTWISE_GRAIN, (start, count) => ({
+      kernel: 'binary_f32',
+      args: [code, pa + 4 * start, pb + 4 * start, dst + 4 * start, count],
+    }));
     return true;
   }
   const scalarOf = (v: View<Handle> | number): number | undefined =>
@@ -382,7 +390,11 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
       checkView('binary', t);
       const pt = address(t.handle, t.offset);
       if (pt < 0) return false;
-      wasm.binary_scalar_f32(code, pt, Math.fround(value), left, dst, n);
+      const scalar = Math.fround(value);
+      parallelRanges(n, ELEMENTWISE_GRAIN, (start, count) => ({
+        kernel: 'binary_scalar_f32',
+        args: [code, pt + 4 * start, scalar, left, dst + 4 * start, count],
+      }));
       return true;
     }
   }
@@ -477,5 +489,23 @@ export function where(
     const base = r * inner;
     for (let i = 0; i < inner; i++, co += cs, ao += as, bo += bs) out[base + i] = C[co] ? A[ao]! : B[bo]!;
   });
+  return outH;
+}
+
+/**
+ * PyTorch's threshold_backward (the optional kernel: relu's backward in one
+ * pass): `source <= threshold ? 0 : grad`, on dense views of one float dtype.
+ */
+export function thresholdBackward(grad: View<Handle>, source: View<Handle>, threshold: number): Handle {
+  const n = numel(grad.shape);
+  const outH = alloc(grad.dtype, n);
+  const out = arr(outH);
+  const g = arr(grad.handle);
+  const s = arr(source.handle);
+  const go = grad.offset;
+  const so = source.offset;
+  // The threshold as the dtype holds it (a float32 comparison compares float32 values).
+  const t = grad.dtype === 'float32' ? Math.fround(threshold) : threshold;
+  for (let i = 0; i < n; i++) out[i] = s[so + i]! <= t ? 0 : g[go + i]!;
   return outH;
 }

@@ -1,16 +1,18 @@
 /**
- * Batched matmul. Large float32 products go to the WebAssembly SIMD kernel
- * (packed, register-blocked); small ones and other dtypes run a JavaScript
- * i-k-j loop that accumulates rows in doubles.
+ * Batched matmul. Float32 products from 8³ multiply-adds go to the
+ * WebAssembly SIMD GEMM (wasm/kernels.c: blocks of C as independent calls,
+ * a 4 × 8 register tile); smaller ones and other dtypes run a JavaScript i-k-j
+ * loop that accumulates rows in doubles.
  */
 import { numel, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
+import { type KernelCall, runCalls } from '../threads/parallel.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
 
-/** Below this many multiply-adds, copying into wasm memory costs more than it saves. */
-const WASM_MIN_FLOPS = 32 * 32 * 32;
+/** Below this many multiply-adds the JavaScript loop is as fast as a wasm call (measured: 8³ ties, 16³ is 7–10× faster in wasm). */
+const WASM_MIN_FLOPS = 8 * 8 * 8;
 /**
  * Packed operands above this many bytes of wasm scratch take the JavaScript
  * path instead: an expanded (stride-0) operand can describe far more elements
@@ -37,16 +39,15 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
   const brs = b.strides[nd - 2]!;
   const bcs = b.strides[nd - 1]!;
   const useWasm = outDtype === 'float32' && M * N * K >= WASM_MIN_FLOPS && wasmKernels() !== undefined;
+  // Each batch's offsets into A and B (batch dimensions in row-major order).
+  const aOffsets: number[] = [];
+  const bOffsets: number[] = [];
   const counter = new Array<number>(batchShape.length).fill(0);
   let ao = a.offset;
   let bo = b.offset;
   for (let batch = 0; batch < batches; batch++) {
-    const oo = batch * M * N;
-    if (M * N !== 0) {
-      if (K === 0) arr(outH).fill(0, oo, oo + M * N);
-      else if (useWasm) gemmWasm(a.handle, ao, ars, acs, b.handle, bo, brs, bcs, outH, oo, M, N, K);
-      else gemmJs(arr(a.handle), ao, ars, acs, arr(b.handle), bo, brs, bcs, arr(outH), oo, M, N, K);
-    }
+    aOffsets.push(ao);
+    bOffsets.push(bo);
     for (let d = batchShape.length - 1; d >= 0; d--) {
       counter[d]!++;
       ao += a.strides[d]!;
@@ -57,82 +58,147 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
       counter[d] = 0;
     }
   }
+  if (M * N === 0) return outH;
+  if (K === 0) arr(outH).fill(0, 0, batches * M * N);
+  else if (!(useWasm && gemmWasm(a.handle, aOffsets, ars, acs, b.handle, bOffsets, brs, bcs, outH, M, N, K))) {
+    for (let batch = 0; batch < batches; batch++) {
+      gemmJs(arr(a.handle), aOffsets[batch]!, ars, acs, arr(b.handle), bOffsets[batch]!, brs, bcs, arr(outH), batch * M * N, M, N, K);
+    }
+  }
   return outH;
 }
 
+/** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
 const MR = 4;
 const NR = 8;
+/**
+ * Rows and columns of C per `gemm_block` call. The partition depends on the
+ * shapes only, never on the thread count, so results are bit-identical however
+ * many threads run the calls. 64 × 64 gives 16 calls at 256 × 256 (enough to
+ * balance 2–4 threads) while each call still does ≥ 4096·K multiply-adds.
+ */
+const BLOCK_M = 16 * MR;
+const BLOCK_N = 8 * NR;
+
+/** Bytes of wasm scratch: `addr` is where they start, -1 when none could be had. */
+interface Scratch {
+  addr: number;
+  bytes: number;
+}
+
+/** The whole array behind a plain (non-heap) handle, copied into wasm scratch. */
+function copyToScratch(h: Handle, list: Scratch[]): number {
+  const src = arr(h);
+  const bytes = 4 * src.length;
+  const addr = scratch(bytes);
+  list.push({ addr, bytes });
+  if (addr >= 0) new Float32Array(memory!.buffer, addr, src.length).set(src);
+  return addr;
+}
 
 /**
- * The SIMD kernel: A and B are packed straight into wasm scratch memory in the
- * kernel's layout (blocks of MR rows, panels of NR columns, zero-padded), so a
- * strided or transposed operand costs no extra copy.
+ * The SIMD kernel, as independent `gemm_block` calls over blocks of C (of every
+ * batch) handed to `runCalls` at once. The kernel reads A through its strides
+ * (transposed, sliced or expanded alike: no copy here); B in place when its rows are contiguous,
+ * N fills whole panels and C has one block of rows; otherwise B is first
+ * packed into NR-column panels (by `pack_b` calls, one per column block, once
+ * per distinct batch of B: a broadcast B is packed once). Operands held in
+ * plain arrays are copied into wasm scratch whole, so their strides still
+ * apply. False (nothing written) when the scratch memory cannot be had: the
+ * caller then runs the JavaScript loop.
  */
 function gemmWasm(
   aH: Handle,
-  ao: number,
+  aOffsets: readonly number[],
   ars: number,
   acs: number,
   bH: Handle,
-  bo: number,
+  bOffsets: readonly number[],
   brs: number,
   bcs: number,
   outH: Handle,
-  oo: number,
   M: number,
   N: number,
   K: number,
-): void {
-  const Mp = Math.ceil(M / MR) * MR;
+): boolean {
+  const batches = aOffsets.length;
+  // B is read in place when its rows are contiguous, N fills whole panels, and C is one block
+  // of rows (each B element read by one call: packing could not pay for itself). Otherwise its
+  // panels are packed: rows of a large B are far apart (a 4 KiB stride maps them all to one L1
+  // set) and packing makes each panel sequential.
+  const direct = bcs === 1 && N % NR === 0 && M <= BLOCK_M;
   const Np = Math.ceil(N / NR) * NR;
-  const bytes = 4 * (Mp * K + K * Np + Mp * Np);
-  const base = bytes <= WASM_MAX_SCRATCH_BYTES ? scratch(bytes) : -1;
-  if (base < 0) {
-    gemmJs(arr(aH), ao, ars, acs, arr(bH), bo, brs, bcs, arr(outH), oo, M, N, K);
-    return;
+  const distinctB = direct ? [] : [...new Set(bOffsets)];
+  const packedBytes = 4 * K * Np * distinctB.length;
+  const aBase = address(aH, 0);
+  const bBase = address(bH, 0);
+  const outBase = address(outH, 0);
+  const bytes = (aBase < 0 ? 4 * aH.length : 0) + (bBase < 0 ? 4 * bH.length : 0) + packedBytes + (outBase < 0 ? 4 * batches * M * N : 0);
+  if (bytes > WASM_MAX_SCRATCH_BYTES) return false;
+  const held: Scratch[] = [];
+  const aAddr = aBase >= 0 ? aBase : copyToScratch(aH, held);
+  const bAddr = bBase >= 0 ? bBase : copyToScratch(bH, held);
+  const packed = direct ? 0 : take(packedBytes, held);
+  const cAddr = outBase >= 0 ? outBase : take(4 * batches * M * N, held);
+  if (held.some((s) => s.addr < 0)) {
+    for (const s of held) freeScratch(s.addr, s.bytes);
+    return false;
   }
-  const wasm = wasmKernels()!;
-  const apOff = base / 4;
-  const bpOff = apOff + Mp * K;
-  const cOff = bpOff + K * Np;
-  // Operands already in wasm memory are packed there; others are packed from JavaScript.
-  const aAddr = address(aH, ao);
-  const bAddr = address(bH, bo);
-  if (aAddr >= 0) wasm.pack_a(aAddr, ars, acs, M, K, apOff * 4);
-  else packA(new Float32Array(memory!.buffer), apOff, arr(aH), ao, ars, acs, M, K, Mp);
-  if (bAddr >= 0) wasm.pack_b(bAddr, brs, bcs, K, N, bpOff * 4);
-  else packB(new Float32Array(memory!.buffer), bpOff, arr(bH), bo, brs, bcs, K, N, Np);
-  wasm.gemm(apOff * 4, bpOff * 4, cOff * 4, Mp, Np, K);
-  const outAddr = address(outH, oo);
-  if (outAddr >= 0) wasm.store_c(cOff * 4, Np, M, N, outAddr);
-  else {
-    const heap = new Float32Array(memory!.buffer);
-    const out = arr(outH);
-    for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), oo + i * N);
+  // Each batch's B: its first panel's address, panels `bps` floats apart, rows `bk` floats apart.
+  let bk = brs;
+  let bps = NR;
+  const bPanels = bOffsets.map((bo) => bAddr + 4 * bo);
+  if (!direct) {
+    const packs: KernelCall[] = [];
+    const at = new Map<number, number>();
+    distinctB.forEach((bo, n) => {
+      const dst = packed + 4 * n * K * Np;
+      at.set(bo, dst);
+      for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+        packs.push({ kernel: 'pack_b', args: [bAddr + 4 * (bo + j0 * bcs), brs, bcs, K, Math.min(BLOCK_N, N - j0), dst + 4 * j0 * K] });
+      }
+    });
+    runCalls(packs);
+    bOffsets.forEach((bo, batch) => (bPanels[batch] = at.get(bo)!));
+    bk = NR;
+    bps = NR * K;
   }
-  freeScratch(base, bytes);
-}
-
-/** A in blocks of MR rows, k-major (the layout of wasm's pack_a). */
-function packA(heap: Float32Array, p: number, A: TypedArray, ao: number, ars: number, acs: number, M: number, K: number, Mp: number): void {
-  for (let ib = 0; ib < Mp; ib += MR) {
-    const rows = Math.min(MR, M - ib);
-    for (let k = 0; k < K; k++) {
-      const s = ao + ib * ars + k * acs;
-      for (let r = 0; r < MR; r++) heap[p++] = r < rows ? A[s + r * ars]! : 0;
+  const calls: KernelCall[] = [];
+  for (let batch = 0; batch < batches; batch++) {
+    const aFirst = aAddr + 4 * aOffsets[batch]!;
+    const cFirst = cAddr + 4 * batch * M * N;
+    for (let i0 = 0; i0 < M; i0 += BLOCK_M) {
+      for (let j0 = 0; j0 < N; j0 += BLOCK_N) {
+        calls.push({
+          kernel: 'gemm_block',
+          args: [
+            aFirst + 4 * i0 * ars,
+            ars,
+            acs,
+            bPanels[batch]! + 4 * (j0 / NR) * bps,
+            bk,
+            bps,
+            cFirst + 4 * (i0 * N + j0),
+            N,
+            Math.min(BLOCK_M, M - i0),
+            Math.min(BLOCK_N, N - j0),
+            K,
+          ],
+        });
+      }
     }
   }
+  runCalls(calls);
+  if (outBase < 0) arr(outH).set(new Float32Array(memory!.buffer, cAddr, batches * M * N));
+  for (const s of held) freeScratch(s.addr, s.bytes);
+  return true;
 }
 
-/** B in panels of NR columns, k-major (the layout of wasm's pack_b). */
-function packB(heap: Float32Array, p: number, B: TypedArray, bo: number, brs: number, bcs: number, K: number, N: number, Np: number): void {
-  for (let jb = 0; jb < Np; jb += NR) {
-    const cols = Math.min(NR, N - jb);
-    for (let k = 0; k < K; k++) {
-      const s = bo + k * brs + jb * bcs;
-      for (let c = 0; c < NR; c++) heap[p++] = c < cols ? B[s + c * bcs]! : 0;
-    }
-  }
+/** Scratch bytes, recorded in `held` to be freed; their address, or -1. */
+function take(bytes: number, held: Scratch[]): number {
+  const addr = scratch(bytes);
+  held.push({ addr, bytes });
+  return addr;
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */

@@ -6,6 +6,7 @@
 import { numel, type DType, type ReduceOp, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle } from '../heap.js';
 import { wasmKernels } from '../wasm/module.js';
+import { type KernelCall, REDUCTION_CHUNK, runCalls } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
@@ -118,7 +119,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     checkView('sum', x); // wasm reads numel elements from a raw address
     const p = address(x.handle, x.offset);
     if (p >= 0) {
-      out[0] = wasm.sum_f32(p, numel(x.shape));
+      out[0] = sumChunks(p, numel(x.shape));
       return outH;
     }
   }
@@ -148,6 +149,24 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceAt(src, p);
   });
   return outH;
+}
+
+/**
+ * The float32 sum of `n` elements at address `p`: partial sums (in doubles)
+ * of fixed chunks of REDUCTION_CHUNK elements, run on the pool's threads,
+ * then added in chunk order. The chunks depend on `n` only, so the result has
+ * the same bits whatever the thread count.
+ */
+function sumChunks(p: number, n: number): number {
+  if (n <= REDUCTION_CHUNK) return wasmKernels()!.sum_f32(p, n);
+  const calls: KernelCall[] = [];
+  for (let start = 0; start < n; start += REDUCTION_CHUNK) {
+    calls.push({ kernel: 'sum_f32', args: [p + 4 * start, Math.min(REDUCTION_CHUNK, n - start)] });
+  }
+  const partial = runCalls(calls);
+  let total = 0;
+  for (let i = 0; i < partial.length; i++) total += partial[i]!;
+  return total;
 }
 
 function isContiguousView(v: View<Handle>): boolean {

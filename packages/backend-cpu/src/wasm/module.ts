@@ -3,25 +3,74 @@
  * the heap. Compiled synchronously where the platform allows it (Node,
  * workers); on a browser main thread, asynchronously, with the JavaScript
  * kernels in use until it is ready.
+ *
+ * The memory is a shared one (a SharedArrayBuffer underneath) wherever the
+ * runtime allows it, so that the worker pool's threads run the same kernels
+ * on the same tensors; elsewhere (a browser page that is not
+ * crossOriginIsolated) it is a plain one and everything runs on one thread.
  */
-import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface Kernels {
-  gemm(ap: number, bp: number, c: number, Mp: number, Np: number, K: number): void;
+  gemm_block(
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bk: number,
+    bps: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number): void;
   binary_scalar_f32(op: number, a: number, s: number, scalarLeft: number, out: number, n: number): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
-  pack_a(a: number, ars: number, acs: number, M: number, K: number, dst: number): void;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
-  store_c(c: number, Np: number, M: number, N: number, out: number): void;
 }
 
-/** 64 KiB pages; the heap grows the memory as tensors need it. */
-export const memory: WebAssembly.Memory | undefined =
-  typeof WebAssembly === 'undefined' ? undefined : new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+/** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */
+export let notSharedBecause: string | undefined;
+
+function makeMemory(): WebAssembly.Memory | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined;
+  // 64 KiB pages; the heap grows the memory as tensors need it, up to 4 GiB.
+  const limits = { initial: 256, maximum: 65536 };
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (typeof SharedArrayBuffer !== 'function') {
+    notSharedBecause =
+      isolated === false
+        ? 'this page is not crossOriginIsolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+        : 'this runtime has no SharedArrayBuffer';
+  } else if (isolated === false) {
+    notSharedBecause =
+      'this page is not crossOriginIsolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  } else {
+    try {
+      return new WebAssembly.Memory({ ...limits, shared: true });
+    } catch (e) {
+      notSharedBecause = `this runtime cannot make a shared WebAssembly.Memory (${(e as Error).message})`;
+    }
+  }
+  return new WebAssembly.Memory(limits);
+}
+
+/** The memory every kernel (on every thread) and the heap work in. */
+export const memory: WebAssembly.Memory | undefined = makeMemory();
+
+/** Whether `memory` is shared, so that worker threads can run kernels on it. */
+export const memoryIsShared = memory !== undefined && notSharedBecause === undefined;
 
 let kernels: Kernels | undefined;
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernels module (for the worker pool's instances), once ready. */
+export function wasmModule(): WebAssembly.Module | undefined {
+  return compiled;
+}
 
 /** The kernels, or undefined while compiling or where WebAssembly SIMD is unavailable. */
 export function wasmKernels(): Kernels | undefined {
@@ -35,19 +84,106 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** LEB128 unsigned at `p`: [value, next position]. */
+function leb(bytes: Uint8Array, p: number): [number, number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[p++]!;
+    v += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((b & 0x80) === 0) return [v, p];
+  }
+}
+
+/**
+ * The binary imports a shared memory (wasm/build.sh); for a plain memory the
+ * import's limits lose their shared flag (bit 1), the one difference between
+ * the two builds. Walks the sections to the memory import; changes nothing
+ * else.
+ */
+export function unshareMemoryImport<T extends Uint8Array>(bytes: T): T {
+  let p = 8; // magic and version
+  while (p < bytes.length) {
+    const id = bytes[p]!;
+    const [size, body] = leb(bytes, p + 1);
+    if (id === 2) {
+      let [count, q] = leb(bytes, body);
+      for (; count > 0; count--) {
+        const [moduleLength, m] = leb(bytes, q);
+        const [fieldLength, f] = leb(bytes, m + moduleLength);
+        q = f + fieldLength;
+        const kind = bytes[q++]!;
+        if (kind === 2) {
+          bytes[q] = bytes[q]! & ~2; // limits flags: 1 = has maximum, 2 = shared
+          return bytes;
+        }
+        // Skip the other kinds' descriptions: function (type index), table (type, limits), global (type, mutability).
+        if (kind === 0) q = leb(bytes, q)[1];
+        else if (kind === 1) q = skipLimits(bytes, q + 1);
+        else if (kind === 3) q += 2;
+        else q = leb(bytes, q + 1)[1]; // tag: attribute, type index
+      }
+      return bytes;
+    }
+    p = body + size;
+  }
+  return bytes;
+}
+
+function skipLimits(bytes: Uint8Array, p: number): number {
+  const flags = bytes[p]!;
+  let q = leb(bytes, p + 1)[1];
+  if (flags & 1) q = leb(bytes, q)[1];
+  return q;
+}
+
+let binary: Uint8Array<ArrayBuffer> | null | undefined;
+let binaryIsRelaxed = false;
+
+/**
+ * The kernels' wasm binary for this runtime, chosen once: the relaxed-SIMD
+ * build (the GEMM's multiply-adds as `f32x4.relaxed_madd`) where the runtime
+ * validates it, else plain SIMD128; null without SIMD. Every instance (a
+ * worker's too) must use this same binary, so all compute the same results.
+ */
+export function kernelsBinary(): Uint8Array<ArrayBuffer> | null {
+  if (binary === undefined) {
+    // Both builds import a shared memory; for a plain one (no threads here) the import loses its shared flag.
+    const decode = (text: string) => (memoryIsShared ? decodeBase64(text) : unshareMemoryImport(decodeBase64(text)));
+    const relaxed = decode(KERNELS_RELAXED_WASM_BASE64);
+    binaryIsRelaxed = WebAssembly.validate(relaxed);
+    const plain = binaryIsRelaxed ? null : decode(KERNELS_WASM_BASE64);
+    binary = binaryIsRelaxed ? relaxed : plain !== null && WebAssembly.validate(plain) ? plain : null;
+  }
+  return binary;
+}
+
+/** Whether the kernels are the relaxed-SIMD build (fused multiply-adds in the GEMM where the hardware has FMA). */
+export function relaxedSimd(): boolean {
+  return kernelsBinary() !== null && binaryIsRelaxed;
+}
+
 function load(): void {
   if (memory === undefined) return;
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return; // no SIMD: JavaScript kernels only
+  const bytes = kernelsBinary();
+  if (bytes === null) return; // no SIMD: JavaScript kernels only
   const imports = { env: { memory } };
   try {
-    kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as Kernels;
+    compiled = new WebAssembly.Module(bytes);
+    kernels = new WebAssembly.Instance(compiled, imports).exports as unknown as Kernels;
   } catch {
     // Browsers refuse synchronous compilation of larger modules on the main thread.
-    void WebAssembly.instantiate(bytes, imports).then(
-      (r) => (kernels = r.instance.exports as unknown as Kernels),
-      () => undefined,
-    );
+    compiled = undefined;
+    void WebAssembly.compile(bytes)
+      .then((m) => {
+        compiled = m;
+        return WebAssembly.instantiate(m, imports);
+      })
+      .then(
+        (instance) => (kernels = instance.exports as unknown as Kernels),
+        () => (compiled = undefined),
+      );
   }
 }
 

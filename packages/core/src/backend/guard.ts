@@ -85,6 +85,16 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
   },
   assign: null, // writes into an existing handle
   put: null, // writes into an existing handle
+  thresholdBackward: (k, fail) => (grad, source, threshold) => {
+    if (!fits(count(grad.shape), grad.dtype)) fail('threshold_backward', grad.shape, grad.dtype);
+    try {
+      return k(grad, source, threshold);
+    } catch (e) {
+      return fail('threshold_backward', grad.shape, grad.dtype, e);
+    }
+  },
+  adamStep: null, // writes into existing handles
+  sgdStep: null, // writes into existing handles
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

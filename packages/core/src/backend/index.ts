@@ -29,6 +29,8 @@ export {
   type BinaryOp,
   type ReduceOp,
   type ScatterReduceOp,
+  type AdamStepOptions,
+  type SgdStepOptions,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';
@@ -36,5 +38,7 @@ export { registerBackend, type BackendRegistration } from './registry.js';
 export * as hostLinalg from './host-linalg.js';
 /** Host (JavaScript) sorting, selection and scans along a dim, each one PyTorch's CPU kernel step for step (ties and NaN included). */
 export * as hostSort from './host-sort.js';
+/** The thread count set by `g.setNumThreads` (or its default): how many threads a backend may split one op over. */
+export { getNumThreads } from '../threads.js';
 export { numel, contiguousStrides, isContiguous } from '../shape.js';
 export { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray } from '../dtype.js';

@@ -44,6 +44,9 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   scatterReduce: { optional: true },
   sort: { optional: true },
   put: { optional: true },
+  thresholdBackward: { optional: true },
+  adamStep: { optional: true },
+  sgdStep: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

@@ -278,6 +278,66 @@ export interface BackendKernels<H = unknown> {
    * it, which costs dst's size instead of the number of elements written.
    */
   put?(dst: View<H>, positions: View<H>, src: View<H>, accumulate: boolean): void;
+  /**
+   * Optional: PyTorch's `threshold_backward`, `source <= threshold ? 0 : grad`
+   * elementwise in one pass (relu's backward), into a new handle of grad's
+   * shape and dtype. `grad` and `source` are dense from their offsets, of one
+   * shape and float dtype (core checks, else it composes). NaN in `source`
+   * keeps the gradient, as `<=` is false for NaN. Without it core compares and
+   * selects (`where(source <= threshold, 0, grad)`), two passes and a bool mask.
+   */
+  thresholdBackward?(grad: View<H>, source: View<H>, threshold: number): H;
+  /**
+   * Optional, in place: one `torch.optim.Adam` (or AdamW, `o.decoupled`)
+   * update of one parameter, in one pass: `param`, `expAvg`, `expAvgSq` and
+   * (with `o.amsgrad`) `maxExpAvgSq` are rewritten; `grad` is read. Every view
+   * is dense from its offset, of one shape and one float dtype, and none
+   * shares memory with another (core checks, else it composes). The result
+   * must equal core's composite (`fused.adam_` without the kernel) element
+   * for element: each of its ops rounded to the dtype, scalars rounded to the
+   * dtype first; the formula is in `ops/fused-optim.ts`. Without it core runs
+   * those ops one by one (about ten passes over memory). Return `false`,
+   * having written nothing, to leave a call to that composite (where the
+   * backend's separate kernels are faster at that size or dtype).
+   */
+  adamStep?(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean;
+  /**
+   * Optional, in place: one `torch.optim.SGD` update of one parameter
+   * (momentum, dampening, Nesterov, weight decay, maximize), in one pass;
+   * `momentumBuffer` is null without momentum. The same contract as
+   * `adamStep`.
+   */
+  sgdStep?(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean;
+}
+
+/**
+ * The hyperparameters of one Adam/AdamW update (`adamStep`), as the optimizer
+ * computes them for this step: `step` is the step's number (1 on the first),
+ * `first` says the moment buffers hold nothing yet (the kernel writes them
+ * without reading them), `decoupled` is AdamW's weight decay.
+ */
+export interface AdamStepOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  decoupled: boolean;
+  step: number;
+  first: boolean;
+}
+
+/** The hyperparameters of one SGD update (`sgdStep`); `first`: the momentum buffer holds nothing yet. */
+export interface SgdStepOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  first: boolean;
 }
 
 /** A device: what it says about itself, its storage, and its kernels. */

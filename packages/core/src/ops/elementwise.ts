@@ -285,7 +285,34 @@ export function sigmoid(x: Tensor): Tensor {
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryForward('relu', x);
-  if (needsGrad(x)) record(out, 'ReluBackward0', [x], (g) => [maskedGrad('ThresholdBackwardBackward0', g, out.le(0), out)], [out]);
+  if (needsGrad(x)) record(out, 'ReluBackward0', [x], (g) => [thresholdBackward(g, out, 0)], [out]);
+  return out;
+}
+
+/**
+ * PyTorch's `threshold_backward(grad, source, threshold)`: `grad` with zeros
+ * where `source <= threshold`. One pass with the backend's optional kernel
+ * (dense operands of one float dtype), else a comparison and a where
+ * (`maskedGrad`). Recorded as maskedGrad records it, so a second backward
+ * gives what PyTorch's gives.
+ */
+function thresholdBackward(grad: Tensor, source: Tensor, threshold: number): Tensor {
+  const kernel = grad.backend.thresholdBackward;
+  if (
+    kernel === undefined ||
+    grad.dtype !== source.dtype ||
+    !isFloating(grad.dtype) ||
+    !shapesEqual(grad.shape, source.shape) ||
+    !grad.isContiguous() ||
+    !source.isContiguous() ||
+    grad.device !== source.device
+  ) {
+    return maskedGrad('ThresholdBackwardBackward0', grad, source.le(threshold), source);
+  }
+  const out = wrap(grad, kernel.call(grad.backend, grad, source, threshold), grad.shape, grad.dtype);
+  record(out, 'ThresholdBackwardBackward0', [grad, source], (gg) => [thresholdBackward(gg, source, threshold), zerosLike(source)], [
+    source,
+  ]);
   return out;
 }
 /**

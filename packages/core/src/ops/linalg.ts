@@ -78,6 +78,15 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
     // Each gradient reads only the other operand, which is all that is saved.
     const aNeeded = wantsGrad(a);
     const bNeeded = wantsGrad(b);
+    // As PyTorch's mm_mat1/mm_mat2_backward: the gradient of a transposed matrix
+    // (a Linear's `weight.t()`) is computed transposed, so that the weight's own
+    // gradient comes out contiguous and AccumulateGrad takes it without a copy.
+    // A matrix `b` under a batch of `a`s gets one product over the folded batch
+    // (as PyTorch's matmul folds), not a batched product and a sum.
+    const aTransposed = a.ndim === 2 && b.ndim === 2 && isTransposedMatrix(a);
+    const bMatrix = b.ndim === 2;
+    const bTransposed = bMatrix && isTransposedMatrix(b);
+    const rows = batch.reduce((r, d) => r * d, m); // of the batch of a's rows folded into one matrix
     record(
       out,
       name,
@@ -85,14 +94,33 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
       (g) => {
         const g2 = g.reshape(outShape);
         return [
-          aNeeded ? sumToShape(g2.matmul(b.reshape(b2).transpose(-1, -2)), a2).reshape(a.shape) : null,
-          bNeeded ? sumToShape(a.reshape(a2).transpose(-1, -2).matmul(g2), b2).reshape(b.shape) : null,
+          !aNeeded
+            ? null
+            : aTransposed
+              ? b.matmul(g2.t()).t()
+              : sumToShape(g2.matmul(b.reshape(b2).transpose(-1, -2)), a2).reshape(a.shape),
+          !bNeeded
+            ? null
+            : bMatrix
+              ? matrixGrad(a.reshape(rows, k), g2.reshape(rows, n), bTransposed)
+              : sumToShape(a.reshape(a2).transpose(-1, -2).matmul(g2), b2).reshape(b.shape),
         ];
       },
       [bNeeded ? a : null, aNeeded ? b : null],
     );
   }
   return out;
+}
+
+/** `aᵀ g`, the gradient of the matrix `b` in `a b`, computed as `(gᵀ a)ᵀ` when `b` is a transposed matrix (see `product`). */
+function matrixGrad(a: Tensor, g: Tensor, transposed: boolean): Tensor {
+  return transposed ? g.t().matmul(a).t() : a.t().matmul(g);
+}
+
+/** Whether a matrix is laid out as the transpose of a contiguous one (column-major), as `w.t()` is. */
+function isTransposedMatrix(x: Tensor): boolean {
+  const [rows, cols] = x.shape as [number, number];
+  return rows > 1 && cols > 1 && x.strides[0] === 1 && x.strides[1] === rows;
 }
 
 /** A 1-D vector seen as a 1×k row or a k×1 column (views, no copy). */

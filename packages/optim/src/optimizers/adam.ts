@@ -1,4 +1,5 @@
 /** Adam and AdamW, as `torch.optim.Adam` / `torch.optim.AdamW`. */
+import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { betas, flag, foreachFlag, pytorchRange, unsupportedFlag } from '../checks.js';
 import { type ParamGroup, type Params, Optimizer, setState } from '../optimizer.js';
@@ -19,7 +20,7 @@ export interface AdamOptions {
   capturable: boolean;
   /** Only `false`: Graft's step runs under noGrad. */
   differentiable: boolean;
-  /** Only `false`: Graft has no fused kernels (PyTorch's need CUDA). */
+  /** Only `false` (PyTorch 1.13's fused kernels need CUDA); Graft fuses by itself: each step runs `g.fused.adam_`, one pass where the backend has the kernel. */
   fused: boolean;
 }
 
@@ -79,30 +80,38 @@ const adamWSpec: OptimizerSpec<AdamWOptions> = {
   state: adamState,
 };
 
+/**
+ * One step of one parameter: `g.fused.adam_`, which runs the backend's fused
+ * kernel where it has one and torch.optim.Adam's single-tensor formula op by
+ * op otherwise (the moment buffers are updated in place, as PyTorch's).
+ */
 function adamStep(p: Tensor, grad: Tensor, state: Record<string, unknown>, o: AdamWOptions, decoupled: boolean): void {
   const [beta1, beta2] = o.betas;
-  let gr = o.maximize ? grad.neg() : grad;
-  if (decoupled) p.mul_(1 - o.lr * o.weightDecay);
-  else if (o.weightDecay !== 0) gr = gr.add(p, { alpha: o.weightDecay });
   const step = ((state['step'] as number | undefined) ?? 0) + 1;
   state['step'] = step;
-  const m0 = state['expAvg'] as Tensor | undefined;
-  const v0 = state['expAvgSq'] as Tensor | undefined;
-  const m = setState(state, 'expAvg', m0 === undefined ? gr.mul(1 - beta1) : m0.mul(beta1).add(gr, { alpha: 1 - beta1 }));
-  const v = setState(
-    state,
-    'expAvgSq',
-    v0 === undefined ? gr.square().mul(1 - beta2) : v0.mul(beta2).add(gr.square(), { alpha: 1 - beta2 }),
+  const s = g.fused.adam_(
+    p,
+    grad,
+    {
+      expAvg: (state['expAvg'] as Tensor | undefined) ?? null,
+      expAvgSq: (state['expAvgSq'] as Tensor | undefined) ?? null,
+      maxExpAvgSq: (state['maxExpAvgSq'] as Tensor | undefined) ?? null,
+    },
+    {
+      lr: o.lr,
+      beta1,
+      beta2,
+      eps: o.eps,
+      weightDecay: o.weightDecay,
+      amsgrad: o.amsgrad,
+      maximize: o.maximize,
+      decoupled,
+      step,
+    },
   );
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2 = 1 - beta2 ** step;
-  let second = v;
-  if (o.amsgrad) {
-    const prevMax = state['maxExpAvgSq'] as Tensor | undefined;
-    second = setState(state, 'maxExpAvgSq', prevMax === undefined ? v.clone() : prevMax.maximum(v));
-  }
-  const denom = second.sqrt().div(Math.sqrt(biasCorrection2)).add(o.eps);
-  p.sub_(m.div(denom), { alpha: o.lr / biasCorrection1 });
+  setState(state, 'expAvg', s.expAvg!);
+  setState(state, 'expAvgSq', s.expAvgSq!);
+  if (o.amsgrad) setState(state, 'maxExpAvgSq', s.maxExpAvgSq!);
 }
 
 /**

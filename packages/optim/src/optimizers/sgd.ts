@@ -1,4 +1,5 @@
 /** SGD, as `torch.optim.SGD`. */
+import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { finiteNumber, flag, foreachFlag, pytorchRange, unsupportedFlag } from '../checks.js';
 import { type ParamGroup, type Params, Optimizer, setState } from '../optimizer.js';
@@ -57,17 +58,21 @@ export class SGD extends Optimizer<SGDOptions> {
     super(params, resolveOptions(spec, options), spec);
   }
 
+  /** `g.fused.sgd_`: the backend's fused kernel where it has one, torch.optim.SGD's formula op by op otherwise. */
   protected update(p: Tensor, grad: Tensor, state: Record<string, unknown>, o: ParamGroup<SGDOptions>): void {
-    let d = o.maximize ? grad.neg() : grad;
-    if (o.weightDecay !== 0) d = d.add(p, { alpha: o.weightDecay });
-    if (o.momentum !== 0) {
-      const prev = state['momentumBuffer'] as Tensor | null | undefined;
-      const buf = setState(state, 'momentumBuffer', prev == null ? d.clone() : prev.mul(o.momentum).add(d, { alpha: 1 - o.dampening }));
-      d = o.nesterov ? d.add(buf, { alpha: o.momentum }) : buf;
-    } else {
+    const prev = o.momentum !== 0 ? ((state['momentumBuffer'] as Tensor | null | undefined) ?? null) : null;
+    const buf = g.fused.sgd_(p, grad, prev, {
+      lr: o.lr,
+      momentum: o.momentum,
+      dampening: o.dampening,
+      weightDecay: o.weightDecay,
+      nesterov: o.nesterov,
+      maximize: o.maximize,
+    });
+    if (buf !== null) setState(state, 'momentumBuffer', buf);
+    else {
       (state['momentumBuffer'] as Tensor | null | undefined)?.dispose();
       state['momentumBuffer'] = null; // as PyTorch, whose state then holds momentum_buffer: None
     }
-    p.sub_(d, { alpha: o.lr });
   }
 }

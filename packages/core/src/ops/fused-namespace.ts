@@ -1,0 +1,8 @@
+/**
+ * `g.fused`: fused updates (one pass over memory where the backend has the
+ * optional kernel, the same formula op by op otherwise). `@graft/optim`'s
+ * Adam, AdamW and SGD run their steps through these.
+ *
+ * @module
+ */
+export { adam_, sgd_, type AdamState, type FusedAdamOptions, type FusedSgdOptions } from './fused-optim.js';

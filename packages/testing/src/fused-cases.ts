@@ -1,0 +1,95 @@
+/**
+ * The fused optimizer updates (`g.fused.adam_`, `g.fused.sgd_`: the optional
+ * `adamStep`/`sgdStep` kernels, or core's composite where a backend has
+ * none) on the device, against the same trajectories on the CPU — whose
+ * kernels equal the composite bit for bit (backend-cpu's tests) and whose
+ * optimizers follow PyTorch's step by step (@graft/optim's fixtures).
+ */
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
+import { assertClose, assertEqual, type Tolerance } from './assert.js';
+import type { TestApi } from './index.js';
+
+interface Context {
+  device: string;
+  inDevice<T>(fn: () => T): T;
+  supportsFloat64: boolean;
+  float32: Tolerance;
+  float64: Tolerance;
+}
+
+const ADAM: Omit<g.fused.FusedAdamOptions, 'step'>[] = [
+  { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, decoupled: false },
+  { lr: 0.05, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, amsgrad: true, maximize: true, decoupled: false },
+  { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: true, maximize: false, decoupled: true },
+];
+const SGD: g.fused.FusedSgdOptions[] = [
+  { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+  { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: true, maximize: false },
+  { lr: 0.2, momentum: 0.5, dampening: 0.3, weightDecay: 0.2, nesterov: false, maximize: true },
+];
+
+const values = (t: Tensor | null): number[] => (t === null ? [] : Array.from(t.to('cpu').contiguous().dataSync()));
+
+export function fusedCases(t: TestApi, ctx: Context): void {
+  const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
+  const dtypes = ctx.supportsFloat64 ? (['float32', 'float64'] as const) : (['float32'] as const);
+
+  t.describe(`conformance on '${ctx.device}': fused optimizer updates (g.fused) follow the CPU's trajectories`, () => {
+    /** Four steps from the same start on the device and on the CPU; `view` makes the parameter a transposed view (the composite path). */
+    function trajectories(dtype: 'float32' | 'float64', view: boolean, step: (p: Tensor, grad: Tensor, i: number) => Tensor[]): void {
+      g.manualSeed(5);
+      const start = g.randn([17, 9], { dtype, device: 'cpu' });
+      const grads = [0, 1, 2, 3].map((i) => g.randn([17, 9], { dtype, device: 'cpu' }).mul(i === 2 ? 0 : 1));
+      const tol = dtype === 'float32' ? ctx.float32 : ctx.float64;
+      const here = view ? start.t().contiguous().to(ctx.device).t() : start.to(ctx.device);
+      const cpu = start.clone();
+      grads.forEach((gr, i) => {
+        const a = step(here, gr.to(ctx.device), i);
+        const b = step(cpu, gr, i);
+        assertEqual(a.length, b.length, 'state count');
+        a.forEach((x, k) => assertClose(values(x), values(b[k]!), tol, `${dtype} step ${i + 1}, tensor ${k}`));
+        assertEqual(a[0]!.device, ctx.device, 'the parameter stays on the device');
+      });
+    }
+
+    for (const dtype of dtypes) {
+      for (const view of [false, true]) {
+        const layout = view ? ', a transposed parameter' : '';
+        it(`adam_ (Adam, AdamW, amsgrad, maximize, weight decay), ${dtype}${layout}`, () => {
+          for (const o of ADAM) {
+            const states = new Map<Tensor, g.fused.AdamState>();
+            trajectories(dtype, view, (p, grad, i) => {
+              const s = g.fused.adam_(p, grad, states.get(p) ?? { expAvg: null, expAvgSq: null, maxExpAvgSq: null }, { ...o, step: i + 1 });
+              states.set(p, s);
+              return [p, s.expAvg!, s.expAvgSq!, ...(s.maxExpAvgSq ? [s.maxExpAvgSq] : [])];
+            });
+          }
+        });
+        it(`sgd_ (momentum, dampening, Nesterov, weight decay, maximize), ${dtype}${layout}`, () => {
+          for (const o of SGD) {
+            const buffers = new Map<Tensor, Tensor | null>();
+            trajectories(dtype, view, (p, grad) => {
+              const buf = g.fused.sgd_(p, grad, buffers.get(p) ?? null, o);
+              buffers.set(p, buf);
+              return buf === null ? [p] : [p, buf];
+            });
+          }
+        });
+      }
+    }
+
+    it('a steady loop of updates leaves the tensor count flat', () => {
+      const p = g.randn(64);
+      const grad = g.randn(64);
+      let s: g.fused.AdamState = g.fused.adam_(p, grad, { expAvg: null, expAvgSq: null, maxExpAvgSq: null }, { ...ADAM[1]!, step: 1 });
+      let buf = g.fused.sgd_(p, grad, null, SGD[1]!);
+      const before = g.memory().numTensors;
+      for (let step = 2; step < 5; step++) {
+        s = g.fused.adam_(p, grad, s, { ...ADAM[1]!, step });
+        buf = g.fused.sgd_(p, grad, buf, SGD[1]!);
+      }
+      assertEqual(g.memory().numTensors, before, 'live tensors');
+    });
+  });
+}
