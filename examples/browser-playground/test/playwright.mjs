@@ -1,8 +1,9 @@
 // Opens the built playground in headless Debian Chromium (playwright-core, no browser
 // download), served from a sub-folder (relative asset paths) with the COOP/COEP headers,
 // and checks: a URL's settings reach the controls; training lowers the loss and changes the
-// boundary canvas on each backend and dataset; editing the settings frees every tensor of the
-// old run; the Text tab's GPT trains on each backend; screenshots of both tabs are saved.
+// boundary canvas on each backend (CPU, WebGL, WebGPU) and dataset; editing the settings frees
+// every tensor of the old run; the Text tab's GPT trains on each backend; without WebGPU the page
+// lists it disabled and still works; screenshots of both tabs are saved.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, dirname } from 'node:path';
@@ -284,6 +285,31 @@ try {
     stopped.stopped && stopped.steps < 1000 && live === baseline,
     `after ${stopped.steps} steps, live ${live}`,
   );
+
+  // 5. Without WebGPU (no --enable-unsafe-webgpu: no adapter), the page still works: WebGPU is listed disabled with
+  // its reason, and a link asking for it gets the CPU.
+  const plain = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] });
+  try {
+    const other = await plain.newPage();
+    other.on('pageerror', (e) => check(`no page error without WebGPU (${e.message})`, false));
+    await other.goto(`${url}?backend=webgpu`);
+    await other.waitForFunction(() => 'playground' in window);
+    await other.evaluate(() => window.playground.ready());
+    const options = await other.evaluate(() =>
+      [...document.querySelectorAll('#backend option')].map((o) => ({ value: o.value, disabled: o.disabled, title: o.title })),
+    );
+    const gpu = options.find((o) => o.value === 'webgpu');
+    check(
+      'without WebGPU: listed disabled, with the reason',
+      gpu?.disabled === true && gpu.title.length > 0 && options.filter((o) => !o.disabled).length === 2,
+      JSON.stringify(options),
+    );
+    const backend = await other.evaluate(() => window.playground.settings().backend);
+    const r = await other.evaluate(() => window.playground.train(20));
+    check('without WebGPU: a webgpu link trains on the cpu', backend === 'cpu' && r.steps === 20, `${backend}, ${r.steps} steps`);
+  } finally {
+    await plain.close();
+  }
 } finally {
   await browser.close();
   server.close();
