@@ -63,16 +63,17 @@ export class CharGPT extends nn.Module {
     this.config = config;
     this.tok = new nn.Embedding(vocabSize, width);
     this.pos = new nn.Embedding(context, width);
-    this.blocks = new nn.TransformerEncoder(
-      new nn.TransformerEncoderLayer(width, heads, {
-        dimFeedforward: 4 * width,
-        dropout: 0,
-        activation: 'gelu',
-        batchFirst: true,
-        normFirst: true,
-      }),
-      layers,
-    );
+    const block = new nn.TransformerEncoderLayer(width, heads, {
+      dimFeedforward: 4 * width,
+      dropout: 0,
+      activation: 'gelu',
+      batchFirst: true,
+      normFirst: true,
+    });
+    this.blocks = new nn.TransformerEncoder(block, layers);
+    // TransformerEncoder deep-copies the block `layers` times (as PyTorch's does): the template is not part of the model,
+    // and its tensors are ours to free (left to the garbage collector, a GPU's memory is given back late, if at all).
+    for (const t of [...block.parameters(), ...block.buffers()]) t.dispose();
     this.ln = new nn.LayerNorm(width);
     this.head = new nn.Linear(width, vocabSize);
   }
