@@ -55,6 +55,7 @@ async function webgpuUsable(): Promise<true | string> {
   }
 }
 
+/** Imports the package (which registers 'webgpu' and asks for a device) and waits for the device; throws where there is none. */
 async function loadWebGpu(): Promise<void> {
   const { webgpuAvailable } = await import('@graft/backend-webgpu');
   if (!(await webgpuAvailable())) throw new Error('WebGPU is not available here');
