@@ -15,8 +15,16 @@ export default defineConfig({
   base: './',
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
-  // The WebGL backend is imported lazily (when chosen); pre-bundle its tfjs dependencies at start so the dev server does not reload then.
-  optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl'] },
+  // The GPU backends are imported lazily (WebGL when chosen, WebGPU at load where navigator.gpu exists); pre-bundle their tfjs
+  // dependencies at start so the dev server does not reload then. They are the backend packages' dependencies, not this
+  // example's: `a > b` names b as a resolves it.
+  optimizeDeps: {
+    include: [
+      '@graft/backend-webgl > @tensorflow/tfjs-core',
+      '@graft/backend-webgl > @tensorflow/tfjs-backend-webgl',
+      '@graft/backend-webgpu > @tensorflow/tfjs-backend-webgpu',
+    ],
+  },
   // tfjs's WebGL shaders are one chunk of ~500 kB, fetched only when WebGL is chosen: expected, not a warning.
   build: { target: 'es2022', chunkSizeWarningLimit: 700 },
 });

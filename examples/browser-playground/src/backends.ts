@@ -3,7 +3,10 @@
  * line. A backend package registers its device when imported, so `load`
  * imports it (Vite splits each into its own chunk: WebGL's shaders are
  * fetched only when WebGL is chosen); `available` says whether this browser
- * can run it at all (the menu lists only those).
+ * can run it at all, or why not (the menu offers only those, and shows the
+ * others disabled with the reason). WebGPU can only be known by asking for
+ * an adapter, so its check imports the package (at page load, where
+ * `navigator.gpu` exists).
  */
 import * as g from '@graft/core';
 
@@ -14,30 +17,73 @@ export interface BackendEntry {
   label: string;
   /** The colour of its curves on the loss plot. */
   color: string;
-  /** Whether this browser can run it (quick, without side effects). */
-  available(): boolean;
+  /** True where this browser can run it, else the reason it cannot (never rejects). */
+  available(): Promise<true | string>;
   /** Imports the package (which registers the device) and does any asynchronous set-up it needs. */
   load(): Promise<void>;
 }
 
 export const BACKENDS: BackendEntry[] = [
   // Always loaded: datasets.ts imports it (the datasets draw on the CPU generator whatever backend trains).
-  { name: 'cpu', label: 'CPU', color: '#1f6feb', available: () => true, load: async () => {} },
+  { name: 'cpu', label: 'CPU', color: '#1f6feb', available: async () => true, load: async () => {} },
   {
     name: 'webgl',
     label: 'WebGL',
     color: '#d9480f',
-    available: () => webglRenderer() !== undefined,
+    available: async () => webglRenderer() !== undefined || 'this browser has no WebGL2',
     load: () => import('@graft/backend-webgl').then(() => undefined),
   },
-  // After @graft/backend-webgpu is merged, one line (load awaits whatever asynchronous set-up the package needs):
-  // { name: 'webgpu', label: 'WebGPU', color: '#2b8a3e', available: () => 'gpu' in navigator, load: () => import('@graft/backend-webgpu').then(() => undefined) },
+  { name: 'webgpu', label: 'WebGPU', color: '#2b8a3e', available: webgpuUsable, load: loadWebGpu },
 ];
 
-/** The entries this browser can run, in the table's order. */
-export function availableBackends(): BackendEntry[] {
-  return BACKENDS.filter((b) => b.available());
+/** How long the WebGPU check waits for an adapter and a device before it gives up (a hung driver must not hang the page). */
+const WEBGPU_PROBE_MS = 10_000;
+
+/**
+ * Whether WebGPU works here: `navigator.gpu` exists (a secure context in a
+ * browser that ships it) and the package gets an adapter and a device.
+ * Importing the package starts asking; `webgpuAvailable()` waits for the answer.
+ */
+async function webgpuUsable(): Promise<true | string> {
+  if (!('gpu' in navigator)) return 'navigator.gpu is absent (WebGPU needs a secure context: https or localhost)';
+  try {
+    const { webgpuAvailable } = await import('@graft/backend-webgpu');
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), WEBGPU_PROBE_MS));
+    return (await Promise.race([webgpuAvailable(), timeout])) || 'no WebGPU adapter or device';
+  } catch (e) {
+    return `loading the WebGPU backend failed: ${(e as Error).message}`;
+  }
 }
+
+/** Imports the package (which registers 'webgpu' and asks for a device) and waits for the device; throws where there is none. */
+async function loadWebGpu(): Promise<void> {
+  const { webgpuAvailable } = await import('@graft/backend-webgpu');
+  if (!(await webgpuAvailable())) throw new Error('WebGPU is not available here');
+}
+
+/** One backend of the table and whether this browser can run it (`reason` says why not). */
+export interface BackendChoice {
+  entry: BackendEntry;
+  reason?: string;
+}
+
+/**
+ * Every entry of the table, in its order, each with the reason this browser
+ * cannot run it, if any. Checked once (the WebGPU check asks for a device).
+ *
+ * @example
+ * const usable = (await backendChoices()).filter((c) => c.reason === undefined).map((c) => c.entry.name);
+ */
+export function backendChoices(): Promise<BackendChoice[]> {
+  choices ??= Promise.all(
+    BACKENDS.map(async (entry) => {
+      const ok = await entry.available().catch((e: unknown) => String(e));
+      return ok === true ? { entry } : { entry, reason: ok };
+    }),
+  );
+  return choices;
+}
+let choices: Promise<BackendChoice[]> | undefined;
 
 /** The entry named `name` (throws on a name not in the table: a programming error, URLs are checked before). */
 export function backendEntry(name: string): BackendEntry {
@@ -97,11 +143,12 @@ export function describeBackend(): { precision: string; adapter: string } {
   return { precision: precision + fp64, adapter };
 }
 
-/** A WebGPU-style GPUAdapterInfo as text ("vendor architecture description"), if the backend exposes one. */
+/** A WebGPU GPUAdapterInfo as text ("vendor architecture description", and whether it is a software fallback), if the backend exposes one. */
 function describeAdapterInfo(info: unknown): string | undefined {
   if (typeof info !== 'object' || info === null) return undefined;
-  const { vendor, architecture, description } = info as Record<string, string | undefined>;
-  return [vendor, architecture, description].filter(Boolean).join(' ') || undefined;
+  const { vendor, architecture, description, isFallbackAdapter } = info as Record<string, string | boolean | undefined>;
+  const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'unnamed adapter';
+  return isFallbackAdapter ? `${name} (fallback adapter)` : name;
 }
 
 let renderer: string | null | undefined;

@@ -4,7 +4,7 @@
  * edit as the whole new `Settings`. It knows nothing of training: the
  * playground decides what an edit rebuilds.
  */
-import type { BackendEntry } from './backends.js';
+import type { BackendChoice } from './backends.js';
 import { DATASETS } from './datasets.js';
 import { ACTIVATIONS, OPTIMIZERS } from './model.js';
 import { CHOICES, LIMITS, type Settings } from './settings.js';
@@ -20,17 +20,22 @@ export interface Controls {
  * Fills and wires the form; `onChange` gets every edit as complete settings.
  *
  * @example
- * const controls = setUpControls(availableBackends(), (next) => playground.apply(next));
+ * const controls = setUpControls(await backendChoices(), (next) => playground.apply(next));
  * controls.show(readSettings(location.search, names));
  */
-export function setUpControls(backends: BackendEntry[], onChange: (next: Settings) => void): Controls {
+export function setUpControls(backends: BackendChoice[], onChange: (next: Settings) => void): Controls {
   let current: Settings | undefined;
   const fill = (id: string, options: [string, string][]) => {
     $<HTMLSelectElement>(id).replaceChildren(...options.map(([value, label]) => new Option(label, value)));
   };
-  fill(
-    'backend',
-    backends.map((b) => [b.name, b.label]),
+  // A backend this browser cannot run is listed disabled, with the reason (a WebGPU link opened without WebGPU gets the default).
+  $<HTMLSelectElement>('backend').replaceChildren(
+    ...backends.map(({ entry, reason }) => {
+      const option = new Option(reason === undefined ? entry.label : `${entry.label} (unavailable)`, entry.name);
+      option.disabled = reason !== undefined;
+      if (reason !== undefined) option.title = reason;
+      return option;
+    }),
   );
   fill(
     'dataset',

@@ -5,7 +5,7 @@
  * exposes `window.playground` for the Playwright test.
  */
 import * as g from '@graft/core';
-import { availableBackends, useBackend } from './backends.js';
+import { backendChoices, useBackend } from './backends.js';
 import { setUpControls } from './controls.js';
 import { Playground } from './playground.js';
 import type { Settings } from './settings.js';
@@ -14,7 +14,8 @@ import { readSettings, saveToUrl } from './url-state.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const backends = availableBackends();
+// The WebGPU check asks for an adapter: the page waits for it (the menu and the URL's backend depend on it).
+const backends = await backendChoices();
 const playground = new Playground({
   boundary: $('boundary'),
   plot: $('loss-plot'),
@@ -25,7 +26,7 @@ const playground = new Playground({
 
 let settings: Settings = readSettings(
   location.search,
-  backends.map((b) => b.name),
+  backends.filter((b) => b.reason === undefined).map((b) => b.entry.name),
 );
 
 /** Every edit, from the form or a tab: into the URL, then to the tab it concerns. */

@@ -1,7 +1,7 @@
 /**
  * The Text tab: the character-level GPT of examples/char-gpt (its gpt.ts,
  * imported through the workspace, not copied) trained in the page on the
- * sonnets, on the CPU or the WebGL backend, with the loss plotted as it
+ * sonnets, on the backend chosen in the page's menu (CPU, WebGL or WebGPU), with the loss plotted as it
  * trains and a sample streamed into the page every few steps. Each step
  * yields to the event loop, so the page stays responsive; stopping (or
  * switching backend) ends the run at the next step and frees every tensor it
@@ -9,7 +9,7 @@
  */
 import * as g from '@graft/core';
 import { disposeBatch } from '@graft/data';
-import { CharGPT, charCodec, disposeTraining, optimizerAndSchedule, sample, windowLoader } from '@graft/example-char-gpt/gpt';
+import { CharGPT, charCodec, disposeTraining, optimizerAndSchedule, sampleAsync, windowLoader } from '@graft/example-char-gpt/gpt';
 import { nn } from '@graft/nn';
 import { clipGradNorm_ } from '@graft/optim';
 import sonnets from '../../char-rnn/data/sonnets.txt?raw';
@@ -105,9 +105,10 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
   const batches = loader[Symbol.iterator]();
   const losses: number[] = [];
   let text = '';
-  const show = (step: number) => {
+  const show = async (step: number) => {
     g.setBackend(device); // the prompt's tensors go to the model's device, whatever the page set meanwhile
-    text = sample(model, codec, PROMPT, sampleLength);
+    // Reads are asynchronous: WebGPU on a fallback adapter (headless Chromium's SwiftShader) has no synchronous read.
+    text = await sampleAsync(model, codec, PROMPT, sampleLength);
     const entry = document.createElement('div');
     entry.className = 'sample';
     entry.textContent = `step ${step}: ${text}`;
@@ -142,7 +143,7 @@ async function runText(device: string, o: TextRunOptions, run: { stop: boolean }
       stepsPerSecond = step / ((performance.now() - start) / 1000);
       status.textContent = `${device}: step ${step}/${steps}, loss ${losses[step - 1]!.toFixed(3)}, ${stepsPerSecond.toFixed(1)} steps/s`;
       if (step % 5 === 0 || step === steps) plot(device, losses, stepsPerSecond);
-      if (step % sampleEvery === 0 || step === steps) show(step);
+      if (step % sampleEvery === 0 || step === steps) await show(step);
       await yieldToPage();
     }
     if (run.stop) status.textContent += ' (stopped)';

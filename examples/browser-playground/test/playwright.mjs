@@ -1,8 +1,9 @@
 // Opens the built playground in headless Debian Chromium (playwright-core, no browser
 // download), served from a sub-folder (relative asset paths) with the COOP/COEP headers,
 // and checks: a URL's settings reach the controls; training lowers the loss and changes the
-// boundary canvas on each backend and dataset; editing the settings frees every tensor of the
-// old run; the Text tab's GPT trains on each backend; screenshots of both tabs are saved.
+// boundary canvas on each backend (CPU, WebGL, WebGPU) and dataset; editing the settings frees
+// every tensor of the old run; the Text tab's GPT trains on each backend; without WebGPU the page
+// lists it disabled and still works; screenshots of both tabs are saved.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, dirname } from 'node:path';
@@ -36,7 +37,12 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}${BASE}`;
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] });
+// WebGPU: headless Chromium on Linux offers it only behind --enable-unsafe-webgpu (its adapter is then SwiftShader's
+// software fallback, which reads only asynchronously); the page is served from 127.0.0.1, a secure context, as WebGPU needs.
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'],
+});
 const out = join(here, '..', 'test-results');
 mkdirSync(out, { recursive: true });
 
@@ -54,12 +60,16 @@ try {
   page.on('pageerror', (e) => check(`no page error (${e.message})`, false));
   page.on('response', (r) => r.status() === 404 && check(`no 404 (${r.url()})`, false));
   const pg = (fn, arg) => page.evaluate(fn, arg);
+  /** Opens the page and waits for its first run (window.playground appears once the backends are checked: WebGPU asks for an adapter). */
+  const open = async (address) => {
+    await page.goto(address);
+    await page.waitForFunction(() => 'playground' in window);
+    await pg(() => window.playground.ready());
+  };
 
   // 1. A shared URL sets the controls.
   const shared = '?dataset=xor&noise=0.12&train=0.7&hidden=8,4,3&activation=relu&optimizer=sgd&lr=0.1&batch=16&seed=7';
-  await page.goto(url + shared);
-  await page.waitForFunction(() => 'playground' in window);
-  await pg(() => window.playground.ready());
+  await open(url + shared);
   const form = await pg(() => {
     const v = (id) => document.getElementById(id).value;
     const layers = [...document.querySelectorAll('#layers input')].map((i) => Number(i.value));
@@ -88,6 +98,11 @@ try {
   };
   check('the URL sets the controls', JSON.stringify(form) === JSON.stringify(want), JSON.stringify(form));
   check('the page is cross-origin isolated (COOP/COEP)', await pg(() => crossOriginIsolated));
+  check('the page is a secure context (WebGPU needs one)', await pg(() => isSecureContext));
+  const menu = await pg(() =>
+    [...document.querySelectorAll('#backend option')].map((o) => `${o.value}${o.disabled ? ` (disabled: ${o.title})` : ''}`),
+  );
+  check('the menu offers cpu, webgl and webgpu', JSON.stringify(menu) === '["cpu","webgl","webgpu"]', JSON.stringify(menu));
   check(
     'the backend info names a precision',
     /precision float32/.test(await page.textContent('#backend-info')),
@@ -95,8 +110,7 @@ try {
   );
 
   // Values a URL cannot hold fall back to their defaults, one by one; the good ones stay.
-  await page.goto(`${url}?dataset=moons&hidden=8,1000&lr=0.02&batch=32&backend=tpu&noise=-1&seed=1.5&activation=tanh`);
-  await pg(() => window.playground.ready());
+  await open(`${url}?dataset=moons&hidden=8,1000&lr=0.02&batch=32&backend=tpu&noise=-1&seed=1.5&activation=tanh`);
   const fallback = await pg(() => window.playground.settings());
   const expected = {
     dataset: 'spirals',
@@ -112,8 +126,7 @@ try {
   check('a bad URL falls back to the defaults where it is bad', JSON.stringify(got) === JSON.stringify(expected), JSON.stringify(got));
 
   // 2. The default page: train, the loss falls, the boundary changes; the controls write the URL.
-  await page.goto(url);
-  await pg(() => window.playground.ready());
+  await open(url);
   const built = await pg(() => window.playground.liveTensors());
   /** Trains `steps` steps and checks the loss falls and the boundary canvas changes. */
   const trainAndCheck = async (what, steps, factor = 0.7) => {
@@ -127,21 +140,40 @@ try {
     );
     check(`${what}: the boundary canvas changed`, changed > 0.05, `${(100 * changed).toFixed(1)}% of its pixels`);
   };
-  // WebGL first (SwiftShader is slow: a short run), then the CPU: the plot keeps both curves, which should agree.
+  // WebGL and WebGPU first (both on SwiftShader, slow: short runs), then the CPU: the plot keeps the three curves,
+  // which should agree (one seed, one initialisation and batch order; float32 on every device).
   await page.selectOption('#backend', 'webgl');
   await pg(() => window.playground.idle());
   await trainAndCheck('spirals on webgl', 100, 0.95);
+  await page.selectOption('#backend', 'webgpu');
+  await pg(() => window.playground.idle());
+  const gpuInfo = await page.textContent('#backend-info');
+  check('the webgpu backend info names its precision and adapter', /^precision float32.*·.*\S/.test(gpuInfo), gpuInfo);
+  const isFallback = await pg(async () => {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    return adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  });
+  check(
+    `the webgpu backend info says whether the adapter is a fallback one (it is${isFallback ? '' : ' not'})`,
+    /fallback adapter/.test(gpuInfo) === isFallback,
+    gpuInfo,
+  );
+  await trainAndCheck('spirals on webgpu', 100, 0.95);
   await page.selectOption('#backend', 'cpu');
   await pg(() => window.playground.idle());
+  const leftOnGpu = await pg(() => window.playground.memory().byDevice.webgpu?.numTensors ?? 0);
+  check('switching away from webgpu frees every webgpu tensor', leftOnGpu === 0, `${leftOnGpu} left`);
   await trainAndCheck('spirals on cpu', 400);
   const trained = await pg(() => window.playground.liveTensors());
   const curves = await pg(() => window.playground.curves());
-  const gap = Math.max(...curves.webgl.map((p, i) => Math.abs(p.train - curves.cpu[i].train)));
-  check(
-    'one seed, one curve: webgl and cpu losses agree',
-    curves.webgl.length === 21 && gap < 0.02,
-    `largest difference ${gap.toExponential(2)} over ${curves.webgl.length} points`,
-  );
+  for (const device of ['webgl', 'webgpu']) {
+    const gap = Math.max(...curves[device].map((p, i) => Math.abs(p.train - curves.cpu[i].train)));
+    check(
+      `one seed, one curve: ${device} and cpu losses agree`,
+      curves[device].length === 21 && gap < 0.02,
+      `largest difference ${gap.toExponential(2)} over ${curves[device].length} points`,
+    );
+  }
   await page.screenshot({ path: join(out, 'playground.png') });
 
   await page.selectOption('#dataset', 'circles');
@@ -213,8 +245,9 @@ try {
   check('the tab is in the URL', page.url().includes('tab=text'), page.url());
   const tiny = { steps: 30, sampleEvery: 10, sampleLength: 24, context: 16, batchSize: 8, width: 16, heads: 2, layers: 1, lr: 1e-2 };
   const baseline = await pg(() => window.playground.liveTensors());
-  for (const device of ['webgl', 'cpu']) {
+  for (const device of ['webgl', 'webgpu', 'cpu']) {
     await page.selectOption('#backend', device);
+    const textStart = performance.now();
     const r = await pg((o) => window.playground.text.train(o.device, o.tiny), { device, tiny });
     const live = await pg(() => window.playground.liveTensors());
     const samples = await page.locator('#text-samples .sample').count();
@@ -233,6 +266,8 @@ try {
       JSON.stringify(r.sample),
     );
     check(`text ${device}: tensors freed`, live === baseline, `${live} (baseline ${baseline})`);
+    const t = (performance.now() - textStart) / 1000;
+    console.log(`     (text ${device}: ${t.toFixed(1)} s)`);
   }
   await page.screenshot({ path: join(out, 'playground-text.png') });
 
@@ -250,6 +285,31 @@ try {
     stopped.stopped && stopped.steps < 1000 && live === baseline,
     `after ${stopped.steps} steps, live ${live}`,
   );
+
+  // 5. Without WebGPU (no --enable-unsafe-webgpu: no adapter), the page still works: WebGPU is listed disabled with
+  // its reason, and a link asking for it gets the CPU.
+  const plain = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-quic', '--disable-dev-shm-usage'] });
+  try {
+    const other = await plain.newPage();
+    other.on('pageerror', (e) => check(`no page error without WebGPU (${e.message})`, false));
+    await other.goto(`${url}?backend=webgpu`);
+    await other.waitForFunction(() => 'playground' in window);
+    await other.evaluate(() => window.playground.ready());
+    const options = await other.evaluate(() =>
+      [...document.querySelectorAll('#backend option')].map((o) => ({ value: o.value, disabled: o.disabled, title: o.title })),
+    );
+    const gpu = options.find((o) => o.value === 'webgpu');
+    check(
+      'without WebGPU: listed disabled, with the reason',
+      gpu?.disabled === true && gpu.title.length > 0 && options.filter((o) => !o.disabled).length === 2,
+      JSON.stringify(options),
+    );
+    const backend = await other.evaluate(() => window.playground.settings().backend);
+    const r = await other.evaluate(() => window.playground.train(20));
+    check('without WebGPU: a webgpu link trains on the cpu', backend === 'cpu' && r.steps === 20, `${backend}, ${r.steps} steps`);
+  } finally {
+    await plain.close();
+  }
 } finally {
   await browser.close();
   server.close();

@@ -63,16 +63,17 @@ export class CharGPT extends nn.Module {
     this.config = config;
     this.tok = new nn.Embedding(vocabSize, width);
     this.pos = new nn.Embedding(context, width);
-    this.blocks = new nn.TransformerEncoder(
-      new nn.TransformerEncoderLayer(width, heads, {
-        dimFeedforward: 4 * width,
-        dropout: 0,
-        activation: 'gelu',
-        batchFirst: true,
-        normFirst: true,
-      }),
-      layers,
-    );
+    const block = new nn.TransformerEncoderLayer(width, heads, {
+      dimFeedforward: 4 * width,
+      dropout: 0,
+      activation: 'gelu',
+      batchFirst: true,
+      normFirst: true,
+    });
+    this.blocks = new nn.TransformerEncoder(block, layers);
+    // TransformerEncoder deep-copies the block `layers` times (as PyTorch's does): the template is not part of the model,
+    // and its tensors are ours to free (left to the garbage collector, a GPU's memory is given back late, if at all).
+    for (const t of [...block.parameters(), ...block.buffers()]) t.dispose();
     this.ln = new nn.LayerNorm(width);
     this.head = new nn.Linear(width, vocabSize);
   }
@@ -137,40 +138,77 @@ export function optimizerAndSchedule(
 /**
  * Samples `length` characters after `prompt` (which it includes), feeding the
  * model its last `context` characters each time and drawing from the default
- * generator. Leaves the model in training mode.
+ * generator. Leaves the model in training mode. Reads synchronously: for a
+ * device that reads only asynchronously (WebGPU), use {@link sampleAsync}.
  */
 export function sample(model: CharGPT, codec: CharCodec, prompt: string, length: number, temperature = 0.8): string {
-  model.eval();
   const ids = Array.from(codec.encode(prompt));
-  const context = model.config.context;
+  model.eval();
   g.noGrad(() => {
     for (let i = 0; i < length; i++) {
-      const [probs, u] = g.tidy(() => {
-        const window = ids.slice(-context);
-        const logits = model.call(g.tensor(Int32Array.from(window), { shape: [1, window.length] }));
-        return [
-          logits
-            .select(1, window.length - 1)
-            .div(temperature)
-            .softmax(-1)
-            .dataSync(),
-          g.rand(1).item() as number,
-        ] as const;
-      });
-      let r = u;
-      let pick = probs.length - 1;
-      for (let k = 0; k < probs.length; k++) {
-        r -= probs[k]!;
-        if (r <= 0) {
-          pick = k;
-          break;
-        }
-      }
-      ids.push(pick);
+      ids.push(
+        g.tidy(() => {
+          const [probs, u] = nextCharDistribution(model, ids, temperature);
+          return drawFrom(probs.dataSync() as Float32Array, u.item() as number);
+        }),
+      );
     }
   });
   model.train();
   return codec.decode(ids);
+}
+
+/**
+ * {@link sample} with asynchronous reads (`await t.values()`): the same
+ * characters, on any device, including those whose synchronous reads throw
+ * (WebGPU on a fallback adapter).
+ */
+export async function sampleAsync(model: CharGPT, codec: CharCodec, prompt: string, length: number, temperature = 0.8): Promise<string> {
+  const ids = Array.from(codec.encode(prompt));
+  model.eval();
+  try {
+    for (let i = 0; i < length; i++) {
+      const [probs, u] = g.noGrad(() => g.tidy(() => nextCharDistribution(model, ids, temperature)));
+      try {
+        const [p, r] = await Promise.all([probs.values(), u.values()]);
+        ids.push(drawFrom(p as Float32Array, r[0]!));
+      } finally {
+        probs.dispose();
+        u.dispose();
+      }
+    }
+  } finally {
+    model.train();
+  }
+  return codec.decode(ids);
+}
+
+/**
+ * The next character's probabilities after `ids` (its last `context`), and a
+ * uniform draw from the default generator to pick with, both on the model's
+ * device (whatever the current device became while an async sampler waited).
+ */
+function nextCharDistribution(model: CharGPT, ids: number[], temperature: number): [g.Tensor, g.Tensor] {
+  const device = model.parameters()[0]!.device;
+  const window = ids.slice(-model.config.context);
+  const logits = model.call(g.tensor(Int32Array.from(window), { shape: [1, window.length], device }));
+  return [
+    logits
+      .select(1, window.length - 1)
+      .div(temperature)
+      .softmax(-1),
+    g.rand(1, { device }),
+  ];
+}
+
+/** The index where the cumulative sum of `probs` passes `u` (inverse-CDF sampling; the last one if rounding leaves some mass). */
+function drawFrom(probs: ArrayLike<number>, u: number): number {
+  let r = u;
+  for (let k = 0; k < probs.length; k++) {
+    r -= probs[k]!;
+    if (r <= 0) return k;
+  }
+  return probs.length - 1;
 }
 
 /** Frees the model's parameters and the optimizer's state (GPU memory is not garbage collected in time). */

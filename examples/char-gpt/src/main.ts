@@ -17,7 +17,7 @@ import { ProgressBar } from '@graft/example-progress';
 import { nn } from '@graft/nn';
 import { clipGradNorm_ } from '@graft/optim';
 import { readFileSync } from 'node:fs';
-import { CharGPT, charCodec, optimizerAndSchedule, sample, windowLoader } from './gpt.js';
+import { CharGPT, charCodec, optimizerAndSchedule, sample, sampleAsync, windowLoader } from './gpt.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -80,4 +80,15 @@ console.log(`loss ${first.toFixed(3)} -> ${last.toFixed(3)}; live tensors ${g.me
 if (args.includes('--check') && !(last < first)) {
   console.error('the loss did not fall');
   process.exit(1);
+}
+if (args.includes('--check')) {
+  // The browser playground samples with sampleAsync (WebGPU may read only asynchronously): one seed, the same text.
+  g.manualSeed(7);
+  const sync = sample(model, codec, 'Shall I ', 24);
+  g.manualSeed(7);
+  const async = await sampleAsync(model, codec, 'Shall I ', 24);
+  if (sync !== async) {
+    console.error(`sampleAsync differs from sample: ${JSON.stringify(async)} vs ${JSON.stringify(sync)}`);
+    process.exit(1);
+  }
 }
