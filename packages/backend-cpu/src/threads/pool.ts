@@ -16,7 +16,7 @@ export interface KernelCall {
   args: readonly number[];
 }
 
-/** Each worker's shadow stack (today's kernels use none; a kernel with a local array would). */
+/** Each worker's shadow stack (gemm_block keeps a 4 KiB strip of A there; the rest use none). */
 const STACK_BYTES = 64 * 1024;
 
 interface PoolWorker {
