@@ -12,9 +12,13 @@
 //      (d) import @graft/backend-webgl in Node, before and after @graft/backend-cpu: 'webgl' registers,
 //          the CPU is the default device either way, and without WebGL 'webgl' says so clearly,
 //      (e) bundle core + backend-webgl for the browser and report its size,
+//      (e') import @graft/backend-webgpu in Node without a GPU and without its optional `webgpu` peer: 'webgpu'
+//          registers, `await webgpuAvailable()` resolves false with no unhandled rejection, the CPU stays the
+//          default device and 'webgpu' says clearly why it is absent; bundle core + backend-webgpu for the
+//          browser and report its size,
 //      (f) run @graft/testing's conformance suite from the installed tarball on the CPU: it registers every
 //          case (its PyTorch fixtures ship in the tarball) and a sample of them passes.
-// tfjs (backend-webgl's dependency) is installed offline too: its installed copies in the
+// tfjs (backend-webgl's and backend-webgpu's dependency) is installed offline too: its installed copies in the
 // workspace are packed into tarballs and pinned with npm `overrides`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,7 +31,7 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const require = createRequire(join(root, 'package.json'));
-const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl', 'testing'];
+const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl', 'backend-webgpu', 'testing'];
 // The min+gzip budget of a browser bundle of core + backend-cpu. Core's whole vocabulary (PyTorch's
 // tensor functions and methods, installed on the Tensor prototype, so no bundler can shake them out)
 // is in it; what the budget catches is code that must never be there: tfjs (its core alone is several
@@ -148,7 +152,10 @@ try {
     );
   }
   const dependencies = Object.fromEntries(files.map((f) => [nameOf(f), `file:../tarballs/${f}`]));
-  const overrides = packDependencyClosure(join(root, 'packages', 'backend-webgl'));
+  const overrides = {
+    ...packDependencyClosure(join(root, 'packages', 'backend-webgl')),
+    ...packDependencyClosure(join(root, 'packages', 'backend-webgpu')),
+  };
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({ name: 'graft-user', private: true, type: 'module', dependencies, overrides }, null, 2),
@@ -200,11 +207,14 @@ import { nn, type StateDict } from '@graft/nn';
 import { Adam, lrScheduler } from '@graft/optim';
 import { DataLoader, TensorDataset, type Dataset } from '@graft/data';
 import type { WebGLBackend } from '@graft/backend-webgl';
+import { webgpuAvailable, type WebGpuInfo } from '@graft/backend-webgpu';
 import { runConformanceSuite, type ConformanceOptions, type TestApi } from '@graft/testing';
 const options: ConformanceOptions = { device: 'cpu', float32: { atol: 1e-5, rtol: 1e-4 }, skip: {} };
 const api: TestApi = { describe: (_name: string, fn: () => void) => fn(), it: () => {} };
 runConformanceSuite(api, options);
 const precision: WebGLBackend['precision'] = 'float32';
+const gpu: Promise<boolean> = webgpuAvailable();
+const gpuInfo: WebGpuInfo | undefined = undefined;
 const t: g.Tensor = g.tensor([[1, 2], [3, 4]], { requiresGrad: true });
 const r: { values: g.Tensor; indices: g.Tensor } = t.max(1);
 const s: number | boolean = t.sum().item();
@@ -223,7 +233,7 @@ const [rows]: g.Tensor[] = [...new DataLoader(new TensorDataset(t), { batchSize:
 void rows;
 g.noGrad(() => t.add(1));
 const [dx] = g.autograd.grad(t.square().sum(), [t]);
-export { r, s, d, sd, dx, precision };
+export { r, s, d, sd, dx, precision, gpu, gpuInfo };
 `,
   );
   writeFileSync(
@@ -342,11 +352,88 @@ console.log('@graft/backend-webgl alone in Node: creating a tensor says that no 
     metafile: true,
     absWorkingDir: app,
   });
-  const strayWebgl = Object.keys(webgl.metafile.inputs).filter((f) => /@graft\/(nn|optim|backend-cpu)|testing\//.test(f));
+  const strayWebgl = Object.keys(webgl.metafile.inputs).filter((f) => /@graft\/(nn|optim|backend-cpu|backend-webgpu)|testing\//.test(f));
   if (strayWebgl.length) throw new Error(`the core + webgl bundle pulled in code it should not: ${strayWebgl.join(', ')}`);
   const gzWebgl = gzipSync(webgl.outputFiles[0].contents, { level: 9 }).byteLength;
   console.log(
     `browser bundle of @graft/core + @graft/backend-webgl (tfjs-core and tfjs-backend-webgl included): ${(webgl.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgl / 1024).toFixed(1)} KB min+gzip`,
+  );
+  // (e') @graft/backend-webgpu in Node: no GPU here and its optional peer `webgpu` (Dawn) is not installed, so
+  // the import must not fail, nor leave a rejected promise unhandled (Node would end the process with it).
+  if (existsSync(join(app, 'node_modules', 'webgpu')))
+    throw new Error("the optional peer 'webgpu' was installed: this check needs it absent");
+  const noUnhandledRejection = `
+process.on('unhandledRejection', (e) => {
+  console.error('unhandled rejection after importing @graft/backend-webgpu: ' + (e?.stack ?? e));
+  process.exit(1);
+});`;
+  const webgpuInNode = (imports) => `${noUnhandledRejection}
+import * as g from '@graft/core';
+${imports.map((p) => (p === '@graft/backend-webgpu' ? `import { webgpuAvailable, webgpuInfo } from '${p}';` : `import '${p}';`)).join('\n')}
+if (!g.listBackends().includes('webgpu')) throw new Error('webgpu is not registered: ' + g.listBackends());
+if ((await webgpuAvailable()) !== false) throw new Error('webgpuAvailable() should resolve false in Node without a GPU');
+if (webgpuInfo() !== undefined) throw new Error('webgpuInfo() should be undefined without WebGPU');
+const y = g.ones(2).add(1);
+if (y.device !== 'cpu' || g.getBackend().name !== 'cpu' || String(y) !== 'tensor([2., 2.])') {
+  throw new Error('expected the CPU as the default device, got ' + y.device + ': ' + String(y));
+}
+for (const attempt of [() => g.ones(2, { device: 'webgpu' }), () => g.setBackend('webgpu')]) {
+  try {
+    attempt();
+    throw new Error('expected an error: no WebGPU here');
+  } catch (e) {
+    if (!/no WebGPU device here.*initWebGpu/.test(e.message)) throw e;
+  }
+}
+if (g.getBackend().name !== 'cpu') throw new Error('a failed setBackend changed the device');
+await new Promise((r) => setTimeout(r, 50)); // let any stray rejection surface
+console.log("imported ${imports.join(' then ')} in Node without a GPU or the 'webgpu' package: 'webgpu' registers, webgpuAvailable() resolves false, the CPU is the default device, and 'webgpu' says why it is absent");
+`;
+  writeFileSync(join(app, 'webgpu-node.mjs'), webgpuInNode(['@graft/backend-cpu', '@graft/backend-webgpu']));
+  process.stdout.write(run(process.execPath, ['webgpu-node.mjs'], app));
+  writeFileSync(join(app, 'webgpu-first-node.mjs'), webgpuInNode(['@graft/backend-webgpu', '@graft/backend-cpu']));
+  process.stdout.write(run(process.execPath, ['webgpu-first-node.mjs'], app));
+  writeFileSync(
+    join(app, 'webgpu-alone-node.mjs'),
+    `${noUnhandledRejection}
+import * as g from '@graft/core';
+import { webgpuAvailable } from '@graft/backend-webgpu';
+if ((await webgpuAvailable()) !== false) throw new Error('webgpuAvailable() should resolve false in Node without a GPU');
+try {
+  g.ones(2);
+  throw new Error('expected an error: no backend works in Node with only @graft/backend-webgpu');
+} catch (e) {
+  if (!/No registered backend works here.*'webgpu'.*Import '@graft\\/backend-cpu'/.test(e.message)) throw e;
+}
+console.log('@graft/backend-webgpu alone in Node: webgpuAvailable() resolves false and creating a tensor says that no backend works here and to import @graft/backend-cpu');
+`,
+  );
+  process.stdout.write(run(process.execPath, ['webgpu-alone-node.mjs'], app));
+  writeFileSync(
+    join(app, 'entry-webgpu.js'),
+    `import * as g from '@graft/core';\nimport { webgpuAvailable } from '@graft/backend-webgpu';\nif (await webgpuAvailable()) console.log(String(g.ones(2, 2, { device: 'webgpu' }).matmul(g.ones(2, 2, { device: 'webgpu' }))));\n`,
+  );
+  const webgpu = await esbuild.build({
+    entryPoints: [join(app, 'entry-webgpu.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    absWorkingDir: app,
+  });
+  const strayWebgpu = Object.keys(webgpu.metafile.inputs).filter((f) =>
+    /@graft\/(nn|optim|backend-cpu|backend-webgl)|tfjs-backend-webgl|node_modules\/webgpu\/|testing\//.test(f),
+  );
+  if (strayWebgpu.length) throw new Error(`the core + webgpu bundle pulled in code it should not: ${strayWebgpu.join(', ')}`);
+  const webgpuNodeImports = Object.values(webgpu.metafile.inputs).flatMap((i) =>
+    i.imports.filter((m) => m.path.startsWith('node:')).map((m) => m.path),
+  );
+  if (webgpuNodeImports.length) throw new Error(`the core + webgpu bundle imports Node built-ins: ${webgpuNodeImports.join(', ')}`);
+  const gzWebgpu = gzipSync(webgpu.outputFiles[0].contents, { level: 9 }).byteLength;
+  console.log(
+    `browser bundle of @graft/core + @graft/backend-webgpu (tfjs-core and tfjs-backend-webgpu included): ${(webgpu.outputFiles[0].contents.byteLength / 1024).toFixed(1)} KB minified, ${(gzWebgpu / 1024).toFixed(1)} KB min+gzip; no tfjs-backend-webgl, backend-cpu, nn or node: import`,
   );
   // (f) The conformance suite from its tarball, on the CPU, with a runner of our own (any describe/it works).
   writeFileSync(

@@ -23,6 +23,14 @@ class DeferringCpuBackend extends CpuBackend {
 
 g.registerBackend('cpu-deferred', () => new DeferringCpuBackend());
 
+/** A deferring backend without synchronous reads, as WebGPU on a fallback adapter or in Node. */
+class AsyncOnlyCpuBackend extends DeferringCpuBackend {
+  override readSync(): never {
+    throw new Error('async-only: synchronous reads are unavailable');
+  }
+}
+g.registerBackend('cpu-async-only', () => new AsyncOnlyCpuBackend());
+
 const inDevice = <T>(fn: () => T): T => {
   const previous = g.currentDevice();
   g.setBackend('cpu-deferred');
@@ -41,6 +49,16 @@ describe("'cpu-deferred' defers its checks", () => {
       expect(() => y.dataSync()).toThrow(/index -4 is out of bounds for dimension 0 with size 3 \(checked on 'cpu'/);
       expect(Array.from(g.ones(1).dataSync())).toEqual([1]); // reported once
     }));
+
+  it('without synchronous reads, await values() rejects with the index error, naming the value', async () => {
+    const x = g.zeros(3, { device: 'cpu-async-only' });
+    const y = x.index(g.tensor([1, 7], { dtype: 'int32', device: 'cpu-async-only' }));
+    await expect(y.values()).rejects.toThrow(/index 7 is out of bounds for dimension 0 with size 3 \(checked on 'cpu'/);
+    expect(Array.from(await g.ones(1, { device: 'cpu-async-only' }).values())).toEqual([1]); // reported once
+    const z = x.take(g.tensor([0, -5], { dtype: 'int32', device: 'cpu-async-only' }));
+    await expect(z.values()).rejects.toThrow(/tried to access index -5 on a tensor of 3 elements/);
+    for (const t of [x, y, z]) t.dispose();
+  });
 });
 
 indexingCases(

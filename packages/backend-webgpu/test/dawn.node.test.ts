@@ -1,7 +1,8 @@
 /**
  * 'webgpu' in Node on Dawn (the `webgpu` package): the device comes up, ops
  * and a short training loop give the CPU's values, reads are asynchronous
- * and sync reads say so. The whole conformance suite runs here too with
+ * and sync reads say so, and a failed index check is reported by an
+ * asynchronous read with its message. The whole conformance suite runs here too with
  * `pnpm test:node-conformance` (test/conformance.node.test.ts).
  */
 import * as g from '@graft/core';
@@ -72,5 +73,14 @@ describe("'webgpu' in Node (Dawn)", () => {
   it('refuses synchronous reads with a clear error (Node has no canvas), never zeros', () => {
     const x = g.ones(3, { device: 'webgpu' });
     expect(() => x.dataSync()).toThrow('no OffscreenCanvas in this runtime');
+  });
+
+  it('reports a failed device-side index check through await values(), naming the index', async () => {
+    const x = g.arange(5, { device: 'webgpu' });
+    const y = x.index(g.tensor([1, 7], { dtype: 'int32', device: 'webgpu' }));
+    await expect(y.values()).rejects.toThrow(/index 7 is out of bounds for dimension 0 with size 5 \(checked on 'webgpu'/);
+    expect(Array.from(await g.ones(2, { device: 'webgpu' }).values())).toEqual([1, 1]); // reported once
+    x.dispose();
+    y.dispose();
   });
 });

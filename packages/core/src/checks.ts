@@ -68,31 +68,68 @@ function takePending(backend: Backend): { verdicts: unknown; state: Pending } | 
   return { verdicts, state };
 }
 
-function throwIfViolated(backend: Backend, taken: { verdicts: unknown; state: Pending }, values: ArrayLike<number>): void {
+/**
+ * Frees the verdicts and flags, and returns the first failed check (its message and the handle of its
+ * offending value, if any), or undefined when all passed. The details are freed by `report`.
+ */
+function firstFailure(
+  backend: Backend,
+  taken: { verdicts: unknown; state: Pending },
+  values: ArrayLike<number>,
+): { message: (detail?: number) => string; detail: unknown } | undefined {
   const { verdicts, state } = taken;
   if (verdicts !== state.flags[0]) backend.dispose(verdicts);
   for (const f of state.flags) backend.dispose(f);
-  let failure: string | undefined;
-  for (let i = 0; i < state.messages.length && failure === undefined; i++) {
-    if (!values[i]) continue;
-    // The device has just been synchronised by the read: the offending value comes at little cost.
-    const detail = state.details[i];
-    failure = state.messages[i]!(detail === undefined ? undefined : backend.readSync(detail)[0]);
+  for (let i = 0; i < state.messages.length; i++) {
+    if (values[i]) return { message: state.messages[i]!, detail: state.details[i] };
   }
+  disposeDetails(backend, state);
+  return undefined;
+}
+
+function disposeDetails(backend: Backend, state: Pending): void {
   for (const d of state.details) if (d !== undefined) backend.dispose(d);
-  if (failure !== undefined) {
-    throw new RangeError(`${failure} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`);
-  }
+}
+
+/** Frees the checks' details and throws the failure's error, `detail` being its offending value. */
+function report(backend: Backend, state: Pending, failure: { message: (detail?: number) => string }, detail?: number): never {
+  disposeDetails(backend, state);
+  const text = failure.message(detail);
+  throw new RangeError(`${text} (checked on '${backend.name}' and reported at the next read from it, so as not to stall the device)`);
 }
 
 /** Reads `backend`'s pending checks (after a read has synchronised it) and throws the first violation. */
 export function settleChecks(backend: Backend): void {
   const taken = takePending(backend);
-  if (taken) throwIfViolated(backend, taken, backend.readSync(taken.verdicts));
+  if (!taken) return;
+  const failure = firstFailure(backend, taken, backend.readSync(taken.verdicts));
+  if (failure === undefined) return;
+  // The device has just been synchronised by the read: the offending value comes at little cost.
+  let detail: number | undefined;
+  try {
+    detail = failure.detail === undefined ? undefined : backend.readSync(failure.detail)[0];
+  } catch (e) {
+    disposeDetails(backend, taken.state); // a read that fails (a lost device) says so itself
+    throw e;
+  }
+  report(backend, taken.state, failure, detail);
 }
 
-/** `settleChecks` for asynchronous reads. */
+/**
+ * `settleChecks` for asynchronous reads. The offending value is read asynchronously too: a device
+ * without synchronous reads (WebGPU on a fallback adapter, or in Node) must still name it.
+ */
 export async function settleChecksAsync(backend: Backend): Promise<void> {
   const taken = takePending(backend);
-  if (taken) throwIfViolated(backend, taken, await backend.read(taken.verdicts));
+  if (!taken) return;
+  const failure = firstFailure(backend, taken, await backend.read(taken.verdicts));
+  if (failure === undefined) return;
+  let detail: number | undefined;
+  try {
+    detail = failure.detail === undefined ? undefined : (await backend.read(failure.detail))[0];
+  } catch (e) {
+    disposeDetails(backend, taken.state); // a read that fails (a lost device) says so itself
+    throw e;
+  }
+  report(backend, taken.state, failure, detail);
 }
