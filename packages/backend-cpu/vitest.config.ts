@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Generous timeouts: CI runs every package's tests at once on two cores.
@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'cpu',
           include: ['test/**/*.test.ts'],
+          // *.browser.test.ts run in headless Chromium (vitest.browser.config.ts, scripts/test-browser.mjs).
+          exclude: [...configDefaults.exclude, 'test/**/*.browser.test.ts'],
           // memory.test.ts calls gc() to show what the collector gives back.
           execArgv: ['--expose-gc'],
         },
