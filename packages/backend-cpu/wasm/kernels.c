@@ -381,3 +381,42 @@ void pack_b(const float *b, int brs, int bcs, int K, int N, float *dst) {
     }
   }
 }
+
+// ---------------------------------------------------------------- gather (the rows of an index)
+
+// One row of a gather: out[i] = src[idx[i] * step] for i < n, elements of 4 bytes (float32, int32)
+// or 8 (float64), moved as bits. Returns -1, or the first i whose index lies outside [0, size)
+// (the caller throws; out is then partly written, and discarded).
+__attribute__((export_name("gather_row32")))
+int gather_row32(const unsigned *src, const int *idx, int step, int size, unsigned *out, int n) {
+  for (int i = 0; i < n; i++) {
+    int j = idx[i];
+    if ((unsigned)j >= (unsigned)size) return i;
+    out[i] = src[j * step];
+  }
+  return -1;
+}
+
+__attribute__((export_name("gather_row64")))
+int gather_row64(const unsigned long long *src, const int *idx, int step, int size, unsigned long long *out, int n) {
+  for (int i = 0; i < n; i++) {
+    int j = idx[i];
+    if ((unsigned)j >= (unsigned)size) return i;
+    out[i] = src[j * step];
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------- threshold backward (ReLU's gradient)
+
+// out[i] = source[i] <= t ? 0 : grad[i], as float32 bits (a NaN source passes the gradient through).
+__attribute__((export_name("threshold_backward_f32")))
+void threshold_backward_f32(const float *restrict grad, const float *restrict source, float t, float *restrict out, int n) {
+  v128_t tv = wasm_f32x4_splat(t);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t below = wasm_f32x4_le(wasm_v128_load(source + i), tv);
+    wasm_v128_store(out + i, wasm_v128_andnot(wasm_v128_load(grad + i), below));
+  }
+  for (; i < n; i++) out[i] = source[i] <= t ? 0.0f : grad[i];
+}

@@ -506,6 +506,17 @@ export function thresholdBackward(grad: View<Handle>, source: View<Handle>, thre
   const so = source.offset;
   // The threshold as the dtype holds it (a float32 comparison compares float32 values).
   const t = grad.dtype === 'float32' ? Math.fround(threshold) : threshold;
+  const wasm = wasmKernels();
+  const gAt = address(grad.handle, go);
+  const sAt = address(source.handle, so);
+  const outAt = address(outH, 0);
+  if (wasm !== undefined && grad.dtype === 'float32' && source.dtype === 'float32' && gAt >= 0 && sAt >= 0 && outAt >= 0) {
+    // The same comparison and bits in SIMD (the arrays are in wasm memory, read through raw addresses).
+    checkView('thresholdBackward', grad);
+    checkView('thresholdBackward', source);
+    wasm.threshold_backward_f32(gAt, sAt, t, outAt, n);
+    return outH;
+  }
   for (let i = 0; i < n; i++) out[i] = s[so + i]! <= t ? 0 : g[go + i]!;
   return outH;
 }

@@ -30,6 +30,9 @@ export interface Kernels {
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
+  gather_row32(src: number, idx: number, step: number, size: number, out: number, n: number): number;
+  gather_row64(src: number, idx: number, step: number, size: number, out: number, n: number): number;
+  threshold_backward_f32(grad: number, source: number, t: number, out: number, n: number): void;
 }
 
 /** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */
