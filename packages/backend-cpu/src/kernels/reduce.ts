@@ -136,7 +136,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     for (let i = 0; i < n; i++) out[i] = acc[i]!;
     return outH;
   }
-  if (keptShape.length !== 0 && reduceOneDim(op, src, x.offset, keptShape, keptStrides, redShape, redStrides, out)) return outH;
+  if (keptShape.length !== 0 && reduceOneDim(op, x, keptShape, keptStrides, redShape, redStrides, outH)) return outH;
   const reduceAt = blockReducer(op, redShape, redStrides);
   if (keptShape.length === 0) {
     out[0] = reduceAt(src, x.offset);
@@ -163,13 +163,12 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
  */
 function reduceOneDim(
   op: ReduceOp,
-  src: Arr,
-  offset: number,
+  x: View<Handle>,
   keptShape: readonly number[],
   keptStrides: readonly number[],
   redShape: readonly number[],
   redStrides: readonly number[],
-  out: Arr,
+  outH: Handle,
 ): boolean {
   const r = collapse(redShape, [redStrides]);
   if (r.shape.length !== 1) return false;
@@ -178,6 +177,20 @@ function reduceOneDim(
   const c = collapse(keptShape, [keptStrides]);
   const inner = c.shape[c.shape.length - 1]!;
   const ks = c.strides[0]![c.shape.length - 1]!;
+  const offset = x.offset;
+  const wasm = wasmKernels();
+  if (op === 'sum' && s === 1 && x.dtype === 'float32' && wasm !== undefined) {
+    // Contiguous rows (a fold's patch positions): reduceRow's arithmetic, in wasm, row after row.
+    const xAt = address(x.handle, 0);
+    const outAt = address(outH, 0);
+    if (xAt >= 0 && outAt >= 0) {
+      checkView('sum', x);
+      forEachRow(c, [offset], (o, row) => wasm.sum_rows_f32(xAt + 4 * o[0]!, n, ks, inner, outAt + 4 * row * inner));
+      return true;
+    }
+  }
+  const src = arr(x.handle);
+  const out = arr(outH);
   const start = initial(op);
   if (ks === 1 && s !== 1 && inner > 1) {
     // reduceRow's sequential loop (the four-accumulator sum needs s === 1), across `inner` outputs at once.
@@ -278,6 +291,15 @@ export function argReduce(op: 'argmax' | 'argmin', x: View<Handle>, axis: number
   const c = collapse(keptShape.length ? keptShape : [1], [keptShape.length ? keptStrides : [0]]);
   const inner = c.shape[c.shape.length - 1]!;
   const ks = c.strides[0]![c.shape.length - 1]!;
+  const wasm = wasmKernels();
+  const xAt = address(x.handle, 0);
+  const outAt = address(outH, 0);
+  if (ks === 1 && step !== 1 && inner > 1 && x.dtype === 'float32' && wasm !== undefined && xAt >= 0 && outAt >= 0) {
+    // Pooling windows, in SIMD: the same comparisons as below, four lines at a time.
+    checkView(op, x);
+    forEachRow(c, [x.offset], (o, r) => wasm.arg_lines_f32(xAt + 4 * o[0]!, step, len, inner, isMax ? 1 : 0, outAt + 4 * r * inner));
+    return outH;
+  }
   if (ks === 1 && step !== 1 && inner > 1) {
     // Pooling windows: `inner` contiguous lines side by side, one position along the axis at a time
     // (sequential reads). A line keeps its first NaN, as `best` does.
