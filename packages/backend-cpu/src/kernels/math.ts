@@ -118,14 +118,24 @@ export function sigmoid32(x: number): number {
 }
 
 const f32 = Math.fround;
-// The float32 tanh's constants (wasm/kernels.c has them with their derivation).
+// The float32 tanh's constants, as float32 values (wasm/kernels.c has them with their derivation).
 const TANH_SMALL = 0.5625;
 const TANH_SATURATES_F32_BITS = f32(TANH_SATURATES_F32);
-const TANH_P = [-0.3333333134651184, 0.13333073258399963, -0.05390177294611931, 0.021263452246785164, -0.006525727454572916];
-const EXPF_C = [1, 1, 0.49999991059303284, 0.16666419804096222, 0.04166822507977486, 0.008374815806746483, 0.0013836836442351341];
+const P0 = -0.3333333134651184;
+const P1 = 0.13333073258399963;
+const P2 = -0.05390177294611931;
+const P3 = 0.021263452246785164;
+const P4 = -0.006525727454572916;
+const C2 = 0.49999991059303284;
+const C3 = 0.16666419804096222;
+const C4 = 0.04166822507977486;
+const C5 = 0.008374815806746483;
+const C6 = 0.0013836836442351341;
 const LOG2E_F = f32(1.44269504);
 const LN2_HI_F = 0.693145751953125;
 const LN2_LO_F = 1.428606765330187e-6;
+/** 2^k for the large range's k (1 to 25): a table, as `2 ** k` is a slow call. */
+const POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** k);
 
 /**
  * tanh in float32 arithmetic, the same operations in the same order as the
@@ -139,21 +149,32 @@ const LN2_LO_F = 1.428606765330187e-6;
 export function tanh32(x: number): number {
   const a = Math.abs(x);
   if (!(a <= TANH_SATURATES_F32_BITS)) return a !== a ? x : x > 0 ? 1 : -1; // NaN, or saturated
-  let t: number;
-  if (a < TANH_SMALL) {
-    const s = f32(a * a);
-    let p = TANH_P[4]!;
-    for (let i = 3; i >= 0; i--) p = f32(f32(p * s) + TANH_P[i]!);
-    t = f32(a + f32(a * f32(s * p)));
-  } else {
-    const y = f32(a + a);
-    const k = roundHalfEven(f32(y * LOG2E_F));
-    const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
-    let p = EXPF_C[6]!;
-    for (let i = 5; i >= 0; i--) p = f32(f32(p * r) + EXPF_C[i]!);
-    t = f32(1 - f32(2 / f32(f32(p * 2 ** k) + 1)));
-  }
-  return x < 0 || Object.is(x, -0) ? -t : t;
+  const t = a < TANH_SMALL ? tanhSmall32(a) : tanhLarge32(a);
+  return x < 0 || (x === 0 && 1 / x < 0) ? -t : t; // copysign, -0 included
+}
+
+function tanhSmall32(a: number): number {
+  const s = f32(a * a);
+  let p = f32(f32(P4 * s) + P3);
+  p = f32(f32(p * s) + P2);
+  p = f32(f32(p * s) + P1);
+  p = f32(f32(p * s) + P0);
+  return f32(a + f32(a * f32(s * p)));
+}
+
+function tanhLarge32(a: number): number {
+  const y = f32(a + a);
+  const v = f32(y * LOG2E_F); // 0.8 to 25
+  let k = Math.round(v);
+  if (k - v === 0.5 && (k & 1) === 1) k--; // half to even, as wasm's nearest
+  const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
+  let p = f32(f32(C6 * r) + C5);
+  p = f32(f32(p * r) + C4);
+  p = f32(f32(p * r) + C3);
+  p = f32(f32(p * r) + C2);
+  p = f32(f32(p * r) + 1);
+  p = f32(f32(p * r) + 1);
+  return f32(1 - f32(2 / f32(f32(p * POW2[k]!) + 1)));
 }
 
 /** tanh, exactly ±1 where PyTorch's float64 tanh is. */
