@@ -56,16 +56,22 @@ export function makeDigits(count: number): { images: g.Tensor; labels: g.Tensor 
     const y0 = 1.5 + 2 * u(3);
     const slant = (u(4) - 0.5) * 0.5;
     const thickness = 0.7 + 0.8 * u(5);
-    // The image's strokes as [ax, ay, bx, by] in pixels, mapped once per image (not once per pixel).
-    const map = (sx: number, sy: number): [number, number] => [x0 + sx * width + slant * (2 - sy) * height, y0 + sy * height];
-    const strokes = [...SEGMENTS[digits[n]!]!].map((s) => {
-      const [ax, ay, bx, by] = LINES[s]!;
-      return [...map(ax, ay), ...map(bx, by)] as [number, number, number, number];
-    });
+    // The image's strokes, ax, ay, bx, by in pixels for each, mapped once per image (not once per pixel).
+    const segments = SEGMENTS[digits[n]!]!;
+    const strokes = new Float64Array(4 * segments.length);
+    for (let k = 0; k < segments.length; k++) {
+      const [ax, ay, bx, by] = LINES[segments[k]!]!;
+      strokes.set(
+        [x0 + ax * width + slant * (2 - ay) * height, y0 + ay * height, x0 + bx * width + slant * (2 - by) * height, y0 + by * height],
+        4 * k,
+      );
+    }
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
         let best = Infinity;
-        for (const [pax, pay, pbx, pby] of strokes) best = Math.min(best, distance(x, y, pax, pay, pbx, pby));
+        for (let k = 0; k < strokes.length; k += 4) {
+          best = Math.min(best, distance(x, y, strokes[k]!, strokes[k + 1]!, strokes[k + 2]!, strokes[k + 3]!));
+        }
         const ink = Math.max(0, 1 - Math.max(0, best - thickness * 0.5));
         pixels[n * SIZE * SIZE + y * SIZE + x] = Math.min(1, Math.max(0, ink + 0.15 * noise[n * SIZE * SIZE + y * SIZE + x]!));
       }
