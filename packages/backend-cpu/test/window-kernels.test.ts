@@ -1,7 +1,7 @@
 /**
  * The wasm paths that convolution and pooling take (gather and scatter-add
  * rows, sums over a fold's contiguous rows, argmax/argmin across pooling
- * windows) against the JavaScript loops they replace, bit for bit: the same
+ * windows, a bias added along rows) against the JavaScript loops they replace, bit for bit: the same
  * kernels run twice, once with the wasm module hidden. Inputs mix NaN, ±inf,
  * ±0 and ties; arrays are wasm-sized (in wasm memory) and small (plain typed
  * arrays, copied into scratch or left to JavaScript); layouts are contiguous,
@@ -10,6 +10,7 @@
 import { contiguousStrides, type DType, numel, type View } from '@graft/core/backend';
 import { describe, expect, it, vi } from 'vitest';
 import { alloc, arr, type Handle, HeapArray } from '../src/heap.js';
+import { binary } from '../src/kernels/elementwise.js';
 import { gather, scatterAdd } from '../src/kernels/movement.js';
 import { argReduce, reduce } from '../src/kernels/reduce.js';
 
@@ -155,6 +156,27 @@ describe('window kernels: the wasm paths equal the JavaScript loops bit for bit'
         for (const op of ['argmax', 'argmin'] as const) {
           const [fast, slow] = both(() => argReduce(op, x, 2));
           expect(fast, `${op} ${dtype} [${N}, ${C}, ${k}, ${L}]`).toEqual(slow);
+        }
+      }
+    }
+  });
+
+  it("a bias broadcast along rows (conv's [1, O, 1, 1] on [N, O, H, W]), either side, every op", () => {
+    for (const [N, O, L] of [
+      [50, 8, 256],
+      [50, 16, 64],
+      [4, 3, 17],
+    ] as const) {
+      const x = tensor('float32', [N, O, L]);
+      const bias = tensor('float32', [O]);
+      const expanded = { ...bias, shape: [N, O, L], strides: [0, 1, 0] };
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const [a, b] of [
+          [x, expanded],
+          [expanded, x],
+        ] as const) {
+          const [fast, slow] = both(() => binary(op, a, b, [N, O, L], 'float32'));
+          expect(fast, `${op} [${N}, ${O}, ${L}]`).toEqual(slow);
         }
       }
     }
