@@ -74,9 +74,13 @@ const nursery: Storage[] = [];
 let nurseryFlushQueued = false;
 
 function registerNursery(): void {
-  nurseryFlushQueued = false;
   for (const storage of nursery) storage.registerForFinalization();
   nursery.length = 0;
+}
+
+function registerNurseryAtTaskEnd(): void {
+  nurseryFlushQueued = false;
+  registerNursery();
 }
 
 function free(held: Held): void {
@@ -108,7 +112,7 @@ export class Storage {
     if (nursery.length >= NURSERY_SIZE) registerNursery();
     else if (!nurseryFlushQueued) {
       nurseryFlushQueued = true;
-      queueMicrotask(registerNursery);
+      queueMicrotask(registerNurseryAtTaskEnd);
     }
   }
 
