@@ -36,7 +36,9 @@ function distance(px: number, py: number, ax: number, ay: number, bx: number, by
   const dx = bx - ax;
   const dy = by - ay;
   const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy || 1)));
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+  const ex = px - (ax + t * dx);
+  const ey = py - (ay + t * dy);
+  return Math.sqrt(ex * ex + ey * ey); // not Math.hypot: 10× slower in V8, and these are far from overflow
 }
 
 /** `count` images [count, 1, 16, 16] and labels [count] (int32). */
@@ -54,16 +56,21 @@ export function makeDigits(count: number): { images: g.Tensor; labels: g.Tensor 
     const y0 = 1.5 + 2 * u(3);
     const slant = (u(4) - 0.5) * 0.5;
     const thickness = 0.7 + 0.8 * u(5);
+    // The image's strokes, ax, ay, bx, by in pixels for each, mapped once per image (not once per pixel).
     const segments = SEGMENTS[digits[n]!]!;
+    const strokes = new Float64Array(4 * segments.length);
+    for (let k = 0; k < segments.length; k++) {
+      const [ax, ay, bx, by] = LINES[segments[k]!]!;
+      strokes.set(
+        [x0 + ax * width + slant * (2 - ay) * height, y0 + ay * height, x0 + bx * width + slant * (2 - by) * height, y0 + by * height],
+        4 * k,
+      );
+    }
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
         let best = Infinity;
-        for (const s of segments) {
-          const [ax, ay, bx, by] = LINES[s]!;
-          const map = (sx: number, sy: number): [number, number] => [x0 + sx * width + slant * (2 - sy) * height, y0 + sy * height];
-          const [pax, pay] = map(ax, ay);
-          const [pbx, pby] = map(bx, by);
-          best = Math.min(best, distance(x, y, pax, pay, pbx, pby));
+        for (let k = 0; k < strokes.length; k += 4) {
+          best = Math.min(best, distance(x, y, strokes[k]!, strokes[k + 1]!, strokes[k + 2]!, strokes[k + 3]!));
         }
         const ink = Math.max(0, 1 - Math.max(0, best - thickness * 0.5));
         pixels[n * SIZE * SIZE + y * SIZE + x] = Math.min(1, Math.max(0, ink + 0.15 * noise[n * SIZE * SIZE + y * SIZE + x]!));

@@ -92,10 +92,14 @@ export function copyStrided(
     (dst as Float32Array).set((src as Float32Array).subarray(srcOffset, srcOffset + n), dstOffset);
     return;
   }
+  // Long contiguous rows of one element type (a concat's): copied whole, as the single-row case.
+  const rowSet = ds === 1 && ss === 1 && !toBool && n >= 64 && dst.constructor === src.constructor;
   forEachRow(c, [dstOffset, srcOffset], (o) => {
     let d = o[0]!;
     let s = o[1]!;
-    if (toBool) {
+    if (rowSet) {
+      (dst as Float32Array).set((src as Float32Array).subarray(s, s + n), d);
+    } else if (toBool) {
       for (let i = 0; i < n; i++, d += ds, s += ss) dst[d] = src[s] !== 0 ? 1 : 0;
     } else if (ds === 1 && ss === 1) {
       for (let i = 0; i < n; i++) dst[d + i] = src[s + i]!;

@@ -435,3 +435,115 @@ void pack_b(const float *b, int brs, int bcs, int K, int N, float *dst) {
     }
   }
 }
+
+// ---------------------------------------------------------------- gather (the rows of an index)
+
+// One row of a gather: out[i] = src[i * rs + idx[i] * step] for i < n (rs = 0 when the row runs
+// along the gathered dim), elements of 4 bytes (float32, int32) or 8 (float64), moved as bits.
+// Returns -1, or the first i whose index lies outside [0, size) (the caller throws; out is then
+// partly written, and discarded).
+__attribute__((export_name("gather_row32")))
+int gather_row32(const unsigned *src, const int *idx, int step, int size, unsigned *out, int n, int rs) {
+  for (int i = 0; i < n; i++) {
+    int j = idx[i];
+    if ((unsigned)j >= (unsigned)size) return i;
+    out[i] = src[i * rs + j * step];
+  }
+  return -1;
+}
+
+__attribute__((export_name("gather_row64")))
+int gather_row64(const unsigned long long *src, const int *idx, int step, int size, unsigned long long *out, int n, int rs) {
+  for (int i = 0; i < n; i++) {
+    int j = idx[i];
+    if ((unsigned)j >= (unsigned)size) return i;
+    out[i] = src[i * rs + j * step];
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------- threshold backward (ReLU's gradient)
+
+// out[i] = source[i] <= t ? 0 : grad[i], as float32 bits (a NaN source passes the gradient through).
+__attribute__((export_name("threshold_backward_f32")))
+void threshold_backward_f32(const float *restrict grad, const float *restrict source, float t, float *restrict out, int n) {
+  v128_t tv = wasm_f32x4_splat(t);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t below = wasm_f32x4_le(wasm_v128_load(source + i), tv);
+    wasm_v128_store(out + i, wasm_v128_andnot(wasm_v128_load(grad + i), below));
+  }
+  for (; i < n; i++) out[i] = source[i] <= t ? 0.0f : grad[i];
+}
+
+// ---------------------------------------------------------------- reductions over one small dim
+
+// out[r] = the sum of the n contiguous float32s at src + r * rs (r < rows), in doubles, in the order
+// of reduce.ts's reduceRow: from eight elements on, four interleaved partial sums added as
+// ((s0 + s1) + s2) + s3 after the tail went into s0; below eight, one after another from 0.
+__attribute__((export_name("sum_rows_f32")))
+void sum_rows_f32(const float *src, int n, int rs, int rows, float *out) {
+  for (int r = 0; r < rows; r++, src += rs) {
+    if (n >= 8) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int i = 0;
+      for (; i + 4 <= n; i += 4) {
+        s0 += src[i];
+        s1 += src[i + 1];
+        s2 += src[i + 2];
+        s3 += src[i + 3];
+      }
+      for (; i < n; i++) s0 += src[i];
+      out[r] = (float)(0.0 + (s0 + s1 + s2 + s3));
+    } else {
+      double acc = 0;
+      for (int i = 0; i < n; i++) acc += src[i];
+      out[r] = (float)acc;
+    }
+  }
+}
+
+// For `inner` contiguous lines side by side (line i starts at src + i), each `len` long with its
+// elements `step` apart: out[i] = the position of the line's first maximum (is_max) or minimum; a
+// NaN wins, the first one (as reduce.ts's argReduce).
+__attribute__((export_name("arg_lines_f32")))
+void arg_lines_f32(const float *src, int step, int len, int inner, int is_max, int *out) {
+  int i = 0;
+  for (; i + 4 <= inner; i += 4) {
+    v128_t best = wasm_v128_load(src + i);
+    v128_t at = wasm_i32x4_splat(0);
+    for (int k = 1; k < len; k++) {
+      v128_t v = wasm_v128_load(src + k * step + i);
+      v128_t better = is_max ? wasm_f32x4_gt(v, best) : wasm_f32x4_lt(v, best);
+      v128_t take = wasm_v128_and(wasm_v128_or(better, wasm_f32x4_ne(v, v)), wasm_f32x4_eq(best, best));
+      best = wasm_v128_bitselect(v, best, take);
+      at = wasm_v128_bitselect(wasm_i32x4_splat(k), at, take);
+    }
+    wasm_v128_store(out + i, at);
+  }
+  for (; i < inner; i++) {
+    float best = src[i];
+    int at = 0;
+    for (int k = 1; k < len; k++) {
+      float v = src[k * step + i];
+      if (best == best && (v != v || (is_max ? v > best : v < best))) {
+        best = v;
+        at = k;
+      }
+    }
+    out[i] = at;
+  }
+}
+
+// One row of a float32 scatter-add: out[i * rs + idx[i] * step] += src[i] for i < n, in order (each
+// add rounded to float32, as a Float32Array store rounds it). Returns -1, or the first i whose
+// index lies outside [0, size) (the caller throws; out is discarded).
+__attribute__((export_name("scatter_add_row_f32")))
+int scatter_add_row_f32(float *out, const int *idx, int step, int size, const float *src, int n, int rs) {
+  for (int i = 0; i < n; i++) {
+    int j = idx[i];
+    if ((unsigned)j >= (unsigned)size) return i;
+    out[i * rs + j * step] += src[i];
+  }
+  return -1;
+}

@@ -58,6 +58,8 @@ interface PatchPlan {
   inverse: Int32Array;
   fanIn: number;
   imageSize: number;
+  /** Every image element is read by exactly one patch position (windows that tile the image): the inverse is a permutation. */
+  tiles: boolean;
 }
 
 const planCache = new Map<string, PatchPlan>();
@@ -84,14 +86,18 @@ function patchPlan(C: number, Hp: number, Wp: number, geometry: PatchGeometry): 
   const count = new Int32Array(imageSize);
   for (const q of index) count[q]!++;
   let fanIn = 1;
-  for (const c of count) fanIn = Math.max(fanIn, c);
+  let tiles = true;
+  for (const c of count) {
+    fanIn = Math.max(fanIn, c);
+    if (c !== 1) tiles = false;
+  }
   const inverse = new Int32Array(imageSize * fanIn).fill(n);
   count.fill(0);
   for (let p = 0; p < n; p++) {
     const q = index[p]!;
     inverse[q * fanIn + count[q]!++] = p;
   }
-  const plan = { index, inverse, fanIn, imageSize };
+  const plan = { index, inverse, fanIn, imageSize, tiles };
   if (planCache.size > 64) planCache.clear();
   planCache.set(key, plan);
   return plan;
@@ -118,6 +124,8 @@ class Fold extends g.autograd.Function {
   static override forward(ctx: g.autograd.FunctionCtx, cols: Tensor, plan: PatchPlan): Tensor {
     ctx['plan'] = plan;
     const N = cols.shape[0]!;
+    // Windows that tile the image (pooling with stride = kernel): one gather, no zero column, nothing to sum.
+    if (plan.tiles) return cols.gather(1, rowsIndex(plan.inverse, N, cols.device));
     const withZero = g.cat([cols, g.zeros([N, 1], { dtype: cols.dtype, device: cols.device })], 1);
     return withZero
       .gather(1, rowsIndex(plan.inverse, N, cols.device))

@@ -440,6 +440,27 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
       return true;
     }
   }
+  // A dense tensor and one constant along each of its rows (a convolution's bias [1, O, 1, 1] on
+  // [N, O, H, W]): the scalar kernel once per row, on the calling thread.
+  for (const [t, s, left] of [
+    [a, b, 0],
+    [b, a, 1],
+  ] as const) {
+    if (typeof s === 'number' || typeof t === 'number' || s.dtype !== 'float32' || !dense(t) || t.shape.length !== s.shape.length) continue;
+    const c = collapse(t.shape, [t.strides, s.strides]);
+    const last = c.shape.length - 1;
+    const inner = c.shape[last]!;
+    if (last === 0 || c.strides[1]![last] !== 0 || inner < 16) continue;
+    checkView('binary', t);
+    checkView('binary', s);
+    const pt = address(t.handle, 0);
+    if (pt < 0) return false;
+    const S = arr(s.handle);
+    forEachRow(c, [t.offset, s.offset], (o, r) =>
+      wasm.binary_scalar_f32(code, pt + 4 * o[0]!, Math.fround(S[o[1]!]!), left, dst + 4 * r * inner, inner),
+    );
+    return true;
+  }
   return false;
 }
 
@@ -548,6 +569,17 @@ export function thresholdBackward(grad: View<Handle>, source: View<Handle>, thre
   const so = source.offset;
   // The threshold as the dtype holds it (a float32 comparison compares float32 values).
   const t = grad.dtype === 'float32' ? Math.fround(threshold) : threshold;
+  const wasm = wasmKernels();
+  const gAt = address(grad.handle, go);
+  const sAt = address(source.handle, so);
+  const outAt = address(outH, 0);
+  if (wasm !== undefined && grad.dtype === 'float32' && source.dtype === 'float32' && gAt >= 0 && sAt >= 0 && outAt >= 0) {
+    // The same comparison and bits in SIMD (the arrays are in wasm memory, read through raw addresses).
+    checkView('thresholdBackward', grad);
+    checkView('thresholdBackward', source);
+    wasm.threshold_backward_f32(gAt, sAt, t, outAt, n);
+    return outH;
+  }
   for (let i = 0; i < n; i++) out[i] = s[so + i]! <= t ? 0 : g[go + i]!;
   return outH;
 }

@@ -136,6 +136,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     for (let i = 0; i < n; i++) out[i] = acc[i]!;
     return outH;
   }
+  if (keptShape.length !== 0 && reduceOneDim(op, x, keptShape, keptStrides, redShape, redStrides, outH)) return outH;
   const reduceAt = blockReducer(op, redShape, redStrides);
   if (keptShape.length === 0) {
     out[0] = reduceAt(src, x.offset);
@@ -149,6 +150,92 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = reduceAt(src, p);
   });
   return outH;
+}
+
+/**
+ * A reduction whose reduced dims collapse to one (n elements, s apart), such
+ * as pooling windows or a sum over patch positions: no call per output
+ * element. Where the kept block's innermost dim is contiguous and the reduced
+ * one is not, its rows are reduced side by side, one reduced index at a time
+ * (sequential reads); each output still takes its elements in reduceRow's
+ * order, from the same start, so the bits are those of the general path.
+ * False where it does not apply.
+ */
+function reduceOneDim(
+  op: ReduceOp,
+  x: View<Handle>,
+  keptShape: readonly number[],
+  keptStrides: readonly number[],
+  redShape: readonly number[],
+  redStrides: readonly number[],
+  outH: Handle,
+): boolean {
+  const r = collapse(redShape, [redStrides]);
+  if (r.shape.length !== 1) return false;
+  const n = r.shape[0]!;
+  const s = r.strides[0]![0]!;
+  const c = collapse(keptShape, [keptStrides]);
+  const inner = c.shape[c.shape.length - 1]!;
+  const ks = c.strides[0]![c.shape.length - 1]!;
+  const offset = x.offset;
+  const wasm = wasmKernels();
+  if (op === 'sum' && s === 1 && x.dtype === 'float32' && wasm !== undefined) {
+    // Contiguous rows (a fold's patch positions): reduceRow's arithmetic, in wasm, row after row.
+    const xAt = address(x.handle, 0);
+    const outAt = address(outH, 0);
+    if (xAt >= 0 && outAt >= 0) {
+      checkView('sum', x);
+      forEachRow(c, [offset], (o, row) => wasm.sum_rows_f32(xAt + 4 * o[0]!, n, ks, inner, outAt + 4 * row * inner));
+      return true;
+    }
+  }
+  const src = arr(x.handle);
+  const out = arr(outH);
+  const start = initial(op);
+  if (ks === 1 && s !== 1 && inner > 1) {
+    // reduceRow's sequential loop (the four-accumulator sum needs s === 1), across `inner` outputs at once.
+    const acc = new Float64Array(inner);
+    forEachRow(c, [offset], (o, row) => {
+      const p0 = o[0]!;
+      acc.fill(start);
+      for (let j = 0, p = p0; j < n; j++, p += s) {
+        if (op === 'sum') for (let i = 0; i < inner; i++) acc[i]! += src[p + i]!;
+        else if (op === 'max')
+          for (let i = 0; i < inner; i++) {
+            const v = src[p + i]!;
+            if (v > acc[i]! || v !== v) acc[i] = v;
+          }
+        else if (op === 'min')
+          for (let i = 0; i < inner; i++) {
+            const v = src[p + i]!;
+            if (v < acc[i]! || v !== v) acc[i] = v;
+          }
+        else for (let i = 0; i < inner; i++) acc[i]! *= src[p + i]!;
+      }
+      const o0 = row * inner;
+      for (let i = 0; i < inner; i++) out[o0 + i] = acc[i]!;
+    });
+    return true;
+  }
+  if (op === 'sum' && (s === 1 ? n < 8 : true)) {
+    // reduceRow's sequential sum, inlined (a fold sums 1 to 9 patch positions per image element).
+    forEachRow(c, [offset], (o, row) => {
+      let p = o[0]!;
+      const o0 = row * inner;
+      for (let i = 0; i < inner; i++, p += ks) {
+        let acc = 0;
+        for (let j = 0, q = p; j < n; j++, q += s) acc += src[q]!;
+        out[o0 + i] = acc;
+      }
+    });
+    return true;
+  }
+  forEachRow(c, [offset], (o, row) => {
+    let p = o[0]!;
+    const o0 = row * inner;
+    for (let i = 0; i < inner; i++, p += ks) out[o0 + i] = reduceRow(op, src, p, n, s, start);
+  });
+  return true;
 }
 
 /**
@@ -204,6 +291,39 @@ export function argReduce(op: 'argmax' | 'argmin', x: View<Handle>, axis: number
   const c = collapse(keptShape.length ? keptShape : [1], [keptShape.length ? keptStrides : [0]]);
   const inner = c.shape[c.shape.length - 1]!;
   const ks = c.strides[0]![c.shape.length - 1]!;
+  const wasm = wasmKernels();
+  const xAt = address(x.handle, 0);
+  const outAt = address(outH, 0);
+  if (ks === 1 && step !== 1 && inner > 1 && x.dtype === 'float32' && wasm !== undefined && xAt >= 0 && outAt >= 0) {
+    // Pooling windows, in SIMD: the same comparisons as below, four lines at a time.
+    checkView(op, x);
+    forEachRow(c, [x.offset], (o, r) => wasm.arg_lines_f32(xAt + 4 * o[0]!, step, len, inner, isMax ? 1 : 0, outAt + 4 * r * inner));
+    return outH;
+  }
+  if (ks === 1 && step !== 1 && inner > 1) {
+    // Pooling windows: `inner` contiguous lines side by side, one position along the axis at a time
+    // (sequential reads). A line keeps its first NaN, as `best` does.
+    const bv = new Float64Array(inner);
+    forEachRow(c, [x.offset], (o, r) => {
+      const p0 = o[0]!;
+      const o0 = r * inner;
+      for (let i = 0; i < inner; i++) {
+        bv[i] = src[p0 + i]!;
+        out[o0 + i] = 0;
+      }
+      for (let k = 1, p = p0 + step; k < len; k++, p += step) {
+        for (let i = 0; i < inner; i++) {
+          const v = src[p + i]!;
+          const b = bv[i]!;
+          if (b === b && (v !== v || (isMax ? v > b : v < b))) {
+            bv[i] = v;
+            out[o0 + i] = k;
+          }
+        }
+      }
+    });
+    return outH;
+  }
   forEachRow(c, [x.offset], (o, r) => {
     let p = o[0]!;
     for (let i = 0; i < inner; i++, p += ks) out[r * inner + i] = best(p);

@@ -30,6 +30,12 @@ export interface Kernels {
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
+  gather_row32(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
+  gather_row64(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
+  threshold_backward_f32(grad: number, source: number, t: number, out: number, n: number): void;
+  scatter_add_row_f32(out: number, idx: number, step: number, size: number, src: number, n: number, rs: number): number;
+  sum_rows_f32(src: number, n: number, rs: number, rows: number, out: number): void;
+  arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
 }
 
 /** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */

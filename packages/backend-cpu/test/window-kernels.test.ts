@@ -1,0 +1,192 @@
+/**
+ * The wasm paths that convolution and pooling take (gather and scatter-add
+ * rows, sums over a fold's contiguous rows, argmax/argmin across pooling
+ * windows, a bias added along rows) against the JavaScript loops they replace, bit for bit: the same
+ * kernels run twice, once with the wasm module hidden. Inputs mix NaN, ±inf,
+ * ±0 and ties; arrays are wasm-sized (in wasm memory) and small (plain typed
+ * arrays, copied into scratch or left to JavaScript); layouts are contiguous,
+ * offset and strided.
+ */
+import { contiguousStrides, type DType, numel, type View } from '@graft/core/backend';
+import { describe, expect, it, vi } from 'vitest';
+import { alloc, arr, type Handle, HeapArray } from '../src/heap.js';
+import { binary } from '../src/kernels/elementwise.js';
+import { gather, scatterAdd } from '../src/kernels/movement.js';
+import { argReduce, reduce } from '../src/kernels/reduce.js';
+
+const control = vi.hoisted(() => ({ noWasm: false, wasmCalls: 0 }));
+
+vi.mock('../src/wasm/module.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/wasm/module.js')>();
+  return {
+    ...original,
+    wasmKernels() {
+      if (control.noWasm) return undefined;
+      control.wasmCalls++;
+      return original.wasmKernels();
+    },
+  };
+});
+
+/** Runs `f` with and without the wasm module; both results' elements, as strings that tell -0 and NaN apart. */
+function both(f: () => Handle): [string[], string[]] {
+  const show = (h: Handle) => Array.from(arr(h), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  control.noWasm = false;
+  const fast = show(f());
+  control.noWasm = true;
+  try {
+    return [fast, show(f())];
+  } finally {
+    control.noWasm = false;
+  }
+}
+
+let seed = 12345;
+function random(): number {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+}
+
+/** A contiguous tensor of `shape` with special values mixed in (a few ties on a small grid). */
+function tensor(dtype: DType, shape: number[], specials = true): View<Handle> {
+  const n = numel(shape);
+  const h = alloc(dtype, n);
+  const a = arr(h);
+  const pick = [NaN, Infinity, -Infinity, 0, -0];
+  for (let i = 0; i < n; i++) {
+    const u = random();
+    a[i] = specials && u < 0.04 ? pick[Math.floor(random() * pick.length)]! : u < 0.3 ? Math.round(random() * 4) : random() * 8 - 4;
+  }
+  return { handle: h, dtype, shape, strides: contiguousStrides(shape), offset: 0 };
+}
+
+function intTensor(shape: number[], below: number): View<Handle> {
+  const n = numel(shape);
+  const h = alloc('int32', n);
+  const a = arr(h);
+  for (let i = 0; i < n; i++) a[i] = Math.floor(random() * below);
+  return { handle: h, dtype: 'int32', shape, strides: contiguousStrides(shape), offset: 0 };
+}
+
+describe('window kernels: the wasm paths equal the JavaScript loops bit for bit', () => {
+  it('gather along the last dim and across a dim, rows expanded or not, 4- and 8-byte elements, heap and plain arrays', () => {
+    for (const dtype of ['float32', 'float64', 'int32'] as DType[]) {
+      for (const [N, size, len] of [
+        [50, 800, 4608],
+        [3, 20, 16],
+        [2, 7, 40],
+      ] as const) {
+        const x = dtype === 'int32' ? intTensor([N, size], 1000) : tensor(dtype, [N, size]);
+        const row = intTensor([len], size);
+        // One index row for every image (unfold's), expanded with stride 0.
+        const expanded = { ...row, shape: [N, len], strides: [0, 1] };
+        const [fast, slow] = both(() => gather(x, 1, expanded));
+        expect(fast, `${dtype} [${N}, ${size}] ← ${len}`).toEqual(slow);
+        // Across dim 0 (max picking one row of each window): rows step through x.
+        const across = intTensor([2, size], N);
+        const [f2, s2] = both(() => gather(x, 0, across));
+        expect(f2, `${dtype} across dim 0`).toEqual(s2);
+      }
+    }
+    expect(control.wasmCalls).toBeGreaterThan(0);
+  });
+
+  it('gather reports an index out of range with the same error', () => {
+    const x = tensor('float32', [4, 64]);
+    const index = intTensor([4, 64], 64);
+    arr(index.handle)[100] = 64;
+    const message = (noWasm: boolean) => {
+      control.noWasm = noWasm;
+      try {
+        gather(x, 1, index);
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        control.noWasm = false;
+      }
+    };
+    expect(message(false)).toBe(message(true));
+    expect(message(false)).toMatch(/index 64 is out of bounds for dimension 1 with size 64/);
+  });
+
+  it('scatter-add of max pooling windows (into a middle dim, rows across it), float32', () => {
+    for (const [N, C, k, L] of [
+      [50, 8, 4, 64],
+      [50, 16, 4, 16],
+      [2, 3, 9, 20],
+    ] as const) {
+      const index = intTensor([N, C, 1, L], k);
+      const src = tensor('float32', [N, C, 1, L]);
+      const [fast, slow] = both(() => scatterAdd([N, C, k, L], 2, index, src));
+      expect(fast, `[${N}, ${C}, ${k}, ${L}]`).toEqual(slow);
+    }
+    // Repeated indices: every add in order, each rounded to float32.
+    const index = intTensor([64, 256], 3);
+    const src = tensor('float32', [64, 256]);
+    const [fast, slow] = both(() => scatterAdd([64, 3], 1, index, src));
+    expect(fast).toEqual(slow);
+  });
+
+  it('sums over contiguous rows of 1 to 12 elements (a fold), contiguous and offset', () => {
+    for (let n = 1; n <= 12; n++) {
+      const x = tensor('float32', [40, 100, n], false);
+      const [fast, slow] = both(() => reduce('sum', x, [2]));
+      expect(fast, `n = ${n}`).toEqual(slow);
+      // Every other kept row (a strided kept dim), from an offset.
+      const strided = { ...x, shape: [40, 49, n], strides: [100 * n, 2 * n, 1], offset: n };
+      const [f2, s2] = both(() => reduce('sum', strided, [2]));
+      expect(f2, `n = ${n}, strided`).toEqual(s2);
+    }
+  });
+
+  it('max, min, argmax and argmin across windows (a middle dim), with NaN, ±inf, ±0 and ties', () => {
+    for (const [N, C, k, L] of [
+      [50, 8, 4, 64],
+      [50, 16, 4, 16],
+      [3, 2, 9, 7],
+      [2, 2, 1, 33],
+    ] as const) {
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        const x = tensor(dtype, [N, C, k, L]);
+        for (const op of ['max', 'min', 'sum'] as const) {
+          const [fast, slow] = both(() => reduce(op, x, [2]));
+          expect(fast, `${op} ${dtype} [${N}, ${C}, ${k}, ${L}]`).toEqual(slow);
+        }
+        for (const op of ['argmax', 'argmin'] as const) {
+          const [fast, slow] = both(() => argReduce(op, x, 2));
+          expect(fast, `${op} ${dtype} [${N}, ${C}, ${k}, ${L}]`).toEqual(slow);
+        }
+      }
+    }
+  });
+
+  it("a bias broadcast along rows (conv's [1, O, 1, 1] on [N, O, H, W]), either side, every op", () => {
+    for (const [N, O, L] of [
+      [50, 8, 256],
+      [50, 16, 64],
+      [4, 3, 17],
+    ] as const) {
+      const x = tensor('float32', [N, O, L]);
+      const bias = tensor('float32', [O]);
+      const expanded = { ...bias, shape: [N, O, L], strides: [0, 1, 0] };
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const [a, b] of [
+          [x, expanded],
+          [expanded, x],
+        ] as const) {
+          const [fast, slow] = both(() => binary(op, a, b, [N, O, L], 'float32'));
+          expect(fast, `${op} [${N}, ${O}, ${L}]`).toEqual(slow);
+        }
+      }
+    }
+  });
+
+  it('the wasm paths are taken for wasm-sized float32 windows', () => {
+    const x = tensor('float32', [50, 8, 4, 64]);
+    expect(x.handle).toBeInstanceOf(HeapArray);
+    control.wasmCalls = 0;
+    argReduce('argmax', x, 2);
+    expect(control.wasmCalls).toBeGreaterThan(0);
+  });
+});
