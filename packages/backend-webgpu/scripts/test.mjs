@@ -17,17 +17,19 @@ const nodeOnly = process.argv[2] === '--node';
 
 /**
  * The environment for Dawn in Node (test/node-gpu.ts): Dawn's OpenGL ES backend on Mesa's llvmpipe wants
- * EGL_PLATFORM=surfaceless (no display); the fallback, Vulkan on Chromium's SwiftShader, wants its ICD file
- * and, without Debian's libvulkan1, Chromium's own Vulkan loader on the library path. The library path is
- * read when a process starts, so it is set here for vitest's processes, not in the test.
+ * EGL_PLATFORM=surfaceless (no display); the fallback where Mesa's EGL is missing, Vulkan on Chromium's
+ * SwiftShader, wants its ICD file and, without Debian's libvulkan1, Chromium's own Vulkan loader on the
+ * library path. That path is read when a process starts, so it is set here for vitest's processes; it is
+ * set only without Mesa's EGL, as Chromium's folder also holds ANGLE's libEGL.so, which Dawn would load.
  */
 function dawnEnv() {
   const env = { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' };
   const chromiumLib = '/usr/lib/chromium';
   const icd = join(chromiumLib, 'vk_swiftshader_icd.json');
   if (env.VK_ICD_FILENAMES === undefined && existsSync(icd)) env.VK_ICD_FILENAMES = icd;
-  const systemLoader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].some(existsSync);
-  if (!systemLoader && existsSync(join(chromiumLib, 'libvulkan.so.1'))) {
+  const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
+  const has = (file) => libDirs.some((dir) => existsSync(join(dir, file)));
+  if (!has('libEGL_mesa.so.0') && !has('libvulkan.so.1') && existsSync(join(chromiumLib, 'libvulkan.so.1'))) {
     env.LD_LIBRARY_PATH = [env.LD_LIBRARY_PATH, chromiumLib].filter(Boolean).join(':');
   }
   return env;
