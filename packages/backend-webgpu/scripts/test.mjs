@@ -17,13 +17,14 @@ const nodeOnly = process.argv[2] === '--node';
 
 /**
  * The environment for Dawn in Node (test/node-gpu.ts): Dawn's OpenGL ES backend on Mesa's llvmpipe wants
- * EGL_PLATFORM=surfaceless (no display); the fallback where Mesa's EGL is missing, Vulkan on Chromium's
+ * EGL_PLATFORM=surfaceless (no display), and runs faster with LP_NUM_THREADS=1; the fallback where Mesa's EGL is missing, Vulkan on Chromium's
  * SwiftShader, wants its ICD file and, without Debian's libvulkan1, Chromium's own Vulkan loader on the
  * library path. That path is read when a process starts, so it is set here for vitest's processes; it is
  * set only without Mesa's EGL, as Chromium's folder also holds ANGLE's libEGL.so, which Dawn would load.
  */
 function dawnEnv() {
-  const env = { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' };
+  // llvmpipe on one thread: the suite's dispatches are small, and its threads only contend for 2 cores (~20 % faster).
+  const env = { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless', LP_NUM_THREADS: process.env.LP_NUM_THREADS ?? '1' };
   const chromiumLib = '/usr/lib/chromium';
   const icd = join(chromiumLib, 'vk_swiftshader_icd.json');
   if (env.VK_ICD_FILENAMES === undefined && existsSync(icd)) env.VK_ICD_FILENAMES = icd;

@@ -9,6 +9,8 @@ import { create, globals } from 'webgpu';
 import { initWebGpu, type WebGpuInfo } from '../src/index.js';
 
 process.env['EGL_PLATFORM'] ??= 'surfaceless';
+// The tests' dispatches are small: llvmpipe's worker threads only contend for the cores (~20 % slower on 2).
+process.env['LP_NUM_THREADS'] ??= '1';
 
 /** Makes 'webgpu' a Dawn device; undefined (with the reason printed) where Dawn gives no adapter. */
 export async function nodeWebGpu(): Promise<WebGpuInfo | undefined> {
