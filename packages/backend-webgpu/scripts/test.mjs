@@ -24,7 +24,11 @@ const nodeOnly = process.argv[2] === '--node';
  */
 function dawnEnv() {
   // llvmpipe on one thread: the suite's dispatches are small, and its threads only contend for 2 cores (~20 % faster).
-  const env = { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless', LP_NUM_THREADS: process.env.LP_NUM_THREADS ?? '1' };
+  const env = {
+    ...process.env,
+    EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless',
+    LP_NUM_THREADS: process.env.LP_NUM_THREADS ?? '1',
+  };
   const chromiumLib = '/usr/lib/chromium';
   const icd = join(chromiumLib, 'vk_swiftshader_icd.json');
   if (env.VK_ICD_FILENAMES === undefined && existsSync(icd)) env.VK_ICD_FILENAMES = icd;
