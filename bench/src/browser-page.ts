@@ -11,12 +11,12 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import type { WebGLBackend } from '@graft/backend-webgl';
 import '@graft/backend-webgl';
-import { nn } from '@graft/nn';
-import { Adam, SGD } from '@graft/optim';
+import { Adam } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 // tfjs-core registers no gradients by itself (the @tensorflow/tfjs bundle imports these).
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { CNN, graftTrainStep, MLP, type TrainingModel, tfjsTrainStep } from './browser-training.js';
 import { timeIt, toUnit, type Unit } from './timing.js';
 
 export type BrowserRunner = 'graft' | 'tfjs-same-shaders' | 'tfjs-default';
@@ -109,94 +109,12 @@ function addChain(ops: number): Workload {
   };
 }
 
-/** One SGD step (lr 0.01) of a Graft classifier with cross entropy, reading the loss as a training loop does. */
-function graftStep(model: nn.Module, x: g.Tensor, y: g.Tensor): { run(): void; cleanup(): void } {
-  const opt = new SGD(model.parameters(), { lr: 0.01 });
-  const lossFn = new nn.CrossEntropyLoss();
+/** A training step of the shared workloads (browser-training.ts): Graft on the current backend ('webgl'), or tfjs; sync reads. */
+function trainStep(net: TrainingModel): Workload {
   return {
-    run: () =>
-      g.tidy(() => {
-        opt.zeroGrad();
-        const loss = lossFn.call(model.call(x), y);
-        loss.backward();
-        opt.step();
-        loss.item();
-      }),
-    cleanup: () => {
-      for (const t of [x, y, ...model.parameters()]) t.dispose();
-    },
-  };
-}
-
-/** The same step in the leanest tfjs: variables, ops, `optimizer.minimize`, softmax cross entropy on one-hot labels. */
-function tfjsStep(logits: () => tf.Tensor, oneHot: tf.Tensor, owned: tf.Tensor[]): { run(): void; cleanup(): void } {
-  const opt = tf.train.sgd(0.01);
-  const loss = () => tf.losses.softmaxCrossEntropy(oneHot, logits()) as tf.Scalar;
-  return {
-    run: () => {
-      const cost = opt.minimize(loss, true)!;
-      cost.dataSync();
-      cost.dispose();
-    },
-    cleanup: () => {
-      for (const t of [...owned, oneHot]) t.dispose();
-      opt.dispose();
-    },
-  };
-}
-
-/** One SGD step of an MLP 784-256-10 on a batch of 64, reading the loss (as a training loop does). */
-function mlpStep(): Workload {
-  const [B, I, H, O] = [64, 784, 256, 10];
-  return {
-    name: `MLP ${I}-${H}-${O} train step, batch ${B}, SGD (ms)`,
+    name: net.name,
     unit: 'ms',
-    setup(runner) {
-      if (runner === 'graft') {
-        return graftStep(new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O)), g.randn(B, I), g.randint(0, O, [B]));
-      }
-      const w1 = tf.variable(tf.randomUniform([I, H], -0.03, 0.03));
-      const b1 = tf.variable(tf.zeros([H]));
-      const w2 = tf.variable(tf.randomUniform([H, O], -0.06, 0.06));
-      const b2 = tf.variable(tf.zeros([O]));
-      const x = tf.randomNormal([B, I]);
-      const y = tf.oneHot(tf.randomUniform([B], 0, O, 'int32') as tf.Tensor1D, O);
-      const logits = () => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
-      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
-    },
-  };
-}
-
-/** One SGD step of a small CNN (conv 5×5 1→8, ReLU, 2×2 max-pool, linear to 10) on 32 images of 28×28. */
-function cnnStep(): Workload {
-  const [B, K, C] = [32, 5, 8];
-  return {
-    name: `CNN conv${K}x${K} 1-${C} + pool + linear, batch ${B}, SGD (ms)`,
-    unit: 'ms',
-    setup(runner) {
-      if (runner === 'graft') {
-        const model = new nn.Sequential(
-          new nn.Conv2d(1, C, K),
-          new nn.ReLU(),
-          new nn.MaxPool2d(2),
-          new nn.Flatten(),
-          new nn.Linear(C * 12 * 12, 10),
-        );
-        return graftStep(model, g.randn(B, 1, 28, 28), g.randint(0, 10, [B]));
-      }
-      // tfjs in its own layout (NHWC), as a tfjs user writes it.
-      const w1 = tf.variable(tf.randomUniform([K, K, 1, C], -0.2, 0.2));
-      const b1 = tf.variable(tf.zeros([C]));
-      const w2 = tf.variable(tf.randomUniform([C * 12 * 12, 10], -0.03, 0.03));
-      const b2 = tf.variable(tf.zeros([10]));
-      const x = tf.randomNormal([B, 28, 28, 1]);
-      const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32') as tf.Tensor1D, 10);
-      const logits = () => {
-        const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid'), b1)) as tf.Tensor4D, 2, 2, 'valid');
-        return tf.add(tf.matMul(tf.reshape(h, [B, C * 12 * 12]), w2), b2);
-      };
-      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
-    },
+    setup: (runner) => (runner === 'graft' ? graftTrainStep(net, 'sync') : tfjsTrainStep(net, 'sync')),
   };
 }
 
@@ -253,8 +171,8 @@ const WORKLOADS: Workload[] = [
   matmul(256),
   matmul(512),
   addChain(1000),
-  mlpStep(),
-  cnnStep(),
+  trainStep(MLP),
+  trainStep(CNN),
   adamUpdate(false),
   adamUpdate(true),
 ];

@@ -15,11 +15,10 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import '@graft/backend-webgl';
 import { webgpuAvailable, webgpuInfo } from '@graft/backend-webgpu';
-import { nn } from '@graft/nn';
-import { SGD } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { CNN, graftTrainStep, MLP, type TrainingModel, tfjsTrainStep } from './browser-training.js';
 import { median, toUnit, type Unit } from './timing.js';
 
 export type WebGpuRunner = 'graft-webgpu' | 'tfjs-webgpu' | 'graft-webgl';
@@ -97,107 +96,17 @@ function matmul(n: number): Workload {
   };
 }
 
-/** One SGD step (lr 0.01) of a Graft classifier with cross entropy, reading the loss asynchronously. */
-function graftStep(runner: WebGpuRunner, model: nn.Module, x: g.Tensor, y: g.Tensor): Step {
-  model.to(device(runner));
-  const xs = x.to(device(runner));
-  const ys = y.to(device(runner));
-  const opt = new SGD(model.parameters(), { lr: 0.01 });
-  const lossFn = new nn.CrossEntropyLoss();
+/** A training step of the shared workloads (browser-training.ts): Graft on the runner's device, or tfjs; async reads. */
+function trainStep(net: TrainingModel): Workload {
   return {
-    run: async () => {
-      const loss = g.tidy(() => {
-        opt.zeroGrad();
-        const l = lossFn.call(model.call(xs), ys);
-        l.backward();
-        opt.step();
-        return l.detach();
-      });
-      await loss.values();
-      loss.dispose();
-    },
-    cleanup: () => {
-      for (const t of [x, y, xs, ys, ...model.parameters()]) t.dispose();
-    },
-  };
-}
-
-/** The same step in tfjs: variables, `optimizer.minimize`, softmax cross entropy on one-hot labels. */
-function tfjsStep(logits: () => tf.Tensor, oneHot: tf.Tensor, owned: tf.Tensor[]): Step {
-  const opt = tf.train.sgd(0.01);
-  const loss = () => tf.losses.softmaxCrossEntropy(oneHot, logits()) as tf.Scalar;
-  return {
-    run: async () => {
-      const cost = opt.minimize(loss, true)!;
-      await cost.data();
-      cost.dispose();
-    },
-    cleanup: () => {
-      for (const t of [...owned, oneHot]) t.dispose();
-      opt.dispose();
-    },
-  };
-}
-
-function mlpStep(): Workload {
-  const [B, I, H, O] = [64, 784, 256, 10];
-  return {
-    name: `MLP ${I}-${H}-${O} train step, batch ${B}, SGD (ms)`,
+    name: net.name,
     unit: 'ms',
-    setup(runner) {
-      if (runner !== 'tfjs-webgpu') {
-        return graftStep(
-          runner,
-          new nn.Sequential(new nn.Linear(I, H), new nn.ReLU(), new nn.Linear(H, O)),
-          g.randn(B, I),
-          g.randint(0, O, [B]),
-        );
-      }
-      const w1 = tf.variable(tf.randomUniform([I, H], -0.03, 0.03));
-      const b1 = tf.variable(tf.zeros([H]));
-      const w2 = tf.variable(tf.randomUniform([H, O], -0.06, 0.06));
-      const b2 = tf.variable(tf.zeros([O]));
-      const x = tf.randomNormal([B, I]);
-      const y = tf.oneHot(tf.randomUniform([B], 0, O, 'int32') as tf.Tensor1D, O);
-      const logits = () => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
-      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
-    },
-  };
-}
-
-function cnnStep(): Workload {
-  const [B, K, C] = [32, 5, 8];
-  return {
-    name: `CNN conv${K}x${K} 1-${C} + pool + linear, batch ${B}, SGD (ms)`,
-    unit: 'ms',
-    setup(runner) {
-      if (runner !== 'tfjs-webgpu') {
-        const model = new nn.Sequential(
-          new nn.Conv2d(1, C, K),
-          new nn.ReLU(),
-          new nn.MaxPool2d(2),
-          new nn.Flatten(),
-          new nn.Linear(C * 12 * 12, 10),
-        );
-        return graftStep(runner, model, g.randn(B, 1, 28, 28), g.randint(0, 10, [B]));
-      }
-      const w1 = tf.variable(tf.randomUniform([K, K, 1, C], -0.2, 0.2));
-      const b1 = tf.variable(tf.zeros([C]));
-      const w2 = tf.variable(tf.randomUniform([C * 12 * 12, 10], -0.03, 0.03));
-      const b2 = tf.variable(tf.zeros([10]));
-      const x = tf.randomNormal([B, 28, 28, 1]);
-      const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32') as tf.Tensor1D, 10);
-      const logits = () => {
-        const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid'), b1)) as tf.Tensor4D, 2, 2, 'valid');
-        return tf.add(tf.matMul(tf.reshape(h, [B, C * 12 * 12]), w2), b2);
-      };
-      return tfjsStep(logits, y, [w1, b1, w2, b2, x]);
-    },
+    setup: (runner) => (runner === 'tfjs-webgpu' ? tfjsTrainStep(net, 'async') : graftTrainStep(net, 'async', device(runner))),
   };
 }
 
 // matmul 512 takes ~0.5 s a call on SwiftShader: 256 keeps the section short.
-const WORKLOADS: Workload[] = [matmul(128), matmul(256), mlpStep(), cnnStep()];
+const WORKLOADS: Workload[] = [matmul(128), matmul(256), trainStep(MLP), trainStep(CNN)];
 
 /** Runs every workload (or those whose name contains `only`) for `rounds` interleaved rounds. */
 export async function runWebGpuBench(rounds: number, only?: string): Promise<WebGpuBenchResult> {

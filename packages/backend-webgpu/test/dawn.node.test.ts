@@ -3,7 +3,7 @@
  * and a short training loop give the CPU's values, reads are asynchronous
  * and sync reads say so, and a failed index check is reported by an
  * asynchronous read with its message. The whole conformance suite runs here too with
- * `pnpm test:node-conformance` (test/conformance.node.test.ts).
+ * `pnpm test` (test/conformance.node.test.ts; `pnpm test:node-conformance` alone).
  */
 import * as g from '@graft/core';
 import '@graft/backend-cpu';

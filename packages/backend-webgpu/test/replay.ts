@@ -87,11 +87,10 @@ export async function replaying(backend: WebGPUBackend, fn: Body): Promise<unkno
   const rng = g.getRngState();
   const host = recordHostRandomness();
   try {
+    // Checks an earlier test left queued on the device would be read with this one's: drop them.
+    await flushChecks();
     for (;;) {
       host.rewind();
-      // Checks an aborted attempt queued on the device would be read with this attempt's: drop them.
-      backend.syncReadFallback = undefined;
-      await flushChecks();
       let k = 0;
       let pending: Promise<TypedArray> | undefined;
       backend.syncReadFallback = (h: WebGPUHandle) => {
@@ -116,8 +115,11 @@ export async function replaying(backend: WebGPUBackend, fn: Body): Promise<unkno
         failed = true;
         error = e;
       }
+      backend.syncReadFallback = undefined;
       if (pending !== undefined) {
-        memo.push(await pending);
+        // The read and the dropping of the checks the aborted attempt queued share one wait for the device.
+        const [values] = await Promise.all([pending, flushChecks()]);
+        memo.push(values);
         continue;
       }
       if (failed) throw error;

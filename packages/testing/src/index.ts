@@ -90,6 +90,14 @@ export interface ConformanceOptions {
    */
   engineScale?: number;
   /**
+   * Scales the rounds of the long randomized properties (150 rounds of
+   * hostile shapes, 150 random view chains, 40 draws of repeated indices),
+   * keeping rounds spread over the whole range. A backend whose synchronous
+   * reads are replayed (each read runs the test again from its start, so
+   * such a test costs the square of its reads) passes e.g. 0.1; 1 by default.
+   */
+  propertyScale?: number;
+  /**
    * How close unary ops must come to PyTorch on the grid of extreme inputs
    * (default: 2 float32 ulps, 2 float64 ulps; saturated, infinite and zero
    * results always exactly). A GPU backend may loosen it and skip inputs it
@@ -211,10 +219,10 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   memoryCases(t, { device, inDevice });
-  memorySafetyCases(t, { device, inDevice, supportsFloat64 });
+  memorySafetyCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   inferenceCases(t, { device, inDevice });
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
-  indexingCases(t, { device, inDevice, supportsFloat64 });
+  indexingCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
   fusedCases(t, { device, inDevice, supportsFloat64, float32: f32, float64: f64 });
 }

@@ -21,6 +21,7 @@ import {
 } from './fixtures.js';
 import type { TestApi } from './index.js';
 import { callOp, checkForward, type RunContext } from './op-runner.js';
+import { roundsOf } from './rounds.js';
 
 /** What the indexing cases need from the suite. */
 export interface IndexingContext {
@@ -32,6 +33,8 @@ export interface IndexingContext {
   supportsFloat64: boolean;
   /** Also run the fixtures' forward checks here (for a device the suite's op-case checks do not cover). */
   fixtures?: RunContext;
+  /** Scales the draws of the random index properties (ConformanceOptions.propertyScale; 1 by default). */
+  propertyScale?: number;
 }
 
 /** Indexing fixture cases whose second derivatives gradgradcheck checks (an unknown name throws). */
@@ -372,7 +375,7 @@ export function indexingCases(t: TestApi, ctx: IndexingContext): void {
 
   t.describe(`indexing on '${ctx.device}': properties of random index expressions`, () => {
     it('repeated indices: the last write wins, and accumulate sums in order (against a sequential loop; 40 draws)', () => {
-      for (let draw = 0; draw < 40; draw++) {
+      for (const draw of roundsOf(40, ctx.propertyScale ?? 1)) {
         const r = random(1000 + draw);
         const size = 1 + Math.floor(r() * 9);
         const n = 1 + Math.floor(r() * (draw < 30 ? 40 : 300));
@@ -402,7 +405,7 @@ export function indexingCases(t: TestApi, ctx: IndexingContext): void {
       }
     });
     it('x.indexPut(items, x.index(...items)) is x, and x.index of a put gives the values back (60 draws)', () => {
-      for (let draw = 0; draw < 60; draw++) {
+      for (const draw of roundsOf(60, ctx.propertyScale ?? 1)) {
         const r = random(5000 + draw);
         const shape = [2 + Math.floor(r() * 3), 1 + Math.floor(r() * 4), 1 + Math.floor(r() * 3)].slice(0, 1 + Math.floor(r() * 3));
         const x = g.randn(shape);

@@ -10,11 +10,14 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { assertEqual, assertThrows, fail } from './assert.js';
 import type { TestApi } from './index.js';
+import { roundsOf } from './rounds.js';
 
 interface Context {
   device: string;
   inDevice<T>(fn: () => T): T;
   supportsFloat64: boolean;
+  /** ConformanceOptions.propertyScale. */
+  propertyScale: number;
 }
 
 /** A 32-bit FNV-1a hash of a case's name: its seed. */
@@ -433,7 +436,9 @@ export function memorySafetyCases(t: TestApi, ctx: Context): void {
   t.describe(`conformance on '${ctx.device}': hostile shapes get a clear error or a valid tensor`, () => {
     it('every shape-taking entry point, 150 rounds of seeded hostile shapes and numbers', () => {
       const r = generator(seedOf('hostile shapes'));
-      for (let round = 0; round < 150; round++) {
+      // Rounds draw from one stream: a scaled run takes the first ones.
+      const rounds = roundsOf(150, ctx.propertyScale).length;
+      for (let round = 0; round < rounds; round++) {
         for (const [op, call] of entryPoints(r)) {
           const what = `round ${round}: ${op}`;
           let result: unknown;
@@ -560,11 +565,11 @@ export function memorySafetyCases(t: TestApi, ctx: Context): void {
   t.describe(`conformance on '${ctx.device}': random chains of views match index arithmetic`, () => {
     it('values of 150 random view chains over random shapes (with empty dims) equal a plain JavaScript reference', () => {
       const r = generator(seedOf('view chains: values'));
-      for (let chain = 0; chain < 150; chain++) runChain(r, chain, false);
+      for (let chain = 0; chain < roundsOf(150, ctx.propertyScale).length; chain++) runChain(r, chain, false);
     });
     it('in-place writes through 150 random chains of views change exactly the elements of the base they reach', () => {
       const r = generator(seedOf('view chains: writes'));
-      for (let chain = 0; chain < 150; chain++) runChain(r, chain, true);
+      for (let chain = 0; chain < roundsOf(150, ctx.propertyScale).length; chain++) runChain(r, chain, true);
     });
   });
 }
