@@ -8,6 +8,7 @@ import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
 import * as optim from './kernels/optim.js';
 import * as reduce from './kernels/reduce.js';
+import * as rnn from './kernels/rnn.js';
 import { sort } from './kernels/sort.js';
 import { alloc, arr, type Handle, release } from './heap.js';
 
@@ -78,4 +79,12 @@ export class CpuBackend implements Backend<Handle> {
   adamStep: NonNullable<Backend<Handle>['adamStep']> = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) =>
     optim.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   sgdStep: NonNullable<Backend<Handle>['sgdStep']> = (param, grad, momentumBuffer, o) => optim.sgdStep(param, grad, momentumBuffer, o);
+  lstmCell: NonNullable<Backend<Handle>['lstmCell']> = (inputGates, hiddenGates, cx) => {
+    const [hy, cy, workspace] = rnn.lstmCell(inputGates, hiddenGates, cx);
+    return [this.track(hy), this.track(cy), this.track(workspace)];
+  };
+  lstmCellBackward: NonNullable<Backend<Handle>['lstmCellBackward']> = (gradHy, gradCy, cx, cy, workspace) => {
+    const [gates, gradCx] = rnn.lstmCellBackward(gradHy, gradCy, cx, cy, workspace);
+    return [this.track(gates), this.track(gradCx)];
+  };
 }

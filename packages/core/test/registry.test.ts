@@ -276,6 +276,8 @@ describe('registerBackend checks what it is given', () => {
       'thresholdBackward',
       'adamStep',
       'sgdStep',
+      'lstmCell',
+      'lstmCellBackward',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -343,6 +345,8 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
       maximize: false,
       first: true,
     }),
+  lstmCell: (b, n) => b.lstmCell!(view([n, n]), view([n, n]), view([n, n / 4])),
+  lstmCellBackward: (b, n) => b.lstmCellBackward!(view([n, n / 4]), null, view([n, n / 4]), view([n, n / 4]), view([n, n])),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

@@ -95,6 +95,22 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
   },
   adamStep: null, // writes into existing handles
   sgdStep: null, // writes into existing handles
+  lstmCell: (k, fail) => (inputGates, hiddenGates, cx) => {
+    if (!fits(count(inputGates.shape), inputGates.dtype)) fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype);
+    try {
+      return k(inputGates, hiddenGates, cx);
+    } catch (e) {
+      return fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype, e);
+    }
+  },
+  lstmCellBackward: (k, fail) => (gradHy, gradCy, cx, cy, workspace) => {
+    if (!fits(count(workspace.shape), workspace.dtype)) fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype);
+    try {
+      return k(gradHy, gradCy, cx, cy, workspace);
+    } catch (e) {
+      return fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype, e);
+    }
+  },
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

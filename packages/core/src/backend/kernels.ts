@@ -47,6 +47,8 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   thresholdBackward: { optional: true },
   adamStep: { optional: true },
   sgdStep: { optional: true },
+  lstmCell: { optional: true },
+  lstmCellBackward: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

@@ -308,6 +308,32 @@ export interface BackendKernels<H = unknown> {
    * `adamStep`.
    */
   sgdStep?(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean;
+  /**
+   * Optional: the pointwise part of one LSTM step (PyTorch's
+   * `_thnn_fused_lstm_cell`), in one pass. `inputGates` and `hiddenGates`
+   * have shape [..., 4·H], `cx` [..., H] (the same leading dims), all dense
+   * from their offsets and of one float dtype (core checks, else it
+   * composes). With `gates = inputGates + hiddenGates` split along the last
+   * dim into i, f, g, o: `cy = σ(f)·cx + σ(i)·tanh(g)`, `hy = σ(o)·tanh(cy)`.
+   * Returns new handles `[hy, cy, workspace]`: hy and cy of cx's shape, the
+   * workspace of the gates' shape holding the activated gates σ(i), σ(f),
+   * tanh(g), σ(o) (what `lstmCellBackward` reads). Each value must equal
+   * core's composite (`fused.lstmCell` without the kernel, in
+   * `ops/fused-rnn.ts`) within the dtype's rounding of each op. A backend
+   * that has it has `lstmCellBackward` too (core uses neither otherwise).
+   * Without them core runs the formula op by op (about a dozen ops and
+   * graph nodes per time step).
+   */
+  lstmCell?(inputGates: View<H>, hiddenGates: View<H>, cx: View<H>): [H, H, H];
+  /**
+   * Optional: the gradient of `lstmCell` (PyTorch's
+   * `_thnn_fused_lstm_cell_backward`) from the gradients of hy and cy (null
+   * for none: zeros), the cell state `cx`, the result `cy` and the
+   * `workspace` `lstmCell` returned; every view dense from its offset, of
+   * one float dtype. Returns new handles `[gradGates, gradCx]` of the gates'
+   * and cx's shapes.
+   */
+  lstmCellBackward?(gradHy: View<H> | null, gradCy: View<H> | null, cx: View<H>, cy: View<H>, workspace: View<H>): [H, H];
 }
 
 /**

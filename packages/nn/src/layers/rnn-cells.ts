@@ -123,10 +123,8 @@ export class LSTMCell extends CellBase {
     const h = state?.[0] ?? this.zeroState(x);
     const c = state?.[1] ?? this.zeroState(x);
     const [gi, gh] = this.gates(x, h);
-    const [i, f, gg, o] = gi.add(gh).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-    const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(gg.tanh()));
-    const h2 = o.sigmoid().mul(c2.tanh());
-    return [h2, c2];
+    // The gates' pointwise part in one kernel and one graph node where the backend has it.
+    return g.fused.lstmCell(gi, gh, c);
   }
 }
 
