@@ -176,7 +176,19 @@ export function lstmCellBackward(
   const gc = gradCy === null ? null : elements(gradCy, n);
   const R = dtype === 'float32' ? Math.fround : (x: number) => x;
   const tanh = dtype === 'float32' ? tanh32 : tanh64;
-  lstmCellBackwardLoop(gh, gc, elements(cx, n), elements(cy, n), elements(workspace, 4 * n), arr(gates) as Floats, arr(gcx) as Floats, rows, H, R, tanh);
+  lstmCellBackwardLoop(
+    gh,
+    gc,
+    elements(cx, n),
+    elements(cy, n),
+    elements(workspace, 4 * n),
+    arr(gates) as Floats,
+    arr(gcx) as Floats,
+    rows,
+    H,
+    R,
+    tanh,
+  );
   return [gates, gcx];
 }
 

@@ -31,7 +31,17 @@ export interface Kernels {
   sum_f32(a: number, n: number): number;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
   lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
-  lstm_cell_backward_f32(gh: number, gc: number, cx: number, cy: number, ws: number, gates: number, gcx: number, rows: number, H: number): void;
+  lstm_cell_backward_f32(
+    gh: number,
+    gc: number,
+    cx: number,
+    cy: number,
+    ws: number,
+    gates: number,
+    gcx: number,
+    rows: number,
+    H: number,
+  ): void;
 }
 
 /** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */

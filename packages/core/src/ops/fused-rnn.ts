@@ -97,11 +97,13 @@ export function lstmCell(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [
 
 /** The definition of `lstmCell`: its formula op by op (what the kernel must reproduce). */
 function lstmCellComposite(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [Tensor, Tensor] {
-  return composite(() => {
+  const parts = (): [Tensor, Tensor] => {
     const [i, f, g, o] = inputGates.add(hiddenGates).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
     const cy = f.sigmoid().mul(cx).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(cy.tanh()), cy] as [Tensor, Tensor];
-  });
+    return [o.sigmoid().mul(cy.tanh()), cy];
+  };
+  // Under forward AD the results' tangents are made inside too, and a scope would free them with the intermediates.
+  return forwardAdActive() ? parts() : composite(parts);
 }
 
 /**
@@ -148,12 +150,7 @@ function lstmCellBackward(
     }
     const gcx = gc ?? zerosLike(cx);
     const gates = cat(
-      [
-        gcx.mul(g).mul(i).mul(sub(1, i)),
-        gcx.mul(cx).mul(f).mul(sub(1, f)),
-        gcx.mul(i).mul(sub(1, g.square())),
-        go ?? zerosLike(cx),
-      ],
+      [gcx.mul(g).mul(i).mul(sub(1, i)), gcx.mul(cx).mul(f).mul(sub(1, f)), gcx.mul(i).mul(sub(1, g.square())), go ?? zerosLike(cx)],
       -1,
     );
     return [gates, gcx.mul(f)] as [Tensor, Tensor];

@@ -252,7 +252,13 @@ abstract class RNNBase extends Module {
   }
 
   /** One layer's forward direction over packed steps: the sequences that ended keep their last state. */
-  private packedForward(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: BoundStep): { outs: Tensor[]; state: Tensor[] } {
+  private packedForward(
+    cell: string,
+    steps: Tensor[],
+    sizes: number[],
+    start: Tensor[],
+    step: BoundStep,
+  ): { outs: Tensor[]; state: Tensor[] } {
     let state = start;
     const outs: Tensor[] = [];
     steps.forEach((xt, t) => {
@@ -271,7 +277,13 @@ abstract class RNNBase extends Module {
   }
 
   /** One layer's reverse direction over packed steps, from the last: a sequence joins with its initial state at its own last step. */
-  private packedReverse(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: BoundStep): { outs: Tensor[]; state: Tensor[] } {
+  private packedReverse(
+    cell: string,
+    steps: Tensor[],
+    sizes: number[],
+    start: Tensor[],
+    step: BoundStep,
+  ): { outs: Tensor[]; state: Tensor[] } {
     const last = sizes[sizes.length - 1] ?? 0;
     const batch = start[0]!.shape[0]!;
     let state = last === batch ? start : start.map((s) => s.narrow(0, 0, last));
