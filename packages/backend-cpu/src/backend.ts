@@ -76,6 +76,7 @@ export class CpuBackend implements Backend<Handle> {
   put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
   thresholdBackward: NonNullable<Backend<Handle>['thresholdBackward']> = (grad, source, threshold) =>
     this.track(elementwise.thresholdBackward(grad, source, threshold));
+  tanhBackward: NonNullable<Backend<Handle>['tanhBackward']> = (grad, output) => this.track(elementwise.tanhBackward(grad, output));
   adamStep: NonNullable<Backend<Handle>['adamStep']> = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) =>
     optim.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   sgdStep: NonNullable<Backend<Handle>['sgdStep']> = (param, grad, momentumBuffer, o) => optim.sgdStep(param, grad, momentumBuffer, o);

@@ -274,6 +274,7 @@ describe('registerBackend checks what it is given', () => {
       'sort',
       'put',
       'thresholdBackward',
+      'tanhBackward',
       'adamStep',
       'sgdStep',
       'lstmCell',
@@ -322,6 +323,7 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   sort: (b, n) => b.sort!(view([n, n]), 1, false, false),
   put: (b, n) => b.put!(view([n, n]), view([n], 'int32'), view([n]), false),
   thresholdBackward: (b, n) => b.thresholdBackward!(view([n, n]), view([n, n]), 0),
+  tanhBackward: (b, n) => b.tanhBackward!(view([n, n]), view([n, n])),
   adamStep: (b, n) =>
     b.adamStep!(view([n, n]), view([n, n]), view([n, n]), view([n, n]), null, {
       lr: 1,

@@ -93,6 +93,14 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('threshold_backward', grad.shape, grad.dtype, e);
     }
   },
+  tanhBackward: (k, fail) => (grad, output) => {
+    if (!fits(count(grad.shape), grad.dtype)) fail('tanh_backward', grad.shape, grad.dtype);
+    try {
+      return k(grad, output);
+    } catch (e) {
+      return fail('tanh_backward', grad.shape, grad.dtype, e);
+    }
+  },
   adamStep: null, // writes into existing handles
   sgdStep: null, // writes into existing handles
   lstmCell: (k, fail) => (inputGates, hiddenGates, cx) => {

@@ -45,6 +45,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   sort: { optional: true },
   put: { optional: true },
   thresholdBackward: { optional: true },
+  tanhBackward: { optional: true },
   adamStep: { optional: true },
   sgdStep: { optional: true },
   lstmCell: { optional: true },

@@ -288,6 +288,16 @@ export interface BackendKernels<H = unknown> {
    */
   thresholdBackward?(grad: View<H>, source: View<H>, threshold: number): H;
   /**
+   * Optional: PyTorch's `tanh_backward`, `grad · (1 - y)(1 + y)` elementwise
+   * in one pass (tanh's backward from its output `y`), into a new handle of
+   * grad's shape and dtype; each of the three ops rounded to the dtype, as
+   * core's composite rounds them (the same bits). `grad` and `output` are
+   * dense from their offsets, of one shape and float dtype (core checks,
+   * else it composes). Without it core runs the three ops (three passes,
+   * two intermediates).
+   */
+  tanhBackward?(grad: View<H>, output: View<H>): H;
+  /**
    * Optional, in place: one `torch.optim.Adam` (or AdamW, `o.decoupled`)
    * update of one parameter, in one pass: `param`, `expAvg`, `expAvgSq` and
    * (with `o.amsgrad`) `maxExpAvgSq` are rewritten; `grad` is read. Every view
