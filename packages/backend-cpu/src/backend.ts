@@ -88,4 +88,12 @@ export class CpuBackend implements Backend<Handle> {
     const [gates, gradCx] = rnn.lstmCellBackward(gradHy, gradCy, cx, cy, workspace);
     return [this.track(gates), this.track(gradCx)];
   };
+  gruCell: NonNullable<Backend<Handle>['gruCell']> = (inputGates, hiddenGates, hx) => {
+    const [hy, workspace] = rnn.gruCell(inputGates, hiddenGates, hx);
+    return [this.track(hy), this.track(workspace)];
+  };
+  gruCellBackward: NonNullable<Backend<Handle>['gruCellBackward']> = (gradHy, hx, workspace) => {
+    const [gi, gh, gx] = rnn.gruCellBackward(gradHy, hx, workspace);
+    return [this.track(gi), this.track(gh), this.track(gx)];
+  };
 }

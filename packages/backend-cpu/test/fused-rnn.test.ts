@@ -15,6 +15,8 @@ import { CpuBackend } from '../src/index.js';
 class CpuComposite extends CpuBackend {
   override lstmCell = undefined as unknown as CpuBackend['lstmCell'];
   override lstmCellBackward = undefined as unknown as CpuBackend['lstmCellBackward'];
+  override gruCell = undefined as unknown as CpuBackend['gruCell'];
+  override gruCellBackward = undefined as unknown as CpuBackend['gruCellBackward'];
 }
 g.registerBackend('cpu-rnn-composite', () => new CpuComposite());
 
@@ -22,8 +24,19 @@ g.registerBackend('cpu-rnn-composite', () => new CpuComposite());
 class CountingCell extends CpuBackend {
   forward = 0;
   backward = 0;
+  gru = 0;
   constructor() {
     super();
+    const gruCell = this.gruCell;
+    const gruBack = this.gruCellBackward;
+    this.gruCell = (...args) => {
+      this.gru++;
+      return gruCell(...args);
+    };
+    this.gruCellBackward = (...args) => {
+      this.gru++;
+      return gruBack(...args);
+    };
     const cell = this.lstmCell;
     const back = this.lstmCellBackward;
     this.lstmCell = (...args) => {
@@ -167,5 +180,61 @@ describe('the fused LSTM cell on the CPU equals the composite', () => {
     expect(() =>
       g.fused.lstmCell(g.zeros([2, 8], { dtype: 'int32' }), g.zeros([2, 8], { dtype: 'int32' }), g.zeros([2, 2], { dtype: 'int32' })),
     ).toThrow(/fused.lstmCell: expected floating tensors, got int32/);
+  });
+});
+
+describe('the fused GRU cell on the CPU equals the composite', () => {
+  /** The GRU cell's result and gradients on `device`. */
+  function runGru(device: string, values: g.Tensor[], gradHy: g.Tensor) {
+    const [a, b, h] = values.map((v) => v.to(device).detach().requiresGrad_());
+    const hy = g.fused.gruCell(a!, b!, h!);
+    hy.mul(gradHy.to(device)).sum().backward();
+    return [hy, a!.grad, b!.grad, h!.grad].map(bits);
+  }
+
+  it('random shapes, dtypes and scales: hy and every gradient bit for bit', () => {
+    g.manualSeed(31);
+    counting.gru = 0;
+    let cases = 0;
+    for (let trial = 0; trial < 30; trial++) {
+      const dtype: Dtype = trial % 2 === 0 ? 'float32' : 'float64';
+      const lead = trial >= 27 ? [32] : [[], [pick(1, 6)], [pick(1, 3), pick(1, 3)]][trial % 3]!;
+      const H = trial >= 27 ? 128 : pick(1, 13);
+      const scale = [0.5, 2, 12][trial % 3]!;
+      const gates = [...lead, 3 * H];
+      const values = [
+        g.randn(gates, { dtype }).mul(scale),
+        g.randn(gates, { dtype }).mul(scale),
+        g.randn([...lead, H], { dtype }).mul(scale),
+      ];
+      const gradHy = g.randn([...lead, H], { dtype });
+      const fused = runGru('cpu-rnn-fused', values, gradHy);
+      const comp = runGru('cpu-rnn-composite', values, gradHy);
+      fused.forEach((f, k) => expect(f, `${dtype} lead [${lead}] H ${H} scale ${scale}, result ${k}`).toEqual(comp[k]));
+      cases++;
+    }
+    expect(counting.gru).toBe(2 * cases);
+  });
+
+  it('gradcheck and gradgradcheck in float64 through the kernels; views take the composite', () => {
+    g.manualSeed(32);
+    const inputs = [
+      g.randn([2, 9], { dtype: 'float64' }),
+      g.randn([2, 9], { dtype: 'float64' }),
+      g.randn([2, 3], { dtype: 'float64' }),
+    ].map((t) => t.to('cpu-rnn-fused').requiresGrad_());
+    counting.gru = 0;
+    const fn = (a: g.Tensor, b: g.Tensor, h: g.Tensor) => g.fused.gruCell(a, b, h);
+    expect(g.autograd.gradcheck(fn, inputs)).toBe(true);
+    expect(counting.gru).toBeGreaterThan(0);
+    expect(g.autograd.gradgradcheck(fn, inputs)).toBe(true);
+    counting.gru = 0;
+    const [a, b, h] = inputs.map((t) => t.detach());
+    const viaView = g.fused.gruCell(a!.t().contiguous().t(), b!, h!);
+    expect(counting.gru).toBe(0);
+    expect(bits(viaView)).toEqual(bits(g.fused.gruCell(a!, b!, h!)));
+    expect(() => g.fused.gruCell(g.zeros(2, 9), g.zeros(2, 9), g.zeros(2, 4))).toThrow(
+      /fused.gruCell: expected inputGates and hiddenGates of shape \[\.\.\., 3·H\] and hx of shape \[\.\.\., H\]/,
+    );
   });
 });

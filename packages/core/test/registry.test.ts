@@ -279,6 +279,8 @@ describe('registerBackend checks what it is given', () => {
       'sgdStep',
       'lstmCell',
       'lstmCellBackward',
+      'gruCell',
+      'gruCellBackward',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -349,6 +351,8 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
     }),
   lstmCell: (b, n) => b.lstmCell!(view([n, n]), view([n, n]), view([n, n / 4])),
   lstmCellBackward: (b, n) => b.lstmCellBackward!(view([n, n / 4]), null, view([n, n / 4]), view([n, n / 4]), view([n, n])),
+  gruCell: (b, n) => b.gruCell!(view([n, (3 * n) / 4]), view([n, (3 * n) / 4]), view([n, n / 4])),
+  gruCellBackward: (b, n) => b.gruCellBackward!(view([n, n / 4]), view([n, n / 4]), view([n, n])),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

@@ -122,7 +122,50 @@ export function fusedCases(t: TestApi, ctx: Context): void {
         }
       });
     }
+    for (const dtype of dtypes) {
+      it(`gruCell: hy and the gradients of both gates and hx, ${dtype}, dense and transposed gates`, () => {
+        g.manualSeed(8);
+        const tol = dtype === 'float32' ? ctx.float32 : ctx.float64;
+        for (const [lead, H, transposed] of [
+          [[5], 7, false],
+          [[16], 64, false],
+          [[3], 4, true],
+        ] as const) {
+          const gates = [...lead, 3 * H];
+          const start = [
+            g.randn(gates, { dtype, device: 'cpu' }).mul(3),
+            g.randn(gates, { dtype, device: 'cpu' }),
+            g.randn([...lead, H], { dtype, device: 'cpu' }),
+          ];
+          const gradHy = g.randn([...lead, H], { dtype, device: 'cpu' });
+          const run = (device: string) => {
+            const [a, b, h] = start.map((t, k) =>
+              (k === 0 && transposed ? t.t().contiguous().to(device).t() : t.to(device)).detach().requiresGrad_(),
+            );
+            const hy = g.fused.gruCell(a!, b!, h!);
+            hy.mul(gradHy.to(device)).sum().backward();
+            return [hy, a!.grad!, b!.grad!, h!.grad!];
+          };
+          const here = run(ctx.device);
+          const cpu = run('cpu');
+          here.forEach((x, k) =>
+            assertClose(values(x), values(cpu[k]!), tol, `${dtype} [${lead}] H ${H}${transposed ? ' transposed' : ''}, result ${k}`),
+          );
+        }
+      });
+    }
     if (ctx.supportsFloat64) {
+      it('gruCell: gradcheck and gradgradcheck (float64)', () => {
+        g.manualSeed(9);
+        const inputs = [
+          g.randn([2, 9], { dtype: 'float64' }),
+          g.randn([2, 9], { dtype: 'float64' }),
+          g.randn([2, 3], { dtype: 'float64' }),
+        ].map((t) => t.requiresGrad_());
+        const fn = (a: Tensor, b: Tensor, h: Tensor) => g.fused.gruCell(a, b, h);
+        assertEqual(g.autograd.gradcheck(fn, inputs), true, 'gradcheck');
+        assertEqual(g.autograd.gradgradcheck(fn, inputs), true, 'gradgradcheck');
+      });
       it('lstmCell: gradcheck and gradgradcheck (float64)', () => {
         g.manualSeed(7);
         const inputs = [

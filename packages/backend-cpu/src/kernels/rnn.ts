@@ -231,3 +231,83 @@ function lstmCellBackwardLoop(
     }
   }
 }
+
+/** `[hy, workspace]` of one GRU step (workspace rows: r, z, n, h_n): see the spec's `gruCell`. */
+export function gruCell(inputGates: View<Handle>, hiddenGates: View<Handle>, hx: View<Handle>): [Handle, Handle] {
+  const dtype = hx.dtype;
+  const n = count(hx.shape);
+  const H = hx.shape[hx.shape.length - 1]!;
+  const rows = H === 0 ? 0 : n / H;
+  const a = elements(inputGates, 3 * n);
+  const b = elements(hiddenGates, 3 * n);
+  const h = elements(hx, n);
+  const hyH = alloc(dtype, n);
+  const wsH = alloc(dtype, 4 * n);
+  const hy = arr(hyH) as Floats;
+  const ws = arr(wsH) as Floats;
+  const f32 = dtype === 'float32';
+  const R = f32 ? Math.fround : (x: number) => x;
+  const sigmoid = f32 ? sigmoid32 : sigmoid64;
+  const tanh = f32 ? tanh32 : tanh64;
+  for (let row = 0; row < rows; row++) {
+    for (let j = 0; j < H; j++) {
+      const gi = 3 * H * row + j;
+      const k = H * row + j;
+      const w = 4 * H * row + j;
+      const r = sigmoid(R(a[gi]! + b[gi]!));
+      const z = sigmoid(R(a[gi + H]! + b[gi + H]!));
+      const hn = b[gi + 2 * H]!;
+      const nn = R(tanh(R(a[gi + 2 * H]! + R(r * hn))));
+      hy[k] = R(R(1 - z) * nn) + R(z * h[k]!);
+      ws[w] = r;
+      ws[w + H] = z;
+      ws[w + 2 * H] = nn;
+      ws[w + 3 * H] = hn;
+    }
+  }
+  return [hyH, wsH];
+}
+
+/** `[gradInputGates, gradHiddenGates, gradHx]` of one GRU step from its workspace: see the spec's `gruCellBackward`. */
+export function gruCellBackward(gradHy: View<Handle>, hx: View<Handle>, workspace: View<Handle>): [Handle, Handle, Handle] {
+  const dtype = hx.dtype;
+  const n = count(hx.shape);
+  const H = hx.shape[hx.shape.length - 1]!;
+  const rows = H === 0 ? 0 : n / H;
+  const gh = elements(gradHy, n);
+  const h = elements(hx, n);
+  const ws = elements(workspace, 4 * n);
+  const giH = alloc(dtype, 3 * n);
+  const ghH = alloc(dtype, 3 * n);
+  const gxH = alloc(dtype, n);
+  const gi = arr(giH) as Floats;
+  const gHidden = arr(ghH) as Floats;
+  const gx = arr(gxH) as Floats;
+  const R = dtype === 'float32' ? Math.fround : (x: number) => x;
+  for (let row = 0; row < rows; row++) {
+    for (let j = 0; j < H; j++) {
+      const g0 = 3 * H * row + j;
+      const k = H * row + j;
+      const w = 4 * H * row + j;
+      const r = ws[w]!;
+      const z = ws[w + H]!;
+      const nn = ws[w + 2 * H]!;
+      const hn = ws[w + 3 * H]!;
+      const d = gh[k]!;
+      // The composite's gradient, rounded as its ops round: hy = (1 - z)·n + z·hx.
+      const dn = R(d * R(1 - z));
+      const dz = R(R(d * h[k]!) - R(d * nn));
+      const dPreN = R(dn * R(R(1 - nn) * R(1 + nn)));
+      const dPreR = R(R(R(dPreN * hn) * R(1 - r)) * r);
+      const dPreZ = R(R(dz * R(1 - z)) * z);
+      gi[g0] = dPreR;
+      gi[g0 + H] = dPreZ;
+      gi[g0 + 2 * H] = dPreN;
+      gHidden[g0] = dPreR;
+      gHidden[g0 + H] = dPreZ;
+      gHidden[g0 + 2 * H] = R(dPreN * r);
+      gx[k] = d * z;
+    }
+  }
+  return [giH, ghH, gxH];
+}

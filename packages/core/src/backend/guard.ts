@@ -119,6 +119,22 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype, e);
     }
   },
+  gruCell: (k, fail) => (inputGates, hiddenGates, hx) => {
+    if (!fits(4 * count(hx.shape), inputGates.dtype)) fail('_thnn_fused_gru_cell', inputGates.shape, inputGates.dtype);
+    try {
+      return k(inputGates, hiddenGates, hx);
+    } catch (e) {
+      return fail('_thnn_fused_gru_cell', inputGates.shape, inputGates.dtype, e);
+    }
+  },
+  gruCellBackward: (k, fail) => (gradHy, hx, workspace) => {
+    if (!fits(count(workspace.shape), workspace.dtype)) fail('_thnn_fused_gru_cell_backward', workspace.shape, workspace.dtype);
+    try {
+      return k(gradHy, hx, workspace);
+    } catch (e) {
+      return fail('_thnn_fused_gru_cell_backward', workspace.shape, workspace.dtype, e);
+    }
+  },
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

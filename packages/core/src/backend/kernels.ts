@@ -50,6 +50,8 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   sgdStep: { optional: true },
   lstmCell: { optional: true },
   lstmCellBackward: { optional: true },
+  gruCell: { optional: true },
+  gruCellBackward: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

@@ -344,6 +344,27 @@ export interface BackendKernels<H = unknown> {
    * and cx's shapes.
    */
   lstmCellBackward?(gradHy: View<H> | null, gradCy: View<H> | null, cx: View<H>, cy: View<H>, workspace: View<H>): [H, H];
+  /**
+   * Optional: the pointwise part of one GRU step (PyTorch's
+   * `_thnn_fused_gru_cell`), in one pass. `inputGates` and `hiddenGates`
+   * have shape [..., 3·H] (r, z, n along the last dim), `hx` [..., H], all
+   * dense from their offsets, of one float dtype (core checks, else it
+   * composes): `r = σ(i_r + h_r)`, `z = σ(i_z + h_z)`,
+   * `n = tanh(i_n + r·h_n)`, `hy = (1 - z)·n + z·hx`. Returns new handles
+   * `[hy, workspace]`: hy of hx's shape, the workspace [..., 4·H] holding r,
+   * z, n and h_n (what `gruCellBackward` reads). Each value must equal core's
+   * composite (`fused.gruCell` without the kernel, in `ops/fused-rnn.ts`)
+   * within the dtype's rounding of each op. A backend that has it has
+   * `gruCellBackward` too.
+   */
+  gruCell?(inputGates: View<H>, hiddenGates: View<H>, hx: View<H>): [H, H];
+  /**
+   * Optional: the gradient of `gruCell` from the gradient of hy, hx and the
+   * workspace `gruCell` returned (dense, one float dtype): new handles
+   * `[gradInputGates, gradHiddenGates, gradHx]`; tanh' as (1 - y)(1 + y)
+   * and σ' as (1 - y)·y, as core's backward rules compute them.
+   */
+  gruCellBackward?(gradHy: View<H>, hx: View<H>, workspace: View<H>): [H, H, H];
 }
 
 /**

@@ -24,20 +24,23 @@ import { sub } from './elementwise.js';
 import { cat } from './movement.js';
 import { zerosLike } from './promotion.js';
 
-/** Checks the operands of `lstmCell`: [..., 4H] gates twice and a [..., H] cell state, of one float dtype and device. */
-function checkLstmOperands(op: string, inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): void {
+/** Checks a cell's operands: [..., G·H] gates twice and a [..., H] state, of one float dtype and device. */
+function checkCellOperands(op: string, G: number, inputGates: Tensor, hiddenGates: Tensor, state: Tensor, stateName: string): void {
   const gates = inputGates.shape;
-  const H = cx.shape[cx.ndim - 1];
+  const H = state.shape[state.ndim - 1];
   const sameLead =
-    cx.ndim >= 1 && gates.length === cx.ndim && gates.slice(0, -1).every((s, d) => s === cx.shape[d]) && gates[gates.length - 1] === 4 * H!;
+    state.ndim >= 1 &&
+    gates.length === state.ndim &&
+    gates.slice(0, -1).every((s, d) => s === state.shape[d]) &&
+    gates[gates.length - 1] === G * H!;
   if (!sameLead || formatShape(hiddenGates.shape) !== formatShape(gates)) {
     throw new Error(
-      `${op}: expected inputGates and hiddenGates of shape [..., 4·H] and cx of shape [..., H] with the same leading dims, got inputGates ${formatShape(gates)}, hiddenGates ${formatShape(hiddenGates.shape)}, cx ${formatShape(cx.shape)}`,
+      `${op}: expected inputGates and hiddenGates of shape [..., ${G}·H] and ${stateName} of shape [..., H] with the same leading dims, got inputGates ${formatShape(gates)}, hiddenGates ${formatShape(hiddenGates.shape)}, ${stateName} ${formatShape(state.shape)}`,
     );
   }
   for (const [t, what] of [
     [hiddenGates, 'hiddenGates'],
-    [cx, 'cx'],
+    [state, stateName],
   ] as const) {
     if (t.dtype !== inputGates.dtype || t.device !== inputGates.device) {
       throw new TypeError(
@@ -69,7 +72,7 @@ function dense(tensors: readonly Tensor[]): boolean {
  */
 export function lstmCell(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [Tensor, Tensor] {
   const op = 'fused.lstmCell';
-  checkLstmOperands(op, inputGates, hiddenGates, cx);
+  checkCellOperands(op, 4, inputGates, hiddenGates, cx, 'cx');
   const backend = inputGates.backend;
   const kernel = backend.lstmCell;
   const inputs = [inputGates, hiddenGates, cx];
@@ -154,5 +157,86 @@ function lstmCellBackward(
       -1,
     );
     return [gates, gcx.mul(f)] as [Tensor, Tensor];
+  });
+}
+
+/**
+ * One GRU step's pointwise part, from the input and hidden projections
+ * ([..., 3·H] each: the reset, update and new gates, PyTorch's order) and
+ * the hidden state hx [..., H]: `r = σ(i_r + h_r)`, `z = σ(i_z + h_z)`,
+ * `n = tanh(i_n + r·h_n)`, `hy = (1 - z)·n + z·hx`. Differentiable in all
+ * three inputs (twice, under createGraph). PyTorch's
+ * `torch._thnn_fused_gru_cell` (without its bias arguments: add them into
+ * the gate tensors). Runs the backend's fused `gruCell` kernel where it has
+ * one, else the same formula op by op.
+ *
+ * @example
+ * const hy = g.fused.gruCell(g.randn(3, 6), g.randn(3, 6), g.zeros(3, 2)); // [3, 2]
+ */
+export function gruCell(inputGates: Tensor, hiddenGates: Tensor, hx: Tensor): Tensor {
+  const op = 'fused.gruCell';
+  checkCellOperands(op, 3, inputGates, hiddenGates, hx, 'hx');
+  const backend = inputGates.backend;
+  const kernel = backend.gruCell;
+  const inputs = [inputGates, hiddenGates, hx];
+  if (kernel === undefined || backend.gruCellBackward === undefined || forwardAdActive() || !dense(inputs)) {
+    return gruCellComposite(inputGates, hiddenGates, hx);
+  }
+  const [hyH, wsH] = kernel.call(backend, inputGates, hiddenGates, hx);
+  const hy = wrap(hx, hyH, hx.shape, hx.dtype);
+  const wsShape = [...hx.shape.slice(0, -1), 4 * hx.shape[hx.ndim - 1]!];
+  const workspace = wrap(hx, wsH, wsShape, hx.dtype);
+  recordMulti([hy], 'ThnnFusedGruCellBackward0', inputs, (grads) => gruCellBackward(grads[0]!, inputGates, hiddenGates, hx, workspace), [
+    inputGates,
+    hiddenGates,
+    hx,
+    workspace,
+  ]);
+  workspace.dispose();
+  return hy;
+}
+
+/** The definition of `gruCell`: its formula op by op (what the kernel must reproduce). */
+function gruCellComposite(inputGates: Tensor, hiddenGates: Tensor, hx: Tensor): Tensor {
+  const parts = (): Tensor => {
+    const [ir, iz, inn] = inputGates.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = hiddenGates.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const r = ir.add(hr).sigmoid();
+    const z = iz.add(hz).sigmoid();
+    const n = inn.add(r.mul(hn)).tanh();
+    return sub(1, z).mul(n).add(z.mul(hx));
+  };
+  return forwardAdActive() ? parts() : composite(parts);
+}
+
+/**
+ * The gradients of the input gates, hidden gates and hx: the backend's
+ * `gruCellBackward` from the saved workspace, or under createGraph the
+ * composite's gradient by autograd (the gates recomputed by ops, so it is
+ * itself differentiable).
+ */
+function gruCellBackward(gradHy: Tensor, inputGates: Tensor, hiddenGates: Tensor, hx: Tensor, workspace: Tensor): Tensor[] {
+  const backend = workspace.backend;
+  const kernel = backend.gruCellBackward;
+  if (kernel !== undefined && !isGraphRecordingEnabled()) {
+    const gh = gradHy.isContiguous() ? gradHy : gradHy.contiguous();
+    const [giH, ghH, gxH] = kernel.call(backend, gh, hx, workspace);
+    if (gh !== gradHy) gh.dispose();
+    return [
+      wrap(inputGates, giH, inputGates.shape, inputGates.dtype),
+      wrap(inputGates, ghH, inputGates.shape, inputGates.dtype),
+      wrap(hx, gxH, hx.shape, hx.dtype),
+    ];
+  }
+  return composite(() => {
+    const [ir, iz, inn] = inputGates.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = hiddenGates.chunk(3, -1) as [Tensor, Tensor, Tensor];
+    const r = ir.add(hr).sigmoid();
+    const z = iz.add(hz).sigmoid();
+    const n = inn.add(r.mul(hn)).tanh();
+    const gPreN = gradHy.mul(sub(1, z)).mul(sub(1, n.square()));
+    const gPreR = gPreN.mul(hn).mul(r).mul(sub(1, r));
+    const gPreZ = gradHy.mul(hx.sub(n)).mul(z).mul(sub(1, z));
+    return [cat([gPreR, gPreZ, gPreN], -1), cat([gPreR, gPreZ, gPreN.mul(r)], -1), gradHy.mul(z)];
   });
 }

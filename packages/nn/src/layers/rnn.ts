@@ -434,14 +434,10 @@ export class GRU extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
-    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (cell, xp, [hp], whhT) => {
-      const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [hr, hz, hn] = this.hidden(cell, hp!, whhT).chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const r = ir.add(hr).sigmoid();
-      const z = iz.add(hz).sigmoid();
-      const n = inn.add(r.mul(hn)).tanh();
-      return [g.sub(1, z).mul(n).add(z.mul(hp!))];
-    });
+    // One fused cell per step: the gates' pointwise part in one kernel and one graph node where the backend has it.
+    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (cell, xp, [hp], whhT) => [
+      g.fused.gruCell(xp, this.hidden(cell, hp!, whhT), hp!),
+    ]);
     return [output, finals[0]!];
   }
 }
