@@ -8,6 +8,7 @@ import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
 import * as optim from './kernels/optim.js';
 import * as reduce from './kernels/reduce.js';
+import * as rnn from './kernels/rnn.js';
 import { sort } from './kernels/sort.js';
 import { alloc, arr, type Handle, release } from './heap.js';
 
@@ -75,7 +76,24 @@ export class CpuBackend implements Backend<Handle> {
   put: NonNullable<Backend<Handle>['put']> = (dst, positions, src, accumulate) => movement.put(dst, positions, src, accumulate);
   thresholdBackward: NonNullable<Backend<Handle>['thresholdBackward']> = (grad, source, threshold) =>
     this.track(elementwise.thresholdBackward(grad, source, threshold));
+  tanhBackward: NonNullable<Backend<Handle>['tanhBackward']> = (grad, output) => this.track(elementwise.tanhBackward(grad, output));
   adamStep: NonNullable<Backend<Handle>['adamStep']> = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) =>
     optim.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   sgdStep: NonNullable<Backend<Handle>['sgdStep']> = (param, grad, momentumBuffer, o) => optim.sgdStep(param, grad, momentumBuffer, o);
+  lstmCell: NonNullable<Backend<Handle>['lstmCell']> = (inputGates, hiddenGates, cx) => {
+    const [hy, cy, workspace] = rnn.lstmCell(inputGates, hiddenGates, cx);
+    return [this.track(hy), this.track(cy), this.track(workspace)];
+  };
+  lstmCellBackward: NonNullable<Backend<Handle>['lstmCellBackward']> = (gradHy, gradCy, cx, cy, workspace) => {
+    const [gates, gradCx] = rnn.lstmCellBackward(gradHy, gradCy, cx, cy, workspace);
+    return [this.track(gates), this.track(gradCx)];
+  };
+  gruCell: NonNullable<Backend<Handle>['gruCell']> = (inputGates, hiddenGates, hx) => {
+    const [hy, workspace] = rnn.gruCell(inputGates, hiddenGates, hx);
+    return [this.track(hy), this.track(workspace)];
+  };
+  gruCellBackward: NonNullable<Backend<Handle>['gruCellBackward']> = (gradHy, hx, workspace) => {
+    const [gi, gh, gx] = rnn.gruCellBackward(gradHy, hx, workspace);
+    return [this.track(gi), this.track(gh), this.track(gx)];
+  };
 }

@@ -547,3 +547,83 @@ int scatter_add_row_f32(float *out, const int *idx, int step, int size, const fl
   }
   return -1;
 }
+// ---- The fused LSTM cell (the optional lstmCell / lstmCellBackward kernels; src/kernels/rnn.ts).
+// Rows of gates [4H] (i, f, g, o) and of states [H]; every step is the composite's op in its order,
+// rounded to float as its tensors are, with the unary kernel's tanh and sigmoid.
+
+static inline void lstm_cell_lane(const float *a, const float *b, const float *cx, float *hy, float *cy, float *ws, int H, int j) {
+  float i = sigmoid_f32(a[j] + b[j]);
+  float f = sigmoid_f32(a[H + j] + b[H + j]);
+  float g = tanh_f32(a[2 * H + j] + b[2 * H + j]);
+  float o = sigmoid_f32(a[3 * H + j] + b[3 * H + j]);
+  float c = f * cx[j] + i * g;
+  ws[j] = i; ws[H + j] = f; ws[2 * H + j] = g; ws[3 * H + j] = o;
+  cy[j] = c;
+  hy[j] = o * tanh_f32(c);
+}
+
+__attribute__((export_name("lstm_cell_f32")))
+void lstm_cell_f32(const float *a, const float *b, const float *cx, float *hy, float *cy, float *ws, int rows, int H) {
+  for (int r = 0; r < rows; r++, a += 4 * H, b += 4 * H, ws += 4 * H, cx += H, hy += H, cy += H) {
+    int j = 0;
+    for (; j + 4 <= H; j += 4) {
+      v128_t i = sigmoid_f32x4(wasm_f32x4_add(wasm_v128_load(a + j), wasm_v128_load(b + j)));
+      v128_t f = sigmoid_f32x4(wasm_f32x4_add(wasm_v128_load(a + H + j), wasm_v128_load(b + H + j)));
+      v128_t g = tanh_f32x4(wasm_f32x4_add(wasm_v128_load(a + 2 * H + j), wasm_v128_load(b + 2 * H + j)));
+      v128_t o = sigmoid_f32x4(wasm_f32x4_add(wasm_v128_load(a + 3 * H + j), wasm_v128_load(b + 3 * H + j)));
+      v128_t c = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(cx + j)), wasm_f32x4_mul(i, g));
+      wasm_v128_store(ws + j, i);
+      wasm_v128_store(ws + H + j, f);
+      wasm_v128_store(ws + 2 * H + j, g);
+      wasm_v128_store(ws + 3 * H + j, o);
+      wasm_v128_store(cy + j, c);
+      wasm_v128_store(hy + j, wasm_f32x4_mul(o, tanh_f32x4(c)));
+    }
+    for (; j < H; j++) lstm_cell_lane(a, b, cx, hy, cy, ws, H, j);
+  }
+}
+
+// The gradient: tanh' as (1 - y)(1 + y) and sigmoid' as (1 - y) y, as core's backward rules compute
+// them. gh or gc is 0 (no address) for a gradient that is not there (zeros).
+__attribute__((export_name("lstm_cell_backward_f32")))
+void lstm_cell_backward_f32(const float *gh, const float *gc, const float *cx, const float *cy, const float *ws, float *gates,
+                            float *gcx, int rows, int H) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int r = 0; r < rows; r++, ws += 4 * H, gates += 4 * H, cx += H, cy += H, gcx += H) {
+    int j = 0;
+    for (; j + 4 <= H; j += 4) {
+      v128_t i = wasm_v128_load(ws + j), f = wasm_v128_load(ws + H + j);
+      v128_t g = wasm_v128_load(ws + 2 * H + j), o = wasm_v128_load(ws + 3 * H + j);
+      v128_t dc = wasm_f32x4_splat(0.0f), dout = wasm_f32x4_splat(0.0f);
+      if (gh) {
+        v128_t dh = wasm_v128_load(gh + H * r + j);
+        v128_t tc = tanh_f32x4(wasm_v128_load(cy + j));
+        dc = wasm_f32x4_mul(wasm_f32x4_mul(dh, o), wasm_f32x4_mul(wasm_f32x4_sub(one, tc), wasm_f32x4_add(one, tc)));
+        dout = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(dh, tc), wasm_f32x4_sub(one, o)), o);
+      }
+      if (gc) dc = gh ? wasm_f32x4_add(dc, wasm_v128_load(gc + H * r + j)) : wasm_v128_load(gc + H * r + j);
+      wasm_v128_store(gates + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(dc, g), wasm_f32x4_sub(one, i)), i));
+      wasm_v128_store(gates + H + j,
+                      wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(dc, wasm_v128_load(cx + j)), wasm_f32x4_sub(one, f)), f));
+      wasm_v128_store(gates + 2 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dc, i), wasm_f32x4_mul(wasm_f32x4_sub(one, g), wasm_f32x4_add(one, g))));
+      wasm_v128_store(gates + 3 * H + j, dout);
+      wasm_v128_store(gcx + j, wasm_f32x4_mul(dc, f));
+    }
+    for (; j < H; j++) {
+      float i = ws[j], f = ws[H + j], g = ws[2 * H + j], o = ws[3 * H + j];
+      float dc = 0.0f, dout = 0.0f;
+      if (gh) {
+        float dh = gh[H * r + j];
+        float tc = tanh_f32(cy[j]);
+        dc = (dh * o) * ((1.0f - tc) * (1.0f + tc));
+        dout = ((dh * tc) * (1.0f - o)) * o;
+      }
+      if (gc) dc = gh ? dc + gc[H * r + j] : gc[H * r + j];
+      gates[j] = ((dc * g) * (1.0f - i)) * i;
+      gates[H + j] = ((dc * cx[j]) * (1.0f - f)) * f;
+      gates[2 * H + j] = (dc * i) * ((1.0f - g) * (1.0f + g));
+      gates[3 * H + j] = dout;
+      gcx[j] = dc * f;
+    }
+  }
+}

@@ -274,8 +274,13 @@ describe('registerBackend checks what it is given', () => {
       'sort',
       'put',
       'thresholdBackward',
+      'tanhBackward',
       'adamStep',
       'sgdStep',
+      'lstmCell',
+      'lstmCellBackward',
+      'gruCell',
+      'gruCellBackward',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -320,6 +325,7 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   sort: (b, n) => b.sort!(view([n, n]), 1, false, false),
   put: (b, n) => b.put!(view([n, n]), view([n], 'int32'), view([n]), false),
   thresholdBackward: (b, n) => b.thresholdBackward!(view([n, n]), view([n, n]), 0),
+  tanhBackward: (b, n) => b.tanhBackward!(view([n, n]), view([n, n])),
   adamStep: (b, n) =>
     b.adamStep!(view([n, n]), view([n, n]), view([n, n]), view([n, n]), null, {
       lr: 1,
@@ -343,6 +349,10 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
       maximize: false,
       first: true,
     }),
+  lstmCell: (b, n) => b.lstmCell!(view([n, n]), view([n, n]), view([n, n / 4])),
+  lstmCellBackward: (b, n) => b.lstmCellBackward!(view([n, n / 4]), null, view([n, n / 4]), view([n, n / 4]), view([n, n])),
+  gruCell: (b, n) => b.gruCell!(view([n, (3 * n) / 4]), view([n, (3 * n) / 4]), view([n, n / 4])),
+  gruCellBackward: (b, n) => b.gruCellBackward!(view([n, n / 4]), view([n, n / 4]), view([n, n])),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

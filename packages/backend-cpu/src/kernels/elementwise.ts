@@ -583,3 +583,31 @@ export function thresholdBackward(grad: View<Handle>, source: View<Handle>, thre
   for (let i = 0; i < n; i++) out[i] = s[so + i]! <= t ? 0 : g[go + i]!;
   return outH;
 }
+
+/**
+ * PyTorch's tanh_backward (the optional kernel: tanh's backward in one pass):
+ * `grad · (1 - y)(1 + y)` on dense views of one float dtype, each op rounded
+ * to the dtype as core's composite rounds it (the same bits).
+ */
+export function tanhBackward(grad: View<Handle>, output: View<Handle>): Handle {
+  const n = numel(grad.shape);
+  const outH = alloc(grad.dtype, n);
+  const out = arr(outH);
+  const g = arr(grad.handle);
+  const y = arr(output.handle);
+  const go = grad.offset;
+  const yo = output.offset;
+  if (grad.dtype === 'float32') {
+    const R = Math.fround;
+    for (let i = 0; i < n; i++) {
+      const v = y[yo + i]!;
+      out[i] = g[go + i]! * R(R(1 - v) * R(1 + v));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = y[yo + i]!;
+      out[i] = g[go + i]! * ((1 - v) * (1 + v));
+    }
+  }
+  return outH;
+}

@@ -36,6 +36,18 @@ export interface Kernels {
   scatter_add_row_f32(out: number, idx: number, step: number, size: number, src: number, n: number, rs: number): number;
   sum_rows_f32(src: number, n: number, rs: number, rows: number, out: number): void;
   arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
+  lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
+  lstm_cell_backward_f32(
+    gh: number,
+    gc: number,
+    cx: number,
+    cy: number,
+    ws: number,
+    gates: number,
+    gcx: number,
+    rows: number,
+    H: number,
+  ): void;
 }
 
 /** Why the memory is not shared (and so the backend runs on one thread), or undefined when it is. */

@@ -93,8 +93,48 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('threshold_backward', grad.shape, grad.dtype, e);
     }
   },
+  tanhBackward: (k, fail) => (grad, output) => {
+    if (!fits(count(grad.shape), grad.dtype)) fail('tanh_backward', grad.shape, grad.dtype);
+    try {
+      return k(grad, output);
+    } catch (e) {
+      return fail('tanh_backward', grad.shape, grad.dtype, e);
+    }
+  },
   adamStep: null, // writes into existing handles
   sgdStep: null, // writes into existing handles
+  lstmCell: (k, fail) => (inputGates, hiddenGates, cx) => {
+    if (!fits(count(inputGates.shape), inputGates.dtype)) fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype);
+    try {
+      return k(inputGates, hiddenGates, cx);
+    } catch (e) {
+      return fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype, e);
+    }
+  },
+  lstmCellBackward: (k, fail) => (gradHy, gradCy, cx, cy, workspace) => {
+    if (!fits(count(workspace.shape), workspace.dtype)) fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype);
+    try {
+      return k(gradHy, gradCy, cx, cy, workspace);
+    } catch (e) {
+      return fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype, e);
+    }
+  },
+  gruCell: (k, fail) => (inputGates, hiddenGates, hx) => {
+    if (!fits(4 * count(hx.shape), inputGates.dtype)) fail('_thnn_fused_gru_cell', inputGates.shape, inputGates.dtype);
+    try {
+      return k(inputGates, hiddenGates, hx);
+    } catch (e) {
+      return fail('_thnn_fused_gru_cell', inputGates.shape, inputGates.dtype, e);
+    }
+  },
+  gruCellBackward: (k, fail) => (gradHy, hx, workspace) => {
+    if (!fits(count(workspace.shape), workspace.dtype)) fail('_thnn_fused_gru_cell_backward', workspace.shape, workspace.dtype);
+    try {
+      return k(gradHy, hx, workspace);
+    } catch (e) {
+      return fail('_thnn_fused_gru_cell_backward', workspace.shape, workspace.dtype, e);
+    }
+  },
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);
     try {

@@ -45,8 +45,13 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   sort: { optional: true },
   put: { optional: true },
   thresholdBackward: { optional: true },
+  tanhBackward: { optional: true },
   adamStep: { optional: true },
   sgdStep: { optional: true },
+  lstmCell: { optional: true },
+  lstmCellBackward: { optional: true },
+  gruCell: { optional: true },
+  gruCellBackward: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

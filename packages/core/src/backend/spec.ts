@@ -288,6 +288,16 @@ export interface BackendKernels<H = unknown> {
    */
   thresholdBackward?(grad: View<H>, source: View<H>, threshold: number): H;
   /**
+   * Optional: PyTorch's `tanh_backward`, `grad · (1 - y)(1 + y)` elementwise
+   * in one pass (tanh's backward from its output `y`), into a new handle of
+   * grad's shape and dtype; each of the three ops rounded to the dtype, as
+   * core's composite rounds them (the same bits). `grad` and `output` are
+   * dense from their offsets, of one shape and float dtype (core checks,
+   * else it composes). Without it core runs the three ops (three passes,
+   * two intermediates).
+   */
+  tanhBackward?(grad: View<H>, output: View<H>): H;
+  /**
    * Optional, in place: one `torch.optim.Adam` (or AdamW, `o.decoupled`)
    * update of one parameter, in one pass: `param`, `expAvg`, `expAvgSq` and
    * (with `o.amsgrad`) `maxExpAvgSq` are rewritten; `grad` is read. Every view
@@ -308,6 +318,53 @@ export interface BackendKernels<H = unknown> {
    * `adamStep`.
    */
   sgdStep?(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean;
+  /**
+   * Optional: the pointwise part of one LSTM step (PyTorch's
+   * `_thnn_fused_lstm_cell`), in one pass. `inputGates` and `hiddenGates`
+   * have shape [..., 4·H], `cx` [..., H] (the same leading dims), all dense
+   * from their offsets and of one float dtype (core checks, else it
+   * composes). With `gates = inputGates + hiddenGates` split along the last
+   * dim into i, f, g, o: `cy = σ(f)·cx + σ(i)·tanh(g)`, `hy = σ(o)·tanh(cy)`.
+   * Returns new handles `[hy, cy, workspace]`: hy and cy of cx's shape, the
+   * workspace of the gates' shape holding the activated gates σ(i), σ(f),
+   * tanh(g), σ(o) (what `lstmCellBackward` reads). Each value must equal
+   * core's composite (`fused.lstmCell` without the kernel, in
+   * `ops/fused-rnn.ts`) within the dtype's rounding of each op. A backend
+   * that has it has `lstmCellBackward` too (core uses neither otherwise).
+   * Without them core runs the formula op by op (about a dozen ops and
+   * graph nodes per time step).
+   */
+  lstmCell?(inputGates: View<H>, hiddenGates: View<H>, cx: View<H>): [H, H, H];
+  /**
+   * Optional: the gradient of `lstmCell` (PyTorch's
+   * `_thnn_fused_lstm_cell_backward`) from the gradients of hy and cy (null
+   * for none: zeros), the cell state `cx`, the result `cy` and the
+   * `workspace` `lstmCell` returned; every view dense from its offset, of
+   * one float dtype. Returns new handles `[gradGates, gradCx]` of the gates'
+   * and cx's shapes.
+   */
+  lstmCellBackward?(gradHy: View<H> | null, gradCy: View<H> | null, cx: View<H>, cy: View<H>, workspace: View<H>): [H, H];
+  /**
+   * Optional: the pointwise part of one GRU step (PyTorch's
+   * `_thnn_fused_gru_cell`), in one pass. `inputGates` and `hiddenGates`
+   * have shape [..., 3·H] (r, z, n along the last dim), `hx` [..., H], all
+   * dense from their offsets, of one float dtype (core checks, else it
+   * composes): `r = σ(i_r + h_r)`, `z = σ(i_z + h_z)`,
+   * `n = tanh(i_n + r·h_n)`, `hy = (1 - z)·n + z·hx`. Returns new handles
+   * `[hy, workspace]`: hy of hx's shape, the workspace [..., 4·H] holding r,
+   * z, n and h_n (what `gruCellBackward` reads). Each value must equal core's
+   * composite (`fused.gruCell` without the kernel, in `ops/fused-rnn.ts`)
+   * within the dtype's rounding of each op. A backend that has it has
+   * `gruCellBackward` too.
+   */
+  gruCell?(inputGates: View<H>, hiddenGates: View<H>, hx: View<H>): [H, H];
+  /**
+   * Optional: the gradient of `gruCell` from the gradient of hy, hx and the
+   * workspace `gruCell` returned (dense, one float dtype): new handles
+   * `[gradInputGates, gradHiddenGates, gradHx]`; tanh' as (1 - y)(1 + y)
+   * and σ' as (1 - y)·y, as core's backward rules compute them.
+   */
+  gruCellBackward?(gradHy: View<H>, hx: View<H>, workspace: View<H>): [H, H, H];
 }
 
 /**

@@ -4,8 +4,9 @@
  * right where its forward is; rules are written in Tensor ops, so they are
  * themselves differentiable (higher-order gradients).
  */
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGraphRecordingEnabled, noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record, wantsGrad } from '../autograd/record.js';
+import { forwardAdActive } from '../autograd/tangents.js';
 import type { BinaryOp, UnaryOp } from '../backend/spec.js';
 import { type DType, isFloating, toFloating } from '../dtype.js';
 import { checkOptions } from '../options.js';
@@ -253,8 +254,32 @@ export function cos(x: Tensor): Tensor {
  */
 export function tanh(x: Tensor): Tensor {
   const out = unaryForward('tanh', x);
-  if (needsGrad(x)) record(out, 'TanhBackward0', [x], (g) => [g.mul(oneMinusSquare(out))], [out]);
+  if (needsGrad(x)) record(out, 'TanhBackward0', [x], (g) => [tanhBackward(g, out)], [out]);
   return out;
+}
+
+/**
+ * PyTorch's `tanh_backward(grad, output)`, `grad · (1 - y²)`: one pass with
+ * the backend's optional kernel (dense operands of one float dtype, outside
+ * createGraph and forward AD), else the ops, which also record it for a
+ * second derivative. Both give the same bits.
+ */
+function tanhBackward(grad: Tensor, output: Tensor): Tensor {
+  const kernel = grad.backend.tanhBackward;
+  if (
+    kernel === undefined ||
+    isGraphRecordingEnabled() ||
+    forwardAdActive() ||
+    grad.dtype !== output.dtype ||
+    !isFloating(grad.dtype) ||
+    !shapesEqual(grad.shape, output.shape) ||
+    !grad.isContiguous() ||
+    !output.isContiguous() ||
+    grad.device !== output.device
+  ) {
+    return grad.mul(oneMinusSquare(output));
+  }
+  return wrap(grad, kernel.call(grad.backend, grad, output), grad.shape, grad.dtype);
 }
 
 /**

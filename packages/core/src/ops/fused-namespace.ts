@@ -5,4 +5,5 @@
  *
  * @module
  */
+export { gruCell, lstmCell } from './fused-rnn.js';
 export { adam_, sgd_, type AdamState, type FusedAdamOptions, type FusedSgdOptions } from './fused-optim.js';

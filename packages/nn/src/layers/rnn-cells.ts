@@ -123,10 +123,8 @@ export class LSTMCell extends CellBase {
     const h = state?.[0] ?? this.zeroState(x);
     const c = state?.[1] ?? this.zeroState(x);
     const [gi, gh] = this.gates(x, h);
-    const [i, f, gg, o] = gi.add(gh).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-    const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(gg.tanh()));
-    const h2 = o.sigmoid().mul(c2.tanh());
-    return [h2, c2];
+    // The gates' pointwise part in one kernel and one graph node where the backend has it.
+    return g.fused.lstmCell(gi, gh, c);
   }
 }
 
@@ -144,12 +142,8 @@ export class GRUCell extends CellBase {
     this.checkInput('GRUCell', x);
     const h = hIn ?? this.zeroState(x);
     const [gi, gh] = this.gates(x, h);
-    const [ir, iz, inn] = gi.chunk(3, -1) as [Tensor, Tensor, Tensor];
-    const [hr, hz, hn] = gh.chunk(3, -1) as [Tensor, Tensor, Tensor];
-    const r = ir.add(hr).sigmoid();
-    const z = iz.add(hz).sigmoid();
-    const n = inn.add(r.mul(hn)).tanh();
-    return g.sub(1, z).mul(n).add(z.mul(h));
+    // The gates' pointwise part in one kernel and one graph node where the backend has it.
+    return g.fused.gruCell(gi, gh, h);
   }
 }
 

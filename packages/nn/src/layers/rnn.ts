@@ -37,8 +37,14 @@ const RECURRENT_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirecti
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
-/** One time step of one layer and direction: `cell` is the parameter-name suffix (`l0`, `l0_reverse`, …). */
-type Step = (cell: string, xProj: Tensor, state: Tensor[]) => Tensor[];
+/**
+ * One time step of one layer and direction: `cell` is the parameter-name
+ * suffix (`l0`, `l0_reverse`, …), `whhT` the hidden weight transposed (see
+ * `hiddenWeightT`).
+ */
+type Step = (cell: string, xProj: Tensor, state: Tensor[], whhT: Tensor) => Tensor[];
+/** A Step of one layer and direction, its hidden weight bound. */
+type BoundStep = (cell: string, xProj: Tensor, state: Tensor[]) => Tensor[];
 
 abstract class RNNBase extends Module {
   readonly numLayers: number;
@@ -162,7 +168,8 @@ abstract class RNNBase extends Module {
       for (let d = 0; d < this.numDirections; d++) {
         const cell = this.cellName(l, d);
         // All time steps' input projections in one matmul: [T, B, G·H].
-        const xProj = F.linear(layerInput, this.param('weight_ih', cell)!, this.param('bias_ih', cell));
+        const xProj = this.inputProjection(layerInput, cell);
+        const whhT = this.hiddenWeightT(cell);
         // split (not select) per time step: its backward is one concatenation, not T paddings.
         const steps = xProj.split(1, 0);
         let state = initial.map((s) => s.select(0, l * this.numDirections + d));
@@ -170,7 +177,7 @@ abstract class RNNBase extends Module {
         // The reverse direction reads the sequence from its end; its outputs stay in time order.
         for (let i = 0; i < steps.length; i++) {
           const t = d === 0 ? i : steps.length - 1 - i;
-          state = step(cell, steps[t]!.squeeze(0), state);
+          state = step(cell, steps[t]!.squeeze(0), state, whhT);
           outs[t] = state[0]!;
         }
         finals.push(state);
@@ -223,11 +230,12 @@ abstract class RNNBase extends Module {
       const outputs: Tensor[] = [];
       for (let d = 0; d < this.numDirections; d++) {
         const cell = this.cellName(l, d);
-        const xProj = F.linear(layerInput, this.param('weight_ih', cell)!, this.param('bias_ih', cell));
+        const xProj = this.inputProjection(layerInput, cell);
         const steps = xProj.split(sizes, 0);
         const start = initial.map((s) => s.select(0, l * this.numDirections + d));
         const run = d === 0 ? this.packedForward : this.packedReverse;
-        const { outs, state } = run.call(this, cell, steps, sizes, start, step);
+        const whhT = this.hiddenWeightT(cell);
+        const { outs, state } = run.call(this, cell, steps, sizes, start, (c, xt, st) => step(c, xt, st, whhT));
         finals.push(state);
         outputs.push(g.cat(outs, 0));
       }
@@ -244,7 +252,13 @@ abstract class RNNBase extends Module {
   }
 
   /** One layer's forward direction over packed steps: the sequences that ended keep their last state. */
-  private packedForward(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: Step): { outs: Tensor[]; state: Tensor[] } {
+  private packedForward(
+    cell: string,
+    steps: Tensor[],
+    sizes: number[],
+    start: Tensor[],
+    step: BoundStep,
+  ): { outs: Tensor[]; state: Tensor[] } {
     let state = start;
     const outs: Tensor[] = [];
     steps.forEach((xt, t) => {
@@ -263,7 +277,13 @@ abstract class RNNBase extends Module {
   }
 
   /** One layer's reverse direction over packed steps, from the last: a sequence joins with its initial state at its own last step. */
-  private packedReverse(cell: string, steps: Tensor[], sizes: number[], start: Tensor[], step: Step): { outs: Tensor[]; state: Tensor[] } {
+  private packedReverse(
+    cell: string,
+    steps: Tensor[],
+    sizes: number[],
+    start: Tensor[],
+    step: BoundStep,
+  ): { outs: Tensor[]; state: Tensor[] } {
     const last = sizes[sizes.length - 1] ?? 0;
     const batch = start[0]!.shape[0]!;
     let state = last === batch ? start : start.map((s) => s.narrow(0, 0, last));
@@ -283,8 +303,39 @@ abstract class RNNBase extends Module {
     return this.dropout > 0 && this.training && l < this.numLayers - 1 ? F.dropout(out, this.dropout, true) : out;
   }
 
-  protected hidden(cell: string, h: Tensor): Tensor {
-    return F.linear(h, this.param('weight_hh', cell)!, this.param('bias_hh', cell));
+  /**
+   * Whether the hidden bias is added with the input projection, once for all
+   * time steps (b_ih + b_hh), instead of at every step: where the cell only
+   * ever adds the two projections (RNN, LSTM), not GRU (whose b_hn is scaled
+   * by the reset gate).
+   */
+  protected foldsHiddenBias(): boolean {
+    return this.mode !== 'GRU';
+  }
+
+  /** Every time step's input projection of layer input [T, B, in] (with the hidden bias, where it folds): [T, B, G·H]. */
+  private inputProjection(input: Tensor, cell: string): Tensor {
+    const bih = this.param('bias_ih', cell);
+    const bhh = this.param('bias_hh', cell);
+    const bias = bih !== null && bhh !== null && this.foldsHiddenBias() ? bih.add(bhh) : bih;
+    return F.linear(input, this.param('weight_ih', cell)!, bias);
+  }
+
+  /**
+   * W_hhᵀ, made contiguous once per layer and direction: every step's
+   * hidden projection then reads it as it is (a transposed view would be
+   * packed again at every step), and the steps' gradients for it add up
+   * contiguous before one transpose back to W_hh.
+   */
+  private hiddenWeightT(cell: string): Tensor {
+    return this.param('weight_hh', cell)!.t().contiguous();
+  }
+
+  /** The hidden projection h·W_hhᵀ, with b_hh where it does not fold into the input projection. */
+  protected hidden(cell: string, h: Tensor, whhT: Tensor): Tensor {
+    const out = h.matmul(whhT);
+    const bhh = this.foldsHiddenBias() ? null : this.param('bias_hh', cell);
+    return bhh === null ? out : out.add(bhh);
   }
 
   override extraRepr(): string {
@@ -322,8 +373,8 @@ export class RNN extends RNNBase {
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const relu = this.mode === 'RNN_RELU';
-    const { output, finals } = this.runAll('RNN', x, h0 ? [h0] : null, 1, (cell, xp, [hp]) => {
-      const pre = xp.add(this.hidden(cell, hp!));
+    const { output, finals } = this.runAll('RNN', x, h0 ? [h0] : null, 1, (cell, xp, [hp], whhT) => {
+      const pre = xp.add(this.hidden(cell, hp!, whhT));
       return [relu ? pre.relu() : pre.tanh()];
     });
     return [output, finals[0]!];
@@ -352,11 +403,10 @@ export class LSTM extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
-    const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (cell, xp, [hp, cp]) => {
-      const [i, f, gg, o] = xp.add(this.hidden(cell, hp!)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-      const c2 = f.sigmoid().mul(cp!).add(i.sigmoid().mul(gg.tanh()));
-      return [o.sigmoid().mul(c2.tanh()), c2];
-    });
+    // One fused cell per step: the gates' pointwise part in one kernel and one graph node where the backend has it.
+    const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (cell, xp, [hp, cp], whhT) =>
+      g.fused.lstmCell(xp, this.hidden(cell, hp!, whhT), cp!),
+    );
     return [output, [finals[0]!, finals[1]!]];
   }
 }
@@ -384,14 +434,10 @@ export class GRU extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   override forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
-    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (cell, xp, [hp]) => {
-      const [ir, iz, inn] = xp.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [hr, hz, hn] = this.hidden(cell, hp!).chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const r = ir.add(hr).sigmoid();
-      const z = iz.add(hz).sigmoid();
-      const n = inn.add(r.mul(hn)).tanh();
-      return [g.sub(1, z).mul(n).add(z.mul(hp!))];
-    });
+    // One fused cell per step: the gates' pointwise part in one kernel and one graph node where the backend has it.
+    const { output, finals } = this.runAll('GRU', x, h0 ? [h0] : null, 1, (cell, xp, [hp], whhT) => [
+      g.fused.gruCell(xp, this.hidden(cell, hp!, whhT), hp!),
+    ]);
     return [output, finals[0]!];
   }
 }
