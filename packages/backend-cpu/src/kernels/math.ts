@@ -131,7 +131,7 @@ const C3 = 0.16666419804096222;
 const C4 = 0.04166822507977486;
 const C5 = 0.008374815806746483;
 const C6 = 0.0013836836442351341;
-const LOG2E_F = f32(1.44269504);
+const LOG2E_F = f32(Math.LOG2E); // 1.44269504f in kernels.c: the same float32
 const LN2_HI_F = 0.693145751953125;
 const LN2_LO_F = 1.428606765330187e-6;
 /** 2^k for the large range's k (1 to 25): a table, as `2 ** k` is a slow call. */
