@@ -11,12 +11,20 @@ import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import type { WebGLBackend } from '@graft/backend-webgl';
 import '@graft/backend-webgl';
-import { Adam } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 // tfjs-core registers no gradients by itself (the @tensorflow/tfjs bundle imports these).
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { CNN, graftTrainStep, MLP, type TrainingModel, tfjsTrainStep } from './browser-training.js';
+import {
+  adamUpdateName,
+  CNN,
+  graftAdamUpdate,
+  graftTrainStep,
+  MLP,
+  type TrainingModel,
+  tfjsAdamUpdate,
+  tfjsTrainStep,
+} from './browser-training.js';
 import { timeIt, toUnit, type Unit } from './timing.js';
 
 export type BrowserRunner = 'graft' | 'tfjs-same-shaders' | 'tfjs-default';
@@ -118,51 +126,12 @@ function trainStep(net: TrainingModel): Workload {
   };
 }
 
-/**
- * One Adam update (lr 1e-3) of the MLP 784-256-10's parameters from given
- * gradients, then a read of the last bias (the step's end, as a training loop
- * reads its loss). Graft runs its fused `adamStep` kernel (one shader per
- * tensor written), or with `composite` the same formula op by op (the kernel
- * taken away), to show what the fusion saves; tfjs runs `AdamOptimizer.applyGradients`.
- */
+/** The Adam update of browser-training.ts: Graft on 'webgl' (fused kernel, or op by op with `composite`), or tfjs; sync reads. */
 function adamUpdate(composite: boolean): Workload {
-  const shapes = [[784, 256], [256], [256, 10], [10]];
   return {
-    name: `Adam update of the MLP 784-256-10's parameters${composite ? ', Graft op by op (no fused kernel)' : ''} (ms)`,
+    name: adamUpdateName(composite),
     unit: 'ms',
-    setup(runner) {
-      if (runner === 'graft') {
-        const params = shapes.map((s) => g.randn(s).requiresGrad_());
-        for (const p of params) p.grad = g.randn(p.shape);
-        const opt = new Adam(params, { lr: 1e-3 });
-        const backend = params[0]!.backend;
-        const kernel = backend.adamStep;
-        if (composite) backend.adamStep = undefined;
-        return {
-          run: () => {
-            opt.step();
-            params[3]!.dataSync();
-          },
-          cleanup: () => {
-            backend.adamStep = kernel;
-            for (const p of params) p.dispose();
-          },
-        };
-      }
-      const vars = shapes.map((s, i) => tf.variable(tf.randomNormal(s), true, `adam${i}`));
-      const grads = vars.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(shapes[i]!) }));
-      const opt = tf.train.adam(1e-3);
-      return {
-        run: () => {
-          opt.applyGradients(grads);
-          vars[3]!.dataSync();
-        },
-        cleanup: () => {
-          tf.dispose([...vars, ...grads.map((n) => n.tensor)]);
-          opt.dispose();
-        },
-      };
-    },
+    setup: (runner) => (runner === 'graft' ? graftAdamUpdate('sync', composite) : tfjsAdamUpdate('sync')),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import * as g from '@graft/core';
 import { nn } from '@graft/nn';
-import { SGD } from '@graft/optim';
+import { Adam, SGD } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A network to train: Graft's model and a batch, and tfjs's logits, one-hot labels and the tensors to free. */
@@ -142,6 +142,69 @@ export function tfjsTrainStep<M extends Read>(net: TrainingModel, read: M): Trai
     const cost = opt.minimize(loss, true)!;
     await cost.data();
     cost.dispose();
+  };
+  return { run: run as () => Run<M>, cleanup };
+}
+
+const ADAM_SHAPES = [[784, 256], [256], [256, 10], [10]];
+
+/** The row name of the Adam update workload. */
+export function adamUpdateName(composite: boolean): string {
+  return `Adam update of the MLP 784-256-10's parameters${composite ? ', Graft op by op (no fused kernel)' : ''} (ms)`;
+}
+
+/**
+ * One Adam update (lr 1e-3) of the MLP 784-256-10's parameters from given
+ * gradients, then a read of the last bias (the step's end, as a training loop
+ * reads its loss). Graft runs its fused `adamStep` kernel (one shader or
+ * compute pass per tensor written), or with `composite` the same formula op
+ * by op (the kernel taken away), to show what the fusion saves; parameters
+ * are made on `device` (default: the current backend).
+ */
+export function graftAdamUpdate<M extends Read>(read: M, composite: boolean, device?: string): TrainingStep<Run<M>> {
+  const params = ADAM_SHAPES.map((s) => g.randn(s, { device }).requiresGrad_());
+  for (const p of params) p.grad = g.randn(p.shape, { device });
+  const opt = new Adam(params, { lr: 1e-3 });
+  const backend = params[0]!.backend;
+  const kernel = backend.adamStep;
+  if (composite) backend.adamStep = undefined;
+  const cleanup = () => {
+    backend.adamStep = kernel;
+    for (const p of params) p.dispose();
+  };
+  if (read === 'sync') {
+    const run = () => {
+      opt.step();
+      params[3]!.dataSync();
+    };
+    return { run: run as () => Run<M>, cleanup };
+  }
+  const run = async () => {
+    opt.step();
+    await params[3]!.values();
+  };
+  return { run: run as () => Run<M>, cleanup };
+}
+
+/** The same update in tfjs: `AdamOptimizer.applyGradients` on variables. */
+export function tfjsAdamUpdate<M extends Read>(read: M): TrainingStep<Run<M>> {
+  const vars = ADAM_SHAPES.map((s, i) => tf.variable(tf.randomNormal(s), true, `adam${i}`));
+  const grads = vars.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(ADAM_SHAPES[i]!) }));
+  const opt = tf.train.adam(1e-3);
+  const cleanup = () => {
+    tf.dispose([...vars, ...grads.map((n) => n.tensor)]);
+    opt.dispose();
+  };
+  if (read === 'sync') {
+    const run = () => {
+      opt.applyGradients(grads);
+      vars[3]!.dataSync();
+    };
+    return { run: run as () => Run<M>, cleanup };
+  }
+  const run = async () => {
+    opt.applyGradients(grads);
+    await vars[3]!.data();
   };
   return { run: run as () => Run<M>, cleanup };
 }

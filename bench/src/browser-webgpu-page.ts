@@ -18,7 +18,16 @@ import { webgpuAvailable, webgpuInfo } from '@graft/backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { CNN, graftTrainStep, MLP, type TrainingModel, tfjsTrainStep } from './browser-training.js';
+import {
+  adamUpdateName,
+  CNN,
+  graftAdamUpdate,
+  graftTrainStep,
+  MLP,
+  type TrainingModel,
+  tfjsAdamUpdate,
+  tfjsTrainStep,
+} from './browser-training.js';
 import { median, toUnit, type Unit } from './timing.js';
 
 export type WebGpuRunner = 'graft-webgpu' | 'tfjs-webgpu' | 'graft-webgl';
@@ -105,8 +114,17 @@ function trainStep(net: TrainingModel): Workload {
   };
 }
 
+/** The Adam update of browser-training.ts (fused kernel, or op by op with `composite`) on the runner's device; async reads. */
+function adamUpdate(composite: boolean): Workload {
+  return {
+    name: adamUpdateName(composite),
+    unit: 'ms',
+    setup: (runner) => (runner === 'tfjs-webgpu' ? tfjsAdamUpdate('async') : graftAdamUpdate('async', composite, device(runner))),
+  };
+}
+
 // matmul 512 takes ~0.5 s a call on SwiftShader: 256 keeps the section short.
-const WORKLOADS: Workload[] = [matmul(128), matmul(256), trainStep(MLP), trainStep(CNN)];
+const WORKLOADS: Workload[] = [matmul(128), matmul(256), trainStep(MLP), trainStep(CNN), adamUpdate(false), adamUpdate(true)];
 
 /** Runs every workload (or those whose name contains `only`) for `rounds` interleaved rounds. */
 export async function runWebGpuBench(rounds: number, only?: string): Promise<WebGpuBenchResult> {
