@@ -16,6 +16,8 @@ import {
   TfjsHandle,
   type Backend,
   type BinaryOp,
+  type Conv2dGeometry,
+  type Conv2dPass,
   type DType,
   type ScatterReduceOp,
   type SgdStepOptions,
@@ -545,6 +547,11 @@ export class WebGLBackend implements Backend<H> {
 
   concat(xs: readonly View<H>[], axis: number): H {
     return this.bridge.concat(xs, axis);
+  }
+
+  /** 2-D convolution and its gradients (the optional kernel) on tfjs's NCHW conv kernels; see TfjsBridge.conv2d for what it declines. */
+  conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
+    return this.bridge.conv2d(pass, a, b, o);
   }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {

@@ -94,6 +94,15 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
     }
   },
   adamStep: null, // writes into existing handles
+  conv2d: (k, fail) => (pass, a, b, o) => {
+    const shape = pass === 'forward' ? o.output : pass === 'inputGrad' ? o.input : o.weight;
+    if (!fits(count(shape), a.dtype)) fail('conv2d', shape, a.dtype);
+    try {
+      return k(pass, a, b, o);
+    } catch (e) {
+      return fail('conv2d', shape, a.dtype, e);
+    }
+  },
   sgdStep: null, // writes into existing handles
   cast: (k, fail) => (x, dtype) => {
     if (!fits(count(x.shape), dtype)) fail('to', x.shape, dtype);

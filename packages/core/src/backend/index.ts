@@ -31,6 +31,8 @@ export {
   type ScatterReduceOp,
   type AdamStepOptions,
   type SgdStepOptions,
+  type Conv2dPass,
+  type Conv2dGeometry,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { registerBackend, type BackendRegistration } from './registry.js';

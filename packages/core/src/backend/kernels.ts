@@ -46,6 +46,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   put: { optional: true },
   thresholdBackward: { optional: true },
   adamStep: { optional: true },
+  conv2d: { optional: true },
   sgdStep: { optional: true },
 };
 

@@ -19,7 +19,7 @@
  */
 import type { DType, TypedArray } from '../dtype.js';
 import { numel } from '../shape.js';
-import type { View } from './spec.js';
+import type { Conv2dGeometry, Conv2dPass, View } from './spec.js';
 
 /** tfjs's data types (tfjs-core's `DataType`). */
 export type TfjsDType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
@@ -257,5 +257,60 @@ export class TfjsBridge<H extends TfjsHandle> {
     return this.withInputs(parts, (infos) =>
       this.wrap(this.run('Concat', infos as unknown as Record<string, TfjsTensorInfo>, { axis }), outDtype),
     );
+  }
+
+  /**
+   * The `conv2d` kernel on tfjs's Conv2D, Conv2DBackpropInput and
+   * Conv2DBackpropFilter, with dataFormat 'NCHW' (Graft's layout: activations
+   * and gradients go to tfjs as they are, no transposes). Only the weight is
+   * permuted, to and from tfjs's filter layout [kh, kw, C, O] (one small
+   * copy). Declined (null): groups > 1 (tfjs has no grouped convolution; its
+   * depthwise one is NHWC only), dilation > 1 (tfjs's backprop kernels take
+   * none), and anything but float32.
+   */
+  conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
+    const plain = o.groups === 1 && o.dilation[0] === 1 && o.dilation[1] === 1 && a.dtype === 'float32' && b.dtype === 'float32';
+    if (!plain) {
+      if (pass === 'forward') return null;
+      throw new Error(
+        `conv2d: the ${pass} pass of a geometry this backend declines (groups ${o.groups}, dilation [${o.dilation.join(', ')}], ${a.dtype})`,
+      );
+    }
+    const attrs = {
+      strides: [...o.stride],
+      pad: [
+        [0, 0],
+        [0, 0],
+        [o.padding[0], o.padding[1]],
+        [o.padding[2], o.padding[3]],
+      ],
+      dilations: [1, 1],
+      dataFormat: 'NCHW',
+    };
+    // PyTorch's weight [O, C, kh, kw] is tfjs's filter [kh, kw, C, O] with its dims permuted.
+    const asFilter = (w: View<H>) =>
+      reshapedView(w, [w.shape[2]!, w.shape[3]!, w.shape[1]!, w.shape[0]!], [w.strides[2]!, w.strides[3]!, w.strides[1]!, w.strides[0]!]);
+    if (pass === 'forward') {
+      return this.withInputs([a, asFilter(b)], ([x, filter]) => this.wrap(this.run('Conv2D', { x: x!, filter: filter! }, attrs), a.dtype));
+    }
+    if (pass === 'inputGrad') {
+      return this.withInputs([a, asFilter(b)], ([dy, filter]) =>
+        this.wrap(this.run('Conv2DBackpropInput', { dy: dy!, filter: filter! }, { ...attrs, inputShape: [...o.input] }), a.dtype),
+      );
+    }
+    const [O, C, kh, kw] = o.weight;
+    const filterGrad = this.withInputs([a, b], ([x, dy]) =>
+      this.wrap(this.run('Conv2DBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: [kh, kw, C, O] }), a.dtype),
+    );
+    // [kh, kw, C, O] back to [O, C, kh, kw]: a strided copy of the permuted view.
+    const back = this.host.stridedCopy({
+      handle: filterGrad,
+      dtype: a.dtype,
+      shape: [O, C, kh, kw],
+      strides: [1, O, kw * C * O, C * O],
+      offset: 0,
+    });
+    this.dispose(filterGrad);
+    return this.wrap(back, a.dtype);
   }
 }
