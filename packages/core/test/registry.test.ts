@@ -276,6 +276,7 @@ describe('registerBackend checks what it is given', () => {
       'thresholdBackward',
       'adamStep',
       'sgdStep',
+      'conv2d',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -342,6 +343,16 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
       nesterov: false,
       maximize: false,
       first: true,
+    }),
+  conv2d: (b, n) =>
+    b.conv2d!('forward', view([1, 1, n, n]), view([1, 1, 1, 1]), {
+      input: [1, 1, n, n],
+      weight: [1, 1, 1, 1],
+      output: [1, 1, n, n],
+      stride: [1, 1],
+      padding: [0, 0, 0, 0],
+      dilation: [1, 1],
+      groups: 1,
     }),
 };
 

@@ -46,8 +46,8 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   put: { optional: true },
   thresholdBackward: { optional: true },
   adamStep: { optional: true },
-  conv2d: { optional: true },
   sgdStep: { optional: true },
+  conv2d: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */
