@@ -168,6 +168,18 @@ function moveLast(v: View<H>, axes: readonly number[]): View<H> {
 
 const isInt = (dtype: DType) => dtype === 'int32' || dtype === 'bool';
 
+/** Whether the view has `shape` and row-major strides (from any offset): element i of the output is element offset + i. */
+function isRowMajorAs(v: View<H>, shape: readonly number[]): boolean {
+  if (v.shape.length !== shape.length) return false;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (v.shape[d] !== shape[d]) return false;
+    if (shape[d] !== 1 && v.strides[d] !== expected) return false;
+    expected *= shape[d]!;
+  }
+  return true;
+}
+
 /**
  * The `'webgpu'` device. Importing `@graft/backend-webgpu` makes one on the
  * browser's default adapter; make your own only to run on a GPUDevice of your
@@ -324,7 +336,10 @@ export class WebGPUBackend implements Backend<H> {
     const size = numel(shape);
     if (size === 0) return this.fill(0, 0, dtype);
     const u = new Uniforms();
-    const coords = coordsCode(u, shape);
+    // Operands laid out as the output (the common case: same-shape dense tensors) are read at index + offset,
+    // with no coordinates: the per-dimension divisions are the costliest part of a small shader.
+    const rowMajor = operands.map((o) => typeof o !== 'number' && isRowMajorAs(o, shape));
+    const coords = operands.some((o, i) => typeof o !== 'number' && !rowMajor[i]) ? coordsCode(u, shape) : '';
     const names = ['A', 'B', 'C'];
     const inputs: TensorInfo[] = [];
     const variables: string[] = [];
@@ -334,7 +349,12 @@ export class WebGPUBackend implements Backend<H> {
       if (typeof o === 'number') return `let ${lower} = ${kind}(${kind === 'i32' ? u.int(`u${n}`, o) : u.float(`u${n}`, o)});`;
       variables.push(n);
       inputs.push(this.flat(o.handle));
-      return `let ${lower} = ${kind}(${n}[${addressCode(u, n.toLowerCase(), layout(o), coordNames(shape.length))}]);`;
+      const at = rowMajor[i]
+        ? o.offset === 0
+          ? 'index'
+          : `index + ${u.int(`${lower}Off`, o.offset)}`
+        : addressCode(u, lower, layout(o), coordNames(shape.length));
+      return `let ${lower} = ${kind}(${n}[${at}]);`;
     });
     const program = new GraftProgram(
       size,
@@ -528,6 +548,14 @@ export class WebGPUBackend implements Backend<H> {
   /** C's fmod, exact (the optional kernel: floor division and the remainders need it). */
   fmod(a: View<H>, b: View<H>, shape: readonly number[], dtype: DType): H {
     return this.elementwise('r = graftFmod(a, b);', [a, b], shape, dtype, 'f32', SINCOS_WGSL + MATH_WGSL + FMOD_WGSL);
+  }
+
+  /**
+   * PyTorch's threshold_backward in one pass (the optional kernel: relu's backward), where core would compare,
+   * then select through a bool mask. NaN in `source` keeps the gradient (`<=` is false for NaN), as the composite.
+   */
+  thresholdBackward(grad: View<H>, source: View<H>, threshold: number): H {
+    return this.elementwise('r = select(a, 0.0, b <= c);', [grad, source, threshold], grad.shape, grad.dtype);
   }
 
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
