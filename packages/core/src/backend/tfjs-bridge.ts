@@ -61,6 +61,13 @@ export interface TfjsBridgeHost<H extends TfjsHandle> {
   stridedCopy(v: View<H>): TfjsTensorInfo;
   /** A new storage of `size` elements equal to `value`. */
   fill(size: number, value: number, dtype: DType): H;
+  /**
+   * Where the backend's Conv2DBackpropFilter runs one thread per weight element over a serial loop of
+   * N·OH·OW products (tfjs-webgl's fragment shader does): the longest loop, per weight element, it is
+   * given before `conv2d` declines the geometry to the composite, whose weight gradient is a parallel
+   * matmul. Unset: no limit.
+   */
+  readonly convFilterLoopPerWeight?: number;
 }
 
 /** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
@@ -266,10 +273,16 @@ export class TfjsBridge<H extends TfjsHandle> {
    * permuted, to and from tfjs's filter layout [kh, kw, C, O] (one small
    * copy). Declined (null): groups > 1 (tfjs has no grouped convolution; its
    * depthwise one is NHWC only), dilation > 1 (tfjs's backprop kernels take
-   * none), and anything but float32.
+   * none), anything but float32, and where the host says its weight gradient
+   * would be one long serial loop per weight element (`convFilterLoopPerWeight`).
    */
   conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
-    const plain = o.groups === 1 && o.dilation[0] === 1 && o.dilation[1] === 1 && a.dtype === 'float32' && b.dtype === 'float32';
+    const N = o.input[0];
+    const [O, C, kh, kw] = o.weight;
+    const loop = N * o.output[2] * o.output[3];
+    const parallel = loop <= (this.host.convFilterLoopPerWeight ?? Number.POSITIVE_INFINITY) * O * C * kh * kw;
+    const plain =
+      parallel && o.groups === 1 && o.dilation[0] === 1 && o.dilation[1] === 1 && a.dtype === 'float32' && b.dtype === 'float32';
     if (!plain) {
       if (pass === 'forward') return null;
       throw new Error(
@@ -298,7 +311,6 @@ export class TfjsBridge<H extends TfjsHandle> {
         this.wrap(this.run('Conv2DBackpropInput', { dy: dy!, filter: filter! }, { ...attrs, inputShape: [...o.input] }), a.dtype),
       );
     }
-    const [O, C, kh, kw] = o.weight;
     const filterGrad = this.withInputs([a, b], ([x, dy]) =>
       this.wrap(this.run('Conv2DBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: [kh, kw, C, O] }), a.dtype),
     );
