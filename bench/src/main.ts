@@ -18,7 +18,7 @@
  * for the docs.
  */
 import * as g from '@graft/core';
-import '@graft/backend-cpu';
+import { cpuInfo } from '@graft/backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -55,6 +55,14 @@ const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const jsonIndex = process.argv.indexOf('--json');
 const JSON_OUT = jsonIndex >= 0 ? process.argv[jsonIndex + 1] : undefined;
 if (jsonIndex >= 0 && JSON_OUT === undefined) throw new Error('--json needs a file name');
+
+/**
+ * Which build of Graft's wasm kernels runs. `pnpm bench` starts Node with
+ * --experimental-wasm-relaxed-simd, so Node 20 loads the relaxed-SIMD build
+ * (FMA in the GEMM) as browsers and Node 22+ do by default; `node
+ * dist/main.js` without the flag measures Node 20's default, plain SIMD.
+ */
+const KERNELS = cpuInfo().kernels;
 
 const workloads = selectWorkloads(process.env['BENCH_ONLY']);
 const failures = new Set<string>();
@@ -158,6 +166,7 @@ function report(runners: Runner[], results: Map<string, Map<Runner, number[]>>, 
   });
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} logical CPUs`;
   console.log(`Graft bench: Node ${process.version}, ${machine}, ${ROUNDS} rounds, ratios = Graft speed / peer speed`);
+  console.log(`Graft's wasm kernels: ${KERNELS}`);
   for (const [r, p] of peers) console.log(`${LABELS[r]}: ${JSON.stringify({ ...p.info, ready: undefined })}`);
   console.log(markdownTable(header, rows));
   for (const [r, why] of missing) console.log(`missing: ${LABELS[r]}: ${why}`);
@@ -173,6 +182,7 @@ function report(runners: Runner[], results: Map<string, Map<Runner, number[]>>, 
   return {
     date: new Date().toISOString(),
     node: process.version,
+    graftKernels: KERNELS,
     machine,
     rounds: ROUNDS,
     graftThreads: (g as { getNumThreads?: () => number }).getNumThreads?.() ?? 1,

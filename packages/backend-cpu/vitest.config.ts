@@ -18,12 +18,12 @@ export default defineConfig({
         },
       },
       {
-        // The GEMM tests again on the relaxed-SIMD build of the kernels (browsers load it; Node
+        // The GEMM and heap-kernel tests again on the relaxed-SIMD build of the kernels (browsers load it; Node
         // 20 only behind this flag), so both wasm binaries are checked.
         extends: true,
         test: {
           name: 'cpu-relaxed-simd',
-          include: ['test/gemm.test.ts'],
+          include: ['test/gemm.test.ts', 'test/info.test.ts', 'test/heap.test.ts'],
           execArgv: ['--experimental-wasm-relaxed-simd'],
         },
       },

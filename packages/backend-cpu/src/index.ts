@@ -14,3 +14,4 @@ import { CpuBackend } from './backend.js';
 registerBackend('cpu', () => new CpuBackend(), { priority: 0 });
 
 export { CpuBackend };
+export { type CpuInfo, cpuInfo } from './info.js';

@@ -2,6 +2,7 @@ import * as g from '@graft/core';
 import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
+import { tanh32 } from '../src/kernels/math.js';
 
 // Large tensors live in WebAssembly memory and use the SIMD kernels; small ones are plain
 // typed arrays. Expected values come from a double-precision loop over the same inputs.
@@ -56,7 +57,49 @@ describe('CPU backend: large tensors in wasm memory', () => {
     }
   });
 
-  it('sum accumulates in double precision', () => {
+  it('float32 tanh: the SIMD kernel (in place and through scratch), its scalar tail and the JavaScript path give the same bits, within 1 ulp of the correctly rounded tanh', () => {
+    // A sweep over float32's line: every 4097th bit pattern from 1e-30 to past saturation, both signs,
+    // plus every float32 around the two range boundaries (0.5625 and 8.664339742) and the specials.
+    const values: number[] = [];
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    for (let b = 0x0d000000; b < 0x41100000; b += 4097) {
+      bits[0] = b;
+      values.push(asFloat[0]!, -asFloat[0]!);
+    }
+    for (const edge of [0.5625, 8.664339742]) {
+      bits[0] = new Uint32Array(new Float32Array([edge]).buffer)[0]!;
+      const centre = bits[0]!;
+      for (let d = -300; d <= 300; d++) {
+        bits[0] = centre + d;
+        values.push(asFloat[0]!);
+      }
+    }
+    values.push(0, -0, Number.NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38);
+    const x = g.tensor(Float32Array.from(values));
+    const dense = x.tanh().dataSync(); // wasm SIMD (and its scalar tail)
+    const strided = g.stack([x, x], 1).select(1, 0).tanh().dataSync(); // a strided view: copied into wasm scratch
+    const scalar = values.map(tanh32); // the JavaScript path (tensors of under 16 elements, no SIMD)
+    for (const v of values.slice(0, 4000)) {
+      const small = g.tensor([v, v, v]).tanh().dataSync();
+      expect(Object.is(small[0], Math.fround(tanh32(v)))).toBe(true);
+    }
+    const line = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
+    const disagree: number[] = [];
+    let worst = 0;
+    values.forEach((v, i) => {
+      if (!Object.is(dense[i], strided[i]) || !Object.is(dense[i], Math.fround(scalar[i]!))) disagree.push(v);
+      if (Number.isNaN(v)) return;
+      const exact = Math.abs(v) > 8.664339742 ? Math.sign(v) : Math.fround(Math.tanh(v));
+      worst = Math.max(worst, Math.abs(line(dense[i]!) - line(exact)));
+    });
+    expect(disagree).toEqual([]);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(dense[values.length - 6]).toBeNaN();
+    expect(Object.is(dense[values.length - 7], -0)).toBe(true); // tanh(-0) is -0
+  });
+
+  it('sum: groups of four floats added in float32, their totals in double precision', () => {
     const expected = av.reduce((s, x) => s + x, 0);
     expect(a.sum().item()).toBeCloseTo(expected, 3);
     const ones = g.ones(1 << 20);

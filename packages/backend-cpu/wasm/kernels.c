@@ -203,15 +203,60 @@ static inline double exp_for_f32(double y) {
   return p * scale.d;
 }
 
-// tanh for float32, as PyTorch's: exactly +-1 beyond |x| = 8.664339742 (where PyTorch's SLEEF
-// tanhf saturates), otherwise 1 - 2 / (e^2|x| + 1) in double, rounded once to float.
+// tanh for float32 in float32 arithmetic, within 1 ulp of the correctly rounded result for every
+// float32 input (checked exhaustively; PyTorch's SLEEF tanhf is within 1 ulp too), and exactly +-1
+// beyond |x| = 8.664339742 where SLEEF's saturates. Two ranges, as SLEEF and XNNPACK split them:
+//   |x| < 0.5625:  x + x^3 P(x^2), P a degree-4 minimax fit of (tanh(a) - a) / a^3 in a^2;
+//   otherwise:     1 - 2 / (e^(2|x|) + 1), e^y = 2^k e^r with |r| <= ln2/2 and e^r a degree-6 fit.
+// tanh_f32x4 below is the same sequence of float32 operations on four lanes (no FMA in SIMD128;
+// `nearest` rounds half to even like nearbyintf), so every element gets the same bits whichever
+// path computes it; packages/backend-cpu/src/kernels/math.ts's tanh32 repeats it in JavaScript.
+#define TANH_SMALL 0.5625f
+#define TANH_SATURATES 8.664339742f
+#define TANH_P0 -0.3333333134651184f
+#define TANH_P1 0.13333073258399963f
+#define TANH_P2 -0.05390177294611931f
+#define TANH_P3 0.021263452246785164f
+#define TANH_P4 -0.006525727454572916f
+#define EXPF_C2 0.49999991059303284f
+#define EXPF_C3 0.16666419804096222f
+#define EXPF_C4 0.04166822507977486f
+#define EXPF_C5 0.008374815806746483f
+#define EXPF_C6 0.0013836836442351341f
+#define LOG2E_F 1.44269504f
+#define LN2_HI_F 0.693145751953125f      // ln 2 to 16 bits: k * LN2_HI_F is exact for |k| < 2^8
+#define LN2_LO_F 1.428606765330187e-06f
+
+static inline float tanh_small_f32(float a) {
+  float s = a * a;
+  float p = TANH_P4;
+  p = p * s + TANH_P3;
+  p = p * s + TANH_P2;
+  p = p * s + TANH_P1;
+  p = p * s + TANH_P0;
+  return a + a * (s * p);
+}
+
+// 1 - 2 / (e^(2a) + 1) for 0.5625 <= a <= 8.67 (so 1 <= k <= 25).
+static inline float tanh_large_f32(float a) {
+  float y = a + a;
+  float k = __builtin_nearbyintf(y * LOG2E_F);
+  float r = (y - k * LN2_HI_F) - k * LN2_LO_F;
+  float p = EXPF_C6;
+  p = p * r + EXPF_C5;
+  p = p * r + EXPF_C4;
+  p = p * r + EXPF_C3;
+  p = p * r + EXPF_C2;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  union { float f; int i; } scale = { .i = ((int)k + 127) << 23 };
+  return 1.0f - 2.0f / (p * scale.f + 1.0f);
+}
+
 static inline float tanh_f32(float x) {
   float a = __builtin_fabsf(x);
-  if (a > 8.664339742f) return x > 0 ? 1.0f : -1.0f;
-  double d = (double)a;
-  double t = d < 1e-3 ? d * (1.0 - d * d / 3.0) : 1.0 - 2.0 / (exp_for_f32(2.0 * d) + 1.0);
-  float r = (float)t;
-  return x < 0 ? -r : (x > 0 ? r : x);  // keeps -0 and NaN
+  if (!(a <= TANH_SATURATES)) return a != a ? x : (x > 0 ? 1.0f : -1.0f);  // NaN, or saturated
+  return __builtin_copysignf(a < TANH_SMALL ? tanh_small_f32(a) : tanh_large_f32(a), x);  // keeps -0
 }
 
 // sigmoid for float32, as PyTorch's: 1 / (1 + e^-x) with each step in float32 (so exactly 1 from
@@ -245,26 +290,32 @@ static inline v128_t exp_for_f32_x2(v128_t y) {
   return wasm_v128_bitselect(y, e, wasm_f64x2_ne(y, y));  // NaN stays NaN
 }
 
-// tanh_f32's double part on two lanes of |x|: the float32 result in the low two lanes.
-static inline v128_t tanh_abs_x2(v128_t d) {
-  v128_t one = wasm_f64x2_splat(1.0);
-  v128_t small = wasm_f64x2_mul(d, wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_mul(d, d), wasm_f64x2_splat(3.0))));
-  v128_t e = exp_for_f32_x2(wasm_f64x2_add(d, d));  // 2.0 * d is exact, as d + d
-  v128_t big = wasm_f64x2_sub(one, wasm_f64x2_div(wasm_f64x2_splat(2.0), wasm_f64x2_add(e, one)));
-  return wasm_f32x4_demote_f64x2_zero(wasm_v128_bitselect(small, big, wasm_f64x2_lt(d, wasm_f64x2_splat(1e-3))));
-}
-
+// tanh_f32 on four lanes: both ranges computed, each lane picks its own.
 static inline v128_t tanh_f32x4(v128_t x) {
   v128_t a = wasm_f32x4_abs(x);
-  v128_t lo = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(a));
-  v128_t hi = tanh_abs_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)));
-  v128_t r = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
-  v128_t zero = wasm_f32x4_splat(0.0f);
-  v128_t neg = wasm_f32x4_lt(x, zero), pos = wasm_f32x4_gt(x, zero);
-  v128_t t = wasm_v128_bitselect(wasm_f32x4_neg(r), wasm_v128_bitselect(r, x, pos), neg);  // keeps -0 and NaN
-  v128_t sat = wasm_f32x4_gt(a, wasm_f32x4_splat(8.664339742f));
-  v128_t sign = wasm_v128_bitselect(wasm_f32x4_splat(1.0f), wasm_f32x4_splat(-1.0f), pos);
-  return wasm_v128_bitselect(sign, t, sat);
+  v128_t s = wasm_f32x4_mul(a, a);
+#define HORNER4(q, v, c) q = wasm_f32x4_add(wasm_f32x4_mul(q, v), wasm_f32x4_splat(c))
+  v128_t p = wasm_f32x4_splat(TANH_P4);
+  HORNER4(p, s, TANH_P3); HORNER4(p, s, TANH_P2); HORNER4(p, s, TANH_P1); HORNER4(p, s, TANH_P0);
+  v128_t small = wasm_f32x4_add(a, wasm_f32x4_mul(a, wasm_f32x4_mul(s, p)));
+  v128_t y = wasm_f32x4_add(a, a);
+  v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(y, wasm_f32x4_splat(LOG2E_F)));
+  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(y, wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_HI_F))),
+                            wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_LO_F)));
+  v128_t e = wasm_f32x4_splat(EXPF_C6);
+  HORNER4(e, r, EXPF_C5); HORNER4(e, r, EXPF_C4); HORNER4(e, r, EXPF_C3); HORNER4(e, r, EXPF_C2);
+  HORNER4(e, r, 1.0f); HORNER4(e, r, 1.0f);
+#undef HORNER4
+  // 2^k from k's bits; lanes outside the large range (NaN, huge, small) are replaced below, and the
+  // saturating conversion keeps them from trapping.
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t large = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(e, scale), one)));
+  v128_t t = wasm_v128_bitselect(small, large, wasm_f32x4_lt(a, wasm_f32x4_splat(TANH_SMALL)));
+  t = wasm_v128_bitselect(t, one, wasm_f32x4_le(a, wasm_f32x4_splat(TANH_SATURATES)));  // saturated (and NaN) lanes: 1
+  v128_t sign = wasm_i32x4_splat((int)0x80000000);
+  t = wasm_v128_or(t, wasm_v128_and(x, sign));                                           // copysign(t, x)
+  return wasm_v128_bitselect(x, t, wasm_f32x4_ne(x, x));                                 // NaN stays NaN
 }
 
 static inline v128_t sigmoid_f32x4(v128_t x) {
@@ -321,20 +372,23 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
   }
 }
 
-// Sum with f64x2 accumulators: float32 inputs, double precision totals.
+// Sum of float32 values: each group of four consecutive floats (lane j of the vectors at i, i+4,
+// i+8, i+12) is added in float32 as (v0 + v1) + (v2 + v3), as PyTorch's vectorised sum adds in
+// float32, and the groups' totals are accumulated in doubles — two roundings of four floats' sum,
+// then nothing lost however long the tensor (PyTorch's cascade keeps float32 accumulators). The
+// double promotions, the costly step, come once per 16 floats instead of once per 2.
 __attribute__((export_name("sum_f32")))
 double sum_f32(const float *a, int n) {
-  v128_t s0 = wasm_f64x2_splat(0), s1 = wasm_f64x2_splat(0), s2 = wasm_f64x2_splat(0), s3 = wasm_f64x2_splat(0);
+  v128_t s0 = wasm_f64x2_splat(0), s1 = wasm_f64x2_splat(0);
   int i = 0;
-  for (; i + 8 <= n; i += 8) {
-    v128_t v0 = wasm_v128_load(a + i);
-    v128_t v1 = wasm_v128_load(a + i + 4);
-    s0 = wasm_f64x2_add(s0, wasm_f64x2_promote_low_f32x4(v0));
-    s1 = wasm_f64x2_add(s1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v0, v0, 2, 3, 0, 1)));
-    s2 = wasm_f64x2_add(s2, wasm_f64x2_promote_low_f32x4(v1));
-    s3 = wasm_f64x2_add(s3, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v1, v1, 2, 3, 0, 1)));
+  for (; i + 16 <= n; i += 16) {
+    v128_t v01 = wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(a + i + 4));
+    v128_t v23 = wasm_f32x4_add(wasm_v128_load(a + i + 8), wasm_v128_load(a + i + 12));
+    v128_t v = wasm_f32x4_add(v01, v23);
+    s0 = wasm_f64x2_add(s0, wasm_f64x2_promote_low_f32x4(v));
+    s1 = wasm_f64x2_add(s1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
   }
-  v128_t s = wasm_f64x2_add(wasm_f64x2_add(s0, s1), wasm_f64x2_add(s2, s3));
+  v128_t s = wasm_f64x2_add(s0, s1);
   double total = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
   for (; i < n; i++) total += a[i];
   return total;

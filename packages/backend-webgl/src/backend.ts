@@ -7,6 +7,7 @@
 import { checkOptions } from '@graft/core';
 import {
   type AdamStepOptions,
+  adamPasses,
   BACKEND_SPEC_VERSION,
   contiguousStrides,
   isDenseFrom0,
@@ -19,8 +20,10 @@ import {
   type Conv2dGeometry,
   type Conv2dPass,
   type DType,
+  type OptimizerPassRunner,
   type ScatterReduceOp,
   type SgdStepOptions,
+  sgdPasses,
   type TypedArray,
   type UnaryOp,
   type View,
@@ -449,48 +452,27 @@ export class WebGLBackend implements Backend<H> {
     this.free(next);
   }
 
+  /** The optimizer passes' runner (core's adamPasses/sgdPasses plan them) over `n` elements. */
+  private optimizerRunner(n: number): OptimizerPassRunner<View<H>, TensorInfo> {
+    return {
+      pass: (inputs, uniforms, expr) => this.optimizerPass(n, inputs, uniforms, expr),
+      maximum: (a, b) => this.optimizerPass(n, { A: a, B: b }, {}, 'isnan(a) || a > b ? a : b'),
+      share: (x) => {
+        this.tf.incRef(x.dataId);
+        return { ...x };
+      },
+    };
+  }
+
   /** One Adam/AdamW update (the optional kernel): passes for expAvg, expAvgSq, (maxExpAvgSq,) then the parameter. */
   adamStep(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean {
     const n = numel(param.shape);
     if (n === 0) return true;
-    const coupled = !o.decoupled && o.weightDecay !== 0;
-    const gi = `(${o.maximize ? '-g' : 'g'}${coupled ? ' + p * uWd' : ''})`;
-    const u = {
-      uWd: o.weightDecay,
-      uB1: o.beta1,
-      uB2: o.beta2,
-      uOneMinusB1: 1 - o.beta1,
-      uOneMinusB2: 1 - o.beta2,
-    };
-    const m = this.optimizerPass(n, { G: grad, P: param, M: expAvg }, u, o.first ? `${gi} * uOneMinusB1` : `m * uB1 + ${gi} * uOneMinusB1`);
-    const v = this.optimizerPass(
-      n,
-      { G: grad, P: param, V: expAvgSq },
-      u,
-      o.first ? `${gi} * ${gi} * uOneMinusB2` : `v * uB2 + (${gi} * ${gi}) * uOneMinusB2`,
-    );
-    let second = v;
-    if (maxExpAvgSq !== null) {
-      if (o.first) {
-        this.tf.incRef(v.dataId); // the maximum starts as expAvgSq itself
-        second = { ...v };
-      } else second = this.optimizerPass(n, { A: maxExpAvgSq, B: v }, {}, 'isnan(a) || a > b ? a : b');
-    }
-    const p = this.optimizerPass(
-      n,
-      { P: param, M: m, S: second },
-      {
-        uDecay: o.decoupled ? 1 - o.lr * o.weightDecay : 1,
-        uStepSize: o.lr / (1 - o.beta1 ** o.step),
-        uSqrtBc2: Math.sqrt(1 - o.beta2 ** o.step),
-        uEps: o.eps,
-      },
-      'p * uDecay - uStepSize * (m / (sqrt(s) / uSqrtBc2 + uEps))',
-    );
-    this.replaceWith(expAvg, m);
-    this.replaceWith(expAvgSq, v);
-    if (maxExpAvgSq !== null) this.replaceWith(maxExpAvgSq, second);
-    this.replaceWith(param, p);
+    const r = adamPasses({ param, grad, expAvg, expAvgSq, maxExpAvgSq }, o, this.optimizerRunner(n));
+    this.replaceWith(expAvg, r.expAvg);
+    this.replaceWith(expAvgSq, r.expAvgSq);
+    if (maxExpAvgSq !== null) this.replaceWith(maxExpAvgSq, r.maxExpAvgSq!);
+    this.replaceWith(param, r.param);
     return true;
   }
 
@@ -498,17 +480,9 @@ export class WebGLBackend implements Backend<H> {
   sgdStep(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean {
     const n = numel(param.shape);
     if (n === 0) return true;
-    const d = `(${o.maximize ? '-g' : 'g'}${o.weightDecay !== 0 ? ' + p * uWd' : ''})`;
-    const u = { uWd: o.weightDecay, uMom: o.momentum, uKeep: 1 - o.dampening, uLr: o.lr };
-    if (momentumBuffer === null) {
-      this.replaceWith(param, this.optimizerPass(n, { G: grad, P: param }, u, `p - uLr * ${d}`));
-      return true;
-    }
-    const buf = this.optimizerPass(n, { G: grad, P: param, B: momentumBuffer }, u, o.first ? d : `b * uMom + ${d} * uKeep`);
-    const step = o.nesterov ? `(${d} + b * uMom)` : 'b';
-    const p = this.optimizerPass(n, { G: grad, P: param, B: buf }, u, `p - uLr * ${step}`);
-    this.replaceWith(momentumBuffer, buf);
-    this.replaceWith(param, p);
+    const r = sgdPasses({ param, grad, momentumBuffer }, o, this.optimizerRunner(n));
+    if (momentumBuffer !== null) this.replaceWith(momentumBuffer, r.momentumBuffer!);
+    this.replaceWith(param, r.param);
     return true;
   }
 

@@ -9,9 +9,15 @@
  */
 import { checkOptions } from '@graft/core';
 import {
+  type AdamStepOptions,
+  adamPasses,
   BACKEND_SPEC_VERSION,
+  contiguousStrides,
   numel,
+  type OptimizerPassRunner,
   reshapedView as reshaped,
+  type SgdStepOptions,
+  sgdPasses,
   TfjsBridge,
   TfjsHandle,
   type Backend,
@@ -314,6 +320,10 @@ export class WebGPUBackend implements Backend<H> {
 
   private wrap(info: TensorInfo, dtype?: DType): H {
     return this.bridge.wrap(info, dtype);
+  }
+
+  private free(info: TensorInfo): void {
+    this.bridge.free(info);
   }
 
   private withInputs<T>(views: View<H>[], fn: (infos: TensorInfo[]) => T): T {
@@ -751,5 +761,88 @@ export class WebGPUBackend implements Backend<H> {
     }[op];
     const first = includeSelf || op === 'assign' ? fold : `select(v, ${fold}, hit)`;
     return this.scatterLoop(self.shape, dim, index, src, self, 'own', `acc = ${first};`, dtype);
+  }
+
+  // ---- fused optimizer steps (the optional kernels; core's adamPasses/sgdPasses plan the passes)
+
+  /** One Adam/AdamW update: passes for expAvg, expAvgSq, (maxExpAvgSq,) then the parameter, each one program. */
+  adamStep(param: View<H>, grad: View<H>, expAvg: View<H>, expAvgSq: View<H>, maxExpAvgSq: View<H> | null, o: AdamStepOptions): boolean {
+    if (numel(param.shape) === 0) return true;
+    const r = adamPasses({ param, grad, expAvg, expAvgSq, maxExpAvgSq }, o, this.optimizerRunner(param.shape));
+    this.replaceWith(expAvg, r.expAvg);
+    this.replaceWith(expAvgSq, r.expAvgSq);
+    if (maxExpAvgSq !== null) this.replaceWith(maxExpAvgSq, r.maxExpAvgSq!);
+    this.replaceWith(param, r.param);
+    return true;
+  }
+
+  /** One SGD update: a pass for the momentum buffer (with momentum), then one for the parameter. */
+  sgdStep(param: View<H>, grad: View<H>, momentumBuffer: View<H> | null, o: SgdStepOptions): boolean {
+    if (numel(param.shape) === 0) return true;
+    const r = sgdPasses({ param, grad, momentumBuffer }, o, this.optimizerRunner(param.shape));
+    if (momentumBuffer !== null) this.replaceWith(momentumBuffer, r.momentumBuffer!);
+    this.replaceWith(param, r.param);
+    return true;
+  }
+
+  private optimizerRunner(shape: readonly number[]): OptimizerPassRunner<View<H>, TensorInfo> {
+    return {
+      pass: (inputs, uniforms, expr) => this.optimizerPass(shape, inputs, uniforms, expr),
+      maximum: (a, b) => this.optimizerPass(shape, { A: a, B: b }, {}, 'select(b, a, isnan(a) || a > b)'),
+      share: (x) => {
+        this.tf.incRef(x.dataId);
+        return { ...x };
+      },
+    };
+  }
+
+  /**
+   * One pass: `expr` per element of `shape` into a new flat float32 buffer.
+   * Views are read through their layouts (the parameter may be a strided
+   * view); earlier passes' buffers are flat. Hyperparameters are f32
+   * uniforms, so one compiled pipeline serves every step.
+   */
+  private optimizerPass(
+    shape: readonly number[],
+    inputs: Record<string, View<H> | TensorInfo>,
+    uniforms: Record<string, number>,
+    expr: string,
+  ): TensorInfo {
+    const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(expr);
+    const u = new Uniforms();
+    const coords = coordsCode(u, shape);
+    const names = Object.keys(inputs).filter((k) => uses(k.toLowerCase()));
+    const infos: TensorInfo[] = [];
+    const loads = names.map((k) => {
+      const v = inputs[k]!;
+      const lower = k.toLowerCase();
+      if ('handle' in v) {
+        infos.push(this.flat(v.handle));
+        return `let ${lower} = f32(${k}[${addressCode(u, lower, layout(v), coordNames(shape.length))}]);`;
+      }
+      infos.push({ ...v, shape: [numel(shape)] });
+      return `let ${lower} = f32(${k}[index]);`;
+    });
+    const lets = Object.keys(uniforms)
+      .filter(uses)
+      .map((name) => `let ${name} = ${u.float(name, uniforms[name]!)};`);
+    const program = new GraftProgram(
+      numel(shape),
+      names,
+      u.fields,
+      '',
+      `${coords}
+          ${loads.join('\n          ')}
+          ${lets.join('\n          ')}
+          setOutputAtIndex(index, ${expr});`,
+    );
+    return this.runProgram(program, infos, 'float32', u);
+  }
+
+  /** Makes `next` (flat, contiguous) the contents of the view `dst`: the storage's buffer is replaced, or written through a view. */
+  private replaceWith(dst: View<H>, next: TensorInfo): void {
+    const src = new WebGPUHandle(next.dataId, numel(dst.shape), dst.dtype);
+    this.assign(dst, { handle: src, dtype: dst.dtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
+    this.free(next);
   }
 }

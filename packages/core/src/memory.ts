@@ -39,15 +39,17 @@ interface Held {
   /** Tensors (views) holding this storage that were not disposed. */
   liveTensors: number;
   freed: boolean;
+  /** In forgottenStorage (storages freed while still in the nursery never are). */
+  registered: boolean;
 }
 
 /**
  * Frees storages whose tensors were all garbage collected without `dispose()`,
  * and stops counting those tensors. One registration per storage (views share
- * it), made when the storage is made and withdrawn when it is freed: a
- * disposed storage leaves nothing behind in the registry, so a long
- * synchronous loop (where finalizers never get to run) holds nothing for the
- * tensors it disposes. `held` is its own unregister token.
+ * it), withdrawn when the storage is freed: a disposed storage leaves nothing
+ * behind in the registry, so a long synchronous loop (where finalizers never
+ * get to run) holds nothing for the tensors it disposes. `held` is its own
+ * unregister token.
  */
 const forgottenStorage = new FinalizationRegistry<Held>((held) => {
   if (held.freed) return;
@@ -56,10 +58,35 @@ const forgottenStorage = new FinalizationRegistry<Held>((held) => {
   free(held);
 });
 
+/**
+ * New storages wait here before they are registered with forgottenStorage.
+ * A registration and its withdrawal cost more than the rest of a small op
+ * together (V8 allocates a weak cell and indexes it by token), and most
+ * storages — an op's intermediates, disposed by `tidy` or `dispose()` within
+ * the same task — are freed long before a finalizer could matter. So storages
+ * are registered in batches: when the nursery holds NURSERY_SIZE of them, and
+ * when the current task's microtasks run; those already freed are dropped
+ * unregistered. A forgotten tensor is therefore collectable from the end of
+ * the task that made it (or NURSERY_SIZE storages later), never lost.
+ */
+const NURSERY_SIZE = 1024;
+const nursery: Storage[] = [];
+let nurseryFlushQueued = false;
+
+function registerNursery(): void {
+  for (const storage of nursery) storage.registerForFinalization();
+  nursery.length = 0;
+}
+
+function registerNurseryAtTaskEnd(): void {
+  nurseryFlushQueued = false;
+  registerNursery();
+}
+
 function free(held: Held): void {
   held.freed = true;
   held.count.numBytes -= held.numBytes;
-  forgottenStorage.unregister(held);
+  if (held.registered) forgottenStorage.unregister(held);
   held.backend.dispose(held.handle);
   held.handle = undefined;
 }
@@ -79,9 +106,22 @@ export class Storage {
   ) {
     const count = countFor(device);
     const numBytes = size * BYTES_PER_ELEMENT[dtype];
-    this.held = { backend, handle, numBytes, count, liveTensors: 0, freed: false };
+    this.held = { backend, handle, numBytes, count, liveTensors: 0, freed: false, registered: false };
     count.numBytes += numBytes;
-    forgottenStorage.register(this, this.held, this.held);
+    nursery.push(this);
+    if (nursery.length >= NURSERY_SIZE) registerNursery();
+    else if (!nurseryFlushQueued) {
+      nurseryFlushQueued = true;
+      queueMicrotask(registerNurseryAtTaskEnd);
+    }
+  }
+
+  /** @internal Leaves the nursery for forgottenStorage, unless already freed (see `nursery`). */
+  registerForFinalization(): void {
+    const held = this.held;
+    if (held.freed || held.registered) return;
+    held.registered = true;
+    forgottenStorage.register(this, held, held);
   }
 
   get handle(): unknown {

@@ -4,8 +4,8 @@
  * Inputs are walked row by row over their strides: no copies.
  */
 import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type View } from '@graft/core/backend';
-import { address, alloc, arr, checkView, type Handle } from '../heap.js';
-import { wasmKernels } from '../wasm/module.js';
+import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
+import { memory, wasmKernels } from '../wasm/module.js';
 import { ELEMENTWISE_GRAIN, parallelRanges, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 import {
@@ -149,12 +149,49 @@ function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: num
 
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, square: 2, sqrt: 3, relu: 4, tanh: 5, sigmoid: 6 };
 
+/**
+ * Elements from which a float32 tanh or sigmoid that the in-place SIMD path
+ * cannot take (a plain array below the wasm heap's threshold, or a strided
+ * view such as one gate of an LSTM's chunked gates) is copied densely into
+ * wasm scratch for the SIMD kernel and back: its polynomial costs ~3 ns an
+ * element there, against ~16 ns for JavaScript's Math.tanh and ~50 ns for the
+ * same float32 steps emulated in JavaScript; the copies cost ~1 ns.
+ */
+const SCRATCH_TRANSCENDENTAL_MIN = 16;
+
+/** `unary_f32` on any float32 view through wasm scratch; false (nothing written) without scratch memory. */
+function unaryViaScratch(code: number, x: View<Handle>, outH: Handle, n: number): boolean {
+  const bytes = 8 * n; // input, then output (the kernel's pointers are restrict: no aliasing)
+  const ptr = scratch(bytes);
+  if (ptr < 0) return false;
+  try {
+    const buffer = memory!.buffer;
+    const input = new Float32Array(buffer, ptr, n);
+    const src = arr(x.handle);
+    if (isDense(x)) input.set(src.subarray(x.offset, x.offset + n));
+    else {
+      const c = collapse(x.shape, [x.strides]);
+      const inner = c.shape[c.shape.length - 1]!;
+      const stride = c.strides[0]![c.shape.length - 1]!;
+      forEachRow(c, [x.offset], (o, r) => {
+        for (let i = 0, s = o[0]!, d = r * inner; i < inner; i++, s += stride) input[d + i] = src[s]!;
+      });
+    }
+    wasmKernels()!.unary_f32(code, ptr, ptr + 4 * n, n);
+    arr(outH).set(new Float32Array(buffer, ptr + 4 * n, n));
+  } finally {
+    freeScratch(ptr, bytes);
+  }
+  return true;
+}
+
 export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
   const n = numel(x.shape);
   const outH = alloc(outDtype, n);
   const wasm = wasmKernels();
   const code = WASM_UNARY[op];
-  if (wasm !== undefined && code !== undefined && outDtype === 'float32' && x.dtype === 'float32' && isDense(x)) {
+  const float32 = outDtype === 'float32' && x.dtype === 'float32';
+  if (wasm !== undefined && code !== undefined && float32 && isDense(x)) {
     checkView('unary', x); // wasm reads n elements from a raw address
     const src = address(x.handle, x.offset);
     const dst = address(outH, 0);
@@ -167,21 +204,26 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
       return outH;
     }
   }
+  if (wasm !== undefined && float32 && (op === 'tanh' || op === 'sigmoid') && n >= SCRATCH_TRANSCENDENTAL_MIN) {
+    // Not taken in place above (a plain array or a strided view): through scratch.
+    checkView('unary', x);
+    if (unaryViaScratch(WASM_UNARY[op]!, x, outH, n)) return outH;
+  }
   const out = arr(outH);
   const src = arr(x.handle);
   const c = collapse(x.shape, [x.strides]);
-  const float32 = outDtype === 'float32';
-  const f = (float32 ? UNARY_FLOAT32[op] : undefined) ?? UNARY[op];
+  const outFloat32 = outDtype === 'float32';
+  const f = (outFloat32 ? UNARY_FLOAT32[op] : undefined) ?? UNARY[op];
   const inner = c.shape[c.shape.length - 1]!;
   const stride = c.strides[0]![c.shape.length - 1]!;
   if (c.shape.length === 1 && stride === 1) {
-    if (!unaryFast(op, src, x.offset, out, 0, n, float32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
+    if (!unaryFast(op, src, x.offset, out, 0, n, outFloat32)) for (let i = 0; i < n; i++) out[i] = f(src[x.offset + i]!);
     return outH;
   }
   forEachRow(c, [x.offset], (o, r) => {
     let s = o[0]!;
     const base = r * inner;
-    if (stride === 1 && unaryFast(op, src, s, out, base, inner, float32)) return;
+    if (stride === 1 && unaryFast(op, src, s, out, base, inner, outFloat32)) return;
     for (let i = 0; i < inner; i++, s += stride) out[base + i] = f(src[s]!);
   });
   return outH;

@@ -117,9 +117,64 @@ export function sigmoid32(x: number): number {
   return Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
 }
 
-/** tanh, exactly ±1 where PyTorch's float32 tanh is. */
+const f32 = Math.fround;
+// The float32 tanh's constants, as float32 values (wasm/kernels.c has them with their derivation).
+const TANH_SMALL = 0.5625;
+const TANH_SATURATES_F32_BITS = f32(TANH_SATURATES_F32);
+const P0 = -0.3333333134651184;
+const P1 = 0.13333073258399963;
+const P2 = -0.05390177294611931;
+const P3 = 0.021263452246785164;
+const P4 = -0.006525727454572916;
+const C2 = 0.49999991059303284;
+const C3 = 0.16666419804096222;
+const C4 = 0.04166822507977486;
+const C5 = 0.008374815806746483;
+const C6 = 0.0013836836442351341;
+const LOG2E_F = f32(1.44269504);
+const LN2_HI_F = 0.693145751953125;
+const LN2_LO_F = 1.428606765330187e-6;
+/** 2^k for the large range's k (1 to 25): a table, as `2 ** k` is a slow call. */
+const POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** k);
+
+/**
+ * tanh in float32 arithmetic, the same operations in the same order as the
+ * wasm kernel's `tanh_f32` (wasm/kernels.c, where the method is explained),
+ * so a tensor's tanh has the same bits whichever path computes it: within
+ * 1 ulp of the correctly rounded result for every float32 input (checked
+ * exhaustively), exactly ±1 where PyTorch's float32 tanh is. Each step is a
+ * double operation rounded to float32 (exact emulation: a double holds more
+ * than twice float32's precision).
+ */
 export function tanh32(x: number): number {
-  return x > TANH_SATURATES_F32 ? 1 : x < -TANH_SATURATES_F32 ? -1 : Math.tanh(x);
+  const a = Math.abs(x);
+  if (!(a <= TANH_SATURATES_F32_BITS)) return a !== a ? x : x > 0 ? 1 : -1; // NaN, or saturated
+  const t = a < TANH_SMALL ? tanhSmall32(a) : tanhLarge32(a);
+  return x < 0 || (x === 0 && 1 / x < 0) ? -t : t; // copysign, -0 included
+}
+
+function tanhSmall32(a: number): number {
+  const s = f32(a * a);
+  let p = f32(f32(P4 * s) + P3);
+  p = f32(f32(p * s) + P2);
+  p = f32(f32(p * s) + P1);
+  p = f32(f32(p * s) + P0);
+  return f32(a + f32(a * f32(s * p)));
+}
+
+function tanhLarge32(a: number): number {
+  const y = f32(a + a);
+  const v = f32(y * LOG2E_F); // 0.8 to 25
+  let k = Math.round(v);
+  if (k - v === 0.5 && (k & 1) === 1) k--; // half to even, as wasm's nearest
+  const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
+  let p = f32(f32(C6 * r) + C5);
+  p = f32(f32(p * r) + C4);
+  p = f32(f32(p * r) + C3);
+  p = f32(f32(p * r) + C2);
+  p = f32(f32(p * r) + 1);
+  p = f32(f32(p * r) + 1);
+  return f32(1 - f32(2 / f32(f32(p * POW2[k]!) + 1)));
 }
 
 /** tanh, exactly ±1 where PyTorch's float64 tanh is. */

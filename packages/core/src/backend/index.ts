@@ -35,6 +35,7 @@ export {
   type Conv2dGeometry,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
+export { adamPasses, sgdPasses, type AdamPassResult, type OptimizerPassRunner } from './optimizer-passes.js';
 export { registerBackend, type BackendRegistration } from './registry.js';
 /** Host (JavaScript) LU-based inverse and slogdet on strided arrays, in doubles: what core runs without the optional kernels. */
 export * as hostLinalg from './host-linalg.js';
