@@ -10,9 +10,15 @@ import {
   adamPasses,
   BACKEND_SPEC_VERSION,
   contiguousStrides,
+  isDenseFrom0,
   numel,
+  reshapedView as reshaped,
+  TfjsBridge,
+  TfjsHandle,
   type Backend,
   type BinaryOp,
+  type Conv2dGeometry,
+  type Conv2dPass,
   type DType,
   type OptimizerPassRunner,
   type ScatterReduceOp,
@@ -23,7 +29,7 @@ import {
   type View,
 } from '@graft/core/backend';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { env, getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { FMOD_GLSL, MATH_BINARY_GLSL, MATH_GLSL, MATH_UNARY_GLSL, mathUnaryProgram } from './math-programs.js';
 import {
   elementwiseProgram,
@@ -42,13 +48,7 @@ import {
 } from './programs.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
-export class WebGLHandle {
-  constructor(
-    public dataId: DataId,
-    readonly size: number,
-    readonly dtype: DType,
-  ) {}
-}
+export class WebGLHandle extends TfjsHandle {}
 
 type H = WebGLHandle;
 type TfDType = 'float32' | 'int32' | 'bool';
@@ -97,21 +97,6 @@ const BINARY: Partial<Record<BinaryOp, string>> = {
   logicalAnd: 'LogicalAnd',
   logicalOr: 'LogicalOr',
 };
-
-/** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
-function reshaped(v: View<H>, shape: readonly number[]): View<H> {
-  return { handle: v.handle, dtype: v.dtype, shape, strides: v.strides, offset: v.offset };
-}
-
-function isDenseFrom0(v: View<H>): boolean {
-  if (v.offset !== 0 || numel(v.shape) !== v.handle.size) return false;
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
-    expected *= v.shape[d]!;
-  }
-  return true;
-}
 
 /** Options of `new WebGLBackend(options)`. */
 export interface WebGLBackendOptions {
@@ -169,6 +154,8 @@ export class WebGLBackend implements Backend<H> {
   /** 'float32' when the GPU renders float32 textures, else 'float16' (less precise: a warning is printed once). */
   readonly precision: 'float32' | 'float16';
   readonly tf: MathBackendWebGL;
+  /** What this backend shares with every tfjs-based one (@graft/core/backend's TfjsBridge): tfjs kernels on views. */
+  private readonly bridge: TfjsBridge<H>;
 
   /** Why the GL context is gone (the browser reclaimed the GPU), or undefined while it lives. */
   private lost: string | undefined;
@@ -179,6 +166,17 @@ export class WebGLBackend implements Backend<H> {
     env().set('WEBGL_PACK', false);
     env().set('WEBGL_CPU_FORWARD', false);
     this.tf = backend ?? createTfBackend();
+    this.bridge = new TfjsBridge<H>({
+      tf: this.tf,
+      run: (kernel, inputs, attrs) => this.run(kernel, inputs as Record<string, TensorInfo>, attrs as NamedAttrMap),
+      handle: (dataId, size, dtype) => new WebGLHandle(dataId, size, dtype),
+      stridedCopy: (v) => this.strided(v),
+      fill: (size, value, dtype) => this.fill(size, value, dtype),
+      // tfjs-webgl's Conv2DBackpropFilter is one fragment per weight element looping over N·OH·OW: on the
+      // bench's CNN (200 weights, loops of 18 432) its weight gradient took 2.6x the composite's. 16 keeps
+      // the kernel where the filter is large against the image (the 16-channel 3x3 case: 1.3x faster).
+      convFilterLoopPerWeight: 16,
+    });
     this.precision = env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16';
     if (this.precision === 'float16' && !warnedFloat16) {
       warnedFloat16 = true;
@@ -210,17 +208,16 @@ export class WebGLBackend implements Backend<H> {
   }
 
   private wrap(info: TensorInfo, dtype?: DType): H {
-    return new WebGLHandle(info.dataId, numel(info.shape), dtype ?? (info.dtype as DType));
+    return this.bridge.wrap(info, dtype);
   }
 
   private free(info: TensorInfo): void {
-    this.tf.disposeData(info.dataId);
+    this.bridge.free(info);
   }
 
   /** A tfjs TensorInfo holding the view's elements with the view's shape (zero-copy when dense from 0). */
   private input(v: View<H>): { info: TensorInfo; temp: boolean } {
-    if (isDenseFrom0(v)) return { info: { dataId: v.handle.dataId, shape: [...v.shape], dtype: v.handle.dtype as TfDType }, temp: false };
-    return { info: this.strided(v), temp: true };
+    return this.bridge.input(v) as { info: TensorInfo; temp: boolean };
   }
 
   /** A view with its broadcast (stride-0) dims shrunk to 1: tfjs broadcasts those itself. */
@@ -258,12 +255,7 @@ export class WebGLBackend implements Backend<H> {
   }
 
   private withInputs<T>(views: View<H>[], fn: (infos: TensorInfo[]) => T, compact = false): T {
-    const got = views.map((v) => (compact ? this.compactInput(v) : this.input(v)));
-    try {
-      return fn(got.map((g) => g.info));
-    } finally {
-      for (const g of got) if (g.temp) this.free(g.info);
-    }
+    return this.bridge.withInputs(views, fn as (infos: unknown[]) => T, compact ? (v) => this.compactInput(v) : undefined);
   }
 
   private scalar(value: number, dtype: DType): TensorInfo {
@@ -295,16 +287,13 @@ export class WebGLBackend implements Backend<H> {
     return this.normalise(this.tf.readSync(h.dataId), h.dtype);
   }
   private normalise(values: unknown, dtype: DType): TypedArray {
-    const v = values as ArrayLike<number>;
-    if (dtype === 'bool') return Uint8Array.from(v, (x) => (x ? 1 : 0));
-    if (dtype === 'int32') return v instanceof Int32Array ? v : Int32Array.from(v);
-    return v instanceof Float32Array ? v : Float32Array.from(v);
+    return this.bridge.normalise(values, dtype);
   }
   dispose(h: H): void {
-    this.tf.disposeData(h.dataId); // tfjs refcounts data ids shared by Identity-style kernels
+    this.bridge.dispose(h);
   }
   memory() {
-    return { numBytes: (this.tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0 };
+    return this.bridge.memory();
   }
 
   // ---- primitives
@@ -314,33 +303,13 @@ export class WebGLBackend implements Backend<H> {
   }
 
   contiguous(x: View<H>): H {
-    if (numel(x.shape) === 0) return this.fill(0, 0, x.dtype);
-    if (isDenseFrom0(x)) {
-      // Textures are never written in place, so a copy can share one (tfjs refcounts it).
-      this.tf.incRef(x.handle.dataId);
-      return new WebGLHandle(x.handle.dataId, x.handle.size, x.handle.dtype);
-    }
-    return this.wrap(this.strided(x), x.dtype);
+    // Textures are never written in place, so a dense copy shares one (tfjs refcounts it).
+    return this.bridge.contiguous(x);
   }
 
   assign(dst: View<H>, src: View<H>): void {
-    if (numel(dst.shape) === 0) return;
     // tfjs textures are immutable: every write makes a new texture that replaces the storage's.
-    let next: TensorInfo;
-    if (isDenseFrom0(dst)) {
-      const source = reshaped(src, dst.shape);
-      if (isDenseFrom0(source) && src.handle.dtype === dst.handle.dtype) {
-        // The whole storage is rewritten by a dense one: share its texture (tfjs refcounts it).
-        this.tf.incRef(src.handle.dataId);
-        next = { dataId: src.handle.dataId, shape: [dst.handle.size], dtype: dst.handle.dtype as TfDType };
-      } else {
-        next = this.strided(source);
-      }
-    } else {
-      next = this.stridedWrite(dst, src);
-    }
-    this.tf.disposeData(dst.handle.dataId);
-    dst.handle.dataId = next.dataId;
+    this.bridge.assign(dst, src, (d, s) => this.stridedWrite(d, s));
   }
 
   /** The storage of `dst` with the view's elements replaced by `src`'s, on the GPU. */
@@ -535,27 +504,7 @@ export class WebGLBackend implements Backend<H> {
       const kept = x.shape.filter((_, d) => !axes.includes(d));
       return this.fill(numel(kept), op === 'prod' ? 1 : 0, outDtype);
     }
-    return this.withInputs([x], ([i]) => {
-      let input = i!;
-      let castBack = false;
-      if (x.dtype === 'bool') {
-        input = this.run('Cast', { x: input }, { dtype: 'int32' });
-        castBack = true;
-      }
-      const kernel = { sum: 'Sum', prod: 'Prod', max: 'Max', min: 'Min' }[op];
-      // Sum/Prod name the attribute `axis`; Max/Min name it `reductionIndices`.
-      let out =
-        axes.length === 0
-          ? this.run('Identity', { x: input })
-          : this.run(kernel, { x: input }, { axis: [...axes], reductionIndices: [...axes], keepDims: false });
-      if (castBack) {
-        this.free(input);
-        const b = this.run('Cast', { x: out }, { dtype: outDtype });
-        this.free(out);
-        out = b;
-      }
-      return this.wrap(out, outDtype);
-    });
+    return this.withInputs([x], ([i]) => this.bridge.reduceInfo(op, i!, axes, outDtype));
   }
 
   argReduce(op: 'argmax' | 'argmin', x: View<H>, axis: number): H {
@@ -571,51 +520,16 @@ export class WebGLBackend implements Backend<H> {
   }
 
   matmul(a: View<H>, b: View<H>): H {
-    const outDtype = a.dtype;
-    const nd = a.shape.length;
-    const outSize = numel(a.shape.slice(0, nd - 1)) * b.shape[nd - 1]!;
-    if (outSize === 0) return this.fill(0, 0, outDtype);
-    if (a.shape[nd - 1] === 0) return this.fill(outSize, 0, outDtype);
-    // Transposed operands (x Wᵀ, and every matmul backward) go to tfjs as transpose flags, not copies.
-    // Batch dims are materialised (tfjs's own batch broadcasting disagrees with pre-expanded views).
-    const ia = this.matmulOperand(a);
-    const ib = this.matmulOperand(b);
-    try {
-      return this.wrap(
-        this.run('BatchMatMul', { a: ia.info, b: ib.info }, { transposeA: ia.transposed, transposeB: ib.transposed }),
-        outDtype,
-      );
-    } finally {
-      if (ia.temp) this.free(ia.info);
-      if (ib.temp) this.free(ib.info);
-    }
-  }
-
-  /** A matmul operand as stored: dense, dense with its last two dims swapped (transposed), or a copy. */
-  private matmulOperand(v: View<H>): { info: TensorInfo; temp: boolean; transposed: boolean } {
-    const nd = v.shape.length;
-    if (nd >= 2 && !isDenseFrom0(v)) {
-      const swap = <T>(xs: readonly T[]) => [...xs.slice(0, nd - 2), xs[nd - 1]!, xs[nd - 2]!];
-      const stored = { handle: v.handle, dtype: v.dtype, shape: swap(v.shape), strides: swap(v.strides), offset: v.offset };
-      if (isDenseFrom0(stored)) {
-        return { info: { dataId: v.handle.dataId, shape: stored.shape, dtype: v.handle.dtype as TfDType }, temp: false, transposed: true };
-      }
-    }
-    return { ...this.input(v), transposed: false };
+    return this.bridge.matmul(a, b);
   }
 
   concat(xs: readonly View<H>[], axis: number): H {
-    const outDtype = xs[0]!.dtype;
-    const parts = xs.filter((x) => numel(x.shape) !== 0);
-    if (parts.length === 0) return this.fill(0, 0, outDtype);
-    return this.withInputs([...parts], (infos) => {
-      // tfjs's Concat takes its inputs as an array.
-      const out =
-        infos.length === 1
-          ? this.run('Identity', { x: infos[0]! })
-          : this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis });
-      return this.wrap(out, outDtype);
-    });
+    return this.bridge.concat(xs, axis);
+  }
+
+  /** 2-D convolution and its gradients (the optional kernel) on tfjs's NCHW conv kernels; see TfjsBridge.conv2d for what it declines. */
+  conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
+    return this.bridge.conv2d(pass, a, b, o);
   }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {

@@ -15,10 +15,15 @@ import {
   contiguousStrides,
   numel,
   type OptimizerPassRunner,
+  reshapedView as reshaped,
   type SgdStepOptions,
   sgdPasses,
+  TfjsBridge,
+  TfjsHandle,
   type Backend,
   type BinaryOp,
+  type Conv2dGeometry,
+  type Conv2dPass,
   type DType,
   type ScatterReduceOp,
   type TypedArray,
@@ -26,18 +31,12 @@ import {
   type View,
 } from '@graft/core/backend';
 import { WebGPUBackend as TfWebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { env, getKernel, type DataId, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { env, getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { addressCode, coordNames, coordsCode, GraftProgram, Uniforms, type ViewLayout } from './programs.js';
 import { FMOD_WGSL, MATH_BINARY_WGSL, MATH_UNARY_WGSL, MATH_WGSL, POW_WGSL, SINCOS_WGSL, UNARY_WGSL } from './wgsl-math.js';
 
 /** A storage: a tfjs data id (replaced, not mutated, by in-place writes) of `size` elements. */
-export class WebGPUHandle {
-  constructor(
-    public dataId: DataId,
-    readonly size: number,
-    readonly dtype: DType,
-  ) {}
-}
+export class WebGPUHandle extends TfjsHandle {}
 
 type H = WebGPUHandle;
 type TfDType = 'float32' | 'int32' | 'bool';
@@ -145,21 +144,6 @@ const INT_BINARY: Partial<Record<BinaryOp, string>> = {
   bitwiseXor: 'a ^ b',
 };
 
-function isDenseFrom0(v: View<H>): boolean {
-  if (v.offset !== 0 || numel(v.shape) !== v.handle.size) return false;
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
-    expected *= v.shape[d]!;
-  }
-  return true;
-}
-
-/** A view with some fields replaced (views may be Tensors, whose fields are getters: never spread them). */
-function reshaped(v: View<H>, shape: readonly number[], strides = v.strides): View<H> {
-  return { handle: v.handle, dtype: v.dtype, shape, strides, offset: v.offset };
-}
-
 /** The view of `v` with dims (size 1) inserted so it has `rank` dims (for broadcast operands: stride 0 there). */
 function layout(v: View<H>): ViewLayout {
   return { shape: v.shape, strides: v.strides, offset: v.offset };
@@ -190,6 +174,18 @@ function moveLast(v: View<H>, axes: readonly number[]): View<H> {
 
 const isInt = (dtype: DType) => dtype === 'int32' || dtype === 'bool';
 
+/** Whether the view has `shape` and row-major strides (from any offset): element i of the output is element offset + i. */
+function isRowMajorAs(v: View<H>, shape: readonly number[]): boolean {
+  if (v.shape.length !== shape.length) return false;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (v.shape[d] !== shape[d]) return false;
+    if (shape[d] !== 1 && v.strides[d] !== expected) return false;
+    expected *= shape[d]!;
+  }
+  return true;
+}
+
 /**
  * The `'webgpu'` device. Importing `@graft/backend-webgpu` makes one on the
  * browser's default adapter; make your own only to run on a GPUDevice of your
@@ -211,6 +207,8 @@ export class WebGPUBackend implements Backend<H> {
   /** Always 'float32': WebGPU storage buffers hold IEEE float32. */
   readonly precision = 'float32';
   readonly tf: TfWebGPUBackend;
+  /** What this backend shares with every tfjs-based one (@graft/core/backend's TfjsBridge): tfjs kernels on views. */
+  private readonly bridge: TfjsBridge<H>;
   readonly device: GPUDeviceLike;
   /** The adapter this device came from (vendor, architecture, whether it is a software fallback). */
   readonly adapterInfo: WebGPUAdapterInfo;
@@ -238,6 +236,16 @@ export class WebGPUBackend implements Backend<H> {
     env().set('WEBGPU_CPU_FORWARD', false);
     this.device = device;
     this.tf = new TfWebGPUBackend(device as never, adapterInfo as never);
+    this.bridge = new TfjsBridge<H>({
+      tf: this.tf,
+      run: (kernel, inputs, attrs) => this.run(kernel, inputs as Record<string, TensorInfo>, attrs as NamedAttrMap),
+      handle: (dataId, size, dtype) => new WebGPUHandle(dataId, size, dtype),
+      stridedCopy: (v) => {
+        const copy = this.stridedCopy(v);
+        return { dataId: copy.dataId, shape: [...v.shape], dtype: copy.dtype as TfDType };
+      },
+      fill: (size, value, dtype) => this.fill(size, value, dtype),
+    });
     this.adapterInfo = {
       vendor: adapterInfo?.vendor ?? '',
       architecture: adapterInfo?.architecture ?? '',
@@ -307,31 +315,19 @@ export class WebGPUBackend implements Backend<H> {
 
   /** A storage as the flat rank-1 input every program of ours reads. */
   private flat(h: H): TensorInfo {
-    return { dataId: h.dataId, shape: [h.size], dtype: h.dtype as TfDType };
+    return this.bridge.flat(h);
   }
 
   private wrap(info: TensorInfo, dtype?: DType): H {
-    return new WebGPUHandle(info.dataId, numel(info.shape), dtype ?? (info.dtype as DType));
+    return this.bridge.wrap(info, dtype);
   }
 
   private free(info: TensorInfo): void {
-    this.tf.disposeData(info.dataId);
-  }
-
-  /** A tfjs TensorInfo holding the view's elements with the view's shape (zero-copy when dense from 0). */
-  private input(v: View<H>): { info: TensorInfo; temp: boolean } {
-    if (isDenseFrom0(v)) return { info: { dataId: v.handle.dataId, shape: [...v.shape], dtype: v.handle.dtype as TfDType }, temp: false };
-    const copy = this.stridedCopy(v);
-    return { info: { dataId: copy.dataId, shape: [...v.shape], dtype: copy.dtype as TfDType }, temp: true };
+    this.bridge.free(info);
   }
 
   private withInputs<T>(views: View<H>[], fn: (infos: TensorInfo[]) => T): T {
-    const got = views.map((v) => this.input(v));
-    try {
-      return fn(got.map((g) => g.info));
-    } finally {
-      for (const g of got) if (g.temp) this.free(g.info);
-    }
+    return this.bridge.withInputs(views, fn as (infos: unknown[]) => T);
   }
 
   /**
@@ -350,7 +346,10 @@ export class WebGPUBackend implements Backend<H> {
     const size = numel(shape);
     if (size === 0) return this.fill(0, 0, dtype);
     const u = new Uniforms();
-    const coords = coordsCode(u, shape);
+    // Operands laid out as the output (the common case: same-shape dense tensors) are read at index + offset,
+    // with no coordinates: the per-dimension divisions are the costliest part of a small shader.
+    const rowMajor = operands.map((o) => typeof o !== 'number' && isRowMajorAs(o, shape));
+    const coords = operands.some((o, i) => typeof o !== 'number' && !rowMajor[i]) ? coordsCode(u, shape) : '';
     const names = ['A', 'B', 'C'];
     const inputs: TensorInfo[] = [];
     const variables: string[] = [];
@@ -360,7 +359,12 @@ export class WebGPUBackend implements Backend<H> {
       if (typeof o === 'number') return `let ${lower} = ${kind}(${kind === 'i32' ? u.int(`u${n}`, o) : u.float(`u${n}`, o)});`;
       variables.push(n);
       inputs.push(this.flat(o.handle));
-      return `let ${lower} = ${kind}(${n}[${addressCode(u, n.toLowerCase(), layout(o), coordNames(shape.length))}]);`;
+      const at = rowMajor[i]
+        ? o.offset === 0
+          ? 'index'
+          : `index + ${u.int(`${lower}Off`, o.offset)}`
+        : addressCode(u, lower, layout(o), coordNames(shape.length));
+      return `let ${lower} = ${kind}(${n}[${at}]);`;
     });
     const program = new GraftProgram(
       size,
@@ -435,16 +439,13 @@ export class WebGPUBackend implements Backend<H> {
     );
   }
   private normalise(values: unknown, dtype: DType): TypedArray {
-    const v = values as ArrayLike<number>;
-    if (dtype === 'bool') return Uint8Array.from(v, (x) => (x ? 1 : 0));
-    if (dtype === 'int32') return v instanceof Int32Array ? v : Int32Array.from(v);
-    return v instanceof Float32Array ? v : Float32Array.from(v);
+    return this.bridge.normalise(values, dtype);
   }
   dispose(h: H): void {
-    this.tf.disposeData(h.dataId); // tfjs refcounts data ids shared by Identity-style kernels
+    this.bridge.dispose(h);
   }
   memory() {
-    return { numBytes: (this.tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0 };
+    return this.bridge.memory();
   }
 
   // ---- primitives
@@ -458,33 +459,13 @@ export class WebGPUBackend implements Backend<H> {
   }
 
   contiguous(x: View<H>): H {
-    if (numel(x.shape) === 0) return this.fill(0, 0, x.dtype);
-    if (isDenseFrom0(x)) {
-      // Buffers are never written in place, so a copy can share one (tfjs refcounts it).
-      this.tf.incRef(x.handle.dataId);
-      return new WebGPUHandle(x.handle.dataId, x.handle.size, x.handle.dtype);
-    }
-    return this.stridedCopy(x);
+    // Buffers are never written in place, so a dense copy shares one (tfjs refcounts it).
+    return this.bridge.contiguous(x);
   }
 
   assign(dst: View<H>, src: View<H>): void {
-    if (numel(dst.shape) === 0) return;
     // Buffers are immutable here (a read caches values on the host): every write makes a new one that replaces the storage's.
-    let next: H;
-    if (isDenseFrom0(dst)) {
-      const source = reshaped(src, dst.shape);
-      if (isDenseFrom0(source) && src.handle.dtype === dst.handle.dtype) {
-        // The whole storage is rewritten by a dense one: share its buffer (tfjs refcounts it).
-        this.tf.incRef(src.handle.dataId);
-        next = new WebGPUHandle(src.handle.dataId, dst.handle.size, dst.handle.dtype);
-      } else {
-        next = this.stridedCopy(source);
-      }
-    } else {
-      next = this.stridedWrite(dst, src);
-    }
-    this.tf.disposeData(dst.handle.dataId);
-    dst.handle.dataId = next.dataId;
+    this.bridge.assign(dst, src, (d, s) => this.bridge.flat(this.stridedWrite(d, s)));
   }
 
   /** The storage of `dst` with the view's elements replaced by `src`'s, on the GPU. */
@@ -579,6 +560,14 @@ export class WebGPUBackend implements Backend<H> {
     return this.elementwise('r = graftFmod(a, b);', [a, b], shape, dtype, 'f32', SINCOS_WGSL + MATH_WGSL + FMOD_WGSL);
   }
 
+  /**
+   * PyTorch's threshold_backward in one pass (the optional kernel: relu's backward), where core would compare,
+   * then select through a bool mask. NaN in `source` keeps the gradient (`<=` is false for NaN), as the composite.
+   */
+  thresholdBackward(grad: View<H>, source: View<H>, threshold: number): H {
+    return this.elementwise('r = select(a, 0.0, b <= c);', [grad, source, threshold], grad.shape, grad.dtype);
+  }
+
   where(cond: View<H>, a: View<H> | number, b: View<H> | number, shape: readonly number[], dtype: DType): H {
     const kind = isInt(dtype) ? 'i32' : 'f32';
     return this.elementwise(`r = select(c, b, a != ${kind}(0));`, [cond, a, b], shape, dtype, kind);
@@ -594,27 +583,7 @@ export class WebGPUBackend implements Backend<H> {
     // Reduced axes go last, in one strided copy of ours (tfjs would transpose, and its transpose fails on int32).
     const moved = moveLast(x, axes);
     const trailing = axes.map((_, k) => x.shape.length - axes.length + k);
-    return this.withInputs([moved], ([i]) => {
-      let input = i!;
-      let castBack = false;
-      if (x.dtype === 'bool') {
-        input = this.run('Cast', { x: input }, { dtype: 'int32' });
-        castBack = true;
-      }
-      const kernel = { sum: 'Sum', prod: 'Prod', max: 'Max', min: 'Min' }[op];
-      // Sum/Prod name the attribute `axis`; Max/Min name it `reductionIndices`.
-      let out =
-        axes.length === 0
-          ? this.run('Identity', { x: input })
-          : this.run(kernel, { x: input }, { axis: trailing, reductionIndices: trailing, keepDims: false });
-      if (castBack) {
-        this.free(input);
-        const b = this.run('Cast', { x: out }, { dtype: outDtype });
-        this.free(out);
-        out = b;
-      }
-      return this.wrap(out, outDtype);
-    });
+    return this.withInputs([moved], ([i]) => this.bridge.reduceInfo(op, i!, trailing, outDtype));
   }
 
   argReduce(op: 'argmax' | 'argmin', x: View<H>, axis: number): H {
@@ -649,47 +618,16 @@ export class WebGPUBackend implements Backend<H> {
   }
 
   matmul(a: View<H>, b: View<H>): H {
-    const outDtype = a.dtype;
-    const nd = a.shape.length;
-    const outSize = numel(a.shape.slice(0, nd - 1)) * b.shape[nd - 1]!;
-    if (outSize === 0) return this.fill(0, 0, outDtype);
-    if (a.shape[nd - 1] === 0) return this.fill(outSize, 0, outDtype);
-    // Transposed operands (x Wᵀ, and every matmul backward) go to tfjs as transpose flags, not copies.
-    const ia = this.matmulOperand(a);
-    const ib = this.matmulOperand(b);
-    try {
-      return this.wrap(
-        this.run('BatchMatMul', { a: ia.info, b: ib.info }, { transposeA: ia.transposed, transposeB: ib.transposed }),
-        outDtype,
-      );
-    } finally {
-      if (ia.temp) this.free(ia.info);
-      if (ib.temp) this.free(ib.info);
-    }
-  }
-
-  /** A matmul operand as stored: dense, dense with its last two dims swapped (transposed), or a copy. */
-  private matmulOperand(v: View<H>): { info: TensorInfo; temp: boolean; transposed: boolean } {
-    const nd = v.shape.length;
-    if (nd >= 2 && !isDenseFrom0(v)) {
-      const swap = <T>(xs: readonly T[]) => [...xs.slice(0, nd - 2), xs[nd - 1]!, xs[nd - 2]!];
-      const stored = { handle: v.handle, dtype: v.dtype, shape: swap(v.shape), strides: swap(v.strides), offset: v.offset };
-      if (isDenseFrom0(stored)) {
-        return { info: { dataId: v.handle.dataId, shape: stored.shape, dtype: v.handle.dtype as TfDType }, temp: false, transposed: true };
-      }
-    }
-    return { ...this.input(v), transposed: false };
+    return this.bridge.matmul(a, b);
   }
 
   concat(xs: readonly View<H>[], axis: number): H {
-    const outDtype = xs[0]!.dtype;
-    const parts = xs.filter((x) => numel(x.shape) !== 0);
-    if (parts.length === 0) return this.fill(0, 0, outDtype);
-    if (parts.length === 1) return this.contiguous(parts[0]!);
-    return this.withInputs([...parts], (infos) =>
-      // tfjs's Concat takes its inputs as an array.
-      this.wrap(this.run('Concat', infos as unknown as Record<string, TensorInfo>, { axis }), outDtype),
-    );
+    return this.bridge.concat(xs, axis);
+  }
+
+  /** 2-D convolution and its gradients (the optional kernel) on tfjs's NCHW conv kernels; see TfjsBridge.conv2d for what it declines. */
+  conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
+    return this.bridge.conv2d(pass, a, b, o);
   }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {

@@ -281,6 +281,7 @@ describe('registerBackend checks what it is given', () => {
       'lstmCellBackward',
       'gruCell',
       'gruCellBackward',
+      'conv2d',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -353,6 +354,16 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
   lstmCellBackward: (b, n) => b.lstmCellBackward!(view([n, n / 4]), null, view([n, n / 4]), view([n, n / 4]), view([n, n])),
   gruCell: (b, n) => b.gruCell!(view([n, (3 * n) / 4]), view([n, (3 * n) / 4]), view([n, n / 4])),
   gruCellBackward: (b, n) => b.gruCellBackward!(view([n, n / 4]), view([n, n / 4]), view([n, n])),
+  conv2d: (b, n) =>
+    b.conv2d!('forward', view([1, 1, n, n]), view([1, 1, 1, 1]), {
+      input: [1, 1, n, n],
+      weight: [1, 1, 1, 1],
+      output: [1, 1, n, n],
+      stride: [1, 1],
+      padding: [0, 0, 0, 0],
+      dilation: [1, 1],
+      groups: 1,
+    }),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

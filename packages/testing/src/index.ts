@@ -227,3 +227,4 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   fusedCases(t, { device, inDevice, supportsFloat64, float32: f32, float64: f64 });
 }
 export * from './graphs/index.js';
+export { runConvKernelCases, type ConvKernelCaseOptions, type ConvLayerFixture } from './conv-kernel-cases.js';

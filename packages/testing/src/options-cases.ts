@@ -376,6 +376,8 @@ export const optionsTable: OptionsEntry[] = [
   // the in-place forms of methods/inplace-math.ts that take options
   { name: 'Tensor.round_', op: 'round', key: 'decimal', call: (o) => x().round_(o as never) },
   { name: 'Tensor.cumsum_', op: 'cumsum', key: 'dtyp', call: (o) => x().cumsum_(0, o as never) },
+  // the fused kernels' entry points with an options object
+  { name: 'fused.conv2d', op: 'fused.conv2d', key: 'strides', call: (o) => g.fused.conv2d(g.ones(1, 1, 3, 3), g.ones(1, 1, 2, 2), o) },
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },

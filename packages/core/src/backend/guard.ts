@@ -102,6 +102,15 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
     }
   },
   adamStep: null, // writes into existing handles
+  conv2d: (k, fail) => (pass, a, b, o) => {
+    const shape = pass === 'forward' ? o.output : pass === 'inputGrad' ? o.input : o.weight;
+    if (!fits(count(shape), a.dtype)) fail('conv2d', shape, a.dtype);
+    try {
+      return k(pass, a, b, o);
+    } catch (e) {
+      return fail('conv2d', shape, a.dtype, e);
+    }
+  },
   sgdStep: null, // writes into existing handles
   lstmCell: (k, fail) => (inputGates, hiddenGates, cx) => {
     if (!fits(count(inputGates.shape), inputGates.dtype)) fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype);

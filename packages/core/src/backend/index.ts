@@ -31,6 +31,8 @@ export {
   type ScatterReduceOp,
   type AdamStepOptions,
   type SgdStepOptions,
+  type Conv2dPass,
+  type Conv2dGeometry,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { adamPasses, sgdPasses, type AdamPassResult, type OptimizerPassRunner } from './optimizer-passes.js';
@@ -43,3 +45,14 @@ export * as hostSort from './host-sort.js';
 export { getNumThreads } from '../threads.js';
 export { numel, contiguousStrides, isContiguous } from '../shape.js';
 export { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray } from '../dtype.js';
+/** The half of a backend on a tfjs backend (WebGL, WebGPU) that is the same on every one: see tfjs-bridge.ts for why it lives here. */
+export {
+  TfjsBridge,
+  TfjsHandle,
+  isDenseFrom0,
+  reshapedView,
+  type TfjsBackendLike,
+  type TfjsBridgeHost,
+  type TfjsDType,
+  type TfjsTensorInfo,
+} from './tfjs-bridge.js';

@@ -52,6 +52,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   lstmCellBackward: { optional: true },
   gruCell: { optional: true },
   gruCellBackward: { optional: true },
+  conv2d: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

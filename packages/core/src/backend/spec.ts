@@ -365,6 +365,41 @@ export interface BackendKernels<H = unknown> {
    * and σ' as (1 - y)·y, as core's backward rules compute them.
    */
   gruCellBackward?(gradHy: View<H>, hx: View<H>, workspace: View<H>): [H, H, H];
+  /**
+   * Optional: PyTorch's 2-D convolution (cross-correlation, no bias) and its
+   * two gradients, on NCHW data, for the geometry `o` (core has checked it
+   * and computed the output size). `pass` says which:
+   * - `'forward'`: a = input [N, C, H, W], b = weight [O, C/groups, kh, kw] → output [N, O, OH, OW];
+   * - `'inputGrad'`: a = gradient of the output, b = weight → gradient of the input [N, C, H, W];
+   * - `'weightGrad'`: a = input, b = gradient of the output → gradient of the weight [O, C/groups, kh, kw].
+   *
+   * Views are of one float dtype, any strides. Return null from `'forward'`,
+   * having allocated nothing, to decline a geometry (groups, dilation, a
+   * dtype the backend's kernels lack): core then composes the convolution
+   * (`@graft/nn`'s unfold, matmul and scatter-add). A backend that accepts a
+   * geometry's forward must compute both of its gradients (core never asks
+   * for them otherwise). Without the kernel core composes every convolution.
+   */
+  conv2d?(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null;
+}
+
+/** Which of the three convolutions `conv2d` computes: the output, or the gradient of the input or of the weight. */
+export type Conv2dPass = 'forward' | 'inputGrad' | 'weightGrad';
+
+/**
+ * A 2-D convolution's geometry (the `conv2d` kernel): the shapes of its
+ * input, weight and output (NCHW; weight [O, C/groups, kh, kw]) and
+ * PyTorch's stride, padding (top, bottom, left, right: zeros), dilation and
+ * groups, as `F.conv2d` resolved them.
+ */
+export interface Conv2dGeometry {
+  input: readonly [number, number, number, number];
+  weight: readonly [number, number, number, number];
+  output: readonly [number, number, number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number, number, number];
+  dilation: readonly [number, number];
+  groups: number;
 }
 
 /**
