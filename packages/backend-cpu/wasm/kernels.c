@@ -627,3 +627,88 @@ void lstm_cell_backward_f32(const float *gh, const float *gc, const float *cx, c
     }
   }
 }
+
+// ---------------------------------------------------------------- fused optimizer steps (float32)
+
+// One torch.optim.Adam/AdamW update of n float32 elements in place, the same float32 operations in the
+// same order as core's composite (`fused.adam_` op by op) and src/kernels/optim.ts's adam32 loop, so
+// the result equals both bit for bit: every product, sum, quotient and square root rounded to float32,
+// max NaN-propagating with max(-0, +0) = +0 (wasm's max, JavaScript's Math.max). `c` holds the
+// hyperparameters, already rounded to float32: decay, wd, b1, b2, 1-b1, 1-b2, sqrt(bias correction 2),
+// eps, step size. flags: 1 first step, 2 maximize, 4 decoupled decay (AdamW), 8 coupled decay, 16 vmax.
+enum { ADAM_FIRST = 1, ADAM_MAXIMIZE = 2, ADAM_DECOUPLED = 4, ADAM_COUPLED = 8, ADAM_AMSGRAD = 16 };
+
+static inline v128_t adam_lane4(v128_t pi, v128_t gi, v128_t *m, v128_t *v, v128_t *vmax, int flags, const float *c) {
+  if (flags & ADAM_MAXIMIZE) gi = wasm_f32x4_neg(gi);
+  if (flags & ADAM_DECOUPLED) pi = wasm_f32x4_mul(pi, wasm_f32x4_splat(c[0]));
+  else if (flags & ADAM_COUPLED) gi = wasm_f32x4_add(gi, wasm_f32x4_mul(pi, wasm_f32x4_splat(c[1])));
+  v128_t mi = wasm_f32x4_mul(gi, wasm_f32x4_splat(c[4]));
+  if (!(flags & ADAM_FIRST)) mi = wasm_f32x4_add(wasm_f32x4_mul(*m, wasm_f32x4_splat(c[2])), mi);
+  v128_t vi = wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), wasm_f32x4_splat(c[5]));
+  if (!(flags & ADAM_FIRST)) vi = wasm_f32x4_add(wasm_f32x4_mul(*v, wasm_f32x4_splat(c[3])), vi);
+  *m = mi;
+  *v = vi;
+  v128_t second = vi;
+  if (flags & ADAM_AMSGRAD) {
+    if (!(flags & ADAM_FIRST)) second = wasm_f32x4_max(*vmax, vi);
+    *vmax = second;
+  }
+  v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(second), wasm_f32x4_splat(c[6])), wasm_f32x4_splat(c[7]));
+  return wasm_f32x4_sub(pi, wasm_f32x4_mul(wasm_f32x4_div(mi, denom), wasm_f32x4_splat(c[8])));
+}
+
+__attribute__((export_name("adam_step_f32")))
+void adam_step_f32(float *p, const float *g, float *m, float *v, float *vmax, int n, int flags, const float *c) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t mv = wasm_v128_load(m + i), vv = wasm_v128_load(v + i);
+    v128_t xv = (flags & ADAM_AMSGRAD) ? wasm_v128_load(vmax + i) : mv;
+    v128_t pv = adam_lane4(wasm_v128_load(p + i), wasm_v128_load(g + i), &mv, &vv, &xv, flags, c);
+    wasm_v128_store(p + i, pv);
+    wasm_v128_store(m + i, mv);
+    wasm_v128_store(v + i, vv);
+    if (flags & ADAM_AMSGRAD) wasm_v128_store(vmax + i, xv);
+  }
+  // The tail through the same vector code, one lane used: the same operations, so the same bits.
+  for (; i < n; i++) {
+    v128_t mv = wasm_f32x4_splat(m[i]), vv = wasm_f32x4_splat(v[i]);
+    v128_t xv = (flags & ADAM_AMSGRAD) ? wasm_f32x4_splat(vmax[i]) : mv;
+    v128_t pv = adam_lane4(wasm_f32x4_splat(p[i]), wasm_f32x4_splat(g[i]), &mv, &vv, &xv, flags, c);
+    p[i] = wasm_f32x4_extract_lane(pv, 0);
+    m[i] = wasm_f32x4_extract_lane(mv, 0);
+    v[i] = wasm_f32x4_extract_lane(vv, 0);
+    if (flags & ADAM_AMSGRAD) vmax[i] = wasm_f32x4_extract_lane(xv, 0);
+  }
+}
+
+// One torch.optim.SGD update in place, as core's composite and optim.ts's sgd32: d = (-)g (+ p*wd);
+// with momentum, buf = first ? d : buf*mom + d*keep, and the step is buf or (Nesterov) d + buf*mom;
+// p -= step*lr. c: wd, mom, keep, lr. flags: 1 first, 2 maximize, 4 weight decay, 8 Nesterov, 16 momentum.
+enum { SGD_FIRST = 1, SGD_MAXIMIZE = 2, SGD_DECAY = 4, SGD_NESTEROV = 8, SGD_MOMENTUM = 16 };
+
+static inline v128_t sgd_lane4(v128_t pi, v128_t d, v128_t *buf, int flags, const float *c) {
+  if (flags & SGD_MAXIMIZE) d = wasm_f32x4_neg(d);
+  if (flags & SGD_DECAY) d = wasm_f32x4_add(d, wasm_f32x4_mul(pi, wasm_f32x4_splat(c[0])));
+  if (flags & SGD_MOMENTUM) {
+    v128_t b = (flags & SGD_FIRST) ? d
+                                   : wasm_f32x4_add(wasm_f32x4_mul(*buf, wasm_f32x4_splat(c[1])), wasm_f32x4_mul(d, wasm_f32x4_splat(c[2])));
+    *buf = b;
+    d = (flags & SGD_NESTEROV) ? wasm_f32x4_add(d, wasm_f32x4_mul(b, wasm_f32x4_splat(c[1]))) : b;
+  }
+  return wasm_f32x4_sub(pi, wasm_f32x4_mul(d, wasm_f32x4_splat(c[3])));
+}
+
+__attribute__((export_name("sgd_step_f32")))
+void sgd_step_f32(float *p, const float *g, float *buf, int n, int flags, const float *c) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t bv = (flags & SGD_MOMENTUM) ? wasm_v128_load(buf + i) : wasm_f32x4_splat(0);
+    wasm_v128_store(p + i, sgd_lane4(wasm_v128_load(p + i), wasm_v128_load(g + i), &bv, flags, c));
+    if (flags & SGD_MOMENTUM) wasm_v128_store(buf + i, bv);
+  }
+  for (; i < n; i++) {
+    v128_t bv = (flags & SGD_MOMENTUM) ? wasm_f32x4_splat(buf[i]) : wasm_f32x4_splat(0);
+    p[i] = wasm_f32x4_extract_lane(sgd_lane4(wasm_f32x4_splat(p[i]), wasm_f32x4_splat(g[i]), &bv, flags, c), 0);
+    if (flags & SGD_MOMENTUM) buf[i] = wasm_f32x4_extract_lane(bv, 0);
+  }
+}

@@ -1,25 +1,70 @@
 /**
  * The optional fused optimizer kernels (`adamStep`, `sgdStep`): one pass over
  * a parameter and its state instead of the ten or so elementwise ops core's
- * composite runs (`ops/fused-optim.ts` in core), for float64 and for float32
- * parameters up to FUSED_FLOAT32_MAX elements (the kernels return false above
- * it, and core composes). Each intermediate is rounded
+ * composite runs (`ops/fused-optim.ts` in core). float32 tensors in the wasm
+ * heap (16 KiB and more) run a WebAssembly SIMD kernel (`adam_step_f32`,
+ * `sgd_step_f32` in wasm/kernels.c), split over the worker pool when large;
+ * smaller float32 ones (up to FUSED_FLOAT32_MAX elements) and float64 ones a
+ * JavaScript loop; float32 ones between the two (plain arrays above
+ * FUSED_FLOAT32_MAX) are left to the composite. Each intermediate is rounded
  * where the composite stores a tensor (`R`: Math.fround for float32, nothing
  * for float64) and scalars are rounded first, as the elementwise kernels
- * round them, so the result equals the composite's bit for bit.
+ * round them, so every path equals the composite bit for bit.
  */
 import type { AdamStepOptions, SgdStepOptions, View } from '@graft/core/backend';
-import { arr, type Handle } from '../heap.js';
+import { address, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
+import { ELEMENTWISE_GRAIN, parallelRanges } from '../threads/parallel.js';
+import { memory, wasmKernels } from '../wasm/module.js';
 
 /**
- * The largest float32 parameter the fused loops take. Above it core's
- * composite is faster: its elementwise ops run as WebAssembly SIMD passes
- * (four lanes), which beat one scalar JavaScript loop from a few thousand
- * elements on (measured: 4× faster fused at 1K, 0.6× at 4K, 0.15× at 64K).
- * A SIMD fused kernel in wasm/ would win at every size. float64 has no SIMD
- * passes: its fused loop always wins.
+ * The largest float32 parameter outside the wasm heap the JavaScript loop
+ * takes. Above it core's composite is faster: its elementwise ops run as
+ * WebAssembly SIMD passes (four lanes), which beat one scalar JavaScript loop
+ * from a few thousand elements on (measured: 4× faster fused at 1K, 0.6× at
+ * 4K, 0.15× at 64K). Tensors in the wasm heap take the SIMD kernel instead.
  */
 export const FUSED_FLOAT32_MAX = 2048;
+
+/**
+ * Runs a fused float32 kernel on views in the wasm heap: the hyperparameters
+ * `constants` (rounded to float32) in scratch memory, the elements split into
+ * ranges over the pool (each element is computed alone: any split gives the
+ * same bits). False, having done nothing, when a view is not in the heap or
+ * there is no scratch.
+ */
+function fusedWasm(
+  kernel: 'adam_step_f32' | 'sgd_step_f32',
+  views: readonly (View<Handle> | null)[],
+  n: number,
+  flags: number,
+  constants: readonly number[],
+): boolean {
+  if (wasmKernels() === undefined) return false;
+  const addrs: number[] = [];
+  for (const v of views) {
+    if (v === null) {
+      addrs.push(0);
+      continue;
+    }
+    checkView(kernel, v); // wasm reads and writes n elements from a raw address
+    const a = address(v.handle, v.offset);
+    if (a < 0) return false;
+    addrs.push(a);
+  }
+  const bytes = 4 * constants.length;
+  const c = scratch(bytes);
+  if (c < 0) return false;
+  try {
+    new Float32Array(memory!.buffer, c, constants.length).set(constants);
+    parallelRanges(n, ELEMENTWISE_GRAIN, (start, count) => ({
+      kernel,
+      args: [...addrs.map((a) => (a === 0 ? 0 : a + 4 * start)), count, flags, c],
+    }));
+  } finally {
+    freeScratch(c, bytes);
+  }
+  return true;
+}
 
 type Round = (x: number) => number;
 const same: Round = (x) => x;
@@ -44,7 +89,14 @@ export function adamStep(
   o: AdamStepOptions,
 ): boolean {
   const n = count(param.shape);
-  if (param.dtype === 'float32' && n > FUSED_FLOAT32_MAX) return false;
+  if (param.dtype === 'float32') {
+    const c = adamConstants(o, true);
+    const flags =
+      (c.first ? 1 : 0) | (c.maximize ? 2 : 0) | (c.decoupled ? 4 : 0) | (c.coupled ? 8 : 0) | (maxExpAvgSq !== null ? 16 : 0);
+    const constants = [c.decay, c.wd, c.b1, c.b2, c.oneMinusB1, c.oneMinusB2, c.sqrtBc2, c.eps, c.stepSize];
+    if (fusedWasm('adam_step_f32', [param, grad, expAvg, expAvgSq, maxExpAvgSq], n, flags, constants)) return true;
+    if (n > FUSED_FLOAT32_MAX) return false;
+  }
   const vmax = maxExpAvgSq === null ? null : elements(maxExpAvgSq, n);
   const loop = param.dtype === 'float32' ? adam32 : adam64;
   loop(
@@ -130,7 +182,6 @@ function adam64(n: number, p: F, g: F, m: F, v: F, vmax: F | null, c: AdamConsta
 
 export function sgdStep(param: View<Handle>, grad: View<Handle>, momentumBuffer: View<Handle> | null, o: SgdStepOptions): boolean {
   const n = count(param.shape);
-  if (param.dtype === 'float32' && n > FUSED_FLOAT32_MAX) return false;
   const buf = momentumBuffer === null ? null : elements(momentumBuffer, n);
   const f32 = param.dtype === 'float32';
   const R: Round = f32 ? Math.fround : same;
@@ -144,6 +195,11 @@ export function sgdStep(param: View<Handle>, grad: View<Handle>, momentumBuffer:
     keep: R(1 - o.dampening),
     lr: R(o.lr),
   };
+  if (f32) {
+    const flags = (c.first ? 1 : 0) | (c.maximize ? 2 : 0) | (c.decayed ? 4 : 0) | (c.nesterov ? 8 : 0) | (buf !== null ? 16 : 0);
+    if (fusedWasm('sgd_step_f32', [param, grad, momentumBuffer], n, flags, [c.wd, c.mom, c.keep, c.lr])) return true;
+    if (n > FUSED_FLOAT32_MAX) return false;
+  }
   (f32 ? sgd32 : sgd64)(n, elements(param, n), elements(grad, n), buf, c);
   return true;
 }

@@ -30,6 +30,8 @@ export interface Kernels {
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
+  adam_step_f32(p: number, g: number, m: number, v: number, vmax: number, n: number, flags: number, c: number): void;
+  sgd_step_f32(p: number, g: number, buf: number, n: number, flags: number, c: number): void;
   gather_row32(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
   gather_row64(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
   threshold_backward_f32(grad: number, source: number, t: number, out: number, n: number): void;
