@@ -91,8 +91,7 @@ export function adamStep(
   const n = count(param.shape);
   if (param.dtype === 'float32') {
     const c = adamConstants(o, true);
-    const flags =
-      (c.first ? 1 : 0) | (c.maximize ? 2 : 0) | (c.decoupled ? 4 : 0) | (c.coupled ? 8 : 0) | (maxExpAvgSq !== null ? 16 : 0);
+    const flags = (c.first ? 1 : 0) | (c.maximize ? 2 : 0) | (c.decoupled ? 4 : 0) | (c.coupled ? 8 : 0) | (maxExpAvgSq !== null ? 16 : 0);
     const constants = [c.decay, c.wd, c.b1, c.b2, c.oneMinusB1, c.oneMinusB2, c.sqrtBc2, c.eps, c.stepSize];
     if (fusedWasm('adam_step_f32', [param, grad, expAvg, expAvgSq, maxExpAvgSq], n, flags, constants)) return true;
     if (n > FUSED_FLOAT32_MAX) return false;
