@@ -36,8 +36,10 @@ const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl',
 // tensor functions and methods, installed on the Tensor prototype, so no bundler can shake them out)
 // is in it; what the budget catches is code that must never be there: tfjs (its core alone is several
 // times this), nn, testing, or Node built-ins. Raised from 60 KB when the vocabulary of issue 12
-// (indexing, random, sorting, scatter, einsum, linear algebra) landed.
-const BUDGET = 120 * 1024;
+// (indexing, random, sorting, scatter, einsum, linear algebra) landed, and from 120 KB when the CPU
+// backend's wasm kernels grew by the window, optimizer and LSTM kernels (issue 14): they ship twice,
+// as SIMD128 and relaxed-SIMD builds (2 × 37 KB of wasm, 33 KB of the bundle's gzip).
+const BUDGET = 140 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
 const tarballs = join(work, 'tarballs');

@@ -22,8 +22,6 @@ import {
   TfjsHandle,
   type Backend,
   type BinaryOp,
-  type Conv2dGeometry,
-  type Conv2dPass,
   type DType,
   type ScatterReduceOp,
   type TypedArray,
@@ -625,10 +623,6 @@ export class WebGPUBackend implements Backend<H> {
     return this.bridge.concat(xs, axis);
   }
 
-  /** 2-D convolution and its gradients (the optional kernel) on tfjs's NCHW conv kernels; see TfjsBridge.conv2d for what it declines. */
-  conv2d(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null {
-    return this.bridge.conv2d(pass, a, b, o);
-  }
 
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
     const shape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
