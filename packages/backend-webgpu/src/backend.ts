@@ -623,7 +623,6 @@ export class WebGPUBackend implements Backend<H> {
     return this.bridge.concat(xs, axis);
   }
 
-
   pad(x: View<H>, pads: readonly (readonly [number, number])[], value: number): H {
     const shape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
     const size = numel(shape);
