@@ -30,8 +30,9 @@ type ConvOptions = Record<string, unknown> & { bias?: Tensor | null };
 export interface ConvKernelCaseOptions {
   /** The device under test (its backend has the `conv2d` kernel). */
   device: string;
-  /** @graft/nn's F.conv2d and F.conv1d. */
+  /** @graft/nn's F.conv2d. */
   conv2d: (x: Tensor, w: Tensor, options: ConvOptions) => Tensor;
+  /** @graft/nn's F.conv1d. */
   conv1d: (x: Tensor, w: Tensor, options: ConvOptions) => Tensor;
   /** nn.json's `layers.convs`. */
   fixtures: Record<string, ConvLayerFixture>;

@@ -37,6 +37,7 @@ export interface TfjsBackendLike {
   disposeData(dataId: object): unknown;
   /** Adds one reference to a data id. */
   incRef(dataId: object): void;
+  /** tfjs's memory report (its `numBytesInGPU` is what the bridge reads). */
   memory(): unknown;
 }
 
@@ -149,10 +150,12 @@ export class TfjsBridge<H extends TfjsHandle> {
     return v instanceof Float32Array ? v : Float32Array.from(v);
   }
 
+  /** Frees a storage's data id (one reference: tfjs frees the buffer with the last). */
   dispose(h: H): void {
     this.host.tf.disposeData(h.dataId); // tfjs refcounts data ids shared by Identity-style kernels
   }
 
+  /** The GPU bytes tfjs holds (the Backend's `memory()`). */
   memory(): { numBytes: number } {
     return { numBytes: (this.host.tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0 };
   }
