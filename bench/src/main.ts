@@ -78,7 +78,9 @@ async function startPeers(): Promise<Map<Runner, Peer>> {
     if (typeof p === 'string') missing.set(runner, p);
     else peers.set(runner, p);
   };
-  await tryStart('tfjs-wasm-2t', () => Peer.start(process.execPath, [fileURLToPath(new URL('./tfjs-peer.js', import.meta.url)), '2']));
+  await tryStart('tfjs-wasm-2t', () =>
+    Peer.start(process.execPath, ['--expose-gc', fileURLToPath(new URL('./tfjs-peer.js', import.meta.url)), '2']),
+  );
   await tryStart('torch-2t', () =>
     Peer.start(PYTHON, [fileURLToPath(new URL('../torch_peer.py', import.meta.url))], {
       BENCH_TORCH_THREADS: '2',
@@ -92,6 +94,10 @@ async function startPeers(): Promise<Map<Runner, Peer>> {
 /** Times `w` in this process (Graft, or tfjs on its cpu/wasm backend): its value in the workload's unit. */
 async function timeHere(w: Workload, runner: Runner): Promise<number> {
   if (runner !== 'graft') await tf.setBackend(runner === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  // Every runner here starts from a collected heap (`pnpm bench` passes --expose-gc): otherwise the
+  // garbage the previous workload left (tfjs's or Graft's) is collected during this one's timing and
+  // a per-op row measures its predecessor (dispatch read 0.4 or 1.1 µs depending on what ran before).
+  (globalThis as { gc?: () => void }).gc?.();
   const { run, cleanup } = w.setup(runner === 'graft' ? 'graft' : 'tfjs');
   // tfjs-cpu matmul at 1024 takes seconds; the minimum of samples is plenty.
   const seconds = timeIt(run, w.unit === 'gflops' && runner === 'tfjs-cpu' ? 0 : 0.25);

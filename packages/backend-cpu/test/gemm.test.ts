@@ -221,6 +221,69 @@ describe('CPU matmul against a float64 reference', () => {
   });
 });
 
+describe('CPU matmul: the JavaScript paths', () => {
+  /**
+   * Below 8³ float32 multiply-adds, and for float64 at every size, products run in
+   * JavaScript: one strided dot product per output up to 4096 multiply-adds, the
+   * packed i-k-j loop above. Both sum over k ascending in doubles, so each output
+   * is exactly the reference's sum in that order (rounded to the dtype).
+   */
+  function exactCheck(dtype: 'float32' | 'float64', M: number, N: number, K: number, la: Layout, lb: Layout, random: () => number): void {
+    const a = operand(random, [], M, K, la);
+    const b = operand(random, [], K, N, lb);
+    const widen = (v: Operand['view']) => {
+      if (dtype === 'float32') return v;
+      const handle = alloc('float64', arr(v.handle).length);
+      (arr(handle) as Float64Array).set(arr(v.handle) as Float32Array);
+      return { ...v, handle, dtype };
+    };
+    const got = arr(matmul(widen(a.view) as never, widen(b.view) as never));
+    const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += a.at(0, i, k) * b.at(0, k, j);
+        if (!Object.is(got[i * N + j], round(sum))) {
+          throw new Error(`${dtype} ${M}×${K} (${la}) · ${K}×${N} (${lb}): C[${i}][${j}] = ${got[i * N + j]}, expected ${round(sum)}`);
+        }
+      }
+    }
+  }
+
+  it('tiny float32 products (a recurrent step at batch 1) in every layout: the exact k-ascending sums', () => {
+    const random = rng(77);
+    for (const [M, N, K] of [
+      [1, 20, 10],
+      [20, 10, 1],
+      [1, 3, 7],
+      [7, 7, 7],
+      [5, 9, 2],
+    ] as const) {
+      for (const la of LAYOUTS) for (const lb of LAYOUTS) exactCheck('float32', M, N, K, la, lb, random);
+    }
+  });
+
+  it('float64 products on both sides of the dot-product bound (4096 multiply-adds): the exact k-ascending sums', () => {
+    const random = rng(78);
+    for (const [M, N, K] of [
+      [16, 16, 16],
+      [16, 16, 17],
+      [1, 64, 64],
+      [1, 65, 64],
+      [33, 31, 29],
+    ] as const) {
+      for (const [la, lb] of [
+        ['rowMajor', 'rowMajor'],
+        ['rowMajor', 'transposed'],
+        ['strided', 'offset'],
+        ['expandedCols', 'expandedRows'],
+      ] as const) {
+        exactCheck('float64', M, N, K, la, lb, random);
+      }
+    }
+  });
+});
+
 describe('CPU matmul: results do not depend on the order of the calls', () => {
   it('forward, reverse and shuffled runCalls give bit-identical products', () => {
     const random = rng(42);

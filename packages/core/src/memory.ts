@@ -189,9 +189,13 @@ export interface Disposable {
   readonly isDisposed: boolean;
 }
 
+const NONE: readonly Disposable[] = [];
+
 /** The open `tidy` scopes, innermost last: each lists the tensors made while it was innermost. */
 const scopes: Disposable[][] = [];
 const kept = new WeakSet<Disposable>();
+/** Whether `keep` was ever called: until then closing a scope skips the WeakSet lookups. */
+let anyKept = false;
 
 /** Called by every new tensor: the innermost `tidy` scope will dispose it. */
 export function trackInScope(t: Disposable): void {
@@ -207,6 +211,7 @@ export function trackInScope(t: Disposable): void {
  * g.tidy(() => { w = g.keep(g.ones(3)); });
  */
 export function keep<T extends Disposable>(t: T): T {
+  anyKept = true;
   kept.add(t);
   return t;
 }
@@ -232,6 +237,10 @@ export function trackAtDepth<T>(depth: number, fn: () => T): T {
   }
 }
 
+function isDisposable(v: object): v is Disposable {
+  return 'dispose' in v && 'isDisposed' in v;
+}
+
 /**
  * Every tensor reachable from `value` through arrays, plain (or
  * null-prototype) objects, Maps (keys and values) and Sets, at any depth;
@@ -244,8 +253,8 @@ function collectTensors(value: unknown, into: Set<Disposable>): void {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
-    if ('dispose' in v && 'isDisposed' in v) {
-      into.add(v as Disposable);
+    if (isDisposable(v)) {
+      into.add(v);
       continue;
     }
     if (Array.isArray(v)) {
@@ -261,12 +270,36 @@ function collectTensors(value: unknown, into: Set<Disposable>): void {
   }
 }
 
+/**
+ * The tensors a scope's result keeps alive. The usual results — one tensor,
+ * or a flat array of tensors (a backward rule's gradients) — need no walk.
+ */
+function survivorsOf(result: object): Disposable[] {
+  if (isDisposable(result)) return [result];
+  if (Array.isArray(result)) {
+    let flat = true;
+    for (const item of result) {
+      if (item !== null && typeof item === 'object' && !isDisposable(item)) {
+        flat = false;
+        break;
+      }
+    }
+    if (flat) return result.filter((item) => item !== null && typeof item === 'object');
+  }
+  const into = new Set<Disposable>();
+  collectTensors(result, into);
+  return [...into];
+}
+
 /** Closes `scope`: disposes what it tracked except `survivors` and kept tensors; survivors move to the enclosing scope. */
-function closeScope(scope: Disposable[], survivors: Set<Disposable> | undefined): void {
+function closeScope(scope: Disposable[], survivors: readonly Disposable[]): void {
   const parent = scopes.length !== 0 ? scopes[scopes.length - 1] : undefined;
-  for (const t of scope) {
-    if (kept.has(t)) continue;
-    if (survivors?.has(t)) {
+  // A few survivors are looked up in the array (a Set costs more to build than it saves).
+  const lookup = survivors.length > 16 ? new Set(survivors) : undefined;
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i]!;
+    if (anyKept && kept.has(t)) continue;
+    if (survivors.length !== 0 && (lookup !== undefined ? lookup.has(t) : survivors.includes(t))) {
       parent?.push(t);
       continue;
     }
@@ -292,7 +325,7 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    closeScope(scope, undefined);
+    closeScope(scope, NONE);
     throw e;
   }
   scopes.pop();
@@ -300,11 +333,9 @@ export function tidy<T>(fn: () => T): T {
     // The async function goes on without a scope; its eventual rejection is
     // the caller's error already reported here, not an unhandled one.
     result.catch(() => {});
-    closeScope(scope, undefined);
+    closeScope(scope, NONE);
     throw new TypeError('tidy: the function returned a Promise; tidy scopes are synchronous (await outside of tidy, or dispose by hand)');
   }
-  let survivors: Set<Disposable> | undefined;
-  if (result !== null && typeof result === 'object') collectTensors(result, (survivors = new Set()));
-  closeScope(scope, survivors);
+  closeScope(scope, result !== null && typeof result === 'object' ? survivorsOf(result) : NONE);
   return result;
 }

@@ -34,6 +34,8 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
         `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
       );
     }
+    // As PyTorch: a 2-D input with a bias is one addmm (one AddmmBackward0 node, the bias added by the product's op).
+    if (input.ndim === 2 && weight.ndim === 2 && bias) return g.addmm(bias, input, weight.t());
     const out = input.matmul(weight.t());
     return bias ? out.add(bias) : out;
   });

@@ -11,6 +11,13 @@ import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
 
+/**
+ * Up to this many multiply-adds the JavaScript path computes each output as
+ * one strided dot product (no packing, no accumulator array: a batch-1
+ * recurrent step's products are a few hundred multiply-adds, and allocating
+ * costs more than the arithmetic). Same sums in the same order as `gemmJs`.
+ */
+const JS_DOT_MAX_FLOPS = 4096;
 /** Below this many multiply-adds the JavaScript loop is as fast as a wasm call (measured: 8³ ties, 16³ is 7–10× faster in wasm). */
 const WASM_MIN_FLOPS = 8 * 8 * 8;
 /**
@@ -39,7 +46,24 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
   const brs = b.strides[nd - 2]!;
   const bcs = b.strides[nd - 1]!;
   const useWasm = outDtype === 'float32' && M * N * K >= WASM_MIN_FLOPS && wasmKernels() !== undefined;
-  // Each batch's offsets into A and B (batch dimensions in row-major order).
+  if (M * N === 0) return outH;
+  if (K === 0) {
+    arr(outH).fill(0, 0, batches * M * N);
+    return outH;
+  }
+  const [aOffsets, bOffsets] = batchOffsets(a, b, batchShape);
+  if (useWasm && gemmWasm(a.handle, aOffsets, ars, acs, b.handle, bOffsets, brs, bcs, outH, M, N, K)) return outH;
+  const gemm = M * N * K <= JS_DOT_MAX_FLOPS ? gemmDot : gemmJs;
+  for (let batch = 0; batch < batches; batch++) {
+    gemm(arr(a.handle), aOffsets[batch]!, ars, acs, arr(b.handle), bOffsets[batch]!, brs, bcs, arr(outH), batch * M * N, M, N, K);
+  }
+  return outH;
+}
+
+/** Each batch's element offsets into A and B (batch dimensions in row-major order). */
+function batchOffsets(a: View<Handle>, b: View<Handle>, batchShape: readonly number[]): [number[], number[]] {
+  if (batchShape.length === 0) return [[a.offset], [b.offset]];
+  const batches = numel(batchShape);
   const aOffsets: number[] = [];
   const bOffsets: number[] = [];
   const counter = new Array<number>(batchShape.length).fill(0);
@@ -58,14 +82,7 @@ export function matmul(a: View<Handle>, b: View<Handle>): Handle {
       counter[d] = 0;
     }
   }
-  if (M * N === 0) return outH;
-  if (K === 0) arr(outH).fill(0, 0, batches * M * N);
-  else if (!(useWasm && gemmWasm(a.handle, aOffsets, ars, acs, b.handle, bOffsets, brs, bcs, outH, M, N, K))) {
-    for (let batch = 0; batch < batches; batch++) {
-      gemmJs(arr(a.handle), aOffsets[batch]!, ars, acs, arr(b.handle), bOffsets[batch]!, brs, bcs, arr(outH), batch * M * N, M, N, K);
-    }
-  }
-  return outH;
+  return [aOffsets, bOffsets];
 }
 
 /** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
@@ -199,6 +216,56 @@ function take(bytes: number, held: Scratch[]): number {
   const addr = scratch(bytes);
   held.push({ addr, bytes });
   return addr;
+}
+
+/** out[M×N] = A[M×K] · B[K×N] for small strided A and B: each output one dot product in doubles, k ascending (as gemmJs). */
+function gemmDot(
+  A: Arr,
+  ao: number,
+  ars: number,
+  acs: number,
+  B: Arr,
+  bo: number,
+  brs: number,
+  bcs: number,
+  out: Arr,
+  oo: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
+  // Four outputs at a time: four independent sums (one alone waits on each add's latency).
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M; i++) {
+    const aRow = ao + i * ars;
+    const o = oo + i * N;
+    for (let j = 0; j < N4; j += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let ai = aRow;
+      let bi = bo + j * bcs;
+      for (let k = 0; k < K; k++, ai += acs, bi += brs) {
+        const aik = A[ai]!;
+        s0 += aik * B[bi]!;
+        s1 += aik * B[bi + bcs]!;
+        s2 += aik * B[bi + 2 * bcs]!;
+        s3 += aik * B[bi + 3 * bcs]!;
+      }
+      out[o + j] = s0;
+      out[o + j + 1] = s1;
+      out[o + j + 2] = s2;
+      out[o + j + 3] = s3;
+    }
+    for (let j = N4; j < N; j++) {
+      let s = 0;
+      let ai = aRow;
+      let bi = bo + j * bcs;
+      for (let k = 0; k < K; k++, ai += acs, bi += brs) s += A[ai]! * B[bi]!;
+      out[o + j] = s;
+    }
+  }
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */

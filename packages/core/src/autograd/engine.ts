@@ -167,32 +167,36 @@ class BackwardRun {
       if (anomalyMode.enabled) checkAnomaly(node, results);
       // Rule 2: decide who owns what goes into each next buffer before placing any
       // (placing sums and frees, and a rule may return one object for several inputs).
-      const placed = new Set<Tensor>();
+      // `placed` is an array: a node has a handful of inputs.
+      const placed: Tensor[] = [];
       const outgoing: [Node, number, number, Tensor, boolean][] = [];
-      node.nextFunctions.forEach(([next, nr], i) => {
+      const edges = node.nextFunctions;
+      for (let i = 0; i < edges.length; i++) {
+        const [next, nr] = edges[i]!;
         const r = results[i];
-        if (next === null || r === null || r === undefined) return;
+        if (next === null || r === null || r === undefined) continue;
         const passed = buffer.grads.indexOf(r);
-        if (r.serial > start && !placed.has(r)) outgoing.push([next, nr, i, r, true]);
+        if (r.serial > start && !placed.includes(r)) outgoing.push([next, nr, i, r, true]);
         else if (passed >= 0 && buffer.owned[passed]) {
           outgoing.push([next, nr, i, r, true]);
           buffer.owned[passed] = false;
         } else outgoing.push([next, nr, i, ...this.alias(r)]);
-        placed.add(r);
-      });
+        placed.push(r);
+      }
       for (const [next, nr, i, grad, owned] of outgoing) this.place(next, nr, this.conform(node, i, grad, owned));
-      for (const [next] of node.nextFunctions) {
+      for (const [next] of edges) {
         if (next === null) continue;
         const left = deps.get(next)! - 1;
         deps.set(next, left);
         if (left === 0) ready.push(next);
       }
       // Rule 3: free what was consumed and not passed on.
-      buffer.grads.forEach((g, k) => {
+      for (let k = 0; k < buffer.grads.length; k++) {
+        const g = buffer.grads[k];
         if (g !== undefined && buffer.owned[k]) g.dispose();
-      });
+      }
       for (const r of results) {
-        if (r !== null && r !== undefined && r.serial > start && !placed.has(r)) r.dispose();
+        if (r !== null && r !== undefined && r.serial > start && !placed.includes(r)) r.dispose();
       }
     }
     // Gradients never consumed (a node that was not reached again) are freed too.

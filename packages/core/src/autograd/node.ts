@@ -9,6 +9,9 @@ export type BackwardFn = (grads: readonly Tensor[]) => readonly (Tensor | null |
 
 let nextNodeId = 1;
 
+/** The shared empty list of a node that saved nothing (never written to). */
+const NOTHING_SAVED: Saved[] = [];
+
 /** A tensor kept for backward, with the version it had when saved. */
 interface Saved {
   tensor: Tensor;
@@ -39,7 +42,8 @@ export class Node {
   /** Stack trace of the forward op, for `detectAnomaly`. */
   forwardTrace: string | undefined;
   private backwardFn: BackwardFn | undefined;
-  private saved: Saved[] = [];
+  /** What `save` kept (NOTHING_SAVED, shared, until the first save: most nodes save nothing or one tensor). */
+  private saved: Saved[] = NOTHING_SAVED;
   /** Number of outputs (multi-output ops like `split` have several). */
   readonly numOutputs: number;
 
@@ -73,6 +77,7 @@ export class Node {
    */
   save(t: Tensor): Tensor {
     t.pin();
+    if (this.saved === NOTHING_SAVED) this.saved = [];
     this.saved.push({ tensor: t, version: t.version, gradFn: t.gradFn, outputNr: t.outputNr });
     return t;
   }
@@ -138,23 +143,22 @@ export class Node {
     if (--this.holders === 0) dropGraph(this);
   }
 
-  /** @internal releases this node and lets go of its next nodes (once). */
-  drop(): Node[] {
-    if (this.dropped) return [];
+  /** @internal releases this node and lets go of its next nodes (once); those it held last go onto `freed`. */
+  drop(freed: Node[]): void {
+    if (this.dropped) return;
     this.dropped = true;
     this.release();
-    const freed: Node[] = [];
     for (const [next] of this.nextFunctions) {
       if (next !== null && !(next instanceof AccumulateGrad) && --next.holders === 0) freed.push(next);
     }
-    return freed;
   }
 
   /** Drops the backward closure and what it saved (after a backward without retainGraph). */
   release(): void {
     this.backwardFn = undefined;
     const saved = this.saved;
-    this.saved = [];
+    if (saved === NOTHING_SAVED) return;
+    this.saved = NOTHING_SAVED;
     for (const { tensor } of saved) tensor.unpin();
   }
 
@@ -183,7 +187,7 @@ function dropGraph(node: Node): void {
   if (dropping) return;
   dropping = true;
   try {
-    while (dropQueue.length !== 0) dropQueue.push(...dropQueue.pop()!.drop());
+    while (dropQueue.length !== 0) dropQueue.pop()!.drop(dropQueue);
   } finally {
     dropping = false;
   }

@@ -15,7 +15,7 @@ import { composite } from './composite.js';
 import { checkTensor, commonDevice, wrap } from './dispatch.js';
 import { exactFloat, int32Exact } from './integer.js';
 import { inplace } from './inplace.js';
-import { bmm, mm, mv, outer } from './linalg.js';
+import { bmm, isTransposedMatrix, mm, mv, outer } from './linalg.js';
 import { castTo } from './promotion.js';
 
 /** Options of the fused products (PyTorch's keyword arguments). */
@@ -146,7 +146,13 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: BetaA
     name: 'AddmmBackward0',
     inputs: [input, mat1, mat2],
     saved: () => [mat1, mat2],
-    backward: (g) => [scaled(g, beta), needMat1 ? scaled(g.mm(mat2.t()), alpha) : null, needMat2 ? scaled(mat1.t().mm(g), alpha) : null],
+    // mat2's gradient as PyTorch's mm_mat2_backward: computed transposed when mat2 is a transposed matrix
+    // (a Linear's `weight.t()`), so the weight's own gradient comes out contiguous.
+    backward: (g) => [
+      scaled(g, beta),
+      needMat1 ? scaled(g.mm(mat2.t()), alpha) : null,
+      needMat2 ? scaled(isTransposedMatrix(mat2) ? g.t().mm(mat1).t() : mat1.t().mm(g), alpha) : null,
+    ],
   });
 }
 

@@ -117,8 +117,8 @@ function matrixGrad(a: Tensor, g: Tensor, transposed: boolean): Tensor {
   return transposed ? g.t().matmul(a).t() : a.t().matmul(g);
 }
 
-/** Whether a matrix is laid out as the transpose of a contiguous one (column-major), as `w.t()` is. */
-function isTransposedMatrix(x: Tensor): boolean {
+/** @internal Whether a matrix is laid out as the transpose of a contiguous one (column-major), as `w.t()` is. */
+export function isTransposedMatrix(x: Tensor): boolean {
   const [rows, cols] = x.shape as [number, number];
   return rows > 1 && cols > 1 && x.strides[0] === 1 && x.strides[1] === rows;
 }
