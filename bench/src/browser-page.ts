@@ -25,7 +25,7 @@ import {
   tfjsAdamUpdate,
   tfjsTrainStep,
 } from './browser-training.js';
-import { timeIt, toUnit, type Unit } from './timing.js';
+import { selectedBy, timeIt, toUnit, type Unit } from './timing.js';
 
 export type BrowserRunner = 'graft' | 'tfjs-same-shaders' | 'tfjs-default';
 export const BROWSER_RUNNERS: BrowserRunner[] = ['graft', 'tfjs-same-shaders', 'tfjs-default'];
@@ -161,7 +161,7 @@ export async function runBrowserBench(rounds: number, only?: string): Promise<Br
   await tf.ready();
   g.setBackend('webgl');
   const graft = g.getBackend() as unknown as WebGLBackend;
-  const workloads = WORKLOADS.filter((w) => only === undefined || w.name.includes(only));
+  const workloads = WORKLOADS.filter((w) => selectedBy(only, w.name));
   const values = workloads.map(() => ({ graft: [] as number[], 'tfjs-same-shaders': [] as number[], 'tfjs-default': [] as number[] }));
   const failures = new Set<string>();
   for (let round = 0; round < rounds; round++) {

@@ -28,7 +28,7 @@ import {
   tfjsAdamUpdate,
   tfjsTrainStep,
 } from './browser-training.js';
-import { median, toUnit, type Unit } from './timing.js';
+import { median, selectedBy, toUnit, type Unit } from './timing.js';
 
 export type WebGpuRunner = 'graft-webgpu' | 'tfjs-webgpu' | 'graft-webgl';
 export const WEBGPU_RUNNERS: WebGpuRunner[] = ['graft-webgpu', 'tfjs-webgpu', 'graft-webgl'];
@@ -133,7 +133,7 @@ export async function runWebGpuBench(rounds: number, only?: string): Promise<Web
   await tf.setBackend('webgpu');
   await tf.ready();
   const info = webgpuInfo()!;
-  const workloads = WORKLOADS.filter((w) => only === undefined || w.name.includes(only));
+  const workloads = WORKLOADS.filter((w) => selectedBy(only, w.name));
   const values = workloads.map(() => Object.fromEntries(WEBGPU_RUNNERS.map((r) => [r, [] as number[]])) as Record<WebGpuRunner, number[]>);
   const failures = new Set<string>();
   for (let round = 0; round < rounds; round++) {

@@ -12,7 +12,7 @@ import '@graft/backend-webgl';
 import { webgpuAvailable } from '@graft/backend-webgpu';
 import { F, nn } from '@graft/nn';
 import { SGD } from '@graft/optim';
-import { median } from './timing.js';
+import { median, selectedBy } from './timing.js';
 
 type Variant = 'kernel' | 'composite';
 export interface ConvAbResult {
@@ -149,7 +149,7 @@ const WORKLOADS: [string, (device: string) => { run: () => Promise<void>; cleanu
 ];
 
 export async function runConvAb(rounds: number, devices: string[], only?: string): Promise<ConvAbResult> {
-  const workloads = WORKLOADS.filter(([name]) => only === undefined || name.includes(only));
+  const workloads = WORKLOADS.filter(([name]) => selectedBy(only, name));
   if (devices.includes('webgpu') && !(await webgpuAvailable())) throw new Error('no WebGPU in this page');
   const saved = new Map<string, unknown>();
   const rows = devices.flatMap((device) =>

@@ -59,3 +59,12 @@ export function speedRatio(a: number, b: number, unit: Unit): number {
 export function markdownTable(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+/** Whether a workload named `name` is selected by BENCH_ONLY's value (comma-separated parts of names; all when undefined). */
+export function selectedBy(only: string | undefined, name: string, id?: string): boolean {
+  if (only === undefined) return true;
+  return only
+    .split(',')
+    .map((p) => p.trim())
+    .some((p) => p !== '' && (name.includes(p) || p === id));
+}

@@ -10,7 +10,7 @@ import { nn } from '@graft/nn';
 import { SGD, Adam } from '@graft/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs'; // the layers API, and tfjs's gradients (tfjs-core alone has none)
-import type { Unit } from './timing.js';
+import { selectedBy, type Unit } from './timing.js';
 
 /** The function to time, and what to free afterwards. */
 export interface Instance {
@@ -392,7 +392,7 @@ export const allWorkloads: Workload[] = [
   lstmStep(),
 ];
 
-/** The workloads whose name or id contains `only` (all without it): BENCH_ONLY. */
+/** The workloads whose name contains, or whose id is, one of `only`'s comma-separated parts (all without it): BENCH_ONLY. */
 export function selectWorkloads(only: string | undefined): Workload[] {
-  return only === undefined ? allWorkloads : allWorkloads.filter((w) => w.name.includes(only) || w.id === only);
+  return allWorkloads.filter((w) => selectedBy(only, w.name, w.id));
 }

@@ -14,16 +14,26 @@ import { binary } from '../src/kernels/elementwise.js';
 import { gather, scatterAdd } from '../src/kernels/movement.js';
 import { argReduce, reduce } from '../src/kernels/reduce.js';
 
-const control = vi.hoisted(() => ({ noWasm: false, wasmCalls: 0 }));
+const control = vi.hoisted(() => ({ noWasm: false, wasmCalls: 0, used: new Set<string>() }));
 
 vi.mock('../src/wasm/module.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/wasm/module.js')>();
+  let recording: object | undefined;
   return {
     ...original,
     wasmKernels() {
       if (control.noWasm) return undefined;
       control.wasmCalls++;
-      return original.wasmKernels();
+      const kernels = original.wasmKernels();
+      if (kernels === undefined) return undefined;
+      // Records which exports a path reads (control.used), so a test can tell the wasm path ran.
+      recording ??= new Proxy(kernels, {
+        get(target, name, receiver) {
+          if (typeof name === 'string') control.used.add(name);
+          return Reflect.get(target, name, receiver);
+        },
+      });
+      return recording;
     },
   };
 });
@@ -180,6 +190,50 @@ describe('window kernels: the wasm paths equal the JavaScript loops bit for bit'
         }
       }
     }
+  });
+
+  it('a bias broadcast across rows ([C] on [N, C], [T, C] on [B, T, C], every other row), either side, every op', () => {
+    for (const [B, T, C, rowStride] of [
+      [1, 320, 256, 0],
+      [16, 5, 64, 64],
+      [16, 5, 64, 128],
+      [3, 7, 17, 0],
+    ] as const) {
+      const x = tensor('float32', [B, T, C]);
+      const rows = tensor('float32', [T * Math.max(1, rowStride / C), C]);
+      const expanded = { ...rows, shape: [B, T, C], strides: [0, rowStride, 1] };
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const [a, b] of [
+          [x, expanded],
+          [expanded, x],
+        ] as const) {
+          control.used.clear();
+          const [fast, slow] = both(() => binary(op, a, b, [B, T, C], 'float32'));
+          expect(fast, `${op} [${B}, ${T}, ${C}] rows ${rowStride} apart`).toEqual(slow);
+          if (B * T * C >= 4096) expect(control.used.has('binary_rows_f32'), `${op} [${B}, ${T}, ${C}]`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('sums over leading dims (a bias gradient), every width 2 to 70 and wider, with NaN, ±inf and ±0', () => {
+    for (const [rows, n] of [
+      // Enough rows that the gradient lives in wasm memory (16 KiB and up); one column is a full sum.
+      ...Array.from({ length: 69 }, (_, i) => [Math.ceil(4096 / (i + 2)) + 1, i + 2] as const),
+      [320, 256],
+      [20, 1000],
+    ]) {
+      const x = tensor('float32', [rows, n]);
+      control.used.clear();
+      const [fast, slow] = both(() => reduce('sum', x, [0]));
+      expect(fast, `[${rows}, ${n}]`).toEqual(slow);
+      expect(control.used.has('sum_leading_f32'), `[${rows}, ${n}]`).toBe(true);
+    }
+    // Two leading dims of a 3-D tensor, from an offset into a larger array.
+    const big = tensor('float32', [5 + 6 * 7 * 40]);
+    const x = { ...big, shape: [6, 7, 40], strides: [280, 40, 1], offset: 5 };
+    const [fast, slow] = both(() => reduce('sum', x, [0, 1]));
+    expect(fast).toEqual(slow);
   });
 
   it('the wasm paths are taken for wasm-sized float32 windows', () => {

@@ -151,6 +151,13 @@ void binary_f32(int op, const float *restrict a, const float *restrict b, float 
   }
 }
 
+// `rows` rows of n: out row r = (a + r·as) op (b + r·bs), strides in floats; a stride of 0 repeats a
+// row (a bias [n] added to every row of [rows, n]).
+__attribute__((export_name("binary_rows_f32")))
+void binary_rows_f32(int op, const float *a, int as, const float *b, int bs, float *out, int rows, int n) {
+  for (int r = 0; r < rows; r++) binary_f32(op, a + (long)r * as, b + (long)r * bs, out + (long)r * n, n);
+}
+
 // a op s (scalar on the right) or s op a (scalar on the left).
 __attribute__((export_name("binary_scalar_f32")))
 void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left, float *restrict out, int n) {
@@ -500,6 +507,32 @@ void sum_rows_f32(const float *src, int n, int rs, int rows, float *out) {
       for (int i = 0; i < n; i++) acc += src[i];
       out[r] = (float)acc;
     }
+  }
+}
+
+// Column sums of a contiguous [rows, n] block (a bias gradient: the leading dims summed away):
+// out[j] = src[0][j] + src[1][j] + ... in doubles, rows in order (reduce.ts's leading-dims loop, the
+// same bits), two columns per f64x2 and 64 columns of accumulators at a time.
+__attribute__((export_name("sum_leading_f32")))
+void sum_leading_f32(const float *src, int rows, int n, float *out) {
+  enum { B = 64 };
+  double acc[B] __attribute__((aligned(16)));
+  for (int j0 = 0; j0 < n; j0 += B) {
+    const int w = n - j0 < B ? n - j0 : B;
+    for (int i = 0; i < w; i++) acc[i] = 0;
+    for (int r = 0; r < rows; r++) {
+      const float *row = src + (long)r * n + j0;
+      int i = 0;
+      for (; i + 4 <= w; i += 4) {
+        const v128_t v = wasm_v128_load(row + i);
+        const v128_t lo = wasm_f64x2_promote_low_f32x4(v);
+        const v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), lo));
+        wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2), hi));
+      }
+      for (; i < w; i++) acc[i] += row[i];
+    }
+    for (int i = 0; i < w; i++) out[j0 + i] = (float)acc[i];
   }
 }
 

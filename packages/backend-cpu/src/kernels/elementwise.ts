@@ -461,6 +461,39 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
     );
     return true;
   }
+  // A dense tensor and an operand whose rows are contiguous but repeat or skip (a bias [C] on
+  // [N, C]): the SIMD kernel row by row, rows of a 2-D collapse in one call.
+  for (const [t, s, left] of [
+    [a, b, 0],
+    [b, a, 1],
+  ] as const) {
+    if (typeof s === 'number' || typeof t === 'number' || s.dtype !== 'float32' || !dense(t) || t.shape.length !== s.shape.length) continue;
+    const c = collapse(t.shape, [t.strides, s.strides]);
+    const last = c.shape.length - 1;
+    const inner = c.shape[last]!;
+    if (last === 0 || c.strides[1]![last] !== 1 || inner < 16) continue;
+    checkView('binary', t);
+    checkView('binary', s);
+    const pt = address(t.handle, 0);
+    if (pt < 0) return false;
+    // A small operand (a bias: a plain array, not in wasm memory) is copied into scratch for the call.
+    const S = arr(s.handle);
+    const copied = address(s.handle, 0) < 0 && S.length <= n ? scratch(4 * S.length) : -1;
+    const ps = copied >= 0 ? copied : address(s.handle, 0);
+    if (ps < 0) return false;
+    if (copied >= 0) new Float32Array(memory!.buffer, copied, S.length).set(S);
+    const rowsAt = (o: readonly number[], r: number, rows: number, sStride: number): void => {
+      const x = pt + 4 * o[0]!;
+      const y = ps + 4 * o[1]!;
+      // t's rows are consecutive (dense); s's are sStride apart.
+      if (left === 0) wasm.binary_rows_f32(code, x, inner, y, sStride, dst + 4 * r * inner, rows, inner);
+      else wasm.binary_rows_f32(code, y, sStride, x, inner, dst + 4 * r * inner, rows, inner);
+    };
+    if (last === 1) rowsAt([t.offset, s.offset], 0, c.shape[0]!, c.strides[1]![0]!);
+    else forEachRow(c, [t.offset, s.offset], (o, r) => rowsAt(o, r, 1, 0));
+    freeScratch(copied, 4 * S.length);
+    return true;
+  }
   return false;
 }
 

@@ -4,8 +4,8 @@
  * block. Sums accumulate in doubles.
  */
 import { numel, type DType, type ReduceOp, type TypedArray, type View } from '@graft/core/backend';
-import { address, alloc, arr, checkView, type Handle } from '../heap.js';
-import { wasmKernels } from '../wasm/module.js';
+import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
+import { memory, wasmKernels } from '../wasm/module.js';
 import { type KernelCall, REDUCTION_CHUNK, runCalls } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 
@@ -128,6 +128,20 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
   const rows = numel(redShape);
   const leading = axes.every((a, i) => a === i) && x.strides.every((s, d) => s === numel(x.shape.slice(d + 1)));
   if (op === 'sum' && leading && keptShape.length !== 0 && rows > 1) {
+    const xAt = wasm !== undefined && x.dtype === 'float32' ? address(x.handle, x.offset) : -1;
+    // The sums (a bias's few hundred floats) usually live in a plain array: written to scratch, then copied.
+    const outHeap = xAt >= 0 ? address(outH, 0) : -1;
+    const outAt = xAt < 0 || outHeap >= 0 ? outHeap : scratch(4 * n);
+    if (outAt >= 0) {
+      // The same loop in wasm (doubles, rows in order: the same bits), two columns per SIMD add.
+      checkView('sum', x);
+      wasm!.sum_leading_f32(xAt, rows, n, outAt);
+      if (outHeap < 0) {
+        out.set(new Float32Array(memory!.buffer, outAt, n));
+        freeScratch(outAt, 4 * n);
+      }
+      return outH;
+    }
     const acc = new Float64Array(n);
     for (let r = 0; r < rows; r++) {
       const base = x.offset + r * n;

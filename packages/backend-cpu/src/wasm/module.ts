@@ -27,6 +27,7 @@ export interface Kernels {
   ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number): void;
   binary_scalar_f32(op: number, a: number, s: number, scalarLeft: number, out: number, n: number): void;
+  binary_rows_f32(op: number, a: number, as: number, b: number, bs: number, out: number, rows: number, n: number): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
@@ -37,6 +38,7 @@ export interface Kernels {
   threshold_backward_f32(grad: number, source: number, t: number, out: number, n: number): void;
   scatter_add_row_f32(out: number, idx: number, step: number, size: number, src: number, n: number, rs: number): number;
   sum_rows_f32(src: number, n: number, rs: number, rows: number, out: number): void;
+  sum_leading_f32(src: number, rows: number, n: number, out: number): void;
   arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
   lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
   lstm_cell_backward_f32(
