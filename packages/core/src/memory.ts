@@ -30,17 +30,26 @@ function countFor(device: string): DeviceCount {
   return c;
 }
 
-/** What the finalizer needs to free a storage: everything but the storage itself. */
-interface Held {
-  backend: Backend;
-  handle: unknown;
-  numBytes: number;
-  count: DeviceCount;
+/**
+ * What the finalizer needs to free a storage: everything but the storage itself.
+ * A class, not an object literal: V8 pretenures a literal's allocation site once
+ * many of its objects survived a scavenge (a training step's graph keeps its
+ * storages alive), and every later storage, even an op's short-lived result, was
+ * then allocated in old space: a quarter of a small op's time after an LSTM step
+ * had run in the same process (`new` has no such feedback).
+ */
+class Held {
   /** Tensors (views) holding this storage that were not disposed. */
-  liveTensors: number;
-  freed: boolean;
+  liveTensors = 0;
+  freed = false;
   /** In forgottenStorage (storages freed while still in the nursery never are). */
-  registered: boolean;
+  registered = false;
+  constructor(
+    readonly backend: Backend,
+    public handle: unknown,
+    readonly numBytes: number,
+    readonly count: DeviceCount,
+  ) {}
 }
 
 /**
@@ -106,7 +115,7 @@ export class Storage {
   ) {
     const count = countFor(device);
     const numBytes = size * BYTES_PER_ELEMENT[dtype];
-    this.held = { backend, handle, numBytes, count, liveTensors: 0, freed: false, registered: false };
+    this.held = new Held(backend, handle, numBytes, count);
     count.numBytes += numBytes;
     nursery.push(this);
     if (nursery.length >= NURSERY_SIZE) registerNursery();
