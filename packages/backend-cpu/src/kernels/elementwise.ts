@@ -440,8 +440,9 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
       return true;
     }
   }
-  // A dense tensor and one constant along each of its rows (a convolution's bias [1, O, 1, 1] on
-  // [N, O, H, W]): the scalar kernel once per row, on the calling thread.
+  // A dense tensor and an operand that is constant along each of its rows (a convolution's bias
+  // [1, O, 1, 1] on [N, O, H, W]: the scalar kernel per row) or whose rows are contiguous but repeat
+  // or skip (a bias [C] on [N, C]: the SIMD kernel row by row, a 2-D collapse's rows in one call).
   for (const [t, s, left] of [
     [a, b, 0],
     [b, a, 1],
@@ -450,34 +451,20 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
     const c = collapse(t.shape, [t.strides, s.strides]);
     const last = c.shape.length - 1;
     const inner = c.shape[last]!;
-    if (last === 0 || c.strides[1]![last] !== 0 || inner < 16) continue;
+    const sInner = c.strides[1]![last]!;
+    if (last === 0 || (sInner !== 0 && sInner !== 1) || inner < 16) continue;
     checkView('binary', t);
     checkView('binary', s);
     const pt = address(t.handle, 0);
     if (pt < 0) return false;
     const S = arr(s.handle);
-    forEachRow(c, [t.offset, s.offset], (o, r) =>
-      wasm.binary_scalar_f32(code, pt + 4 * o[0]!, Math.fround(S[o[1]!]!), left, dst + 4 * r * inner, inner),
-    );
-    return true;
-  }
-  // A dense tensor and an operand whose rows are contiguous but repeat or skip (a bias [C] on
-  // [N, C]): the SIMD kernel row by row, rows of a 2-D collapse in one call.
-  for (const [t, s, left] of [
-    [a, b, 0],
-    [b, a, 1],
-  ] as const) {
-    if (typeof s === 'number' || typeof t === 'number' || s.dtype !== 'float32' || !dense(t) || t.shape.length !== s.shape.length) continue;
-    const c = collapse(t.shape, [t.strides, s.strides]);
-    const last = c.shape.length - 1;
-    const inner = c.shape[last]!;
-    if (last === 0 || c.strides[1]![last] !== 1 || inner < 16) continue;
-    checkView('binary', t);
-    checkView('binary', s);
-    const pt = address(t.handle, 0);
-    if (pt < 0) return false;
+    if (sInner === 0) {
+      forEachRow(c, [t.offset, s.offset], (o, r) =>
+        wasm.binary_scalar_f32(code, pt + 4 * o[0]!, Math.fround(S[o[1]!]!), left, dst + 4 * r * inner, inner),
+      );
+      return true;
+    }
     // A small operand (a bias: a plain array, not in wasm memory) is copied into scratch for the call.
-    const S = arr(s.handle);
     const copied = address(s.handle, 0) < 0 && S.length <= n ? scratch(4 * S.length) : -1;
     const ps = copied >= 0 ? copied : address(s.handle, 0);
     if (ps < 0) return false;
