@@ -85,6 +85,16 @@ function batchOffsets(a: View<Handle>, b: View<Handle>, batchShape: readonly num
   return [aOffsets, bOffsets];
 }
 
+/**
+ * Products under this many multiply-adds run their blocks on the calling thread. In a tight loop
+ * of one product the pool pays from a few blocks on (1.4× at 16×64×256, its worker spinning on
+ * the next job); inside a training step a worker has gone to sleep between products and waking it
+ * costs more than half of a small product saves: the bench's char-LSTM step, whose recurrence
+ * products are 16×64×256 (262 144), took 6.8–10.3 ms median with them on the pool against
+ * 6.3–7.8 ms with this bound (interleaved runs; docs/performance.md, "Small ops").
+ */
+const POOL_MIN_FLOPS = 1 << 20;
+
 /** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
 const MR = 4;
 const NR = 8;
@@ -175,7 +185,7 @@ function gemmWasm(
         packs.push({ kernel: 'pack_b', args: [bAddr + 4 * (bo + j0 * bcs), brs, bcs, K, Math.min(BLOCK_N, N - j0), dst + 4 * j0 * K] });
       }
     });
-    runCalls(packs);
+    runCalls(packs, M * N * K >= POOL_MIN_FLOPS);
     bOffsets.forEach((bo, batch) => (bPanels[batch] = at.get(bo)!));
     bk = NR;
     bps = NR * K;
@@ -205,7 +215,7 @@ function gemmWasm(
       }
     }
   }
-  runCalls(calls);
+  runCalls(calls, M * N * K >= POOL_MIN_FLOPS);
   if (outBase < 0) arr(outH).set(new Float32Array(memory!.buffer, cAddr, batches * M * N));
   for (const s of held) freeScratch(s.addr, s.bytes);
   return true;

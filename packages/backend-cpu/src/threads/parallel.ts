@@ -22,10 +22,10 @@ export type { KernelCall } from './pool.js';
  * all are done, with each call's return value (0 for exports that return
  * nothing), in the order of `calls`.
  */
-export function runCalls(calls: readonly KernelCall[]): Float64Array {
+export function runCalls(calls: readonly KernelCall[], onPool = true): Float64Array {
   const wasm = wasmKernels();
   if (wasm === undefined) throw new Error('runCalls: the WebAssembly kernels are not loaded');
-  const threads = Math.min(getNumThreads(), calls.length);
+  const threads = onPool ? Math.min(getNumThreads(), calls.length) : 1;
   if (threads > 1) {
     const results = runOnPool(calls, threads, wasm);
     if (results !== undefined) return results;
