@@ -217,9 +217,9 @@ class BackwardRun {
    * anything else is the rule's error.
    */
   private conform(node: Node, i: number, grad: Tensor, owned: boolean): [Tensor, boolean] {
-    const shape = node.inputShapes[i]!;
-    const dtype = node.inputDtypes[i];
-    const device = node.inputDevices[i];
+    const shape = node.inputShape(i);
+    const dtype = node.inputDtype(i);
+    const device = node.inputDevice(i);
     if (device !== undefined && grad.device !== device) {
       if (owned) grad.dispose();
       throw new Error(

@@ -35,8 +35,6 @@ export class Node {
   /** PyTorch's name for this backward function, e.g. `'AddBackward0'`. */
   readonly name: string;
   readonly nextFunctions: readonly (readonly [Node | null, number])[];
-  /** Shapes of the inputs, to sum broadcast gradients back down (unbroadcast). */
-  readonly inputShapes: readonly (readonly number[])[];
   /** Hooks on this node's output gradients, in registration order (run before its backward). */
   hooks: OutputHook[] | undefined;
   /** Stack trace of the forward op, for `detectAnomaly`. */
@@ -46,28 +44,40 @@ export class Node {
   private saved: Saved[] = NOTHING_SAVED;
   /** Number of outputs (multi-output ops like `split` have several). */
   readonly numOutputs: number;
-
-  /** Dtypes of the inputs (undefined for non-tensor inputs): gradients are cast to them. */
-  readonly inputDtypes: readonly (DType | undefined)[];
-  /** Devices of the inputs (undefined for non-tensor inputs): a gradient elsewhere is an error. */
-  readonly inputDevices: readonly (string | undefined)[];
+  /**
+   * Each input's shape, dtype and device (undefined dtype and device for a
+   * non-tensor input), flat: `[shape0, dtype0, device0, shape1, …]`. One array
+   * per recorded op instead of three.
+   */
+  private readonly inputMeta: readonly unknown[];
 
   constructor(
     name: string,
     nextFunctions: readonly (readonly [Node | null, number])[],
-    inputShapes: readonly (readonly number[])[],
+    inputMeta: readonly unknown[],
     backwardFn: BackwardFn,
     numOutputs = 1,
-    inputDtypes: readonly (DType | undefined)[] = [],
-    inputDevices: readonly (string | undefined)[] = [],
   ) {
     this.name = name;
     this.nextFunctions = nextFunctions;
-    this.inputShapes = inputShapes;
-    this.inputDtypes = inputDtypes;
-    this.inputDevices = inputDevices;
+    this.inputMeta = inputMeta;
     this.backwardFn = backwardFn;
     this.numOutputs = numOutputs;
+  }
+
+  /** Input i's shape, to sum a broadcast gradient back down (unbroadcast). */
+  inputShape(i: number): readonly number[] {
+    return this.inputMeta[3 * i] as readonly number[];
+  }
+
+  /** Input i's dtype (undefined for a non-tensor input): its gradient is cast to it. */
+  inputDtype(i: number): DType | undefined {
+    return this.inputMeta[3 * i + 1] as DType | undefined;
+  }
+
+  /** Input i's device (undefined for a non-tensor input): a gradient elsewhere is an error. */
+  inputDevice(i: number): string | undefined {
+    return this.inputMeta[3 * i + 2] as string | undefined;
   }
 
   /**
@@ -132,6 +142,15 @@ export class Node {
    */
   private holders = 0;
   private dropped = false;
+
+  /** Edges to this node's outputs, made once each (every recorded op that reads an output points at one). */
+  private edgeTuples: (readonly [Node, number])[] | undefined;
+
+  /** @internal the edge `[this, outputNr]` (shared: edges are never written). */
+  edgeTo(outputNr: number): readonly [Node, number] {
+    const tuples = (this.edgeTuples ??= []);
+    return (tuples[outputNr] ??= [this, outputNr]);
+  }
 
   /** @internal a tensor or a node now refers to this node. */
   hold(): void {
@@ -201,7 +220,7 @@ export function holdEdges(edges: readonly (readonly [Node | null, number])[]): v
 /** The node at a leaf that requires grad: accumulates into `variable.grad`. */
 export class AccumulateGrad extends Node {
   constructor(readonly variable: Tensor) {
-    super('AccumulateGrad', [], [variable.shape], () => [], 1, [variable.dtype], [variable.device]);
+    super('AccumulateGrad', [], [variable.shape, variable.dtype, variable.device], () => [], 1);
   }
 
   override get released(): boolean {

@@ -43,8 +43,8 @@ function forwardAndNeedsNode(
 export function gradEdge(t: unknown): readonly [Node | null, number] {
   if (!isTensorLike(t)) return NO_EDGE;
   const tensor = t;
-  if (tensor.gradFn !== null) return [tensor.gradFn, tensor.outputNr];
-  if (tensor.requiresGrad) return [tensor.gradAccumulator(), 0];
+  if (tensor.gradFn !== null) return tensor.gradFn.edgeTo(tensor.outputNr);
+  if (tensor.requiresGrad) return tensor.gradAccumulator().edgeTo(0);
   return NO_EDGE;
 }
 
@@ -99,27 +99,25 @@ export function recordMulti(
 }
 
 function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn, numOutputs = 1): Node {
-  // One pass over the inputs (this runs for every recorded op: four `map`s with their closures cost more).
+  // One pass over the inputs (this runs for every recorded op: `map`s with their closures cost more).
   const n = inputs.length;
   const edges = new Array<readonly [Node | null, number]>(n);
-  const shapes = new Array<readonly number[]>(n);
-  const dtypes = new Array<Tensor['dtype'] | undefined>(n);
-  const devices = new Array<string | undefined>(n);
+  const meta = new Array<unknown>(3 * n);
   for (let i = 0; i < n; i++) {
     const t = inputs[i];
     if (isTensorLike(t)) {
       edges[i] = gradEdge(t);
-      shapes[i] = t.shape;
-      dtypes[i] = t.dtype;
-      devices[i] = t.device;
+      meta[3 * i] = t.shape;
+      meta[3 * i + 1] = t.dtype;
+      meta[3 * i + 2] = t.device;
     } else {
       edges[i] = NO_EDGE;
-      shapes[i] = NO_SHAPE;
-      dtypes[i] = undefined;
-      devices[i] = undefined;
+      meta[3 * i] = NO_SHAPE;
+      meta[3 * i + 1] = undefined;
+      meta[3 * i + 2] = undefined;
     }
   }
-  const node = new Node(name, edges, shapes, backward, numOutputs, dtypes, devices);
+  const node = new Node(name, edges, meta, backward, numOutputs);
   holdEdges(edges);
   if (anomalyMode.enabled) node.forwardTrace = new Error().stack;
   return node;
