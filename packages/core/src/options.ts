@@ -57,6 +57,8 @@ export function closestKey(key: string, valid: readonly string[]): string | unde
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
+const NO_OPTIONS: object = Object.freeze({});
+
 /**
  * Checks an options object: `undefined` gives `{}`; anything but a plain
  * object, or a key not in `valid`, throws an error that names `op`, the
@@ -71,7 +73,8 @@ export function closestKey(key: string, valid: readonly string[]): string | unde
  * // Error: maxPool2d: unknown option 'ceil_mode' (did you mean 'ceilMode'?); valid options are: stride, ceilMode
  */
 export function checkOptions<T extends object>(op: string, options: T | undefined | null, valid: readonly (keyof T & string)[]): T {
-  if (options === undefined || options === null) return {} as T;
+  // One shared, frozen empty object when no options were given (most calls: nothing to allocate).
+  if (options === undefined || options === null) return NO_OPTIONS as T;
   if (typeof options !== 'object' || Array.isArray(options) || options instanceof Map) {
     const got = Array.isArray(options) ? 'an array' : options instanceof Map ? 'a Map' : typeof options;
     throw new TypeError(`${op}: expected an options object { ${valid.join(', ')} }, got ${got}`);
