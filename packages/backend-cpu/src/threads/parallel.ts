@@ -20,7 +20,8 @@ export type { KernelCall } from './pool.js';
 /**
  * Runs every call (in any order, possibly at the same time) and returns when
  * all are done, with each call's return value (0 for exports that return
- * nothing), in the order of `calls`.
+ * nothing), in the order of `calls`. With `onPool` false they run in order on
+ * the calling thread (work too small to be worth waking a worker for).
  */
 export function runCalls(calls: readonly KernelCall[], onPool = true): Float64Array {
   const wasm = wasmKernels();
