@@ -1,8 +1,10 @@
 /**
  * Batched matmul. Float32 products from 8³ multiply-adds go to the
  * WebAssembly SIMD GEMM (wasm/kernels.c: blocks of C as independent calls,
- * a 4 × 8 register tile); smaller ones and other dtypes run a JavaScript i-k-j
- * loop that accumulates rows in doubles.
+ * a 4 × 8 register tile; on the worker pool from 2²⁰ multiply-adds); smaller
+ * ones and other dtypes run in JavaScript, summing over k in doubles: up to
+ * 4 096 multiply-adds one strided dot product per output, above that an
+ * i-k-j loop over packed rows of B.
  */
 import { numel, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
