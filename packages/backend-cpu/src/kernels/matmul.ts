@@ -13,6 +13,23 @@ import { memory, wasmKernels } from '../wasm/module.js';
 
 type Arr = TypedArray;
 
+/** A JavaScript product kernel: out[oo…] (M×N, row-major) = A[M×K] · B[K×N], each operand at an offset with row and column strides. */
+type Gemm = (
+  A: Arr,
+  ao: number,
+  ars: number,
+  acs: number,
+  B: Arr,
+  bo: number,
+  brs: number,
+  bcs: number,
+  out: Arr,
+  oo: number,
+  M: number,
+  N: number,
+  K: number,
+) => void;
+
 /**
  * Up to this many multiply-adds the JavaScript path computes each output as
  * one strided dot product (no packing, no accumulator array: a batch-1
@@ -231,21 +248,7 @@ function take(bytes: number, held: Scratch[]): number {
 }
 
 /** out[M×N] = A[M×K] · B[K×N] for small strided A and B: each output one dot product in doubles, k ascending (as gemmJs). */
-function gemmDot(
-  A: Arr,
-  ao: number,
-  ars: number,
-  acs: number,
-  B: Arr,
-  bo: number,
-  brs: number,
-  bcs: number,
-  out: Arr,
-  oo: number,
-  M: number,
-  N: number,
-  K: number,
-): void {
+const gemmDot: Gemm = (A, ao, ars, acs, B, bo, brs, bcs, out, oo, M, N, K) => {
   // Four outputs at a time: four independent sums (one alone waits on each add's latency).
   const N4 = N - (N % 4);
   for (let i = 0; i < M; i++) {
@@ -278,24 +281,10 @@ function gemmDot(
       out[o + j] = s;
     }
   }
-}
+};
 
 /** out[M×N] = A[M×K] · B[K×N] for strided A and B, accumulating each output row in doubles. */
-function gemmJs(
-  A: Arr,
-  ao: number,
-  ars: number,
-  acs: number,
-  B: Arr,
-  bo: number,
-  brs: number,
-  bcs: number,
-  out: Arr,
-  oo: number,
-  M: number,
-  N: number,
-  K: number,
-): void {
+const gemmJs: Gemm = (A, ao, ars, acs, B, bo, brs, bcs, out, oo, M, N, K) => {
   // Rows of B must be contiguous for the inner loop: pack them when they are not.
   let Bp = B;
   let bRow = brs;
@@ -322,24 +311,10 @@ function gemmJs(
     const o = oo + i * N;
     for (let j = 0; j < N; j++) out[o + j] = acc[j]!;
   }
-}
+};
 
 /** gemmJs without packing B: for a B whose rows are strided and too large to copy (an expanded operand). */
-function gemmJsStrided(
-  A: Arr,
-  ao: number,
-  ars: number,
-  acs: number,
-  B: Arr,
-  bo: number,
-  brs: number,
-  bcs: number,
-  out: Arr,
-  oo: number,
-  M: number,
-  N: number,
-  K: number,
-): void {
+const gemmJsStrided: Gemm = (A, ao, ars, acs, B, bo, brs, bcs, out, oo, M, N, K) => {
   const acc = new Float64Array(N);
   for (let i = 0; i < M; i++) {
     acc.fill(0);
@@ -352,4 +327,4 @@ function gemmJsStrided(
     const o = oo + i * N;
     for (let j = 0; j < N; j++) out[o + j] = acc[j]!;
   }
-}
+};
