@@ -238,3 +238,138 @@ describe('the fused GRU cell on the CPU equals the composite', () => {
     );
   });
 });
+
+describe('the whole-sequence LSTM (fused.lstmSequence) equals the per-step composite', () => {
+  /** The op's results and the gradients of its four inputs on `device`, for random weights on the outputs used. */
+  function runSequence(device: string, values: g.Tensor[], weights: (g.Tensor | null)[], reverse: boolean) {
+    const [x, h0, c0, w] = values.map((v) => v.to(device).detach().requiresGrad_());
+    const outs = g.fused.lstmSequence(x!, h0!, c0!, w!, { reverse });
+    const terms = outs.flatMap((o, k) => (weights[k] ? [o.mul(weights[k]!.to(device)).sum()] : []));
+    terms.reduce((s, t) => s.add(t)).backward();
+    return { results: outs.map(bits), grads: [x, h0, c0, w].map((t) => t!.grad) };
+  }
+
+  function sequenceProblem(dtype: Dtype, T: number, B: number, H: number, scale: number) {
+    return {
+      values: [
+        g.randn([T, B, 4 * H], { dtype }).mul(scale),
+        g.randn([B, H], { dtype }).mul(scale),
+        g.randn([B, H], { dtype }).mul(scale),
+        g.randn([4 * H, H], { dtype }).mul(scale / Math.sqrt(H)),
+      ],
+      weights: [g.randn([T, B, H], { dtype }), g.randn([B, H], { dtype }), g.randn([B, H], { dtype })],
+    };
+  }
+
+  it('random lengths, batches, widths, dtypes and directions, with any of the outputs unused: the same results and gradients', () => {
+    g.manualSeed(41);
+    counting.forward = counting.backward = 0;
+    let steps = 0;
+    for (let trial = 0; trial < 24; trial++) {
+      const dtype: Dtype = trial % 2 === 0 ? 'float32' : 'float64';
+      // The last trials at the bench's sizes (T 20, B 16, H 64: the products on the WebAssembly GEMM).
+      const [T, B, H] = trial >= 22 ? [20, 16, 64] : [pick(1, 7), pick(1, 5), pick(1, 11)];
+      const reverse = trial % 4 >= 2;
+      const p = sequenceProblem(dtype, T, B, H, [0.5, 2, 6][trial % 3]!);
+      // Which outputs the loss reads: all three, only the output, only the final states.
+      const used = [
+        [true, true, true],
+        [true, false, false],
+        [false, true, true],
+        [false, false, true],
+      ][trial % 4]!;
+      const weights = p.weights.map((w, k) => (used[k] ? w : null));
+      const where = `${dtype} T ${T} B ${B} H ${H} reverse ${reverse} used ${used}`;
+      const fused = runSequence('cpu-rnn-fused', p.values, weights, reverse);
+      const comp = runSequence('cpu-rnn-composite', p.values, weights, reverse);
+      // Forward: the same kernels in the same order, bit for bit.
+      fused.results.forEach((r, k) => expect(r, `${where}, output ${k}`).toEqual(comp.results[k]));
+      // The input gates', hx's and cx's gradients: the same recurrence, bit for bit.
+      for (const k of [0, 1, 2]) expect(bits(fused.grads[k]), `${where}, gradient ${k}`).toEqual(bits(comp.grads[k]));
+      // W_hh's: one product over all steps instead of a sum of per-step products (another order of the same sum).
+      const [wf, wc] = [fused.grads[3]!.to('cpu'), comp.grads[3]!.to('cpu')];
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      expect(wf.sub(wc).abs().max().item() as number, `${where}, W_hh's gradient`).toBeLessThanOrEqual(
+        tol * (1 + (wc.abs().max().item() as number)),
+      );
+      steps += T;
+    }
+    // The fused side ran on the kernels: one cell forward and one backward per step.
+    expect(counting.forward).toBe(steps);
+    expect(counting.backward).toBe(steps);
+  });
+
+  it('records one node; gradcheck and gradgradcheck in float64 (the second derivative by the recurrence in ops)', () => {
+    g.manualSeed(42);
+    const { values } = sequenceProblem('float64', 3, 2, 2, 1);
+    const inputs = values.map((v) => v.to('cpu-rnn-fused').requiresGrad_());
+    const [out, hN, cN] = g.fused.lstmSequence(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!);
+    expect([out.gradFn?.name, hN.gradFn, cN.gradFn]).toEqual(['LstmSequenceBackward0', out.gradFn, out.gradFn]);
+    for (const reverse of [false, true]) {
+      const fn = (x: g.Tensor, h: g.Tensor, c: g.Tensor, w: g.Tensor) => g.fused.lstmSequence(x, h, c, w, { reverse });
+      counting.backward = 0;
+      expect(g.autograd.gradcheck(fn, inputs)).toBe(true);
+      expect(counting.backward).toBeGreaterThan(0);
+      expect(g.autograd.gradgradcheck(fn, inputs)).toBe(true);
+    }
+  });
+
+  it('non-contiguous operands, no grad, and forward-mode tangents (the composite) give the same values', () => {
+    g.manualSeed(43);
+    const { values } = sequenceProblem('float32', 4, 3, 5, 1);
+    const [x, h0, c0, w] = values.map((v) => v.to('cpu-rnn-fused'));
+    const plain = g.noGrad(() => g.fused.lstmSequence(x!, h0!, c0!, w!)).map(bits);
+    // The gates laid out batch-major (what a batchFirst projection gives), the states and weight transposed twice.
+    const xT = x!.transpose(0, 1).contiguous().transpose(0, 1);
+    const strided = g.fused.lstmSequence(xT, h0!.t().contiguous().t(), c0!, w!.t().contiguous().t()).map(bits);
+    expect(strided).toEqual(plain);
+    const tangent = g.randn(x!.shape);
+    const jvpOn = (device: string) =>
+      g.autograd.forwardAd.dualLevel(() => {
+        const dual = g.autograd.forwardAd.makeDual(x!.to(device), tangent.to(device));
+        const [out] = g.fused.lstmSequence(dual, h0!.to(device), c0!.to(device), w!.to(device));
+        return bits(g.autograd.forwardAd.unpackDual(out).tangent);
+      });
+    const fusedTangent = jvpOn('cpu-rnn-fused');
+    expect(fusedTangent).toEqual(jvpOn('cpu-rnn-composite'));
+    expect(fusedTangent!.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('a training loop through the op leaves the tensor count flat, and so does a call without grad', () => {
+    const { values } = sequenceProblem('float32', 6, 4, 8, 1);
+    const inputs = values.map((v) => v.to('cpu-rnn-fused').requiresGrad_());
+    const step = () =>
+      g.tidy(() => {
+        const [out, hN, cN] = g.fused.lstmSequence(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!, { reverse: true });
+        out.sum().add(hN.sum()).add(cN.sum()).backward();
+      });
+    step();
+    const before = g.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(g.memory().numTensors).toBe(before);
+    g.noGrad(() => g.fused.lstmSequence(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!)).forEach((t) => t.dispose());
+    // A graph dropped without backward frees what its node kept.
+    g.fused.lstmSequence(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!).forEach((t) => t.dispose());
+    expect(g.memory().numTensors).toBe(before);
+  });
+
+  it('refuses mismatched shapes, an empty sequence, mixed dtypes and integer tensors, naming the op and the shapes', () => {
+    const z = (...shape: number[]) => g.zeros(shape);
+    expect(() => g.fused.lstmSequence(z(2, 3, 8), z(3, 2), z(3, 2), z(8, 3))).toThrow(
+      /fused.lstmSequence: expected inputGates \[T, B, 4·H\], hx and cx \[B, H\] and weightHh \[4·H, H\], got inputGates \[2, 3, 8\], hx \[3, 2\], cx \[3, 2\], weightHh \[8, 3\]/,
+    );
+    expect(() => g.fused.lstmSequence(z(2, 8), z(3, 2), z(3, 2), z(8, 2))).toThrow(/got inputGates \[2, 8\]/);
+    expect(() => g.fused.lstmSequence(z(2, 4, 8), z(3, 2), z(3, 2), z(8, 2))).toThrow(/got inputGates \[2, 4, 8\], hx \[3, 2\]/);
+    expect(() => g.fused.lstmSequence(z(0, 3, 8), z(3, 2), z(3, 2), z(8, 2))).toThrow(
+      /fused.lstmSequence: expected a sequence of at least one time step, got inputGates \[0, 3, 8\]/,
+    );
+    expect(() => g.fused.lstmSequence(z(2, 3, 8), z(3, 2), g.zeros([3, 2], { dtype: 'float64' }), z(8, 2))).toThrow(
+      /fused.lstmSequence: cx \(float64 on cpu\) does not match inputGates \(float32 on cpu\)/,
+    );
+    const i = (...shape: number[]) => g.zeros(shape, { dtype: 'int32' });
+    expect(() => g.fused.lstmSequence(i(2, 3, 8), i(3, 2), i(3, 2), i(8, 2))).toThrow(
+      /fused.lstmSequence: expected floating tensors, got int32/,
+    );
+    expect(() => g.fused.lstmSequence(z(2, 3, 8), z(3, 2), z(3, 2), z(8, 2), { backwards: true } as never)).toThrow(/fused.lstmSequence/);
+  });
+});

@@ -7,5 +7,6 @@
  * @module
  */
 export { gruCell, lstmCell } from './fused-rnn.js';
+export { lstmSequence, type LstmSequenceOptions } from './fused-lstm-sequence.js';
 export { adam_, sgd_, type AdamState, type FusedAdamOptions, type FusedSgdOptions } from './fused-optim.js';
 export { conv2d, type FusedConv2dOptions } from './fused-conv.js';

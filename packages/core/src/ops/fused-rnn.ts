@@ -73,16 +73,11 @@ function dense(tensors: readonly Tensor[]): boolean {
 export function lstmCell(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [Tensor, Tensor] {
   const op = 'fused.lstmCell';
   checkCellOperands(op, 4, inputGates, hiddenGates, cx, 'cx');
-  const backend = inputGates.backend;
-  const kernel = backend.lstmCell;
   const inputs = [inputGates, hiddenGates, cx];
-  if (kernel === undefined || backend.lstmCellBackward === undefined || forwardAdActive() || !dense(inputs)) {
+  if (!hasLstmKernels(inputGates) || forwardAdActive() || !dense(inputs)) {
     return lstmCellComposite(inputGates, hiddenGates, cx);
   }
-  const [hyH, cyH, wsH] = kernel.call(backend, inputGates, hiddenGates, cx);
-  const hy = wrap(cx, hyH, cx.shape, cx.dtype);
-  const cy = wrap(cx, cyH, cx.shape, cx.dtype);
-  const workspace = wrap(inputGates, wsH, inputGates.shape, inputGates.dtype);
+  const [hy, cy, workspace] = lstmCellKernel(inputGates, hiddenGates, cx);
   recordMulti(
     [hy, cy],
     'ThnnFusedLstmCellBackward0',
@@ -98,6 +93,21 @@ export function lstmCell(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [
   return [hy, cy];
 }
 
+/**
+ * @internal The backend's `lstmCell` kernel on dense operands (the caller
+ * checked): `[hy, cy, workspace]`, nothing recorded.
+ */
+export function lstmCellKernel(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [Tensor, Tensor, Tensor] {
+  const backend = inputGates.backend;
+  const [hyH, cyH, wsH] = backend.lstmCell!(inputGates, hiddenGates, cx);
+  return [wrap(cx, hyH, cx.shape, cx.dtype), wrap(cx, cyH, cx.shape, cx.dtype), wrap(inputGates, wsH, inputGates.shape, inputGates.dtype)];
+}
+
+/** @internal Whether the backend has both LSTM-cell kernels (else the cell composes). */
+export function hasLstmKernels(t: Tensor): boolean {
+  return t.backend.lstmCell !== undefined && t.backend.lstmCellBackward !== undefined;
+}
+
 /** The definition of `lstmCell`: its formula op by op (what the kernel must reproduce). */
 function lstmCellComposite(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor): [Tensor, Tensor] {
   const parts = (): [Tensor, Tensor] => {
@@ -110,24 +120,24 @@ function lstmCellComposite(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor):
 }
 
 /**
- * The gradient of the gates (one tensor: both gate inputs get it) and of cx.
+ * @internal The gradient of the gates (one tensor: both gate inputs get it) and of cx.
  * The backend's `lstmCellBackward` kernel from the saved activations; under
- * createGraph (or without dense gradients) PyTorch's
+ * createGraph (or without a workspace) PyTorch's
  * `_thnn_differentiable_lstm_cell_backward`: the gates recomputed by ops from
  * the inputs, so the gradient is itself differentiable.
  */
-function lstmCellBackward(
+export function lstmCellBackward(
   gradHy: Tensor | null,
   gradCy: Tensor | null,
   inputGates: Tensor,
   hiddenGates: Tensor,
   cx: Tensor,
   cy: Tensor,
-  workspace: Tensor,
+  workspace: Tensor | null,
 ): [Tensor, Tensor] {
-  const backend = workspace.backend;
+  const backend = cx.backend;
   const kernel = backend.lstmCellBackward;
-  if (kernel !== undefined && !isGraphRecordingEnabled()) {
+  if (kernel !== undefined && workspace !== null && !isGraphRecordingEnabled()) {
     // A gradient that is a view (the last step's slice of the output's gradient) is copied dense first.
     const [gh, gc] = [gradHy, gradCy].map((t) => (t === null || t.isContiguous() ? t : t.contiguous()));
     const [gatesH, cxH] = kernel.call(backend, gh!, gc!, cx, cy, workspace);

@@ -169,19 +169,10 @@ abstract class RNNBase extends Module {
         const cell = this.cellName(l, d);
         // All time steps' input projections in one matmul: [T, B, G·H].
         const xProj = this.inputProjection(layerInput, cell);
-        const whhT = this.hiddenWeightT(cell);
-        // split (not select) per time step: its backward is one concatenation, not T paddings.
-        const steps = xProj.split(1, 0);
-        let state = initial.map((s) => s.select(0, l * this.numDirections + d));
-        const outs: Tensor[] = new Array(steps.length);
-        // The reverse direction reads the sequence from its end; its outputs stay in time order.
-        for (let i = 0; i < steps.length; i++) {
-          const t = d === 0 ? i : steps.length - 1 - i;
-          state = step(cell, steps[t]!.squeeze(0), state, whhT);
-          outs[t] = state[0]!;
-        }
+        const start = initial.map((s) => s.select(0, l * this.numDirections + d));
+        const { out, state } = this.runDirection(cell, xProj, start, d === 1, step);
         finals.push(state);
-        outputs.push(g.stack(outs, 0));
+        outputs.push(out);
       }
       layerInput = this.dropoutBetween(outputs.length === 1 ? outputs[0]! : g.cat(outputs, -1), l);
     }
@@ -193,6 +184,27 @@ abstract class RNNBase extends Module {
       ),
     );
     return { output, finals: batched ? stacked : stacked.map((s) => s.squeeze(1)) };
+  }
+
+  /**
+   * One layer's direction over a padded sequence, from the input
+   * projections [T, B, G·H] and the initial states: every step's output
+   * [T, B, H] in time order and the final states. Step by step (LSTM runs
+   * the whole direction as one op).
+   */
+  protected runDirection(cell: string, xProj: Tensor, start: Tensor[], reverse: boolean, step: Step): { out: Tensor; state: Tensor[] } {
+    const whhT = this.hiddenWeightT(cell);
+    // split (not select) per time step: its backward is one concatenation, not T paddings.
+    const steps = xProj.split(1, 0);
+    let state = start;
+    const outs: Tensor[] = new Array(steps.length);
+    // The reverse direction reads the sequence from its end; its outputs stay in time order.
+    for (let i = 0; i < steps.length; i++) {
+      const t = reverse ? steps.length - 1 - i : i;
+      state = step(cell, steps[t]!.squeeze(0), state, whhT);
+      outs[t] = state[0]!;
+    }
+    return { out: g.stack(outs, 0), state };
   }
 
   /**
@@ -403,11 +415,17 @@ export class LSTM extends RNNBase {
   /** The sequence [T, B, in] ([B, T, in] with `batchFirst`, or unbatched [T, in]) and the initial state (zeros when omitted). */
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
-    // One fused cell per step: the gates' pointwise part in one kernel and one graph node where the backend has it.
+    // Packed: one fused cell per step (the gates' pointwise part in one kernel and one graph node where the backend has it).
     const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (cell, xp, [hp, cp], whhT) =>
       g.fused.lstmCell(xp, this.hidden(cell, hp!, whhT), cp!),
     );
     return [output, [finals[0]!, finals[1]!]];
+  }
+
+  /** A padded sequence's direction is one op, `g.fused.lstmSequence` (one graph node, BPTT by kernels, where the backend has the cell kernels). */
+  protected override runDirection(cell: string, xProj: Tensor, [h0, c0]: Tensor[], reverse: boolean): { out: Tensor; state: Tensor[] } {
+    const [out, h, c] = g.fused.lstmSequence(xProj, h0!, c0!, this.param('weight_hh', cell)!, { reverse });
+    return { out, state: [h, c] };
   }
 }
 
