@@ -1,7 +1,8 @@
 /**
  * The wasm paths that convolution and pooling take (gather and scatter-add
  * rows, sums over a fold's contiguous rows, argmax/argmin across pooling
- * windows, a bias added along rows) against the JavaScript loops they replace, bit for bit: the same
+ * windows, a bias added along rows), and a classifier's softmax and exp,
+ * against the JavaScript loops they replace, bit for bit: the same
  * kernels run twice, once with the wasm module hidden. Inputs mix NaN, ±inf,
  * ±0 and ties; arrays are wasm-sized (in wasm memory) and small (plain typed
  * arrays, copied into scratch or left to JavaScript); layouts are contiguous,
@@ -10,9 +11,10 @@
 import { contiguousStrides, type DType, numel, type View } from '@graft/core/backend';
 import { describe, expect, it, vi } from 'vitest';
 import { alloc, arr, type Handle, HeapArray } from '../src/heap.js';
-import { binary } from '../src/kernels/elementwise.js';
+import { binary, unary } from '../src/kernels/elementwise.js';
 import { gather, scatterAdd } from '../src/kernels/movement.js';
-import { argReduce, reduce } from '../src/kernels/reduce.js';
+import { expForF32 } from '../src/kernels/math.js';
+import { argReduce, reduce, softmax } from '../src/kernels/reduce.js';
 
 const control = vi.hoisted(() => ({ noWasm: false, wasmCalls: 0, used: new Set<string>() }));
 
@@ -242,5 +244,59 @@ describe('window kernels: the wasm paths equal the JavaScript loops bit for bit'
     control.wasmCalls = 0;
     argReduce('argmax', x, 2);
     expect(control.wasmCalls).toBeGreaterThan(0);
+  });
+});
+
+describe('softmax and exp (float32): the wasm kernels equal the JavaScript loops bit for bit', () => {
+  it('softmax and log-softmax over contiguous rows, every width 1 to 70 and wider, heap and plain arrays, with NaN and ±inf', () => {
+    for (const [rows, n] of [
+      ...Array.from({ length: 70 }, (_, i) => [Math.ceil(4096 / (i + 1)) + 1, i + 1] as const), // in wasm memory
+      [3, 5], // a plain array: through scratch
+      [320, 50], // the bench's char-LSTM logits
+      [2, 1000],
+    ]) {
+      const x = tensor('float32', [rows, n], n % 3 === 0); // some widths with specials, some without
+      for (const log of [false, true]) {
+        control.used.clear();
+        const [fast, slow] = both(() => softmax(x, 1, log));
+        expect(fast, `[${rows}, ${n}] log ${log}`).toEqual(slow);
+        expect(control.used.has('softmax_rows_f32'), `[${rows}, ${n}] log ${log}`).toBe(true);
+      }
+    }
+    // A 3-D tensor from an offset into a larger array (dense from there), and a row whose maximum is +inf.
+    const big = tensor('float32', [7 + 4 * 5 * 300], false);
+    const x = { ...big, shape: [4, 5, 300], strides: [1500, 300, 1], offset: 7 };
+    arr(big.handle)[7 + 300] = Infinity;
+    for (const log of [false, true]) {
+      const [fast, slow] = both(() => softmax(x, 2, log));
+      expect(fast).toEqual(slow);
+      expect(slow.slice(300, 600).every((v) => v === 'NaN' || v === '0' || v === '-Infinity')).toBe(true);
+    }
+  });
+
+  it('exp: the same bits on the SIMD path, through scratch and in JavaScript, and within one float32 rounding of e^x', () => {
+    const x = tensor('float32', [5000]);
+    const values = arr(x.handle);
+    // The edges: overflow, underflow to denormals and zero, ±0, ties of the range reduction.
+    values.set([88.72, 88.73, -87.3, -103.9, -104, -150, -151, 0, -0, Math.LN2 / 2, -Math.LN2 / 2, 1e-30]);
+    const [fast, slow] = both(() => unary('exp', x, 'float32'));
+    expect(fast).toEqual(slow);
+    const small = tensor('float32', [40]); // a plain array: through scratch
+    const [fastSmall, slowSmall] = both(() => unary('exp', small, 'float32'));
+    expect(fastSmall).toEqual(slowSmall);
+    const out = arr(unary('exp', x, 'float32'));
+    for (let i = 0; i < values.length; i++) {
+      const exact = Math.exp(values[i]!);
+      const got = out[i]!;
+      const rounded = Math.fround(exact);
+      if (Number.isNaN(exact)) expect(got).toBeNaN();
+      else if (!Number.isFinite(rounded))
+        expect(got).toBe(rounded); // overflows float32
+      // One float32 rounding of the exact value: within half an ulp (and equal to Math.fround of it nearly always).
+      else expect(Math.abs(got - exact), `e^${values[i]}`).toBeLessThanOrEqual(Math.abs(exact) * 2 ** -24 + 1e-45);
+    }
+    expect(expForF32(0)).toBe(1);
+    expect(expForF32(-Infinity)).toBe(0);
+    expect(expForF32(Infinity)).toBe(Infinity);
   });
 });

@@ -178,7 +178,7 @@ void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left
   }
 }
 
-enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6 };
+enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6, U_EXP = 7 };
 
 // e^y in double for the float32 kernels below (no libm here): y = k ln2 + r with |r| <= ln2/2,
 // e^r by its Taylor series to degree 13 (error below 1e-17), times 2^k. Results beyond
@@ -366,6 +366,18 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
       for (; i < n; i++) out[i] = tanh_f32(a[i]);
       break;
     }
+    // e^x in double by exp_for_f32, rounded once to float32 (src/kernels/math.ts's expForF32 in JavaScript).
+    case U_EXP: {
+      int i = 0;
+      for (; i + 4 <= n; i += 4) {
+        v128_t x = wasm_v128_load(a + i);
+        v128_t lo = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(x)));
+        v128_t hi = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))));
+        wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));
+      }
+      for (; i < n; i++) out[i] = (float)exp_for_f32(a[i]);
+      break;
+    }
     case U_SIGMOID: {
       int i = 0;
       for (; i + 8 <= n; i += 8) {
@@ -399,6 +411,53 @@ double sum_f32(const float *a, int n) {
   double total = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
   for (; i < n; i++) total += a[i];
   return total;
+}
+
+// ---------------------------------------------------------------- softmax over contiguous rows (float32)
+
+// Each row's statistics for softmax and log-softmax, as src/kernels/reduce.ts's loop computes them:
+// the maximum (NaN once any element is NaN) and the sum of e^(x - max) in doubles, element by element
+// in order, e^ by exp_for_f32 (two lanes at a time: each lane's bits are the scalar's).
+// stats[2r] = max, stats[2r + 1] = sum.
+__attribute__((export_name("softmax_stats_f32")))
+void softmax_stats_f32(const float *src, int rows, int n, double *stats) {
+  for (int r = 0; r < rows; r++, src += n) {
+    float m = -__builtin_inff();
+    for (int i = 0; i < n; i++) {
+      float v = src[i];
+      if (v > m || v != v) m = v;
+    }
+    double md = m, total = 0.0;
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+      v128_t e = exp_for_f32_x2(wasm_f64x2_make((double)src[i] - md, (double)src[i + 1] - md));
+      total += wasm_f64x2_extract_lane(e, 0);
+      total += wasm_f64x2_extract_lane(e, 1);
+    }
+    for (; i < n; i++) total += exp_for_f32((double)src[i] - md);
+    stats[2 * r] = md;
+    stats[2 * r + 1] = total;
+  }
+}
+
+// The rows' softmax, e^(x - max) / sum, or log-softmax, (x - max) - log(sum) with the caller's log
+// in stats[2r + 1] (no libm here), each in doubles rounded once to float32.
+__attribute__((export_name("softmax_rows_f32")))
+void softmax_rows_f32(const float *src, int rows, int n, const double *stats, int log, float *out) {
+  for (int r = 0; r < rows; r++, src += n, out += n) {
+    double m = stats[2 * r], s = stats[2 * r + 1];
+    int i = 0;
+    if (log) {
+      for (; i < n; i++) out[i] = (float)(((double)src[i] - m) - s);
+      continue;
+    }
+    for (; i + 2 <= n; i += 2) {
+      v128_t e = exp_for_f32_x2(wasm_f64x2_make((double)src[i] - m, (double)src[i + 1] - m));
+      out[i] = (float)(wasm_f64x2_extract_lane(e, 0) / s);
+      out[i + 1] = (float)(wasm_f64x2_extract_lane(e, 1) / s);
+    }
+    for (; i < n; i++) out[i] = (float)(exp_for_f32((double)src[i] - m) / s);
+  }
 }
 
 // ---------------------------------------------------------------- packing B for gemm (strides in elements)

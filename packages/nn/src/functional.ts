@@ -34,8 +34,22 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
         `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
       );
     }
-    // As PyTorch: a 2-D input with a bias is one addmm (one AddmmBackward0 node, the bias added by the product's op).
-    if (input.ndim === 2 && weight.ndim === 2 && bias) return g.addmm(bias, input, weight.t());
+    if (input.ndim >= 2 && weight.ndim === 2) {
+      // As PyTorch's at::linear and matmul: a batch of rows [..., in] is folded into one matrix (copied once if it is a
+      // view: the product and its backward then read the folded matrix), and with a bias the product is one addmm (one
+      // AddmmBackward0 node, the bias added by the product's op).
+      const lead = input.shape.slice(0, -1);
+      const x2 =
+        input.ndim === 2
+          ? input
+          : input.reshape(
+              lead.reduce((n, d) => n * d, 1),
+              inFeatures!,
+            );
+      const folded = bias && bias.ndim <= 1 ? g.addmm(bias, x2, weight.t()) : x2.matmul(weight.t());
+      const out = input.ndim === 2 ? folded : folded.reshape([...lead, weight.shape[0]!]);
+      return bias && bias.ndim > 1 ? out.add(bias) : out;
+    }
     const out = input.matmul(weight.t());
     return bias ? out.add(bias) : out;
   });

@@ -107,6 +107,51 @@ export function sign(x: number): number {
   return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
+/** 2^k for the exponents expForF32 uses (|k| ≤ 217), exact: built by doubling and halving. */
+const EXP_POW2_BIAS = 217;
+const EXP_POW2 = (() => {
+  const t = new Float64Array(2 * EXP_POW2_BIAS + 1);
+  t[EXP_POW2_BIAS] = 1;
+  for (let k = 1; k <= EXP_POW2_BIAS; k++) {
+    t[EXP_POW2_BIAS + k] = t[EXP_POW2_BIAS + k - 1]! * 2;
+    t[EXP_POW2_BIAS - k] = t[EXP_POW2_BIAS - k + 1]! / 2;
+  }
+  return t;
+})();
+
+/**
+ * e^y in double for float32 results, the same operations in the same order
+ * as the wasm kernels' `exp_for_f32` (wasm/kernels.c): y = k·ln2 + r with
+ * |r| ≤ ln2/2, e^r by its Taylor series to degree 13 (error below 1e-17),
+ * times 2^k; 0 below -150 and infinity above 150 (all a float32 can hold).
+ * The float32 exp and softmax use it on every path, so a tensor's result has
+ * the same bits whichever path computes it.
+ */
+export function expForF32(y: number): number {
+  if (y !== y) return y;
+  if (y > 150) return Infinity;
+  if (y < -150) return 0;
+  const v = y * 1.4426950408889634;
+  let k = Math.round(v);
+  if (k - v === 0.5 && (k & 1) !== 0) k--; // half to even, as nearbyint
+  const r = y - k * 0.69314670562744140625 - k * 4.74932503879976763983e-7;
+  let p = 1 / 6227020800;
+  p = p * r + 1 / 479001600;
+  p = p * r + 1 / 39916800;
+  p = p * r + 1 / 3628800;
+  p = p * r + 1 / 362880;
+  p = p * r + 1 / 40320;
+  p = p * r + 1 / 5040;
+  p = p * r + 1 / 720;
+  p = p * r + 1 / 120;
+  p = p * r + 1 / 24;
+  p = p * r + 1 / 6;
+  p = p * r + 0.5;
+  p = p * r + 1;
+  p = p * r + 1;
+  return p * EXP_POW2[k + EXP_POW2_BIAS]!;
+}
+
 /** PyTorch's float64 sigmoid: 1 / (1 + e⁻ˣ), so it is exactly 0 where e⁻ˣ overflows (x < -709.78), as PyTorch's. */
 export function sigmoid64(x: number): number {
   return 1 / (1 + Math.exp(-x));

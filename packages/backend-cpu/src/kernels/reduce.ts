@@ -8,6 +8,7 @@ import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } fro
 import { memory, wasmKernels } from '../wasm/module.js';
 import { type KernelCall, REDUCTION_CHUNK, runCalls } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
+import { expForF32 } from './math.js';
 
 type Arr = TypedArray;
 
@@ -393,8 +394,11 @@ export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
   const out = arr(outH);
   if (out.length === 0) return outH;
   const len = x.shape[axis]!;
+  if (x.dtype === 'float32' && axis === x.shape.length - 1 && isContiguousView(x) && softmaxRowsWasm(x, len, log, outH)) return outH;
   const step = x.strides[axis]!;
   const src = arr(x.handle);
+  // float32: the wasm kernel's e^ (the same bits on both paths); float64: Math.exp.
+  const exp = x.dtype === 'float32' ? expForF32 : Math.exp;
   forEachLine(x, axis, (p0, o0, os) => {
     let m = -Infinity;
     for (let i = 0, p = p0; i < len; i++, p += step) {
@@ -403,14 +407,56 @@ export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
     }
     // No guard for an infinite maximum: PyTorch's rows with one are nan (inf - inf), and so are these.
     let total = 0;
-    for (let i = 0, p = p0; i < len; i++, p += step) total += Math.exp(src[p]! - m);
+    for (let i = 0, p = p0; i < len; i++, p += step) total += exp(src[p]! - m);
     if (log) {
       // (x - max) - log(total), as PyTorch: adding max back first would lose log(total) next to a huge max.
       const logTotal = Math.log(total);
       for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = src[p]! - m - logTotal;
     } else {
-      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = Math.exp(src[p]! - m) / total;
+      for (let i = 0, p = p0, o = o0; i < len; i++, p += step, o += os) out[o] = exp(src[p]! - m) / total;
     }
   });
   return outH;
+}
+
+/**
+ * Softmax over the contiguous rows of a dense float32 tensor in wasm: the
+ * loop above's arithmetic (each row's maximum, the sum of e^(x - max) in
+ * doubles in order, then each output), the same bits, with Math.log of each
+ * row's sum taken here between the two kernels. Operands outside the wasm
+ * heap go through scratch; false (nothing written) without scratch memory.
+ */
+function softmaxRowsWasm(x: View<Handle>, n: number, log: boolean, outH: Handle): boolean {
+  const wasm = wasmKernels();
+  if (wasm === undefined) return false;
+  checkView('softmax', x); // wasm reads numel elements from a raw address
+  const total = numel(x.shape);
+  const rows = total / n;
+  const inHeap = address(x.handle, x.offset);
+  const outHeap = address(outH, 0);
+  const bytes = 16 * rows + (inHeap < 0 ? 4 * total : 0) + (outHeap < 0 ? 4 * total : 0);
+  const base = scratch(bytes);
+  if (base < 0) return false;
+  try {
+    const buffer = memory!.buffer;
+    const stats = base;
+    let at = base + 16 * rows;
+    let src = inHeap;
+    if (src < 0) {
+      src = at;
+      at += 4 * total;
+      new Float32Array(buffer, src, total).set(arr(x.handle).subarray(x.offset, x.offset + total));
+    }
+    const dst = outHeap >= 0 ? outHeap : at;
+    wasm.softmax_stats_f32(src, rows, n, stats);
+    if (log) {
+      const s = new Float64Array(memory!.buffer, stats, 2 * rows);
+      for (let r = 0; r < rows; r++) s[2 * r + 1] = Math.log(s[2 * r + 1]!);
+    }
+    wasm.softmax_rows_f32(src, rows, n, stats, log ? 1 : 0, dst);
+    if (outHeap < 0) arr(outH).set(new Float32Array(memory!.buffer, dst, total));
+  } finally {
+    freeScratch(base, bytes);
+  }
+  return true;
 }

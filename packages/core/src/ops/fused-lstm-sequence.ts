@@ -183,13 +183,13 @@ function backwardByKernels(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor 
   const T = inputGates.shape[0]!;
   const [B, H] = hx.shape as [number, number];
   return tidy(() => {
-    const gO = gOut === null ? null : gOut.contiguous();
     const gates = new Array<Tensor>(T);
     let gh = ghN;
     let gc = gcN;
     for (let i = T - 1; i >= 0; i--) {
       const t = stepAt(i, T, reverse);
-      const fromOut = gO === null ? null : gO.select(0, t);
+      // A strided gradient (the output was transposed for batchFirst) is made dense by the add, or by the cell's backward.
+      const fromOut = gOut === null ? null : gOut.select(0, t);
       const ght = fromOut === null ? gh : gh === null ? fromOut : fromOut.add(gh);
       const cPrev = i === 0 ? cx : cells[stepAt(i - 1, T, reverse)]!;
       if (ght === null && gc === null) {
