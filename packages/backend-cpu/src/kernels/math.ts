@@ -131,10 +131,10 @@ export function expForF32(y: number): number {
   if (y !== y) return y;
   if (y > 150) return Infinity;
   if (y < -150) return 0;
-  const v = y * 1.4426950408889634;
+  const v = y * Math.LOG2E; // kernels.c's 1.4426950408889634
   let k = Math.round(v);
   if (k - v === 0.5 && (k & 1) !== 0) k--; // half to even, as nearbyint
-  const r = y - k * 0.69314670562744140625 - k * 4.74932503879976763983e-7;
+  const r = y - k * 0.6931467056274414 - k * 4.7493250387997676e-7; // kernels.c's ln2_hi and ln2_lo (the same doubles)
   let p = 1 / 6227020800;
   p = p * r + 1 / 479001600;
   p = p * r + 1 / 39916800;
