@@ -4,9 +4,10 @@
  * composite runs (`ops/fused-optim.ts` in core). float32 tensors in the wasm
  * heap (16 KiB and more) run a WebAssembly SIMD kernel (`adam_step_f32`,
  * `sgd_step_f32` in wasm/kernels.c), split over the worker pool when large;
- * smaller float32 ones (up to FUSED_FLOAT32_MAX elements) and float64 ones a
- * JavaScript loop; float32 ones between the two (plain arrays above
- * FUSED_FLOAT32_MAX) are left to the composite. Each intermediate is rounded
+ * smaller float32 ones from SCRATCH_MIN elements the same kernel through wasm
+ * scratch; the smallest and float64 ones a JavaScript loop (and without
+ * wasm, float32 ones above FUSED_FLOAT32_MAX are left to the composite,
+ * whose ops are faster there). Each intermediate is rounded
  * where the composite stores a tensor (`R`: Math.fround for float32, nothing
  * for float64) and scalars are rounded first, as the elementwise kernels
  * round them, so every path equals the composite bit for bit.
@@ -17,8 +18,8 @@ import { ELEMENTWISE_GRAIN, parallelRanges } from '../threads/parallel.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 
 /**
- * The largest float32 parameter outside the wasm heap the JavaScript loop
- * takes. Above it core's composite is faster: its elementwise ops run as
+ * The largest float32 parameter the JavaScript loop takes (without wasm, or
+ * without scratch memory). Above it core's composite is faster: its elementwise ops run as
  * WebAssembly SIMD passes (four lanes), which beat one scalar JavaScript loop
  * from a few thousand elements on (measured: 4× faster fused at 1K, 0.6× at
  * 4K, 0.15× at 64K). Tensors in the wasm heap take the SIMD kernel instead.
@@ -26,11 +27,21 @@ import { memory, wasmKernels } from '../wasm/module.js';
 export const FUSED_FLOAT32_MAX = 2048;
 
 /**
- * Runs a fused float32 kernel on views in the wasm heap: the hyperparameters
- * `constants` (rounded to float32) in scratch memory, the elements split into
- * ranges over the pool (each element is computed alone: any split gives the
- * same bits). False, having done nothing, when a view is not in the heap or
- * there is no scratch.
+ * Parameters from this many elements that live outside the wasm heap (plain
+ * arrays: under 16 KiB) are copied into wasm scratch for the SIMD kernel and
+ * back; smaller ones take the JavaScript loop (same bits either way).
+ * Measured on the bench's char-LSTM: a 50×64 head weight (3 200 elements)
+ * took core's composite, ten elementwise passes, for 8 % of a training step.
+ */
+const SCRATCH_MIN = 256;
+
+/**
+ * Runs a fused float32 kernel (`views[1]`, the gradient, is only read): the
+ * hyperparameters `constants` (rounded to float32) in scratch memory, views
+ * outside the wasm heap copied into scratch and back (from SCRATCH_MIN
+ * elements), the elements split into ranges over the pool (each element is
+ * computed alone: any split gives the same bits). False, having done
+ * nothing, without wasm or scratch, or for a small tensor outside the heap.
  */
 function fusedWasm(
   kernel: 'adam_step_f32' | 'sgd_step_f32',
@@ -41,6 +52,7 @@ function fusedWasm(
 ): boolean {
   if (wasmKernels() === undefined) return false;
   const addrs: number[] = [];
+  const outside: number[] = [];
   for (const v of views) {
     if (v === null) {
       addrs.push(0);
@@ -48,18 +60,25 @@ function fusedWasm(
     }
     checkView(kernel, v); // wasm reads and writes n elements from a raw address
     const a = address(v.handle, v.offset);
-    if (a < 0) return false;
+    if (a < 0) outside.push(addrs.length);
     addrs.push(a);
   }
-  const bytes = 4 * constants.length;
+  if (outside.length > 0 && n < SCRATCH_MIN) return false;
+  const bytes = 4 * constants.length + 4 * n * outside.length;
   const c = scratch(bytes);
   if (c < 0) return false;
   try {
-    new Float32Array(memory!.buffer, c, constants.length).set(constants);
+    const buffer = memory!.buffer;
+    new Float32Array(buffer, c, constants.length).set(constants);
+    outside.forEach((i, k) => {
+      addrs[i] = c + 4 * constants.length + 4 * n * k;
+      new Float32Array(buffer, addrs[i], n).set(elements(views[i]!, n));
+    });
     parallelRanges(n, ELEMENTWISE_GRAIN, (start, count) => ({
       kernel,
       args: [...addrs.map((a) => (a === 0 ? 0 : a + 4 * start)), count, flags, c],
     }));
+    for (const i of outside) if (i !== 1) elements(views[i]!, n).set(new Float32Array(memory!.buffer, addrs[i], n));
   } finally {
     freeScratch(c, bytes);
   }
