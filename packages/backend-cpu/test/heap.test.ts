@@ -2,7 +2,7 @@ import * as g from '@graft/core';
 import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
-import { tanh32 } from '../src/kernels/math.js';
+import { sigmoid32, tanh32 } from '../src/kernels/math.js';
 
 // Large tensors live in WebAssembly memory and use the SIMD kernels; small ones are plain
 // typed arrays. Expected values come from a double-precision loop over the same inputs.
@@ -97,6 +97,50 @@ describe('CPU backend: large tensors in wasm memory', () => {
     expect(worst).toBeLessThanOrEqual(1);
     expect(dense[values.length - 6]).toBeNaN();
     expect(Object.is(dense[values.length - 7], -0)).toBe(true); // tanh(-0) is -0
+  });
+
+  it('float32 sigmoid: the SIMD kernel (in place and through scratch), its scalar tail and the JavaScript path give the same bits, within 3 ulps of the exact sigmoid', () => {
+    // Every 4097th bit pattern from 1e-30 to past both saturations, both signs, every float32 around the
+    // points where the method changes (x = 17: 1 without the polynomial; x = -88.72: e^-x overflows; x = -89:
+    // 0 without it), and the specials. The JavaScript and wasm paths were checked on every float32 in (-90, 20).
+    const values: number[] = [];
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    for (let b = 0x0d000000; b < 0x42c00000; b += 4097) {
+      bits[0] = b;
+      values.push(asFloat[0]!, -asFloat[0]!);
+    }
+    for (const edge of [17, -17, -88.72283935546875, -89, 16.6355]) {
+      bits[0] = new Uint32Array(new Float32Array([edge]).buffer)[0]!;
+      const centre = bits[0]!;
+      for (let d = -300; d <= 300; d++) {
+        bits[0] = centre + d;
+        values.push(asFloat[0]!);
+      }
+    }
+    values.push(0, -0, Number.NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38);
+    const x = g.tensor(Float32Array.from(values));
+    const dense = x.sigmoid().dataSync();
+    const strided = g.stack([x, x], 1).select(1, 0).sigmoid().dataSync();
+    const scalar = values.map(sigmoid32);
+    // Tensors of under 16 elements take the JavaScript loop.
+    for (const v of values.slice(0, 4000)) expect(Object.is(g.tensor([v, v, v]).sigmoid().dataSync()[0], sigmoid32(v))).toBe(true);
+    const line = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
+    const disagree: number[] = [];
+    let worst = 0;
+    values.forEach((v, i) => {
+      if (!Object.is(dense[i], strided[i]) || !Object.is(dense[i], scalar[i])) disagree.push(v);
+      if (Number.isNaN(v) || v < -87) return; // below, the exact result is subnormal or 0 (PyTorch's is 0 once e^-x overflows)
+      const exact = 1 / (1 + Math.exp(-v));
+      const ulp = Math.abs(Math.fround(exact) - Math.fround(exact * (1 + 2 ** -23))) || 2 ** -149;
+      worst = Math.max(worst, Math.abs(dense[i]! - exact) / ulp);
+    });
+    expect(disagree).toEqual([]);
+    expect(worst).toBeLessThanOrEqual(3);
+    expect(worst).toBeGreaterThan(0.5); // not correctly rounded everywhere: the comparison is live
+    const at = (v: number) => g.tensor([v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v]).sigmoid().dataSync()[0];
+    expect([at(17), at(100), at(-88.8), at(-1000), at(0)]).toEqual([1, 1, 0, 0, 0.5]);
+    expect(at(-88) > 0 && at(-88) < 1e-38).toBe(true); // subnormal, as 1 / (1 + e^88) in float32
   });
 
   it('sum: groups of four floats added in float32, their totals in double precision', () => {

@@ -157,11 +157,6 @@ export function sigmoid64(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** PyTorch's float32 sigmoid: 1 / (1 + e⁻ˣ) with each step in float32 (exactly 1 from x ≈ 16.6, exactly 0 below -88.7). */
-export function sigmoid32(x: number): number {
-  return Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
-}
-
 const f32 = Math.fround;
 // The float32 tanh's constants, as float32 values (wasm/kernels.c has them with their derivation).
 const TANH_SMALL = 0.5625;
@@ -220,6 +215,34 @@ function tanhLarge32(a: number): number {
   p = f32(f32(p * r) + 1);
   p = f32(f32(p * r) + 1);
   return f32(1 - f32(2 / f32(f32(p * POW2[k]!) + 1)));
+}
+
+/** 2^(k-1) for the k sigmoid32 uses (-25 to 128), at index k + 25: exact (doubling). */
+const SIGMOID_HALF_SCALE = Float64Array.from({ length: 154 }, (_, i) => 2 ** (i - 26));
+
+/**
+ * PyTorch's float32 sigmoid: 1 / (1 + e⁻ˣ) with each step in float32
+ * (exactly 1 from x ≈ 16.6, exactly 0 below -88.7), e⁻ˣ in float32
+ * arithmetic — the same operations in the same order as the wasm kernels'
+ * `sigmoid_f32` (wasm/kernels.c, where the method and its accuracy are
+ * stated), so a tensor's sigmoid has the same bits whichever path computes it.
+ */
+export function sigmoid32(x: number): number {
+  const y = -x;
+  if (y !== y) return x;
+  if (y < -17) return 1;
+  if (y >= 89) return 0;
+  const v = f32(y * LOG2E_F);
+  let k = Math.round(v);
+  if (k - v === 0.5 && (k & 1) !== 0) k--; // half to even, as wasm's nearest
+  const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
+  let p = f32(f32(C6 * r) + C5);
+  p = f32(f32(p * r) + C4);
+  p = f32(f32(p * r) + C3);
+  p = f32(f32(p * r) + C2);
+  p = f32(f32(p * r) + 1);
+  p = f32(f32(p * r) + 1);
+  return f32(1 / f32(1 + f32(f32(p * SIGMOID_HALF_SCALE[k + 25]!) * 2)));
 }
 
 /** tanh, exactly ±1 where PyTorch's float64 tanh is. */
