@@ -284,7 +284,7 @@ function collectTensors(value: unknown, into: Set<Disposable>): void {
  * or a flat array of tensors (a backward rule's gradients) — need no walk.
  */
 function survivorsOf(result: object): Disposable[] {
-  if (isDisposable(result)) return [result];
+  if (isDisposable(result)) return withTangents([result]);
   if (Array.isArray(result)) {
     let flat = true;
     for (const item of result) {
@@ -293,11 +293,24 @@ function survivorsOf(result: object): Disposable[] {
         break;
       }
     }
-    if (flat) return result.filter((item) => item !== null && typeof item === 'object');
+    if (flat) return withTangents(result.filter((item) => item !== null && typeof item === 'object'));
   }
   const into = new Set<Disposable>();
   collectTensors(result, into);
-  return [...into];
+  return withTangents([...into]);
+}
+
+/**
+ * Adds the forward-mode tangents the survivors carry (and theirs, in nested
+ * levels): a dual tensor's tangent is part of it, and under forward AD it was
+ * made in the same scope (a composite op's result, a user's tidy).
+ */
+function withTangents(survivors: Disposable[]): Disposable[] {
+  for (let i = 0; i < survivors.length; i++) {
+    const tangent = (survivors[i] as { tangent?: Disposable }).tangent;
+    if (tangent !== undefined && !survivors.includes(tangent)) survivors.push(tangent);
+  }
+  return survivors;
 }
 
 /** Closes `scope`: disposes what it tracked except `survivors` and kept tensors; survivors move to the enclosing scope. */
@@ -318,8 +331,8 @@ function closeScope(scope: Disposable[], survivors: readonly Disposable[]): void
 
 /**
  * Runs `fn` and disposes every tensor created inside it, except those it
- * returns (at any depth inside arrays, plain objects, Maps and Sets) and
- * those passed to `keep`. When `fn` throws, everything it made is disposed
+ * returns (at any depth inside arrays, plain objects, Maps and Sets, with
+ * the forward-mode tangents they carry) and those passed to `keep`. When `fn` throws, everything it made is disposed
  * and the error rethrown. Synchronous only: an async `fn` is refused (its
  * tensors would outlive the scope).
  *

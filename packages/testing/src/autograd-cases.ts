@@ -249,6 +249,29 @@ export function autogradCases(t: TestApi, ctx: Context): void {
           assertClose(Array.from(dual.dataSync()), Array.from(expected.dataSync()), { atol: 1e-9, rtol: 1e-7 }, 'dual tangent');
         });
       }
+
+      it('a dual tensor returned from tidy keeps its tangent (alone, in arrays and objects); everything else, tangent derivations included, is freed', () => {
+        g.autograd.forwardAd.dualLevel(() => {
+          const x = g.autograd.forwardAd.makeDual(
+            g.tensor([1, 2, 3], { device: ctx.device }),
+            g.tensor([1, 0, -1], { device: ctx.device }),
+          );
+          const before = g.memory().numTensors;
+          const one = g.tidy(() => x.mul(2).add(1));
+          const [a, a2] = g.tidy(() => [x.mul(3), x.mul(3).exp()]);
+          const { b } = g.tidy(() => ({ b: x.square().sum() }));
+          const results = [one, a!, a2!, b];
+          const unpacked = results.map((t) => g.autograd.forwardAd.unpackDual(t));
+          const tangents = unpacked.map((u) => u.tangent!);
+          for (const t of tangents) assertEqual(t.isDisposed, false, 'the tangent of a returned dual tensor');
+          assertClose(Array.from(tangents[0]!.dataSync()), [2, 0, -2], { atol: 0, rtol: 0 }, 'tangent of 2x + 1');
+          assertClose(Array.from(tangents[1]!.dataSync()), [3, 0, -3], { atol: 0, rtol: 0 }, 'tangent of 3x');
+          assertClose(Array.from(tangents[3]!.dataSync()), [-4], { atol: 1e-6, rtol: 0 }, 'tangent of sum(x²)');
+          // Only the results and their tangents were left (each op's tangent derivation frees what it made too).
+          for (const t of [...results, ...tangents, ...unpacked.map((u) => u.primal)]) t.dispose();
+          assertEqual(g.memory().numTensors, before, 'tensors left after disposing the results and their tangents');
+        });
+      });
     });
   }
 

@@ -10,6 +10,7 @@
  * them); it is handed in by whoever opens a level (`enterDualLevel`), so this
  * file, which every op imports through record.ts, imports nothing above it.
  */
+import { tidy } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { enableGrad } from './grad-mode.js';
 import { sumToShape } from './unbroadcast.js';
@@ -71,18 +72,21 @@ export function propagateTangent(
   state.suspended = true;
   try {
     using _ = enableGrad();
-    const u = out.detach().mul(0).requiresGrad_(true);
-    const grads = backward(u);
-    let total: Tensor | undefined;
-    inputs.forEach((x, i) => {
-      const g = grads[i];
-      if (!hasTangent(x) || g === null || g === undefined) return;
-      const input = x as Tensor;
-      const term = sumToShape(g, input.shape).mul(input.tangent!).sum();
-      total = total === undefined ? term : total.add(term);
+    // Only the tangent survives: u, the rule's gradients and the dot products are freed here, not left to the collector.
+    const tangent = tidy(() => {
+      const u = out.detach().mul(0).requiresGrad_(true);
+      const grads = backward(u);
+      let total: Tensor | undefined;
+      inputs.forEach((x, i) => {
+        const g = grads[i];
+        if (!hasTangent(x) || g === null || g === undefined) return;
+        const input = x as Tensor;
+        const term = sumToShape(g, input.shape).mul(input.tangent!).sum();
+        total = total === undefined ? term : total.add(term);
+      });
+      return ((total === undefined ? null : gradOf(total, u)) ?? out.detach().mul(0)).detach();
     });
-    const tangent = total === undefined ? null : gradOf(total, u);
-    setTangent(out, (tangent ?? out.detach().mul(0)).detach());
+    setTangent(out, tangent);
   } finally {
     state.suspended = false;
   }

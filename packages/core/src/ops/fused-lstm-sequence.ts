@@ -57,11 +57,7 @@ export function lstmSequence(
 ): [Tensor, Tensor, Tensor] {
   const { reverse = false } = checkOptions('fused.lstmSequence', options, ['reverse']);
   checkOperands(inputGates, hx, cx, weightHh);
-  if (!hasLstmKernels(inputGates) || forwardAdActive()) {
-    // Under forward AD the tangents are made inside, and a scope would free them with the intermediates.
-    const steps = () => lstmSteps(inputGates, hx, cx, weightHh, reverse);
-    return forwardAdActive() ? steps() : composite(steps);
-  }
+  if (!hasLstmKernels(inputGates) || forwardAdActive()) return composite(() => lstmSteps(inputGates, hx, cx, weightHh, reverse));
   const { output, hN, cN, cells, workspaces } = noGrad(() => forwardByKernels(inputGates, hx, cx, weightHh, reverse));
   const inputs = [inputGates, hx, cx, weightHh];
   recordMulti(

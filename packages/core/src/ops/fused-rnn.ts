@@ -115,8 +115,7 @@ function lstmCellComposite(inputGates: Tensor, hiddenGates: Tensor, cx: Tensor):
     const cy = f.sigmoid().mul(cx).add(i.sigmoid().mul(g.tanh()));
     return [o.sigmoid().mul(cy.tanh()), cy];
   };
-  // Under forward AD the results' tangents are made inside too, and a scope would free them with the intermediates.
-  return forwardAdActive() ? parts() : composite(parts);
+  return composite(parts);
 }
 
 /**
@@ -216,7 +215,7 @@ function gruCellComposite(inputGates: Tensor, hiddenGates: Tensor, hx: Tensor): 
     const n = inn.add(r.mul(hn)).tanh();
     return sub(1, z).mul(n).add(z.mul(hx));
   };
-  return forwardAdActive() ? parts() : composite(parts);
+  return composite(parts);
 }
 
 /**
