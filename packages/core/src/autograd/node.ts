@@ -6,6 +6,8 @@ import type { Tensor } from '../tensor.js';
 
 /** Computes input gradients from output gradients; null means "no gradient". */
 export type BackwardFn = (grads: readonly Tensor[]) => readonly (Tensor | null | undefined)[];
+/** The backward rule of a one-output op: from its output's gradient. */
+export type UnaryBackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[];
 
 let nextNodeId = 1;
 
@@ -39,7 +41,9 @@ export class Node {
   hooks: OutputHook[] | undefined;
   /** Stack trace of the forward op, for `detectAnomaly`. */
   forwardTrace: string | undefined;
-  private backwardFn: BackwardFn | undefined;
+  private backwardFn: BackwardFn | UnaryBackwardFn | undefined;
+  /** Whether backwardFn takes the one output's gradient itself (most ops: no wrapper closure per recorded op). */
+  private readonly unary: boolean;
   /** What `save` kept (NOTHING_SAVED, shared, until the first save: most nodes save nothing or one tensor). */
   private saved: Saved[] = NOTHING_SAVED;
   /** Number of outputs (multi-output ops like `split` have several). */
@@ -55,14 +59,16 @@ export class Node {
     name: string,
     nextFunctions: readonly (readonly [Node | null, number])[],
     inputMeta: readonly unknown[],
-    backwardFn: BackwardFn,
+    backwardFn: BackwardFn | UnaryBackwardFn,
     numOutputs = 1,
+    unary = false,
   ) {
     this.name = name;
     this.nextFunctions = nextFunctions;
     this.inputMeta = inputMeta;
     this.backwardFn = backwardFn;
     this.numOutputs = numOutputs;
+    this.unary = unary;
   }
 
   /** Input i's shape, to sum a broadcast gradient back down (unbroadcast). */
@@ -128,7 +134,7 @@ export class Node {
         );
       }
     }
-    const out = fn(grads);
+    const out = this.unary ? (fn as UnaryBackwardFn)(grads[0]!) : (fn as BackwardFn)(grads);
     if (!retain) this.release();
     return out;
   }

@@ -6,7 +6,7 @@ import { anomalyMode } from './anomaly.js';
 import { forwardAdActive, hasTangent, propagateTangent } from './tangents.js';
 import { isGraphRecordingEnabled } from './grad-mode.js';
 import { checkSavable } from './inference.js';
-import { AccumulateGrad, type BackwardFn, holdEdges, Node } from './node.js';
+import { AccumulateGrad, type BackwardFn, holdEdges, Node, type UnaryBackwardFn } from './node.js';
 
 /** Whether an op on these inputs must record a node (or carry a forward-mode tangent). */
 export function needsGrad(a: unknown, b?: unknown, c?: unknown): boolean {
@@ -70,7 +70,7 @@ export function record(
 ): Tensor {
   if (!forwardAndNeedsNode(out, inputs, backward)) return out;
   if (saved !== undefined) checkSavable(name, saved);
-  const node = makeNode(name, inputs, (grads) => backward(grads[0]!));
+  const node = makeNode(name, inputs, backward, 1, true);
   // The output's gradFn first: a rule that saves its own output then knows where it came from.
   out.setGradFn(node, 0);
   if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
@@ -98,7 +98,7 @@ export function recordMulti(
   if (saved !== undefined) for (const t of saved) if (t instanceof Object && 'pin' in t) node.save(t as Tensor);
 }
 
-function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn, numOutputs = 1): Node {
+function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn | UnaryBackwardFn, numOutputs = 1, unary = false): Node {
   // One pass over the inputs (this runs for every recorded op: `map`s with their closures cost more).
   const n = inputs.length;
   const edges = new Array<readonly [Node | null, number]>(n);
@@ -117,7 +117,7 @@ function makeNode(name: string, inputs: readonly unknown[], backward: BackwardFn
       meta[3 * i + 2] = undefined;
     }
   }
-  const node = new Node(name, edges, meta, backward, numOutputs);
+  const node = new Node(name, edges, meta, backward, numOutputs, unary);
   holdEdges(edges);
   if (anomalyMode.enabled) node.forwardTrace = new Error().stack;
   return node;
