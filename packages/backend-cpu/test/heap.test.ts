@@ -125,7 +125,6 @@ describe('CPU backend: large tensors in wasm memory', () => {
     const scalar = values.map(sigmoid32);
     // Tensors of under 16 elements take the JavaScript loop.
     for (const v of values.slice(0, 4000)) expect(Object.is(g.tensor([v, v, v]).sigmoid().dataSync()[0], sigmoid32(v))).toBe(true);
-    const line = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
     const disagree: number[] = [];
     let worst = 0;
     values.forEach((v, i) => {
