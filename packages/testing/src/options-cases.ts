@@ -378,6 +378,12 @@ export const optionsTable: OptionsEntry[] = [
   { name: 'Tensor.cumsum_', op: 'cumsum', key: 'dtyp', call: (o) => x().cumsum_(0, o as never) },
   // the fused kernels' entry points with an options object
   { name: 'fused.conv2d', op: 'fused.conv2d', key: 'strides', call: (o) => g.fused.conv2d(g.ones(1, 1, 3, 3), g.ones(1, 1, 2, 2), o) },
+  {
+    name: 'fused.lstmSequence',
+    op: 'fused.lstmSequence',
+    key: 'reversed',
+    call: (o) => g.fused.lstmSequence(g.ones(2, 1, 4), g.zeros(1, 1), g.zeros(1, 1), g.ones(4, 1), o),
+  },
   // autograd
   { name: 'Tensor.backward', op: 'backward', key: 'retain_graph', call: (o) => leaf().sum().backward(undefined, o) },
   { name: 'autograd.backward', op: 'backward', key: 'createGraf', call: (o) => g.autograd.backward(leaf().sum(), undefined, o) },
