@@ -499,12 +499,54 @@ export function binary(
   const n = numel(shape);
   const outH = alloc(outDtype, n);
   if (n === 0) return outH;
+  if (
+    n < SMALL_BINARY_MAX &&
+    outH instanceof Float32Array &&
+    typeof aIn !== 'number' &&
+    typeof bIn !== 'number' &&
+    aIn.handle instanceof Float32Array &&
+    bIn.handle instanceof Float32Array &&
+    isDense(aIn) &&
+    isDense(bIn) &&
+    smallBinary32(op, aIn.handle, aIn.offset, bIn.handle, bIn.offset, outH, n)
+  ) {
+    return outH;
+  }
   if (computeDtype === 'float32' && outDtype === 'float32' && binaryWasm(op, aIn, bIn, outH, n)) return outH;
   // int32 products must wrap like C, not round through doubles (core computes integer results that can leave int32 exactly, in float64).
   if (op === 'mul' && computeDtype === 'int32')
     binaryInto(outH, 'pow', Math.imul, aIn, bIn, shape); // 'pow' has no fast path: forces f
   else binaryInto(outH, op, BINARY[op], aIn, bIn, shape);
   return outH;
+}
+
+/** Below this many elements a dense float32 add, sub, mul or div is one JavaScript loop (the SIMD kernel starts at 1 024). */
+const SMALL_BINARY_MAX = 1024;
+
+/**
+ * `a op b` on dense float32 arrays of n elements, false for other ops. Its
+ * own function, only ever given Float32Arrays: the general loop above serves
+ * every dtype and layout, and after a program has used many of them V8's code
+ * for it reads elements through polymorphic loads (a small op's time rose by
+ * a third after a training step had run in the same process).
+ */
+function smallBinary32(op: BinaryOp, a: Float32Array, ao: number, b: Float32Array, bo: number, out: Float32Array, n: number): boolean {
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[ao + i]! + b[bo + i]!;
+      return true;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[ao + i]! - b[bo + i]!;
+      return true;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[ao + i]! * b[bo + i]!;
+      return true;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[ao + i]! / b[bo + i]!;
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** C's fmod elementwise (the Backend's optional `fmod`: exact, for PyTorch's floor division). */
