@@ -323,6 +323,15 @@ describe('the whole-sequence LSTM (fused.lstmSequence) equals the per-step compo
     const xT = x!.transpose(0, 1).contiguous().transpose(0, 1);
     const strided = g.fused.lstmSequence(xT, h0!.t().contiguous().t(), c0!, w!.t().contiguous().t()).map(bits);
     expect(strided).toEqual(plain);
+    // And their gradients: every operand strided (cx too, which the backward's first step reads) against all dense.
+    const gradsOf = (strides: boolean) => {
+      const leaves = [x!, h0!, c0!, w!].map((t) => t.detach().requiresGrad_());
+      const views = strides ? [leaves[0]!, ...leaves.slice(1).map((t) => t.t().contiguous().t())] : leaves;
+      const [out, hN, cN] = g.fused.lstmSequence(views[0]!, views[1]!, views[2]!, views[3]!);
+      out.mul(out).sum().add(hN.sum()).add(cN.mul(3).sum()).backward();
+      return leaves.map((t) => bits(t.grad));
+    };
+    expect(gradsOf(true)).toEqual(gradsOf(false));
     const tangent = g.randn(x!.shape);
     const jvpOn = (device: string) =>
       g.autograd.forwardAd.dualLevel(() => {

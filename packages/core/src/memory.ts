@@ -331,10 +331,10 @@ function closeScope(scope: Disposable[], survivors: readonly Disposable[]): void
 
 /**
  * Runs `fn` and disposes every tensor created inside it, except those it
- * returns (at any depth inside arrays, plain objects, Maps and Sets, with
- * the forward-mode tangents they carry) and those passed to `keep`. When `fn` throws, everything it made is disposed
- * and the error rethrown. Synchronous only: an async `fn` is refused (its
- * tensors would outlive the scope).
+ * returns (at any depth inside arrays, plain objects, Maps and Sets, with the
+ * forward-mode tangents they carry) and those passed to `keep`. When `fn`
+ * throws, everything it made is disposed and the error rethrown. Synchronous
+ * only: an async `fn` is refused (its tensors would outlive the scope).
  *
  * @example
  * const y = g.tidy(() => g.ones(3).mul(2).add(1)); // the intermediate is freed

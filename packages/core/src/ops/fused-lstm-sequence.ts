@@ -187,7 +187,8 @@ function backwardByKernels(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor 
       // A strided gradient (the output was transposed for batchFirst) is made dense by the add, or by the cell's backward.
       const fromOut = gOut === null ? null : gOut.select(0, t);
       const ght = fromOut === null ? gh : gh === null ? fromOut : fromOut.add(gh);
-      const cPrev = i === 0 ? cx : cells[stepAt(i - 1, T, reverse)]!;
+      // The kernel reads cx dense (the forward read a dense copy of a strided one).
+      const cPrev = i > 0 ? cells[stepAt(i - 1, T, reverse)]! : cx.isContiguous() ? cx : cx.contiguous();
       if (ght === null && gc === null) {
         gates[t] = zeros([B, 4 * H], { dtype: hx.dtype, device: hx.device });
         continue;
