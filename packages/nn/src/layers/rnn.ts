@@ -117,8 +117,9 @@ abstract class RNNBase extends Module {
   private prepare(name: string, x: Tensor): { seq: Tensor; batched: boolean } {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${name}: Expected input to be 2D or 3D, got ${x.ndim}D tensor instead`);
     this.checkInputSize(name, x);
-    if (x.ndim === 2) return { seq: x.unsqueeze(1), batched: false };
-    return { seq: this.batchFirst ? x.transpose(0, 1) : x, batched: true };
+    const seq = x.ndim === 2 ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
+    if (seq.shape[0] === 0) throw new Error(`${name}: Expected sequence length to be larger than 0 in RNN`);
+    return { seq, batched: x.ndim === 3 };
   }
 
   private checkInputSize(name: string, x: Tensor): void {
