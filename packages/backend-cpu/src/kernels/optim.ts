@@ -21,9 +21,8 @@ import { memory, wasmKernels } from '../wasm/module.js';
  * The largest float32 parameter the JavaScript loop takes (without wasm, or
  * without scratch memory). Above it core's composite is faster: its
  * elementwise ops run as WebAssembly SIMD passes (four lanes), which beat one
- * scalar JavaScript loop
- * from a few thousand elements on (measured: 4× faster fused at 1K, 0.6× at
- * 4K, 0.15× at 64K). Tensors in the wasm heap take the SIMD kernel instead.
+ * scalar JavaScript loop from a few thousand elements on (measured: 4× faster
+ * fused at 1K, 0.6× at 4K, 0.15× at 64K).
  */
 export const FUSED_FLOAT32_MAX = 2048;
 
