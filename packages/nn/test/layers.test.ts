@@ -40,12 +40,12 @@ describe('sequence models against PyTorch (seeded init, outputs, gradients)', ()
     expect(() => new LSTM(3, 4).call(g.zeros(5, 2, 7))).toThrow('LSTM: input.size(-1) must be equal to input_size. Expected 3, got 7');
     expect(() => new GRU(3, 4).call(g.zeros(5, 2, 3), g.zeros(2, 2, 4))).toThrow('GRU: Expected hidden size [1, 2, 4], got [2, 2, 4]');
     // An empty sequence, padded (batch first or not) or unbatched: PyTorch's message, from every kind of layer.
-    for (const [make, x] of [
-      [() => new LSTM(3, 4), g.zeros(0, 2, 3)],
-      [() => new GRU(3, 4), g.zeros(0, 3)],
-      [() => new RNN(3, 4, { batchFirst: true }), g.zeros(2, 0, 3)],
-    ] as const) {
-      const m = make();
+    const empty: [Module, g.Tensor][] = [
+      [new LSTM(3, 4), g.zeros(0, 2, 3)],
+      [new GRU(3, 4), g.zeros(0, 3)],
+      [new RNN(3, 4, { batchFirst: true }), g.zeros(2, 0, 3)],
+    ];
+    for (const [m, x] of empty) {
       expect(() => m.call(x)).toThrow(`${m.constructor.name}: Expected sequence length to be larger than 0 in RNN`);
     }
   });
