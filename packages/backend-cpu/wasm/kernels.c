@@ -244,10 +244,9 @@ static inline float tanh_small_f32(float a) {
   return a + a * (s * p);
 }
 
-// 1 - 2 / (e^(2a) + 1) for 0.5625 <= a <= 8.67 (so 1 <= k <= 25).
-static inline float tanh_large_f32(float a) {
-  float y = a + a;
-  float k = __builtin_nearbyintf(y * LOG2E_F);
+// e^r for y = k ln2 + r in float32 arithmetic, k = nearbyint(y / ln 2) given: r in two steps (k * LN2_HI_F is
+// exact), e^r by the degree-6 fit. The callers scale it by 2^k their own way.
+static inline float exp_reduced_f32(float y, float k) {
   float r = (y - k * LN2_HI_F) - k * LN2_LO_F;
   float p = EXPF_C6;
   p = p * r + EXPF_C5;
@@ -255,7 +254,14 @@ static inline float tanh_large_f32(float a) {
   p = p * r + EXPF_C3;
   p = p * r + EXPF_C2;
   p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  return p * r + 1.0f;
+}
+
+// 1 - 2 / (e^(2a) + 1) for 0.5625 <= a <= 8.67 (so 1 <= k <= 25).
+static inline float tanh_large_f32(float a) {
+  float y = a + a;
+  float k = __builtin_nearbyintf(y * LOG2E_F);
+  float p = exp_reduced_f32(y, k);
   union { float f; int i; } scale = { .i = ((int)k + 127) << 23 };
   return 1.0f - 2.0f / (p * scale.f + 1.0f);
 }
@@ -282,14 +288,7 @@ static inline float sigmoid_f32(float x) {
   if (y < SIGMOID_ONE_BELOW) return 1.0f;
   if (y >= SIGMOID_ZERO_FROM) return 0.0f;
   float k = __builtin_nearbyintf(y * LOG2E_F);
-  float r = (y - k * LN2_HI_F) - k * LN2_LO_F;
-  float p = EXPF_C6;
-  p = p * r + EXPF_C5;
-  p = p * r + EXPF_C4;
-  p = p * r + EXPF_C3;
-  p = p * r + EXPF_C2;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  float p = exp_reduced_f32(y, k);
   union { float f; int i; } half_scale = { .i = ((int)k + 126) << 23 };  // 2^(k-1)
   float e = (p * half_scale.f) * 2.0f;
   return 1.0f / (1.0f + e);
@@ -319,6 +318,19 @@ static inline v128_t exp_for_f32_x2(v128_t y) {
   return wasm_v128_bitselect(y, e, wasm_f64x2_ne(y, y));  // NaN stays NaN
 }
 
+// exp_reduced_f32 on four lanes.
+static inline v128_t exp_reduced_f32x4(v128_t y, v128_t k) {
+  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(y, wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_HI_F))),
+                            wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_LO_F)));
+  v128_t p = wasm_f32x4_splat(EXPF_C6);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(EXPF_C5));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(EXPF_C4));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(EXPF_C3));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(EXPF_C2));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  return wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+}
+
 // tanh_f32 on four lanes: both ranges computed, each lane picks its own.
 static inline v128_t tanh_f32x4(v128_t x) {
   v128_t a = wasm_f32x4_abs(x);
@@ -327,14 +339,10 @@ static inline v128_t tanh_f32x4(v128_t x) {
   v128_t p = wasm_f32x4_splat(TANH_P4);
   HORNER4(p, s, TANH_P3); HORNER4(p, s, TANH_P2); HORNER4(p, s, TANH_P1); HORNER4(p, s, TANH_P0);
   v128_t small = wasm_f32x4_add(a, wasm_f32x4_mul(a, wasm_f32x4_mul(s, p)));
+#undef HORNER4
   v128_t y = wasm_f32x4_add(a, a);
   v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(y, wasm_f32x4_splat(LOG2E_F)));
-  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(y, wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_HI_F))),
-                            wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_LO_F)));
-  v128_t e = wasm_f32x4_splat(EXPF_C6);
-  HORNER4(e, r, EXPF_C5); HORNER4(e, r, EXPF_C4); HORNER4(e, r, EXPF_C3); HORNER4(e, r, EXPF_C2);
-  HORNER4(e, r, 1.0f); HORNER4(e, r, 1.0f);
-#undef HORNER4
+  v128_t e = exp_reduced_f32x4(y, k);
   // 2^k from k's bits; lanes outside the large range (NaN, huge, small) are replaced below, and the
   // saturating conversion keeps them from trapping.
   v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
@@ -352,13 +360,7 @@ static inline v128_t tanh_f32x4(v128_t x) {
 static inline v128_t sigmoid_f32x4(v128_t x) {
   v128_t y = wasm_f32x4_neg(x);
   v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(y, wasm_f32x4_splat(LOG2E_F)));
-  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(y, wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_HI_F))),
-                            wasm_f32x4_mul(k, wasm_f32x4_splat(LN2_LO_F)));
-#define HORNER4(q, v, c) q = wasm_f32x4_add(wasm_f32x4_mul(q, v), wasm_f32x4_splat(c))
-  v128_t p = wasm_f32x4_splat(EXPF_C6);
-  HORNER4(p, r, EXPF_C5); HORNER4(p, r, EXPF_C4); HORNER4(p, r, EXPF_C3); HORNER4(p, r, EXPF_C2);
-  HORNER4(p, r, 1.0f); HORNER4(p, r, 1.0f);
-#undef HORNER4
+  v128_t p = exp_reduced_f32x4(y, k);
   v128_t half_scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(126)), 23);
   v128_t e = wasm_f32x4_mul(wasm_f32x4_mul(p, half_scale), wasm_f32x4_splat(2.0f));
   v128_t one = wasm_f32x4_splat(1.0f);

@@ -131,9 +131,7 @@ export function expForF32(y: number): number {
   if (y !== y) return y;
   if (y > 150) return Infinity;
   if (y < -150) return 0;
-  const v = y * Math.LOG2E; // kernels.c's 1.4426950408889634
-  let k = Math.round(v);
-  if (k - v === 0.5 && (k & 1) !== 0) k--; // half to even, as nearbyint
+  const k = roundHalfEven(y * Math.LOG2E); // kernels.c's 1.4426950408889634; half to even, as nearbyint
   const r = y - k * 0.6931467056274414 - k * 4.7493250387997676e-7; // kernels.c's ln2_hi and ln2_lo (the same doubles)
   let p = 1 / 6227020800;
   p = p * r + 1 / 479001600;
@@ -202,19 +200,21 @@ function tanhSmall32(a: number): number {
   return f32(a + f32(a * f32(s * p)));
 }
 
-function tanhLarge32(a: number): number {
-  const y = f32(a + a);
-  const v = f32(y * LOG2E_F); // 0.8 to 25
-  let k = Math.round(v);
-  if (k - v === 0.5 && (k & 1) === 1) k--; // half to even, as wasm's nearest
+/** kernels.c's `exp_reduced_f32`: e^r for y = k·ln2 + r, each step rounded to float32 (k given). */
+function expReduced32(y: number, k: number): number {
   const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
   let p = f32(f32(C6 * r) + C5);
   p = f32(f32(p * r) + C4);
   p = f32(f32(p * r) + C3);
   p = f32(f32(p * r) + C2);
   p = f32(f32(p * r) + 1);
-  p = f32(f32(p * r) + 1);
-  return f32(1 - f32(2 / f32(f32(p * POW2[k]!) + 1)));
+  return f32(f32(p * r) + 1);
+}
+
+function tanhLarge32(a: number): number {
+  const y = f32(a + a);
+  const k = roundHalfEven(f32(y * LOG2E_F)); // 1 to 25, half to even as wasm's nearest
+  return f32(1 - f32(2 / f32(f32(expReduced32(y, k) * POW2[k]!) + 1)));
 }
 
 /** 2^(k-1) for the k sigmoid32 uses (-25 to 128), at index k + 25: exact (doubling). */
@@ -232,17 +232,8 @@ export function sigmoid32(x: number): number {
   if (y !== y) return x;
   if (y < -17) return 1;
   if (y >= 89) return 0;
-  const v = f32(y * LOG2E_F);
-  let k = Math.round(v);
-  if (k - v === 0.5 && (k & 1) !== 0) k--; // half to even, as wasm's nearest
-  const r = f32(f32(y - f32(k * LN2_HI_F)) - f32(k * LN2_LO_F));
-  let p = f32(f32(C6 * r) + C5);
-  p = f32(f32(p * r) + C4);
-  p = f32(f32(p * r) + C3);
-  p = f32(f32(p * r) + C2);
-  p = f32(f32(p * r) + 1);
-  p = f32(f32(p * r) + 1);
-  return f32(1 / f32(1 + f32(f32(p * SIGMOID_HALF_SCALE[k + 25]!) * 2)));
+  const k = roundHalfEven(f32(y * LOG2E_F)); // as wasm's nearest
+  return f32(1 / f32(1 + f32(f32(expReduced32(y, k) * SIGMOID_HALF_SCALE[k + 25]!) * 2)));
 }
 
 /** tanh, exactly ±1 where PyTorch's float64 tanh is. */

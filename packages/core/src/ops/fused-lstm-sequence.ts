@@ -184,9 +184,7 @@ function backwardByKernels(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor 
     let gc = gcN;
     for (let i = T - 1; i >= 0; i--) {
       const t = stepAt(i, T, reverse);
-      // A strided gradient (the output was transposed for batchFirst) is made dense by the add, or by the cell's backward.
-      const fromOut = gOut === null ? null : gOut.select(0, t);
-      const ght = fromOut === null ? gh : gh === null ? fromOut : fromOut.add(gh);
+      const ght = hiddenGradient(gOut, gh, t);
       // The kernel reads cx dense (the forward read a dense copy of a strided one).
       const cPrev = i > 0 ? cells[stepAt(i - 1, T, reverse)]! : cx.isContiguous() ? cx : cx.contiguous();
       if (ght === null && gc === null) {
@@ -206,6 +204,17 @@ function backwardByKernels(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor 
       wantsGrad(weightHh) ? weightGrad(gInput, previousStates(hx, output, reverse), H) : null,
     ];
   });
+}
+
+/**
+ * The gradient reaching step t's hidden state: from the output at t and from
+ * step t + 1 (`gh`), null when neither. A strided output gradient (the output
+ * was transposed for batchFirst) is made dense by the add, or by the cell's
+ * backward.
+ */
+function hiddenGradient(gOut: Tensor | null, gh: Tensor | null, t: number): Tensor | null {
+  const fromOut = gOut === null ? null : gOut.select(0, t);
+  return fromOut === null ? gh : gh === null ? fromOut : fromOut.add(gh);
 }
 
 /** Every step's incoming hidden state, [T, B, H] in time order: hx, then the outputs but the last (reversed: from the end). */
@@ -260,8 +269,7 @@ function backwardByOps(
     let gc = gcN;
     for (let i = T - 1; i >= 0; i--) {
       const t = stepAt(i, T, reverse);
-      const fromOut = gOut === null ? null : gOut.select(0, t);
-      const ght = fromOut === null ? gh : gh === null ? fromOut : fromOut.add(gh);
+      const ght = hiddenGradient(gOut, gh, t);
       [gates[t], gc] = lstmCellBackward(ght, gc, x[t]!, hidden[t]!, cPrev[t]!, cells[t]!, null);
       gh = gates[t]!.matmul(weightHh);
     }
