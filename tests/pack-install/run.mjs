@@ -38,8 +38,11 @@ const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl',
 // times this), nn, testing, or Node built-ins. Raised from 60 KB when the vocabulary of issue 12
 // (indexing, random, sorting, scatter, einsum, linear algebra) landed, and from 120 KB when the CPU
 // backend's wasm kernels grew by the window, optimizer and LSTM kernels (issue 14): they ship twice,
-// as SIMD128 and relaxed-SIMD builds (2 × 37 KB of wasm, 33 KB of the bundle's gzip).
-const BUDGET = 140 * 1024;
+// as SIMD128 and relaxed-SIMD builds (2 × 37 KB of wasm, 33 KB of the bundle's gzip). Raised from
+// 140 KB (by 11 bytes over) when the LSTM layer became one op (core's fused.lstmSequence) and the CPU
+// backend gained softmax and exp kernels and its small-binary loop. The next cut is the second wasm
+// build: only the GEMM differs between the two (relaxed madd), ~19 KB of the gzip.
+const BUDGET = 150 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
 const tarballs = join(work, 'tarballs');
