@@ -8,6 +8,7 @@ import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
 import * as optim from './kernels/optim.js';
 import * as reduce from './kernels/reduce.js';
+import { lstmSequence, lstmSequenceBackward } from './kernels/lstm-sequence.js';
 import * as rnn from './kernels/rnn.js';
 import { sort } from './kernels/sort.js';
 import { alloc, arr, type Handle, release } from './heap.js';
@@ -87,6 +88,23 @@ export class CpuBackend implements Backend<Handle> {
   lstmCellBackward: NonNullable<Backend<Handle>['lstmCellBackward']> = (gradHy, gradCy, cx, cy, workspace) => {
     const [gates, gradCx] = rnn.lstmCellBackward(gradHy, gradCy, cx, cy, workspace);
     return [this.track(gates), this.track(gradCx)];
+  };
+  lstmSequence: NonNullable<Backend<Handle>['lstmSequence']> = (inputGates, hx, cx, weightHh, reverse) => {
+    const made = lstmSequence(inputGates, hx, cx, weightHh, reverse);
+    return made === null ? null : [this.track(made[0]), this.track(made[1]), this.track(made[2])];
+  };
+  lstmSequenceBackward: NonNullable<Backend<Handle>['lstmSequenceBackward']> = (
+    gradOutput,
+    gradHn,
+    gradCn,
+    cx,
+    weightHh,
+    cells,
+    workspaces,
+    reverse,
+  ) => {
+    const made = lstmSequenceBackward(gradOutput, gradHn, gradCn, cx, weightHh, cells, workspaces, reverse);
+    return made === null ? null : [this.track(made[0]), this.track(made[1]), this.track(made[2])];
   };
   gruCell: NonNullable<Backend<Handle>['gruCell']> = (inputGates, hiddenGates, hx) => {
     const [hy, workspace] = rnn.gruCell(inputGates, hiddenGates, hx);

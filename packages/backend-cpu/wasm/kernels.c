@@ -89,7 +89,7 @@ static inline void tile(int kc, const float *a0, const float *a1, const float *a
 // block: read in place, a transposed A would touch a new cache line per k, and at a power-of-two
 // stride all those lines fall in one L1 set (measured: 10-16 % slower). Copying a row-major A
 // cost 5-10 % (30 % when N is one or two panels), so it is not copied.
-__attribute__((export_name("gemm_block")))
+__attribute__((export_name("gemm_block"), noinline))
 void gemm_block(const float *a, int ars, int acs, const float *b, int bk, int bps, float *c, int ldc, int M, int N,
                 int K) {
   float ap[MR * KC] __attribute__((aligned(16)));
@@ -691,7 +691,7 @@ static inline void lstm_cell_lane(const float *a, const float *b, const float *c
   hy[j] = o * tanh_f32(c);
 }
 
-__attribute__((export_name("lstm_cell_f32")))
+__attribute__((export_name("lstm_cell_f32"), noinline))
 void lstm_cell_f32(const float *a, const float *b, const float *cx, float *hy, float *cy, float *ws, int rows, int H) {
   for (int r = 0; r < rows; r++, a += 4 * H, b += 4 * H, ws += 4 * H, cx += H, hy += H, cy += H) {
     int j = 0;
@@ -714,7 +714,7 @@ void lstm_cell_f32(const float *a, const float *b, const float *cx, float *hy, f
 
 // The gradient: tanh' as (1 - y)(1 + y) and sigmoid' as (1 - y) y, as core's backward rules compute
 // them. gh or gc is 0 (no address) for a gradient that is not there (zeros).
-__attribute__((export_name("lstm_cell_backward_f32")))
+__attribute__((export_name("lstm_cell_backward_f32"), noinline))
 void lstm_cell_backward_f32(const float *gh, const float *gc, const float *cx, const float *cy, const float *ws, float *gates,
                             float *gcx, int rows, int H) {
   const v128_t one = wasm_f32x4_splat(1.0f);
@@ -755,6 +755,73 @@ void lstm_cell_backward_f32(const float *gh, const float *gc, const float *cx, c
       gcx[j] = dc * f;
     }
   }
+}
+
+// ---------------------------------------------------------------- LSTM over a sequence (float32)
+// One direction of an LSTM layer over T steps, for `rows` rows of the batch. The recurrence is
+// independent per row, so src/kernels/rnn.ts gives each thread rows of its own: nothing is shared
+// between steps, and a thread never waits for another inside the sequence. Every step is the same
+// kernels, in the same order, as core's per-step path (a product by gemm_block, then the cell
+// kernel), and neither kernel's result for a row depends on the other rows, so the bits are those
+// of the per-step path whatever the partition. Pointers are at the chunk's first row; one step's
+// rows lie B rows after the previous step's. `wp` holds packed panels (pack_b) of W_hh^T [H x 4H]
+// for the forward and of W_hh [4H x H] for the backward; `t` counts time, `i` the steps taken.
+static inline int lstm_step_at(int i, int T, int reverse) { return reverse ? T - 1 - i : i; }
+
+// out, cells [T x B x H] and ws [T x B x 4H] by time step; hidden: rows x 4H of scratch.
+__attribute__((export_name("lstm_sequence_f32")))
+void lstm_sequence_f32(const float *gates, const float *hx, const float *cx, const float *wp, float *out, float *cells,
+                       float *ws, float *hidden, int T, int B, int H, int rows, int reverse) {
+  const float *h = hx, *c = cx;
+  for (int i = 0; i < T; i++) {
+    int t = lstm_step_at(i, T, reverse);
+    float *ht = out + t * B * H, *ct = cells + t * B * H;
+    gemm_block(h, H, 1, wp, NR, NR * H, hidden, 4 * H, rows, 4 * H, H);
+    lstm_cell_f32(gates + t * B * 4 * H, hidden, c, ht, ct, ws + t * B * 4 * H, rows, H);
+    h = ht, c = ct;
+  }
+}
+
+// BPTT: the gates' gradients ggates [T x B x 4H] and the initial states' ghx, gcx [B x H] from the
+// gradients of the output (gout, [T x B x H]), of the final h and c (ghn, gcn); 0 for a gradient
+// that is not there, tracked step by step as core's per-step path tracks its nulls (a step that
+// receives no gradient at all gets zero gate gradients). buf: 4 x rows x H of scratch. The loops
+// over a step's rows are kept small (clang would vectorise each into a few hundred instructions of
+// alias checks and unrolled tails, for a few hundred floats per step).
+__attribute__((export_name("lstm_sequence_backward_f32")))
+void lstm_sequence_backward_f32(const float *gout, const float *ghn, const float *gcn, const float *cx, const float *cells,
+                                const float *ws, const float *wp, float *ggates, float *ghx, float *gcx, float *buf, int T,
+                                int B, int H, int rows, int reverse) {
+  const int n = rows * H;
+  float *sum = buf, *gh_next = buf + n, *gc_next[2] = {buf + 2 * n, buf + 3 * n};
+  const float *gh = ghn, *gc = gcn;
+  for (int i = T - 1; i >= 0; i--) {
+    int t = lstm_step_at(i, T, reverse);
+    const float *go = gout ? gout + t * B * H : 0;
+    const float *ght = go ? go : gh;
+    if (go && gh) {
+      int k = 0;
+      for (; k + 4 <= n; k += 4) wasm_v128_store(sum + k, wasm_f32x4_add(wasm_v128_load(go + k), wasm_v128_load(gh + k)));
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (; k < n; k++) sum[k] = go[k] + gh[k];
+      ght = sum;
+    }
+    float *gg = ggates + t * B * 4 * H;
+    if (!ght && !gc) {
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (int k = 0; k < 4 * n; k++) gg[k] = 0.0f;
+      continue;
+    }
+    const float *cprev = i > 0 ? cells + lstm_step_at(i - 1, T, reverse) * B * H : cx;
+    lstm_cell_backward_f32(ght, gc, cprev, cells + t * B * H, ws + t * B * 4 * H, gg, gc_next[i & 1], rows, H);
+    gc = gc_next[i & 1];
+    gemm_block(gg, 4 * H, 1, wp, NR, NR * 4 * H, gh_next, H, rows, H, 4 * H);
+    gh = gh_next;
+  }
+#pragma clang loop vectorize(disable) unroll(disable)
+  for (int k = 0; k < n; k++) ghx[k] = gh ? gh[k] : 0.0f;
+#pragma clang loop vectorize(disable) unroll(disable)
+  for (int k = 0; k < n; k++) gcx[k] = gc ? gc[k] : 0.0f;
 }
 
 // ---------------------------------------------------------------- fused optimizer steps (float32)

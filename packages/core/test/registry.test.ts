@@ -279,6 +279,8 @@ describe('registerBackend checks what it is given', () => {
       'sgdStep',
       'lstmCell',
       'lstmCellBackward',
+      'lstmSequence',
+      'lstmSequenceBackward',
       'gruCell',
       'gruCellBackward',
       'conv2d',
@@ -352,6 +354,9 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
     }),
   lstmCell: (b, n) => b.lstmCell!(view([n, n]), view([n, n]), view([n, n / 4])),
   lstmCellBackward: (b, n) => b.lstmCellBackward!(view([n, n / 4]), null, view([n, n / 4]), view([n, n / 4]), view([n, n])),
+  lstmSequence: (b, n) => b.lstmSequence!(view([1, n, n]), view([n, n / 4]), view([n, n / 4]), view([n, n / 4]), false),
+  lstmSequenceBackward: (b, n) =>
+    b.lstmSequenceBackward!(null, null, null, view([n, n / 4]), view([n, n / 4]), view([1, n, n / 4]), view([1, n, n]), false),
   gruCell: (b, n) => b.gruCell!(view([n, (3 * n) / 4]), view([n, (3 * n) / 4]), view([n, n / 4])),
   gruCellBackward: (b, n) => b.gruCellBackward!(view([n, n / 4]), view([n, n / 4]), view([n, n])),
   conv2d: (b, n) =>

@@ -38,7 +38,7 @@ type Gemm = (
  */
 const JS_DOT_MAX_FLOPS = 4096;
 /** Below this many multiply-adds the JavaScript loop is as fast as a wasm call (measured: 8³ ties, 16³ is 7–10× faster in wasm). */
-const WASM_MIN_FLOPS = 8 * 8 * 8;
+export const WASM_MIN_FLOPS = 8 * 8 * 8;
 /**
  * Packed operands above this many bytes of wasm scratch take the JavaScript
  * path instead: an expanded (stride-0) operand can describe far more elements
@@ -112,11 +112,11 @@ function batchOffsets(a: View<Handle>, b: View<Handle>, batchShape: readonly num
  * products are 16×64×256 (262 144), took 6.8–10.3 ms median with them on the pool against
  * 6.3–7.8 ms with this bound (interleaved runs; docs/performance.md, "Small ops").
  */
-const POOL_MIN_FLOPS = 1 << 20;
+export const POOL_MIN_FLOPS = 1 << 20;
 
 /** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
-const MR = 4;
-const NR = 8;
+export const MR = 4;
+export const NR = 8;
 /**
  * Rows and columns of C per `gemm_block` call. The partition depends on the
  * shapes only, never on the thread count, so results are bit-identical however

@@ -13,9 +13,10 @@
  * last bit on nearly every input.
  */
 import type { View } from '@graft/core/backend';
-import { address, alloc, arr, freeScratch, type Handle, scratch } from '../heap.js';
-import { memory, wasmKernels } from '../wasm/module.js';
+import { alloc, arr, type Handle } from '../heap.js';
+import { wasmKernels } from '../wasm/module.js';
 import { sigmoid32, sigmoid64, tanh32, tanh64 } from './math.js';
+import { WasmOperands } from './wasm-operands.js';
 
 type Floats = Float32Array | Float64Array;
 
@@ -28,45 +29,6 @@ function count(shape: readonly number[]): number {
   let n = 1;
   for (const s of shape) n *= s;
   return n;
-}
-
-/** Wasm addresses for a kernel call: handles in wasm memory are read in place, plain arrays copied into scratch (and back). */
-class WasmOperands {
-  private readonly held: { addr: number; bytes: number; back?: Float32Array }[] = [];
-  failed = false;
-
-  /** The address of `n` float32 elements of `h` from `offset`, copied in when `h` is a plain array. */
-  input(h: Handle, offset: number, n: number): number {
-    const at = address(h, offset);
-    if (at >= 0) return at;
-    const addr = this.take(4 * n);
-    if (addr >= 0) new Float32Array(memory!.buffer, addr, n).set((arr(h) as Float32Array).subarray(offset, offset + n));
-    return addr;
-  }
-
-  /** The address to write `h`'s `n` elements at, copied back by `finish` when `h` is a plain array. */
-  output(h: Handle, n: number): number {
-    const at = address(h, 0);
-    if (at >= 0) return at;
-    const addr = this.take(4 * n);
-    if (addr >= 0) this.held[this.held.length - 1]!.back = (arr(h) as Float32Array).subarray(0, n);
-    return addr;
-  }
-
-  private take(bytes: number): number {
-    const addr = scratch(bytes);
-    this.held.push({ addr, bytes });
-    if (addr < 0) this.failed = true;
-    return addr;
-  }
-
-  /** Copies the outputs back (unless the call was not made) and frees the scratch. */
-  finish(ran: boolean): void {
-    for (const { addr, bytes, back } of this.held) {
-      if (ran && back !== undefined) back.set(new Float32Array(memory!.buffer, addr, bytes / 4));
-      freeScratch(addr, bytes);
-    }
-  }
 }
 
 /** `[hy, cy, workspace]` of one LSTM step: see the spec's `lstmCell`. */

@@ -27,7 +27,7 @@ export const LAYOUT = {
   STOP: 6,
   CONTROL_INTS: 8,
   /** Float64 slots per call in the job table: kernel index, argument count, the arguments. */
-  SLOTS: 16,
+  SLOTS: 18,
   /** Calls per step (at most 0xffff fits CLAIM's index). */
   MAX_CALLS: 4096,
   /** How many times a worker polls for the next step before it sleeps in Atomics.wait. */

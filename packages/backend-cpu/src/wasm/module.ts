@@ -43,6 +43,39 @@ export interface Kernels {
   softmax_rows_f32(src: number, rows: number, n: number, stats: number, log: number, out: number): void;
   arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
   lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
+  lstm_sequence_f32(
+    gates: number,
+    hx: number,
+    cx: number,
+    wp: number,
+    out: number,
+    cells: number,
+    ws: number,
+    hidden: number,
+    T: number,
+    B: number,
+    H: number,
+    rows: number,
+    reverse: number,
+  ): void;
+  lstm_sequence_backward_f32(
+    gout: number,
+    ghn: number,
+    gcn: number,
+    cx: number,
+    cells: number,
+    ws: number,
+    wp: number,
+    ggates: number,
+    ghx: number,
+    gcx: number,
+    buf: number,
+    T: number,
+    B: number,
+    H: number,
+    rows: number,
+    reverse: number,
+  ): void;
   lstm_cell_backward_f32(
     gh: number,
     gc: number,

@@ -128,6 +128,23 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
       return fail('_thnn_fused_lstm_cell_backward', workspace.shape, workspace.dtype, e);
     }
   },
+  lstmSequence: (k, fail) => (inputGates, hx, cx, weightHh, reverse) => {
+    // The workspaces, the largest of the three results, have the gates' shape.
+    if (!fits(count(inputGates.shape), inputGates.dtype)) fail('lstm_sequence', inputGates.shape, inputGates.dtype);
+    try {
+      return k(inputGates, hx, cx, weightHh, reverse);
+    } catch (e) {
+      return fail('lstm_sequence', inputGates.shape, inputGates.dtype, e);
+    }
+  },
+  lstmSequenceBackward: (k, fail) => (gradOutput, gradHn, gradCn, cx, weightHh, cells, workspaces, reverse) => {
+    if (!fits(count(workspaces.shape), workspaces.dtype)) fail('lstm_sequence_backward', workspaces.shape, workspaces.dtype);
+    try {
+      return k(gradOutput, gradHn, gradCn, cx, weightHh, cells, workspaces, reverse);
+    } catch (e) {
+      return fail('lstm_sequence_backward', workspaces.shape, workspaces.dtype, e);
+    }
+  },
   gruCell: (k, fail) => (inputGates, hiddenGates, hx) => {
     if (!fits(4 * count(hx.shape), inputGates.dtype)) fail('_thnn_fused_gru_cell', inputGates.shape, inputGates.dtype);
     try {

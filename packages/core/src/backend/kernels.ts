@@ -50,6 +50,8 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   sgdStep: { optional: true },
   lstmCell: { optional: true },
   lstmCellBackward: { optional: true },
+  lstmSequence: { optional: true },
+  lstmSequenceBackward: { optional: true },
   gruCell: { optional: true },
   gruCellBackward: { optional: true },
   conv2d: { optional: true },

@@ -345,6 +345,46 @@ export interface BackendKernels<H = unknown> {
    */
   lstmCellBackward?(gradHy: View<H> | null, gradCy: View<H> | null, cx: View<H>, cy: View<H>, workspace: View<H>): [H, H];
   /**
+   * Optional: one direction of an LSTM layer over a whole sequence (core's
+   * `fused.lstmSequence`) in one call, for a backend that can run the
+   * recurrence without a round trip per step. `inputGates` [T, B, 4·H],
+   * `hx` and `cx` [B, H], `weightHh` [4·H, H], every view dense from its
+   * offset and float (core checks). Step t (from T - 1 down when `reverse`)
+   * is `lstmCell(inputGates[t], h · weightHhᵀ, c)` with h and c the states
+   * the step before left (hx and cx first). Returns new handles
+   * `[output, cells, workspaces]`, row t of each the step at time t: the
+   * hidden states [T, B, H], the cell states [T, B, H] and the cells'
+   * workspaces [T, B, 4·H]. Each value must equal what `matmul` and
+   * `lstmCell` give step by step, to the last bit: core mixes the two paths
+   * (the backward may run per step when this one ran whole). Return null to
+   * decline (for a dtype or a size the backend leaves to the per-step path);
+   * core then runs those kernels per step. Only used with `lstmCell` and
+   * `lstmCellBackward`, and with `lstmSequenceBackward`.
+   */
+  lstmSequence?(inputGates: View<H>, hx: View<H>, cx: View<H>, weightHh: View<H>, reverse: boolean): [H, H, H] | null;
+  /**
+   * Optional: BPTT through `lstmSequence` from the gradients of the output
+   * [T, B, H], of the final hidden and cell states [B, H] (null for none:
+   * zeros), the initial cell state `cx`, `weightHh`, and the `cells` and
+   * `workspaces` the forward returned (every view dense from its offset).
+   * Returns new handles `[gradInputGates, gradHx, gradCx]` ([T, B, 4·H],
+   * [B, H], [B, H]), equal to the last bit to core's per-step path: per step
+   * from the last visited, the hidden gradient `gradOutput[t] + gh` (either
+   * alone when the other is missing), `lstmCellBackward`, and `gh = gradGates
+   * · weightHh` by `matmul`; a step reached by no gradient at all gets zero
+   * gate gradients. Null to decline, as `lstmSequence`.
+   */
+  lstmSequenceBackward?(
+    gradOutput: View<H> | null,
+    gradHn: View<H> | null,
+    gradCn: View<H> | null,
+    cx: View<H>,
+    weightHh: View<H>,
+    cells: View<H>,
+    workspaces: View<H>,
+    reverse: boolean,
+  ): [H, H, H] | null;
+  /**
    * Optional: the pointwise part of one GRU step (PyTorch's
    * `_thnn_fused_gru_cell`), in one pass. `inputGates` and `hiddenGates`
    * have shape [..., 3·H] (r, z, n along the last dim), `hx` [..., H], all

@@ -5,12 +5,15 @@
  * sizes people train on a CPU, a step is two kernels on small tensors, and
  * recorded step by step its graph costs as much as its arithmetic.
  *
- * Forward: per step, the hidden projection (one product) and the backend's
- * fused `lstmCell` kernel, nothing recorded; the cell states and the cells'
- * workspaces are kept for backward. Backward (BPTT): per step, the fused
- * `lstmCellBackward` kernel and one product for the previous hidden state's
- * gradient; W_hh's gradient is one product over all steps, the input gates'
- * one tensor. Under `createGraph` the backward recomputes the states by ops
+ * Forward: the backend's optional `lstmSequence` kernel over the whole
+ * direction where it has one (the CPU: one WebAssembly call per group of
+ * batch rows, on the worker pool), else per step the hidden projection (one
+ * product) and the backend's fused `lstmCell` kernel; nothing recorded, the
+ * cell states and the cells' workspaces kept for backward. Backward (BPTT):
+ * `lstmSequenceBackward`, or per step the fused `lstmCellBackward` kernel and
+ * one product for the previous hidden state's gradient; W_hh's gradient is
+ * one product over all steps, the input gates' one tensor. The two paths
+ * give the same bits (the spec requires it), so they may mix. Under `createGraph` the backward recomputes the states by ops
  * and runs the same recurrence by ops, so it is itself differentiable
  * (PyTorch's `_thnn_differentiable_lstm_cell_backward`, step by step); without
  * the cell kernels, or under forward-mode AD, the op is the per-step
@@ -25,6 +28,7 @@ import { checkOptions } from '../options.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { composite } from './composite.js';
+import { wrap } from './dispatch.js';
 import { hasLstmKernels, lstmCell, lstmCellBackward, lstmCellKernel } from './fused-rnn.js';
 import { cat, stack } from './movement.js';
 import { zeros } from './creation.js';
@@ -70,11 +74,11 @@ export function lstmSequence(
         ? backwardByOps(gOut, ghN, gcN, inputGates, hx, cx, weightHh, reverse)
         : backwardByKernels(gOut, ghN, gcN, { inputGates, hx, cx, weightHh, output, cells, workspaces, reverse });
     },
-    [...inputs, output, ...cells, ...workspaces],
+    [...inputs, output, cells, workspaces],
   );
   // Kept by the node while it needs them (pinned), freed now otherwise.
-  for (const w of workspaces) w.dispose();
-  for (const c of cells) if (c !== cN) c.dispose();
+  workspaces.dispose();
+  cells.dispose();
   return [output, hN, cN];
 }
 
@@ -137,73 +141,105 @@ interface Saved {
   weightHh: Tensor;
   /** Every step's hidden state, [T, B, H] (the op's output). */
   output: Tensor;
-  /** Every step's cell state (index t: after step t), and the cells' workspaces (σ(i), σ(f), tanh(g), σ(o)). */
-  cells: Tensor[];
-  workspaces: Tensor[];
+  /** Every step's cell state, [T, B, H] (row t: after step t), and the cells' workspaces (σ(i), σ(f), tanh(g), σ(o)), [T, B, 4·H]. */
+  cells: Tensor;
+  workspaces: Tensor;
   reverse: boolean;
 }
 
-/** The forward by kernels, recording nothing: the output, the final states and every step's cell state and workspace. */
+/**
+ * The forward by kernels, recording nothing: the output, the final states and
+ * every step's cell state and workspace. The backend's `lstmSequence` kernel
+ * runs the whole direction where it has one and takes these operands;
+ * otherwise a product and the cell kernel per step.
+ */
 function forwardByKernels(inputGates: Tensor, hx: Tensor, cx: Tensor, weightHh: Tensor, reverse: boolean) {
   const T = inputGates.shape[0]!;
-  // Everything else made here (the products, the steps' views, the stacked states) is freed on the way out.
-  const [output, hN, ...kept] = tidy(() => {
-    const whhT = weightHh.t().contiguous();
+  const last = stepAt(T - 1, T, reverse);
+  // Everything else made here (the dense copies, the products, the steps' views) is freed on the way out.
+  const [output, hN, cN, cells, workspaces] = tidy(() => {
     // The kernels read dense operands: each step's slice of a contiguous [T, B, 4H] is.
-    const gates = inputGates.contiguous();
+    const [gates, h0, c0] = [inputGates.contiguous(), hx.contiguous(), cx.contiguous()];
+    const whole = inputGates.backend.lstmSequence?.(gates, h0, c0, weightHh.contiguous(), reverse);
+    if (whole != null) {
+      const [out, cs, ws] = whole.map((h, k) => wrap(inputGates, h, k === 2 ? inputGates.shape : [T, ...hx.shape], inputGates.dtype));
+      // The final states are tensors of their own, as PyTorch's are (not views into the stacked states).
+      return [out!, out!.select(0, last).clone(), cs!.select(0, last).clone(), cs!, ws!];
+    }
+    const whhT = weightHh.t().contiguous();
     const hs = new Array<Tensor>(T);
-    const cells = new Array<Tensor>(T);
-    const workspaces = new Array<Tensor>(T);
-    let [h, c] = [hx.contiguous(), cx.contiguous()];
+    const cs = new Array<Tensor>(T);
+    const ws = new Array<Tensor>(T);
+    let [h, c] = [h0, c0];
     for (let i = 0; i < T; i++) {
       const t = stepAt(i, T, reverse);
-      const [hy, cy, ws] = lstmCellKernel(gates.select(0, t), h.matmul(whhT), c);
+      const [hy, cy, w] = lstmCellKernel(gates.select(0, t), h.matmul(whhT), c);
       hs[t] = h = hy;
-      cells[t] = c = cy;
-      workspaces[t] = ws;
+      cs[t] = c = cy;
+      ws[t] = w;
     }
-    return [stack(hs, 0), h, ...cells, ...workspaces];
+    return [stack(hs, 0), h, c, stack(cs, 0), stack(ws, 0)];
   });
-  const cells = kept.slice(0, T);
-  return { output: output!, hN: hN!, cN: cells[stepAt(T - 1, T, reverse)]!, cells, workspaces: kept.slice(T) };
+  return { output: output!, hN: hN!, cN: cN!, cells: cells!, workspaces: workspaces! };
 }
 
 /**
- * BPTT by kernels: per step (last to first), the cell's gradient from its
- * workspace and the previous hidden state's through W_hh; then W_hh's
- * gradient as one product of every step's gate gradients with the hidden
- * states they read.
+ * BPTT by kernels: the backend's `lstmSequenceBackward` over the whole
+ * direction where it has one and takes these operands, else per step (last
+ * to first) the cell's gradient from its workspace and the previous hidden
+ * state's through W_hh; then W_hh's gradient as one product of every step's
+ * gate gradients with the hidden states they read.
  */
 function backwardByKernels(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor | null, s: Saved): (Tensor | null)[] {
-  const { inputGates, hx, cx, weightHh, output, cells, workspaces, reverse } = s;
-  const T = inputGates.shape[0]!;
-  const [B, H] = hx.shape as [number, number];
+  const { inputGates, hx, cx, weightHh, output, reverse } = s;
   return tidy(() => {
-    const gates = new Array<Tensor>(T);
-    let gh = ghN;
-    let gc = gcN;
-    for (let i = T - 1; i >= 0; i--) {
-      const t = stepAt(i, T, reverse);
-      const ght = hiddenGradient(gOut, gh, t);
-      // The kernel reads cx dense (the forward read a dense copy of a strided one).
-      const cPrev = i > 0 ? cells[stepAt(i - 1, T, reverse)]! : cx.isContiguous() ? cx : cx.contiguous();
-      if (ght === null && gc === null) {
-        gates[t] = zeros([B, 4 * H], { dtype: hx.dtype, device: hx.device });
-        continue;
-      }
-      const [gGates, gcPrev] = lstmCellBackward(ght, gc, inputGates, inputGates, cPrev, cells[t]!, workspaces[t]!);
-      gates[t] = gGates;
-      gc = gcPrev;
-      gh = i > 0 || wantsGrad(hx) ? gGates.matmul(weightHh) : null;
-    }
-    const gInput = stack(gates, 0);
+    const dense = (t: Tensor | null) => (t === null || t.isContiguous() ? t : t.contiguous());
+    const c0 = dense(cx)!;
+    const whole = hx.backend.lstmSequenceBackward?.(
+      dense(gOut),
+      dense(ghN),
+      dense(gcN),
+      c0,
+      dense(weightHh)!,
+      s.cells,
+      s.workspaces,
+      reverse,
+    );
+    const [gInput, gh, gc] =
+      whole != null
+        ? whole.map((h, k) => wrap(hx, h, k === 0 ? inputGates.shape : hx.shape, hx.dtype))
+        : backwardBySteps(gOut, ghN, gcN, c0, s);
     return [
-      wantsGrad(inputGates) ? gInput : null,
-      wantsGrad(hx) ? gh : null,
-      wantsGrad(cx) ? gc : null,
-      wantsGrad(weightHh) ? weightGrad(gInput, previousStates(hx, output, reverse), H) : null,
+      wantsGrad(inputGates) ? gInput! : null,
+      wantsGrad(hx) ? gh! : null,
+      wantsGrad(cx) ? gc! : null,
+      wantsGrad(weightHh) ? weightGrad(gInput!, previousStates(hx, output, reverse), hx.shape[1]!) : null,
     ];
   });
+}
+
+/** BPTT step by step with the cell-backward kernel: `[gradInputGates, gradHx, gradCx]` (the last two null when no gradient reached them). */
+function backwardBySteps(gOut: Tensor | null, ghN: Tensor | null, gcN: Tensor | null, c0: Tensor, s: Saved): (Tensor | null)[] {
+  const { inputGates, hx, weightHh, cells, workspaces, reverse } = s;
+  const T = inputGates.shape[0]!;
+  const [B, H] = hx.shape as [number, number];
+  const gates = new Array<Tensor>(T);
+  let gh = ghN;
+  let gc = gcN;
+  for (let i = T - 1; i >= 0; i--) {
+    const t = stepAt(i, T, reverse);
+    const ght = hiddenGradient(gOut, gh, t);
+    if (ght === null && gc === null) {
+      gates[t] = zeros([B, 4 * H], { dtype: hx.dtype, device: hx.device });
+      continue;
+    }
+    const cPrev = i > 0 ? cells.select(0, stepAt(i - 1, T, reverse)) : c0;
+    const [gGates, gcPrev] = lstmCellBackward(ght, gc, inputGates, inputGates, cPrev, cells.select(0, t), workspaces.select(0, t));
+    gates[t] = gGates;
+    gc = gcPrev;
+    gh = i > 0 || wantsGrad(hx) ? gGates.matmul(weightHh) : null;
+  }
+  return [stack(gates, 0), gh, gc];
 }
 
 /**
