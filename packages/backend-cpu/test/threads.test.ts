@@ -161,6 +161,24 @@ describe('CPU worker pool: running, growing, failing', () => {
     expect(Array.from(parts)).toEqual([n, n - 1, n - 2, n - 3]);
   });
 
+  it('workers that fall asleep are counted, woken by the next step, and counted again when they sleep again', async () => {
+    g.setNumThreads(2);
+    const x = g.arange(1 << 18).mul(0.5);
+    const expected = Array.from(x.dataSync(), (v) => Math.fround(v + 1));
+    expect(Array.from(x.add(1).dataSync())).toEqual(expected);
+    const asleep = async () => {
+      for (let i = 0; i < 200 && poolState().sleeping < poolState().workers; i++) await new Promise((r) => setTimeout(r, 10));
+      return poolState();
+    };
+    const before = await asleep();
+    expect(before.workers).toBeGreaterThan(0);
+    expect(before.sleeping).toBe(before.workers);
+    // A step published while they sleep: notified (the caller reads SLEEPING), the same bits.
+    expect(Array.from(x.add(1).dataSync())).toEqual(expected);
+    const after = await asleep();
+    expect(after.sleeping).toBe(after.workers);
+  });
+
   it('keeps working while the shared memory grows under a running pool', () => {
     g.setNumThreads(2);
     const x = g.randn(4 * ELEMENTWISE_GRAIN);

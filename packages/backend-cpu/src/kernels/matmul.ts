@@ -114,6 +114,15 @@ function batchOffsets(a: View<Handle>, b: View<Handle>, batchShape: readonly num
  */
 export const POOL_MIN_FLOPS = 1 << 20;
 
+/**
+ * Packing B (a copy of its K·N elements) goes to the pool from this many
+ * elements (1 MiB: a few hundred microseconds). It used to follow the
+ * product's size, so a 320×32×256 product packed its 8 192-element B on the
+ * pool: a copy of a few microseconds paid a worker's wake-up, one of the
+ * seven pool steps of the bench's char-LSTM step.
+ */
+const PACK_POOL_MIN = 1 << 18;
+
 /** The wasm micro-kernel's tile: MR rows by NR columns of C (wasm/kernels.c). */
 export const MR = 4;
 export const NR = 8;
@@ -204,7 +213,7 @@ function gemmWasm(
         packs.push({ kernel: 'pack_b', args: [bAddr + 4 * (bo + j0 * bcs), brs, bcs, K, Math.min(BLOCK_N, N - j0), dst + 4 * j0 * K] });
       }
     });
-    runCalls(packs, M * N * K >= POOL_MIN_FLOPS);
+    runCalls(packs, K * N * distinctB.length >= PACK_POOL_MIN);
     bOffsets.forEach((bo, batch) => (bPanels[batch] = at.get(bo)!));
     bk = NR;
     bps = NR * K;

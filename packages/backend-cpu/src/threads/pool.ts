@@ -170,8 +170,9 @@ export function runOnPool(calls: readonly KernelCall[], threads: number, wasm: K
   Atomics.store(ctrl, LAYOUT.DONE, 0);
   Atomics.store(ctrl, LAYOUT.CLAIM, tag);
   Atomics.store(ctrl, LAYOUT.EPOCH, epoch);
-  // Wake every sleeper: a counted notify wakes any of them, and one at or above ACTIVE would sit the step out.
-  Atomics.notify(ctrl, LAYOUT.EPOCH);
+  // Wake every sleeper, if any sleeps (protocol.ts, SLEEPING): a counted notify wakes any of them, and one at or
+  // above ACTIVE would sit the step out.
+  if (Atomics.load(ctrl, LAYOUT.SLEEPING) !== 0) Atomics.notify(ctrl, LAYOUT.EPOCH);
   const out = results!;
   const fns = wasm as unknown as Record<string, (...a: number[]) => unknown>;
   const args: number[] = [];
@@ -214,6 +215,7 @@ function waitForAll(ctrl: Int32Array, total: number): void {
 }
 
 /** @internal for tests: how many workers run, and whether threads can run at all (else why not). */
-export function poolState(): { workers: number; unavailable: string | undefined; shared: boolean } {
-  return { workers: workers.filter((w) => w.alive).length, unavailable, shared: memoryIsShared };
+export function poolState(): { workers: number; sleeping: number; unavailable: string | undefined; shared: boolean } {
+  const sleeping = control === undefined ? 0 : Atomics.load(control, LAYOUT.SLEEPING);
+  return { workers: workers.filter((w) => w.alive).length, sleeping, unavailable, shared: memoryIsShared };
 }

@@ -45,9 +45,16 @@ function workerMain(init: WorkerInit, claim: Claim, L: Layout): void {
     if (Atomics.load(ctrl, L.STOP) !== 0) return;
     if (init.index < Atomics.load(ctrl, L.ACTIVE)) claim(ctrl, (epoch & 0x7fff) << 16, run, L);
     // Poll a little (the next op usually follows at once), then sleep until the next step.
+    // Counted in SLEEPING before the wait, which returns at once if the epoch moved on in between: the caller
+    // publishes the epoch before it reads SLEEPING, so either it sees this worker counted and notifies, or this
+    // worker's wait sees the new epoch (sequentially consistent atomics on both sides).
     let spins = 0;
     while (Atomics.load(ctrl, L.EPOCH) === epoch) {
-      if (++spins > L.SPIN) Atomics.wait(ctrl, L.EPOCH, epoch);
+      if (++spins > L.SPIN) {
+        Atomics.add(ctrl, L.SLEEPING, 1);
+        Atomics.wait(ctrl, L.EPOCH, epoch);
+        Atomics.sub(ctrl, L.SLEEPING, 1);
+      }
     }
   }
 }
