@@ -1,5 +1,6 @@
-// Times the bench's char-LSTM train step (`lstm`) or RNN-cell row (`rnn`, 100 steps forward +
-// backward), as bench/src/workloads.ts builds them, over 15 rounds after warm-up: per run, the
+// Times the bench's char-LSTM train step (`lstm`; `gru`: the same step with nn.GRU) or RNN-cell
+// row (`rnn`, 100 steps forward + backward), as bench/src/workloads.ts builds them, over 15 rounds
+// after warm-up: per run, the
 // fastest and the median round's wall time and the fastest round's CPU time of the process
 // (process.cpuUsage: what a loaded machine disturbs least). See docs/performance.md, "Fused
 // recurrent cells".
@@ -12,13 +13,13 @@ const which = process.argv[2] ?? 'lstm';
 const N = Number(process.argv[3] ?? 100);
 g.manualSeed(0);
 let run;
-if (which === 'lstm') {
+if (which === 'lstm' || which === 'gru') {
   const V = 50,
     T = 20,
     B = 16,
     H = 64;
   const embed = new nn.Embedding(V, 32);
-  const lstm = new nn.LSTM(32, H, { batchFirst: true });
+  const lstm = which === 'gru' ? new nn.GRU(32, H, { batchFirst: true }) : new nn.LSTM(32, H, { batchFirst: true });
   const head = new nn.Linear(H, V);
   const opt = new Adam([...embed.parameters(), ...lstm.parameters(), ...head.parameters()], { lr: 0.005 });
   const x = g.randint(0, V, [B, T]);

@@ -1,6 +1,6 @@
 /**
- * The optional fused LSTM-cell kernels (`lstmCell`, `lstmCellBackward`)
- * against core's composite (the same formula op by op, on a CPU backend
+ * The optional fused LSTM- and GRU-cell kernels (`lstmCell`,
+ * `lstmCellBackward`, `gruCell`, `gruCellBackward`) against core's composite (the same formula op by op, on a CPU backend
  * without the kernels): on random shapes (rows of the wasm SIMD lanes and
  * scalar tails, float32 in WebAssembly and float64 in JavaScript), random
  * values out to where the activations saturate, every result and gradient

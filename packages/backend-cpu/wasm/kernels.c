@@ -757,6 +757,82 @@ void lstm_cell_backward_f32(const float *gh, const float *gc, const float *cx, c
   }
 }
 
+// ---------------------------------------------------------------- fused GRU cell (float32)
+// Rows of gates [3H] (r, z, n) and of states [H]; the workspace [4H] holds r, z, n and h_n (the
+// hidden gates' n part, which the reset gate scales). Every step is src/kernels/rnn.ts's loop (and
+// so core's composite) in its order, rounded to float as its tensors are.
+
+static inline void gru_cell_lane(const float *a, const float *b, const float *hx, float *hy, float *ws, int H, int j) {
+  float r = sigmoid_f32(a[j] + b[j]);
+  float z = sigmoid_f32(a[H + j] + b[H + j]);
+  float hn = b[2 * H + j];
+  float n = tanh_f32(a[2 * H + j] + r * hn);
+  hy[j] = (1.0f - z) * n + z * hx[j];
+  ws[j] = r; ws[H + j] = z; ws[2 * H + j] = n; ws[3 * H + j] = hn;
+}
+
+__attribute__((export_name("gru_cell_f32")))
+void gru_cell_f32(const float *a, const float *b, const float *hx, float *hy, float *ws, int rows, int H) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int row = 0; row < rows; row++, a += 3 * H, b += 3 * H, ws += 4 * H, hx += H, hy += H) {
+    int j = 0;
+    for (; j + 4 <= H; j += 4) {
+      v128_t r = sigmoid_f32x4(wasm_f32x4_add(wasm_v128_load(a + j), wasm_v128_load(b + j)));
+      v128_t z = sigmoid_f32x4(wasm_f32x4_add(wasm_v128_load(a + H + j), wasm_v128_load(b + H + j)));
+      v128_t hn = wasm_v128_load(b + 2 * H + j);
+      v128_t n = tanh_f32x4(wasm_f32x4_add(wasm_v128_load(a + 2 * H + j), wasm_f32x4_mul(r, hn)));
+      wasm_v128_store(hy + j, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(one, z), n), wasm_f32x4_mul(z, wasm_v128_load(hx + j))));
+      wasm_v128_store(ws + j, r);
+      wasm_v128_store(ws + H + j, z);
+      wasm_v128_store(ws + 2 * H + j, n);
+      wasm_v128_store(ws + 3 * H + j, hn);
+    }
+    for (; j < H; j++) gru_cell_lane(a, b, hx, hy, ws, H, j);
+  }
+}
+
+// The gradient of hy = (1 - z)·n + z·hx through the gates: tanh' as (1 - y)(1 + y) and sigmoid' as
+// (1 - y)·y, as core's backward rules compute them. gi gets the input gates' gradient, gh the hidden
+// gates' (the same but for n, scaled by r), ghx the previous state's.
+static inline void gru_cell_backward_lane(const float *d, const float *hx, const float *ws, float *gi, float *gh, float *ghx, int H,
+                                          int j) {
+  float r = ws[j], z = ws[H + j], n = ws[2 * H + j], hn = ws[3 * H + j];
+  float dn = d[j] * (1.0f - z);
+  float dz = d[j] * hx[j] - d[j] * n;
+  float dpre_n = dn * ((1.0f - n) * (1.0f + n));
+  float dpre_r = ((dpre_n * hn) * (1.0f - r)) * r;
+  float dpre_z = (dz * (1.0f - z)) * z;
+  gi[j] = dpre_r; gi[H + j] = dpre_z; gi[2 * H + j] = dpre_n;
+  gh[j] = dpre_r; gh[H + j] = dpre_z; gh[2 * H + j] = dpre_n * r;
+  ghx[j] = d[j] * z;
+}
+
+__attribute__((export_name("gru_cell_backward_f32")))
+void gru_cell_backward_f32(const float *d, const float *hx, const float *ws, float *gi, float *gh, float *ghx, int rows, int H) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int row = 0; row < rows; row++, d += H, hx += H, ws += 4 * H, gi += 3 * H, gh += 3 * H, ghx += H) {
+    int j = 0;
+    for (; j + 4 <= H; j += 4) {
+      v128_t r = wasm_v128_load(ws + j), z = wasm_v128_load(ws + H + j);
+      v128_t n = wasm_v128_load(ws + 2 * H + j), hn = wasm_v128_load(ws + 3 * H + j);
+      v128_t dj = wasm_v128_load(d + j);
+      v128_t dn = wasm_f32x4_mul(dj, wasm_f32x4_sub(one, z));
+      v128_t dz = wasm_f32x4_sub(wasm_f32x4_mul(dj, wasm_v128_load(hx + j)), wasm_f32x4_mul(dj, n));
+      v128_t dpre_n = wasm_f32x4_mul(dn, wasm_f32x4_mul(wasm_f32x4_sub(one, n), wasm_f32x4_add(one, n)));
+      v128_t dpre_r = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(dpre_n, hn), wasm_f32x4_sub(one, r)), r);
+      v128_t dpre_z = wasm_f32x4_mul(wasm_f32x4_mul(dz, wasm_f32x4_sub(one, z)), z);
+      wasm_v128_store(gi + j, dpre_r);
+      wasm_v128_store(gi + H + j, dpre_z);
+      wasm_v128_store(gi + 2 * H + j, dpre_n);
+      wasm_v128_store(gh + j, dpre_r);
+      wasm_v128_store(gh + H + j, dpre_z);
+      wasm_v128_store(gh + 2 * H + j, wasm_f32x4_mul(dpre_n, r));
+      wasm_v128_store(ghx + j, wasm_f32x4_mul(dj, z));
+    }
+    for (; j < H; j++) gru_cell_backward_lane(d, hx, ws, gi, gh, ghx, H, j);
+  }
+}
+
 // ---------------------------------------------------------------- LSTM over a sequence (float32)
 // One direction of an LSTM layer over T steps, for `rows` rows of the batch. The recurrence is
 // independent per row, so src/kernels/rnn.ts gives each thread rows of its own: nothing is shared

@@ -1,16 +1,15 @@
 /**
- * The optional fused recurrent-cell kernels (`lstmCell`, `lstmCellBackward`):
- * one LSTM step's pointwise part in one pass over the gates, instead of the
- * dozen elementwise ops (each a kernel call, a result and a graph node) of
- * core's composite (`ops/fused-rnn.ts` in core). Every intermediate is
- * rounded where the composite stores a tensor, with the elementwise kernels'
- * activations, and the backward computes tanh' as (1 - y)(1 + y) and σ' as
- * (1 - y)·y, as core's backward rules do. float32 runs in WebAssembly SIMD
- * (the unary kernel's tanh and sigmoid, four lanes at a time: what the
- * composite gets on large arrays); float64, and float32 where the wasm
- * kernels are not loaded, in a JavaScript loop (the JavaScript activations:
- * what the composite gets on small arrays). The two activations agree to the
- * last bit on nearly every input.
+ * The optional fused recurrent-cell kernels (`lstmCell`, `lstmCellBackward`,
+ * `gruCell`, `gruCellBackward`): one LSTM or GRU step's pointwise part in one
+ * pass over the gates, instead of the dozen elementwise ops (each a kernel
+ * call, a result and a graph node) of core's composite (`ops/fused-rnn.ts` in
+ * core). Every intermediate is rounded where the composite stores a tensor,
+ * with the elementwise kernels' activations, and the backward computes tanh'
+ * as (1 - y)(1 + y) and σ' as (1 - y)·y, as core's backward rules do. float32
+ * runs in WebAssembly SIMD (wasm/kernels.c: the unary kernel's tanh and
+ * sigmoid, four lanes at a time); float64, and float32 where the wasm kernels
+ * are not loaded, in a JavaScript loop per dtype (float32's activations there
+ * give the SIMD ones' bits: test/heap.test.ts).
  */
 import type { View } from '@graft/core/backend';
 import { alloc, arr, type Handle } from '../heap.js';
@@ -200,26 +199,42 @@ export function gruCell(inputGates: View<Handle>, hiddenGates: View<Handle>, hx:
   const n = count(hx.shape);
   const H = hx.shape[hx.shape.length - 1]!;
   const rows = H === 0 ? 0 : n / H;
+  const hy = alloc(dtype, n);
+  const ws = alloc(dtype, 4 * n);
+  const wasm = wasmKernels();
+  if (dtype === 'float32' && wasm !== undefined && n > 0) {
+    const w = new WasmOperands();
+    const args = [
+      w.input(inputGates.handle, inputGates.offset, 3 * n),
+      w.input(hiddenGates.handle, hiddenGates.offset, 3 * n),
+      w.input(hx.handle, hx.offset, n),
+      w.output(hy, n),
+      w.output(ws, 4 * n),
+    ] as const;
+    if (!w.failed) wasm.gru_cell_f32(...args, rows, H);
+    w.finish(!w.failed);
+    if (!w.failed) return [hy, ws];
+  }
   const a = elements(inputGates, 3 * n);
   const b = elements(hiddenGates, 3 * n);
   const h = elements(hx, n);
-  const hyH = alloc(dtype, n);
-  const wsH = alloc(dtype, 4 * n);
-  const hy = arr(hyH) as Floats;
-  const ws = arr(wsH) as Floats;
-  const f32 = dtype === 'float32';
-  const R = f32 ? Math.fround : (x: number) => x;
-  const sigmoid = f32 ? sigmoid32 : sigmoid64;
-  const tanh = f32 ? tanh32 : tanh64;
+  if (dtype === 'float32') gruCell32(a, b, h, arr(hy) as Floats, arr(ws) as Floats, rows, H);
+  else gruCell64(a, b, h, arr(hy) as Floats, arr(ws) as Floats, rows, H);
+  return [hy, ws];
+}
+
+/** The forward loop in float32 (each op rounded with Math.fround, as the composite's tensors are; wasm/kernels.c's gru_cell_f32 is the same). */
+function gruCell32(a: Floats, b: Floats, h: Floats, hy: Floats, ws: Floats, rows: number, H: number): void {
+  const R = Math.fround;
   for (let row = 0; row < rows; row++) {
     for (let j = 0; j < H; j++) {
       const gi = 3 * H * row + j;
       const k = H * row + j;
       const w = 4 * H * row + j;
-      const r = sigmoid(R(a[gi]! + b[gi]!));
-      const z = sigmoid(R(a[gi + H]! + b[gi + H]!));
+      const r = sigmoid32(R(a[gi]! + b[gi]!));
+      const z = sigmoid32(R(a[gi + H]! + b[gi + H]!));
       const hn = b[gi + 2 * H]!;
-      const nn = R(tanh(R(a[gi + 2 * H]! + R(r * hn))));
+      const nn = R(tanh32(R(a[gi + 2 * H]! + R(r * hn))));
       hy[k] = R(R(1 - z) * nn) + R(z * h[k]!);
       ws[w] = r;
       ws[w + H] = z;
@@ -227,7 +242,26 @@ export function gruCell(inputGates: View<Handle>, hiddenGates: View<Handle>, hx:
       ws[w + 3 * H] = hn;
     }
   }
-  return [hyH, wsH];
+}
+
+/** The forward loop in float64 (gruCell32 without the rounding: one shape of code per dtype keeps V8's loop fast). */
+function gruCell64(a: Floats, b: Floats, h: Floats, hy: Floats, ws: Floats, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    for (let j = 0; j < H; j++) {
+      const gi = 3 * H * row + j;
+      const k = H * row + j;
+      const w = 4 * H * row + j;
+      const r = sigmoid64(a[gi]! + b[gi]!);
+      const z = sigmoid64(a[gi + H]! + b[gi + H]!);
+      const hn = b[gi + 2 * H]!;
+      const nn = tanh64(a[gi + 2 * H]! + r * hn);
+      hy[k] = (1 - z) * nn + z * h[k]!;
+      ws[w] = r;
+      ws[w + H] = z;
+      ws[w + 2 * H] = nn;
+      ws[w + 3 * H] = hn;
+    }
+  }
 }
 
 /** `[gradInputGates, gradHiddenGates, gradHx]` of one GRU step from its workspace: see the spec's `gruCellBackward`. */
@@ -236,16 +270,41 @@ export function gruCellBackward(gradHy: View<Handle>, hx: View<Handle>, workspac
   const n = count(hx.shape);
   const H = hx.shape[hx.shape.length - 1]!;
   const rows = H === 0 ? 0 : n / H;
-  const gh = elements(gradHy, n);
-  const h = elements(hx, n);
-  const ws = elements(workspace, 4 * n);
   const giH = alloc(dtype, 3 * n);
   const ghH = alloc(dtype, 3 * n);
   const gxH = alloc(dtype, n);
-  const gi = arr(giH) as Floats;
-  const gHidden = arr(ghH) as Floats;
-  const gx = arr(gxH) as Floats;
-  const R = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const wasm = wasmKernels();
+  if (dtype === 'float32' && wasm !== undefined && n > 0) {
+    const w = new WasmOperands();
+    const args = [
+      w.input(gradHy.handle, gradHy.offset, n),
+      w.input(hx.handle, hx.offset, n),
+      w.input(workspace.handle, workspace.offset, 4 * n),
+      w.output(giH, 3 * n),
+      w.output(ghH, 3 * n),
+      w.output(gxH, n),
+    ] as const;
+    if (!w.failed) wasm.gru_cell_backward_f32(...args, rows, H);
+    w.finish(!w.failed);
+    if (!w.failed) return [giH, ghH, gxH];
+  }
+  const loop = dtype === 'float32' ? gruCellBackward32 : gruCellBackward64;
+  loop(
+    elements(gradHy, n),
+    elements(hx, n),
+    elements(workspace, 4 * n),
+    arr(giH) as Floats,
+    arr(ghH) as Floats,
+    arr(gxH) as Floats,
+    rows,
+    H,
+  );
+  return [giH, ghH, gxH];
+}
+
+/** The backward loop in float32: the composite's gradient, rounded as its ops round (hy = (1 - z)·n + z·hx); kernels.c's gru_cell_backward_f32 is the same. */
+function gruCellBackward32(gh: Floats, h: Floats, ws: Floats, gi: Floats, gHidden: Floats, gx: Floats, rows: number, H: number): void {
+  const R = Math.fround;
   for (let row = 0; row < rows; row++) {
     for (let j = 0; j < H; j++) {
       const g0 = 3 * H * row + j;
@@ -256,7 +315,6 @@ export function gruCellBackward(gradHy: View<Handle>, hx: View<Handle>, workspac
       const nn = ws[w + 2 * H]!;
       const hn = ws[w + 3 * H]!;
       const d = gh[k]!;
-      // The composite's gradient, rounded as its ops round: hy = (1 - z)·n + z·hx.
       const dn = R(d * R(1 - z));
       const dz = R(R(d * h[k]!) - R(d * nn));
       const dPreN = R(dn * R(R(1 - nn) * R(1 + nn)));
@@ -271,5 +329,32 @@ export function gruCellBackward(gradHy: View<Handle>, hx: View<Handle>, workspac
       gx[k] = d * z;
     }
   }
-  return [giH, ghH, gxH];
+}
+
+/** The backward loop in float64 (gruCellBackward32 without the rounding). */
+function gruCellBackward64(gh: Floats, h: Floats, ws: Floats, gi: Floats, gHidden: Floats, gx: Floats, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    for (let j = 0; j < H; j++) {
+      const g0 = 3 * H * row + j;
+      const k = H * row + j;
+      const w = 4 * H * row + j;
+      const r = ws[w]!;
+      const z = ws[w + H]!;
+      const nn = ws[w + 2 * H]!;
+      const hn = ws[w + 3 * H]!;
+      const d = gh[k]!;
+      const dn = d * (1 - z);
+      const dz = d * h[k]! - d * nn;
+      const dPreN = dn * ((1 - nn) * (1 + nn));
+      const dPreR = dPreN * hn * (1 - r) * r;
+      const dPreZ = dz * (1 - z) * z;
+      gi[g0] = dPreR;
+      gi[g0 + H] = dPreZ;
+      gi[g0 + 2 * H] = dPreN;
+      gHidden[g0] = dPreR;
+      gHidden[g0 + H] = dPreZ;
+      gHidden[g0 + 2 * H] = dPreN * r;
+      gx[k] = d * z;
+    }
+  }
 }
