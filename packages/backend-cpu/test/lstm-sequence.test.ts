@@ -304,6 +304,11 @@ describe('fused.lstmSequence: the whole-sequence kernels, the per-step path and 
     expect(() => backend.lstmSequence(ok[0], view([B, H], [1, B]), ok[2], ok[3], false)).toThrow(
       /cpu lstm_sequence: expected hx dense of shape \[4, 8\], got shape \[4, 8\] with strides \[1, 4\]/,
     );
+    // An operand of another dtype than the gates' (read as float32 by element count, it would be misread).
+    const hx64 = { ...view([B, H]), handle: alloc('float64', B * H), dtype: 'float64' as const };
+    expect(() => backend.lstmSequence(ok[0], hx64, ok[2], ok[3], false)).toThrow(
+      /cpu lstm_sequence: expected hx of dtype float32 \(as the gates\), got float64/,
+    );
     // A weight whose array is shorter than its shape says.
     expect(() => backend.lstmSequence(ok[0], ok[1], ok[2], view([4 * H, H], undefined, 10), false)).toThrow(
       /cpu lstm_sequence: a view of shape \[32, 8\]/,

@@ -835,13 +835,14 @@ void gru_cell_backward_f32(const float *d, const float *hx, const float *ws, flo
 
 // ---------------------------------------------------------------- LSTM over a sequence (float32)
 // One direction of an LSTM layer over T steps, for `rows` rows of the batch. The recurrence is
-// independent per row, so src/kernels/rnn.ts gives each thread rows of its own: nothing is shared
-// between steps, and a thread never waits for another inside the sequence. Every step is the same
-// kernels, in the same order, as core's per-step path (a product by gemm_block, then the cell
-// kernel), and neither kernel's result for a row depends on the other rows, so the bits are those
-// of the per-step path whatever the partition. Pointers are at the chunk's first row; one step's
-// rows lie B rows after the previous step's. `wp` holds packed panels (pack_b) of W_hh^T [H x 4H]
-// for the forward and of W_hh [4H x H] for the backward; `t` counts time, `i` the steps taken.
+// independent per row, so src/kernels/lstm-sequence.ts gives each thread groups of rows of its own:
+// nothing is shared between steps, and a thread never waits for another inside the sequence. Every
+// step is the same kernels, in the same order, as core's per-step path (a product by gemm_block,
+// then the cell kernel), and neither kernel's result for a row depends on the other rows, so the
+// bits are those of the per-step path whatever the partition. Pointers are at the group's first
+// row; one step's rows lie B rows after the previous step's. `wp` holds packed panels (pack_b) of
+// W_hh^T [H x 4H] for the forward and of W_hh [4H x H] for the backward; `t` counts time, `i` the
+// steps taken.
 static inline int lstm_step_at(int i, int T, int reverse) { return reverse ? T - 1 - i : i; }
 
 // out, cells [T x B x H] and ws [T x B x 4H] by time step; hidden: rows x 4H of scratch.

@@ -51,8 +51,8 @@ function rowAt(base: number, width: number, start: number): number {
 }
 
 /**
- * Throws unless `v` is a dense (row-major from its offset) view of `shape`
- * inside its handle: the kernels read raw addresses. Core passes only such
+ * Throws unless `v` is a dense (row-major from its offset) float32 view of
+ * `shape` inside its handle: the kernels read raw addresses. Core passes only such
  * views; the check keeps the backend safe on its own.
  */
 function checkDense(kernel: string, what: string, v: View<Handle>, shape: readonly number[]): void {
@@ -61,6 +61,9 @@ function checkDense(kernel: string, what: string, v: View<Handle>, shape: readon
   for (let d = shape.length - 1; d >= 0 && dense; d--) {
     dense = v.shape[d] === shape[d] && (shape[d] === 1 || v.strides[d] === stride);
     stride *= shape[d]!;
+  }
+  if (v.dtype !== 'float32') {
+    throw new TypeError(`cpu ${kernel}: expected ${what} of dtype float32 (as the gates), got ${v.dtype}`);
   }
   if (!dense) {
     throw new RangeError(
@@ -98,6 +101,26 @@ function runGroups(
   return true;
 }
 
+/**
+ * Fresh float32 outputs of the given lengths and the call's operands for
+ * `body`, which returns whether the kernel ran. Everything is freed (the
+ * scratch always, the outputs unless it ran) however `body` ends: declining,
+ * or throwing (a worker's failure, an allocation).
+ */
+function withOutputs(lengths: readonly number[], body: (w: WasmOperands, outputs: Handle[]) => boolean): [Handle, Handle, Handle] | null {
+  const outputs: Handle[] = [];
+  const w = new WasmOperands();
+  let ran = false;
+  try {
+    for (const n of lengths) outputs.push(alloc('float32', n));
+    ran = body(w, outputs);
+  } finally {
+    w.finish(ran);
+    if (!ran) for (const h of outputs) release(h);
+  }
+  return ran ? (outputs as [Handle, Handle, Handle]) : null;
+}
+
 /** `[output, cells, workspaces]` of one direction: see the spec's `lstmSequence`. Null when declined. */
 export function lstmSequence(
   inputGates: View<Handle>,
@@ -118,21 +141,19 @@ export function lstmSequence(
     checkDense(op, what, v, [B, H]);
   checkDense(op, 'weightHh', weightHh, [4 * H, H]);
   const n = T * B * H;
-  const [output, cells, workspaces] = [alloc('float32', n), alloc('float32', n), alloc('float32', 4 * n)];
-  const w = new WasmOperands();
-  const gates = w.input(inputGates.handle, inputGates.offset, 4 * n);
-  const h0 = w.input(hx.handle, hx.offset, B * H);
-  const c0 = w.input(cx.handle, cx.offset, B * H);
-  const weight = w.input(weightHh.handle, weightHh.offset, 4 * H * H);
-  const out = w.output(output, n);
-  const cs = w.output(cells, n);
-  const ws = w.output(workspaces, 4 * n);
-  // W_hh^T [H x 4H] (W_hh read with its rows as columns), packed once for every step and row group.
-  const packed = w.take(packedBytes(H, 4 * H));
-  if (!w.failed) wasmKernels()!.pack_b(weight, 1, H, H, 4 * H, packed);
-  const ran =
-    !w.failed &&
-    runGroups(w, B, n * 4 * H, 4 * H, (start, rows, hidden) => ({
+  return withOutputs([n, n, 4 * n], (w, [output, cells, workspaces]) => {
+    const gates = w.input(inputGates.handle, inputGates.offset, 4 * n);
+    const h0 = w.input(hx.handle, hx.offset, B * H);
+    const c0 = w.input(cx.handle, cx.offset, B * H);
+    const weight = w.input(weightHh.handle, weightHh.offset, 4 * H * H);
+    const out = w.output(output!, n);
+    const cs = w.output(cells!, n);
+    const ws = w.output(workspaces!, 4 * n);
+    // W_hh^T [H x 4H] (W_hh read with its rows as columns), packed once for every step and row group.
+    const packed = w.take(packedBytes(H, 4 * H));
+    if (w.failed) return false;
+    wasmKernels()!.pack_b(weight, 1, H, H, 4 * H, packed);
+    return runGroups(w, B, n * 4 * H, 4 * H, (start, rows, hidden) => ({
       kernel: 'lstm_sequence_f32',
       args: [
         rowAt(gates, 4 * H, start),
@@ -150,10 +171,7 @@ export function lstmSequence(
         reverse ? 1 : 0,
       ],
     }));
-  w.finish(ran);
-  if (ran) return [output, cells, workspaces];
-  for (const h of [output, cells, workspaces]) release(h);
-  return null;
+  });
 }
 
 /** `[gradInputGates, gradHx, gradCx]` of `lstmSequence`: see the spec's `lstmSequenceBackward`. Null when declined. */
@@ -182,24 +200,22 @@ export function lstmSequenceBackward(
     if (v !== null) checkDense(op, what, v, [B, H]);
   checkDense(op, 'weightHh', weightHh, [4 * H, H]);
   const n = T * B * H;
-  const [gradGates, gradHx, gradCx] = [alloc('float32', 4 * n), alloc('float32', B * H), alloc('float32', B * H)];
-  const w = new WasmOperands();
-  const gOut = gradOutput === null ? 0 : w.input(gradOutput.handle, gradOutput.offset, n);
-  const ghN = gradHn === null ? 0 : w.input(gradHn.handle, gradHn.offset, B * H);
-  const gcN = gradCn === null ? 0 : w.input(gradCn.handle, gradCn.offset, B * H);
-  const c0 = w.input(cx.handle, cx.offset, B * H);
-  const weight = w.input(weightHh.handle, weightHh.offset, 4 * H * H);
-  const cs = w.input(cells.handle, cells.offset, n);
-  const ws = w.input(workspaces.handle, workspaces.offset, 4 * n);
-  const gg = w.output(gradGates, 4 * n);
-  const ghx = w.output(gradHx, B * H);
-  const gcx = w.output(gradCx, B * H);
-  // W_hh [4H x H] as it lies, packed once.
-  const packed = w.take(packedBytes(4 * H, H));
-  if (!w.failed) wasmKernels()!.pack_b(weight, H, 1, 4 * H, H, packed);
-  const ran =
-    !w.failed &&
-    runGroups(w, B, n * 4 * H, 4 * H, (start, rows, buffer) => ({
+  return withOutputs([4 * n, B * H, B * H], (w, [gradGates, gradHx, gradCx]) => {
+    const gOut = gradOutput === null ? 0 : w.input(gradOutput.handle, gradOutput.offset, n);
+    const ghN = gradHn === null ? 0 : w.input(gradHn.handle, gradHn.offset, B * H);
+    const gcN = gradCn === null ? 0 : w.input(gradCn.handle, gradCn.offset, B * H);
+    const c0 = w.input(cx.handle, cx.offset, B * H);
+    const weight = w.input(weightHh.handle, weightHh.offset, 4 * H * H);
+    const cs = w.input(cells.handle, cells.offset, n);
+    const ws = w.input(workspaces.handle, workspaces.offset, 4 * n);
+    const gg = w.output(gradGates!, 4 * n);
+    const ghx = w.output(gradHx!, B * H);
+    const gcx = w.output(gradCx!, B * H);
+    // W_hh [4H x H] as it lies, packed once.
+    const packed = w.take(packedBytes(4 * H, H));
+    if (w.failed) return false;
+    wasmKernels()!.pack_b(weight, H, 1, 4 * H, H, packed);
+    return runGroups(w, B, n * 4 * H, 4 * H, (start, rows, buffer) => ({
       kernel: 'lstm_sequence_backward_f32',
       args: [
         rowAt(gOut, H, start),
@@ -220,8 +236,5 @@ export function lstmSequenceBackward(
         reverse ? 1 : 0,
       ],
     }));
-  w.finish(ran);
-  if (ran) return [gradGates, gradHx, gradCx];
-  for (const h of [gradGates, gradHx, gradCx]) release(h);
-  return null;
+  });
 }

@@ -358,8 +358,9 @@ export interface BackendKernels<H = unknown> {
    * `lstmCell` give step by step, to the last bit: core mixes the two paths
    * (the backward may run per step when this one ran whole). Return null to
    * decline (for a dtype or a size the backend leaves to the per-step path);
-   * core then runs those kernels per step. Only used with `lstmCell` and
-   * `lstmCellBackward`, and with `lstmSequenceBackward`.
+   * core then runs those kernels per step. Used only where the backend has
+   * `lstmCell` and `lstmCellBackward`; the forward and the backward kernel
+   * are used independently (either may be absent or decline).
    */
   lstmSequence?(inputGates: View<H>, hx: View<H>, cx: View<H>, weightHh: View<H>, reverse: boolean): [H, H, H] | null;
   /**
