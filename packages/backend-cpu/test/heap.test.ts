@@ -142,6 +142,30 @@ describe('CPU backend: large tensors in wasm memory', () => {
     expect(at(-88) > 0 && at(-88) < 1e-38).toBe(true); // subnormal, as 1 / (1 + e^88) in float32
   });
 
+  it('fill writes what a typed array of the dtype stores, in wasm memory (filled by wasm) and in plain arrays', () => {
+    const Arrays = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+    for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+      for (const n of [7, 3 * N + 1]) {
+        const values =
+          dtype === 'bool'
+            ? [0, 1]
+            : dtype === 'int32'
+              ? [0, -0, -3, 2 ** 31 - 1]
+              : [0, -0, 1.5, -3, Number.NaN, 2 ** 40 + 0.25, Number.POSITIVE_INFINITY];
+        for (const value of values) {
+          // A dirty recycled array first, so that a fill writing nothing (or part) would show.
+          g.full([n], 9, { dtype }).dispose();
+          const got = g.full([n], value, { dtype }).dataSync();
+          const want = new Arrays[dtype](n).fill(value);
+          expect(
+            Array.from(got).map((v) => (Object.is(v, -0) ? '-0' : v)),
+            `${dtype} n ${n} value ${value}`,
+          ).toEqual(Array.from(want).map((v) => (Object.is(v, -0) ? '-0' : v)));
+        }
+      }
+    }
+  });
+
   it('sum: groups of four floats added in float32, their totals in double precision', () => {
     const expected = av.reduce((s, x) => s + x, 0);
     expect(a.sum().item()).toBeCloseTo(expected, 3);

@@ -167,6 +167,30 @@ describe('CPU kernels refuse views and indices outside their arrays', () => {
     expect(() => cpu.scatterReduce!('amin', before, 0, index([0]), view(small, [1], [1], 0), true)).toThrow(outside);
     // Good views still work.
     expect(Array.from(arr(cpu.gather(view(small, [8], [1], 0), 0, index([7, 0, 3]))))).toEqual([7, 0, 3]);
+    // An index expanded along the last dim (one index per row, as indexSelect and embedding pass it): rows copied
+    // and added whole, short rows and long ones (a block copy), every row's index still checked.
+    const rowsIndex = (values: number[], width: number): View => ({ ...index(values), shape: [values.length, width], strides: [1, 0] });
+    // The heap array's element (r, c) of a [256, 64] view holds 64 r + c.
+    for (const width of [3, 64]) {
+      const rows = cpu.gather(view(heap, [256, width], [64, 1], 0), 0, rowsIndex([5, 0, 255], width));
+      const want = [5, 0, 255].flatMap((r) => Array.from({ length: width }, (_, c) => 64 * r + c));
+      expect(Array.from(arr(rows))).toEqual(want);
+      expect(() => cpu.gather(view(heap, [256, width], [64, 1], 0), 0, rowsIndex([5, 256], width))).toThrow(
+        /index 256 is out of bounds for dimension 0 with size 256/,
+      );
+      // src: rows 1, 2 and 3 of the table (from offset 64); the result's row 2 gets rows 1 and 3 added, row 0 row 2.
+      const added = cpu.scatterAdd([4, width], 0, rowsIndex([2, 0, 2], width), view(heap, [3, width], [64, 1], 64));
+      const sums = [
+        Array.from({ length: width }, (_, c) => 128 + c),
+        Array(width).fill(0),
+        Array.from({ length: width }, (_, c) => 64 + c + 192 + c),
+        Array(width).fill(0),
+      ];
+      expect(Array.from(arr(added))).toEqual(sums.flat());
+      expect(() => cpu.scatterAdd([4, width], 0, rowsIndex([2, -1], width), view(heap, [2, width], [64, 1], 0))).toThrow(
+        /index -1 is out of bounds/,
+      );
+    }
   });
 
   it('matmul with an expanded operand far larger than it stores takes the JavaScript path without packing it', () => {

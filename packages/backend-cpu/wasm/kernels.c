@@ -539,6 +539,19 @@ void pack_b(const float *b, int brs, int bcs, int K, int N, float *dst) {
   }
 }
 
+// ---------------------------------------------------------------- fill
+
+// Sets `n` 4-byte elements to the bit pattern `bits` (zero is bulk memory's memory.fill, a memset):
+// TypedArray.prototype.fill on the shared memory of the worker pool writes element by element.
+__attribute__((export_name("fill32")))
+void fill32(unsigned *p, unsigned bits, int n) {
+  if (bits == 0) {
+    __builtin_memset(p, 0, (unsigned long)n * 4);
+    return;
+  }
+  for (int i = 0; i < n; i++) p[i] = bits;
+}
+
 // ---------------------------------------------------------------- gather (the rows of an index)
 
 // One row of a gather: out[i] = src[i * rs + idx[i] * step] for i < n (rs = 0 when the row runs

@@ -6,8 +6,36 @@ import { memory, wasmKernels } from '../wasm/module.js';
 
 export function fill(size: number, value: number, dtype: DType): Handle {
   const out = alloc(dtype, size);
-  arr(out).fill(value);
+  fillHandle(out, value);
   return out;
+}
+
+const bitsOf32 = new Float32Array(1);
+const bitsOf32Int = new Uint32Array(bitsOf32.buffer);
+
+/**
+ * Sets every element of `h` to `value` (as its dtype stores it). A heap
+ * array of 4-byte elements (or of zeros) is filled in wasm (memory.fill for
+ * zeros): TypedArray.prototype.fill on the pool's shared memory writes
+ * element by element, 2–3× slower (0.45 against 0.2 ms for 5 MB).
+ */
+export function fillHandle(h: Handle, value: number): void {
+  const at = address(h, 0);
+  const wasm = wasmKernels();
+  if (at >= 0 && wasm !== undefined && h instanceof HeapArray) {
+    const n = h.length;
+    if (value === 0 && !Object.is(value, -0) && h.dtype !== 'bool') {
+      wasm.fill32(at, 0, (n * (h.dtype === 'float64' ? 8 : 4)) / 4);
+      return;
+    }
+    if (h.dtype === 'float32' || h.dtype === 'int32') {
+      if (h.dtype === 'float32') bitsOf32[0] = value;
+      else bitsOf32Int[0] = value | 0;
+      wasm.fill32(at, bitsOf32Int[0]!, n);
+      return;
+    }
+  }
+  arr(h).fill(value);
 }
 
 export function contiguous(x: View<Handle>): Handle {
@@ -146,6 +174,16 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   if (gatherRowsWasm(x, dim, index, outH)) return outH;
   const src = arr(x.handle);
   forEachIndexRow(index, dim, x.strides, x.offset, (ip, ipStep, base, baseStep, linear, len) => {
+    if (ipStep === 0) {
+      // One index for the whole row (an index expanded along the last dim: indexSelect, embedding, nearest
+      // resampling): a strided copy, a block copy where the row is contiguous.
+      const j = idx[ip]!;
+      if (!(j >= 0 && j < size)) throw indexError('gather', j, dim, size);
+      const from = base + j * step;
+      if (baseStep === 1 && len >= BLOCK_COPY_MIN) out.set(src.subarray(from, from + len), linear);
+      else for (let i = 0; i < len; i++) out[linear + i] = src[from + i * baseStep]!;
+      return;
+    }
     for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {
       const j = idx[ip]!;
       if (!(j >= 0 && j < size)) throw indexError('gather', j, dim, size);
@@ -154,6 +192,9 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   });
   return outH;
 }
+
+/** Rows from this long are copied with TypedArray.set (a memcpy) rather than element by element. */
+const BLOCK_COPY_MIN = 32;
 
 /** Index rows at least this long go to the wasm gather (shorter ones stay in JavaScript, where a row costs no call). */
 const WASM_GATHER_MIN_ROW = 16;
@@ -292,9 +333,9 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
     throw new RangeError(`cpu scatterAdd: src of shape [${src.shape.join(', ')}] does not match index [${index.shape.join(', ')}]`);
   }
   const outH = alloc(src.dtype, numel(shape));
-  const out = arr(outH);
-  out.fill(0);
+  fillHandle(outH, 0);
   if (scatterAddWasm(shape, dim, index, src, outH)) return outH;
+  const out = arr(outH);
   const values = arr(src.handle);
   const idx = arr(index.handle);
   // src has index's shape and may be strided: walk it alongside, row by row (its offsets by a second walk).
@@ -319,6 +360,14 @@ export function scatterAdd(shape: readonly number[], dim: number, index: View<Ha
       );
   }
   forEachIndexRow(index, dim, outStrides, 0, (ip, ipStep, base, baseStep, linear, len) => {
+    if (ipStep === 0) {
+      // One index for the whole row (the backward of indexSelect and embedding): the same adds, in the same order.
+      const j = idx[ip]!;
+      if (!(j >= 0 && j < size)) throw indexError('scatterAdd', j, dim, size);
+      const to = base + j * step;
+      for (let i = 0; i < len; i++) out[to + i * baseStep]! += values[srcOffsets[linear + i]!]!;
+      return;
+    }
     for (let i = 0; i < len; i++, ip += ipStep, base += baseStep) {
       const j = idx[ip]!;
       if (!(j >= 0 && j < size)) throw indexError('scatterAdd', j, dim, size);
