@@ -10,11 +10,12 @@
  */
 import { contiguousStrides, type DType, numel, type View } from '@graft/core/backend';
 import { describe, expect, it, vi } from 'vitest';
-import { alloc, arr, type Handle, HeapArray } from '../src/heap.js';
+import { alloc, arr, freeScratch, type Handle, HeapArray, scratch } from '../src/heap.js';
 import { binary, unary } from '../src/kernels/elementwise.js';
 import { gather, scatterAdd } from '../src/kernels/movement.js';
 import { expForF32 } from '../src/kernels/math.js';
 import { argReduce, reduce, softmax } from '../src/kernels/reduce.js';
+import { memory, wasmKernels } from '../src/wasm/module.js';
 
 const control = vi.hoisted(() => ({ noWasm: false, wasmCalls: 0, used: new Set<string>() }));
 
@@ -254,6 +255,8 @@ describe('softmax and exp (float32): the wasm kernels equal the JavaScript loops
       [3, 5], // a plain array: through scratch
       [320, 50], // the bench's char-LSTM logits
       [2, 1000],
+      [300, 200], // large enough for groups of rows on the worker pool
+      [40000, 1],
     ]) {
       const x = tensor('float32', [rows, n], n % 3 === 0); // some widths with specials, some without
       for (const log of [false, true]) {
@@ -271,6 +274,28 @@ describe('softmax and exp (float32): the wasm kernels equal the JavaScript loops
       const [fast, slow] = both(() => softmax(x, 2, log));
       expect(fast).toEqual(slow);
       expect(slow.slice(300, 600).every((v) => v === 'NaN' || v === '0' || v === '-Infinity')).toBe(true);
+    }
+  });
+
+  it("softmax_rows_f32 gives the same bits from the stats pass's kept e^(x - max) as computing them again (what a softmax over 32 MiB of them does)", () => {
+    const wasm = wasmKernels()!;
+    const [rows, n] = [101, 45];
+    const x = tensor('float32', [rows, n], true);
+    expect(x.handle).toBeInstanceOf(HeapArray);
+    const src = (x.handle as HeapArray).ptr;
+    // Scratch in wasm memory: the stats, the kept e^, and the two outputs.
+    const bytes = 16 * rows + 8 * rows * n + 2 * 4 * rows * n;
+    const stats = scratch(bytes);
+    const [e, kept, again] = [stats + 16 * rows, stats + 16 * rows + 8 * rows * n, stats + 16 * rows + 12 * rows * n];
+    try {
+      wasm.softmax_stats_f32(src, rows, n, stats, e);
+      wasm.softmax_rows_f32(src, rows, n, stats, 0, kept, e);
+      wasm.softmax_rows_f32(src, rows, n, stats, 0, again, 0);
+      const text = (at: number) => Array.from(new Float32Array(memory!.buffer, at, rows * n), String);
+      expect(text(kept)).toEqual(text(again));
+      expect(text(again)).toEqual(both(() => softmax(x, 1, false))[1]);
+    } finally {
+      freeScratch(stats, bytes);
     }
   });
 

@@ -455,9 +455,10 @@ double sum_f32(const float *a, int n) {
 // Each row's statistics for softmax and log-softmax, as src/kernels/reduce.ts's loop computes them:
 // the maximum (NaN once any element is NaN) and the sum of e^(x - max) in doubles, element by element
 // in order, e^ by exp_for_f32 (two lanes at a time: each lane's bits are the scalar's).
-// stats[2r] = max, stats[2r + 1] = sum.
+// stats[2r] = max, stats[2r + 1] = sum; with e_out (not 0) each e^(x - max) too, row r from e_out + r n,
+// so that softmax_rows_f32 need not compute them again (e^ is most of the work).
 __attribute__((export_name("softmax_stats_f32")))
-void softmax_stats_f32(const float *src, int rows, int n, double *stats) {
+void softmax_stats_f32(const float *src, int rows, int n, double *stats, double *e_out) {
   for (int r = 0; r < rows; r++, src += n) {
     float m = -__builtin_inff();
     for (int i = 0; i < n; i++) {
@@ -468,19 +469,25 @@ void softmax_stats_f32(const float *src, int rows, int n, double *stats) {
     int i = 0;
     for (; i + 2 <= n; i += 2) {
       v128_t e = exp_for_f32_x2(wasm_f64x2_make((double)src[i] - md, (double)src[i + 1] - md));
+      if (e_out) wasm_v128_store(e_out + (long)r * n + i, e);
       total += wasm_f64x2_extract_lane(e, 0);
       total += wasm_f64x2_extract_lane(e, 1);
     }
-    for (; i < n; i++) total += exp_for_f32((double)src[i] - md);
+    for (; i < n; i++) {
+      double e = exp_for_f32((double)src[i] - md);
+      if (e_out) e_out[(long)r * n + i] = e;
+      total += e;
+    }
     stats[2 * r] = md;
     stats[2 * r + 1] = total;
   }
 }
 
 // The rows' softmax, e^(x - max) / sum, or log-softmax, (x - max) - log(sum) with the caller's log
-// in stats[2r + 1] (no libm here), each in doubles rounded once to float32.
+// in stats[2r + 1] (no libm here), each in doubles rounded once to float32. `e` (or 0: computed
+// again) holds the stats pass's e^(x - max): the same doubles, so either way gives the same bits.
 __attribute__((export_name("softmax_rows_f32")))
-void softmax_rows_f32(const float *src, int rows, int n, const double *stats, int log, float *out) {
+void softmax_rows_f32(const float *src, int rows, int n, const double *stats, int log, float *out, const double *e) {
   for (int r = 0; r < rows; r++, src += n, out += n) {
     double m = stats[2 * r], s = stats[2 * r + 1];
     int i = 0;
@@ -488,10 +495,15 @@ void softmax_rows_f32(const float *src, int rows, int n, const double *stats, in
       for (; i < n; i++) out[i] = (float)(((double)src[i] - m) - s);
       continue;
     }
+    if (e) {
+      const double *er = e + (long)r * n;
+      for (; i < n; i++) out[i] = (float)(er[i] / s);
+      continue;
+    }
     for (; i + 2 <= n; i += 2) {
-      v128_t e = exp_for_f32_x2(wasm_f64x2_make((double)src[i] - m, (double)src[i + 1] - m));
-      out[i] = (float)(wasm_f64x2_extract_lane(e, 0) / s);
-      out[i + 1] = (float)(wasm_f64x2_extract_lane(e, 1) / s);
+      v128_t x = exp_for_f32_x2(wasm_f64x2_make((double)src[i] - m, (double)src[i + 1] - m));
+      out[i] = (float)(wasm_f64x2_extract_lane(x, 0) / s);
+      out[i + 1] = (float)(wasm_f64x2_extract_lane(x, 1) / s);
     }
     for (; i < n; i++) out[i] = (float)(exp_for_f32((double)src[i] - m) / s);
   }

@@ -6,7 +6,7 @@
 import { numel, type DType, type ReduceOp, type TypedArray, type View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
 import { memory, wasmKernels } from '../wasm/module.js';
-import { type KernelCall, REDUCTION_CHUNK, runCalls } from '../threads/parallel.js';
+import { type KernelCall, REDUCTION_CHUNK, runCalls, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
 import { collapse, forEachRow } from '../strided.js';
 import { expForF32 } from './math.js';
 
@@ -419,12 +419,16 @@ export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
   return outH;
 }
 
+/** Up to this many bytes of scratch hold the softmax's e^(x - max) between its two passes (a double per element: 32 MiB is 4M elements). */
+const KEEP_EXP_MAX_BYTES = 32 * 1024 * 1024;
+
 /**
  * Softmax over the contiguous rows of a dense float32 tensor in wasm: the
  * loop above's arithmetic (each row's maximum, the sum of e^(x - max) in
  * doubles in order, then each output), the same bits, with Math.log of each
- * row's sum taken here between the two kernels. Operands outside the wasm
- * heap go through scratch; false (nothing written) without scratch memory.
+ * row's sum taken here between the two kernels; groups of rows on the worker
+ * pool. Operands outside the wasm heap go through scratch; false (nothing
+ * written) without scratch memory.
  */
 function softmaxRowsWasm(x: View<Handle>, n: number, log: boolean, outH: Handle): boolean {
   const wasm = wasmKernels();
@@ -434,7 +438,9 @@ function softmaxRowsWasm(x: View<Handle>, n: number, log: boolean, outH: Handle)
   const rows = total / n;
   const inHeap = address(x.handle, x.offset);
   const outHeap = address(outH, 0);
-  const bytes = 16 * rows + (inHeap < 0 ? 4 * total : 0) + (outHeap < 0 ? 4 * total : 0);
+  // The stats pass keeps each e^(x - max) (a double) for the outputs' pass, which would compute it again.
+  const keepE = !log && 8 * total <= KEEP_EXP_MAX_BYTES;
+  const bytes = 16 * rows + (inHeap < 0 ? 4 * total : 0) + (outHeap < 0 ? 4 * total : 0) + (keepE ? 8 * total : 0);
   const base = scratch(bytes);
   if (base < 0) return false;
   try {
@@ -448,12 +454,31 @@ function softmaxRowsWasm(x: View<Handle>, n: number, log: boolean, outH: Handle)
       new Float32Array(buffer, src, total).set(arr(x.handle).subarray(x.offset, x.offset + total));
     }
     const dst = outHeap >= 0 ? outHeap : at;
-    wasm.softmax_stats_f32(src, rows, n, stats);
+    if (outHeap < 0) at += 4 * total;
+    const e = keepE ? at : 0;
+    // Rows are independent: groups of rows (at least TRANSCENDENTAL_GRAIN elements) go to the pool, the same bits.
+    const per = Math.max(1, Math.ceil(TRANSCENDENTAL_GRAIN / n));
+    const onPool = total >= 2 * TRANSCENDENTAL_GRAIN;
+    const groups = (call: (r0: number, count: number) => KernelCall): KernelCall[] => {
+      const calls: KernelCall[] = [];
+      for (let r0 = 0; r0 < rows; r0 += per) calls.push(call(r0, Math.min(per, rows - r0)));
+      return calls;
+    };
+    runCalls(
+      groups((r0, count) => ({ kernel: 'softmax_stats_f32', args: [src + 4 * r0 * n, count, n, stats + 16 * r0, e && e + 8 * r0 * n] })),
+      onPool,
+    );
     if (log) {
       const s = new Float64Array(memory!.buffer, stats, 2 * rows);
       for (let r = 0; r < rows; r++) s[2 * r + 1] = Math.log(s[2 * r + 1]!);
     }
-    wasm.softmax_rows_f32(src, rows, n, stats, log ? 1 : 0, dst);
+    runCalls(
+      groups((r0, count) => ({
+        kernel: 'softmax_rows_f32',
+        args: [src + 4 * r0 * n, count, n, stats + 16 * r0, log ? 1 : 0, dst + 4 * r0 * n, e && e + 8 * r0 * n],
+      })),
+      onPool,
+    );
     if (outHeap < 0) arr(outH).set(new Float32Array(memory!.buffer, dst, total));
   } finally {
     freeScratch(base, bytes);

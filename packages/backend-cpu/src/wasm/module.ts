@@ -40,8 +40,8 @@ export interface Kernels {
   scatter_add_row_f32(out: number, idx: number, step: number, size: number, src: number, n: number, rs: number): number;
   sum_rows_f32(src: number, n: number, rs: number, rows: number, out: number): void;
   sum_leading_f32(src: number, rows: number, n: number, out: number): void;
-  softmax_stats_f32(src: number, rows: number, n: number, stats: number): void;
-  softmax_rows_f32(src: number, rows: number, n: number, stats: number, log: number, out: number): void;
+  softmax_stats_f32(src: number, rows: number, n: number, stats: number, eOut: number): void;
+  softmax_rows_f32(src: number, rows: number, n: number, stats: number, log: number, out: number, e: number): void;
   arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
   lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
   gru_cell_f32(a: number, b: number, hx: number, hy: number, ws: number, rows: number, H: number): void;
