@@ -193,7 +193,7 @@ export function gather(x: View<Handle>, dim: number, index: View<Handle>): Handl
   return outH;
 }
 
-/** Rows from this long are copied with TypedArray.set (a memcpy) rather than element by element. */
+/** Rows from this long are copied with one TypedArray.set rather than element by element in JavaScript. */
 const BLOCK_COPY_MIN = 32;
 
 /** Index rows at least this long go to the wasm gather (shorter ones stay in JavaScript, where a row costs no call). */

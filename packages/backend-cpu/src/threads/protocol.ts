@@ -7,10 +7,11 @@
  * A parallel step ("epoch"): the caller writes the calls into the job table,
  * the count into TOTAL, zero into DONE, then publishes the epoch in CLAIM
  * (epoch tag in the high 16 bits, next call index in the low 16) and in EPOCH,
- * and wakes the workers that sleep. Every thread, the caller included, claims calls with
- * a compare-and-swap on CLAIM, runs them, and counts them in DONE; the caller
- * returns when DONE reaches TOTAL. A worker that wakes late finds the tag of
- * a newer epoch in CLAIM and its swap fails, so no call runs twice.
+ * and wakes the workers that sleep. Every thread, the caller included,
+ * claims calls with a compare-and-swap on CLAIM, runs them, and counts them
+ * in DONE; the caller returns when DONE reaches TOTAL. A worker that wakes
+ * late finds the tag of a newer epoch in CLAIM and its swap fails, so no call
+ * runs twice.
  */
 
 /** Int32 slots of the control block, float64 slots of the job table, and limits. */
@@ -29,8 +30,8 @@ export const LAYOUT = {
    * Workers asleep in Atomics.wait (or about to be): the caller notifies only
    * when this is not zero. A notify costs a system call and, on a virtual
    * machine whose other core is halted, tens of microseconds (measured: 85 µs
-   * a step on this 2-core VM); a worker still polling sees the new epoch
-   * without one.
+   * each on average inside a training step on a 2-core VM); a worker still
+   * polling sees the new epoch without one.
    */
   SLEEPING: 7,
   CONTROL_INTS: 8,

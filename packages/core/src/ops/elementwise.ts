@@ -687,7 +687,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  * products, 0.5, -0.5 and -1 by sqrt, rsqrt and reciprocal; 1 a copy): the
  * same roundings as PyTorch, and elementwise kernels instead of a general
  * power per element (x.pow(3) on a million floats took 68 ms, its two
- * products under 1). Null for any other exponent or base. Not recorded.
+ * products 1.4). Null for any other exponent or base. Not recorded.
  */
 function powByScalar(a: Tensor, e: number): Tensor | null {
   if (!isFloating(a.dtype)) return null;

@@ -13,8 +13,9 @@
  * `lstmSequenceBackward`, or per step the fused `lstmCellBackward` kernel and
  * one product for the previous hidden state's gradient; W_hh's gradient is
  * one product over all steps, the input gates' one tensor. The two paths
- * give the same bits (the spec requires it), so they may mix. Under `createGraph` the backward recomputes the states by ops
- * and runs the same recurrence by ops, so it is itself differentiable
+ * give the same bits (the spec requires it), so they may mix. Under
+ * `createGraph` the backward recomputes the states by ops and runs the same
+ * recurrence by ops, so it is itself differentiable
  * (PyTorch's `_thnn_differentiable_lstm_cell_backward`, step by step); without
  * the cell kernels, or under forward-mode AD, the op is the per-step
  * composite (`fused.lstmCell` and a product per step), which defines it.
