@@ -30,6 +30,27 @@ function count(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * Lays out a wasm kernel's operands (`layout` returns the call to make with
+ * their addresses) and makes the call unless scratch for them could not be
+ * had; copies plain-array outputs back and frees the scratch however it
+ * ends. Whether the kernel ran (else the caller runs its JavaScript loop).
+ */
+function viaWasm(layout: (w: WasmOperands) => () => void): boolean {
+  const w = new WasmOperands();
+  let ran = false;
+  try {
+    const call = layout(w);
+    if (!w.failed) {
+      call();
+      ran = true;
+    }
+  } finally {
+    w.finish(ran);
+  }
+  return ran;
+}
+
 /** `[hy, cy, workspace]` of one LSTM step: see the spec's `lstmCell`. */
 export function lstmCell(inputGates: View<Handle>, hiddenGates: View<Handle>, cx: View<Handle>): [Handle, Handle, Handle] {
   const dtype = cx.dtype;
@@ -41,18 +62,18 @@ export function lstmCell(inputGates: View<Handle>, hiddenGates: View<Handle>, cx
   const ws = alloc(dtype, 4 * n);
   const wasm = wasmKernels();
   if (dtype === 'float32' && wasm !== undefined && n > 0) {
-    const w = new WasmOperands();
-    const args = [
-      w.input(inputGates.handle, inputGates.offset, 4 * n),
-      w.input(hiddenGates.handle, hiddenGates.offset, 4 * n),
-      w.input(cx.handle, cx.offset, n),
-      w.output(hy, n),
-      w.output(cy, n),
-      w.output(ws, 4 * n),
-    ] as const;
-    if (!w.failed) wasm.lstm_cell_f32(...args, rows, H);
-    w.finish(!w.failed);
-    if (!w.failed) return [hy, cy, ws];
+    const ran = viaWasm((w) => {
+      const args = [
+        w.input(inputGates.handle, inputGates.offset, 4 * n),
+        w.input(hiddenGates.handle, hiddenGates.offset, 4 * n),
+        w.input(cx.handle, cx.offset, n),
+        w.output(hy, n),
+        w.output(cy, n),
+        w.output(ws, 4 * n),
+      ] as const;
+      return () => wasm.lstm_cell_f32(...args, rows, H);
+    });
+    if (ran) return [hy, cy, ws];
   }
   const a = elements(inputGates, 4 * n);
   const b = elements(hiddenGates, 4 * n);
@@ -119,19 +140,19 @@ export function lstmCellBackward(
   const gcx = alloc(dtype, n);
   const wasm = wasmKernels();
   if (dtype === 'float32' && wasm !== undefined && n > 0) {
-    const w = new WasmOperands();
-    const args = [
-      gradHy === null ? 0 : w.input(gradHy.handle, gradHy.offset, n),
-      gradCy === null ? 0 : w.input(gradCy.handle, gradCy.offset, n),
-      w.input(cx.handle, cx.offset, n),
-      w.input(cy.handle, cy.offset, n),
-      w.input(workspace.handle, workspace.offset, 4 * n),
-      w.output(gates, 4 * n),
-      w.output(gcx, n),
-    ] as const;
-    if (!w.failed) wasm.lstm_cell_backward_f32(...args, rows, H);
-    w.finish(!w.failed);
-    if (!w.failed) return [gates, gcx];
+    const ran = viaWasm((w) => {
+      const args = [
+        gradHy === null ? 0 : w.input(gradHy.handle, gradHy.offset, n),
+        gradCy === null ? 0 : w.input(gradCy.handle, gradCy.offset, n),
+        w.input(cx.handle, cx.offset, n),
+        w.input(cy.handle, cy.offset, n),
+        w.input(workspace.handle, workspace.offset, 4 * n),
+        w.output(gates, 4 * n),
+        w.output(gcx, n),
+      ] as const;
+      return () => wasm.lstm_cell_backward_f32(...args, rows, H);
+    });
+    if (ran) return [gates, gcx];
   }
   const gh = gradHy === null ? null : elements(gradHy, n);
   const gc = gradCy === null ? null : elements(gradCy, n);
@@ -203,17 +224,17 @@ export function gruCell(inputGates: View<Handle>, hiddenGates: View<Handle>, hx:
   const ws = alloc(dtype, 4 * n);
   const wasm = wasmKernels();
   if (dtype === 'float32' && wasm !== undefined && n > 0) {
-    const w = new WasmOperands();
-    const args = [
-      w.input(inputGates.handle, inputGates.offset, 3 * n),
-      w.input(hiddenGates.handle, hiddenGates.offset, 3 * n),
-      w.input(hx.handle, hx.offset, n),
-      w.output(hy, n),
-      w.output(ws, 4 * n),
-    ] as const;
-    if (!w.failed) wasm.gru_cell_f32(...args, rows, H);
-    w.finish(!w.failed);
-    if (!w.failed) return [hy, ws];
+    const ran = viaWasm((w) => {
+      const args = [
+        w.input(inputGates.handle, inputGates.offset, 3 * n),
+        w.input(hiddenGates.handle, hiddenGates.offset, 3 * n),
+        w.input(hx.handle, hx.offset, n),
+        w.output(hy, n),
+        w.output(ws, 4 * n),
+      ] as const;
+      return () => wasm.gru_cell_f32(...args, rows, H);
+    });
+    if (ran) return [hy, ws];
   }
   const a = elements(inputGates, 3 * n);
   const b = elements(hiddenGates, 3 * n);
@@ -275,18 +296,18 @@ export function gruCellBackward(gradHy: View<Handle>, hx: View<Handle>, workspac
   const gxH = alloc(dtype, n);
   const wasm = wasmKernels();
   if (dtype === 'float32' && wasm !== undefined && n > 0) {
-    const w = new WasmOperands();
-    const args = [
-      w.input(gradHy.handle, gradHy.offset, n),
-      w.input(hx.handle, hx.offset, n),
-      w.input(workspace.handle, workspace.offset, 4 * n),
-      w.output(giH, 3 * n),
-      w.output(ghH, 3 * n),
-      w.output(gxH, n),
-    ] as const;
-    if (!w.failed) wasm.gru_cell_backward_f32(...args, rows, H);
-    w.finish(!w.failed);
-    if (!w.failed) return [giH, ghH, gxH];
+    const ran = viaWasm((w) => {
+      const args = [
+        w.input(gradHy.handle, gradHy.offset, n),
+        w.input(hx.handle, hx.offset, n),
+        w.input(workspace.handle, workspace.offset, 4 * n),
+        w.output(giH, 3 * n),
+        w.output(ghH, 3 * n),
+        w.output(gxH, n),
+      ] as const;
+      return () => wasm.gru_cell_backward_f32(...args, rows, H);
+    });
+    if (ran) return [giH, ghH, gxH];
   }
   const loop = dtype === 'float32' ? gruCellBackward32 : gruCellBackward64;
   loop(
