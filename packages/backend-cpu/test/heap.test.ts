@@ -29,6 +29,36 @@ describe('CPU backend: large tensors in wasm memory', () => {
     expect(Array.from(a.mul(g.tensor(2)).dataSync())).toEqual(Array.from(av, (x) => Math.fround(x * 2)));
   });
 
+  it('a scalar (a number or one element expanded) with an operand whose rows repeat: the scalar kernel per row, the same bits', () => {
+    const ops = {
+      add: (x: number, y: number) => x + y,
+      sub: (x: number, y: number) => x - y,
+      mul: (x: number, y: number) => x * y,
+      div: (x: number, y: number) => x / y,
+    };
+    for (const width of [16, 256]) {
+      // A weight row (a plain array below the heap's threshold) broadcast over 64 rows, and a row view of a heap array.
+      const row = g.randn(width);
+      const heapRows = g.randn(64, 3 * width).narrow(1, width, width);
+      for (const t of [row.expand(64, width), heapRows]) {
+        const tv = t.contiguous().dataSync();
+        const grad = g.tensor(0.37).expand(64, width); // what sum().backward() hands down, scaled
+        for (const [name, f] of Object.entries(ops) as [keyof typeof ops, (x: number, y: number) => number][]) {
+          const s = Math.fround(0.37);
+          expect(Array.from(g[name](grad, t).dataSync()), `${name} scalar, t width ${width}`).toEqual(
+            Array.from(tv, (x) => Math.fround(f(s, x))),
+          );
+          expect(Array.from(g[name](t, grad).dataSync()), `${name} t, scalar width ${width}`).toEqual(
+            Array.from(tv, (x) => Math.fround(f(x, s))),
+          );
+          expect(Array.from(g[name](t, 2.5).dataSync()), `${name} t, number width ${width}`).toEqual(
+            Array.from(tv, (x) => Math.fround(f(x, 2.5))),
+          );
+        }
+      }
+    }
+  });
+
   it('unary SIMD kernels agree with Math within float32 rounding', () => {
     const close = (t: g.Tensor, f: (x: number) => number, tol: number) => {
       const out = t.dataSync();

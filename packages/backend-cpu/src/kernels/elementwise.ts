@@ -485,6 +485,30 @@ function binaryWasm(op: BinaryOp, a: View<Handle> | number, b: View<Handle> | nu
     freeScratch(copied, 4 * S.length);
     return true;
   }
+  // A scalar (a number, or one element expanded: the gradient of a sum or a mean) and an operand whose
+  // rows are contiguous but repeat or skip (a weight [C] broadcast over [N, C]: what a norm's affine
+  // backward meets first): the scalar kernel row by row.
+  for (const [t, s, left] of [
+    [a, b, 0],
+    [b, a, 1],
+  ] as const) {
+    const value = scalarOf(s);
+    if (value === undefined || typeof t === 'number' || t.dtype !== 'float32') continue;
+    const c = collapse(t.shape, [t.strides]);
+    const last = c.shape.length - 1;
+    const inner = c.shape[last]!;
+    if (last < 0 || c.strides[0]![last] !== 1 || inner < 16) continue;
+    checkView('binary', t);
+    const T = arr(t.handle);
+    const copied = address(t.handle, 0) < 0 && T.length <= n ? scratch(4 * T.length) : -1;
+    const pt = copied >= 0 ? copied : address(t.handle, 0);
+    if (pt < 0) return false;
+    if (copied >= 0) new Float32Array(memory!.buffer, copied, T.length).set(T);
+    const scalar = Math.fround(value);
+    forEachRow(c, [t.offset], (o, r) => wasm.binary_scalar_f32(code, pt + 4 * o[0]!, scalar, left, dst + 4 * r * inner, inner));
+    freeScratch(copied, 4 * T.length);
+    return true;
+  }
   return false;
 }
 

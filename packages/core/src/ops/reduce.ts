@@ -159,7 +159,7 @@ export function mean(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
   const out = composite(() => reduceKernel('sum', src, axes, kd, src.dtype).div(count));
   if (needsGrad(src)) {
     record(out, 'MeanBackward' + (d === undefined ? '0' : '1'), [src], (g) => [
-      keepDims(g, src.shape, axes, kd).expand(src.shape).div(count),
+      keepDims(g, src.shape, axes, kd).div(count).expand(src.shape),
     ]);
   }
   if (src !== x) src.dispose();
