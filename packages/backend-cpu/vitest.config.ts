@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'cpu-relaxed-simd',
-          include: ['test/gemm.test.ts', 'test/info.test.ts', 'test/heap.test.ts'],
+          include: ['test/gemm.test.ts', 'test/info.test.ts', 'test/heap.test.ts', 'test/binary-edit.test.ts'],
           execArgv: ['--experimental-wasm-relaxed-simd'],
         },
       },

@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { poolState } from '../src/threads/pool.js';
 import { ELEMENTWISE_GRAIN, REDUCTION_CHUNK, runCalls, TRANSCENDENTAL_GRAIN } from '../src/threads/parallel.js';
-import { memory, unshareMemoryImport, wasmKernels } from '../src/wasm/module.js';
+import { unshareMemoryImport } from '../src/wasm/binary-edit.js';
+import { memory, wasmKernels } from '../src/wasm/module.js';
 import { KERNELS_WASM_BASE64 } from '../src/wasm/kernels-binary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,8 @@
  * on the same tensors; elsewhere (a browser page that is not
  * crossOriginIsolated) it is a plain one and everything runs on one thread.
  */
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { replaceFunctionBodies, unshareMemoryImport } from './binary-edit.js';
+import { KERNELS_RELAXED_PATCH_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
 export interface Kernels {
   gemm_block(
@@ -144,60 +145,6 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** LEB128 unsigned at `p`: [value, next position]. */
-function leb(bytes: Uint8Array, p: number): [number, number] {
-  let v = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[p++]!;
-    v += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((b & 0x80) === 0) return [v, p];
-  }
-}
-
-/**
- * The binary imports a shared memory (wasm/build.sh); for a plain memory the
- * import's limits lose their shared flag (bit 1), the one difference between
- * the two builds. Walks the sections to the memory import; changes nothing
- * else.
- */
-export function unshareMemoryImport<T extends Uint8Array>(bytes: T): T {
-  let p = 8; // magic and version
-  while (p < bytes.length) {
-    const id = bytes[p]!;
-    const [size, body] = leb(bytes, p + 1);
-    if (id === 2) {
-      let [count, q] = leb(bytes, body);
-      for (; count > 0; count--) {
-        const [moduleLength, m] = leb(bytes, q);
-        const [fieldLength, f] = leb(bytes, m + moduleLength);
-        q = f + fieldLength;
-        const kind = bytes[q++]!;
-        if (kind === 2) {
-          bytes[q] = bytes[q]! & ~2; // limits flags: 1 = has maximum, 2 = shared
-          return bytes;
-        }
-        // Skip the other kinds' descriptions: function (type index), table (type, limits), global (type, mutability).
-        if (kind === 0) q = leb(bytes, q)[1];
-        else if (kind === 1) q = skipLimits(bytes, q + 1);
-        else if (kind === 3) q += 2;
-        else q = leb(bytes, q + 1)[1]; // tag: attribute, type index
-      }
-      return bytes;
-    }
-    p = body + size;
-  }
-  return bytes;
-}
-
-function skipLimits(bytes: Uint8Array, p: number): number {
-  const flags = bytes[p]!;
-  let q = leb(bytes, p + 1)[1];
-  if (flags & 1) q = leb(bytes, q)[1];
-  return q;
-}
-
 let binary: Uint8Array<ArrayBuffer> | null | undefined;
 let binaryIsRelaxed = false;
 
@@ -209,12 +156,13 @@ let binaryIsRelaxed = false;
  */
 export function kernelsBinary(): Uint8Array<ArrayBuffer> | null {
   if (binary === undefined) {
-    // Both builds import a shared memory; for a plain one (no threads here) the import loses its shared flag.
-    const decode = (text: string) => (memoryIsShared ? decodeBase64(text) : unshareMemoryImport(decodeBase64(text)));
-    const relaxed = decode(KERNELS_RELAXED_WASM_BASE64);
+    // The build imports a shared memory; for a plain one (no threads here) the import loses its shared flag.
+    const plain = decodeBase64(KERNELS_WASM_BASE64);
+    if (!memoryIsShared) unshareMemoryImport(plain);
+    // The relaxed build ships as the function bodies it changes (wasm/build.sh).
+    const relaxed = replaceFunctionBodies(plain, decodeBase64(KERNELS_RELAXED_PATCH_BASE64));
     binaryIsRelaxed = WebAssembly.validate(relaxed);
-    const plain = binaryIsRelaxed ? null : decode(KERNELS_WASM_BASE64);
-    binary = binaryIsRelaxed ? relaxed : plain !== null && WebAssembly.validate(plain) ? plain : null;
+    binary = binaryIsRelaxed ? relaxed : WebAssembly.validate(plain) ? plain : null;
   }
   return binary;
 }
