@@ -3,6 +3,7 @@
  * array itself; disposed arrays go back to a pool for reuse.
  */
 import { BACKEND_SPEC_VERSION, type Backend, type DType, type TypedArray } from '@graft/core/backend';
+import { conv2d } from './kernels/conv.js';
 import * as elementwise from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
 import * as movement from './kernels/movement.js';
@@ -105,6 +106,10 @@ export class CpuBackend implements Backend<Handle> {
   ) => {
     const made = lstmSequenceBackward(gradOutput, gradHn, gradCn, cx, weightHh, cells, workspaces, reverse);
     return made === null ? null : [this.track(made[0]), this.track(made[1]), this.track(made[2])];
+  };
+  conv2d: NonNullable<Backend<Handle>['conv2d']> = (pass, a, b, o) => {
+    const made = conv2d(pass, a, b, o);
+    return made === null ? null : this.track(made);
   };
   gruCell: NonNullable<Backend<Handle>['gruCell']> = (inputGates, hiddenGates, hx) => {
     const [hy, workspace] = rnn.gruCell(inputGates, hiddenGates, hx);

@@ -926,6 +926,93 @@ void lstm_sequence_backward_f32(const float *gout, const float *ghn, const float
   for (int k = 0; k < n; k++) gcx[k] = gc ? gc[k] : 0.0f;
 }
 
+// ---------------------------------------------------------------- convolution patches (float32)
+
+// A convolution's geometry, as the int32s src/kernels/conv.ts writes: channels, input height and width,
+// kernel height and width, strides, padding (top, left), dilations, output height and width.
+typedef struct {
+  int C, H, W, kh, kw, sh, sw, pt, pl, dh, dw, OH, OW;
+} conv_geometry;
+
+// The output columns [lo, hi) whose input column ow*sw + w0 lies in [0, W) (sw >= 1).
+static inline void conv_valid_columns(int w0, int sw, int W, int OW, int *lo, int *hi) {
+  int a = w0 >= 0 ? 0 : (-w0 + sw - 1) / sw;
+  int b = w0 > W - 1 ? 0 : (W - 1 - w0) / sw + 1;
+  if (a > OW) a = OW;
+  if (b > OW) b = OW;
+  if (b < a) b = a;
+  *lo = a;
+  *hi = b;
+}
+
+// One sample's patches (im2col): src is the sample [C, H, W], dense; row r = (c*kh + i)*kw + j of
+// the result, at dst + r*rs, holds the OH*OW input values under kernel position (i, j) of channel
+// c, zero where it falls in the padding.
+__attribute__((export_name("im2col_f32")))
+void im2col_f32(const float *restrict src, const conv_geometry *g, float *restrict dst, unsigned rs) {
+  const int C = g->C, H = g->H, W = g->W, kh = g->kh, kw = g->kw, sh = g->sh, sw = g->sw, OH = g->OH, OW = g->OW;
+  for (int c = 0; c < C; c++) {
+    const float *plane = src + (unsigned)c * H * W;
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++) {
+        float *row = dst + ((unsigned)(c * kh + i) * kw + j) * rs;
+        const int w0 = j * g->dw - g->pl;
+        int lo, hi;
+        conv_valid_columns(w0, sw, W, OW, &lo, &hi);
+        for (int oh = 0; oh < OH; oh++) {
+          float *out = row + (unsigned)oh * OW;
+          const int h = oh * sh - g->pt + i * g->dh;
+          // Plain loops, not memcpy/memset: rows are often a few floats, and bulk memory's calls cost
+          // more than such a copy (they took as long as the GEMM on 8 x 8 images).
+          if (h < 0 || h >= H || lo == hi) {
+            for (int ow = 0; ow < OW; ow++) out[ow] = 0;
+            continue;
+          }
+          const float *line = plane + (h * W + w0); // w0 may be negative: only [lo, hi) is read
+          for (int ow = 0; ow < lo; ow++) out[ow] = 0;
+          if (sw == 1)
+            for (int ow = lo; ow < hi; ow++) out[ow] = line[ow];
+          else
+            for (int ow = lo; ow < hi; ow++) out[ow] = line[ow * sw];
+          for (int ow = hi; ow < OW; ow++) out[ow] = 0;
+        }
+      }
+    }
+  }
+}
+
+// The inverse (col2im) for one sample: dst [C, H, W] (dense) = the sum, over the patches' rows laid
+// out as im2col_f32 writes them, of each value at its input position. Zeroes dst first; adds in
+// the order c, i, j, oh, ow (a fixed order: the same bits on any thread).
+__attribute__((export_name("col2im_f32")))
+void col2im_f32(const float *restrict cols, const conv_geometry *g, float *restrict dst, unsigned rs) {
+  const int C = g->C, H = g->H, W = g->W, kh = g->kh, kw = g->kw, sh = g->sh, sw = g->sw, OH = g->OH, OW = g->OW;
+  __builtin_memset(dst, 0, (unsigned long)C * H * W * 4);
+  for (int c = 0; c < C; c++) {
+    float *plane = dst + (unsigned)c * H * W;
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++) {
+        const float *row = cols + ((unsigned)(c * kh + i) * kw + j) * rs;
+        const int w0 = j * g->dw - g->pl;
+        int lo, hi;
+        conv_valid_columns(w0, sw, W, OW, &lo, &hi);
+        for (int oh = 0; oh < OH; oh++) {
+          const int h = oh * sh - g->pt + i * g->dh;
+          if (h < 0 || h >= H) continue;
+          const float *in = row + (unsigned)oh * OW;
+          float *line = plane + (h * W + w0);
+          if (sw == 1) {
+            int ow = lo;
+            for (; ow + 4 <= hi; ow += 4) wasm_v128_store(line + ow, wasm_f32x4_add(wasm_v128_load(line + ow), wasm_v128_load(in + ow)));
+            for (; ow < hi; ow++) line[ow] += in[ow];
+          } else
+            for (int ow = lo; ow < hi; ow++) line[ow * sw] += in[ow];
+        }
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- fused optimizer steps (float32)
 
 // One torch.optim.Adam/AdamW update of n float32 elements in place, the same float32 operations in the

@@ -96,7 +96,7 @@ export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
         `conv2d: Calculated padded input size per channel: (${H + top + bottom} x ${W + left + right}). Kernel size: (${d[0] * (kh - 1) + 1} x ${d[1] * (kw - 1) + 1}). Kernel size can't be greater than actual input size`,
       );
     }
-    // The backend's convolution kernel where it has one for this geometry (tfjs's on the GPUs), else im2col.
+    // The backend's convolution kernel where it has one for this geometry (the CPU's for float32, tfjs's on the GPUs), else im2col.
     const fused = g.fused.conv2d(x, weight, { stride: s, padding, dilation: d, groups });
     if (fused !== null) return o.bias ? fused.add(o.bias.reshape(1, O, 1, 1)) : fused;
     const cols = unfold(x, { kernel: [kh, kw], stride: s, dilation: d, padding, out: [OH, OW] }, 0);

@@ -6,8 +6,10 @@
  * composite — and which of the two ran is checked by counting the kernel's
  * calls, so a kernel that stops being called (or a declined geometry that
  * reaches it) fails here. More geometries (asymmetric 'same' padding,
- * strides that do not divide, 1×1, conv1d) are compared with the CPU, whose
- * composite the nn package checks against PyTorch.
+ * strides that do not divide, 1×1, a transposed input, groups, dilation) are
+ * compared with the same convolution on the CPU in float64 (core's composite:
+ * the CPU's own kernel is float32 only), which the nn package checks against
+ * PyTorch.
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
@@ -38,11 +40,20 @@ export interface ConvKernelCaseOptions {
   fixtures: Record<string, ConvLayerFixture>;
   /** How many times the backend's conv2d kernel has been called so far. */
   kernelCalls: () => number;
+  /**
+   * Whether the kernel takes grouped and dilated convolutions (the CPU's
+   * does); default false: tfjs's backprop kernels have neither, so the GPU
+   * backends decline them to the composite.
+   */
+  takesGroupsAndDilation?: boolean;
 }
 
 type TestFn = (name: string, fn: () => Promise<void> | void) => void;
 
-/** The module fixtures of nn.json, as F calls: [fixture name, weight shape, options, whether the kernel takes it]. */
+/**
+ * The module fixtures of nn.json, as F calls: [fixture name, weight shape, options, whether a kernel takes it
+ * that declines groups and dilation (any kernel takes the others)].
+ */
 const FIXTURE_CALLS: [string, number[], ConvOptions, boolean][] = [
   ['conv2d', [4, 2, 3, 3], { stride: 2, padding: 1 }, true], // Conv2d(2, 4, 3, stride=2, padding=1)
   ['conv1d', [3, 2, 3], { padding: 1 }, true], // Conv1d(2, 3, 3, padding=1): conv2d with a height of 1
@@ -50,14 +61,14 @@ const FIXTURE_CALLS: [string, number[], ConvOptions, boolean][] = [
   ['conv2d_groups_dilation', [6, 2, 2, 3], { padding: [1, 2], dilation: [2, 1], groups: 2 }, false],
 ];
 
-/** More geometries, against the CPU: [name, x shape, weight shape, options, whether the kernel takes it]. */
+/** More geometries, against the CPU in float64: [name, x shape, weight shape, options, as above]. */
 const CPU_CALLS: [string, number[], number[], ConvOptions, boolean][] = [
   ["padding 'same' with an even kernel (asymmetric)", [2, 3, 6, 5], [4, 3, 4, 2], { padding: 'same' }, true],
   ['strides that do not divide the input', [1, 2, 9, 8], [3, 2, 3, 2], { stride: [2, 3], padding: [1, 0] }, true],
   ['1x1 kernel', [2, 5, 4, 4], [3, 5, 1, 1], {}, true],
   ['a non-contiguous input (transposed)', [2, 3, 5, 6], [2, 3, 3, 3], { padding: 1, transposeInput: true }, true],
-  ['depthwise (groups = channels): declined', [1, 4, 5, 5], [4, 1, 3, 3], { groups: 4, padding: 1 }, false],
-  ['dilation 2: declined', [1, 2, 7, 7], [2, 2, 3, 3], { dilation: 2 }, false],
+  ['depthwise (groups = channels)', [1, 4, 5, 5], [4, 1, 3, 3], { groups: 4, padding: 1 }, false],
+  ['dilation 2', [1, 2, 7, 7], [2, 2, 3, 3], { dilation: 2 }, false],
 ];
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
@@ -83,9 +94,11 @@ const linspaceLike = (t: Tensor) =>
  */
 export function runConvKernelCases(it: TestFn, o: ConvKernelCaseOptions): void {
   const { device } = o;
+  const takes = (plain: boolean) => plain || o.takesGroupsAndDilation === true;
   const tensor = (values: number[], shape: number[]) => g.tensor(Float32Array.from(values), { shape }).to(device);
 
-  for (const [name, wShape, options, kernel] of FIXTURE_CALLS) {
+  for (const [name, wShape, options, plain] of FIXTURE_CALLS) {
+    const kernel = takes(plain);
     it(`${name} against PyTorch, ${kernel ? 'through the kernel' : 'declined: through the composite'}`, async () => {
       const f = o.fixtures[name];
       if (f === undefined) throw new Error(`nn.json has no layers.convs.${name}`);
@@ -113,21 +126,22 @@ export function runConvKernelCases(it: TestFn, o: ConvKernelCaseOptions): void {
     });
   }
 
-  for (const [name, xShape, wShape, options, kernel] of CPU_CALLS) {
-    it(`${name}: the CPU's values and gradients`, async () => {
+  for (const [name, xShape, wShape, options, plain] of CPU_CALLS) {
+    const kernel = takes(plain);
+    it(`${name}: the CPU's values and gradients in float64${kernel ? '' : ' (declined)'}`, async () => {
       const { transposeInput, ...convOptions } = options;
-      const run = async (on: string) => {
+      const run = async (on: string, dtype: 'float32' | 'float64') => {
         g.manualSeed(xShape.concat(wShape).reduce((a, b) => a * 31 + b, 7) % 100000);
         const x0 = transposeInput ? g.randn([xShape[0]!, xShape[1]!, xShape[3]!, xShape[2]!]) : g.randn(xShape);
-        const x = x0.to(on).requiresGrad_();
-        const w = g.randn(wShape).to(on).requiresGrad_();
+        const x = x0.to(dtype).to(on).requiresGrad_();
+        const w = g.randn(wShape).to(dtype).to(on).requiresGrad_();
         const before = o.kernelCalls();
         const y = o.conv2d(transposeInput ? x.transpose(2, 3) : x, w, convOptions);
         y.mul(linspaceLike(y)).sum().backward();
         return { y: await y.values(), gx: await x.grad!.values(), gw: await w.grad!.values(), calls: o.kernelCalls() - before };
       };
-      const gpu = await run(device);
-      const cpu = await run('cpu');
+      const gpu = await run(device, 'float32');
+      const cpu = await run('cpu', 'float64');
       if (gpu.calls !== (kernel ? 3 : 0) && !(!kernel && gpu.calls <= 1)) {
         throw new Error(`${name}: the conv2d kernel was called ${gpu.calls} times (expected ${kernel ? 3 : 'none after a decline'})`);
       }
@@ -137,11 +151,11 @@ export function runConvKernelCases(it: TestFn, o: ConvKernelCaseOptions): void {
     });
   }
 
-  it("second derivatives (createGraph) through the kernel's passes: the CPU's", async () => {
-    const run = async (on: string) => {
+  it("second derivatives (createGraph) through the kernel's passes: the CPU's in float64", async () => {
+    const run = async (on: string, dtype: 'float32' | 'float64') => {
       g.manualSeed(11);
-      const x = g.randn([2, 2, 5, 4]).to(on).requiresGrad_();
-      const w = g.randn([3, 2, 3, 2]).to(on).requiresGrad_();
+      const x = g.randn([2, 2, 5, 4]).to(dtype).to(on).requiresGrad_();
+      const w = g.randn([3, 2, 3, 2]).to(dtype).to(on).requiresGrad_();
       const before = o.kernelCalls();
       const y = o.conv2d(x, w, { stride: 2, padding: 1 }).tanh();
       const [gx, gw] = g.autograd.grad([y.sum()], [x, w], { createGraph: true });
@@ -149,8 +163,8 @@ export function runConvKernelCases(it: TestFn, o: ConvKernelCaseOptions): void {
       const [ggx, ggw] = g.autograd.grad([s], [x, w]);
       return { ggx: await ggx!.values(), ggw: await ggw!.values(), calls: o.kernelCalls() - before };
     };
-    const gpu = await run(device);
-    const cpu = await run('cpu');
+    const gpu = await run(device, 'float32');
+    const cpu = await run('cpu', 'float64');
     // forward, its two gradients, and in the second backward the gradients of those two (two passes each) at least.
     if (gpu.calls < 5) throw new Error(`the conv2d kernel was called ${gpu.calls} times for a second derivative (expected at least 5)`);
     close(gpu.ggx, cpu.ggx, 1e-3, 'second derivative wrt x');

@@ -44,6 +44,8 @@ export interface Kernels {
   softmax_stats_f32(src: number, rows: number, n: number, stats: number, eOut: number): void;
   softmax_rows_f32(src: number, rows: number, n: number, stats: number, log: number, out: number, e: number): void;
   arg_lines_f32(src: number, step: number, len: number, inner: number, isMax: number, out: number): void;
+  im2col_f32(src: number, geometry: number, dst: number, rs: number): void;
+  col2im_f32(cols: number, geometry: number, dst: number, rs: number): void;
   lstm_cell_f32(a: number, b: number, cx: number, hy: number, cy: number, ws: number, rows: number, H: number): void;
   gru_cell_f32(a: number, b: number, hx: number, hy: number, ws: number, rows: number, H: number): void;
   gru_cell_backward_f32(d: number, hx: number, ws: number, gi: number, gh: number, ghx: number, rows: number, H: number): void;

@@ -1,7 +1,8 @@
 /**
  * `g.fused.conv2d`: a 2-D convolution through the backend's optional
- * `conv2d` kernel (tfjs's Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter
- * on the GPU backends), differentiable to any order. Where the backend has
+ * `conv2d` kernel (im2col + GEMM in WebAssembly on the CPU, for float32;
+ * tfjs's Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter on the GPU
+ * backends), differentiable to any order. Where the backend has
  * no such kernel, or declines the geometry, it returns null and the caller
  * composes the convolution (`@graft/nn`'s `F.conv2d`: unfold by gather, one
  * matmul, scatter-add backward), so core holds no second convolution.
@@ -68,7 +69,7 @@ function pass(kind: Conv2dPass, a: Tensor, b: Tensor, geometry: Conv2dGeometry, 
  *
  * @example
  * const y = g.fused.conv2d(g.ones(1, 1, 3, 3), g.ones(1, 1, 2, 2), { padding: [0, 0, 0, 0] });
- * y === null || y.shape; // [1, 1, 2, 2] where the backend has the kernel (null on 'cpu')
+ * y === null || y.shape; // [1, 1, 2, 2] where the backend has the kernel (the CPU's takes float32; null for float64)
  */
 export function conv2d(x: Tensor, weight: Tensor, options: FusedConv2dOptions = {}): Tensor | null {
   const o = checkOptions('fused.conv2d', options, KEYS);
