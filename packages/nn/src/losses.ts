@@ -131,7 +131,9 @@ function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction
   inRange.dispose();
   const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
   const w = o.weight ? o.weight.indexSelect(0, safe).mul(valid) : valid.to(logp.dtype);
-  const losses = picked.mul(w);
+  // An ignored target contributes nothing, not 0 · its term: its gradient stays 0 (not 0 · ∞ = NaN) when every
+  // target is ignored and the mean divides by a total weight of 0, and an infinite term cannot make it NaN.
+  const losses = g.where(valid, picked.mul(w), 0);
   if (reduction === 'none') return losses.reshape(target.shape as number[]);
   if (reduction === 'sum') return losses.sum();
   return losses.sum().div(w.sum());
@@ -190,7 +192,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
     const c = flat.shape[1]!;
     const valid = t.ne(o.ignoreIndex ?? -100);
     const weighted = o.weight ? flat.mul(o.weight) : flat;
-    const smooth = weighted.sum(1).neg().mul(valid);
+    const smooth = g.where(valid, weighted.sum(1).neg(), 0); // as nll's: ignored rows contribute nothing
     let smoothReduced: Tensor;
     if (reduction === 'none') smoothReduced = smooth.reshape(target.shape as number[]);
     else if (reduction === 'sum') smoothReduced = smooth.sum();

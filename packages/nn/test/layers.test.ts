@@ -39,6 +39,21 @@ describe('sequence models against PyTorch (seeded init, outputs, gradients)', ()
   it('errors name the layer and the shapes', () => {
     expect(() => new LSTM(3, 4).call(g.zeros(5, 2, 7))).toThrow('LSTM: input.size(-1) must be equal to input_size. Expected 3, got 7');
     expect(() => new GRU(3, 4).call(g.zeros(5, 2, 3), g.zeros(2, 2, 4))).toThrow('GRU: Expected hidden size [1, 2, 4], got [2, 2, 4]');
+    // A state of the wrong kind, and an input of another dtype than the parameters: named, never an internal TypeError.
+    const lstm = new LSTM(3, 4);
+    const x = g.zeros(5, 2, 3);
+    const h0 = g.zeros(1, 2, 4);
+    expect(() => lstm.call(x, [h0] as never)).toThrow(
+      'LSTM: expected the initial state as a pair [h0, c0] of tensors, got no tensor as c0',
+    );
+    expect(() => lstm.call(x, h0 as never)).toThrow('LSTM: expected the initial state as a pair [h0, c0] of tensors, got one tensor');
+    expect(() => lstm.call(x, [h0, 3] as never)).toThrow(
+      'LSTM: expected the initial state as a pair [h0, c0] of tensors, got number as c0',
+    );
+    expect(() => new GRU(3, 4).call(x, [h0] as never)).toThrow('GRU: expected the initial hidden state h0 as a tensor');
+    expect(() => lstm.call(g.zeros(5, 2, 3, { dtype: 'float64' }))).toThrow(
+      "LSTM: input must have the type float32 (the module's parameters'), got type float64",
+    );
     // An empty sequence, padded (batch first or not) or unbatched: PyTorch's message, from every kind of layer.
     const empty: [Module, g.Tensor][] = [
       [new LSTM(3, 4), g.zeros(0, 2, 3)],

@@ -132,3 +132,48 @@ describe('cross entropy at extreme logits: as PyTorch', () => {
     });
   }
 });
+
+describe('nll and cross entropy with ignored targets: an ignored target contributes nothing (as PyTorch 1.13)', () => {
+  const ignored = g.tensor([-100, -100, -100], { dtype: 'int32' });
+  it('every target ignored, mean: the loss is NaN (0 / 0) and the gradient zero, with and without label smoothing', () => {
+    for (const [name, loss] of [
+      ['nllLoss', (x: g.Tensor) => F.nllLoss(x.logSoftmax(1), ignored)],
+      ['crossEntropy', (x: g.Tensor) => F.crossEntropy(x, ignored)],
+      ['crossEntropy, labelSmoothing 0.1', (x: g.Tensor) => F.crossEntropy(x, ignored, { labelSmoothing: 0.1 })],
+      ['crossEntropy, class weights', (x: g.Tensor) => F.crossEntropy(x, ignored, { weight: g.tensor([1, 2, 3, 4]) })],
+    ] as const) {
+      g.manualSeed(1);
+      const x = g.randn(3, 4).requiresGrad_();
+      const l = loss(x);
+      l.backward();
+      expect(Number.isNaN(l.item()), name).toBe(true);
+      expect(values(x.grad!), name).toEqual(new Array(12).fill(0));
+    }
+  });
+  it('targets of class weight 0 that are not ignored: NaN gradients (0 / 0), as PyTorch', () => {
+    const x = g.randn(3, 4).requiresGrad_();
+    const l = F.crossEntropy(x, g.tensor([0, 0, 0], { dtype: 'int32' }), { weight: g.tensor([0, 1, 1, 1]) });
+    l.backward();
+    expect(Number.isNaN(l.item())).toBe(true);
+    expect(values(x.grad!).every(Number.isNaN)).toBe(true);
+  });
+  it('the loss with an ignored row equals the loss without it, even with an infinite or NaN logit in the row', () => {
+    const rows = g.tensor([
+      [1, 2, 3, 4],
+      [0.5, -1, 2, 0],
+    ]);
+    for (const bad of [-Infinity, Infinity, Number.NaN]) {
+      const x = g.cat([g.tensor([[bad, 0, 0, 0]]), rows]).requiresGrad_();
+      const l = F.crossEntropy(x, g.tensor([0, 1, 3], { dtype: 'int32' }), { ignoreIndex: 0, labelSmoothing: 0.2 });
+      l.backward();
+      const y = rows.clone().requiresGrad_();
+      const m = F.crossEntropy(y, g.tensor([1, 3], { dtype: 'int32' }), { labelSmoothing: 0.2 });
+      m.backward();
+      expect(l.item(), `logit ${bad}`).toBe(m.item());
+      expect(values(x.grad!).slice(4), `logit ${bad}`).toEqual(values(y.grad!));
+      // The ignored row's own gradient is logSoftmax's backward of a zero gradient: 0 after -inf, NaN after
+      // +inf or NaN (its output is NaN there), as PyTorch 1.13 gives.
+      expect(values(x.grad!).slice(0, 4), `logit ${bad}`).toEqual(new Array(4).fill(bad === -Infinity ? 0 : Number.NaN));
+    }
+  });
+});

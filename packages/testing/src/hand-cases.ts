@@ -209,6 +209,9 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertClose(values(a), [1, 3, 2, 4], close, 'copy_ into a transposed view');
       a.fill_(7);
       assertClose(values(a), [7, 7, 7, 7], close, 'fill_');
+      // Values a dtype holds: infinities into float32, and int32 truncating toward zero.
+      assertEqual(values(g.zeros(2).fill_(-Infinity))[0], -Infinity, 'fill_(-Infinity)');
+      assertClose(values(g.zeros(2, { dtype: 'int32' }).fill_(-2.7)), [-2, -2], close, 'fill_(-2.7) into int32');
       a.clamp_(0, 5);
       assertClose(values(a), [5, 5, 5, 5], close, 'clamp_');
       g.manualSeed(0);
@@ -217,6 +220,48 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       if (Math.min(...uv) < -2 || Math.max(...uv) >= 3) fail('uniform_ out of range');
       const n = g.empty(4000).normal_(1, 2);
       assertClose([n.mean().item() as number, n.std().item() as number], [1, 2], { atol: 0.15, rtol: 0 }, 'normal_ moments');
+    });
+    it('an in-place write of values that do not come from the graph gives the overwritten elements a zero gradient', () => {
+      // PyTorch's FillBackward0 / CopyBackwards / UniformBackward0 / BernoulliBackward: zeros for the old values.
+      const writes: [string, (y: Tensor) => unknown][] = [
+        ['fill_', (y) => y.fill_(5)],
+        ['zero_', (y) => y.zero_()],
+        ['fill_ with a 0-d tensor', (y) => y.fill_(g.tensor(5))],
+        ['copy_ from a tensor without grad', (y) => y.copy_(g.zeros(3))],
+        ['uniform_', (y) => y.uniform_()],
+        ['bernoulli_', (y) => y.bernoulli_(0.5)],
+      ];
+      for (const [name, write] of writes) {
+        const x = g.tensor([1, 2, 3]).requiresGrad_();
+        const y = x.mul(2);
+        write(y);
+        if (!y.requiresGrad) fail(`${name}: the written tensor no longer requires grad`);
+        y.mul(g.tensor([1, 2, 3]))
+          .sum()
+          .backward();
+        assertClose(values(x.grad!), [0, 0, 0], close, `${name}: gradient of the overwritten values`);
+      }
+      // copy_ from a tensor with grad: the gradient goes to the source only.
+      const x = g.tensor([1, 2, 3]).requiresGrad_();
+      const s = g.tensor([4, 5, 6]).requiresGrad_();
+      x.mul(2).copy_(s.mul(3)).sum().backward();
+      assertClose(values(x.grad!), [0, 0, 0], close, 'copy_: gradient of the overwritten values');
+      assertClose(values(s.grad!), [3, 3, 3], close, 'copy_: gradient of the source');
+      // A view of a graph cannot be cut on its own (its base's graph would need rebasing): refused, nothing written.
+      const base = g.tensor([1, 2, 3]).requiresGrad_().mul(2);
+      assertThrows(() => base.narrow(0, 0, 2).fill_(5), ['fill_', 'in-place operation on a view', '[2]'], 'fill_ on a view of a graph');
+      assertClose(values(base), [2, 4, 6], close, 'nothing written by the refused fill_');
+    });
+    it('softmax and logSoftmax of a 0-d tensor are 1 and 0, with a zero gradient', () => {
+      for (const v of [3.5, -2]) {
+        for (let k = 0; k < 3; k++) g.tensor(123.25).mul(1).dispose(); // leave freed memory of the same size about
+        const x = g.tensor(v).requiresGrad_();
+        const s = x.softmax(0);
+        const l = x.logSoftmax(-1);
+        assertClose([s.item() as number, l.item() as number], [1, 0], close, `softmax, logSoftmax of tensor(${v})`);
+        s.add(l).backward();
+        assertClose([x.grad!.item() as number], [0], close, 'their gradient');
+      }
     });
     it('flip, repeat, cat, stack, split and chunk by hand', () => {
       const x = g.tensor([
@@ -335,6 +380,18 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['cat shape mismatch', () => g.cat([g.zeros(2, 3), g.zeros(2, 4)]), ['cat', 'dimension 0', '[2, 3]', '[2, 4]']],
       ['reshape to a wrong size', () => g.zeros(2, 3).reshape(4, 2), ['reshape', '[4, 2]', 'size 6']],
       ['gather with float index', () => g.gather(g.zeros(2, 2), 1, g.zeros(2, 2)), ['gather', 'int32', 'float32']],
+      // A number written into a tensor must fit its dtype (PyTorch's checked conversion), never wrap or overflow.
+      ['fill_ of 1e40 into float32', () => g.zeros(2).fill_(1e40), ['fill_', '1e+40', 'float32', 'overflow']],
+      ['fill_ of 2**31 into int32', () => g.zeros(2, { dtype: 'int32' }).fill_(2 ** 31), ['fill_', '2147483648', 'int32']],
+      ['fill_ of NaN into int32', () => g.zeros(2, { dtype: 'int32' }).fill_(Number.NaN), ['fill_', 'NaN', 'int32']],
+      ['fill_ of a string', () => g.zeros(2).fill_('a' as never), ['fill_', 'number', 'string']],
+      ['full of -1e39 in float32', () => g.full([2], -1e39), ['full', 'float32', 'overflow']],
+      ['maskedFill of 1e40', () => g.zeros(2).maskedFill(g.tensor([true, false]), 1e40), ['maskedFill', 'float32']],
+      [
+        'indexFill of 2**31 into int32',
+        () => g.zeros(2, { dtype: 'int32' }).indexFill(0, g.tensor([0], { dtype: 'int32' }), 2 ** 31),
+        ['index_fill', 'int32'],
+      ],
       // On a GPU the bounds check is reported by the next read, so the case reads.
       [
         'gather index out of bounds',

@@ -390,6 +390,10 @@ export function cumulative(op: 'cumsum' | 'cumprod', x: View<Handle>, axis: numb
 }
 
 export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
+  // A dim that does not exist (a 0-d view: core passes it as [1]) would leave the output unwritten.
+  if (!(Number.isInteger(axis) && axis >= 0 && axis < x.shape.length)) {
+    throw new RangeError(`cpu softmax: dim ${axis} is out of range for a view of shape [${x.shape.join(', ')}]`);
+  }
   const outH = alloc(x.dtype, numel(x.shape));
   const out = arr(outH);
   if (out.length === 0) return outH;

@@ -36,6 +36,7 @@ import {
 } from './index-positions.js';
 import { lastWriters, type ResolvedSlots, resolveSlots } from './index-slots.js';
 import { select, slice, unsqueeze } from './movement.js';
+import { scalarAs } from './scalar-value.js';
 import { where } from './where.js';
 
 /** Options of `indexPut` and `indexPut_` (PyTorch's keyword argument). */
@@ -133,18 +134,6 @@ function itemsOf(items: unknown): unknown[] {
   return Array.isArray(items) ? items : [items];
 }
 
-/** `values` as a scalar of x's dtype (PyTorch converts a Python number to the tensor's type: truncation for integers). */
-function scalarFor(op: string, x: Tensor, v: number | boolean): number {
-  const n = Number(v);
-  if (x.dtype === 'bool') return n !== 0 ? 1 : 0;
-  if (x.dtype === 'int32') {
-    const t = Math.trunc(n);
-    if (!(t >= -(2 ** 31) && t < 2 ** 31)) throw new RangeError(`${op}(): value ${v} does not fit in int32, the tensor's dtype`);
-    return t;
-  }
-  return n;
-}
-
 /** Leading 1s stripped (PyTorch's slicePrefix1sSize: `x[0] = v[None]` works). */
 function strip1s(shape: readonly number[]): number[] {
   const first = shape.findIndex((s) => s !== 1);
@@ -184,7 +173,7 @@ function checkValuesShape(op: string, vShape: readonly number[], target: readonl
  * converts it.
  */
 function checkValues(op: string, x: Tensor, values: unknown, plan: IndexPlan, accumulate: boolean): Tensor | number {
-  if (typeof values === 'number' || typeof values === 'boolean') return scalarFor(op, x, values);
+  if (typeof values === 'number' || typeof values === 'boolean') return scalarAs(`${op}()`, values, x.dtype);
   if (!isTensor(values))
     throw new TypeError(
       `${op}(): argument 'values' must be a Tensor, a number or a boolean, not ${values === null ? 'null' : typeof values}`,

@@ -10,6 +10,7 @@ import { checkOptions } from '../options.js';
 import { checkAllocation, checkShape, formatShape, numel, parseShapeArgs } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { isTensor, resolveDevice } from './dispatch.js';
+import { scalarAs } from './scalar-value.js';
 
 /** The trailing options every creation function takes. */
 export interface CreationOptions {
@@ -162,7 +163,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   const { backend, name } = resolveDevice(options.device);
   if (dtype === 'float64' && !backend.supportsFloat64) throw new Error(`${op}: float64 is not supported on device '${name}'`);
   checkAllocation(op, shape, dtype, name);
-  const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? int32Value(op, value) : value;
+  const v = scalarAs(op, value, dtype);
   return finish(Tensor.fromHandle(backend, name, backend.fill(numel(shape), v, dtype), shape, dtype, undefined, op), options);
 }
 

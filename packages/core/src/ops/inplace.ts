@@ -11,6 +11,8 @@ import type { Tensor } from '../tensor.js';
 import { checkTensor, expandView, isTensor, wrap } from './dispatch.js';
 import { castTo } from './elementwise.js';
 import { broadcastShapes } from '../shape.js';
+import { zerosLike } from './promotion.js';
+import { checkScalar, scalarAs } from './scalar-value.js';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
@@ -44,10 +46,32 @@ function checkNotAView(op: string, t: Tensor): void {
   }
 }
 
+/**
+ * Whether writing values that do not come from `t`'s graph into `t` must cut
+ * that graph: `t` takes part in autograd, so the gradient reaching its old
+ * values through the overwritten elements must become zero (PyTorch's
+ * FillBackward0, ZeroBackward0, CopyBackwards, …). A view cannot be cut on its
+ * own (its base's graph would need rebasing, which Graft does not do yet):
+ * refused before anything is written.
+ */
+function overwritesGraph(op: string, t: Tensor): boolean {
+  if (!(isGraphRecordingEnabled() && t.requiresGrad)) return false;
+  checkNotAView(op, t);
+  return true;
+}
+
+/** `t`'s new values do not depend on its old ones: the gradient to them is zero (`overwritesGraph`). */
+function cutGraph(t: Tensor, op: string): void {
+  const name = `${op[0]!.toUpperCase()}${op.slice(1).replace(/_$/, '')}Backward0`;
+  record(t, name, [t], (g) => [zerosLike(g)]);
+}
+
 /** Writes `result` (same shape as `t`) into `t`'s view and adopts its graph node. */
 export function inplace<T extends Tensor>(t: T, op: string, result: Tensor): T {
   checkWritable(op, t);
   if (result.gradFn !== null) checkNotAView(op, t);
+  // A result with no graph (random values, a non-differentiable op) replaces t's values: its graph is cut.
+  const cut = result.gradFn === null && overwritesGraph(op, t);
   if (!shapesEqual(result.shape, t.shape)) {
     throw new Error(`${op}: output with shape ${formatShape(t.shape)} doesn't match the broadcast shape ${formatShape(result.shape)}`);
   }
@@ -60,6 +84,7 @@ export function inplace<T extends Tensor>(t: T, op: string, result: Tensor): T {
   t.versionCounter.value++;
   if (result.gradFn !== null) t.setGradFn(result.gradFn, result.outputNr);
   else result.dispose();
+  if (cut) cutGraph(t, op);
   return t;
 }
 
@@ -96,16 +121,14 @@ export function fill_<T extends Tensor>(t: T, value: number | boolean | Tensor):
     if (value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
     return copy_(t, value);
   }
-  const v = Number(value);
-  const scalar = wrap(
-    t,
-    t.backend.fill(1, t.dtype === 'int32' ? Math.trunc(v) : t.dtype === 'bool' ? (v ? 1 : 0) : v, t.dtype),
-    [],
-    t.dtype,
-  );
+  checkScalar('fill_', value);
+  const v = scalarAs('fill_', value, t.dtype);
+  const cut = overwritesGraph('fill_', t);
+  const scalar = wrap(t, t.backend.fill(1, v, t.dtype), [], t.dtype);
   t.backend.assign(t, expandView(scalar, t.shape));
   scalar.dispose();
   t.versionCounter.value++;
+  if (cut) cutGraph(t, 'fill_');
   return t;
 }
 
@@ -119,24 +142,31 @@ export function copy_<T extends Tensor>(t: T, src: Tensor | number): T {
   if (!isTensor(src)) return fill_(t, src);
   checkWritable('copy_', t);
   checkTensor('copy_', src, 'src');
-  if (needsGrad(src)) checkNotAView('copy_', t);
   broadcastShapes('copy_', t.shape, src.shape);
+  const fromSrc = needsGrad(src);
+  if (fromSrc) checkNotAView('copy_', t);
+  // t's old values get no gradient once overwritten (PyTorch's CopyBackwards gives them zeros).
+  const cut = overwritesGraph('copy_', t);
   const moved = src.device === t.device ? src : src.to(t.device);
   const cast = castTo(moved, t.dtype);
   t.backend.assign(t, expandView(cast, t.shape));
   if (cast !== moved) cast.dispose();
   if (moved !== src) moved.dispose();
   t.versionCounter.value++;
-  if (needsGrad(src)) record(t, 'CopyBackwards', [src], (g) => [g.to(src.device).to(src.dtype)]);
+  if (fromSrc || cut) {
+    record(t, 'CopyBackwards', [t, src], (g) => [cut ? zerosLike(g) : null, fromSrc ? g.to(src.device).to(src.dtype) : null]);
+  }
   return t;
 }
 
 /** Writes host `values` (in `t`'s logical order) into `t`, through its view, and bumps its version. */
 export function writeValues<T extends Tensor>(op: string, t: T, values: TypedArray): T {
   checkWritable(op, t);
+  const cut = overwritesGraph(op, t);
   const tmp = wrap(t, t.backend.write(values, t.dtype), t.shape, t.dtype);
   t.backend.assign(t, tmp);
   tmp.dispose();
   t.versionCounter.value++;
+  if (cut) cutGraph(t, op);
   return t;
 }

@@ -651,10 +651,12 @@ export function softmax(x: Tensor, dim: number | DimDTypeOptions, options?: DimD
   const out = composite(
     () => {
       if (input.numel() === 0) return zerosLike(input);
-      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, false), input.shape, input.dtype);
+      // A 0-d input is one row of one element (kernels take a dim that exists).
+      const rows = input.ndim === 0 ? input.reshape([1]) : input;
+      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(rows, d, false), input.shape, input.dtype);
       // PyTorch's: exp(x - max) / sum, with no guard for infinite maxima (such rows are nan).
-      const e = input.sub(input.amax(d, true)).exp();
-      return e.div(e.sum(d, true));
+      const e = rows.sub(rows.amax(d, true)).exp();
+      return e.div(e.sum(d, true)).reshape(input.shape);
     },
     {
       name: 'SoftmaxBackward0',
@@ -683,10 +685,11 @@ export function logSoftmax(x: Tensor, dim: number | DimDTypeOptions, options?: D
   const out = composite(
     () => {
       if (input.numel() === 0) return zerosLike(input);
-      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(input, d, true), input.shape, input.dtype);
+      const rows = input.ndim === 0 ? input.reshape([1]) : input; // as softmax's
+      if (input.backend.softmax !== undefined) return wrap(input, input.backend.softmax(rows, d, true), input.shape, input.dtype);
       // PyTorch's: (x - max) - log(sum(exp(x - max))), with no guard for infinite maxima.
-      const shifted = input.sub(input.amax(d, true));
-      return shifted.sub(shifted.exp().sum(d, true).log());
+      const shifted = rows.sub(rows.amax(d, true));
+      return shifted.sub(shifted.exp().sum(d, true).log()).reshape(input.shape);
     },
     {
       name: 'LogSoftmaxBackward0',

@@ -28,23 +28,10 @@ import { checkBounds, checkIndex, gather, indexSelect, pad } from './indexing.js
 import { exactFloat, INT32_MAX, INT32_MIN, int32Exact } from './integer.js';
 import { movedim } from './construction.js';
 import { castTo, zerosLike } from './promotion.js';
+import { scalarAs } from './scalar-value.js';
 import { where } from './where.js';
 
 // ---------------------------------------------------------------- helpers (unrecorded)
-
-/** A number as `dtype` holds it (to int32 toward zero, to bool nonzero); an int32 beyond int32 raises. */
-function scalarAs(op: string, value: number | boolean, dtype: DType): number {
-  const v = Number(value);
-  if (dtype === 'bool') return v !== 0 ? 1 : 0;
-  if (dtype === 'int32') {
-    const t = Math.trunc(v);
-    if (!(t >= INT32_MIN && t <= INT32_MAX)) {
-      throw new RangeError(`${op}(): the value ${v} does not fit in int32, Graft's integer type (convert the tensor with .double() first)`);
-    }
-    return t;
-  }
-  return v;
-}
 
 /** `cond ? a : b` in `dtype` (tensors cast, numbers as `scalarAs`), broadcast; not recorded. */
 function choose(op: string, cond: Tensor, a: Tensor | number, b: Tensor | number, dtype: DType): Tensor {

@@ -128,6 +128,24 @@ abstract class RNNBase extends Module {
         `${name}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[x.ndim - 1]} (input shape [${x.shape.join(', ')}])`,
       );
     }
+    const weight = this.param('weight_ih', this.cellName(0, 0))!;
+    if (x.dtype !== weight.dtype) {
+      throw new TypeError(
+        `${name}: input must have the type ${weight.dtype} (the module's parameters'), got type ${x.dtype}: convert the input, or the module with .to('${x.dtype}')`,
+      );
+    }
+  }
+
+  /** Throws unless `given` holds `kinds` tensors: [h0] (RNN, GRU) or [h0, c0] (LSTM). */
+  private checkStateKinds(name: string, given: readonly unknown[], kinds: number): void {
+    for (let k = 0; k < kinds; k++) {
+      if (!(given[k] instanceof g.Tensor)) {
+        const what = kinds === 2 ? 'the initial state as a pair [h0, c0] of tensors' : 'the initial hidden state h0 as a tensor';
+        const got =
+          given[k] === undefined ? 'no tensor' : typeof given[k] === 'object' ? 'an object that is not a Tensor' : typeof given[k];
+        throw new TypeError(`${name}: expected ${what}, got ${got} ${kinds === 2 ? `as ${k === 0 ? 'h0' : 'c0'}` : ''}`.trim());
+      }
+    }
   }
 
   private checkState(name: string, h: Tensor, batch: number, batched: boolean): Tensor {
@@ -156,6 +174,7 @@ abstract class RNNBase extends Module {
   ): { output: Tensor | PackedSequence; finals: Tensor[] } {
     if (input instanceof PackedSequence) return this.runAllPacked(name, input, given, kinds, step);
     const { seq, batched } = this.prepare(name, input);
+    if (given) this.checkStateKinds(name, given, kinds);
     const batch = seq.shape[1]!;
     const initial = Array.from({ length: kinds }, (_, k) =>
       given
@@ -230,6 +249,7 @@ abstract class RNNBase extends Module {
         `${name}: input must have 2 dimensions, got ${data.ndim} (a packed sequence's data is [sum of lengths, ${this.inputSize}])`,
       );
     this.checkInputSize(name, data);
+    if (given) this.checkStateKinds(name, given, kinds);
     const sizes = Array.from(batchSizes.dataSync(), Number);
     const batch = sizes[0] ?? 0;
     const initial = Array.from({ length: kinds }, (_, k) => {
@@ -417,6 +437,11 @@ export class LSTM extends RNNBase {
   override forward(x: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(x: Tensor | PackedSequence, state?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     // Packed: one fused cell per step (the gates' pointwise part in one kernel and one graph node where the backend has it).
+    if (state && !Array.isArray(state)) {
+      throw new TypeError(
+        `LSTM: expected the initial state as a pair [h0, c0] of tensors, got ${state instanceof g.Tensor ? 'one tensor (GRU and RNN take h0 alone)' : typeof state}`,
+      );
+    }
     const { output, finals } = this.runAll('LSTM', x, state ? [state[0], state[1]] : null, 2, (cell, xp, [hp, cp], whhT) =>
       g.fused.lstmCell(xp, this.hidden(cell, hp!, whhT), cp!),
     );
