@@ -2,7 +2,7 @@ import * as g from '@graft/core';
 import { assertUnaryGrid, decodeData, unaryGridCases } from '@graft/testing';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
-import { sigmoid32, tanh32 } from '../src/kernels/math.js';
+import { erf, erfForF32, sigmoid32, tanh32 } from '../src/kernels/math.js';
 
 // Large tensors live in WebAssembly memory and use the SIMD kernels; small ones are plain
 // typed arrays. Expected values come from a double-precision loop over the same inputs.
@@ -170,6 +170,49 @@ describe('CPU backend: large tensors in wasm memory', () => {
     const at = (v: number) => g.tensor([v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v]).sigmoid().dataSync()[0];
     expect([at(17), at(100), at(-88.8), at(-1000), at(0)]).toEqual([1, 1, 0, 0, 0.5]);
     expect(at(-88) > 0 && at(-88) < 1e-38).toBe(true); // subnormal, as 1 / (1 + e^88) in float32
+  });
+
+  it('float32 erf: the SIMD kernel (two lanes of any ranges), its scalar tail, through scratch and in JavaScript give the same bits, the float64 erf rounded', () => {
+    // Every 2049th bit pattern from 1e-30 to past saturation (erf rounds to 1 from 3.92), both signs, every
+    // float32 around the range boundaries of the rational approximations (0.84375, 1.25, 1/0.35, 6), shuffled
+    // so the SIMD lanes mix ranges, and the specials.
+    const values: number[] = [];
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    for (let b = 0x0d000000; b < 0x41000000; b += 2049) {
+      bits[0] = b;
+      values.push(asFloat[0]!, -asFloat[0]!);
+    }
+    for (const edge of [0.84375, 1.25, 1 / 0.35, 6]) {
+      bits[0] = new Uint32Array(new Float32Array([edge]).buffer)[0]!;
+      const centre = bits[0]!;
+      for (let d = -300; d <= 300; d++) {
+        bits[0] = centre + d;
+        values.push(asFloat[0]!, -asFloat[0]!);
+      }
+    }
+    let seed = 5;
+    for (let i = values.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const j = seed % (i + 1);
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    values.push(0, -0, Number.NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38);
+    const x = g.tensor(Float32Array.from(values));
+    const dense = x.erf().dataSync();
+    const strided = g.stack([x, x], 1).select(1, 0).erf().dataSync();
+    const scalar = values.map((v) => Math.fround(erfForF32(v)));
+    for (const v of values.slice(0, 2000)) expect(Object.is(g.tensor([v, v, v]).erf().dataSync()[0], Math.fround(erfForF32(v)))).toBe(true);
+    const disagree: number[] = [];
+    const offRounded: number[] = [];
+    values.forEach((v, i) => {
+      if (!Object.is(dense[i], strided[i]) || !Object.is(dense[i], scalar[i])) disagree.push(v);
+      // the float64 erf (a compensated series and a continued fraction: another method) rounded to float32
+      if (!Object.is(dense[i], Math.fround(erf(v))) && !Number.isNaN(v)) offRounded.push(v);
+    });
+    expect(disagree).toEqual([]);
+    expect(offRounded).toEqual([]);
+    expect(Array.from(g.tensor([0, -0, 10, -10, Infinity, -Infinity, 3.92, -3.92]).erf().dataSync())).toEqual([0, -0, 1, -1, 1, -1, 1, -1]);
   });
 
   it('fill writes what a typed array of the dtype stores, in wasm memory (filled by wasm) and in plain arrays', () => {

@@ -178,7 +178,7 @@ void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left
   }
 }
 
-enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6, U_EXP = 7 };
+enum { U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RELU = 4, U_TANH = 5, U_SIGMOID = 6, U_EXP = 7, U_ERF = 8 };
 
 // e^y in double for the float32 kernels below (no libm here): y = k ln2 + r with |r| <= ln2/2,
 // e^r by its Taylor series to degree 13 (error below 1e-17), times 2^k. Results beyond
@@ -371,6 +371,112 @@ static inline v128_t sigmoid_f32x4(v128_t x) {
 }
 
 
+// erf in double for float32 results: src/kernels/math.ts's erfForF32, the same operations in the same
+// order (the method and its accuracy are described there). The rational approximations are fdlibm's
+// s_erf.c (FreeBSD msun), whose notice is: Copyright (C) 1993 by Sun Microsystems, Inc. All rights
+// reserved. Developed at SunPro, a Sun Microsystems, Inc. business. Permission to use, copy, modify,
+// and distribute this software is freely granted, provided that this notice is preserved.
+static const double ERF_PP[] = {1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2,
+                                -5.77027029648944159157e-3, -2.37630166566501626084e-5};
+static const double ERF_QQ[] = {3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3,
+                                1.32494738004321644526e-4, -3.9602282787753681232e-6};
+static const double ERF_PA[] = {-2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1,
+                                3.18346619901161753674e-1,  -1.10894694282396677476e-1, 3.54783043256182359371e-2,
+                                -2.166375594868790843e-3};
+static const double ERF_QA[] = {1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2,
+                                1.26171219808761642112e-1, 1.36370839120290507362e-2, 1.1984499846799107417e-2};
+static const double ERF_RA[] = {-9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1,
+                                -6.23753324503260060396e1,  -1.62396669462573470355e2,  -1.84605092906711035994e2,
+                                -8.12874355063065934246e1,  -9.81432934416914548592};
+static const double ERF_SA[] = {1.96512716674392571292e1, 1.376577541435190426e2,  4.34565877475229228821e2,
+                                6.45387271733267880336e2, 4.29008140027567833386e2, 1.08635005541779435134e2,
+                                6.57024977031928170135,   -6.04244152148580987438e-2};
+static const double ERF_RB[] = {-9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1,
+                                -1.60636384855821916062e2,  -6.37566443368389627722e2,  -1.02509513161107724954e3,
+                                -4.83519191608651397019e2};
+static const double ERF_SB[] = {3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3,
+                                3.19985821950859553908e3, 2.55305040643316442583e3, 4.74528541206955367215e2,
+                                -2.24409524465858183362e1};
+
+// c[0] + z*(c[1] + z*(... + z*c[n-1])).
+static inline double horner(const double *c, int n, double z) {
+  double p = c[n - 1];
+  for (int i = n - 2; i >= 0; i--) p = c[i] + z * p;
+  return p;
+}
+
+// Not inlined: its tables and branches would be copied into every caller for no measurable gain.
+__attribute__((noinline)) static double erf_for_f32(double x) {
+  if (x != x || x == 0) return x;
+  double a = __builtin_fabs(x), r;
+  if (a < 0.84375) {
+    double z = a * a;
+    r = a + a * (horner(ERF_PP, 5, z) / (1 + z * horner(ERF_QQ, 5, z)));
+  } else if (a < 1.25) {
+    double s = a - 1;
+    r = 8.45062911510467529297e-1 + horner(ERF_PA, 7, s) / (1 + s * horner(ERF_QA, 6, s));
+  } else if (a >= 6) {
+    r = 1;
+  } else {
+    double s = 1 / (a * a);
+    double q = a < 1 / 0.35 ? horner(ERF_RA, 8, s) / (1 + s * horner(ERF_SA, 8, s)) : horner(ERF_RB, 7, s) / (1 + s * horner(ERF_SB, 7, s));
+    r = 1 - exp_for_f32(-a * a - 0.5625 + q) / a;
+  }
+  return x < 0 ? -r : r;
+}
+
+// erf_for_f32 on two lanes, each lane the scalar's operations in the same order (so the same bits):
+// the lane's range picks its variable (x², x - 1 or 1/x²) and its coefficients, the rational function
+// is evaluated for both lanes at once, and the range's formula is selected. The tables are the
+// scalar's padded at the high-degree end with zeros: Horner's steps over them give exactly zero
+// until the first real coefficient, which they then return unchanged.
+static const double ERF_P[4][8] = {
+    {1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3,
+     -2.37630166566501626084e-5, 0, 0, 0},
+    {-2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1,
+     -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.166375594868790843e-3, 0},
+    {-9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1,
+     -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592},
+    {-9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2,
+     -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2, 0}};
+static const double ERF_Q[4][8] = {
+    {3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4,
+     -3.9602282787753681232e-6, 0, 0, 0},
+    {1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1,
+     1.36370839120290507362e-2, 1.1984499846799107417e-2, 0, 0},
+    {1.96512716674392571292e1, 1.376577541435190426e2, 4.34565877475229228821e2, 6.45387271733267880336e2,
+     4.29008140027567833386e2, 1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2},
+    {3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3,
+     2.55305040643316442583e3, 4.74528541206955367215e2, -2.24409524465858183362e1, 0}};
+
+static inline int erf_range(double a) { return a < 0.84375 ? 0 : a < 1.25 ? 1 : a < 1 / 0.35 ? 2 : 3; }
+
+static inline v128_t erf_for_f32_x2(v128_t x) {
+  v128_t a = wasm_f64x2_abs(x);
+  v128_t z = wasm_f64x2_mul(a, a);
+  v128_t r0 = wasm_f64x2_lt(a, wasm_f64x2_splat(0.84375));
+  v128_t r1 = wasm_f64x2_lt(a, wasm_f64x2_splat(1.25));
+  // the variable: x² below 0.84375, x - 1 below 1.25, 1/x² beyond
+  v128_t t = wasm_v128_bitselect(z, wasm_v128_bitselect(wasm_f64x2_sub(a, wasm_f64x2_splat(1)), wasm_f64x2_div(wasm_f64x2_splat(1), z), r1), r0);
+  int k0 = erf_range(wasm_f64x2_extract_lane(a, 0)), k1 = erf_range(wasm_f64x2_extract_lane(a, 1));
+  const double *p0 = ERF_P[k0], *p1 = ERF_P[k1], *q0 = ERF_Q[k0], *q1 = ERF_Q[k1];
+  v128_t p = wasm_f64x2_make(p0[7], p1[7]), q = wasm_f64x2_make(q0[7], q1[7]);
+  for (int i = 6; i >= 0; i--) {
+    p = wasm_f64x2_add(wasm_f64x2_make(p0[i], p1[i]), wasm_f64x2_mul(t, p));
+    q = wasm_f64x2_add(wasm_f64x2_make(q0[i], q1[i]), wasm_f64x2_mul(t, q));
+  }
+  v128_t ratio = wasm_f64x2_div(p, wasm_f64x2_add(wasm_f64x2_splat(1), wasm_f64x2_mul(t, q)));
+  v128_t small = wasm_f64x2_add(a, wasm_f64x2_mul(a, ratio));
+  v128_t middle = wasm_f64x2_add(wasm_f64x2_splat(8.45062911510467529297e-1), ratio);
+  v128_t e = exp_for_f32_x2(wasm_f64x2_add(wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_neg(a), a), wasm_f64x2_splat(0.5625)), ratio));
+  v128_t large = wasm_f64x2_sub(wasm_f64x2_splat(1), wasm_f64x2_div(e, a));
+  v128_t r = wasm_v128_bitselect(small, wasm_v128_bitselect(middle, large, r1), r0);
+  r = wasm_v128_bitselect(wasm_f64x2_splat(1), r, wasm_f64x2_ge(a, wasm_f64x2_splat(6)));
+  r = wasm_v128_bitselect(wasm_f64x2_neg(r), r, wasm_f64x2_lt(x, wasm_f64x2_splat(0)));
+  // NaN and ±0 are returned as they are
+  return wasm_v128_bitselect(x, r, wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_eq(x, wasm_f64x2_splat(0))));
+}
+
 __attribute__((export_name("unary_f32")))
 void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
   switch (op) {
@@ -413,6 +519,17 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
         wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));
       }
       for (; i < n; i++) out[i] = (float)exp_for_f32(a[i]);
+      break;
+    }
+    case U_ERF: {
+      int i = 0;
+      for (; i + 4 <= n; i += 4) {
+        v128_t x = wasm_v128_load(a + i);
+        v128_t lo = wasm_f32x4_demote_f64x2_zero(erf_for_f32_x2(wasm_f64x2_promote_low_f32x4(x)));
+        v128_t hi = wasm_f32x4_demote_f64x2_zero(erf_for_f32_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))));
+        wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));
+      }
+      for (; i < n; i++) out[i] = (float)erf_for_f32(a[i]);
       break;
     }
     case U_SIGMOID: {

@@ -10,7 +10,7 @@ import { ELEMENTWISE_GRAIN, parallelRanges, TRANSCENDENTAL_GRAIN } from '../thre
 import { collapse, forEachRow } from '../strided.js';
 import {
   erf,
-  erfFloat32,
+  erfForF32,
   expForF32,
   expm1For32,
   expm1For64,
@@ -92,7 +92,7 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
 
 /** The ops whose float32 results follow PyTorch's float32 evaluation (its saturation points), not the double's. */
 const UNARY_FLOAT32: Partial<Record<UnaryOp, (x: number) => number>> = {
-  erf: erfFloat32,
+  erf: erfForF32,
   // The wasm kernel's e^x (rounded to float32 on store): the same bits on every path.
   exp: expForF32,
   // PyTorch's float32 rsqrt is 1 / sqrt(x) with the root rounded to float32 first.
@@ -151,7 +151,9 @@ function unaryFast(op: UnaryOp, x: Arr, xo: number, out: Arr, oo: number, n: num
   }
 }
 
-const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, square: 2, sqrt: 3, relu: 4, tanh: 5, sigmoid: 6, exp: 7 };
+/** The wasm unary ops that cost tens of operations an element: split across threads sooner, and worth a copy through scratch. */
+const TRANSCENDENTAL_OPS: ReadonlySet<UnaryOp> = new Set(['tanh', 'sigmoid', 'exp', 'erf']);
+const WASM_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, square: 2, sqrt: 3, relu: 4, tanh: 5, sigmoid: 6, exp: 7, erf: 8 };
 
 /**
  * Elements from which a float32 tanh or sigmoid that the in-place SIMD path
@@ -200,7 +202,7 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
     const src = address(x.handle, x.offset);
     const dst = address(outH, 0);
     if (src >= 0 && dst >= 0) {
-      const grain = op === 'tanh' || op === 'sigmoid' || op === 'exp' ? TRANSCENDENTAL_GRAIN : ELEMENTWISE_GRAIN;
+      const grain = TRANSCENDENTAL_OPS.has(op) ? TRANSCENDENTAL_GRAIN : ELEMENTWISE_GRAIN;
       parallelRanges(n, grain, (start, count) => ({
         kernel: 'unary_f32',
         args: [code, src + 4 * start, dst + 4 * start, count],
@@ -208,7 +210,7 @@ export function unary(op: UnaryOp, x: View<Handle>, outDtype: DType): Handle {
       return outH;
     }
   }
-  if (wasm !== undefined && float32 && (op === 'tanh' || op === 'sigmoid' || op === 'exp') && n >= SCRATCH_TRANSCENDENTAL_MIN) {
+  if (wasm !== undefined && float32 && TRANSCENDENTAL_OPS.has(op) && n >= SCRATCH_TRANSCENDENTAL_MIN) {
     // Not taken in place above (a plain array or a strided view): through scratch.
     checkView('unary', x);
     if (unaryViaScratch(WASM_UNARY[op]!, x, outH, n)) return outH;

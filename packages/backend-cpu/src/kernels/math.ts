@@ -44,33 +44,97 @@ export function erf(x: number): number {
   if (Number.isNaN(x) || x === 0) return x;
   const a = Math.abs(x);
   if (a >= 6) return x > 0 ? 1 : -1;
-  const r = a < 1.2 ? erfSeries(a, true) : 1 - erfc(a);
+  const r = a < 1.2 ? erfSeries(a) : 1 - erfc(a);
   return x < 0 ? -r : r;
 }
 
-/** erf for float32 results: the same series without compensation (cheaper) up to |x| = 3, where the continued fraction needs few terms. */
-export function erfFloat32(x: number): number {
-  if (Number.isNaN(x) || x === 0) return x;
+// The rational approximations of fdlibm's s_erf.c (FreeBSD msun), whose notice is:
+//   Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+//   Developed at SunPro, a Sun Microsystems, Inc. business.
+//   Permission to use, copy, modify, and distribute this software is freely granted, provided that
+//   this notice is preserved.
+// erf on [0, 0.84375]: x + x·P(x²)/Q(x²).
+const ERF_PP = [
+  1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3, -2.37630166566501626084e-5,
+];
+const ERF_QQ = [
+  3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4, -3.9602282787753681232e-6,
+];
+// erf on [0.84375, 1.25]: erx + P(x - 1)/Q(x - 1).
+const ERF_ERX = 8.45062911510467529297e-1;
+const ERF_PA = [
+  -2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1, -1.10894694282396677476e-1,
+  3.54783043256182359371e-2, -2.166375594868790843e-3,
+];
+const ERF_QA = [
+  1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1, 1.36370839120290507362e-2,
+  1.1984499846799107417e-2,
+];
+// erfc on [1.25, 1/0.35] and [1/0.35, 6]: e^(-x² - 0.5625 + R(1/x²)/S(1/x²)) / x.
+const ERF_RA = [
+  -9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1, -1.62396669462573470355e2,
+  -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592,
+];
+const ERF_SA = [
+  1.96512716674392571292e1, 1.376577541435190426e2, 4.34565877475229228821e2, 6.45387271733267880336e2, 4.29008140027567833386e2,
+  1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2,
+];
+const ERF_RB = [
+  -9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2, -6.37566443368389627722e2,
+  -1.02509513161107724954e3, -4.83519191608651397019e2,
+];
+const ERF_SB = [
+  3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3, 2.55305040643316442583e3,
+  4.74528541206955367215e2, -2.24409524465858183362e1,
+];
+
+/** c[0] + z·(c[1] + z·(… + z·c[n-1])): Horner's rule, the order kernels.c's `horner` uses. */
+function horner(c: readonly number[], z: number): number {
+  let p = c[c.length - 1]!;
+  for (let i = c.length - 2; i >= 0; i--) p = c[i]! + z * p;
+  return p;
+}
+
+/**
+ * erf in double for float32 results, the same operations in the same order as
+ * the wasm kernel's `erf_for_f32` (wasm/kernels.c), so a tensor's erf has the
+ * same bits whichever path computes it: fdlibm's rational approximations (a
+ * double's precision) with e^ by `expForF32`; for |x| ≥ 1.25 the exponent
+ * -x² is rounded once (fdlibm splits x to keep it exact: a relative error of
+ * 4e-15 at most here, far below float32's 6e-8).
+ */
+export function erfForF32(x: number): number {
+  if (x !== x || x === 0) return x;
   const a = Math.abs(x);
-  if (a >= 6) return x > 0 ? 1 : -1;
-  const r = a < 3 ? erfSeries(a, false) : 1 - erfc(a);
+  let r: number;
+  if (a < 0.84375) {
+    const z = a * a;
+    r = a + a * (horner(ERF_PP, z) / (1 + z * horner(ERF_QQ, z)));
+  } else if (a < 1.25) {
+    const s = a - 1;
+    r = ERF_ERX + horner(ERF_PA, s) / (1 + s * horner(ERF_QA, s));
+  } else if (a >= 6) {
+    r = 1;
+  } else {
+    const s = 1 / (a * a);
+    const q = a < 1 / 0.35 ? horner(ERF_RA, s) / (1 + s * horner(ERF_SA, s)) : horner(ERF_RB, s) / (1 + s * horner(ERF_SB, s));
+    r = 1 - expForF32(-a * a - 0.5625 + q) / a;
+  }
   return x < 0 ? -r : r;
 }
 
-/** erf(a) = 2/√π e^{-a²} Σ 2ⁿ a^{2n+1} / (1·3·…·(2n+1)) for a > 0: every term positive. */
-function erfSeries(a: number, compensated: boolean): number {
+/** erf(a) = 2/√π e^{-a²} Σ 2ⁿ a^{2n+1} / (1·3·…·(2n+1)) for a > 0: every term positive, summed with Kahan's compensation. */
+function erfSeries(a: number): number {
   const x2 = a * a;
   let term = a;
   let sum = a;
   let carry = 0;
   for (let n = 1; n < 200; n++) {
     term *= (2 * x2) / (2 * n + 1);
-    if (compensated) {
-      const y = term - carry;
-      const t = sum + y;
-      carry = t - sum - y;
-      sum = t;
-    } else sum += term;
+    const y = term - carry;
+    const t = sum + y;
+    carry = t - sum - y;
+    sum = t;
     if (term < sum * 1e-17) break;
   }
   return TWO_OVER_SQRT_PI * expMinusSquare(a) * sum;
