@@ -105,6 +105,12 @@ export class Storage {
   private readonly held: Held;
   /** Made in inference mode: every tensor viewing it is an inference tensor (see autograd/inference.ts). */
   readonly inference = isInferenceModeEnabled();
+  /**
+   * @internal Bumped when an in-place op gives a tensor of this storage a new
+   * graph node: the graph of a view made before no longer says where its
+   * values came from (see `Tensor.checkViewGraph`).
+   */
+  graphEpoch = 0;
 
   constructor(
     readonly backend: Backend,

@@ -155,7 +155,29 @@ export class Tensor implements View {
     this.assertAlive(op);
     const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter, op);
     view.isView = true;
+    view.viewEpoch = this.storage.graphEpoch;
     return view;
+  }
+
+  /** @internal the storage's `graphEpoch` when this view was made. */
+  viewEpoch = 0;
+
+  /**
+   * @internal Throws when this is a view in a graph made before an in-place op
+   * gave the tensor it views a new graph node (`y.mul_(3)` after `v =
+   * y.narrow(…)`): v's node still leads to y's old graph, so a gradient
+   * through it would be wrong. PyTorch rebuilds such a view's node from its
+   * base's new one; Graft does not yet, and refuses instead. Checked where a
+   * graph edge to the view is made (recording an op on it, backward from it).
+   */
+  checkViewGraph(): void {
+    if (this.isView && this._gradFn !== null && this.viewEpoch !== this.storage.graphEpoch) {
+      throw new Error(
+        `autograd: a view (shape [${this.shape.join(', ')}]) made before an in-place operation changed the graph of the tensor it views ` +
+          'cannot be used in autograd: its gradient would go to the values it viewed before (PyTorch rebuilds the view; Graft does not yet). ' +
+          'Take the view again after the in-place operation.',
+      );
+    }
   }
 
   /**

@@ -137,6 +137,19 @@ export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
       return v;
     };
     const padding = typeof o.padding === 'string' ? o.padding : ([0, one('padding', o.padding, 0)] as const);
+    // conv2d's checks would name its 4-D shapes: the ones a user of conv1d can get wrong are checked here.
+    const groups = o.groups ?? 1;
+    if (Number.isSafeInteger(groups) && groups >= 1 && x.shape[1] !== weight.shape[1]! * groups) {
+      throw new Error(
+        `conv1d: Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${weight.shape[1]! * groups} channels, but got ${x.shape[1]} channels instead`,
+      );
+    }
+    const [k, d, p] = [weight.shape[2]!, one('dilation', o.dilation, 1), typeof padding === 'string' ? 0 : padding[1]];
+    if (padding !== 'same' && x.shape[2]! + 2 * p < d * (k - 1) + 1) {
+      throw new Error(
+        `conv1d: Calculated padded input size per channel: (${x.shape[2]! + 2 * p}). Kernel size: (${d * (k - 1) + 1}). Kernel size can't be greater than actual input size`,
+      );
+    }
     const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), {
       bias: o.bias ?? null,
       stride: [1, one('stride', o.stride, 1)],

@@ -171,6 +171,7 @@ export function kaimingUniform_(
 ): Tensor;
 export function kaimingUniform_(t: Tensor, ...rest: unknown[]): Tensor {
   const o = keywordArguments<KaimingOptions>('kaimingUniform_', rest, KAIMING_KEYS);
+  if (t.numel() === 0) return t; // PyTorch's no-op (its fan would be 0): nn.Linear(0, n) is a valid layer
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, o);
   return uniform_(t, -bound, bound, { generator: o.generator });
 }
@@ -185,6 +186,7 @@ export function kaimingNormal_(
 ): Tensor;
 export function kaimingNormal_(t: Tensor, ...rest: unknown[]): Tensor {
   const o = keywordArguments<KaimingOptions>('kaimingNormal_', rest, KAIMING_KEYS);
+  if (t.numel() === 0) return t; // PyTorch's no-op, as kaimingUniform_'s
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, o), { generator: o.generator });
 }
 

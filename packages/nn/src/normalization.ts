@@ -226,7 +226,8 @@ export function groupNormAs(op: string, input: Tensor, numGroups: number, o: Par
   // PyTorch checks the size it would give batch norm: [N·C/G, G, …spatial].
   const asBatch = [(n * channels) / numGroups, numGroups, ...input.shape.slice(2)];
   verifyBatchSize(op, asBatch);
-  const grouped = input.reshape(n, numGroups, -1);
+  // The group's size explicitly: -1 is ambiguous when the batch is empty (PyTorch gives an empty result).
+  const grouped = input.reshape(n, numGroups, (channels / numGroups) * input.shape.slice(2).reduce((a, b) => a * b, 1));
   const mean = grouped.mean(2, true);
   const variance = grouped.var(2, { correction: 0, keepdim: true });
   return affine(

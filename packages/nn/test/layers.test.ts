@@ -1,7 +1,7 @@
 import * as g from '@graft/core';
 import '@graft/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { AvgPool2d, BatchNorm1d, Conv1d, Conv2d, F, GRU, LSTM, MaxPool2d, type Module, RNN } from '../src/index.js';
+import { AvgPool2d, BatchNorm1d, Conv1d, Conv2d, F, GRU, GroupNorm, LSTM, Linear, MaxPool2d, type Module, RNN } from '../src/index.js';
 import fixtures from './fixtures/nn.json' with { type: 'json' };
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
@@ -36,9 +36,22 @@ describe('sequence models against PyTorch (seeded init, outputs, gradients)', ()
       for (const [k, p] of m.namedParameters()) close(values(p.grad!), (f.grads as Record<string, number[]>)[k]!, 1e-4);
     });
   }
+  it('empty layers and batches work as in PyTorch: Linear(0, n), GroupNorm of an empty batch', () => {
+    const linear = new Linear(0, 3);
+    expect(Array.from(linear.bias!.dataSync())).toEqual([0, 0, 0]); // PyTorch's bound is 0 for a fan-in of 0
+    expect(linear.call(g.zeros(2, 0)).shape).toEqual([2, 3]);
+    expect(new GroupNorm(2, 4).call(g.zeros(0, 4, 3)).shape).toEqual([0, 4, 3]);
+  });
   it('errors name the layer and the shapes', () => {
     expect(() => new LSTM(3, 4).call(g.zeros(5, 2, 7))).toThrow('LSTM: input.size(-1) must be equal to input_size. Expected 3, got 7');
     expect(() => new GRU(3, 4).call(g.zeros(5, 2, 3), g.zeros(2, 2, 4))).toThrow('GRU: Expected hidden size [1, 2, 4], got [2, 2, 4]');
+    // conv1d names its own (3-D) shapes, not the conv2d it runs.
+    expect(() => new Conv1d(2, 3, 3).call(g.zeros(1, 3, 5))).toThrow(
+      'conv1d: Given groups=1, weight of size [3, 2, 3], expected input[1, 3, 5] to have 2 channels, but got 3 channels instead',
+    );
+    expect(() => new Conv1d(2, 3, 3).call(g.zeros(1, 2, 2))).toThrow(
+      "conv1d: Calculated padded input size per channel: (2). Kernel size: (3). Kernel size can't be greater than actual input size",
+    );
     // A state of the wrong kind, and an input of another dtype than the parameters: named, never an internal TypeError.
     const lstm = new LSTM(3, 4);
     const x = g.zeros(5, 2, 3);

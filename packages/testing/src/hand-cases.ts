@@ -252,6 +252,49 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertThrows(() => base.narrow(0, 0, 2).fill_(5), ['fill_', 'in-place operation on a view', '[2]'], 'fill_ on a view of a graph');
       assertClose(values(base), [2, 4, 6], close, 'nothing written by the refused fill_');
     });
+    it("a view made before an in-place op changed its base's graph is refused in autograd; one made after, or used before, is right", () => {
+      for (const [name, write] of [
+        ['mul_', (y: Tensor) => y.mul_(3)],
+        ['fill_', (y: Tensor) => y.fill_(0.5)],
+        ['sin_', (y: Tensor) => y.sin_()],
+      ] as const) {
+        const x = g.tensor([1, 2, 3, 4]).requiresGrad_();
+        const y = x.mul(2);
+        const before = y.narrow(0, 1, 2);
+        const usedBefore = before.sum(); // recorded while the view's graph was the base's
+        write(y);
+        // Its node leads to y's old graph: PyTorch rebuilds it, Graft refuses rather than give a wrong gradient.
+        assertThrows(() => before.sum(), ['view', 'in-place operation', 'Take the view again'], `${name}: a stale view in a new op`);
+        assertThrows(() => before.backward(g.ones(2)), ['view', 'in-place operation'], `${name}: backward from a stale view`);
+        const after = y.narrow(0, 1, 2);
+        after.sum().add(usedBefore).backward();
+        const expected = { mul_: [0, 8, 8, 0], fill_: [0, 2, 2, 0], sin_: [0, 2 + 2 * Math.cos(4), 2 + 2 * Math.cos(6), 0] }[name];
+        assertClose(values(x.grad!), expected, close, `${name}: a view taken after the write, plus one used before it`);
+      }
+      // A write outside the graph (noGrad) leaves the views' graphs as they are.
+      const x = g.tensor([1, 2, 3]).requiresGrad_();
+      const y = x.mul(2);
+      const v = y.narrow(0, 0, 2);
+      g.noGrad(() => y.add_(1));
+      v.sum().backward();
+      assertClose(values(x.grad!), [2, 2, 0], close, 'a view after a write under noGrad');
+    });
+    it('backward takes its options alone, and refuses a gradient that is not a tensor or a number', () => {
+      const x = g.tensor([1, 2, 3]).requiresGrad_();
+      const y = x.mul(x).sum();
+      y.backward({ retainGraph: true });
+      y.backward();
+      assertClose(values(x.grad!), [4, 8, 12], close, 'two backward passes through a retained graph');
+      assertThrows(
+        () =>
+          x
+            .mul(2)
+            .sum()
+            .backward('oops' as never),
+        ['backward', 'Tensor or a number', 'string'],
+        'a string gradient',
+      );
+    });
     it('softmax and logSoftmax of a 0-d tensor are 1 and 0, with a zero gradient', () => {
       for (const v of [3.5, -2]) {
         for (let k = 0; k < 3; k++) g.tensor(123.25).mul(1).dispose(); // leave freed memory of the same size about
@@ -262,6 +305,27 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
         s.add(l).backward();
         assertClose([x.grad!.item() as number], [0], close, 'their gradient');
       }
+    });
+    it('split and chunk of an empty dim: as PyTorch, one piece for a size of 0, `chunks` empty pieces', () => {
+      assertEqual(
+        g
+          .zeros(0)
+          .chunk(3)
+          .map((t) => t.shape.join())
+          .join('|'),
+        '0|0|0',
+        'chunk(3) of an empty tensor',
+      );
+      assertEqual(
+        g
+          .zeros(0)
+          .split(0)
+          .map((t) => t.shape.join())
+          .join('|'),
+        '0',
+        'split(0) of an empty tensor',
+      );
+      assertThrows(() => g.zeros(2).split(0), ['split', 'positive'], 'split(0) of a non-empty tensor');
     });
     it('flip, repeat, cat, stack, split and chunk by hand', () => {
       const x = g.tensor([
@@ -380,6 +444,19 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['cat shape mismatch', () => g.cat([g.zeros(2, 3), g.zeros(2, 4)]), ['cat', 'dimension 0', '[2, 3]', '[2, 4]']],
       ['reshape to a wrong size', () => g.zeros(2, 3).reshape(4, 2), ['reshape', '[4, 2]', 'size 6']],
       ['gather with float index', () => g.gather(g.zeros(2, 2), 1, g.zeros(2, 2)), ['gather', 'int32', 'float32']],
+      // Ops that need a dim refuse a 0-d tensor with PyTorch's words (not a NaN size from dim wrapping).
+      ['narrow of a 0-d tensor', () => g.tensor(1).narrow(0, 0, 1), ['narrow()', '0-dim']],
+      ['split of a 0-d tensor', () => g.tensor(1).split(2), ['split', '1-dimensional']],
+      ['chunk of a 0-d tensor', () => g.tensor(1).chunk(2), ['chunk', '1-dimensional']],
+      [
+        'fused.sgd_ of a disposed parameter',
+        () => {
+          const p = g.ones(2);
+          p.dispose();
+          return g.fused.sgd_(p, g.ones(2), null, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
+        },
+        ['fused.sgd_', 'param', 'disposed'],
+      ],
       // A number written into a tensor must fit its dtype (PyTorch's checked conversion), never wrap or overflow.
       ['fill_ of 1e40 into float32', () => g.zeros(2).fill_(1e40), ['fill_', '1e+40', 'float32', 'overflow']],
       ['fill_ of 2**31 into int32', () => g.zeros(2, { dtype: 'int32' }).fill_(2 ** 31), ['fill_', '2147483648', 'int32']],

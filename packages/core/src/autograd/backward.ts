@@ -5,6 +5,7 @@ import { full } from '../ops/creation.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runBackward } from './engine.js';
+import { isTensorLike } from './record.js';
 
 /** Options of `Tensor.backward` (as PyTorch's keyword arguments). */
 export interface BackwardOptions {
@@ -13,8 +14,14 @@ export interface BackwardOptions {
   inputs?: Tensor | readonly Tensor[];
 }
 
+/** A plain object (not a Tensor, not an array): an options bag. */
+function isOptionsObject(x: unknown): x is BackwardOptions {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !isTensorLike(x);
+}
+
 /** The seed gradient for a root: ones for a scalar, else the user's `gradient`. */
 function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: number): Tensor {
+  root.checkViewGraph();
   if (!root.requiresGrad) {
     throw new Error(`element ${index} of tensors does not require grad and does not have a grad_fn`);
   }
@@ -23,6 +30,11 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
     return full(root.shape, 1, { dtype: root.dtype, device: root.device });
   }
   if (typeof gradient === 'number') return full(root.shape, gradient, { dtype: root.dtype, device: root.device });
+  if (!isTensorLike(gradient)) {
+    throw new TypeError(
+      `backward: the gradient must be a Tensor or a number, got ${Array.isArray(gradient) ? 'an array' : typeof gradient}`,
+    );
+  }
   if (!shapesEqual(gradient.shape, root.shape)) {
     throw new Error(
       `Mismatch in shape: grad_output[${index}] has a shape of ${formatShape(gradient.shape)} and output[${index}] has a shape of ${formatShape(root.shape)}.`,
@@ -38,7 +50,13 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
  * Accumulates d(root)/d(leaf) into every leaf's `.grad` (see `Tensor.backward`).
  */
 
-export function backward(root: Tensor, gradient?: Tensor | number, options?: BackwardOptions): void {
+export function backward(root: Tensor, gradientOrOptions?: Tensor | number | BackwardOptions, options?: BackwardOptions): void {
+  let gradient = gradientOrOptions as Tensor | number | undefined;
+  // The options alone, as PyTorch's `backward(retain_graph=True)`: `backward({ retainGraph: true })`.
+  if (options === undefined && isOptionsObject(gradientOrOptions)) {
+    options = gradientOrOptions;
+    gradient = undefined;
+  }
   options = checkOptions('backward', options, ['retainGraph', 'createGraph', 'inputs']);
   const seed = seedFor(root, gradient, 0);
   const createGraph = options.createGraph ?? false;

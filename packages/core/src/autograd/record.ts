@@ -43,6 +43,7 @@ function forwardAndNeedsNode(
 export function gradEdge(t: unknown): readonly [Node | null, number] {
   if (!isTensorLike(t)) return NO_EDGE;
   const tensor = t;
+  if (tensor.isView) tensor.checkViewGraph();
   if (tensor.gradFn !== null) return tensor.gradFn.edgeTo(tensor.outputNr);
   if (tensor.requiresGrad) return tensor.gradAccumulator().edgeTo(0);
   return NO_EDGE;

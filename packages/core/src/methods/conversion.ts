@@ -1,6 +1,7 @@
 /** Tensor methods: conversion between dtypes and devices, copies, and `backward`. See methods/index.ts. */
 import { type BackwardOptions, backward } from '../autograd/backward.js';
 import type { DType } from '../dtype.js';
+import type { Tensor } from '../tensor.js';
 import { to } from '../ops/convert.js';
 import { clone, contiguous } from '../ops/movement.js';
 import { installMethods } from './install.js';
@@ -68,7 +69,8 @@ declare module '../tensor.js' {
      * and accumulates it into their `.grad`, as PyTorch's `Tensor.backward`. A
      * non-scalar tensor needs `gradient` (the vector of a vector-Jacobian
      * product); options are `retainGraph`, `createGraph` (for higher-order
-     * gradients) and `inputs` (accumulate only into these leaves). See
+     * gradients) and `inputs` (accumulate only into these leaves), also
+     * alone: `loss.backward({ retainGraph: true })`. See
      * {@link @graft/core!"@graft/core".autograd.backward | g.autograd.backward}.
      *
      * @example
@@ -76,6 +78,7 @@ declare module '../tensor.js' {
      * x.pow(2).backward(); // x.grad is tensor(4.)
      */
     backward(gradient?: Tensor | number, options?: BackwardOptions): void;
+    backward(options: BackwardOptions): void;
   }
 }
 
@@ -101,7 +104,7 @@ installMethods<'to' | 'float' | 'double' | 'int' | 'bool' | 'clone' | 'contiguou
   contiguous() {
     return contiguous(this);
   },
-  backward(gradient, options) {
+  backward(gradient?: Tensor | number | BackwardOptions, options?: BackwardOptions) {
     backward(this, gradient, options);
   },
 });

@@ -14,7 +14,7 @@ import type { Conv2dGeometry, Conv2dPass } from '../backend/spec.js';
 import { isFloating } from '../dtype.js';
 import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
-import { wrap } from './dispatch.js';
+import { checkTensor, wrap } from './dispatch.js';
 
 /** Options of `g.fused.conv2d`, resolved as `F.conv2d` resolves PyTorch's arguments. */
 export interface FusedConv2dOptions {
@@ -72,6 +72,8 @@ function pass(kind: Conv2dPass, a: Tensor, b: Tensor, geometry: Conv2dGeometry, 
  * y === null || y.shape; // [1, 1, 2, 2] where the backend has the kernel (the CPU's takes float32; null for float64)
  */
 export function conv2d(x: Tensor, weight: Tensor, options: FusedConv2dOptions = {}): Tensor | null {
+  checkTensor('fused.conv2d', x, 'input');
+  checkTensor('fused.conv2d', weight, 'weight');
   const o = checkOptions('fused.conv2d', options, KEYS);
   const kernel = x.backend.conv2d;
   if (kernel === undefined) return null;

@@ -29,7 +29,7 @@ import { checkOptions } from '../options.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { composite } from './composite.js';
-import { wrap } from './dispatch.js';
+import { checkTensor, wrap } from './dispatch.js';
 import { hasLstmKernels, lstmCell, lstmCellBackward, lstmCellKernel } from './fused-rnn.js';
 import { cat, stack } from './movement.js';
 import { zeros } from './creation.js';
@@ -85,6 +85,14 @@ export function lstmSequence(
 
 function checkOperands(inputGates: Tensor, hx: Tensor, cx: Tensor, weightHh: Tensor): void {
   const op = 'fused.lstmSequence';
+  for (const [t, name] of [
+    [inputGates, 'inputGates'],
+    [hx, 'hx'],
+    [cx, 'cx'],
+    [weightHh, 'weightHh'],
+  ] as const) {
+    checkTensor(op, t, name);
+  }
   const H = hx.shape[1]!;
   const [T, B, G] = inputGates.shape;
   const fits =

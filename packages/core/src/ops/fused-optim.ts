@@ -18,6 +18,7 @@ import { tidy } from '../memory.js';
 import { checkOptions } from '../options.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from './dispatch.js';
 import { zerosLike } from './promotion.js';
 
 /** Options of {@link adam_}: the step's hyperparameters (torch.optim.Adam's, with `betas` split, and AdamW's `decoupled`). */
@@ -51,6 +52,7 @@ function checkAll<T extends object>(op: string, options: T, keys: readonly (keyo
 
 /** Checks that `t` can be updated with `param`: same shape, dtype and device, floating. */
 function checkLike(op: string, param: Tensor, t: Tensor, what: string): void {
+  checkTensor(op, t, what);
   if (!shapesEqual(t.shape, param.shape) || t.dtype !== param.dtype || t.device !== param.device) {
     throw new Error(
       `${op}: ${what} (${formatShape(t.shape)}, ${t.dtype} on ${t.device}) does not match the parameter (${formatShape(param.shape)}, ${param.dtype} on ${param.device})`,
@@ -59,6 +61,7 @@ function checkLike(op: string, param: Tensor, t: Tensor, what: string): void {
 }
 
 function checkParam(op: string, param: Tensor, grad: Tensor): void {
+  checkTensor(op, param, 'param');
   if (!isFloating(param.dtype)) throw new TypeError(`${op}: the parameter must be floating, got ${param.dtype}`);
   checkLike(op, param, grad, 'the gradient');
 }

@@ -19,13 +19,16 @@ import { isFloating } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { composite } from './composite.js';
-import { wrap } from './dispatch.js';
+import { checkTensor, wrap } from './dispatch.js';
 import { sub } from './elementwise.js';
 import { cat } from './movement.js';
 import { zerosLike } from './promotion.js';
 
 /** Checks a cell's operands: [..., G·H] gates twice and a [..., H] state, of one float dtype and device. */
 function checkCellOperands(op: string, G: number, inputGates: Tensor, hiddenGates: Tensor, state: Tensor, stateName: string): void {
+  checkTensor(op, inputGates, 'inputGates');
+  checkTensor(op, hiddenGates, 'hiddenGates');
+  checkTensor(op, state, stateName);
   const gates = inputGates.shape;
   const H = state.shape[state.ndim - 1];
   const sameLead =

@@ -64,6 +64,12 @@ function overwritesGraph(op: string, t: Tensor): boolean {
 function cutGraph(t: Tensor, op: string): void {
   const name = `${op[0]!.toUpperCase()}${op.slice(1).replace(/_$/, '')}Backward0`;
   record(t, name, [t], (g) => [zerosLike(g)]);
+  graphChanged(t);
+}
+
+/** `t` has a new graph node: views of its storage made before it are stale (`Tensor.checkViewGraph`). */
+function graphChanged(t: Tensor): void {
+  t.storage.graphEpoch++;
 }
 
 /** Writes `result` (same shape as `t`) into `t`'s view and adopts its graph node. */
@@ -82,8 +88,10 @@ export function inplace<T extends Tensor>(t: T, op: string, result: Tensor): T {
   t.backend.assign(t, src);
   if (src !== result) src.dispose();
   t.versionCounter.value++;
-  if (result.gradFn !== null) t.setGradFn(result.gradFn, result.outputNr);
-  else result.dispose();
+  if (result.gradFn !== null) {
+    t.setGradFn(result.gradFn, result.outputNr);
+    graphChanged(t);
+  } else result.dispose();
   if (cut) cutGraph(t, op);
   return t;
 }
@@ -155,6 +163,7 @@ export function copy_<T extends Tensor>(t: T, src: Tensor | number): T {
   t.versionCounter.value++;
   if (fromSrc || cut) {
     record(t, 'CopyBackwards', [t, src], (g) => [cut ? zerosLike(g) : null, fromSrc ? g.to(src.device).to(src.dtype) : null]);
+    graphChanged(t);
   }
   return t;
 }

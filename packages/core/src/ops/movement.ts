@@ -292,6 +292,7 @@ function sliceBackward(g: Tensor, shape: readonly number[], dim: number, start: 
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', x);
+  if (x.ndim === 0) throw new Error('narrow() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim('narrow', dim, x.ndim);
   checkInteger('narrow', 'start', start);
   checkInteger('narrow', 'length', length);
@@ -474,15 +475,17 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
   checkTensor('split', x);
+  if (x.ndim === 0) throw new Error('split expects at least a 1-dimensional tensor');
   const d = normalizeDim('split', dim, x.ndim);
   const size = x.shape[d]!;
   let sections: number[];
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) {
+    // A size of 0 splits only an empty dim (into one empty piece), as PyTorch's.
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections < 0 || (sizeOrSections === 0 && size !== 0)) {
       throw new Error(`split: split_size must be a positive integer, but got ${sizeOrSections}`);
     }
     sections = [];
-    for (let s = 0; s < size; s += sizeOrSections) sections.push(Math.min(sizeOrSections, size - s));
+    for (let s = 0; s < size && sizeOrSections > 0; s += sizeOrSections) sections.push(Math.min(sizeOrSections, size - s));
     if (sections.length === 0) sections.push(0);
   } else {
     sections = checkShape('split', sizeOrSections, { what: 'list of split sizes' });
@@ -523,8 +526,11 @@ function zerosShaped(like: Tensor): Tensor {
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor('chunk', x);
+  if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim('chunk', dim, x.ndim);
   const size = x.shape[d]!;
-  return split(x, Math.max(1, Math.ceil(size / chunks)), d);
+  // An empty dim gives `chunks` empty pieces, as PyTorch's.
+  if (size === 0) return split(x, new Array<number>(chunks).fill(0), d);
+  return split(x, Math.ceil(size / chunks), d);
 }
