@@ -107,6 +107,26 @@ const W = {
     const x = rg(B, 64, 512);
     return { step: () => F.silu(x).sum().backward() };
   },
+  hardtanh: () => {
+    const x = rg(B, 64, 512);
+    return { step: () => F.hardtanh(x).sum().backward() };
+  },
+  elu: () => {
+    const x = rg(B, 64, 512);
+    return { step: () => F.elu(x).sum().backward() };
+  },
+  leaky_relu: () => {
+    const x = rg(B, 64, 512);
+    return { step: () => F.leakyRelu(x).sum().backward() };
+  },
+  softplus: () => {
+    const x = rg(B, 64, 512);
+    return { step: () => F.softplus(x).sum().backward() };
+  },
+  clamp_where: () => {
+    const x = rg(B, 64, 512);
+    return { step: () => g.where(x.gt(0), x.clamp(-1, 1), x.mul(0.1)).sum().backward() };
+  },
   softmax: () => {
     const x = rg(B, 4, 64, 64);
     const w = g.randn(B, 4, 64, 64);

@@ -47,6 +47,16 @@ def w_gelu():
     x = rg(B, 64, 512); return None, lambda: F.gelu(x).sum().backward()
 def w_silu():
     x = rg(B, 64, 512); return None, lambda: F.silu(x).sum().backward()
+def w_hardtanh():
+    x = rg(B, 64, 512); return None, lambda: F.hardtanh(x).sum().backward()
+def w_elu():
+    x = rg(B, 64, 512); return None, lambda: F.elu(x).sum().backward()
+def w_leaky_relu():
+    x = rg(B, 64, 512); return None, lambda: F.leaky_relu(x).sum().backward()
+def w_softplus():
+    x = rg(B, 64, 512); return None, lambda: F.softplus(x).sum().backward()
+def w_clamp_where():
+    x = rg(B, 64, 512); return None, lambda: torch.where(x.gt(0), x.clamp(-1, 1), x * 0.1).sum().backward()
 def w_softmax():
     x = rg(B, 4, 64, 64); w = torch.randn(B, 4, 64, 64); return None, lambda: (F.softmax(x, -1) * w).sum().backward()
 def w_cross_entropy():

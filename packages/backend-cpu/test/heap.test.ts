@@ -215,6 +215,75 @@ describe('CPU backend: large tensors in wasm memory', () => {
     expect(Array.from(g.tensor([0, -0, 10, -10, Infinity, -Infinity, 3.92, -3.92]).erf().dataSync())).toEqual([0, -0, 1, -1, 1, -1, 1, -1]);
   });
 
+  it('maximum and minimum in wasm (tensor and number operands, either side) are Math.max and Math.min: NaN wins, +0 above -0', () => {
+    const specials = [Number.NaN, 0, -0, Infinity, -Infinity, 1, -1, 3.5e38];
+    const n = 4096;
+    const av = new Float32Array(n);
+    const bv = new Float32Array(n);
+    g.manualSeed(3);
+    av.set(g.randn(n).dataSync());
+    bv.set(g.randn(n).dataSync());
+    for (let i = 0; i < 64; i++) {
+      av[i] = specials[i % 8]!;
+      bv[i] = specials[Math.floor(i / 8)]!;
+    }
+    const a = g.tensor(av);
+    const b = g.tensor(bv);
+    for (const [name, f] of [
+      ['maximum', Math.max],
+      ['minimum', Math.min],
+    ] as const) {
+      const same = (got: ArrayLike<number>, want: (i: number) => number, what: string) => {
+        const bad: number[] = [];
+        for (let i = 0; i < n; i++)
+          if (!Object.is(got[i], Math.fround(want(i))) && !(Number.isNaN(got[i]) && Number.isNaN(want(i)))) bad.push(i);
+        expect(bad, what).toEqual([]);
+      };
+      same(g[name](a, b).dataSync(), (i) => f(av[i]!, bv[i]!), `${name}(a, b)`);
+      for (const s of [0, -0, 0.25, Number.NaN]) {
+        same(g[name](a, g.tensor(s)).dataSync(), (i) => f(av[i]!, s), `${name}(a, ${s})`);
+        same(g[name](g.tensor(s), a).dataSync(), (i) => f(s, av[i]!), `${name}(${s}, a)`);
+      }
+    }
+    expect(
+      Array.from(a.clamp(-0.5, 0.5).dataSync()).every(
+        (v, i) => Object.is(v, Math.fround(Math.min(Math.max(av[i]!, -0.5), 0.5))) || Number.isNaN(v),
+      ),
+    ).toBe(true);
+  });
+
+  it('where in wasm (a select) equals the JavaScript loop: dense, numbers and expanded single values, on one thread and two', () => {
+    const threads = g.getNumThreads();
+    try {
+      for (const n of [1023, 1024, 5000, 70000]) {
+        g.manualSeed(n);
+        const cond = g.rand(n).lt(0.5);
+        const a = g.randn(n);
+        const b = g.randn(n);
+        const cv = cond.dataSync();
+        const [av, bv] = [a.dataSync(), b.dataSync()];
+        const cases: [string, g.Tensor | number, g.Tensor | number, (i: number) => number][] = [
+          ['dense, dense', a, b, (i) => (cv[i] ? av[i]! : bv[i]!)],
+          ['dense, number', a, 0, (i) => (cv[i] ? av[i]! : 0)],
+          ['number, dense', -2.5, b, (i) => (cv[i] ? -2.5 : bv[i]!)],
+          ['expanded, dense', g.tensor(Number.NaN).expand(n), b, (i) => (cv[i] ? Number.NaN : bv[i]!)],
+          ['a strided view, dense (the JavaScript loop)', g.stack([a, a], 1).select(1, 0), b, (i) => (cv[i] ? av[i]! : bv[i]!)],
+        ];
+        for (const t of [1, 2]) {
+          g.setNumThreads(t);
+          for (const [what, x, y, want] of cases) {
+            const got = g.where(cond, x, y).dataSync();
+            const bad: number[] = [];
+            for (let i = 0; i < n; i++) if (!Object.is(got[i], Math.fround(want(i)))) bad.push(i);
+            expect(bad, `${what}, n ${n}, ${t} threads`).toEqual([]);
+          }
+        }
+      }
+    } finally {
+      g.setNumThreads(threads);
+    }
+  });
+
   it('fill writes what a typed array of the dtype stores, in wasm memory (filled by wasm) and in plain arrays', () => {
     const Arrays = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
     for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {

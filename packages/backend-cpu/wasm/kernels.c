@@ -141,6 +141,11 @@ enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5 };
     for (; i < n; i++) { float x = a[i], y = b[i]; out[i] = SOP; }                    \
   }
 
+// max and min as JavaScript's Math.max and Math.min (and PyTorch's maximum and minimum): NaN if either
+// is NaN, and +0 above -0. wasm's f32x4.max/min are exactly that; C's fmaxf is not (it drops NaNs).
+static inline float max_f32(float x, float y) { return wasm_f32x4_extract_lane(wasm_f32x4_max(wasm_f32x4_splat(x), wasm_f32x4_splat(y)), 0); }
+static inline float min_f32(float x, float y) { return wasm_f32x4_extract_lane(wasm_f32x4_min(wasm_f32x4_splat(x), wasm_f32x4_splat(y)), 0); }
+
 __attribute__((export_name("binary_f32")))
 void binary_f32(int op, const float *restrict a, const float *restrict b, float *restrict out, int n) {
   switch (op) {
@@ -148,6 +153,8 @@ void binary_f32(int op, const float *restrict a, const float *restrict b, float 
     case OP_SUB: BINARY_SIMD(wasm_f32x4_sub, x - y); break;
     case OP_MUL: BINARY_SIMD(wasm_f32x4_mul, x * y); break;
     case OP_DIV: BINARY_SIMD(wasm_f32x4_div, x / y); break;
+    case OP_MAX: BINARY_SIMD(wasm_f32x4_max, max_f32(x, y)); break;
+    case OP_MIN: BINARY_SIMD(wasm_f32x4_min, min_f32(x, y)); break;
   }
 }
 
@@ -167,6 +174,8 @@ void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left
       case OP_SUB: for (int i = 0; i < n; i++) out[i] = s - a[i]; break;
       case OP_MUL: for (int i = 0; i < n; i++) out[i] = s * a[i]; break;
       case OP_DIV: for (int i = 0; i < n; i++) out[i] = s / a[i]; break;
+      case OP_MAX: for (int i = 0; i < n; i++) out[i] = max_f32(s, a[i]); break;
+      case OP_MIN: for (int i = 0; i < n; i++) out[i] = min_f32(s, a[i]); break;
     }
   } else {
     switch (op) {
@@ -174,6 +183,8 @@ void binary_scalar_f32(int op, const float *restrict a, float s, int scalar_left
       case OP_SUB: for (int i = 0; i < n; i++) out[i] = a[i] - s; break;
       case OP_MUL: for (int i = 0; i < n; i++) out[i] = a[i] * s; break;
       case OP_DIV: for (int i = 0; i < n; i++) out[i] = a[i] / s; break;
+      case OP_MAX: for (int i = 0; i < n; i++) out[i] = max_f32(a[i], s); break;
+      case OP_MIN: for (int i = 0; i < n; i++) out[i] = min_f32(a[i], s); break;
     }
   }
 }
@@ -705,6 +716,18 @@ int gather_row64(const unsigned long long *src, const int *idx, int step, int si
     out[i] = src[i * rs + j * step];
   }
   return -1;
+}
+
+// ---------------------------------------------------------------- where (float32)
+
+// out[i] = c[i] ? a[i*as] : b[i*bs], c bytes (bool), as/bs 1 (dense) or 0 (one value): a select, not a
+// branch (JavaScript's conditional is a branch, which a random condition mispredicts half the time).
+__attribute__((export_name("where_f32")))
+void where_f32(const unsigned char *restrict c, const float *a, int as, const float *b, int bs, float *restrict out, int n) {
+  for (int i = 0; i < n; i++) {
+    float x = a[i * as], y = b[i * bs];
+    out[i] = c[i] ? x : y;
+  }
 }
 
 // ---------------------------------------------------------------- threshold backward (ReLU's gradient)

@@ -32,6 +32,7 @@ export interface Kernels {
   unary_f32(op: number, a: number, out: number, n: number): void;
   sum_f32(a: number, n: number): number;
   fill32(p: number, bits: number, n: number): void;
+  where_f32(c: number, a: number, as: number, b: number, bs: number, out: number, n: number): void;
   pack_b(b: number, brs: number, bcs: number, K: number, N: number, dst: number): void;
   adam_step_f32(p: number, g: number, m: number, v: number, vmax: number, n: number, flags: number, c: number): void;
   sgd_step_f32(p: number, g: number, buf: number, n: number, flags: number, c: number): void;
