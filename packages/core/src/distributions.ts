@@ -5,12 +5,16 @@
  * number drawn after them is PyTorch's too. Values come out in draw order;
  * the ops place them (ops/iteration-order.ts). They agree with PyTorch's to
  * the rounding of the transcendental functions (JavaScript's `Math.log`,
- * `Math.cos`, … against glibc's).
+ * `Math.cos`, … against glibc's), except the vectorised float32 normal, which
+ * emulates PyTorch's AVX2 kernel and gives its bits (avx-mathfun.ts).
  */
 import type { DType } from './dtype.js';
+import { logAvx, sincosAvx } from './avx-mathfun.js';
 import type { Engine } from './random.js';
 
 const f32 = Math.fround;
+/** 2π as the float32 constant ATen's kernel multiplies by (`_mm256_set1_ps(2.0f * pi<double>)`). */
+const TWO_PI_F32 = f32(2 * Math.PI);
 
 /**
  * `size` uniform samples in [low, high), as `uniform_kernel`: float32 from one
@@ -46,19 +50,31 @@ export function normalValues(e: Engine, size: number, dtype: DType, mean = 0, st
     return out;
   }
   const draw = double ? () => e.uniformDouble() : () => e.uniformFloat();
-  const round = double ? (x: number) => x : f32;
-  const m = round(mean);
-  const s = round(std);
-  const fill16 = (start: number) => {
-    for (let j = 0; j < 8; j++) {
-      const u1 = round(1 - out[start + j]!);
-      const u2 = out[start + j + 8]!;
-      const radius = round(Math.sqrt(round(-2 * round(Math.log(u1)))));
-      const theta = round(2 * Math.PI * u2);
-      out[start + j] = round(round(radius * round(Math.cos(theta))) * s) + m;
-      out[start + j + 8] = round(round(radius * round(Math.sin(theta))) * s) + m;
-    }
-  };
+  const m = double ? mean : f32(mean);
+  const s = double ? std : f32(std);
+  const fill16 = double
+    ? (start: number) => {
+        for (let j = 0; j < 8; j++) {
+          const u1 = 1 - out[start + j]!;
+          const u2 = out[start + j + 8]!;
+          const radius = Math.sqrt(-2 * Math.log(u1));
+          const theta = 2 * Math.PI * u2;
+          out[start + j] = radius * Math.cos(theta) * s + m;
+          out[start + j + 8] = radius * Math.sin(theta) * s + m;
+        }
+      }
+    : // float32: PyTorch's AVX2 kernel (normal_fill_16_AVX2) step for step, its log and sincos emulated (avx-mathfun.ts)
+      (start: number) => {
+        for (let j = 0; j < 8; j++) {
+          const u1 = f32(1 - out[start + j]!);
+          const u2 = out[start + j + 8]!;
+          const radius = f32(Math.sqrt(f32(-2 * logAvx(u1))));
+          const [sin, cos] = sincosAvx(f32(TWO_PI_F32 * u2));
+          // n·std + mean as one fused multiply-add (_mm256_fmadd_ps)
+          out[start + j] = f32(f32(radius * cos) * s + m);
+          out[start + j + 8] = f32(f32(radius * sin) * s + m);
+        }
+      };
   for (let i = 0; i < size; i++) out[i] = draw();
   for (let i = 0; i + 16 <= size; i += 16) fill16(i);
   if (size % 16 !== 0) {

@@ -39,7 +39,13 @@ export function fillHandle(h: Handle, value: number): void {
 }
 
 export function contiguous(x: View<Handle>): Handle {
-  const out = alloc(x.dtype, numel(x.shape));
+  const n = numel(x.shape);
+  const out = alloc(x.dtype, n);
+  // One element expanded (the gradient of a sum or mean, `ones([]).expand(…)`): a fill, in wasm for the heap.
+  if (n > 1 && x.strides.every((s, d) => s === 0 || x.shape[d] === 1)) {
+    fillHandle(out, arr(x.handle)[x.offset]!);
+    return out;
+  }
   copyStrided(arr(x.handle), x.offset, x.strides, arr(out), 0, contiguousStrides(x.shape), x.shape);
   return out;
 }
