@@ -34,7 +34,7 @@ const LOG_P = [
 ].map(f);
 const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
-const SQRT_HALF = f(0.707106781186547524);
+const SQRT_HALF = f(0.7071067811865476);
 const MIN_NORMAL = fromBits(0x00800000);
 
 /** `log256_ps` on one lane: log(x) for x > 0 (NaN otherwise), the polynomial on the mantissa in [√½, √2). */
@@ -58,10 +58,10 @@ export function logAvx(x0: number): number {
 }
 
 const DP1 = f(-0.78515625);
-const DP2 = f(-2.4187564849853515625e-4);
-const DP3 = f(-3.77489497744594108e-8);
+const DP2 = f(-0.00024187564849853516);
+const DP3 = f(-3.774894977445941e-8);
 const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
-const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
+const COS_P = [2.443315711809948e-5, -0.001388731625493765, 0.04166664568298827].map(f);
 const FOUR_OVER_PI = f(1.27323954473516);
 
 /** `sincos256_ps` on one lane: [sin x, cos x], the argument reduced to [-π/4, π/4] in three steps. */
