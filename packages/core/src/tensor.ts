@@ -5,6 +5,7 @@
  * them and imports none.
  */
 import { settleChecks, settleChecksAsync } from './checks.js';
+import { isGraphRecordingEnabled } from './autograd/grad-mode.js';
 import { checkRequiresGradAllowed } from './autograd/inference.js';
 import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { Backend, View } from './backend/spec.js';
@@ -156,11 +157,18 @@ export class Tensor implements View {
     const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter, op);
     view.isView = true;
     view.viewEpoch = this.storage.graphEpoch;
+    view.tracksBaseGraph = isGraphRecordingEnabled();
     return view;
   }
 
   /** @internal the storage's `graphEpoch` when this view was made. */
   viewEpoch = 0;
+  /**
+   * @internal Whether this view follows its base's graph (made while autograd
+   * records): PyTorch would give it the base's new graph after an in-place op,
+   * so it is refused once that happens. Not for `detach()`, which never does.
+   */
+  tracksBaseGraph = false;
 
   /**
    * @internal Throws when this is a view in a graph made before an in-place op
@@ -171,10 +179,11 @@ export class Tensor implements View {
    * graph edge to the view is made (recording an op on it, backward from it).
    */
   checkViewGraph(): void {
-    if (this.isView && this._gradFn !== null && this.viewEpoch !== this.storage.graphEpoch) {
+    // With a node of its own or without (a view of a base that entered the graph through the in-place op).
+    if (this.isView && this.tracksBaseGraph && this.viewEpoch !== this.storage.graphEpoch) {
       throw new Error(
         `autograd: a view (shape [${this.shape.join(', ')}]) made before an in-place operation changed the graph of the tensor it views ` +
-          'cannot be used in autograd: its gradient would go to the values it viewed before (PyTorch rebuilds the view; Graft does not yet). ' +
+          'cannot be used in autograd: its graph is the one from before the write, so its gradient would be wrong or missing (PyTorch rebuilds the view; Graft does not yet). ' +
           'Take the view again after the in-place operation.',
       );
     }
@@ -190,6 +199,8 @@ export class Tensor implements View {
   alias(): Tensor {
     const t = this.viewAs(this.shape, this.strides, this.offset);
     t.isView = this.isView;
+    t.viewEpoch = this.viewEpoch;
+    t.tracksBaseGraph = this.tracksBaseGraph;
     if (this._gradFn !== null) t.setGradFn(this._gradFn, this.outputNr);
     else if (this._requiresGrad) {
       t._requiresGrad = true;
@@ -441,7 +452,9 @@ export class Tensor implements View {
    * const y = x.detach(); y.requiresGrad; // false
    */
   detach(): Tensor {
-    return this.viewAs(this.shape, this.strides, this.offset);
+    const t = this.viewAs(this.shape, this.strides, this.offset);
+    t.tracksBaseGraph = false;
+    return t;
   }
 
   /**
@@ -453,6 +466,7 @@ export class Tensor implements View {
    * y.detach_().requiresGrad; // false
    */
   detach_(): this {
+    this.tracksBaseGraph = false;
     const previous = this._gradFn;
     this._gradFn = null;
     if (!this.disposeRequested) previous?.letGo();

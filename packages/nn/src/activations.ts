@@ -20,18 +20,27 @@ function numberArgument(op: string, name: string, value: unknown): number {
 
 /** clamp(x, lo, hi) whose gradient is 1 strictly inside (lo, hi) and 0 at and beyond the bounds, as ATen's hardtanh_backward. */
 function clampOpenGradient(x: Tensor, lo: number, hi: number): Tensor {
-  return g.where(x.gt(lo).logicalAnd(x.lt(hi)), x, x.clamp(lo, hi).detach());
+  // Inside is "not (x <= lo or x >= hi)", as ATen's hardtanh_backward: a NaN is inside (its gradient passes).
+  return g.where(x.le(lo).logicalOr(x.ge(hi)).logicalNot(), x, x.clamp(lo, hi).detach());
 }
 
-/** ELU's family: scale·x for x > 0, alpha·scale·(exp(inputScale·x) − 1) otherwise (ATen's elu). */
+/**
+ * ELU's family: scale·x for x > 0, alpha·scale·(exp(inputScale·x) − 1)
+ * otherwise, as ATen's elu: `exp(x) - 1` (not expm1), whose gradient is then
+ * its `alpha·scale·inputScale·exp(inputScale·x)` — through expm1's, which
+ * reads its output (e^x − 1 + 1), it cancelled to 0 below x ≈ −17 in float32.
+ * The negative side is "x <= 0", as ATen's: a NaN takes the positive side
+ * (its gradient is scale).
+ */
 function eluFamily(x: Tensor, alpha: number, scale: number, inputScale: number): Tensor {
   // exp of the clamped input: the branch a positive x does not take stays finite.
   const negative = x
     .clamp(null, 0)
     .mul(inputScale)
-    .expm1()
+    .exp()
+    .sub(1)
     .mul(alpha * scale);
-  return g.where(x.gt(0), scale === 1 ? x : x.mul(scale), negative);
+  return g.where(x.le(0), negative, scale === 1 ? x : x.mul(scale));
 }
 
 /** Options of `elu` and `celu`. */
@@ -117,8 +126,9 @@ export function silu(input: Tensor, ...rest: unknown[]): Tensor {
 /** softplus without its checks: x where beta·x > threshold, log(1 + e^(beta·x))/beta elsewhere. */
 function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
   const scaled = beta === 1 ? x : x.mul(beta);
-  // The exp of the clamped value: where the linear branch is taken, the other stays finite (and its gradient 0, not NaN).
-  let smooth = scaled.clamp(null, threshold).exp().log1p();
+  // The exp of the value capped where the linear branch is taken (so the other stays finite, its gradient 0);
+  // a NaN passes through (not a clamp: its gradient would be 0 where ATen's is NaN).
+  let smooth = g.where(scaled.gt(threshold), threshold, scaled).exp().log1p();
   if (beta !== 1) smooth = smooth.div(beta);
   return g.where(scaled.gt(threshold), x, smooth);
 }
@@ -376,7 +386,8 @@ export function threshold(input: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<ThresholdOptions>('threshold', rest, ['threshold', 'value', 'inplace']);
     const th = numberArgument('threshold', 'threshold', o.threshold);
     const value = numberArgument('threshold', 'value', o.value);
-    return maybeInPlace(input, g.where(input.gt(th), input, value), o.inplace);
+    // ATen's `x <= threshold ? value : x`: a NaN stays NaN (and passes its gradient).
+    return maybeInPlace(input, g.where(input.le(th), value, input), o.inplace);
   });
 }
 
@@ -398,6 +409,8 @@ export function softshrink(input: Tensor, options?: ShrinkOptions): Tensor;
 export function softshrink(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const lambd = checkSoftshrinkLambda('softshrink', keywordArguments<ShrinkOptions>('softshrink', rest, ['lambd']).lambd ?? 0.5);
+    // A NaN gives 0, as ATen's forward; its gradient is 0 here where ATen's backward passes it (its mask is
+    // `-λ <= x <= λ`, its forward's `x > λ`, `x < -λ`): no composite has both.
     return g.where(input.gt(lambd), input.sub(lambd), g.where(input.lt(-lambd), input.add(lambd), 0));
   });
 }
@@ -421,16 +434,19 @@ export function hardshrink(input: Tensor, options?: ShrinkOptions): Tensor;
 export function hardshrink(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const lambd = numberArgument('hardshrink', 'lambd', keywordArguments<ShrinkOptions>('hardshrink', rest, ['lambd']).lambd ?? 0.5);
-    return g.where(input.gt(lambd).logicalOr(input.lt(-lambd)), input, 0);
+    // ATen's `-λ <= x <= λ ? 0 : x`: a NaN is outside the band.
+    return g.where(input.ge(-lambd).logicalAnd(input.le(lambd)), 0, input);
   });
 }
 
 /** log σ(x), stable at both ends; the gradient 1 − σ(x) (0.5 at 0). */
 export function logSigmoidOf(x: Tensor): Tensor {
-  // Each branch's exp sees only the clamped half, so neither overflows.
-  const negative = x.clamp(null, 0);
-  const positive = x.clamp(0);
-  return g.where(x.lt(0), negative.sub(negative.exp().log1p()), positive.neg().exp().log1p().neg());
+  // Each branch's exp sees only its own half (the other is 0), so neither overflows; a NaN takes the
+  // positive branch through `where` (a clamp would zero its gradient, where ATen's is NaN).
+  const below = x.lt(0);
+  const negative = g.where(below, x, 0);
+  const positive = g.where(below, 0, x);
+  return g.where(below, negative.sub(negative.exp().log1p()), positive.neg().exp().log1p().neg());
 }
 
 /**

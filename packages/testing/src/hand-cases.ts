@@ -295,6 +295,17 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
         'a string gradient',
       );
     });
+    it("maximum and minimum give a NaN's gradient to both operands, ties half each, the loser 0 (PyTorch's masks)", () => {
+      for (const op of ['maximum', 'minimum'] as const) {
+        const a = g.tensor([1, 5, 2, Number.NaN]).requiresGrad_();
+        const b = g.tensor([3, 2, 2, 1]).requiresGrad_();
+        g[op](a, b).sum().backward();
+        const expectA = op === 'maximum' ? [0, 1, 0.5, 1] : [1, 0, 0.5, 1];
+        const expectB = op === 'maximum' ? [1, 0, 0.5, 1] : [0, 1, 0.5, 1];
+        assertClose(values(a.grad!), expectA, close, `${op}: gradient of a`);
+        assertClose(values(b.grad!), expectB, close, `${op}: gradient of b`);
+      }
+    });
     it('softmax and logSoftmax of a 0-d tensor are 1 and 0, with a zero gradient', () => {
       for (const v of [3.5, -2]) {
         for (let k = 0; k < 3; k++) g.tensor(123.25).mul(1).dispose(); // leave freed memory of the same size about

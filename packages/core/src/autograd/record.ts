@@ -24,7 +24,11 @@ export function wantsGrad(x: unknown): boolean {
 }
 
 function requiresGrad(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && (x as Tensor).requiresGrad;
+  if (typeof x !== 'object' || x === null) return false;
+  const t = x as Tensor;
+  // A stale view (its base got a new graph after it was made) may not say false here: it would have PyTorch's grad.
+  if (t.isView) t.checkViewGraph?.();
+  return t.requiresGrad;
 }
 
 /** Runs the tangent rule when any input is dual; false when no node is needed. */

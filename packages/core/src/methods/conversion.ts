@@ -78,6 +78,15 @@ declare module '../tensor.js' {
      * x.pow(2).backward(); // x.grad is tensor(4.)
      */
     backward(gradient?: Tensor | number, options?: BackwardOptions): void;
+    /**
+     * `backward` with its options alone (PyTorch's `loss.backward(retain_graph=True)`).
+     *
+     * @example
+     * const x = g.tensor(2, { requiresGrad: true });
+     * const y = x.pow(2);
+     * y.backward({ retainGraph: true });
+     * y.backward(); // x.grad is tensor(8.)
+     */
     backward(options: BackwardOptions): void;
   }
 }

@@ -722,14 +722,15 @@ function powByScalar(a: Tensor, e: number): Tensor | null {
 }
 
 function maxMinBackward(pick: 'gt' | 'lt', a: TensorLike, b: TensorLike, g: Tensor): (Tensor | null)[] {
-  // Ties split the gradient evenly, as PyTorch does.
+  // PyTorch's rule: ties split the gradient evenly, the operand that loses gets 0, and otherwise (it wins, or
+  // either is NaN, where no comparison holds) it gets the whole gradient.
   const aT = isTensor(a) ? a : null;
   const bT = isTensor(b) ? b : null;
   const half = g.mul(0.5);
   const tie = eq(a, b);
-  const aWins = pick === 'gt' ? gt(a, b) : lt(a, b);
-  const bWins = pick === 'gt' ? lt(a, b) : gt(a, b);
-  return [wantsGrad(aT) ? where(tie, half, where(aWins, g, 0)) : null, wantsGrad(bT) ? where(tie, half, where(bWins, g, 0)) : null];
+  const aLoses = pick === 'gt' ? lt(a, b) : gt(a, b);
+  const bLoses = pick === 'gt' ? gt(a, b) : lt(a, b);
+  return [wantsGrad(aT) ? where(tie, half, where(aLoses, 0, g)) : null, wantsGrad(bT) ? where(tie, half, where(bLoses, 0, g)) : null];
 }
 
 /**

@@ -24,13 +24,13 @@ export function scalarAs(op: string, value: number | boolean, dtype: DType): num
   const v = Number(value);
   if (dtype === 'bool') return v !== 0 ? 1 : 0;
   if (dtype === 'int32') {
-    const t = Math.trunc(v);
-    if (!(t >= -2147483648 && t <= 2147483647)) {
+    // The value itself must lie in int32's range (PyTorch's check comes before the truncation: 2147483647.5 overflows).
+    if (!(v >= -2147483648 && v <= 2147483647)) {
       throw new RangeError(
         `${op}: value ${v} cannot be converted to int32 without overflow (int32 is Graft's integer type, where PyTorch's int64 would hold it: use a float64 tensor for it)`,
       );
     }
-    return t;
+    return Math.trunc(v);
   }
   if (dtype === 'float32' && Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) {
     throw new RangeError(`${op}: value ${v} cannot be converted to float32 without overflow (use a float64 tensor for it)`);
