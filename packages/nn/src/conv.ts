@@ -31,6 +31,23 @@ export interface Conv1dOptions {
 const CONV_KEYWORDS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
 
 /** [top, bottom, left, right] for a padding argument; 'same' pads d·(k−1) in all, the odd one after, as ATen. */
+/**
+ * The checks both convolutions make of their tensors, in PyTorch's words and
+ * the caller's shapes: one dtype for input and weight, and a bias of one
+ * element per output channel.
+ */
+function checkConvTensors(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
+  if (weight.dtype !== x.dtype) {
+    throw new TypeError(
+      `${op}: expected the input and the weight to have one dtype (PyTorch: expected scalar type), got input ${x.dtype} and weight ${weight.dtype}`,
+    );
+  }
+  const O = weight.shape[0]!;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) {
+    throw new Error(`${op}: expected bias to be 1-dimensional with ${O} elements, but got bias of size [${bias.shape.join(', ')}] instead`);
+  }
+}
+
 function convPadding(
   op: string,
   padding: ConvPadding | undefined,
@@ -85,6 +102,7 @@ export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
       );
     }
     if (O % groups !== 0) throw new Error(`conv2d: out_channels (${O}) must be divisible by groups (${groups})`);
+    checkConvTensors('conv2d', x, weight, o.bias);
     const s = pair('conv2d', 'stride', o.stride, 1, 1);
     const d = pair('conv2d', 'dilation', o.dilation, 1, 1);
     const padding = convPadding('conv2d', o.padding, s, [kh, kw], d);
@@ -137,14 +155,29 @@ export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
       return v;
     };
     const padding = typeof o.padding === 'string' ? o.padding : ([0, one('padding', o.padding, 0)] as const);
-    // conv2d's checks would name its 4-D shapes: the ones a user of conv1d can get wrong are checked here.
+    // conv2d's checks would name its 4-D shapes and pairs: everything a user of conv1d can get wrong is checked here.
     const groups = o.groups ?? 1;
-    if (Number.isSafeInteger(groups) && groups >= 1 && x.shape[1] !== weight.shape[1]! * groups) {
+    const [stride, dilation] = [one('stride', o.stride, 1), one('dilation', o.dilation, 1)];
+    const integer = (name: string, v: number, min: number, words: string) => {
+      if (!Number.isSafeInteger(v) || v < min) throw new Error(`conv1d: ${words} (got ${name}=${v})`);
+    };
+    integer('stride', stride, 1, 'non-positive stride is not supported, and a stride must be an integer');
+    integer('dilation', dilation, 1, 'dilation should be greater than zero, and an integer');
+    if (typeof padding !== 'string') integer('padding', padding[1], 0, 'negative padding is not supported, and padding must be an integer');
+    integer('groups', groups, 1, 'non-positive groups is not supported, and groups must be an integer');
+    if (padding === 'same' && stride !== 1) throw new Error("conv1d: padding='same' is not supported for strided convolutions");
+    if (weight.shape[0]! % groups !== 0) {
+      throw new Error(
+        `conv1d: Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${weight.shape.join(', ')}] instead`,
+      );
+    }
+    checkConvTensors('conv1d', x, weight, o.bias);
+    if (x.shape[1] !== weight.shape[1]! * groups) {
       throw new Error(
         `conv1d: Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${weight.shape[1]! * groups} channels, but got ${x.shape[1]} channels instead`,
       );
     }
-    const [k, d, p] = [weight.shape[2]!, one('dilation', o.dilation, 1), typeof padding === 'string' ? 0 : padding[1]];
+    const [k, d, p] = [weight.shape[2]!, dilation, typeof padding === 'string' ? 0 : padding[1]];
     if (padding !== 'same' && x.shape[2]! + 2 * p < d * (k - 1) + 1) {
       throw new Error(
         `conv1d: Calculated padded input size per channel: (${x.shape[2]! + 2 * p}). Kernel size: (${d * (k - 1) + 1}). Kernel size can't be greater than actual input size`,
@@ -152,10 +185,10 @@ export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
     }
     const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), {
       bias: o.bias ?? null,
-      stride: [1, one('stride', o.stride, 1)],
+      stride: [1, stride],
       padding,
-      dilation: [1, one('dilation', o.dilation, 1)],
-      groups: o.groups ?? 1,
+      dilation: [1, dilation],
+      groups,
     });
     return out.squeeze(2);
   });

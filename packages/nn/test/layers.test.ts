@@ -52,6 +52,25 @@ describe('sequence models against PyTorch (seeded init, outputs, gradients)', ()
     expect(() => new Conv1d(2, 3, 3).call(g.zeros(1, 2, 2))).toThrow(
       "conv1d: Calculated padded input size per channel: (2). Kernel size: (3). Kernel size can't be greater than actual input size",
     );
+    // conv1d's own arguments, and both convolutions' dtype and bias checks, in their own words.
+    const x3 = g.randn(1, 3, 5);
+    const w3 = g.randn(2, 3, 3);
+    expect(() => F.conv1d(x3, w3, null, { dilation: 0 })).toThrow('conv1d: dilation should be greater than zero');
+    expect(() => F.conv1d(x3, w3, null, { stride: 1.5 })).toThrow(
+      'conv1d: non-positive stride is not supported, and a stride must be an integer (got stride=1.5)',
+    );
+    expect(() => F.conv1d(x3, w3, null, { stride: 2, padding: 'same' })).toThrow(
+      "conv1d: padding='same' is not supported for strided convolutions",
+    );
+    expect(() => F.conv1d(g.randn(1, 4, 5), g.randn(3, 2, 3), null, { groups: 2 })).toThrow(
+      'conv1d: Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [3, 2, 3] instead',
+    );
+    expect(() => F.conv1d(x3, w3, g.randn(3))).toThrow(
+      'conv1d: expected bias to be 1-dimensional with 2 elements, but got bias of size [3] instead',
+    );
+    expect(() => F.conv2d(g.randn(1, 3, 5, 5), g.randn([2, 3, 3, 3], { dtype: 'float64' }))).toThrow(
+      'conv2d: expected the input and the weight to have one dtype (PyTorch: expected scalar type), got input float32 and weight float64',
+    );
     // A state of the wrong kind, and an input of another dtype than the parameters: named, never an internal TypeError.
     const lstm = new LSTM(3, 4);
     const x = g.zeros(5, 2, 3);

@@ -473,6 +473,12 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       ['fill_ of 2**31 into int32', () => g.zeros(2, { dtype: 'int32' }).fill_(2 ** 31), ['fill_', '2147483648', 'int32']],
       ['fill_ of NaN into int32', () => g.zeros(2, { dtype: 'int32' }).fill_(Number.NaN), ['fill_', 'NaN', 'int32']],
       ['fill_ of a string', () => g.zeros(2).fill_('a' as never), ['fill_', 'number', 'string']],
+      ['zero_ of a leaf that requires grad', () => g.zeros(2, { requiresGrad: true }).zero_(), ['zero_', 'leaf']],
+      [
+        'fill_ of 2147483647.5 into int32 (checked before truncating)',
+        () => g.zeros(2, { dtype: 'int32' }).fill_(2147483647.5),
+        ['fill_', 'int32'],
+      ],
       ['full of -1e39 in float32', () => g.full([2], -1e39), ['full', 'float32', 'overflow']],
       ['maskedFill of 1e40', () => g.zeros(2).maskedFill(g.tensor([true, false]), 1e40), ['maskedFill', 'float32']],
       [

@@ -1,7 +1,7 @@
 /** Tensor methods: in-place ops: each writes into this tensor (and the views of its storage), bumps `version` and returns `this`. See methods/index.ts. */
 import type { TensorLike } from '../ops/dispatch.js';
 import { type AlphaOptions, type ClampOptions, type DivOptions, add, clampAs, div, mul, sub } from '../ops/elementwise.js';
-import { copy_, fill_, inplaceOf } from '../ops/inplace.js';
+import { copy_, fill_, fillAs, inplaceOf } from '../ops/inplace.js';
 import { checkOptions } from '../options.js';
 import { installMethods } from './install.js';
 
@@ -84,7 +84,7 @@ installMethods<'add_' | 'sub_' | 'mul_' | 'div_' | 'clamp_' | 'zero_' | 'fill_' 
     return inplaceOf(this, 'clamp_', (self) => clampAs('clamp_', self, min, max, options), min, max);
   },
   zero_() {
-    return fill_(this, 0);
+    return fillAs('zero_', this, 0);
   },
   fill_(value) {
     return fill_(this, value);

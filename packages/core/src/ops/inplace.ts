@@ -124,19 +124,24 @@ export function inplaceOf<T extends Tensor>(t: T, op: string, compute: (self: Te
  * g.zeros(3).fill_(2); // tensor([2., 2., 2.])
  */
 export function fill_<T extends Tensor>(t: T, value: number | boolean | Tensor): T {
-  checkWritable('fill_', t);
+  return fillAs('fill_', t, value);
+}
+
+/** @internal `fill_` under another name for its errors and graph node (`zero_`: ZeroBackward0). */
+export function fillAs<T extends Tensor>(op: string, t: T, value: number | boolean | Tensor): T {
+  checkWritable(op, t);
   if (isTensor(value)) {
-    if (value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+    if (value.ndim !== 0) throw new Error(`${op} only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
     return copy_(t, value);
   }
-  checkScalar('fill_', value);
-  const v = scalarAs('fill_', value, t.dtype);
-  const cut = overwritesGraph('fill_', t);
+  checkScalar(op, value);
+  const v = scalarAs(op, value, t.dtype);
+  const cut = overwritesGraph(op, t);
   const scalar = wrap(t, t.backend.fill(1, v, t.dtype), [], t.dtype);
   t.backend.assign(t, expandView(scalar, t.shape));
   scalar.dispose();
   t.versionCounter.value++;
-  if (cut) cutGraph(t, 'fill_');
+  if (cut) cutGraph(t, op);
   return t;
 }
 
