@@ -41,8 +41,10 @@ const PACKAGES = ['core', 'backend-cpu', 'nn', 'optim', 'data', 'backend-webgl',
 // as SIMD128 and relaxed-SIMD builds (2 × 37 KB of wasm, 33 KB of the bundle's gzip). Raised from
 // 140 KB (by 11 bytes over) when the LSTM layer became one op (core's fused.lstmSequence) and the CPU
 // backend gained softmax and exp kernels and its small-binary loop. Lowered to 140 KB when the second wasm
-// build became a patch of the first (only the GEMM's body differs: 147.0 -> 129.3 KB).
-const BUDGET = 140 * 1024;
+// build became a patch of the first (only the GEMM's body differs: 147.0 -> 129.3 KB); back to 150 KB in the
+// same session, whose kernels (convolution, erf, where, max/min: 47 -> 58 KB of wasm) and trust checks took
+// the bundle to 139.7 KB. tfjs alone would be several times the budget: what it guards against stays caught.
+const BUDGET = 150 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'graft-pack-'));
 const tarballs = join(work, 'tarballs');

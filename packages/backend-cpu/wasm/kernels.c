@@ -488,6 +488,20 @@ static inline v128_t erf_for_f32_x2(v128_t x) {
   return wasm_v128_bitselect(x, r, wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_eq(x, wasm_f64x2_splat(0))));
 }
 
+// A float32 result computed in double: four floats a time as two pairs of double lanes through F2, the
+// tail through F (each lane's bits are F's), rounded once to float32.
+#define VIA_DOUBLES(F2, F)                                                                                         \
+  {                                                                                                                \
+    int i = 0;                                                                                                     \
+    for (; i + 4 <= n; i += 4) {                                                                                   \
+      v128_t x = wasm_v128_load(a + i);                                                                            \
+      v128_t lo = wasm_f32x4_demote_f64x2_zero(F2(wasm_f64x2_promote_low_f32x4(x)));                               \
+      v128_t hi = wasm_f32x4_demote_f64x2_zero(F2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)))); \
+      wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));                                            \
+    }                                                                                                              \
+    for (; i < n; i++) out[i] = (float)F(a[i]);                                                                    \
+  }
+
 __attribute__((export_name("unary_f32")))
 void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
   switch (op) {
@@ -520,29 +534,9 @@ void unary_f32(int op, const float *restrict a, float *restrict out, int n) {
       for (; i < n; i++) out[i] = tanh_f32(a[i]);
       break;
     }
-    // e^x in double by exp_for_f32, rounded once to float32 (src/kernels/math.ts's expForF32 in JavaScript).
-    case U_EXP: {
-      int i = 0;
-      for (; i + 4 <= n; i += 4) {
-        v128_t x = wasm_v128_load(a + i);
-        v128_t lo = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(x)));
-        v128_t hi = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))));
-        wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));
-      }
-      for (; i < n; i++) out[i] = (float)exp_for_f32(a[i]);
-      break;
-    }
-    case U_ERF: {
-      int i = 0;
-      for (; i + 4 <= n; i += 4) {
-        v128_t x = wasm_v128_load(a + i);
-        v128_t lo = wasm_f32x4_demote_f64x2_zero(erf_for_f32_x2(wasm_f64x2_promote_low_f32x4(x)));
-        v128_t hi = wasm_f32x4_demote_f64x2_zero(erf_for_f32_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))));
-        wasm_v128_store(out + i, wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5));
-      }
-      for (; i < n; i++) out[i] = (float)erf_for_f32(a[i]);
-      break;
-    }
+    // e^x and erf in double (exp_for_f32, erf_for_f32), rounded once to float32 (math.ts's expForF32 and erfForF32 in JavaScript).
+    case U_EXP: VIA_DOUBLES(exp_for_f32_x2, exp_for_f32); break;
+    case U_ERF: VIA_DOUBLES(erf_for_f32_x2, erf_for_f32); break;
     case U_SIGMOID: {
       int i = 0;
       for (; i + 8 <= n; i += 8) {
