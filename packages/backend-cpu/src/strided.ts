@@ -111,3 +111,14 @@ export function copyStrided(
     }
   });
 }
+
+/** Whether a view is row-major from its offset with no gaps (dims of size 1 may have any stride). */
+export function isDense(v: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size !== 1 && v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}

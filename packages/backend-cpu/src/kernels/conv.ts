@@ -23,7 +23,7 @@
  */
 import type { Conv2dGeometry, Conv2dPass, View } from '@graft/core/backend';
 import { address, alloc, arr, checkView, type Handle, release } from '../heap.js';
-import { copyStrided } from '../strided.js';
+import { copyStrided, isDense } from '../strided.js';
 import { type KernelCall, runCalls } from '../threads/parallel.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 import { contiguous } from './movement.js';
@@ -283,16 +283,6 @@ function drop(temps: Handle[], h: Handle): void {
 /** Throws when scratch could not be had (the heap cannot grow): out of memory, said as the allocator says it. */
 function fail(ops: WasmOperands): void {
   if (ops.failed) throw new RangeError('cpu conv2d: out of memory for the WebAssembly scratch of a convolution');
-}
-
-/** Whether `v` is row-major from its offset (dims of size 1 aside). */
-function isDense(v: View<Handle>): boolean {
-  let stride = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    if (v.shape[d] !== 1 && v.strides[d] !== stride) return false;
-    stride *= v.shape[d]!;
-  }
-  return true;
 }
 
 /** `v` itself when dense, else a dense copy (pushed onto `temps`): a handle and the offset of its first element. */

@@ -7,7 +7,7 @@ import { numel, type BinaryOp, type DType, type TypedArray, type UnaryOp, type V
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 import { ELEMENTWISE_GRAIN, parallelRanges, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
-import { collapse, forEachRow } from '../strided.js';
+import { collapse, forEachRow, isDense } from '../strided.js';
 import { WasmOperands } from './wasm-operands.js';
 import {
   erf,
@@ -471,17 +471,6 @@ const ROW_LOOPS: Partial<Record<BinaryOp, RowLoop>> = {
     for (let i = 0; i < n; i++, ao += as, bo += bs) out[oo + i] = a[ao]! ^ b[bo]!;
   },
 };
-
-/** Row-major with no gaps (size-1 dims may have any stride). */
-function isDense(v: View<Handle>): boolean {
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const size = v.shape[d]!;
-    if (size !== 1 && v.strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
 
 function isScalar(v: View<Handle>): boolean {
   for (let d = 0; d < v.strides.length; d++) if (v.strides[d] !== 0 && v.shape[d] !== 1) return false;

@@ -7,7 +7,7 @@ import { numel, type DType, type ReduceOp, type TypedArray, type View } from '@g
 import { address, alloc, arr, checkView, freeScratch, type Handle, scratch } from '../heap.js';
 import { memory, wasmKernels } from '../wasm/module.js';
 import { type KernelCall, REDUCTION_CHUNK, runCalls, TRANSCENDENTAL_GRAIN } from '../threads/parallel.js';
-import { collapse, forEachRow } from '../strided.js';
+import { collapse, forEachRow, isDense } from '../strided.js';
 import { expForF32 } from './math.js';
 
 type Arr = TypedArray;
@@ -116,7 +116,7 @@ export function reduce(op: ReduceOp, x: View<Handle>, axes: readonly number[]): 
     return outH;
   }
   const wasm = wasmKernels();
-  if (op === 'sum' && n === 1 && wasm !== undefined && x.dtype === 'float32' && isContiguousView(x)) {
+  if (op === 'sum' && n === 1 && wasm !== undefined && x.dtype === 'float32' && isDense(x)) {
     checkView('sum', x); // wasm reads numel elements from a raw address
     const p = address(x.handle, x.offset);
     if (p >= 0) {
@@ -271,15 +271,6 @@ function sumChunks(p: number, n: number): number {
   return total;
 }
 
-function isContiguousView(v: View<Handle>): boolean {
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
-    expected *= v.shape[d]!;
-  }
-  return true;
-}
-
 export function argReduce(op: 'argmax' | 'argmin', x: View<Handle>, axis: number): Handle {
   const { keptShape, keptStrides } = split(x, [axis]);
   const n = numel(keptShape);
@@ -398,7 +389,7 @@ export function softmax(x: View<Handle>, axis: number, log: boolean): Handle {
   const out = arr(outH);
   if (out.length === 0) return outH;
   const len = x.shape[axis]!;
-  if (x.dtype === 'float32' && axis === x.shape.length - 1 && isContiguousView(x) && softmaxRowsWasm(x, len, log, outH)) return outH;
+  if (x.dtype === 'float32' && axis === x.shape.length - 1 && isDense(x) && softmaxRowsWasm(x, len, log, outH)) return outH;
   const step = x.strides[axis]!;
   const src = arr(x.handle);
   // float32: the wasm kernel's e^ (the same bits on both paths); float64: Math.exp.
