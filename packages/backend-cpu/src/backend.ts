@@ -3,6 +3,7 @@
  * array itself; disposed arrays go back to a pool for reuse.
  */
 import { BACKEND_SPEC_VERSION, type Backend, type DType, type TypedArray } from '@graft/core/backend';
+import { activation } from './kernels/activation.js';
 import { conv2d } from './kernels/conv.js';
 import * as elementwise from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
@@ -106,6 +107,10 @@ export class CpuBackend implements Backend<Handle> {
   ) => {
     const made = lstmSequenceBackward(gradOutput, gradHn, gradCn, cx, weightHh, cells, workspaces, reverse);
     return made === null ? null : [this.track(made[0]), this.track(made[1]), this.track(made[2])];
+  };
+  activation: NonNullable<Backend<Handle>['activation']> = (kind, x, grad) => {
+    const made = activation(kind, x, grad);
+    return made === null ? null : this.track(made);
   };
   conv2d: NonNullable<Backend<Handle>['conv2d']> = (pass, a, b, o) => {
     const made = conv2d(pass, a, b, o);

@@ -738,6 +738,111 @@ void threshold_backward_f32(const float *restrict grad, const float *restrict so
   for (; i < n; i++) out[i] = source[i] <= t ? 0.0f : grad[i];
 }
 
+// ---------------------------------------------------------------- activations (the optional `activation` kernel)
+
+// @graft/nn's pointwise activations and their gradients, one pass each, by ATen's float32 formulas
+// (src/kernels/activation.ts has the same steps in JavaScript for float64 and the kinds without a
+// wasm loop here): every operation in float32 (no FMA), e^x as exp_for_f32 rounded to float32, tanh
+// and sigmoid as tanh_f32 and sigmoid_f32 — the bits of `x.exp()`, `x.tanh()` and `x.sigmoid()`.
+// Comparisons are selects, not branches (random signs would mispredict). The kind codes are
+// activation.ts's KIND; p0..p2 its parameters as float32.
+enum { A_HARDTANH = 0, A_LEAKY_RELU = 1, A_ELU = 2, A_SILU = 4, A_GELU_TANH = 6, A_HARDSIGMOID = 7, A_HARDSWISH = 8 };
+
+// e^x of four floats in double, rounded once to float32 (exp_for_f32's bits).
+__attribute__((noinline)) static v128_t exp_f32x4(v128_t x) {
+  v128_t lo = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(x)));
+  v128_t hi = wasm_f32x4_demote_f64x2_zero(exp_for_f32_x2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))));
+  return wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
+}
+
+#define SPLAT wasm_f32x4_splat
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+#define DIV wasm_f32x4_div
+#define SELECT(cond, a, b) wasm_v128_bitselect(a, b, cond)
+
+// f(x) for four lanes.
+__attribute__((noinline)) static v128_t activation_x4(int kind, v128_t x, v128_t p0, v128_t p1, v128_t p2) {
+  v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), half = SPLAT(0.5f);
+  switch (kind) {
+    case A_HARDTANH:  // ATen's clamp: NaN fails both tests and stays NaN
+      return SELECT(wasm_f32x4_lt(x, p0), p0, SELECT(wasm_f32x4_gt(x, p1), p1, x));
+    case A_LEAKY_RELU: return SELECT(wasm_f32x4_gt(x, zero), x, MUL(x, p0));
+    case A_ELU: return SELECT(wasm_f32x4_le(x, zero), MUL(SUB(exp_f32x4(MUL(x, p2)), one), p0), MUL(x, p1));
+    case A_SILU: return DIV(x, ADD(one, exp_f32x4(wasm_f32x4_neg(x))));
+    case A_GELU_TANH: {
+      v128_t inner = MUL(p0, ADD(x, MUL(p1, MUL(MUL(x, x), x))));
+      return MUL(MUL(half, x), ADD(one, tanh_f32x4(inner)));
+    }
+    default: {  // hardsigmoid, hardswish: min(max(x + 3, 0), 6) (NaN stays NaN), / 6
+      v128_t s = ADD(x, SPLAT(3.0f)), six = SPLAT(6.0f);
+      v128_t h = SELECT(wasm_f32x4_lt(s, zero), zero, SELECT(wasm_f32x4_gt(s, six), six, s));
+      return DIV(kind == A_HARDSIGMOID ? h : MUL(x, h), six);
+    }
+  }
+}
+
+// grad · f'(x) for four lanes.
+__attribute__((noinline)) static v128_t activation_backward_x4(int kind, v128_t x, v128_t g, v128_t p0, v128_t p1, v128_t p2) {
+  v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), half = SPLAT(0.5f), three = SPLAT(3.0f);
+  switch (kind) {
+    case A_HARDTANH:  // 0 at and beyond the bounds; a NaN passes the gradient
+      return wasm_v128_andnot(g, wasm_v128_or(wasm_f32x4_le(x, p0), wasm_f32x4_ge(x, p1)));
+    case A_LEAKY_RELU: return SELECT(wasm_f32x4_gt(x, zero), g, MUL(g, p0));
+    case A_ELU: return SELECT(wasm_f32x4_le(x, zero), MUL(MUL(MUL(g, p2), p0), exp_f32x4(MUL(x, p2))), MUL(g, p1));
+    case A_SILU: {
+      v128_t s = sigmoid_f32x4(x);
+      return MUL(MUL(g, s), ADD(one, MUL(x, SUB(one, s))));
+    }
+    case A_GELU_TANH: {  // ATen's order: dy · (0.5·(1 + t) + (0.5·x)·(1 − t²)·β(1 + 3κ·x²))
+      v128_t square = MUL(x, x);
+      v128_t t = tanh_f32x4(MUL(p0, ADD(x, MUL(p1, MUL(square, x)))));
+      v128_t inner_derivative = MUL(p0, ADD(one, MUL(p2, square)));
+      v128_t right_derivative = MUL(MUL(MUL(half, x), SUB(one, MUL(t, t))), inner_derivative);
+      return MUL(g, ADD(MUL(half, ADD(one, t)), right_derivative));
+    }
+    case A_HARDSIGMOID:  // grad · (1.0f / 6.0f) strictly inside (-3, 3), else 0 (NaN too)
+      return wasm_v128_and(MUL(g, SPLAT(1.0f / 6.0f)), wasm_v128_and(wasm_f32x4_gt(x, wasm_f32x4_neg(three)), wasm_f32x4_lt(x, three)));
+    default:  // hardswish: 0 below -3, grad · (x/3 + 0.5) below 3, else (NaN too) grad
+      return SELECT(wasm_f32x4_lt(x, wasm_f32x4_neg(three)), zero,
+                    SELECT(wasm_f32x4_lt(x, three), MUL(g, ADD(DIV(x, three), half)), g));
+  }
+}
+
+// out[i] = f(x[i]) (g null), or grad · f'(x[i]) with grad g[i] (g not null) or the one value gv (g null,
+// one_value set: the expanded gradient of a sum). Whole vectors, then the tail through a padded vector
+// of four, so every element takes the same lanes' arithmetic.
+__attribute__((export_name("activation_f32")))
+void activation_f32(int kind, float q0, float q1, float q2, const float *x, const float *g, int one_value, float gv, float *out, int n) {
+  v128_t p0 = SPLAT(q0), p1 = SPLAT(q1), p2 = SPLAT(q2), gs = SPLAT(gv);
+  int forward = g == 0 && !one_value;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t xv = wasm_v128_load(x + i);
+    v128_t y = forward ? activation_x4(kind, xv, p0, p1, p2)
+                       : activation_backward_x4(kind, xv, g == 0 ? gs : wasm_v128_load(g + i), p0, p1, p2);
+    wasm_v128_store(out + i, y);
+  }
+  if (i < n) {
+    float xs[4] = {0, 0, 0, 0}, gt[4] = {gv, gv, gv, gv}, r[4];
+    for (int j = 0; i + j < n; j++) {
+      xs[j] = x[i + j];
+      if (g != 0) gt[j] = g[i + j];
+    }
+    v128_t xv = wasm_v128_load(xs);
+    v128_t y = forward ? activation_x4(kind, xv, p0, p1, p2) : activation_backward_x4(kind, xv, wasm_v128_load(gt), p0, p1, p2);
+    wasm_v128_store(r, y);
+    for (int j = 0; i + j < n; j++) out[i + j] = r[j];
+  }
+}
+#undef SPLAT
+#undef ADD
+#undef SUB
+#undef MUL
+#undef DIV
+#undef SELECT
+
 // ---------------------------------------------------------------- reductions over one small dim
 
 // out[r] = the sum of the n contiguous float32s at src + r * rs (r < rows), in doubles, in the order

@@ -284,6 +284,7 @@ describe('registerBackend checks what it is given', () => {
       'gruCell',
       'gruCellBackward',
       'conv2d',
+      'activation',
     ]);
     for (const k of optional) delete (minimal as unknown as Record<string, unknown>)[k];
     r.registerBackend('minimal', () => minimal);
@@ -369,6 +370,7 @@ const KERNEL_CALLS: { [K in KernelName]: (b: Backend, n: number) => unknown } = 
       dilation: [1, 1],
       groups: 1,
     }),
+  activation: (b, n) => b.activation!({ kind: 'hardtanh', min: -1, max: 1 }, view([n, n]), null),
 };
 
 function view(shape: number[], dtype: View['dtype'] = 'float32'): View {

@@ -1,10 +1,14 @@
 /**
- * The activations of `nn.functional` beyond relu/leakyRelu/gelu/softmax:
- * compositions of core ops whose gradients are PyTorch's, also at the
+ * The activations of `nn.functional` beyond relu/leakyRelu/gelu/softmax.
+ * Each is defined by a composition of core ops whose gradients are PyTorch's, also at the
  * kinks (`hardtanh` passes no gradient at its bounds, `hardswish` -0.5 at
  * -3, `elu` alpha at 0, …), and whose unselected branches never overflow
  * (an `exp` that would reach inf is clamped first, so no 0·inf = NaN leaks
  * into a gradient). Being compositions, they are twice differentiable.
+ * Those ATen fuses (hardtanh, relu6, the ELU family, softplus, SiLU, Mish,
+ * hardswish, hardsigmoid) run through `g.fused.activation`: the backend's
+ * one-pass kernel where it has one (the CPU's), the composition elsewhere
+ * and for second derivatives.
  */
 import * as g from '@graft/core';
 import type { DType, Tensor } from '@graft/core';
@@ -43,6 +47,16 @@ function eluFamily(x: Tensor, alpha: number, scale: number, inputScale: number):
   return g.where(x.le(0), negative, scale === 1 ? x : x.mul(scale));
 }
 
+/** The ELU family through the backend's fused kernel where it has one (`eluFamily` is its definition). */
+function fusedElu(x: Tensor, alpha: number, scale: number, inputScale: number): Tensor {
+  return g.fused.activation({ kind: 'elu', alpha, scale, inputScale }, x, (t) => eluFamily(t, alpha, scale, inputScale));
+}
+
+/** hardtanh through the backend's fused kernel where it has one (`clampOpenGradient` is its definition). */
+function fusedHardtanh(x: Tensor, lo: number, hi: number): Tensor {
+  return g.fused.activation({ kind: 'hardtanh', min: lo, max: hi }, x, (t) => clampOpenGradient(t, lo, hi));
+}
+
 /** Options of `elu` and `celu`. */
 export interface EluOptions extends InplaceOptions {
   /** The value the negative side saturates to is −alpha (default 1). */
@@ -64,7 +78,7 @@ export function elu(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<EluOptions>('elu', rest, ['alpha', 'inplace']);
     const alpha = numberArgument('elu', 'alpha', o.alpha ?? 1);
-    return maybeInPlace(input, eluFamily(input, alpha, 1, 1), o.inplace);
+    return maybeInPlace(input, fusedElu(input, alpha, 1, 1), o.inplace);
   });
 }
 
@@ -85,7 +99,7 @@ export function selu(input: Tensor, options?: InplaceOptions): Tensor;
 export function selu(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('selu', rest, ['inplace']);
-    return maybeInPlace(input, eluFamily(input, SELU_ALPHA, SELU_SCALE, 1), o.inplace);
+    return maybeInPlace(input, fusedElu(input, SELU_ALPHA, SELU_SCALE, 1), o.inplace);
   });
 }
 
@@ -104,7 +118,7 @@ export function celu(input: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<EluOptions>('celu', rest, ['alpha', 'inplace']);
     const alpha = numberArgument('celu', 'alpha', o.alpha ?? 1);
     if (alpha === 0) throw new Error('celu: ZeroDivisionError, alpha cannot be 0 for CELU');
-    return maybeInPlace(input, eluFamily(input, alpha, 1, 1 / alpha), o.inplace);
+    return maybeInPlace(input, fusedElu(input, alpha, 1, 1 / alpha), o.inplace);
   });
 }
 
@@ -119,7 +133,11 @@ export function silu(input: Tensor, options?: InplaceOptions): Tensor;
 export function silu(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('silu', rest, ['inplace']);
-    return maybeInPlace(input, input.mul(input.sigmoid()), o.inplace);
+    return maybeInPlace(
+      input,
+      g.fused.activation({ kind: 'silu' }, input, (x) => x.mul(x.sigmoid())),
+      o.inplace,
+    );
   });
 }
 
@@ -145,7 +163,8 @@ export function mish(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('mish', rest, ['inplace']);
     // Beyond 20, tanh(softplus(x)) is 1 in float32 and float64 alike: the linear branch changes no value.
-    return maybeInPlace(input, input.mul(softplusOf(input, 1, 20).tanh()), o.inplace);
+    const mish = (x: Tensor) => x.mul(softplusOf(x, 1, 20).tanh());
+    return maybeInPlace(input, g.fused.activation({ kind: 'mish' }, input, mish), o.inplace);
   });
 }
 
@@ -172,7 +191,7 @@ export function softplus(input: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<SoftplusOptions>('softplus', rest, ['beta', 'threshold']);
     const beta = numberArgument('softplus', 'beta', o.beta ?? 1);
     const threshold = numberArgument('softplus', 'threshold', o.threshold ?? 20);
-    return softplusOf(input, beta, threshold);
+    return g.fused.activation({ kind: 'softplus', beta, threshold }, input, (x) => softplusOf(x, beta, threshold));
   });
 }
 
@@ -211,7 +230,7 @@ export function hardtanh(input: Tensor, ...rest: unknown[]): Tensor {
     const lo = numberArgument('hardtanh', 'minVal', o.minVal ?? -1);
     const hi = numberArgument('hardtanh', 'maxVal', o.maxVal ?? 1);
     checkHardtanhBounds('hardtanh', lo, hi);
-    return maybeInPlace(input, clampOpenGradient(input, lo, hi), o.inplace);
+    return maybeInPlace(input, fusedHardtanh(input, lo, hi), o.inplace);
   });
 }
 
@@ -231,7 +250,7 @@ export function relu6(input: Tensor, options?: InplaceOptions): Tensor;
 export function relu6(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('relu6', rest, ['inplace']);
-    return maybeInPlace(input, clampOpenGradient(input, 0, 6), o.inplace);
+    return maybeInPlace(input, fusedHardtanh(input, 0, 6), o.inplace);
   });
 }
 
@@ -247,9 +266,11 @@ export function hardswish(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('hardswish', rest, ['inplace']);
     // ATen's backward: 0 below −3, x/3 + 0.5 on [−3, 3), 1 from 3 on — the clamp's gradient includes 0 but not 6.
-    const shifted = input.add(3);
-    const gate = g.where(shifted.lt(6), shifted.clamp(0), 6);
-    return maybeInPlace(input, input.mul(gate).div(6), o.inplace);
+    const hardswish = (x: Tensor) => {
+      const shifted = x.add(3);
+      return x.mul(g.where(shifted.lt(6), shifted.clamp(0), 6)).div(6);
+    };
+    return maybeInPlace(input, g.fused.activation({ kind: 'hardswish' }, input, hardswish), o.inplace);
   });
 }
 
@@ -264,9 +285,11 @@ export function hardsigmoid(input: Tensor, options?: InplaceOptions): Tensor;
 export function hardsigmoid(input: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('hardsigmoid', rest, ['inplace']);
-    const inside = input.gt(-3).logicalAnd(input.lt(3));
-    const y = g.where(inside, input.add(3), input.add(3).clamp(0, 6).detach()).div(6);
-    return maybeInPlace(input, y, o.inplace);
+    const hardsigmoid = (x: Tensor) => {
+      const inside = x.gt(-3).logicalAnd(x.lt(3));
+      return g.where(inside, x.add(3), x.add(3).clamp(0, 6).detach()).div(6);
+    };
+    return maybeInPlace(input, g.fused.activation({ kind: 'hardsigmoid' }, input, hardsigmoid), o.inplace);
   });
 }
 

@@ -94,7 +94,8 @@ export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
     const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
     const slope = o.negativeSlope ?? 0.01;
     if (typeof slope !== 'number') throw new Error(`leakyRelu: negativeSlope must be a number, got ${JSON.stringify(slope)}`);
-    return maybeInPlace(input, g.where(input.gt(0), input, input.mul(slope)), o.inplace);
+    const leaky = (x: Tensor) => g.where(x.gt(0), x, x.mul(slope));
+    return maybeInPlace(input, g.fused.activation({ kind: 'leakyRelu', negativeSlope: slope }, input, leaky), o.inplace);
   });
 }
 
@@ -111,6 +112,12 @@ export const oneHot: typeof g.oneHot = g.oneHot;
 export const tanh = (x: Tensor): Tensor => x.tanh();
 /** Logistic sigmoid. @example F.sigmoid(x) */
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+
+/** GELU's tanh approximation op by op (its definition; the backend's fused kernel computes it in one pass). */
+function geluTanhComposite(x: Tensor): Tensor {
+  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+  return x.mul(0.5).mul(inner.tanh().add(1));
+}
 
 /** Options of `gelu`. */
 export interface GeluOptions {
@@ -130,11 +137,8 @@ export function gelu(input: Tensor, options?: GeluOptions): Tensor;
 export function gelu(x: Tensor, ...rest: unknown[]): Tensor {
   return g.tidy(() => {
     const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
-    if (approximate === 'tanh') {
-      const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-      return x.mul(0.5).mul(inner.tanh().add(1));
-    }
-    return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+    if (approximate === 'tanh') return g.fused.activation({ kind: 'geluTanh' }, x, geluTanhComposite);
+    return g.fused.activation({ kind: 'gelu' }, x, (t) => t.mul(0.5).mul(t.mul(Math.SQRT1_2).erf().add(1)));
   });
 }
 

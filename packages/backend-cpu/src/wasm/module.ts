@@ -39,6 +39,18 @@ export interface Kernels {
   gather_row32(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
   gather_row64(src: number, idx: number, step: number, size: number, out: number, n: number, rs: number): number;
   threshold_backward_f32(grad: number, source: number, t: number, out: number, n: number): void;
+  activation_f32(
+    kind: number,
+    p0: number,
+    p1: number,
+    p2: number,
+    x: number,
+    grad: number,
+    oneValue: number,
+    gradValue: number,
+    out: number,
+    n: number,
+  ): void;
   scatter_add_row_f32(out: number, idx: number, step: number, size: number, src: number, n: number, rs: number): number;
   sum_rows_f32(src: number, n: number, rs: number, rows: number, out: number): void;
   sum_leading_f32(src: number, rows: number, n: number, out: number): void;

@@ -112,6 +112,15 @@ const GUARDS: { readonly [K in KernelName]: Guard<K> | null } = {
     }
   },
   sgdStep: null, // writes into existing handles
+  activation: (k, fail) => (activation, x, grad) => {
+    const op = grad === null ? activation.kind : `${activation.kind}_backward`;
+    if (!fits(count(x.shape), x.dtype)) fail(op, x.shape, x.dtype);
+    try {
+      return k(activation, x, grad);
+    } catch (e) {
+      return fail(op, x.shape, x.dtype, e);
+    }
+  },
   lstmCell: (k, fail) => (inputGates, hiddenGates, cx) => {
     if (!fits(count(inputGates.shape), inputGates.dtype)) fail('_thnn_fused_lstm_cell', inputGates.shape, inputGates.dtype);
     try {

@@ -33,6 +33,7 @@ export {
   type SgdStepOptions,
   type Conv2dPass,
   type Conv2dGeometry,
+  type Activation,
 } from './spec.js';
 export { KERNELS } from './kernels.js';
 export { adamPasses, sgdPasses, type AdamPassResult, type OptimizerPassRunner } from './optimizer-passes.js';

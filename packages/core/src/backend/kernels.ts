@@ -55,6 +55,7 @@ export const KERNELS: { readonly [K in KernelName]: { readonly optional: IsOptio
   gruCell: { optional: true },
   gruCellBackward: { optional: true },
   conv2d: { optional: true },
+  activation: { optional: true },
 };
 
 /** Every kernel's name, in the spec's order. */

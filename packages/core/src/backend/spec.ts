@@ -422,7 +422,44 @@ export interface BackendKernels<H = unknown> {
    * for them otherwise). Without the kernel core composes every convolution.
    */
   conv2d?(pass: Conv2dPass, a: View<H>, b: View<H>, o: Conv2dGeometry): H | null;
+  /**
+   * Optional: one of `@graft/nn`'s pointwise activations in one pass (ATen's
+   * fused kernels: `hardtanh`, `elu`, `softplus`, …; see {@link Activation}
+   * for each one's formula). With `grad` null, f(x) into a new handle of x's
+   * shape; with `grad` (x's shape and dtype), ATen's backward `grad · f'(x)`
+   * from the input. Views are of one float dtype, any strides. Values follow
+   * ATen's CPU formulas (each op rounded to the dtype); NaN takes the branch
+   * ATen's comparisons give it. Return null, having allocated nothing, to
+   * decline (a dtype, a size): core then composes the activation op by op.
+   * Without the kernel core composes every activation (five to ten passes
+   * and as many graph nodes).
+   */
+  activation?(activation: Activation, x: View<H>, grad: View<H> | null): H | null;
 }
+
+/**
+ * A pointwise activation of the optional `activation` kernel, with its
+ * parameters (as the dtype computes them: float32 kernels round each to
+ * float32 first, as ATen's `opmath` does). Forward and backward formulas
+ * (ATen's CPU kernels):
+ * - `hardtanh`: clamp(x, min, max); grad where min < x < max (or x is NaN), 0 at and beyond the bounds.
+ * - `leakyRelu`: x > 0 ? x : x·negativeSlope; grad or grad·negativeSlope by the same test.
+ * - `elu` (ELU, SELU, CELU): x <= 0 ? (exp(x·inputScale) − 1)·(alpha·scale) : x·scale;
+ *   grad·inputScale·(alpha·scale)·exp(x·inputScale) or grad·scale.
+ * - `softplus`: x·beta > threshold ? x : log1p(exp(x·beta))/beta; grad, or grad·z/(z + 1) with z = exp(x·beta).
+ * - `silu`: x/(1 + exp(−x)); grad·s·(1 + x·(1 − s)) with s = 1/(1 + exp(−x)).
+ * - `gelu`: x·0.5·(1 + erf(x·√½)); grad·(cdf + x·pdf) with cdf = 0.5·(1 + erf(x·√½)), pdf = exp(−x²/2)/√(2π).
+ * - `geluTanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) and ATen's derivative of it.
+ * - `hardsigmoid`: min(max(x + 3, 0), 6)/6; grad/6 where −3 < x < 3, else 0.
+ * - `hardswish`: x·min(max(x + 3, 0), 6)/6; 0 where x < −3, grad·(x/3 + 0.5) where x < 3, else grad.
+ * - `mish`: x·tanh(log1p(exp(x))); grad·(t + x·σ(x)·(1 − t²)) with t = tanh(log1p(exp(x))).
+ */
+export type Activation =
+  | { readonly kind: 'hardtanh'; readonly min: number; readonly max: number }
+  | { readonly kind: 'leakyRelu'; readonly negativeSlope: number }
+  | { readonly kind: 'elu'; readonly alpha: number; readonly scale: number; readonly inputScale: number }
+  | { readonly kind: 'softplus'; readonly beta: number; readonly threshold: number }
+  | { readonly kind: 'silu' | 'gelu' | 'geluTanh' | 'hardsigmoid' | 'hardswish' | 'mish' };
 
 /** Which of the three convolutions `conv2d` computes: the output, or the gradient of the input or of the weight. */
 export type Conv2dPass = 'forward' | 'inputGrad' | 'weightGrad';
