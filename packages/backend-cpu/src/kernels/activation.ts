@@ -68,7 +68,7 @@ function isOneValue(v: View<Handle>): boolean {
   return v.strides.every((s, d) => s === 0 || v.shape[d] === 1);
 }
 
-/** The kinds with a wasm SIMD loop (kernels.c's `activation_f32`); softplus and mish need a log1p it lacks. */
+/** The kinds with a wasm SIMD loop (kernels.c's `activation_f32`); softplus and mish need a log1p it lacks (float64 only, in JavaScript). */
 const WASM_KINDS: ReadonlySet<number> = new Set([
   KIND.hardtanh,
   KIND.leakyRelu,
@@ -85,6 +85,10 @@ export function activation(a: Activation, x: View<Handle>, grad: View<Handle> | 
   // lanes) where the composite's backward reuses the forward's, so fused it was slower (measured).
   if (a.kind === 'gelu') return null;
   if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;
+  // float32 softplus and mish compose too: they need log1p, which the wasm lacks, and JavaScript's
+  // Math.log1p per element (20 ns) made the fused loop slower than the composite (116 against 30 ms for
+  // bench/ops's softplus). float64 has no wasm path either way, and there one pass wins.
+  if (x.dtype === 'float32' && (a.kind === 'softplus' || a.kind === 'mish')) return null;
   if (grad !== null && grad.dtype !== x.dtype) return null;
   const float32 = x.dtype === 'float32';
   const n = numel(x.shape);
@@ -139,6 +143,7 @@ function forward(kind: number, p0: number, p1: number, p2: number, float32: bool
   const exp = float32 ? expForF32 : Math.exp;
   const tanh = float32 ? tanh32 : tanh64;
   const log1p = float32 ? log1pFor32 : log1pFor64;
+  const sigmoid = float32 ? sigmoid32 : sigmoid64;
   // A loop per kind (one switch per call, not per element: V8 optimises each loop on its own).
   switch (kind) {
     case KIND.hardtanh:
@@ -168,9 +173,10 @@ function forward(kind: number, p0: number, p1: number, p2: number, float32: bool
       }
       return;
     case KIND.silu:
+      // x·σ(x), as kernels.c (ATen's x / (1 + e^-x) is within an ulp; the float32 sigmoid is the faster path there).
       for (let i = 0; i < n; i++) {
         const v = x[xo + i]!;
-        out[i] = v / r(1 + r(exp(-v)));
+        out[i] = v * sigmoid(v);
       }
       return;
     case KIND.geluTanh:

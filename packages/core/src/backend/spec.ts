@@ -447,7 +447,7 @@ export interface BackendKernels<H = unknown> {
  * - `elu` (ELU, SELU, CELU): x <= 0 ? (exp(x·inputScale) − 1)·(alpha·scale) : x·scale;
  *   grad·inputScale·(alpha·scale)·exp(x·inputScale) or grad·scale.
  * - `softplus`: x·beta > threshold ? x : log1p(exp(x·beta))/beta; grad, or grad·z/(z + 1) with z = exp(x·beta).
- * - `silu`: x/(1 + exp(−x)); grad·s·(1 + x·(1 − s)) with s = 1/(1 + exp(−x)).
+ * - `silu`: x·σ(x) (ATen's x/(1 + exp(−x)), within an ulp); grad·s·(1 + x·(1 − s)) with s = σ(x).
  * - `gelu`: x·0.5·(1 + erf(x·√½)); grad·(cdf + x·pdf) with cdf = 0.5·(1 + erf(x·√½)), pdf = exp(−x²/2)/√(2π).
  * - `geluTanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) and ATen's derivative of it.
  * - `hardsigmoid`: min(max(x + 3, 0), 6)/6; grad/6 where −3 < x < 3, else 0.
