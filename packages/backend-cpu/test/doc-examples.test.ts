@@ -21,7 +21,7 @@ const FILES = [
   ...['advanced-indexing', 'construction', 'contractions', 'cumulative', 'decompositions', 'indexing', 'linalg'].map(
     (f) => `methods/${f}.d.ts`,
   ),
-  ...['random', 'scatter', 'sorting'].map((f) => `methods/${f}.d.ts`),
+  ...['random', 'scatter', 'sorting', 'shorthands'].map((f) => `methods/${f}.d.ts`),
   ...[
     'addmm',
     'advanced-indexing',
@@ -29,6 +29,9 @@ const FILES = [
     'contractions',
     'counting',
     'cumulative',
+    'differences',
+    'nan-reductions',
+    'stacking',
     'einsum',
     'masked',
     'multinomial',

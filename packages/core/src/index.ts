@@ -393,10 +393,36 @@ export {
   // distances
   cdist,
   type CdistOptions,
+  // PyTorch's stacking, broadcasting, NaN-aware and difference shorthands
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  hstack,
+  vstack,
+  rowStack,
+  dstack,
+  columnStack,
+  broadcastTo,
+  broadcastShapes,
+  broadcastTensors,
+  flipud,
+  fliplr,
+  nansum,
+  nanmean,
+  countNonzero,
+  aminmax,
+  stdMean,
+  varMean,
+  diff,
+  type AminmaxOptions,
+  type MinMax,
+  type DiffOptions,
 } from './ops/index.js';
 
 import type { Tensor } from './tensor.js';
-import { expand as expandOp } from './ops/index.js';
+import { clamp as clampOp, type CreationOptions, expand as expandOp, zerosLike as zerosLikeOp } from './ops/index.js';
+import { Tensor as TensorClass } from './tensor.js';
+import { isFloating as isFloatingDType } from './dtype.js';
 /**
  * `x` broadcast to `other`'s shape (a view).
  *
@@ -405,4 +431,43 @@ import { expand as expandOp } from './ops/index.js';
  */
 export function expandAs(x: Tensor, other: Tensor): Tensor {
   return expandOp(x, other.shape as number[]);
+}
+
+/**
+ * clamp's NumPy name — PyTorch's `clip`.
+ *
+ * @example
+ * g.clip(g.tensor([-2, 3]), -1, 1); // tensor([-1.,  1.])
+ */
+export const clip: typeof clampOp = (x, min, max, options) => clampOp(x, min, max, options);
+
+/**
+ * Whether `x` is a Graft tensor — PyTorch's `is_tensor`.
+ *
+ * @example
+ * g.isTensor(g.ones(1)); // true
+ */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof TensorClass;
+}
+
+/**
+ * Whether the tensor's dtype is a floating point one — PyTorch's `is_floating_point`.
+ *
+ * @example
+ * g.isFloatingPoint(g.ones(1, { dtype: 'int32' })); // false
+ */
+export function isFloatingPoint(x: Tensor): boolean {
+  return isFloatingDType(x.dtype);
+}
+
+/**
+ * An uninitialised tensor of `x`'s shape (here: zeros), its dtype and device
+ * unless the options say otherwise — PyTorch's `empty_like`.
+ *
+ * @example
+ * g.emptyLike(g.ones(2, 3)).shape; // [2, 3]
+ */
+export function emptyLike(x: Tensor, options?: CreationOptions): Tensor {
+  return zerosLikeOp(x, options);
 }

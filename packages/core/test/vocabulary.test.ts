@@ -26,6 +26,38 @@ const FMI: Forms = { fn: true, method: true, inplace: true };
 const FI: Forms = { fn: true, inplace: true };
 
 const vocabulary: Record<string, Record<string, Forms>> = {
+  // The ninth session's shorthands (ops/stacking.ts, nan-reductions.ts, differences.ts, methods/shorthands.ts).
+  shorthands: {
+    hstack: F,
+    vstack: F,
+    rowStack: F,
+    dstack: F,
+    columnStack: F,
+    atleast1d: F,
+    atleast2d: F,
+    atleast3d: F,
+    broadcastTo: FM,
+    broadcastTensors: F,
+    broadcastShapes: F,
+    flipud: FM,
+    fliplr: FM,
+    diff: FM,
+    nansum: FM,
+    nanmean: FM,
+    countNonzero: FM,
+    aminmax: FM,
+    stdMean: F,
+    varMean: F,
+    clip: FMI,
+    newZeros: M,
+    newOnes: M,
+    newFull: M,
+    newEmpty: M,
+    newTensor: M,
+    isFloatingPoint: FM,
+    isTensor: F,
+    emptyLike: F,
+  },
   indexing: {
     index: M,
     indexPut: FMI,
@@ -198,7 +230,7 @@ const linalgNames = [
 const functions = g as unknown as Record<string, unknown>;
 const methods = g.Tensor.prototype as unknown as Record<string, unknown>;
 
-describe("issue 12's vocabulary has PyTorch's forms", () => {
+describe("the vocabulary has PyTorch's forms", () => {
   for (const [family, names] of Object.entries(vocabulary)) {
     it(family, () => {
       const missing: string[] = [];

@@ -35,3 +35,4 @@ import './inplace.js';
 import './inplace-math.js';
 import './random.js';
 import './sorting.js';
+import './shorthands.js';

@@ -21,6 +21,9 @@ export {
   type PinverseOptions,
 } from './linalg/legacy.js';
 export * from './movement.js';
+export * from './stacking.js';
+export * from './nan-reductions.js';
+export * from './differences.js';
 export * from './indexing.js';
 export * from './scatter.js';
 export * from './construction.js';

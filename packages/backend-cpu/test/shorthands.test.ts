@@ -1,0 +1,58 @@
+/**
+ * PyTorch's shorthands (core's ops/stacking.ts, nan-reductions.ts,
+ * differences.ts and methods/shorthands.ts) beyond their PyTorch fixtures in
+ * construction.json: the new_* constructors' defaults, the predicates, clip,
+ * nansum's node, what the compositions leave alive, and their errors.
+ */
+import * as g from '@graft/core';
+import '../src/index.js';
+import { describe, expect, it } from 'vitest';
+
+describe("the shorthands' semantics beyond the fixtures", () => {
+  it('new* take this tensor dtype and device unless told, newTensor copies its data', () => {
+    const x = g.zeros(2, { dtype: 'float64' });
+    expect([x.newZeros([2, 3]).dtype, x.newOnes([1]).dtype, x.newFull([2], 7).tolist(), x.newEmpty([0, 2]).shape]).toEqual([
+      'float64',
+      'float64',
+      [7, 7],
+      [0, 2],
+    ]);
+    expect(x.newZeros([2], { dtype: 'int32' }).dtype).toBe('int32');
+    expect(x.newTensor([1, 2]).dtype).toBe('float64');
+    expect(x.newOnes([2], { requiresGrad: true }).requiresGrad).toBe(true);
+  });
+
+  it('predicates, clip and emptyLike', () => {
+    expect([g.isTensor(g.ones(1)), g.isTensor([1]), g.isTensor(null)]).toEqual([true, false, false]);
+    expect([g.ones(1).isFloatingPoint(), g.isFloatingPoint(g.ones(1, { dtype: 'int32' }))]).toEqual([true, false]);
+    const w = g.tensor([-2, 0.5, 3]);
+    expect(g.clip(w, -1, 1).tolist()).toEqual([-1, 0.5, 1]);
+    expect(w.clip_({ max: 1 })).toBe(w);
+    expect(w.tolist()).toEqual([-2, 0.5, 1]);
+    const e = g.emptyLike(g.ones(2, 3, { dtype: 'int32' }));
+    expect([e.shape, e.dtype]).toEqual([[2, 3], 'int32']);
+  });
+
+  it('nansum records NansumBackward0 and gives 0 at the NaNs; the stacks free their intermediates', () => {
+    const x = g.tensor([1, Number.NaN, 2], { requiresGrad: true });
+    const s = x.nansum();
+    expect(s.gradFn?.name).toBe('NansumBackward0');
+    s.backward();
+    expect(x.grad!.tolist()).toEqual([1, 0, 1]);
+    const a = g.ones(3);
+    const before = g.memory().numTensors;
+    const h = g.hstack([a, g.tensor(2), a]);
+    const d = g.diff(a, 2, -1, a, a);
+    expect(g.memory().numTensors - before).toBe(3); // the scalar, h and d
+    expect([h.shape, d.shape]).toEqual([[7], [7]]);
+  });
+
+  it('bad arguments are named', () => {
+    expect(() => g.hstack([])).toThrow('hstack expects a non-empty TensorList');
+    expect(() => g.vstack('x' as never)).toThrow("vstack(): argument 'tensors' must be an array of Tensors");
+    expect(() => g.broadcastShapes([2], [3])).toThrow('broadcastShapes');
+    expect(() => g.diff(g.ones(3), 1.5)).toThrow("diff(): argument 'n' must be an integer");
+    expect(() => g.diff(g.ones(2, 3), 1, 1, g.ones(3, 1))).toThrow('diff expects prepend to have');
+    expect(() => g.aminmax(g.zeros(0))).toThrow('cannot compute aminmax over an empty dimension');
+  });
+});
