@@ -56,3 +56,19 @@ describe("the shorthands' semantics beyond the fixtures", () => {
     expect(() => g.aminmax(g.zeros(0))).toThrow('cannot compute aminmax over an empty dimension');
   });
 });
+
+describe("named tuples print as PyTorch's torch.return_types", () => {
+  it('max(dim), sort and aminmax (the texts PyTorch 1.13 prints)', () => {
+    const x = g.tensor([
+      [1, 5, 2],
+      [7, 3, 4],
+    ]);
+    expect(String(x.max(1))).toBe('torch.return_types.max(\nvalues=tensor([5., 7.]),\nindices=tensor([1, 0]))');
+    expect(String(x.sort(1))).toBe(
+      'torch.return_types.sort(\nvalues=tensor([[1., 2., 5.],\n        [3., 4., 7.]]),\nindices=tensor([[0, 2, 1],\n        [1, 2, 0]]))',
+    );
+    expect(String(x.aminmax())).toBe('torch.return_types.aminmax(\nmin=tensor(1.),\nmax=tensor(7.))');
+    const [values, indices] = x.topk(1);
+    expect([values!.shape, indices!.dtype, Object.keys(x.topk(1))]).toEqual([[2, 1], 'int32', ['0', '1', 'values', 'indices']]);
+  });
+});

@@ -20,13 +20,35 @@ export interface ValuesIndices extends Iterable<Tensor> {
 }
 
 /**
- * `[values, indices]` with the fields `.values` and `.indices` as well.
+ * PyTorch's named tuple `torch.return_types.<op>`: an array of the fields'
+ * tensors that also has each field by name, and prints as PyTorch prints it.
  *
  * @example
- * const r = valuesIndices(v, i);
+ * const r = namedTuple('aminmax', { min: a, max: b }); // r[0] === r.min
+ * String(r); // 'torch.return_types.aminmax(\nmin=tensor(…),\nmax=tensor(…))'
+ */
+export function namedTuple<F extends Record<string, Tensor>>(op: string, fields: F): Tensor[] & F {
+  const entries = Object.entries(fields);
+  // An array with the named fields as own properties (shadowing Array.prototype.values, as PyTorch's field does).
+  const tuple = Object.assign(
+    entries.map(([, t]) => t),
+    fields,
+  );
+  const repr = (): string => `torch.return_types.${op}(\n${entries.map(([name, t]) => `${name}=${String(t)}`).join(',\n')})`;
+  // Not enumerable: destructuring, spreading and Object.keys see the tensors and the fields only.
+  Object.defineProperty(tuple, 'toString', { value: repr });
+  Object.defineProperty(tuple, Symbol.for('nodejs.util.inspect.custom'), { value: repr });
+  return tuple;
+}
+
+/**
+ * `[values, indices]` with the fields `.values` and `.indices` as well,
+ * named after `op` (`torch.return_types.max(` … when printed).
+ *
+ * @example
+ * const r = valuesIndices(v, i, 'max');
  * const [values] = r; // r.values === values
  */
-export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  // An array with the named fields as own properties (shadowing Array.prototype.values, as PyTorch's field does).
-  return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
+export function valuesIndices(values: Tensor, indices: Tensor, op: string): ValuesIndices {
+  return namedTuple(op, { values, indices }) as unknown as ValuesIndices;
 }

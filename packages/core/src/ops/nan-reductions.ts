@@ -14,6 +14,7 @@ import { checkTensor } from './dispatch.js';
 import { isnan } from './elementwise.js';
 import { amax, amin, mean, std, sum, type VarOptions, var_ } from './reduce.js';
 import type { SumOptions } from './reduce.js';
+import { namedTuple } from './named-tuple.js';
 import { where } from './where.js';
 
 /** A `dim` argument: one dim, several, or all (undefined/null). */
@@ -125,7 +126,7 @@ export function aminmax(x: Tensor, options: AminmaxOptions = {}): MinMax {
   const dims = d === undefined || d === null ? null : (d as number);
   const min = amin(x, dims ?? undefined, kd);
   const max = amax(x, dims ?? undefined, kd);
-  return Object.assign([min, max], { min, max }) as unknown as MinMax;
+  return namedTuple('aminmax', { min, max }) as unknown as MinMax;
 }
 
 /**

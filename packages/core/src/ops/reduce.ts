@@ -536,7 +536,7 @@ function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean):
       saved: ([, indices]) => [indices],
     },
   );
-  return valuesIndices(values, indices);
+  return valuesIndices(values, indices, op);
 }
 
 function maxMin(op: 'max' | 'min', x: Tensor, args: unknown[]): Tensor | ValuesIndices {

@@ -55,7 +55,8 @@ function selecting(name: string, x: Tensor, d: number, keepdim: boolean, forward
     backward: (g, [, idx]) => [selectedGrad(x, d, idx, g, keepdim)],
     saved: ([, idx]) => [idx],
   });
-  return valuesIndices(values, indices);
+  // PyTorch's tuple is named after the op: SortBackward0 -> sort, NanmedianBackward1 -> nanmedian.
+  return valuesIndices(values, indices, name.replace(/Backward\d$/, '').toLowerCase());
 }
 
 /** PyTorch's error for an op not implemented for a dtype (its kernel's dispatch). */
@@ -369,7 +370,7 @@ function cumExtreme(op: 'cummax' | 'cummin', x: Tensor, args: unknown[]): Values
       saved: ([, idx]) => [idx],
     },
   );
-  return valuesIndices(values, indices);
+  return valuesIndices(values, indices, op);
 }
 
 /**
