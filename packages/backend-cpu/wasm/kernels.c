@@ -746,7 +746,70 @@ void threshold_backward_f32(const float *restrict grad, const float *restrict so
 // and sigmoid as tanh_f32 and sigmoid_f32 — the bits of `x.exp()`, `x.tanh()` and `x.sigmoid()`.
 // Comparisons are selects, not branches (random signs would mispredict). The kind codes are
 // activation.ts's KIND; p0..p2 its parameters as float32.
-enum { A_HARDTANH = 0, A_LEAKY_RELU = 1, A_ELU = 2, A_SILU = 4, A_GELU_TANH = 6, A_HARDSIGMOID = 7, A_HARDSWISH = 8 };
+enum { A_HARDTANH = 0, A_LEAKY_RELU = 1, A_ELU = 2, A_SOFTPLUS = 3, A_SILU = 4, A_GELU_TANH = 6, A_HARDSIGMOID = 7, A_HARDSWISH = 8, A_MISH = 9 };
+
+// log(1 + x) in double: fdlibm's s_log1p.c (as FreeBSD msun and musl have it; the notice of
+// erf_for_f32's tables above applies), the algorithm behind JavaScript engines' Math.log1p, so a
+// float32 result rounded from it has the bits of math.ts's log1pFor32 (checked in nn's activation-kernel.test.ts).
+// 1 + x = 2^k (1 + f) with sqrt(2)/2 < 1 + f < sqrt(2), a correction c for the rounding of 1 + x,
+// log(1 + f) by the same rational approximation as fdlibm's log.
+static double log1p_d(double x) {
+  const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
+               Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+               Lg7 = 1.479819860511658591e-01;
+  union { double f; unsigned long long i; } u = {x};
+  double hfsq, f, c = 0, s, z, R, w, t1, t2, dk;
+  unsigned hx = (unsigned)(u.i >> 32), hu;
+  int k = 1;
+  if (hx < 0x3fda827a || hx >> 31) {      // 1 + x < sqrt(2)
+    if (hx >= 0xbff00000) {               // x <= -1
+      if (x == -1) return -__builtin_inf();
+      return __builtin_nan("");
+    }
+    if (hx << 1 < 0x3ca00000u << 1) return x;  // |x| < 2^-53
+    if (hx <= 0xbfd2bec4) {               // sqrt(2)/2 - 1 <= x < 1 - sqrt(2)/2
+      k = 0;
+      c = 0;
+      f = x;
+    }
+  } else if (hx >= 0x7ff00000) {
+    return x;                             // inf or NaN
+  }
+  if (k) {
+    u.f = 1 + x;
+    hu = (unsigned)(u.i >> 32);
+    hu += 0x3ff00000 - 0x3fe6a09e;
+    k = (int)(hu >> 20) - 0x3ff;
+    if (k < 54) {                         // the rounding of 1 + x, corrected
+      c = k >= 2 ? 1 - (u.f - x) : x - (u.f - 1);
+      c /= u.f;
+    } else {
+      c = 0;
+    }
+    hu = (hu & 0x000fffff) + 0x3fe6a09e;
+    u.i = (unsigned long long)hu << 32 | (u.i & 0xffffffff);
+    f = u.f - 1;
+  }
+  hfsq = 0.5 * f * f;
+  s = f / (2.0 + f);
+  z = s * s;
+  w = z * z;
+  t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  R = t2 + t1;
+  dk = k;
+  return s * (hfsq + R) + (dk * ln2_lo + c) - hfsq + f + dk * ln2_hi;
+}
+
+// math.ts's log1pFor32: the double log1p of a float32, infinite beyond 1e38 as PyTorch's (SLEEF's cut-off).
+static inline float log1p_f32(float x) { return x > 1e38f ? __builtin_inff() : (float)log1p_d(x); }
+
+// log1p_f32 on four lanes (one scalar call each: the rational approximation's branches are per lane).
+__attribute__((noinline)) static v128_t log1p_f32x4(v128_t x) {
+  return wasm_f32x4_make(log1p_f32(wasm_f32x4_extract_lane(x, 0)), log1p_f32(wasm_f32x4_extract_lane(x, 1)),
+                         log1p_f32(wasm_f32x4_extract_lane(x, 2)), log1p_f32(wasm_f32x4_extract_lane(x, 3)));
+}
 
 // e^x of four floats in double, rounded once to float32 (exp_for_f32's bits).
 __attribute__((noinline)) static v128_t exp_f32x4(v128_t x) {
@@ -770,6 +833,11 @@ static inline __attribute__((always_inline)) v128_t activation_x4(int kind, v128
       return SELECT(wasm_f32x4_lt(x, p0), p0, SELECT(wasm_f32x4_gt(x, p1), p1, x));
     case A_LEAKY_RELU: return SELECT(wasm_f32x4_gt(x, zero), x, MUL(x, p0));
     case A_ELU: return SELECT(wasm_f32x4_le(x, zero), MUL(SUB(exp_f32x4(MUL(x, p2)), one), p0), MUL(x, p1));
+    case A_SOFTPLUS: {  // x·beta > threshold ? x : log1p(e^(x·beta)) / beta
+      v128_t scaled = MUL(x, p0);
+      return SELECT(wasm_f32x4_gt(scaled, p1), x, DIV(log1p_f32x4(exp_f32x4(scaled)), p0));
+    }
+    case A_MISH: return MUL(x, tanh_f32x4(log1p_f32x4(exp_f32x4(x))));
     // x·σ(x) with the float32 sigmoid (ATen's x / (1 + e^-x) differs by an ulp at most; this is 4× faster here).
     case A_SILU: return MUL(x, sigmoid_f32x4(x));
     case A_GELU_TANH: {
@@ -792,6 +860,14 @@ static inline __attribute__((always_inline)) v128_t activation_backward_x4(int k
       return wasm_v128_andnot(g, wasm_v128_or(wasm_f32x4_le(x, p0), wasm_f32x4_ge(x, p1)));
     case A_LEAKY_RELU: return SELECT(wasm_f32x4_gt(x, zero), g, MUL(g, p0));
     case A_ELU: return SELECT(wasm_f32x4_le(x, zero), MUL(MUL(MUL(g, p2), p0), exp_f32x4(MUL(x, p2))), MUL(g, p1));
+    case A_SOFTPLUS: {  // grad, or grad·z / (z + 1) with z = e^(x·beta)
+      v128_t scaled = MUL(x, p0), z = exp_f32x4(scaled);
+      return SELECT(wasm_f32x4_gt(scaled, p1), g, DIV(MUL(g, z), ADD(z, one)));
+    }
+    case A_MISH: {  // grad · (t + x·σ(x)·(1 − t²)) with t = tanh(log1p(e^x))
+      v128_t t = tanh_f32x4(log1p_f32x4(exp_f32x4(x)));
+      return MUL(g, ADD(t, MUL(MUL(x, sigmoid_f32x4(x)), SUB(one, MUL(t, t)))));
+    }
     case A_SILU: {
       v128_t s = sigmoid_f32x4(x);
       return MUL(MUL(g, s), ADD(one, MUL(x, SUB(one, s))));

@@ -118,9 +118,8 @@ describe('the fused activation kernel equals the composite', () => {
           };
           counting.calls = 0;
           const fused = run(FUSED);
-          // Three forwards and the two backwards outside createGraph by the kernel (the forwards declined:
-          // GELU's, and float32 softplus and mish).
-          const declined = name === 'gelu' || (dtype === 'float32' && (name.startsWith('softplus') || name === 'mish'));
+          // Three forwards and the two backwards outside createGraph by the kernel (GELU's forwards declined).
+          const declined = name === 'gelu';
           const calls = declined ? 3 : 5;
           expect(counting.calls, `${name} ${dtype}: kernel calls`).toBe(calls);
           const composed = run(COMPOSED);
@@ -141,6 +140,40 @@ describe('the fused activation kernel equals the composite', () => {
       }
     });
   }
+
+  it('the wasm loop (float32 on the wasm heap) and the JavaScript loop (small arrays) give the same bits', () => {
+    g.manualSeed(9);
+    const big = input('float32', [301, 70]).to(FUSED);
+    const weights = g.randn([301, 70], { device: FUSED });
+    for (const [name, f] of CASES) {
+      if (name === 'gelu') continue; // declined: composed on both
+      const y = f(big);
+      const x = big.detach().requiresGrad_();
+      f(x)
+        .mul(weights)
+        .backward(g.ones([301, 70], { device: FUSED }));
+      // Rows of 70 floats are plain arrays (below the heap's 16 KiB), so each runs the JavaScript loop.
+      for (const row of [0, 1, 150, 300]) {
+        const small = g.tensor(Array.from(big.select(0, row).dataSync()), { device: FUSED }).requiresGrad_();
+        expect(bits(f(small)), `${name} value, row ${row}`).toEqual(bits(y.select(0, row)));
+        f(small)
+          .mul(g.tensor(Array.from(weights.select(0, row).dataSync()), { device: FUSED }))
+          .sum()
+          .backward();
+        expect(bits(small.grad!), `${name} gradient, row ${row}`).toEqual(bits(x.grad!.select(0, row)));
+      }
+    }
+  });
+
+  it("softplus's log1p in wasm (a port of fdlibm's) gives Math.log1p's float32 bits over its ranges", () => {
+    // e^x from e^-60 to e^20: log1p's |x| < 2^-53 shortcut, its small-argument and its reduced ranges.
+    const x = g.rand([20000], { device: FUSED }).mul(80).sub(60);
+    const wasm = bits(F.softplus(x));
+    const data = Array.from(x.dataSync());
+    const js: (number | string)[] = [];
+    for (let i = 0; i < data.length; i += 1000) js.push(...bits(F.softplus(g.tensor(data.slice(i, i + 1000), { device: FUSED }))));
+    expect(wasm).toEqual(js);
+  });
 
   it('the kernel path frees what it makes, and in place writes into the input', () => {
     const x = g.randn([64, 32], { device: FUSED }).requiresGrad_();

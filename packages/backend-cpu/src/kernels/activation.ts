@@ -68,15 +68,17 @@ function isOneValue(v: View<Handle>): boolean {
   return v.strides.every((s, d) => s === 0 || v.shape[d] === 1);
 }
 
-/** The kinds with a wasm SIMD loop (kernels.c's `activation_f32`); softplus and mish need a log1p it lacks (float64 only, in JavaScript). */
+/** The kinds with a wasm SIMD loop (kernels.c's `activation_f32`): all but exact GELU, which is declined. */
 const WASM_KINDS: ReadonlySet<number> = new Set([
   KIND.hardtanh,
   KIND.leakyRelu,
   KIND.elu,
+  KIND.softplus,
   KIND.silu,
   KIND.geluTanh,
   KIND.hardsigmoid,
   KIND.hardswish,
+  KIND.mish,
 ]);
 
 /** The kernel: f(x) with `grad` null, grad·f'(x) otherwise; null (nothing allocated) for a dtype it lacks. */
@@ -85,10 +87,6 @@ export function activation(a: Activation, x: View<Handle>, grad: View<Handle> | 
   // lanes) where the composite's backward reuses the forward's, so fused it was slower (measured).
   if (a.kind === 'gelu') return null;
   if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;
-  // float32 softplus and mish compose too: they need log1p, which the wasm lacks, and JavaScript's
-  // Math.log1p per element (20 ns) made the fused loop slower than the composite (116 against 30 ms for
-  // bench/ops's softplus). float64 has no wasm path either way, and there one pass wins.
-  if (x.dtype === 'float32' && (a.kind === 'softplus' || a.kind === 'mish')) return null;
   if (grad !== null && grad.dtype !== x.dtype) return null;
   const float32 = x.dtype === 'float32';
   const n = numel(x.shape);
