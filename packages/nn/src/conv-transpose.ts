@@ -9,6 +9,7 @@ import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { foldPatches, pair, type Pair } from './patches.js';
 import { isUnbatched } from './unbatched.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `convTranspose2d` (a number or a [height, width] pair each), PyTorch's keyword arguments. */
 export interface ConvTransposeOptions {
@@ -109,6 +110,7 @@ export function convTranspose2d(
 ): Tensor;
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvTransposeOptions, 'bias'>): Tensor;
 export function convTranspose2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('convTranspose2d', { input: x, weight });
   return g.tidy(() => transposeNd('convTranspose2d', x, weight, keywordArguments<ConvTransposeOptions>('convTranspose2d', rest, KEYWORDS)));
 }
 
@@ -132,6 +134,7 @@ export function convTranspose1d(
 ): Tensor;
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvTranspose1dOptions, 'bias'>): Tensor;
 export function convTranspose1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('convTranspose1d', { input: x, weight });
   return g.tidy(() => {
     const op = 'convTranspose1d';
     const o = keywordArguments<ConvTranspose1dOptions>(op, rest, KEYWORDS);

@@ -7,6 +7,7 @@ import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { pair, type Pair, unfold } from './patches.js';
 import { asBatch } from './unbatched.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Padding as PyTorch takes it: sizes, or `'valid'` (none) or `'same'` (output as large as the input; stride 1). */
 export type ConvPadding = Pair | 'valid' | 'same';
@@ -90,6 +91,7 @@ export function conv2d(
 ): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvOptions, 'bias'>): Tensor;
 export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('conv2d', { input: x, weight });
   return g.tidy(() => {
     const o = keywordArguments<ConvOptions>('conv2d', rest, CONV_KEYWORDS);
     return asBatch('conv2d', x, 4, (batch) => conv2dBatched(batch, weight, o));
@@ -152,6 +154,7 @@ export function conv1d(
 ): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<Conv1dOptions, 'bias'>): Tensor;
 export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('conv1d', { input: x, weight });
   return g.tidy(() => {
     const o = keywordArguments<Conv1dOptions>('conv1d', rest, CONV_KEYWORDS);
     return asBatch('conv1d', x, 3, (batch) => conv1dBatched(batch, weight, o));

@@ -15,6 +15,7 @@ import type { DType, Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { checkApproximate, checkDropoutProbability, implicitSoftmaxDim, normalizePaddingIdx } from './argument-checks.js';
 import { type InplaceOptions, maybeInPlace } from './inplace.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /**
  * `x Wᵀ + b`.
@@ -26,6 +27,7 @@ import { type InplaceOptions, maybeInPlace } from './inplace.js';
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
 export function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('linear', { input, weight });
   return g.tidy(() => {
     const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
     const inFeatures = weight.shape[1];
@@ -67,6 +69,7 @@ export type { InplaceOptions } from './inplace.js';
 export function relu(input: Tensor, inplace?: boolean): Tensor;
 export function relu(input: Tensor, options?: InplaceOptions): Tensor;
 export function relu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('relu', { input });
   return g.tidy(() => {
     const { inplace } = keywordArguments<InplaceOptions>('relu', rest, ['inplace']);
     return maybeInPlace(input, input.relu(), inplace);
@@ -90,6 +93,7 @@ export function leakyRelu(input: Tensor, negativeSlope?: number, inplace?: boole
 export function leakyRelu(input: Tensor, options?: LeakyReluOptions): Tensor;
 export function leakyRelu(input: Tensor, negativeSlope: number, options?: InplaceOptions): Tensor;
 export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('leakyRelu', { input });
   return g.tidy(() => {
     const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
     const slope = o.negativeSlope ?? 0.01;
@@ -109,9 +113,15 @@ export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
 export const oneHot: typeof g.oneHot = g.oneHot;
 
 /** tanh. @example F.tanh(x) */
-export const tanh = (x: Tensor): Tensor => x.tanh();
+export function tanh(x: Tensor): Tensor {
+  checkTensorArguments('tanh', { input: x });
+  return x.tanh();
+}
 /** Logistic sigmoid. @example F.sigmoid(x) */
-export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+export function sigmoid(x: Tensor): Tensor {
+  checkTensorArguments('sigmoid', { input: x });
+  return x.sigmoid();
+}
 
 /** GELU's tanh approximation op by op (its definition; the backend's fused kernel computes it in one pass). */
 function geluTanhComposite(x: Tensor): Tensor {
@@ -135,6 +145,7 @@ export interface GeluOptions {
 export function gelu(input: Tensor, approximate?: 'none' | 'tanh'): Tensor;
 export function gelu(input: Tensor, options?: GeluOptions): Tensor;
 export function gelu(x: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('gelu', { input: x });
   return g.tidy(() => {
     const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
     if (approximate === 'tanh') return g.fused.activation({ kind: 'geluTanh' }, x, geluTanhComposite);
@@ -167,6 +178,7 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, rest: unknown[
 export function softmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function softmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('softmax', { input });
   return g.tidy(() => {
     return softmaxLike('softmax', input, rest);
   });
@@ -181,6 +193,7 @@ export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
 export function logSoftmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function logSoftmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function logSoftmax(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('logSoftmax', { input });
   return g.tidy(() => {
     return softmaxLike('logSoftmax', input, rest);
   });
@@ -220,6 +233,7 @@ export function dropout(
 export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
 export function dropout(input: Tensor, p: number, options?: Omit<DropoutOptions, 'p'>): Tensor;
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('dropout', { input });
   return g.tidy(() => {
     const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace', 'generator']);
     const p = checkDropoutProbability(o.p ?? 0.5);
@@ -258,6 +272,7 @@ export function layerNorm(
 ): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], options?: LayerNormOptions): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
+  checkTensorArguments('layerNorm', { input: x });
   return g.tidy(() => {
     const { weight, bias, eps = 1e-5 } = keywordArguments<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
     const k = normalizedShape.length;
@@ -296,6 +311,7 @@ export interface EmbeddingOptions {
 export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor;
 export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOptions): Tensor;
 export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('embedding', { input, weight });
   return g.tidy(() => {
     const o = keywordArguments<EmbeddingOptions>('embedding', rest, ['paddingIdx']);
     if (input.dtype !== 'int32') throw new TypeError(`embedding: expected indices of dtype int32, got ${input.dtype}`);

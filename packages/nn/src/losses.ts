@@ -7,6 +7,7 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** How a loss reduces over the batch. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -61,6 +62,7 @@ export interface RegressionLossOptions {
 
 /** Mean squared error. @example F.mseLoss(pred, target) */
 export function mseLoss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
+  checkTensorArguments('mseLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('mseLoss', options, ['reduction']);
     const reduction = checkReduction('mseLoss', o.reduction);
@@ -71,6 +73,7 @@ export function mseLoss(input: Tensor, target: Tensor, options?: RegressionLossO
 
 /** Mean absolute error. @example F.l1Loss(pred, target) */
 export function l1Loss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
+  checkTensorArguments('l1Loss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('l1Loss', options, ['reduction']);
     const reduction = checkReduction('l1Loss', o.reduction);
@@ -146,6 +149,7 @@ function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction
  * F.nllLoss(logProbs, g.tensor([1, 0], { dtype: 'int32' }));
  */
 export function nllLoss(input: Tensor, target: Tensor, options?: NllOptions): Tensor {
+  checkTensorArguments('nllLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('nllLoss', options, NLL_KEYS);
     return nll('nllLoss', input, target, o, checkReduction('nllLoss', o.reduction));
@@ -166,6 +170,7 @@ export interface CrossEntropyOptions extends NllOptions {
  * F.crossEntropy(logits, g.tensor([2, 0], { dtype: 'int32' }));
  */
 export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  checkTensorArguments('crossEntropy', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('crossEntropy', options, [...NLL_KEYS, 'labelSmoothing']);
     const eps = o.labelSmoothing ?? 0;
@@ -266,6 +271,7 @@ export interface BceOptions {
  * F.binaryCrossEntropy(g.tensor([100]).sigmoid(), g.tensor([1])); // gradient 0
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BceOptions): Tensor {
+  checkTensorArguments('binaryCrossEntropy', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('binaryCrossEntropy', options, ['weight', 'reduction']);
     const reduction = checkReduction('binaryCrossEntropy', o.reduction);
@@ -350,6 +356,7 @@ export interface BceWithLogitsOptions {
  * F.binaryCrossEntropyWithLogits(logits, targets, { posWeight: g.tensor([3]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BceWithLogitsOptions): Tensor {
+  checkTensorArguments('binaryCrossEntropyWithLogits', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('binaryCrossEntropyWithLogits', options, ['weight', 'posWeight', 'reduction']);
     const reduction = checkReduction('binaryCrossEntropyWithLogits', o.reduction);

@@ -9,6 +9,7 @@ import { isOptionsObject, keywordArguments } from './arguments.js';
 import { BackwardHook, type BackwardHookFn } from './backward-hook.js';
 import { type HookHandle, HookList } from './hooks.js';
 import { Parameter } from './parameter.js';
+import { checkForwardArguments } from './forward-arguments.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -132,6 +133,33 @@ export function layersFreeIntermediates(...classes: (abstract new (...args: neve
   for (const c of classes) freesIntermediates.add(c);
 }
 
+/** How many leading arguments of a layer's forward are required tensors (default 1), and what else an input may be. */
+const layerInputCounts = new WeakMap<object, { count: number; accepts?: (value: unknown) => boolean }>();
+
+/**
+ * @internal declares that the forward of these layers (and of their
+ * subclasses in this package) takes `count` required tensors first — a
+ * loss's input and target, Bilinear's two inputs; `accepts` widens what an
+ * input may be (an RNN's PackedSequence). Layers not declared take one.
+ */
+export function layerInputs(
+  count: number,
+  classes: readonly (abstract new (...args: never[]) => Module)[],
+  accepts?: (value: unknown) => boolean,
+): void {
+  for (const c of classes) layerInputCounts.set(c, accepts === undefined ? { count } : { count, accepts });
+}
+
+/** The declared inputs of one of this package's layers (none for any other module: its forward is the author's). */
+function layerInputsOf(c: object): { count: number; accepts?: (value: unknown) => boolean } {
+  if (!freesIntermediates.has(c)) return { count: 0 };
+  for (let k: object | null = c; k !== null && k !== Module; k = Object.getPrototypeOf(k)) {
+    const declared = layerInputCounts.get(k);
+    if (declared !== undefined) return declared;
+  }
+  return { count: 1 };
+}
+
 /** @internal whether `Module.call` runs this class's forward in a memory scope. */
 export function layerFreesIntermediates(c: object): boolean {
   return freesIntermediates.has(c);
@@ -180,8 +208,10 @@ export class Module {
     return this.callWithHooks(hooks, args) as ReturnType<M['forward']>;
   }
 
-  /** forward, in a memory scope for this package's layers. */
+  /** forward, its arguments checked (see forward-arguments.ts), in a memory scope for this package's layers. */
   private runForward(args: readonly unknown[]): unknown {
+    const { count, accepts } = layerInputsOf(this.constructor);
+    checkForwardArguments(this, this.forward, args, count, accepts);
     const run = () => this.forward(...args);
     return freesIntermediates.has(this.constructor) ? g.tidy(run) : run();
   }

@@ -522,7 +522,7 @@ export class ParameterList extends Container<unknown> {
     return [...this.items.values()][Symbol.iterator]();
   }
 
-  override forward(): never {
+  override forward(..._args: unknown[]): never {
     throw new Error('ParameterList should not be called.');
   }
 
@@ -589,7 +589,7 @@ export class ParameterDict extends Dict<unknown> {
     return new ParameterDict(new Map(this.items));
   }
 
-  override forward(): never {
+  override forward(..._args: unknown[]): never {
     throw new Error('ParameterDict should not be called.');
   }
 

@@ -10,7 +10,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { parameterFrom } from '../parameter.js';
 import { pythonFloat } from '../python-repr.js';
 import { PackedSequence } from '../utils/rnn.js';
@@ -488,3 +488,5 @@ export class GRU extends RNNBase {
 
 // These layers free what their forward makes on the way (Module.call).
 layersFreeIntermediates(RNN, LSTM, GRU);
+// An RNN's input may be a PackedSequence.
+layerInputs(1, [RNN, LSTM, GRU], (x) => x instanceof PackedSequence);
