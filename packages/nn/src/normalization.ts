@@ -85,9 +85,13 @@ export function batchNormAs(
   const mean = input.mean(dims, true);
   const variance = input.var(dims, { correction: 0, keepdim: true });
   const n = input.numel() / channels;
-  if (runningMean !== null) updateRunning(runningMean, mean.reshape(-1), momentum);
-  // The running variance is the unbiased one, as PyTorch's.
-  if (runningVar !== null) updateRunning(runningVar, variance.reshape(-1).mul(n / (n - 1)), momentum);
+  // An empty batch has no statistics (its mean is NaN): as ATen, the running ones are left as they are (the
+  // layer still counts the batch in num_batches_tracked) and the output is the empty input, scaled and shifted.
+  if (n > 0) {
+    if (runningMean !== null) updateRunning(runningMean, mean.reshape(-1), momentum);
+    // The running variance is the unbiased one, as PyTorch's.
+    if (runningVar !== null) updateRunning(runningVar, variance.reshape(-1).mul(n / (n - 1)), momentum);
+  }
   return normalizeAffine(input, mean, variance, eps, weight, bias);
 }
 
