@@ -9,6 +9,7 @@ import type { Tensor } from '@graft/core';
 import { logSigmoidOf } from './activations.js';
 import { pairwiseDistanceOf } from './distance.js';
 import { checkReduction, notDifferentiable, type Reduction, reduce } from './losses.js';
+import { broadcastShape } from './argument-checks.js';
 import { checkTensorArguments } from './tensor-arguments.js';
 
 const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}]`;
@@ -160,6 +161,13 @@ export function softMarginLoss(input: Tensor, target: Tensor, options?: Reductio
     const o = g.checkOptions('softMarginLoss', options, ['reduction']);
     const reduction = checkReduction('softMarginLoss', o.reduction);
     notDifferentiable('softMarginLoss', 'target', target);
+    // ATen writes the elementwise loss into a tensor of the input's shape: a target that would grow it is refused.
+    const shape = broadcastShape('softMarginLoss', input.shape, target.shape);
+    if (shape.join() !== input.shape.join()) {
+      throw new Error(
+        `softMarginLoss: output with shape [${input.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`,
+      );
+    }
     return reduce(input.neg().mul(target).exp().log1p(), reduction);
   });
 }

@@ -6,28 +6,9 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
-import { broadcastShape } from './argument-checks.js';
+import { broadcastWithWarning } from './loss-target-size.js';
 import { checkReduction, type Reduction, reduce } from './losses.js';
 import { checkTensorArguments } from './tensor-arguments.js';
-
-const warnedSize = new Set<string>();
-
-/**
- * PyTorch's regression losses accept a target of another shape and
- * broadcast it, with a warning (once per op here); both are returned
- * broadcast to the common shape.
- */
-export function broadcastWithWarning(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
-  if (input.shape.join() === target.shape.join()) return [input, target];
-  if (!warnedSize.has(op)) {
-    warnedSize.add(op);
-    console.warn(
-      `UserWarning: ${op}: Using a target size ([${target.shape.join(', ')}]) that is different to the input size ([${input.shape.join(', ')}]). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
-    );
-  }
-  const shape = broadcastShape(op, input.shape, target.shape);
-  return [input.expand(shape), target.expand(shape)];
-}
 
 /** A non-negative (or, with `strict`, positive) number option. */
 function checkNonNegative(op: string, name: string, value: unknown, strict: boolean, message: string): number {
