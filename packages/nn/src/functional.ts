@@ -18,11 +18,13 @@ import { type InplaceOptions, maybeInPlace } from './inplace.js';
 import { checkTensorArguments } from './tensor-arguments.js';
 
 /**
- * `x Wᵀ + b`.
+ * `x Wᵀ + b`: weight [out, in], or [in] (one output, its dim dropped: a
+ * dot product per row, as PyTorch's).
  *
  * @example
  * F.linear(x, w, b);
  * F.linear(x, w, { bias: b });
+ * F.linear(g.randn(3, 4), g.randn(4)).shape; // [3]
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
 export function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
@@ -30,7 +32,11 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
   checkTensorArguments('linear', { input, weight });
   return g.tidy(() => {
     const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
-    const inFeatures = weight.shape[1];
+    if (weight.ndim !== 1 && weight.ndim !== 2) {
+      throw new Error(`linear: expected a weight of shape [out, in] or [in], got shape [${weight.shape.join(', ')}]`);
+    }
+    if (input.ndim === 0) throw new Error('linear: expected an input of at least 1 dim [..., in], got a 0-d tensor');
+    const inFeatures = weight.shape[weight.ndim - 1];
     if (input.shape[input.ndim - 1] !== inFeatures) {
       throw new Error(
         `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
@@ -51,6 +57,16 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
       const folded = bias && bias.ndim <= 1 ? g.addmm(bias, x2, weight.t()) : x2.matmul(weight.t());
       const out = input.ndim === 2 ? folded : folded.reshape([...lead, weight.shape[0]!]);
       return bias && bias.ndim > 1 ? out.add(bias) : out;
+    }
+    if (weight.ndim === 1) {
+      // PyTorch 1.13 runs a batched input with a bias through addmm, which wants a matrix: refused there too.
+      if (bias && input.ndim >= 2) {
+        throw new Error(
+          `linear: a 1-D weight of shape [${weight.shape.join(', ')}] takes no bias with an input of ${input.ndim} dims (PyTorch: mat2 must be a matrix, got 1-D tensor)`,
+        );
+      }
+      const out = input.matmul(weight);
+      return bias ? out.add(bias) : out;
     }
     const out = input.matmul(weight.t());
     return bias ? out.add(bias) : out;
