@@ -820,6 +820,29 @@ export class Module {
     return this;
   }
 
+  /**
+   * Casts every floating-point parameter and buffer to float64, in place
+   * (PyTorch's `module.double()`: `to('float64')`; integer buffers keep
+   * their dtype).
+   *
+   * @example
+   * new nn.Linear(2, 2).double().weight.dtype; // 'float64'
+   */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /**
+   * Casts every floating-point parameter and buffer to float32, in place
+   * (PyTorch's `module.float()`: `to('float32')`).
+   *
+   * @example
+   * model.double().float().weight.dtype; // 'float32'
+   */
+  float(): this {
+    return this.to('float32');
+  }
+
   /** Text between the parentheses of this module's repr. */
   extraRepr(): string {
     return '';

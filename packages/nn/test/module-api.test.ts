@@ -208,3 +208,31 @@ describe('registerParameter, registerBuffer and addModule check names and values
     expect(noBias.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias']);
   });
 });
+
+describe('double() and float() cast as PyTorch', () => {
+  it('floating parameters and buffers change dtype in place; integer buffers keep theirs', () => {
+    const bn = new nn.BatchNorm1d(2);
+    const weight = bn.weight!;
+    expect(bn.double()).toBe(bn);
+    expect(bn.weight).toBe(weight); // the same Parameter, as PyTorch's param.data = …
+    expect([bn.weight!.dtype, bn.running_mean!.dtype, bn.num_batches_tracked!.dtype]).toEqual(['float64', 'float64', 'int32']);
+    expect(bn.float().weight!.dtype).toBe('float32');
+    expect(bn.running_var!.dtype).toBe('float32');
+  });
+});
+
+describe('recurrent layer sizes are checked at construction', () => {
+  it('a hidden size of 0 is refused by the multi-layer RNNs (as PyTorch 1.13), allowed by the cells', () => {
+    expect(() => new nn.LSTM(3, 0)).toThrow(
+      'LSTM: hiddenSize must be an integer ≥ 1, got 0 (PyTorch 1.13: proj_size has to be smaller than hidden_size)',
+    );
+    expect(() => new nn.RNN(3, 0)).toThrow('RNN: hiddenSize must be an integer ≥ 1, got 0');
+    expect(() => new nn.GRU(3, -1)).toThrow('GRU: hiddenSize must be an integer ≥ 1, got -1');
+    expect(() => new nn.LSTM(3, 2.5)).toThrow(/^LSTM: hiddenSize must be an integer ≥ 1, got 2.5$/);
+    expect(() => new nn.LSTM(-1, 2)).toThrow('LSTM: inputSize must be an integer ≥ 0, got -1');
+    expect(String(new nn.GRU(0, 3))).toBe('GRU(0, 3)'); // PyTorch 1.13 takes an input size of 0
+    expect(String(new nn.LSTMCell(3, 0))).toBe('LSTMCell(3, 0)');
+    expect(() => new nn.LSTMCell(3, -1)).toThrow('LSTMCell: hiddenSize must be an integer ≥ 0, got -1');
+    expect(() => new nn.GRUCell(1.5, 2)).toThrow('GRUCell: inputSize must be an integer ≥ 0, got 1.5');
+  });
+});
