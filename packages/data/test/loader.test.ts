@@ -261,6 +261,15 @@ describe('bad input', () => {
     }
   });
 
+  it('a dataset index must be an integer in range, whichever dataset', () => {
+    const ds = new TensorDataset(g.zeros(3));
+    expect(() => ds.get(1.5)).toThrow('TensorDataset: an index must be an integer, got 1.5');
+    expect(() => ds.get(3)).toThrow('TensorDataset: index 3 is out of range for length 3');
+    expect(ds.get(-1)[0]!.shape).toEqual([]);
+    expect(() => new Subset(ds, [0, 1]).get(0.5)).toThrow('Subset: an index must be an integer, got 0.5');
+    expect(() => new ConcatDataset([ds, ds]).get(0.5)).toThrow('ConcatDataset: an index must be an integer, got 0.5');
+  });
+
   it('wrong types are errors naming the option', () => {
     expect(() => new DataLoader(5 as never)).toThrow(/DataLoader: expected a dataset .*got number/);
     expect(() => new DataLoader(range(4), { shuffle: 1 } as never)).toThrow(/shuffle should be a boolean value, but got shuffle=1/);
