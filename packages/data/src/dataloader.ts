@@ -8,7 +8,7 @@
  * PyTorch's batches.
  */
 import * as g from '@graft/core';
-import { checkGenerator, show } from './args.js';
+import { checkGenerator, isOptionsObject, show } from './args.js';
 import { type Collated, defaultCollate, defaultConvert } from './collate.js';
 import {
   type AsyncIterableDataset,
@@ -21,10 +21,11 @@ import {
 } from './dataset.js';
 import { disposeBatch } from './dispose.js';
 import { drawSeed } from './draws.js';
+import { type WorkerOptions, withoutWorkerOptions } from './worker-options.js';
 import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from './samplers.js';
 
 /** Options of {@link DataLoader}, PyTorch's keyword arguments in camelCase. */
-export interface DataLoaderOptions<T = unknown, B = unknown> {
+export interface DataLoaderOptions<T = unknown, B = unknown> extends WorkerOptions {
   /** Samples per batch (default 1); `null` turns batching off: each sample is converted, not collated. */
   batchSize?: number | null;
   /** Reshuffle at every epoch (a `RandomSampler`; default false). Not with `sampler` or an iterable dataset. */
@@ -41,17 +42,6 @@ export interface DataLoaderOptions<T = unknown, B = unknown> {
   generator?: g.Generator | null;
 }
 
-/** Options of PyTorch's DataLoader that only its worker processes use: refused, with why. */
-const WORKER_OPTIONS = [
-  'numWorkers',
-  'pinMemory',
-  'timeout',
-  'workerInitFn',
-  'multiprocessingContext',
-  'prefetchFactor',
-  'persistentWorkers',
-  'pinMemoryDevice',
-];
 const OPTIONS = ['batchSize', 'shuffle', 'sampler', 'batchSampler', 'dropLast', 'collateFn', 'generator'] as const;
 
 /** The sampler of an iterable dataset: PyTorch's `_InfiniteConstantSampler` (only the batch sizes matter). */
@@ -120,15 +110,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
 
   constructor(dataset: AnyDataset<T>, options?: DataLoaderOptions<T, B>) {
     const op = 'DataLoader';
-    if (options !== undefined && options !== null && typeof options === 'object') {
-      const worker = Object.keys(options).find((k) => WORKER_OPTIONS.includes(k));
-      if (worker !== undefined) {
-        throw new TypeError(
-          `${op}: '${worker}' is not supported: Graft loads in the calling thread, without worker processes (for await…of requests an async dataset's next batch while a step runs)`,
-        );
-      }
-    }
-    const o = g.checkOptions(op, options, [...OPTIONS]);
+    const given = isOptionsObject(options) ? withoutWorkerOptions(op, options) : options;
+    const o = g.checkOptions(op, given as DataLoaderOptions<T, B> | undefined, [...OPTIONS]);
     const iterable = isIterableDataset(dataset);
     if (!iterable && !isMapDataset(dataset)) {
       throw new TypeError(

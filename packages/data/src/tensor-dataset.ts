@@ -1,5 +1,5 @@
 import * as g from '@graft/core';
-import type { Dataset } from './dataset.js';
+import { type Dataset, normalizeIndex } from './dataset.js';
 
 /**
  * A dataset of tensors indexed along their first dimension, as PyTorch's
@@ -36,6 +36,8 @@ export class TensorDataset implements Dataset<g.Tensor[]> {
 
   /** Row `index` of every tensor (negative indices count from the end, as PyTorch's `tensor[index]`). */
   get(index: number): g.Tensor[] {
-    return this.tensors.map((t) => t.select(0, index));
+    // Checked as every dataset here checks an index (an integer in [-n, n)), not left to select's message.
+    const i = normalizeIndex('TensorDataset', index, this.length);
+    return this.tensors.map((t) => t.select(0, i));
   }
 }

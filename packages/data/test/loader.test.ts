@@ -219,14 +219,55 @@ describe('memory', () => {
 });
 
 describe('bad input', () => {
-  it('unknown options are named with the closest valid one; worker options say why they are not there', () => {
+  it('unknown options are named with the closest valid one', () => {
     expect(() => new DataLoader(range(4), { batchsize: 2 } as never)).toThrow(
       /DataLoader: unknown option 'batchsize' \(did you mean 'batchSize'\?\)/,
     );
-    expect(() => new DataLoader(range(4), { numWorkers: 2 } as never)).toThrow(
-      /'numWorkers' is not supported: Graft loads in the calling thread/,
-    );
     expect(() => new RandomSampler(range(4), { replacment: true } as never)).toThrow(/did you mean 'replacement'/);
+  });
+
+  it("worker options: the neutral values (PyTorch's defaults) are accepted, any other is refused with why", () => {
+    const neutral = {
+      numWorkers: 0,
+      pinMemory: false,
+      pinMemoryDevice: '',
+      timeout: 0,
+      workerInitFn: null,
+      multiprocessingContext: null,
+      prefetchFactor: 2,
+      persistentWorkers: false,
+    } as const;
+    // Each alone and all together: the loader is the one without them.
+    for (const [key, value] of Object.entries(neutral)) {
+      expect(new DataLoader(range(5), { batchSize: 2, [key]: value }).length, key).toBe(3);
+    }
+    expect([...new DataLoader(range(5), { batchSize: 2, ...neutral })].length).toBe(3);
+    // A misspelt key next to them is still caught.
+    expect(() => new DataLoader(range(4), { numWorkers: 0, batchsize: 2 } as never)).toThrow(/did you mean 'batchSize'/);
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ numWorkers: 2 }, /numWorkers=2 is not supported \(only 0\): Graft loads in the calling thread/],
+      [{ numWorkers: -1 }, /numWorkers option should be non-negative; use numWorkers=0/],
+      [{ timeout: -1 }, /timeout option should be non-negative/],
+      [{ timeout: 5 }, /timeout=5 is not supported \(only 0\)/],
+      [{ pinMemory: true }, /pinMemory=true is not supported \(only false or null\)/],
+      [{ persistentWorkers: true }, /persistentWorkers option needs numWorkers > 0/],
+      [{ prefetchFactor: 3 }, /prefetchFactor option could only be specified in multiprocessing/],
+      [{ workerInitFn: () => 0 }, /workerInitFn=a function is not supported \(only null\)/],
+      [{ pinMemoryDevice: 'cuda' }, /pinMemoryDevice='cuda' is not supported/],
+      [{ numWorkers: '0' }, /numWorkers='0' is not supported/],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => new DataLoader(range(4), options as never), JSON.stringify(options)).toThrow(message);
+    }
+  });
+
+  it('a dataset index must be an integer in range, whichever dataset', () => {
+    const ds = new TensorDataset(g.zeros(3));
+    expect(() => ds.get(1.5)).toThrow('TensorDataset: an index must be an integer, got 1.5');
+    expect(() => ds.get(3)).toThrow('TensorDataset: index 3 is out of range for length 3');
+    expect(ds.get(-1)[0]!.shape).toEqual([]);
+    expect(() => new Subset(ds, [0, 1]).get(0.5)).toThrow('Subset: an index must be an integer, got 0.5');
+    expect(() => new ConcatDataset([ds, ds]).get(0.5)).toThrow('ConcatDataset: an index must be an integer, got 0.5');
   });
 
   it('wrong types are errors naming the option', () => {

@@ -15,6 +15,7 @@ import type { DType, Tensor } from '@graft/core';
 import { implicitSoftmaxDim } from './argument-checks.js';
 import { keywordArguments } from './arguments.js';
 import { type InplaceOptions, maybeInPlace } from './inplace.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** A number argument, checked (PyTorch raises a TypeError for anything else). */
 function numberArgument(op: string, name: string, value: unknown): number {
@@ -75,6 +76,7 @@ export function elu(input: Tensor, alpha?: number, inplace?: boolean): Tensor;
 export function elu(input: Tensor, options?: EluOptions): Tensor;
 export function elu(input: Tensor, alpha: number, options?: InplaceOptions): Tensor;
 export function elu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('elu', { input });
   return g.tidy(() => {
     const o = keywordArguments<EluOptions>('elu', rest, ['alpha', 'inplace']);
     const alpha = numberArgument('elu', 'alpha', o.alpha ?? 1);
@@ -97,6 +99,7 @@ const SELU_SCALE = 1.0507009873554805;
 export function selu(input: Tensor, inplace?: boolean): Tensor;
 export function selu(input: Tensor, options?: InplaceOptions): Tensor;
 export function selu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('selu', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('selu', rest, ['inplace']);
     return maybeInPlace(input, fusedElu(input, SELU_ALPHA, SELU_SCALE, 1), o.inplace);
@@ -114,6 +117,7 @@ export function celu(input: Tensor, alpha?: number, inplace?: boolean): Tensor;
 export function celu(input: Tensor, options?: EluOptions): Tensor;
 export function celu(input: Tensor, alpha: number, options?: InplaceOptions): Tensor;
 export function celu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('celu', { input });
   return g.tidy(() => {
     const o = keywordArguments<EluOptions>('celu', rest, ['alpha', 'inplace']);
     const alpha = numberArgument('celu', 'alpha', o.alpha ?? 1);
@@ -131,6 +135,7 @@ export function celu(input: Tensor, ...rest: unknown[]): Tensor {
 export function silu(input: Tensor, inplace?: boolean): Tensor;
 export function silu(input: Tensor, options?: InplaceOptions): Tensor;
 export function silu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('silu', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('silu', rest, ['inplace']);
     return maybeInPlace(
@@ -160,6 +165,7 @@ function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
 export function mish(input: Tensor, inplace?: boolean): Tensor;
 export function mish(input: Tensor, options?: InplaceOptions): Tensor;
 export function mish(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('mish', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('mish', rest, ['inplace']);
     // Beyond 20, tanh(softplus(x)) is 1 in float32 and float64 alike: the linear branch changes no value.
@@ -187,6 +193,7 @@ export interface SoftplusOptions {
 export function softplus(input: Tensor, beta?: number, threshold?: number): Tensor;
 export function softplus(input: Tensor, options?: SoftplusOptions): Tensor;
 export function softplus(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('softplus', { input });
   return g.tidy(() => {
     const o = keywordArguments<SoftplusOptions>('softplus', rest, ['beta', 'threshold']);
     const beta = numberArgument('softplus', 'beta', o.beta ?? 1);
@@ -202,6 +209,7 @@ export function softplus(input: Tensor, ...rest: unknown[]): Tensor {
  * F.softsign(x);
  */
 export function softsign(input: Tensor): Tensor {
+  checkTensorArguments('softsign', { input });
   return g.tidy(() => input.div(input.abs().add(1)));
 }
 
@@ -225,6 +233,7 @@ export function hardtanh(input: Tensor, minVal?: number, maxVal?: number, inplac
 export function hardtanh(input: Tensor, options?: HardtanhOptions): Tensor;
 export function hardtanh(input: Tensor, minVal: number, maxVal: number, options?: InplaceOptions): Tensor;
 export function hardtanh(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('hardtanh', { input });
   return g.tidy(() => {
     const o = keywordArguments<HardtanhOptions>('hardtanh', rest, ['minVal', 'maxVal', 'inplace']);
     const lo = numberArgument('hardtanh', 'minVal', o.minVal ?? -1);
@@ -248,6 +257,7 @@ export function checkHardtanhBounds(op: string, lo: number, hi: number): void {
 export function relu6(input: Tensor, inplace?: boolean): Tensor;
 export function relu6(input: Tensor, options?: InplaceOptions): Tensor;
 export function relu6(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('relu6', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('relu6', rest, ['inplace']);
     return maybeInPlace(input, fusedHardtanh(input, 0, 6), o.inplace);
@@ -263,6 +273,7 @@ export function relu6(input: Tensor, ...rest: unknown[]): Tensor {
 export function hardswish(input: Tensor, inplace?: boolean): Tensor;
 export function hardswish(input: Tensor, options?: InplaceOptions): Tensor;
 export function hardswish(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('hardswish', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('hardswish', rest, ['inplace']);
     // ATen's backward: 0 below −3, x/3 + 0.5 on [−3, 3), 1 from 3 on — the clamp's gradient includes 0 but not 6.
@@ -283,6 +294,7 @@ export function hardswish(input: Tensor, ...rest: unknown[]): Tensor {
 export function hardsigmoid(input: Tensor, inplace?: boolean): Tensor;
 export function hardsigmoid(input: Tensor, options?: InplaceOptions): Tensor;
 export function hardsigmoid(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('hardsigmoid', { input });
   return g.tidy(() => {
     const o = keywordArguments<InplaceOptions>('hardsigmoid', rest, ['inplace']);
     const hardsigmoid = (x: Tensor) => {
@@ -301,6 +313,7 @@ export function hardsigmoid(input: Tensor, ...rest: unknown[]): Tensor {
  * F.prelu(x, g.tensor([0.25]));
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
+  checkTensorArguments('prelu', { input, weight });
   return g.tidy(() => {
     if (!(weight instanceof g.Tensor)) throw new TypeError(`prelu: argument 'weight' must be a Tensor, not ${typeof weight}`);
     const n = weight.numel();
@@ -337,6 +350,7 @@ export interface GluOptions {
 export function glu(input: Tensor, dim?: number): Tensor;
 export function glu(input: Tensor, options?: GluOptions): Tensor;
 export function glu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('glu', { input });
   return g.tidy(() => {
     const o = keywordArguments<GluOptions>('glu', rest, ['dim']);
     if (input.ndim === 0) throw new Error('glu: glu does not support scalars because halving size must be even');
@@ -369,6 +383,7 @@ export interface SoftminOptions {
 export function softmin(input: Tensor, dim?: number | null, options?: Omit<SoftminOptions, 'dim'>): Tensor;
 export function softmin(input: Tensor, options?: SoftminOptions): Tensor;
 export function softmin(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('softmin', { input });
   return g.tidy(() => {
     const o = keywordArguments<SoftminOptions>('softmin', rest, ['dim', 'dtype']);
     const negated = o.dtype !== undefined ? input.neg().to(o.dtype) : input.neg();
@@ -383,6 +398,7 @@ export function softmin(input: Tensor, ...rest: unknown[]): Tensor {
  * F.tanhshrink(x);
  */
 export function tanhshrink(input: Tensor): Tensor {
+  checkTensorArguments('tanhshrink', { input });
   return g.tidy(() => input.sub(input.tanh()));
 }
 
@@ -405,6 +421,7 @@ export function threshold(input: Tensor, threshold: number, value: number, inpla
 export function threshold(input: Tensor, threshold: number, value: number, options?: InplaceOptions): Tensor;
 export function threshold(input: Tensor, options: ThresholdOptions): Tensor;
 export function threshold(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('threshold', { input });
   return g.tidy(() => {
     const o = keywordArguments<ThresholdOptions>('threshold', rest, ['threshold', 'value', 'inplace']);
     const th = numberArgument('threshold', 'threshold', o.threshold);
@@ -430,6 +447,7 @@ export interface ShrinkOptions {
 export function softshrink(input: Tensor, lambd?: number): Tensor;
 export function softshrink(input: Tensor, options?: ShrinkOptions): Tensor;
 export function softshrink(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('softshrink', { input });
   return g.tidy(() => {
     const lambd = checkSoftshrinkLambda('softshrink', keywordArguments<ShrinkOptions>('softshrink', rest, ['lambd']).lambd ?? 0.5);
     // A NaN gives 0, as ATen's forward; its gradient is 0 here where ATen's backward passes it (its mask is
@@ -455,6 +473,7 @@ export function checkSoftshrinkLambda(op: string, lambd: unknown): number {
 export function hardshrink(input: Tensor, lambd?: number): Tensor;
 export function hardshrink(input: Tensor, options?: ShrinkOptions): Tensor;
 export function hardshrink(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('hardshrink', { input });
   return g.tidy(() => {
     const lambd = numberArgument('hardshrink', 'lambd', keywordArguments<ShrinkOptions>('hardshrink', rest, ['lambd']).lambd ?? 0.5);
     // ATen's `-λ <= x <= λ ? 0 : x`: a NaN is outside the band.
@@ -479,5 +498,6 @@ export function logSigmoidOf(x: Tensor): Tensor {
  * F.logsigmoid(x);
  */
 export function logsigmoid(input: Tensor): Tensor {
+  checkTensorArguments('logsigmoid', { input });
   return g.tidy(() => logSigmoidOf(input));
 }

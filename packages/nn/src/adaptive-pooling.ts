@@ -7,6 +7,7 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** An output size per spatial dim; `null` keeps the input's size there (as PyTorch's None). */
 export type AdaptiveSize = number | null | readonly (number | null)[];
@@ -126,6 +127,7 @@ function adaptive(
  * F.adaptiveAvgPool2d(g.randn(1, 3, 7, 9), [2, 3]).shape; // [1, 3, 2, 3]
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  checkTensorArguments('adaptiveAvgPool2d', { input: x });
   return g.tidy(() => adaptive('adaptiveAvgPool2d', x, outputSize, 2, 'avg', false) as Tensor);
 }
 
@@ -136,6 +138,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
  * F.adaptiveAvgPool1d(g.randn(2, 3, 10), 4).shape; // [2, 3, 4]
  */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  checkTensorArguments('adaptiveAvgPool1d', { input: x });
   return g.tidy(() => adaptive('adaptiveAvgPool1d', x, [outputSize], 1, 'avg', false) as Tensor);
 }
 
@@ -169,6 +172,7 @@ export function adaptiveMaxPool2d(
   returnIndices?: boolean | AdaptiveMaxPoolOptions,
 ): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  checkTensorArguments('adaptiveMaxPool2d', { input: x });
   return g.tidy(() => adaptive('adaptiveMaxPool2d', x, outputSize, 2, 'max', maxOptions('adaptiveMaxPool2d', rest)));
 }
 
@@ -188,5 +192,6 @@ export function adaptiveMaxPool1d(
   returnIndices?: boolean | AdaptiveMaxPoolOptions,
 ): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  checkTensorArguments('adaptiveMaxPool1d', { input: x });
   return g.tidy(() => adaptive('adaptiveMaxPool1d', x, [outputSize], 1, 'max', maxOptions('adaptiveMaxPool1d', rest)));
 }

@@ -50,3 +50,18 @@ export function broadcastShape(op: string, a: readonly number[], b: readonly num
   }
   return out;
 }
+
+/**
+ * A layer's size argument (`inputSize`, `hiddenSize`, …): an integer of at
+ * least `min`, checked at construction instead of failing later inside a
+ * tensor factory (`empty: a shape must be non-negative integers`).
+ *
+ * @example
+ * checkLayerSize('LSTM', 'hiddenSize', 0, 1); // throws: LSTM: hiddenSize must be an integer ≥ 1, got 0
+ */
+export function checkLayerSize(op: string, name: string, value: unknown, min: number, why = ''): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min}, got ${String(value)}${why}`);
+  }
+  return value;
+}

@@ -9,6 +9,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { checkDropoutProbability } from './argument-checks.js';
 import { keywordArguments } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 // functional.ts re-exports this file, so its linear and dropout are not imported here (no import cycles):
 // these two are the same computations (dropout draws its mask exactly as F.dropout, PyTorch's CPU way).
@@ -70,6 +71,7 @@ export function scaledDotProductAttention(
 ): Tensor;
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: ScaledDotProductAttentionOptions): Tensor;
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('scaledDotProductAttention', { query, key, value });
   return g.tidy(() => {
     const op = 'scaledDotProductAttention';
     const o = keywordArguments<ScaledDotProductAttentionOptions>(op, rest, ['attnMask', 'dropoutP', 'isCausal', 'scale']);
@@ -235,6 +237,7 @@ export function multiHeadAttentionForward(
   outProjBias: Tensor | null,
   options?: MultiHeadAttentionForwardOptions,
 ): [Tensor, Tensor | null] {
+  checkTensorArguments('multiHeadAttentionForward', { query, key, value });
   return g.tidy(() => {
     const op = 'multiHeadAttentionForward';
     const o = g.checkOptions(op, options, MHA_KEYS);

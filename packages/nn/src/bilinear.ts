@@ -2,6 +2,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /**
  * `y[…, o] = Σᵢⱼ x1[…, i] · weight[o, i, j] · x2[…, j] + bias[o]`
@@ -14,6 +15,7 @@ import { keywordArguments } from './arguments.js';
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('bilinear', { input1, input2, weight });
   return g.tidy(() => {
     const { bias } = keywordArguments<{ bias?: Tensor | null }>('bilinear', rest, ['bias']);
     const shape = (t: Tensor) => `[${t.shape.join(', ')}]`;

@@ -8,6 +8,8 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { foldPatches, pair, type Pair } from './patches.js';
+import { isUnbatched } from './unbatched.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `convTranspose2d` (a number or a [height, width] pair each), PyTorch's keyword arguments. */
 export interface ConvTransposeOptions {
@@ -40,9 +42,7 @@ export function convTransposeSize(size: number, k: number, s: number, p: number,
 
 /** Transposed convolution of a 4-D (or 3-D, unbatched) input, its options parsed and checked. */
 function transposeNd(op: string, x: Tensor, weight: Tensor, o: Partial<ConvTransposeOptions>): Tensor {
-  const unbatched = x.ndim === 3;
-  if (x.ndim !== 3 && x.ndim !== 4)
-    throw new Error(`${op}: expected a 3-D (unbatched) or 4-D input [N, C, H, W], got shape [${x.shape.join(', ')}]`);
+  const unbatched = isUnbatched(op, x, 4);
   if (weight.ndim !== 4) throw new Error(`${op}: expected a 4-D weight [C, O/groups, kh, kw], got shape [${weight.shape.join(', ')}]`);
   const input = unbatched ? x.unsqueeze(0) : x;
   const groups = o.groups ?? 1;
@@ -110,6 +110,7 @@ export function convTranspose2d(
 ): Tensor;
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvTransposeOptions, 'bias'>): Tensor;
 export function convTranspose2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('convTranspose2d', { input: x, weight });
   return g.tidy(() => transposeNd('convTranspose2d', x, weight, keywordArguments<ConvTransposeOptions>('convTranspose2d', rest, KEYWORDS)));
 }
 
@@ -133,11 +134,11 @@ export function convTranspose1d(
 ): Tensor;
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Omit<ConvTranspose1dOptions, 'bias'>): Tensor;
 export function convTranspose1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('convTranspose1d', { input: x, weight });
   return g.tidy(() => {
     const op = 'convTranspose1d';
     const o = keywordArguments<ConvTranspose1dOptions>(op, rest, KEYWORDS);
-    if (x.ndim !== 2 && x.ndim !== 3)
-      throw new Error(`${op}: expected a 2-D (unbatched) or 3-D input [N, C, L], got shape [${x.shape.join(', ')}]`);
+    isUnbatched(op, x, 3);
     if (weight.ndim !== 3) throw new Error(`${op}: expected a 3-D weight [C, O/groups, k], got shape [${weight.shape.join(', ')}]`);
     // The 1-D sizes become the width of a height-1 image: [height's neutral value, the size].
     const asWidth = (name: string, v: unknown, fallback: number, height: number): [number, number] => {

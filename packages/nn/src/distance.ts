@@ -7,6 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { broadcastShape } from './argument-checks.js';
 import { keywordArguments } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 function checkFloating(op: string, t: Tensor, name: string): void {
   if (t.dtype !== 'float32' && t.dtype !== 'float64')
@@ -34,6 +35,7 @@ export interface CosineSimilarityOptions {
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim?: number, eps?: number): Tensor;
 export function cosineSimilarity(x1: Tensor, x2: Tensor, options?: CosineSimilarityOptions): Tensor;
 export function cosineSimilarity(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('cosineSimilarity', { x1, x2 });
   return g.tidy(() => {
     const o = keywordArguments<CosineSimilarityOptions>('cosineSimilarity', rest, ['dim', 'eps']);
     checkFloating('cosineSimilarity', x1, 'x1');
@@ -78,6 +80,7 @@ export interface PairwiseDistanceOptions {
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p?: number, eps?: number, keepdim?: boolean): Tensor;
 export function pairwiseDistance(x1: Tensor, x2: Tensor, options?: PairwiseDistanceOptions): Tensor;
 export function pairwiseDistance(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('pairwiseDistance', { x1, x2 });
   return g.tidy(() => {
     const o = keywordArguments<PairwiseDistanceOptions>('pairwiseDistance', rest, ['p', 'eps', 'keepdim']);
     return pairwiseDistanceOf(x1, x2, o.p ?? 2, o.eps ?? 1e-6, o.keepdim ?? false);
@@ -112,6 +115,7 @@ export interface NormalizeOptions {
 export function normalize(input: Tensor, p?: number, dim?: number, eps?: number): Tensor;
 export function normalize(input: Tensor, options?: NormalizeOptions): Tensor;
 export function normalize(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('normalize', { input });
   return g.tidy(() => {
     const o = keywordArguments<NormalizeOptions>('normalize', rest, ['p', 'dim', 'eps']);
     const norm = input.norm(o.p ?? 2, o.dim ?? 1, true);

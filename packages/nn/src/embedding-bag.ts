@@ -10,6 +10,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { normalizePaddingIdx } from './argument-checks.js';
 import { isOptionsObject } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** How a bag is reduced. */
 export type EmbeddingBagMode = 'sum' | 'mean' | 'max';
@@ -137,6 +138,7 @@ export function embeddingBagAs(op: string, input: Tensor, weight: Tensor, offset
 export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | null, options?: EmbeddingBagOptions): Tensor;
 export function embeddingBag(input: Tensor, weight: Tensor, options?: EmbeddingBagOptions & { offsets?: Tensor | null }): Tensor;
 export function embeddingBag(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('embeddingBag', { input, weight });
   return g.tidy(() => {
     // PyTorch's positional arguments after offsets (max_norm, norm_type, …) are not supported: the rest go by keyword.
     const [first, second] = rest;

@@ -7,6 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { foldPatches, pair, type Pair, unfold as patches } from './patches.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `unfold` and `fold` (PyTorch's keyword arguments after kernel_size). */
 export interface UnfoldOptions {
@@ -42,6 +43,7 @@ function blocks(size: number, k: number, d: number, p: number, s: number): numbe
 export function unfold(x: Tensor, kernelSize: Pair, options?: UnfoldOptions): Tensor;
 export function unfold(x: Tensor, kernelSize: Pair, dilation?: Pair, padding?: Pair, stride?: Pair): Tensor;
 export function unfold(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
+  checkTensorArguments('unfold', { input: x });
   return g.tidy(() => {
     const op = 'unfold';
     const { k, d, p, s } = geometry(op, kernelSize, keywordArguments<UnfoldOptions>(op, rest, KEYWORDS));
@@ -74,6 +76,7 @@ export function unfold(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor 
 export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, options?: UnfoldOptions): Tensor;
 export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, dilation?: Pair, padding?: Pair, stride?: Pair): Tensor;
 export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, ...rest: unknown[]): Tensor {
+  checkTensorArguments('fold', { input: x });
   return g.tidy(() => {
     const op = 'fold';
     const [H, W] = pair(op, 'output_size', outputSize, 0, 1);

@@ -15,20 +15,28 @@ import type { DType, Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { checkApproximate, checkDropoutProbability, implicitSoftmaxDim, normalizePaddingIdx } from './argument-checks.js';
 import { type InplaceOptions, maybeInPlace } from './inplace.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /**
- * `x Wᵀ + b`.
+ * `x Wᵀ + b`: weight [out, in], or [in] (one output, its dim dropped: a
+ * dot product per row, as PyTorch's).
  *
  * @example
  * F.linear(x, w, b);
  * F.linear(x, w, { bias: b });
+ * F.linear(g.randn(3, 4), g.randn(4)).shape; // [3]
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
 export function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('linear', { input, weight });
   return g.tidy(() => {
     const { bias } = keywordArguments<{ bias?: Tensor | null }>('linear', rest, ['bias']);
-    const inFeatures = weight.shape[1];
+    if (weight.ndim !== 1 && weight.ndim !== 2) {
+      throw new Error(`linear: expected a weight of shape [out, in] or [in], got shape [${weight.shape.join(', ')}]`);
+    }
+    if (input.ndim === 0) throw new Error('linear: expected an input of at least 1 dim [..., in], got a 0-d tensor');
+    const inFeatures = weight.shape[weight.ndim - 1];
     if (input.shape[input.ndim - 1] !== inFeatures) {
       throw new Error(
         `linear: input of shape [${input.shape.join(', ')}] does not match weight of shape [${weight.shape.join(', ')}] (expected the last dim to be ${inFeatures})`,
@@ -50,6 +58,16 @@ export function linear(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
       const out = input.ndim === 2 ? folded : folded.reshape([...lead, weight.shape[0]!]);
       return bias && bias.ndim > 1 ? out.add(bias) : out;
     }
+    if (weight.ndim === 1) {
+      // PyTorch 1.13 runs a batched input with a bias through addmm, which wants a matrix: refused there too.
+      if (bias && input.ndim >= 2) {
+        throw new Error(
+          `linear: a 1-D weight of shape [${weight.shape.join(', ')}] takes no bias with an input of ${input.ndim} dims (PyTorch: mat2 must be a matrix, got 1-D tensor)`,
+        );
+      }
+      const out = input.matmul(weight);
+      return bias ? out.add(bias) : out;
+    }
     const out = input.matmul(weight.t());
     return bias ? out.add(bias) : out;
   });
@@ -67,6 +85,7 @@ export type { InplaceOptions } from './inplace.js';
 export function relu(input: Tensor, inplace?: boolean): Tensor;
 export function relu(input: Tensor, options?: InplaceOptions): Tensor;
 export function relu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('relu', { input });
   return g.tidy(() => {
     const { inplace } = keywordArguments<InplaceOptions>('relu', rest, ['inplace']);
     return maybeInPlace(input, input.relu(), inplace);
@@ -90,6 +109,7 @@ export function leakyRelu(input: Tensor, negativeSlope?: number, inplace?: boole
 export function leakyRelu(input: Tensor, options?: LeakyReluOptions): Tensor;
 export function leakyRelu(input: Tensor, negativeSlope: number, options?: InplaceOptions): Tensor;
 export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('leakyRelu', { input });
   return g.tidy(() => {
     const o = keywordArguments<LeakyReluOptions>('leakyRelu', rest, ['negativeSlope', 'inplace']);
     const slope = o.negativeSlope ?? 0.01;
@@ -109,9 +129,15 @@ export function leakyRelu(input: Tensor, ...rest: unknown[]): Tensor {
 export const oneHot: typeof g.oneHot = g.oneHot;
 
 /** tanh. @example F.tanh(x) */
-export const tanh = (x: Tensor): Tensor => x.tanh();
+export function tanh(x: Tensor): Tensor {
+  checkTensorArguments('tanh', { input: x });
+  return x.tanh();
+}
 /** Logistic sigmoid. @example F.sigmoid(x) */
-export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+export function sigmoid(x: Tensor): Tensor {
+  checkTensorArguments('sigmoid', { input: x });
+  return x.sigmoid();
+}
 
 /** GELU's tanh approximation op by op (its definition; the backend's fused kernel computes it in one pass). */
 function geluTanhComposite(x: Tensor): Tensor {
@@ -135,6 +161,7 @@ export interface GeluOptions {
 export function gelu(input: Tensor, approximate?: 'none' | 'tanh'): Tensor;
 export function gelu(input: Tensor, options?: GeluOptions): Tensor;
 export function gelu(x: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('gelu', { input: x });
   return g.tidy(() => {
     const approximate = checkApproximate('gelu', keywordArguments<GeluOptions>('gelu', rest, ['approximate']).approximate);
     if (approximate === 'tanh') return g.fused.activation({ kind: 'geluTanh' }, x, geluTanhComposite);
@@ -167,6 +194,7 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, rest: unknown[
 export function softmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function softmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('softmax', { input });
   return g.tidy(() => {
     return softmaxLike('softmax', input, rest);
   });
@@ -181,6 +209,7 @@ export function softmax(input: Tensor, ...rest: unknown[]): Tensor {
 export function logSoftmax(input: Tensor, dim?: number | null, options?: Omit<SoftmaxOptions, 'dim'>): Tensor;
 export function logSoftmax(input: Tensor, options?: SoftmaxOptions): Tensor;
 export function logSoftmax(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('logSoftmax', { input });
   return g.tidy(() => {
     return softmaxLike('logSoftmax', input, rest);
   });
@@ -220,6 +249,7 @@ export function dropout(
 export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
 export function dropout(input: Tensor, p: number, options?: Omit<DropoutOptions, 'p'>): Tensor;
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('dropout', { input });
   return g.tidy(() => {
     const o = keywordArguments<DropoutOptions>('dropout', rest, ['p', 'training', 'inplace', 'generator']);
     const p = checkDropoutProbability(o.p ?? 0.5);
@@ -258,6 +288,7 @@ export function layerNorm(
 ): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], options?: LayerNormOptions): Tensor;
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
+  checkTensorArguments('layerNorm', { input: x });
   return g.tidy(() => {
     const { weight, bias, eps = 1e-5 } = keywordArguments<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
     const k = normalizedShape.length;
@@ -296,6 +327,7 @@ export interface EmbeddingOptions {
 export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor;
 export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOptions): Tensor;
 export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('embedding', { input, weight });
   return g.tidy(() => {
     const o = keywordArguments<EmbeddingOptions>('embedding', rest, ['paddingIdx']);
     if (input.dtype !== 'int32') throw new TypeError(`embedding: expected indices of dtype int32, got ${input.dtype}`);

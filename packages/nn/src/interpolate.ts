@@ -10,6 +10,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './adaptive-pooling.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** The resampling modes. */
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'trilinear' | 'area';
@@ -107,6 +108,7 @@ export function interpolate(
   recomputeScaleFactor?: boolean | null,
 ): Tensor;
 export function interpolate(x: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('interpolate', { input: x });
   return g.tidy(() => {
     const op = 'interpolate';
     const o = keywordArguments<InterpolateOptions>(op, rest, KEYWORDS);

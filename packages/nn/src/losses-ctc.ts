@@ -10,6 +10,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { checkReduction, type Reduction } from './losses.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `ctcLoss`. */
 export interface CtcOptions {
@@ -192,6 +193,7 @@ export function ctcLoss(
   targetLengths: Tensor | readonly number[] | number,
   options?: CtcOptions,
 ): Tensor {
+  checkTensorArguments('ctcLoss', { log_probs: logProbs, targets });
   return g.tidy(() => {
     const o = g.checkOptions('ctcLoss', options, ['blank', 'reduction', 'zeroInfinity']);
     const reduction = checkReduction('ctcLoss', o.reduction);

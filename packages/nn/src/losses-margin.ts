@@ -9,6 +9,8 @@ import type { Tensor } from '@graft/core';
 import { logSigmoidOf } from './activations.js';
 import { pairwiseDistanceOf } from './distance.js';
 import { checkReduction, notDifferentiable, type Reduction, reduce } from './losses.js';
+import { broadcastShape } from './argument-checks.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}]`;
 
@@ -31,6 +33,7 @@ const COSINE_EMBEDDING_EPSILON = 1e-12;
  * F.cosineEmbeddingLoss(a, b, g.tensor([1, -1]), { margin: 0.2 });
  */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginOptions): Tensor {
+  checkTensorArguments('cosineEmbeddingLoss', { input1, input2, target });
   return g.tidy(() => {
     const o = g.checkOptions('cosineEmbeddingLoss', options, ['margin', 'reduction']);
     const reduction = checkReduction('cosineEmbeddingLoss', o.reduction);
@@ -59,6 +62,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
  * F.marginRankingLoss(s1, s2, g.tensor([1, -1, 1]), { margin: 0.5 });
  */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginOptions): Tensor {
+  checkTensorArguments('marginRankingLoss', { input1, input2, target });
   return g.tidy(() => {
     const o = g.checkOptions('marginRankingLoss', options, ['margin', 'reduction']);
     const reduction = checkReduction('marginRankingLoss', o.reduction);
@@ -98,6 +102,7 @@ export interface TripletMarginOptions {
  * F.tripletMarginLoss(anchor, positive, negative, { margin: 1, swap: true });
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginOptions): Tensor {
+  checkTensorArguments('tripletMarginLoss', { anchor, positive, negative });
   return g.tidy(() => {
     const o = g.checkOptions('tripletMarginLoss', options, ['margin', 'p', 'eps', 'swap', 'reduction']);
     const reduction = checkReduction('tripletMarginLoss', o.reduction);
@@ -129,6 +134,7 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
  * F.hingeEmbeddingLoss(distances, g.tensor([1, -1, -1]));
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options?: MarginOptions): Tensor {
+  checkTensorArguments('hingeEmbeddingLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('hingeEmbeddingLoss', options, ['margin', 'reduction']);
     const reduction = checkReduction('hingeEmbeddingLoss', o.reduction);
@@ -150,10 +156,18 @@ export interface ReductionOptions {
  * F.softMarginLoss(scores, g.tensor([1, -1]));
  */
 export function softMarginLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  checkTensorArguments('softMarginLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('softMarginLoss', options, ['reduction']);
     const reduction = checkReduction('softMarginLoss', o.reduction);
     notDifferentiable('softMarginLoss', 'target', target);
+    // ATen writes the elementwise loss into a tensor of the input's shape: a target that would grow it is refused.
+    const shape = broadcastShape('softMarginLoss', input.shape, target.shape);
+    if (shape.join() !== input.shape.join()) {
+      throw new Error(
+        `softMarginLoss: output with shape [${input.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`,
+      );
+    }
     return reduce(input.neg().mul(target).exp().log1p(), reduction);
   });
 }
@@ -173,6 +187,7 @@ export interface MultilabelSoftMarginOptions {
  * F.multilabelSoftMarginLoss(logits, g.tensor([[1, 0, 1]]));
  */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options?: MultilabelSoftMarginOptions): Tensor {
+  checkTensorArguments('multilabelSoftMarginLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('multilabelSoftMarginLoss', options, ['weight', 'reduction']);
     const reduction = checkReduction('multilabelSoftMarginLoss', o.reduction);
@@ -206,6 +221,7 @@ export interface MultiMarginOptions {
  * F.multiMarginLoss(scores, g.tensor([2, 0], { dtype: 'int32' }));
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMarginOptions): Tensor {
+  checkTensorArguments('multiMarginLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('multiMarginLoss', options, ['p', 'margin', 'weight', 'reduction']);
     const reduction = checkReduction('multiMarginLoss', o.reduction);

@@ -6,27 +6,9 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
-import { broadcastShape } from './argument-checks.js';
+import { broadcastWithWarning } from './loss-target-size.js';
 import { checkReduction, type Reduction, reduce } from './losses.js';
-
-const warnedSize = new Set<string>();
-
-/**
- * PyTorch's regression losses accept a target of another shape and
- * broadcast it, with a warning (once per op here); both are returned
- * broadcast to the common shape.
- */
-export function broadcastWithWarning(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
-  if (input.shape.join() === target.shape.join()) return [input, target];
-  if (!warnedSize.has(op)) {
-    warnedSize.add(op);
-    console.warn(
-      `UserWarning: ${op}: Using a target size ([${target.shape.join(', ')}]) that is different to the input size ([${input.shape.join(', ')}]). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
-    );
-  }
-  const shape = broadcastShape(op, input.shape, target.shape);
-  return [input.expand(shape), target.expand(shape)];
-}
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** A non-negative (or, with `strict`, positive) number option. */
 function checkNonNegative(op: string, name: string, value: unknown, strict: boolean, message: string): number {
@@ -50,6 +32,7 @@ export interface HuberOptions {
  * F.huberLoss(pred, target, { delta: 0.5, reduction: 'sum' });
  */
 export function huberLoss(input: Tensor, target: Tensor, options?: HuberOptions): Tensor {
+  checkTensorArguments('huberLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('huberLoss', options, ['reduction', 'delta']);
     const reduction = checkReduction('huberLoss', o.reduction);
@@ -76,6 +59,7 @@ export interface SmoothL1Options {
  * F.smoothL1Loss(pred, target, { beta: 0.5 });
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1Options): Tensor {
+  checkTensorArguments('smoothL1Loss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('smoothL1Loss', options, ['reduction', 'beta']);
     const reduction = checkReduction('smoothL1Loss', o.reduction);
@@ -116,6 +100,7 @@ let warnedKlMean = false;
  * F.klDiv(logQ, logP, { reduction: 'batchmean', logTarget: true });
  */
 export function klDiv(input: Tensor, target: Tensor, options?: KlDivOptions): Tensor {
+  checkTensorArguments('klDiv', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('klDiv', options, ['reduction', 'logTarget']);
     const requested = o.reduction ?? 'mean';
@@ -158,6 +143,7 @@ export interface PoissonNllOptions {
  * F.poissonNllLoss(rate, counts, { logInput: false, full: true });
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNllOptions): Tensor {
+  checkTensorArguments('poissonNllLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('poissonNllLoss', options, ['logInput', 'full', 'eps', 'reduction']);
     const reduction = checkReduction('poissonNllLoss', o.reduction);
@@ -201,6 +187,7 @@ export interface GaussianNllOptions {
  * F.gaussianNllLoss(mean, target, variance, { full: true, eps: 1e-4 });
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options?: GaussianNllOptions): Tensor {
+  checkTensorArguments('gaussianNllLoss', { input, target, var: variance });
   return g.tidy(() => {
     const o = g.checkOptions('gaussianNllLoss', options, ['full', 'eps', 'reduction']);
     let v = variance;

@@ -7,6 +7,8 @@
  */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { broadcastWithWarning } from './loss-target-size.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** How a loss reduces over the batch. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -61,21 +63,23 @@ export interface RegressionLossOptions {
 
 /** Mean squared error. @example F.mseLoss(pred, target) */
 export function mseLoss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
+  checkTensorArguments('mseLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('mseLoss', options, ['reduction']);
     const reduction = checkReduction('mseLoss', o.reduction);
-    sameShape('mseLoss', input, target);
-    return reduce(input.sub(target).square(), reduction);
+    const [x, y] = broadcastWithWarning('mseLoss', input, target);
+    return reduce(x.sub(y).square(), reduction);
   });
 }
 
 /** Mean absolute error. @example F.l1Loss(pred, target) */
 export function l1Loss(input: Tensor, target: Tensor, options?: RegressionLossOptions): Tensor {
+  checkTensorArguments('l1Loss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('l1Loss', options, ['reduction']);
     const reduction = checkReduction('l1Loss', o.reduction);
-    sameShape('l1Loss', input, target);
-    return reduce(input.sub(target).abs(), reduction);
+    const [x, y] = broadcastWithWarning('l1Loss', input, target);
+    return reduce(x.sub(y).abs(), reduction);
   });
 }
 
@@ -117,6 +121,23 @@ function checkClassWeight(op: string, weight: Tensor | null | undefined, classes
   }
 }
 
+/**
+ * PyTorch's "Target 7 is out of bounds.", naming the first offending class
+ * index. Built only when the check failed: at once on a backend that checks
+ * at once (the targets are still there to read); a backend that defers its
+ * checks reports later, when the targets are gone, with the range alone.
+ */
+function outOfBounds(op: string, targets: Tensor, ignore: number, classes: number): string {
+  const range = `class indices must be in [0, ${classes - 1}], or ignoreIndex ${ignore}`;
+  let bad: number | undefined;
+  try {
+    if (!targets.isDisposed) bad = Array.from(targets.dataSync() as Int32Array).find((v) => v !== ignore && (v < 0 || v >= classes));
+  } catch {
+    bad = undefined; // a backend without synchronous reads: the range alone
+  }
+  return bad === undefined ? `${op}: Target out of bounds (${range}).` : `${op}: Target ${bad} is out of bounds (${range}).`;
+}
+
 function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction: Reduction): Tensor {
   if (target.dtype !== 'int32') throw new TypeError(`${op}: expected target of dtype int32 (class indices), got ${target.dtype}`);
   const [logp, t] = flattenClasses(op, input, target);
@@ -127,7 +148,7 @@ function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction
   const safe = g.where(valid, t, 0);
   // Checked on the device: a GPU reports a bad target at the next read instead of stalling here.
   const inRange = g.noGrad(() => safe.ge(0).logicalAnd(safe.lt(c)));
-  g.assertAsync(inRange, `${op}: target out of bounds: class indices must be in [0, ${c - 1}] (or ignoreIndex ${ignore})`);
+  g.assertAsync(inRange, () => outOfBounds(op, t, ignore, c));
   inRange.dispose();
   const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
   const w = o.weight ? o.weight.indexSelect(0, safe).mul(valid) : valid.to(logp.dtype);
@@ -146,6 +167,7 @@ function nll(op: string, input: Tensor, target: Tensor, o: NllOptions, reduction
  * F.nllLoss(logProbs, g.tensor([1, 0], { dtype: 'int32' }));
  */
 export function nllLoss(input: Tensor, target: Tensor, options?: NllOptions): Tensor {
+  checkTensorArguments('nllLoss', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('nllLoss', options, NLL_KEYS);
     return nll('nllLoss', input, target, o, checkReduction('nllLoss', o.reduction));
@@ -166,6 +188,7 @@ export interface CrossEntropyOptions extends NllOptions {
  * F.crossEntropy(logits, g.tensor([2, 0], { dtype: 'int32' }));
  */
 export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  checkTensorArguments('crossEntropy', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('crossEntropy', options, [...NLL_KEYS, 'labelSmoothing']);
     const eps = o.labelSmoothing ?? 0;
@@ -174,8 +197,17 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
     const classDim = input.ndim === 1 ? 0 : 1;
     const logp = input.logSoftmax(classDim);
     if (target.dtype !== 'int32') {
-      // Class probabilities: -Σ_c w_c p_c log q_c, averaged over every position.
-      sameShape('crossEntropy', input, target);
+      // Class probabilities: -Σ_c w_c p_c log q_c, averaged over every position. PyTorch tells the two kinds of
+      // target apart by shape (the input's: probabilities), Graft by dtype: a float target of another shape is
+      // neither, and more likely class indices in the wrong dtype than probabilities of the wrong shape.
+      if (target.shape.join() !== input.shape.join() || (target.dtype !== 'float32' && target.dtype !== 'float64')) {
+        throw new TypeError(
+          `crossEntropy: expected the target to be int32 class indices (of shape [${input.shape.filter((_, i) => i !== classDim).join(', ')}]) or float class probabilities of the input's shape [${input.shape.join(', ')}], got ${target.dtype} of shape [${target.shape.join(', ')}]`,
+        );
+      }
+      if (o.ignoreIndex !== undefined && o.ignoreIndex !== -100) {
+        throw new Error(`crossEntropy: ignore_index is not supported for floating point target (got ignoreIndex ${o.ignoreIndex})`);
+      }
       const c = input.shape[classDim]!;
       checkClassWeight('crossEntropy', o.weight, c);
       const p = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
@@ -266,10 +298,15 @@ export interface BceOptions {
  * F.binaryCrossEntropy(g.tensor([100]).sigmoid(), g.tensor([1])); // gradient 0
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BceOptions): Tensor {
+  checkTensorArguments('binaryCrossEntropy', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('binaryCrossEntropy', options, ['weight', 'reduction']);
     const reduction = checkReduction('binaryCrossEntropy', o.reduction);
     sameShape('binaryCrossEntropy', input, target);
+    if (target.dtype !== input.dtype)
+      throw new TypeError(
+        `binaryCrossEntropy: Found dtype ${target.dtype} but expected ${input.dtype} (the target must have the input's dtype)`,
+      );
     checkWeight('binaryCrossEntropy', 'weight', o.weight, input);
     notDifferentiable('binaryCrossEntropy', 'weight', o.weight);
     const inRange = g.noGrad(() => input.ge(0).logicalAnd(input.le(1)));
@@ -350,10 +387,16 @@ export interface BceWithLogitsOptions {
  * F.binaryCrossEntropyWithLogits(logits, targets, { posWeight: g.tensor([3]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BceWithLogitsOptions): Tensor {
+  checkTensorArguments('binaryCrossEntropyWithLogits', { input, target });
   return g.tidy(() => {
     const o = g.checkOptions('binaryCrossEntropyWithLogits', options, ['weight', 'posWeight', 'reduction']);
     const reduction = checkReduction('binaryCrossEntropyWithLogits', o.reduction);
     sameShape('binaryCrossEntropyWithLogits', input, target);
+    if (target.dtype !== 'float32' && target.dtype !== 'float64') {
+      throw new TypeError(
+        `binaryCrossEntropyWithLogits: result type ${input.dtype} can't be cast to the desired output type ${target.dtype} (the target must be floating point)`,
+      );
+    }
     checkWeight('binaryCrossEntropyWithLogits', 'weight', o.weight, input);
     checkWeight('binaryCrossEntropyWithLogits', 'posWeight', o.posWeight, input);
     notDifferentiable('binaryCrossEntropyWithLogits', 'weight', o.weight);

@@ -9,6 +9,8 @@ import { isOptionsObject, keywordArguments } from './arguments.js';
 import { BackwardHook, type BackwardHookFn } from './backward-hook.js';
 import { type HookHandle, HookList } from './hooks.js';
 import { Parameter } from './parameter.js';
+import { checkForwardArguments } from './forward-arguments.js';
+import { checkEntryName, type EntryKind } from './entry-names.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -132,6 +134,33 @@ export function layersFreeIntermediates(...classes: (abstract new (...args: neve
   for (const c of classes) freesIntermediates.add(c);
 }
 
+/** How many leading arguments of a layer's forward are required tensors (default 1), and what else an input may be. */
+const layerInputCounts = new WeakMap<object, { count: number; accepts?: (value: unknown) => boolean }>();
+
+/**
+ * @internal declares that the forward of these layers (and of their
+ * subclasses in this package) takes `count` required tensors first — a
+ * loss's input and target, Bilinear's two inputs; `accepts` widens what an
+ * input may be (an RNN's PackedSequence). Layers not declared take one.
+ */
+export function layerInputs(
+  count: number,
+  classes: readonly (abstract new (...args: never[]) => Module)[],
+  accepts?: (value: unknown) => boolean,
+): void {
+  for (const c of classes) layerInputCounts.set(c, accepts === undefined ? { count } : { count, accepts });
+}
+
+/** The declared inputs of one of this package's layers (none for any other module: its forward is the author's). */
+function layerInputsOf(c: object): { count: number; accepts?: (value: unknown) => boolean } {
+  if (!freesIntermediates.has(c)) return { count: 0 };
+  for (let k: object | null = c; k !== null && k !== Module; k = Object.getPrototypeOf(k)) {
+    const declared = layerInputCounts.get(k);
+    if (declared !== undefined) return declared;
+  }
+  return { count: 1 };
+}
+
 /** @internal whether `Module.call` runs this class's forward in a memory scope. */
 export function layerFreesIntermediates(c: object): boolean {
   return freesIntermediates.has(c);
@@ -180,8 +209,10 @@ export class Module {
     return this.callWithHooks(hooks, args) as ReturnType<M['forward']>;
   }
 
-  /** forward, in a memory scope for this package's layers. */
+  /** forward, its arguments checked (see forward-arguments.ts), in a memory scope for this package's layers. */
   private runForward(args: readonly unknown[]): unknown {
+    const { count, accepts } = layerInputsOf(this.constructor);
+    checkForwardArguments(this, this.forward, args, count, accepts);
     const run = () => this.forward(...args);
     return freesIntermediates.has(this.constructor) ? g.tidy(run) : run();
   }
@@ -437,9 +468,7 @@ export class Module {
   registerBuffer(name: string, tensor: Tensor | null, options?: { persistent?: boolean }): void;
   registerBuffer(name: string, tensor: Tensor | null, ...rest: unknown[]): void {
     const { persistent = true } = keywordArguments<{ persistent?: boolean }>('registerBuffer', rest, ['persistent']);
-    if (typeof name !== 'string' || name === '' || name.includes('.')) {
-      throw new Error(`registerBuffer: buffer name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
-    }
+    this.checkEntry('registerBuffer', 'buffer', name);
     if (tensor !== null && !(tensor instanceof g.Tensor)) {
       throw new TypeError(`registerBuffer: cannot assign ${describe(tensor)} to buffer '${name}' (a Tensor or null required)`);
     }
@@ -448,14 +477,68 @@ export class Module {
     if (!persistent) this.nonPersistent.add(name);
   }
 
-  /** Adds a parameter under `name` (same as assigning a Parameter to the property). */
+  /**
+   * Adds a parameter under `name` (same as assigning a Parameter to the
+   * property), checked as PyTorch's `register_parameter`: a non-empty name
+   * without ".", not already an attribute of another kind (a buffer, a
+   * submodule, a method, a plain value), and a Parameter or null.
+   *
+   * @example
+   * this.registerParameter('scale', new nn.Parameter(g.ones(4)));
+   * this.registerParameter('a.b', p); // throws: parameter name can't contain "."
+   */
   registerParameter(name: string, param: Parameter | null): void {
+    this.checkEntry('registerParameter', 'parameter', name);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(
+        `registerParameter: cannot assign '${describe(param)}' object to parameter '${name}' (nn.Parameter or null required)`,
+      );
+    }
     (this as unknown as Record<string, unknown>)[name] = param;
   }
 
-  /** Adds a submodule under `name`. */
+  /**
+   * Adds a submodule under `name`, checked as PyTorch's `add_module`: a
+   * non-empty name without ".", not already an attribute of another kind
+   * (a parameter, a buffer, a method, a plain value), and a Module or null.
+   *
+   * @example
+   * this.addModule('head', new nn.Linear(8, 2));
+   * new nn.Linear(2, 2).addModule('weight', new nn.ReLU()); // throws: attribute 'weight' already exists
+   */
   addModule(name: string, module: Module | null): void {
+    this.checkEntry('addModule', 'module', name);
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`addModule: ${describe(module)} is not a Module subclass`);
     (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** `registerModule`: PyTorch's alias of `addModule`. */
+  registerModule(name: string, module: Module | null): void {
+    this.addModule(name, module);
+  }
+
+  /**
+   * PyTorch's checks of a name about to hold an entry of `kind`: a valid name,
+   * and not an attribute of another kind (an empty slot — a property that is
+   * null or undefined, such as a bias-less layer's `bias` — takes any kind).
+   */
+  private checkEntry(op: string, kind: EntryKind, name: unknown): void {
+    checkEntryName(op, kind, name);
+    const key = name as string;
+    // The entries first (a container keeps its own apart from its properties), then any attribute, methods included.
+    const entry = this.ownEntries().find(([k]) => k === key);
+    if (entry === undefined && !(key in this)) return;
+    const value = entry !== undefined ? entry[1] : (this as unknown as Record<string, unknown>)[key];
+    const existing: EntryKind | 'attribute' | 'empty' = this.bufferNames.has(key)
+      ? 'buffer'
+      : value instanceof Parameter
+        ? 'parameter'
+        : value instanceof Module
+          ? 'module'
+          : (value === null || value === undefined) && entry !== undefined
+            ? 'empty'
+            : 'attribute';
+    if (existing !== 'empty' && existing !== kind) throw new Error(`${op}: attribute '${key}' already exists`);
   }
 
   /** Sets training mode on this module and its descendants. */
@@ -735,6 +818,29 @@ export class Module {
       }
     }
     return this;
+  }
+
+  /**
+   * Casts every floating-point parameter and buffer to float64, in place
+   * (PyTorch's `module.double()`: `to('float64')`; integer buffers keep
+   * their dtype).
+   *
+   * @example
+   * new nn.Linear(2, 2).double().weight.dtype; // 'float64'
+   */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /**
+   * Casts every floating-point parameter and buffer to float32, in place
+   * (PyTorch's `module.float()`: `to('float32')`).
+   *
+   * @example
+   * model.double().float().weight.dtype; // 'float32'
+   */
+  float(): this {
+    return this.to('float32');
   }
 
   /** Text between the parentheses of this module's repr. */

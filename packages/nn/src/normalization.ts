@@ -7,6 +7,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}]`;
 
@@ -84,9 +85,13 @@ export function batchNormAs(
   const mean = input.mean(dims, true);
   const variance = input.var(dims, { correction: 0, keepdim: true });
   const n = input.numel() / channels;
-  if (runningMean !== null) updateRunning(runningMean, mean.reshape(-1), momentum);
-  // The running variance is the unbiased one, as PyTorch's.
-  if (runningVar !== null) updateRunning(runningVar, variance.reshape(-1).mul(n / (n - 1)), momentum);
+  // An empty batch has no statistics (its mean is NaN): as ATen, the running ones are left as they are (the
+  // layer still counts the batch in num_batches_tracked) and the output is the empty input, scaled and shifted.
+  if (n > 0) {
+    if (runningMean !== null) updateRunning(runningMean, mean.reshape(-1), momentum);
+    // The running variance is the unbiased one, as PyTorch's.
+    if (runningVar !== null) updateRunning(runningVar, variance.reshape(-1).mul(n / (n - 1)), momentum);
+  }
   return normalizeAffine(input, mean, variance, eps, weight, bias);
 }
 
@@ -112,6 +117,7 @@ export function batchNorm(
 ): Tensor;
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options?: BatchNormOptions): Tensor;
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...rest: unknown[]): Tensor {
+  checkTensorArguments('batchNorm', { input });
   return g.tidy(() => {
     const o = keywordArguments<BatchNormOptions>('batchNorm', rest, ['weight', 'bias', 'training', 'momentum', 'eps']);
     return batchNormAs('batchNorm', input, runningMean ?? null, runningVar ?? null, o);
@@ -189,6 +195,7 @@ export function instanceNorm(
 ): Tensor;
 export function instanceNorm(input: Tensor, options?: InstanceNormOptions): Tensor;
 export function instanceNorm(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensorArguments('instanceNorm', { input });
   return g.tidy(() => {
     const o = keywordArguments<InstanceNormOptions>('instanceNorm', rest, [
       'runningMean',
@@ -252,6 +259,7 @@ export function groupNormAs(op: string, input: Tensor, numGroups: number, o: Par
 export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
 export function groupNorm(input: Tensor, numGroups: number, options?: GroupNormOptions): Tensor;
 export function groupNorm(input: Tensor, numGroups: number, ...rest: unknown[]): Tensor {
+  checkTensorArguments('groupNorm', { input });
   return g.tidy(() =>
     groupNormAs('groupNorm', input, numGroups, keywordArguments<GroupNormOptions>('groupNorm', rest, ['weight', 'bias', 'eps'])),
   );
@@ -296,6 +304,7 @@ export function rmsNormAs(op: string, x: Tensor, normalizedShape: readonly numbe
 export function rmsNorm(input: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, eps?: number | null): Tensor;
 export function rmsNorm(input: Tensor, normalizedShape: readonly number[], options?: RmsNormOptions): Tensor;
 export function rmsNorm(input: Tensor, normalizedShape: readonly number[], ...rest: unknown[]): Tensor {
+  checkTensorArguments('rmsNorm', { input });
   return g.tidy(() => rmsNormAs('rmsNorm', input, normalizedShape, keywordArguments<RmsNormOptions>('rmsNorm', rest, ['weight', 'eps'])));
 }
 
@@ -336,6 +345,7 @@ export function localResponseNormAs(op: string, input: Tensor, size: number, o: 
 export function localResponseNorm(input: Tensor, size: number, alpha?: number, beta?: number, k?: number): Tensor;
 export function localResponseNorm(input: Tensor, size: number, options?: LocalResponseNormOptions): Tensor;
 export function localResponseNorm(input: Tensor, size: number, ...rest: unknown[]): Tensor {
+  checkTensorArguments('localResponseNorm', { input });
   return g.tidy(() =>
     localResponseNormAs(
       'localResponseNorm',

@@ -7,6 +7,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** The padding modes. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -53,6 +54,7 @@ function sourceMap(mode: Exclude<PadMode, 'constant'>, n: number, before: number
 export function pad(x: Tensor, pad: readonly number[], options?: PadOptions): Tensor;
 export function pad(x: Tensor, pad: readonly number[], mode?: PadMode, value?: number | null): Tensor;
 export function pad(x: Tensor, pads: readonly number[], ...rest: unknown[]): Tensor {
+  checkTensorArguments('pad', { input: x });
   return g.tidy(() => {
     const op = 'pad';
     const o = keywordArguments<PadOptions>(op, rest, ['mode', 'value']);

@@ -1,6 +1,7 @@
 /** Pixel shuffle and unshuffle: sub-pixel rearrangements between channels and space, as reshapes and one permute. */
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 function checkFactor(op: string, name: string, r: unknown): number {
   if (typeof r !== 'number' || !Number.isSafeInteger(r) || r < 1)
@@ -15,6 +16,7 @@ function checkFactor(op: string, name: string, r: unknown): number {
  * F.pixelShuffle(g.randn(1, 8, 3, 3), 2).shape; // [1, 2, 6, 6]
  */
 export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
+  checkTensorArguments('pixelShuffle', { input: x });
   return g.tidy(() => {
     const op = 'pixelShuffle';
     const r = checkFactor(op, 'upscale_factor', upscaleFactor);
@@ -42,6 +44,7 @@ export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
  * F.pixelUnshuffle(g.randn(1, 2, 6, 6), 2).shape; // [1, 8, 3, 3]
  */
 export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
+  checkTensorArguments('pixelUnshuffle', { input: x });
   return g.tidy(() => {
     const op = 'pixelUnshuffle';
     const r = checkFactor(op, 'downscale_factor', downscaleFactor);

@@ -8,6 +8,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { pair, type Pair, type PatchGeometry, unfold } from './patches.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `maxPool2d` (PyTorch's keyword arguments after kernel_size). */
 export interface MaxPoolOptions {
@@ -156,6 +157,7 @@ export function maxPool2d(
 ): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: Pair, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  checkTensorArguments('maxPool2d', { input: x });
   return g.tidy(() => maxPool('maxPool2d', x, kernelSize, keywordArguments<MaxPoolOptions>('maxPool2d', rest, MAX_KEYWORDS)));
 }
 
@@ -215,6 +217,7 @@ export function maxPool1d(
   returnIndices?: boolean,
 ): Tensor | [Tensor, Tensor];
 export function maxPool1d(x: Tensor, kernelSize: number, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  checkTensorArguments('maxPool1d', { input: x });
   return g.tidy(() => {
     const op = 'maxPool1d';
     const o = keywordArguments<MaxPool1dOptions>(op, rest, MAX_KEYWORDS);
@@ -279,6 +282,7 @@ export function avgPool2d(
   divisorOverride?: number | null,
 ): Tensor;
 export function avgPool2d(x: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
+  checkTensorArguments('avgPool2d', { input: x });
   return g.tidy(() => avgPool('avgPool2d', x, kernelSize, keywordArguments<AvgPoolOptions>('avgPool2d', rest, AVG_KEYWORDS)));
 }
 
@@ -316,6 +320,7 @@ export function avgPool1d(
   countIncludePad?: boolean,
 ): Tensor;
 export function avgPool1d(x: Tensor, kernelSize: number, ...rest: unknown[]): Tensor {
+  checkTensorArguments('avgPool1d', { input: x });
   return g.tidy(() => {
     const op = 'avgPool1d';
     const o = keywordArguments<AvgPool1dOptions>(op, rest, ['stride', 'padding', 'ceilMode', 'countIncludePad']);

@@ -7,6 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { keywordArguments } from './arguments.js';
 import { pair, type Pair } from './patches.js';
+import { checkTensorArguments } from './tensor-arguments.js';
 
 /** Options of `maxUnpool2d` (PyTorch's keyword arguments after kernel_size). */
 export interface MaxUnpoolOptions {
@@ -93,6 +94,7 @@ export function maxUnpool2d(
   outputSize?: readonly number[] | null,
 ): Tensor;
 export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Pair, ...rest: unknown[]): Tensor {
+  checkTensorArguments('maxUnpool2d', { input: x, indices });
   return g.tidy(() => {
     const o = keywordArguments<MaxUnpoolOptions>('maxUnpool2d', rest, KEYWORDS);
     return unpool('maxUnpool2d', x, indices, pair('maxUnpool2d', 'kernel_size', kernelSize, 1, 1), o, 2);
@@ -117,6 +119,7 @@ export function maxUnpool1d(
   outputSize?: readonly number[] | null,
 ): Tensor;
 export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number, ...rest: unknown[]): Tensor {
+  checkTensorArguments('maxUnpool1d', { input: x, indices });
   return g.tidy(() => {
     const op = 'maxUnpool1d';
     const o = keywordArguments<MaxUnpool1dOptions>(op, rest, KEYWORDS);

@@ -7,6 +7,9 @@ import {
   AdaptiveMaxPool1d,
   AdaptiveMaxPool2d,
   AvgPool1d,
+  AvgPool2d,
+  Conv1d,
+  Conv2d,
   ConvTranspose1d,
   ConvTranspose2d,
   F,
@@ -245,6 +248,36 @@ describe('layers against PyTorch: repr, state-dict names and shapes, seeded init
     // Every window's maximum is where it was, the rest zeros: pooling again gives the same values.
     expect(values(F.maxPool2d(back, 2))).toEqual(values(y));
     expect(() => F.maxUnpool2d(y, i.add(100), 2)).toThrow('maxUnpool2d: Found an invalid max index');
+  });
+
+  it('every layer PyTorch 1.13 runs on one unbatched sample gives the batch of one, without its batch dim', () => {
+    // The layers of this family whose batched input is [N, C, …] (PyTorch's list: Conv*, ConvTranspose*, the pools, Fold/Unfold, PixelShuffle).
+    const layers: [Module, number[]][] = [
+      [new Conv1d(3, 4, 3, { padding: 1 }), [3, 9]],
+      [new Conv2d(3, 4, 3, { stride: 2 }), [3, 7, 6]],
+      [new Conv2d(4, 2, 1, { groups: 2, bias: false }), [4, 3, 3]],
+      [new ConvTranspose1d(3, 4, 3), [3, 5]],
+      [new ConvTranspose2d(3, 4, 3), [3, 5, 4]],
+      [new MaxPool1d(2), [3, 8]],
+      [new MaxPool2d(2), [3, 6, 6]],
+      [new AvgPool1d(2), [3, 8]],
+      [new AvgPool2d(2), [3, 6, 6]],
+      [new AdaptiveAvgPool1d(2), [3, 8]],
+      [new AdaptiveAvgPool2d(2), [3, 6, 6]],
+      [new AdaptiveMaxPool1d(2), [3, 8]],
+      [new AdaptiveMaxPool2d(2), [3, 6, 6]],
+      [new PixelShuffle(2), [8, 3, 3]],
+      [new PixelUnshuffle(2), [2, 4, 4]],
+      [new Fold([4, 4], 2), [12, 9]],
+      [new Unfold(2), [3, 4, 4]],
+    ];
+    for (const [layer, shape] of layers) {
+      const x = g.randn(...shape);
+      const batched = layer.call(x.unsqueeze(0)) as g.Tensor;
+      const unbatched = layer.call(x) as g.Tensor;
+      expect(unbatched.shape, String(layer)).toEqual(batched.shape.slice(1));
+      expect(values(unbatched), String(layer)).toEqual(values(batched));
+    }
   });
 
   it('ConvTranspose2d rejects an output size it cannot make, naming the valid range', () => {

@@ -143,3 +143,96 @@ describe('summary(model, inputShape)', () => {
     expect(emb.totalParams).toBe(30);
   });
 });
+
+describe('registerParameter, registerBuffer and addModule check names and values as PyTorch', () => {
+  const p = () => new nn.Parameter(g.zeros(1));
+  const plain = () => {
+    const m = new nn.Module() as nn.Module & { x?: number };
+    m.x = 5;
+    return m;
+  };
+  // Each row was run against PyTorch 1.13: the same calls raise there (KeyError/TypeError), with these messages.
+  const refused: [string, () => void, string][] = [
+    ['a dotted parameter name', () => new nn.Module().registerParameter('a.b', p()), 'parameter name can\'t contain ".", got: a.b'],
+    ['an empty parameter name', () => new nn.Module().registerParameter('', null), 'parameter name can\'t be empty string ""'],
+    [
+      'a parameter name that is not a string',
+      () => new nn.Module().registerParameter(5 as never, null),
+      'parameter name should be a string. Got number',
+    ],
+    ['a number as a parameter', () => new nn.Module().registerParameter('w', 5 as never), "cannot assign 'number' object to parameter 'w'"],
+    ['a plain tensor as a parameter', () => new nn.Module().registerParameter('w', g.zeros(1) as never), "cannot assign 'Tensor' object"],
+    ['a dotted module name', () => new nn.Module().addModule('a.b', new nn.ReLU()), 'module name can\'t contain ".", got: a.b'],
+    ['an empty module name', () => new nn.Module().addModule('', new nn.ReLU()), 'module name can\'t be empty string ""'],
+    ['a number as a module', () => new nn.Module().addModule('a', 5 as never), 'number is not a Module subclass'],
+    ['an empty buffer name', () => new nn.Module().registerBuffer('', null), 'buffer name can\'t be empty string ""'],
+    ['a module over a parameter', () => new nn.Linear(2, 2).addModule('weight', new nn.ReLU()), "attribute 'weight' already exists"],
+    ['a buffer over a parameter', () => new nn.Linear(2, 2).registerBuffer('weight', g.zeros(1)), "attribute 'weight' already exists"],
+    [
+      'a parameter over a buffer',
+      () => new nn.BatchNorm1d(2).registerParameter('running_mean', p()),
+      "attribute 'running_mean' already exists",
+    ],
+    [
+      'a module over a buffer',
+      () => new nn.BatchNorm1d(2).addModule('running_mean', new nn.Tanh()),
+      "attribute 'running_mean' already exists",
+    ],
+    ['a parameter over a plain attribute', () => plain().registerParameter('x', p()), "attribute 'x' already exists"],
+    ['a buffer over a plain attribute', () => plain().registerBuffer('x', g.zeros(1)), "attribute 'x' already exists"],
+    ['a module over a method', () => new nn.Module().addModule('forward', new nn.ReLU()), "attribute 'forward' already exists"],
+    ['a parameter over a submodule', () => new nn.Sequential(new nn.ReLU()).registerParameter('0', p()), "attribute '0' already exists"],
+    ['a dotted name in a ParameterList', () => new nn.ParameterList().registerParameter('a.b', p()), 'can\'t contain "."'],
+  ];
+  it.each(refused)('refuses %s', (_what, register, message) => {
+    expect(register).toThrow(message);
+  });
+
+  it('accepts what PyTorch accepts: the same kind again, null, and an empty slot of any kind', () => {
+    const linear = new nn.Linear(2, 2);
+    const w = p();
+    linear.registerParameter('weight', w);
+    expect(linear.weight).toBe(w);
+    const bn = new nn.BatchNorm1d(2);
+    bn.registerBuffer('running_mean', g.ones(2));
+    expect(bn.running_mean!.dataSync()).toEqual(new Float32Array([1, 1]));
+    const m = new nn.Module() as nn.Module & Record<string, unknown>;
+    m.registerParameter('w', null);
+    m.addModule('child', null);
+    m.addModule('child', new nn.ReLU());
+    m.registerModule('other', new nn.Tanh());
+    expect(m.namedChildren().map(([n]) => n)).toEqual(['child', 'other']);
+    // A bias-less Linear's bias slot is null: it can become a parameter again.
+    const noBias = new nn.Linear(2, 2, { bias: false });
+    noBias.registerParameter('bias', p());
+    expect(noBias.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias']);
+  });
+});
+
+describe('double() and float() cast as PyTorch', () => {
+  it('floating parameters and buffers change dtype in place; integer buffers keep theirs', () => {
+    const bn = new nn.BatchNorm1d(2);
+    const weight = bn.weight!;
+    expect(bn.double()).toBe(bn);
+    expect(bn.weight).toBe(weight); // the same Parameter, as PyTorch's param.data = …
+    expect([bn.weight!.dtype, bn.running_mean!.dtype, bn.num_batches_tracked!.dtype]).toEqual(['float64', 'float64', 'int32']);
+    expect(bn.float().weight!.dtype).toBe('float32');
+    expect(bn.running_var!.dtype).toBe('float32');
+  });
+});
+
+describe('recurrent layer sizes are checked at construction', () => {
+  it('a hidden size of 0 is refused by the multi-layer RNNs (as PyTorch 1.13), allowed by the cells', () => {
+    expect(() => new nn.LSTM(3, 0)).toThrow(
+      'LSTM: hiddenSize must be an integer ≥ 1, got 0 (PyTorch 1.13: proj_size has to be smaller than hidden_size)',
+    );
+    expect(() => new nn.RNN(3, 0)).toThrow('RNN: hiddenSize must be an integer ≥ 1, got 0');
+    expect(() => new nn.GRU(3, -1)).toThrow('GRU: hiddenSize must be an integer ≥ 1, got -1');
+    expect(() => new nn.LSTM(3, 2.5)).toThrow(/^LSTM: hiddenSize must be an integer ≥ 1, got 2.5$/);
+    expect(() => new nn.LSTM(-1, 2)).toThrow('LSTM: inputSize must be an integer ≥ 0, got -1');
+    expect(String(new nn.GRU(0, 3))).toBe('GRU(0, 3)'); // PyTorch 1.13 takes an input size of 0
+    expect(String(new nn.LSTMCell(3, 0))).toBe('LSTMCell(3, 0)');
+    expect(() => new nn.LSTMCell(3, -1)).toThrow('LSTMCell: hiddenSize must be an integer ≥ 0, got -1');
+    expect(() => new nn.GRUCell(1.5, 2)).toThrow('GRUCell: inputSize must be an integer ≥ 0, got 1.5');
+  });
+});

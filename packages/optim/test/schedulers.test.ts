@@ -489,6 +489,15 @@ describe('schedulers made of schedulers, cycles and restarts', () => {
     );
   });
 
+  it('resuming without the group keys names them as PyTorch does and as Graft reads them', () => {
+    const opt = new optim.SGD([g.zeros(1, { requiresGrad: true })], { lr: 1 });
+    expect(() => new optim.CosineAnnealingLR(opt, { tMax: 10, lastEpoch: 2 })).toThrow(
+      '(Graft reads paramGroups[0].initialLr: set it in each group',
+    );
+    opt.paramGroups[0]!.initialLr = 1;
+    expect(() => new optim.CosineAnnealingLR(opt, { tMax: 10, lastEpoch: 2 })).not.toThrow();
+  });
+
   it('OneCycleLR writes its keys into the param groups, and resuming needs them', () => {
     const opt = sgd('Adam');
     new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 });
@@ -496,7 +505,7 @@ describe('schedulers made of schedulers, cycles and restarts', () => {
       expect.arrayContaining(['initial_lr', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum']),
     );
     expect(() => new optim.OneCycleLR(sgd(), { maxLr: 0.1, totalSteps: 10, lastEpoch: 3 })).toThrow(
-      "OneCycleLR: param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer",
+      "OneCycleLR: param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer (Graft reads paramGroups[0].initialLr",
     );
   });
 

@@ -4,7 +4,7 @@ import { checkDropoutProbability } from '../argument-checks.js';
 import { keywordArguments } from '../arguments.js';
 import { multiHeadAttentionForward } from '../attention.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { type Parameter, parameterFrom } from '../parameter.js';
 import { FACTORY_KEYS, type FactoryOptions, Linear, empty } from './basic.js';
 
@@ -227,3 +227,4 @@ function factoryOf(o: FactoryOptions): FactoryOptions {
 }
 
 layersFreeIntermediates(MultiheadAttention, NonDynamicallyQuantizableLinear);
+layerInputs(3, [MultiheadAttention]);

@@ -5,7 +5,7 @@ import { checkApproximate, checkDropoutProbability, normalizePaddingIdx } from '
 import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { layerInputs, Module, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { pythonFloat, pythonValue } from '../python-repr.js';
 
@@ -386,3 +386,4 @@ export class Softmax extends Module {
 
 // These layers free what their forward makes on the way (Module.call).
 layersFreeIntermediates(Linear, Embedding, LayerNorm, Dropout, Flatten, Identity, ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax);
+layerInputs(0, [Identity]); // PyTorch's Identity passes anything through

@@ -3,7 +3,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import { bilinear } from '../bilinear.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { type Parameter, parameterFrom } from '../parameter.js';
 import { pythonValue } from '../python-repr.js';
 import { empty, FACTORY_KEYS, type LinearOptions } from './basic.js';
@@ -56,3 +56,4 @@ export class Bilinear extends Module {
 
 // This layer frees what its forward makes on the way (Module.call).
 layersFreeIntermediates(Bilinear);
+layerInputs(2, [Bilinear]);

@@ -13,6 +13,7 @@
 import * as g from '@graft/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { checkEntryName } from '../entry-names.js';
 
 /** `m`, checked to be a Module: anything else would be silently kept as a plain property. */
 function checkModule(op: string, m: unknown): Module {
@@ -21,14 +22,6 @@ function checkModule(op: string, m: unknown): Module {
     throw new TypeError(`${op}: ${what} is not a Module subclass`);
   }
   return m;
-}
-
-/** A key PyTorch accepts as a module or parameter name. */
-function checkKey(op: string, kind: 'module' | 'parameter', key: unknown): string {
-  if (typeof key !== 'string') throw new TypeError(`${op}: ${kind} name should be a string. Got ${typeof key}`);
-  if (key.includes('.')) throw new Error(`${op}: ${kind} name can't contain ".", got: ${key}`);
-  if (key === '') throw new Error(`${op}: ${kind} name can't be empty string ""`);
-  return key;
 }
 
 /** Python's index rules: negative counts from the end; out of range is an error naming the container. */
@@ -80,7 +73,7 @@ abstract class IndexedModules extends Container<Module> {
       this.items.delete(name);
       return;
     }
-    this.items.set(checkKey(this.constructor.name, 'module', name), checkModule(this.constructor.name, module));
+    this.items.set(checkEntryName(this.constructor.name, 'module', name), checkModule(this.constructor.name, module));
   }
 
   /**
@@ -201,7 +194,7 @@ export class Sequential extends IndexedModules {
     super();
     if (args.length === 1 && args[0] instanceof Map) {
       for (const [name, m] of args[0] as Map<unknown, unknown>)
-        this.addModule(checkKey('Sequential', 'module', name), checkModule('Sequential', m));
+        this.addModule(checkEntryName('Sequential', 'module', name), checkModule('Sequential', m));
     } else args.forEach((m) => this.append(m as Module));
   }
 
@@ -400,7 +393,7 @@ export class ModuleDict extends Dict<Module> {
    * heads.set('seg', new Linear(8, 2));
    */
   set(key: string, module: Module): void {
-    this.items.set(checkKey('ModuleDict', 'module', key), checkModule('ModuleDict', module));
+    this.items.set(checkEntryName('ModuleDict', 'module', key), checkModule('ModuleDict', module));
   }
 
   /**
@@ -455,7 +448,7 @@ export class ParameterList extends Container<unknown> {
   }
 
   override registerParameter(name: string, param: Parameter | null): void {
-    this.items.set(name, param);
+    this.items.set(checkEntryName(this.constructor.name, 'parameter', name), param);
   }
 
   /**
@@ -522,7 +515,7 @@ export class ParameterList extends Container<unknown> {
     return [...this.items.values()][Symbol.iterator]();
   }
 
-  override forward(): never {
+  override forward(..._args: unknown[]): never {
     throw new Error('ParameterList should not be called.');
   }
 
@@ -554,7 +547,7 @@ export class ParameterDict extends Dict<unknown> {
   }
 
   override registerParameter(name: string, param: Parameter | null): void {
-    this.items.set(name, param);
+    this.items.set(checkEntryName(this.constructor.name, 'parameter', name), param);
   }
 
   /**
@@ -564,7 +557,7 @@ export class ParameterDict extends Dict<unknown> {
    * p.set('scale', g.ones(5));
    */
   set(key: string, value: unknown): void {
-    this.items.set(checkKey('ParameterDict', 'parameter', key), asParameter(value));
+    this.items.set(checkEntryName('ParameterDict', 'parameter', key), asParameter(value));
   }
 
   /**
@@ -589,7 +582,7 @@ export class ParameterDict extends Dict<unknown> {
     return new ParameterDict(new Map(this.items));
   }
 
-  override forward(): never {
+  override forward(..._args: unknown[]): never {
     throw new Error('ParameterDict should not be called.');
   }
 

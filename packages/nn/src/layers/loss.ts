@@ -7,7 +7,7 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import { checkReduction, type Reduction } from '../losses.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 
 /** What every loss module shares: a checked reduction, and weights kept as buffers. */
 export abstract class Loss extends Module {
@@ -112,3 +112,5 @@ export class BCEWithLogitsLoss extends Loss {
 
 // These layers free what their forward makes on the way (Module.call).
 layersFreeIntermediates(MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss);
+// A loss takes its input and its target.
+layerInputs(2, [Loss]);

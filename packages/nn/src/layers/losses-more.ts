@@ -6,7 +6,7 @@
 import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { checkReduction } from '../losses.js';
 import { Loss } from './loss.js';
 
@@ -226,3 +226,5 @@ layersFreeIntermediates(
   GaussianNLLLoss,
   CTCLoss,
 );
+layerInputs(2, [KLDivLoss]);
+layerInputs(3, [CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, GaussianNLLLoss]);

@@ -2,7 +2,7 @@
 import type { Tensor } from '@graft/core';
 import * as A from '../adaptive-pooling.js';
 import { keywordArguments } from '../arguments.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { pair, type Pair } from '../patches.js';
 import * as P from '../pooling.js';
 import { pythonValue } from '../python-repr.js';
@@ -252,3 +252,4 @@ layersFreeIntermediates(
   MaxUnpool1d,
   MaxUnpool2d,
 );
+layerInputs(2, [MaxUnpool1d, MaxUnpool2d]);

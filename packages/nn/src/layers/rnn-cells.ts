@@ -10,6 +10,7 @@ import * as init from '../init.js';
 import { Module, layersFreeIntermediates } from '../module.js';
 import { type Parameter, parameterFrom } from '../parameter.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
+import { checkLayerSize } from '../argument-checks.js';
 
 /** Options of `LSTMCell` and `GRUCell`. */
 export interface CellOptions extends FactoryOptions {
@@ -37,6 +38,9 @@ abstract class CellBase extends Module {
     options: CellOptions,
   ) {
     super();
+    // A cell of size 0 is allowed, as in PyTorch (an empty state); negative or fractional sizes are not.
+    checkLayerSize(new.target.name, 'inputSize', inputSize, 0);
+    checkLayerSize(new.target.name, 'hiddenSize', hiddenSize, 0);
     const make = (shape: number[]) =>
       parameterFrom(g.empty(shape, { dtype: options.dtype ?? 'float32', ...(options.device ? { device: options.device } : {}) }));
     this.weight_ih = make([gates * hiddenSize, inputSize]);

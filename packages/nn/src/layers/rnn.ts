@@ -10,12 +10,13 @@ import * as g from '@graft/core';
 import type { Tensor } from '@graft/core';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { parameterFrom } from '../parameter.js';
 import { pythonFloat } from '../python-repr.js';
 import { PackedSequence } from '../utils/rnn.js';
 import { FACTORY_KEYS, type FactoryOptions } from './basic.js';
 import { checkNonlinearity } from './rnn-cells.js';
+import { checkLayerSize } from '../argument-checks.js';
 
 /** Options of LSTM and GRU (PyTorch's keyword arguments). */
 export interface RecurrentOptions extends FactoryOptions {
@@ -63,6 +64,10 @@ abstract class RNNBase extends Module {
     options: RecurrentOptions,
   ) {
     super();
+    checkLayerSize(op, 'inputSize', inputSize, 0);
+    // PyTorch 1.13 refuses a hidden size of 0 with "proj_size has to be smaller than hidden_size" (proj_size 0).
+    const why = Number.isInteger(hiddenSize) ? ' (PyTorch 1.13: proj_size has to be smaller than hidden_size)' : '';
+    checkLayerSize(op, 'hiddenSize', hiddenSize, 1, why);
     this.numLayers = options.numLayers ?? 1;
     if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1)
       throw new Error(`${op}: numLayers must be a positive integer, got ${this.numLayers}`);
@@ -488,3 +493,5 @@ export class GRU extends RNNBase {
 
 // These layers free what their forward makes on the way (Module.call).
 layersFreeIntermediates(RNN, LSTM, GRU);
+// An RNN's input may be a PackedSequence.
+layerInputs(1, [RNN, LSTM, GRU], (x) => x instanceof PackedSequence);

@@ -10,7 +10,7 @@ import { checkDropoutProbability } from '../argument-checks.js';
 import { keywordArguments } from '../arguments.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
-import { Module, layersFreeIntermediates } from '../module.js';
+import { Module, layerInputs, layersFreeIntermediates } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout, FACTORY_KEYS, type FactoryOptions, LayerNorm, Linear } from './basic.js';
@@ -538,3 +538,4 @@ export class Transformer extends Module {
 
 // The stacks and Transformer too: a custom layer inside them that keeps a tensor it makes must `g.keep` it.
 layersFreeIntermediates(TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer);
+layerInputs(2, [TransformerDecoderLayer, TransformerDecoder, Transformer]);

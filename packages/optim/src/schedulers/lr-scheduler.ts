@@ -35,6 +35,23 @@ export function checkOptimizer(name: string, optimizer: unknown): asserts optimi
  * PyTorch's `_format_param` (CyclicLR, OneCycleLR): one value per param
  * group, from one value for all or a list of one per group.
  */
+/**
+ * A resumed scheduler (`lastEpoch` ≠ -1) reads its starting values from the
+ * param groups; a missing one gets PyTorch's message (its key, `initial_lr`,
+ * is what a PyTorch state dict carries) and the key Graft reads
+ * (`initialLr`).
+ *
+ * @example
+ * missingGroupKey('StepLR', 'initialLr', 0).message;
+ * // "StepLR: param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer (Graft reads paramGroups[0].initialLr: …)"
+ */
+export function missingGroupKey(scheduler: string, key: string, group: number): Error {
+  const pytorch = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return new Error(
+    `${scheduler}: param '${pytorch}' is not specified in param_groups[${group}] when resuming an optimizer (Graft reads paramGroups[${group}].${key}: set it in each group, or load the optimizer's state dict, which carries it, first)`,
+  );
+}
+
 export function formatParam(scheduler: string, name: string, groups: number, value: number | readonly number[]): number[] {
   if (!Array.isArray(value)) return Array.from({ length: groups }, () => value as number);
   if (value.length !== groups) throw new Error(`${scheduler}: expected ${groups} values for ${name}, got ${value.length}`);
@@ -80,8 +97,7 @@ export abstract class LRScheduler {
     if (lastEpoch === -1) for (const group of groups) group.initialLr ??= group.lr;
     else {
       groups.forEach((group, i) => {
-        if (group.initialLr === undefined)
-          throw new Error(`${this.name}: param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (group.initialLr === undefined) throw missingGroupKey(this.name, 'initialLr', i);
       });
     }
     this.baseLrs = groups.map((group) => group.initialLr!);

@@ -21,6 +21,7 @@ import {
   checkOptimizer,
   formatParam,
   lrSchedulerOptions,
+  missingGroupKey,
 } from './lr-scheduler.js';
 import { type SchedulerField, field } from './state.js';
 
@@ -180,11 +181,7 @@ export class OneCycleLR extends LRScheduler {
       // Resuming: the groups must hold what the schedule reads (PyTorch would fail at the first step).
       const needed = ['initialLr', 'maxLr', 'minLr', ...(o.cycleMomentum ? ['maxMomentum', 'baseMomentum'] : [])];
       groups.forEach((group, i) => {
-        for (const key of needed)
-          if (group[key] === undefined)
-            throw new Error(
-              `OneCycleLR: param '${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}' is not specified in param_groups[${i}] when resuming an optimizer`,
-            );
+        for (const key of needed) if (group[key] === undefined) throw missingGroupKey('OneCycleLR', key, i);
       });
     } else {
       // Everything is checked: now PyTorch's changes to the groups.
