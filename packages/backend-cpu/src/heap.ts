@@ -1,9 +1,11 @@
 /**
  * Where the CPU backend keeps tensor data. Large arrays live in WebAssembly
  * memory, so SIMD kernels work on them in place; small ones are plain typed
- * arrays (cheapest to make and to read). Arrays of disposed tensors are
- * recycled by exact size, so a training loop allocates nothing after its first
- * step. Handles come back dirty: every kernel writes all of its output.
+ * arrays (cheapest to make and to read). The memory of disposed tensors is
+ * reused: wasm blocks by a segregated-fit allocator that merges free
+ * neighbours (heap-blocks.ts), so the heap stays bounded by the peak of live
+ * bytes also when shapes change every step; plain arrays by exact length, up
+ * to a cap. Handles come back dirty: every kernel writes all of its output.
  *
  * Sizes and addresses are plain doubles here, never 32-bit integer arithmetic
  * (`(n + 15) & ~15` wraps at 2 GiB and once moved the heap top back over live
@@ -12,6 +14,7 @@
  * plain typed array instead, or a clear error is thrown.
  */
 import { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray, type View } from '@graft/core/backend';
+import { FreeBlocks } from './heap-blocks.js';
 import { memory } from './wasm/module.js';
 
 /** Arrays of at least this many bytes go to wasm memory. */
@@ -22,7 +25,7 @@ const HEAP_BASE = 1 << 20;
 /** Bumped whenever wasm memory grows (which detaches every view of it). */
 let generation = 0;
 let top = HEAP_BASE;
-const heapFree = new Map<number, number[]>();
+const heapFree = new FreeBlocks();
 
 /** A typed array in wasm memory: an address, re-viewed after the memory grows. */
 export class HeapArray {
@@ -81,8 +84,8 @@ function tryGrow(pages: number): boolean {
 function heapAlloc(bytes: number): number {
   if (memory === undefined || !Number.isSafeInteger(bytes) || bytes < 0) return -1;
   const size = granule(bytes);
-  const list = heapFree.get(size);
-  if (list !== undefined && list.length !== 0) return list.pop()!;
+  const reused = heapFree.take(size);
+  if (reused >= 0) return reused;
   if (size > WASM_MAX_BYTES - top) return -1; // can never fit below 4 GiB
   const capacity = memory.buffer.byteLength;
   if (top + size > capacity) {
@@ -103,10 +106,14 @@ export function scratch(bytes: number): number {
 }
 export function freeScratch(ptr: number, bytes: number): void {
   if (ptr < 0) return;
-  const size = granule(bytes);
-  let list = heapFree.get(size);
-  if (list === undefined) heapFree.set(size, (list = []));
-  list.push(ptr);
+  // A block that ends at the top (after merging with free neighbours) gives the top back.
+  const lowered = heapFree.give(ptr, granule(bytes), top);
+  if (lowered >= 0) top = lowered;
+}
+
+/** The heap's extent and free bytes below it (for tests of its bounds). */
+export function heapInfo(): { top: number; freeBytes: number; capacity: number } {
+  return { top, freeBytes: heapFree.freeBytes, capacity: memory?.buffer.byteLength ?? 0 };
 }
 
 /** The number of elements a handle holds. */
