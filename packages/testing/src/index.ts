@@ -21,6 +21,7 @@ import { autogradCases } from './autograd-cases.js';
 import { contractionChecks } from './contraction-cases.js';
 import { engineCases } from './engine-cases.js';
 import { customFunctionCases } from './custom-function-cases.js';
+import { graphPruningCases } from './graph-pruning-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
@@ -220,6 +221,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
   customFunctionCases(t, { device, inDevice });
+  graphPruningCases(t, { device, inDevice, supportsFloat64 });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   inferenceCases(t, { device, inDevice });

@@ -62,6 +62,12 @@ export function backward(root: Tensor, gradientOrOptions?: Tensor | number | Bac
   const createGraph = options.createGraph ?? false;
   const inputs = options.inputs === undefined ? undefined : Array.isArray(options.inputs) ? options.inputs : [options.inputs as Tensor];
   if (inputs !== undefined && inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
+  inputs?.forEach((t, i) => {
+    if (!isTensorLike(t)) throw new TypeError(`backward: inputs[${i}] must be a Tensor, got ${typeof t}`);
+    if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
+    // A non-leaf input's gradient goes into its .grad, as PyTorch's (which calls retain_grad on it, for good).
+    if (!t.isLeaf) t.retainGrad();
+  });
   runBackward([root], [seed], {
     retainGraph: options.retainGraph ?? createGraph,
     createGraph,
