@@ -11,7 +11,7 @@ import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
-import { Storage, trackInScope } from './memory.js';
+import { isEscapingScope, Storage, trackInScope } from './memory.js';
 import { checkLayout, contiguousStrides, isContiguous, normalizeDim, numel, shapesEqual } from './shape.js';
 
 /** Passed as the constructor's `op` by `fromHandle`, which has checked the layout already (once per tensor). */
@@ -636,6 +636,12 @@ export class Tensor implements View {
    */
   dispose(): void {
     if (this._disposed || this.disposeRequested) return;
+    // `.grad` belongs to its tensor and goes with it, unless a closing tidy scope returns it.
+    const grad = this._grad;
+    if (grad !== null) {
+      this._grad = null;
+      if (!isEscapingScope(grad)) grad.dispose();
+    }
     // The graph behind this tensor goes when its last reference does (even one that saved this tensor).
     this._gradFn?.letGo();
     if (this.pins > 0) {

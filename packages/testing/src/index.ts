@@ -23,6 +23,7 @@ import { engineCases } from './engine-cases.js';
 import { customFunctionCases } from './custom-function-cases.js';
 import { graphPruningCases } from './graph-pruning-cases.js';
 import { gradAssignmentCases } from './grad-assignment-cases.js';
+import { gradOwnershipCases } from './grad-ownership-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
@@ -224,6 +225,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   customFunctionCases(t, { device, inDevice });
   graphPruningCases(t, { device, inDevice, supportsFloat64 });
   gradAssignmentCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  gradOwnershipCases(t, { device, inDevice });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   inferenceCases(t, { device, inDevice });

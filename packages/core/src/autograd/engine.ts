@@ -34,7 +34,11 @@
  *    it. Otherwise it takes a copy.
  * 5. What escapes: a leaf's `.grad` and a retained `.grad` belong to their
  *    tensor and are exempt from `tidy` scopes (`keep`); gradients returned by
- *    `autograd.grad` belong to the caller's scope.
+ *    `autograd.grad` belong to the caller's scope. Belonging goes both ways:
+ *    when `.grad` is replaced out of place (accumulation under createGraph)
+ *    the old object is disposed, and when its tensor is disposed (by hand or
+ *    by a scope) so is its `.grad` — unless the closing scope returns it.
+ *    Keep a gradient past either with `clone()`.
  */
 import { keep, scopeDepth, tidy, trackAtDepth } from '../memory.js';
 import { formatShape, shapesEqual } from '../shape.js';
@@ -381,6 +385,9 @@ class BackwardRun {
     if (this.createGraph) {
       // PyTorch copies the first gradient (CopyBackwards) and adds later ones out of place.
       variable.grad = keep(prev === null ? grad.detach().mul(0).copy_(grad) : prev.add(grad));
+      // The replaced .grad was the tensor's (rule 5): it goes now, or a loop would leak one per step.
+      // Its graph lives on in the new one's (a node holds what it points to).
+      prev?.dispose();
       if (gradOwned) grad.dispose();
       return;
     }
