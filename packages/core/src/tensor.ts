@@ -477,6 +477,10 @@ export class Tensor implements View {
    * y.detach_().requiresGrad; // false
    */
   detach_(): this {
+    // A view made while recording shares its base's graph: cutting it in place would leave the base's wrong.
+    if (this.isView && this.tracksBaseGraph) {
+      throw new Error("Can't detach views in-place. Use detach() instead.");
+    }
     this.tracksBaseGraph = false;
     const previous = this._gradFn;
     this._gradFn = null;

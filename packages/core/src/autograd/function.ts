@@ -6,11 +6,14 @@
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
+import { FREED_GRAPH, type Node } from './node.js';
 import { isTensorLike, needsGrad, recordMulti } from './record.js';
 
 /** What `forward` and `backward` share. */
 export class FunctionCtx {
   private saved: Tensor[] = [];
+  /** The node recorded for this call: once it has freed what it saved, `savedTensors` is PyTorch's error. */
+  private node: Node | undefined;
   /** For each input: whether it needs a gradient. */
   needsInputGrad: boolean[] = [];
   [key: string]: unknown;
@@ -20,8 +23,15 @@ export class FunctionCtx {
     this.saved = tensors;
   }
 
+  /** What `saveForBackward` kept; an error after a backward without `retainGraph` freed it, as in PyTorch. */
   get savedTensors(): Tensor[] {
+    if (this.node?.released === true) throw new Error(FREED_GRAPH);
     return this.saved;
+  }
+
+  /** @internal called by `Function.apply` once the node is recorded. */
+  recordedAs(node: Node | null): void {
+    if (node !== null) this.node = node;
   }
 }
 
@@ -90,6 +100,7 @@ export class Function {
         },
         ctx.savedTensors,
       );
+      ctx.recordedAs((outs[differentiable[0]!] as Tensor).gradFn);
     }
     return (many ? outs : outs[0]) as T;
   }
