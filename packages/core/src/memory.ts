@@ -324,15 +324,34 @@ function closeScope(scope: Disposable[], survivors: readonly Disposable[]): void
   const parent = scopes.length !== 0 ? scopes[scopes.length - 1] : undefined;
   // A few survivors are looked up in the array (a Set costs more to build than it saves).
   const lookup = survivors.length > 16 ? new Set(survivors) : undefined;
-  for (let i = 0; i < scope.length; i++) {
-    const t = scope[i]!;
-    if (anyKept && kept.has(t)) continue;
-    if (survivors.length !== 0 && (lookup !== undefined ? lookup.has(t) : survivors.includes(t))) {
-      parent?.push(t);
-      continue;
+  const survives = (t: Disposable) => survivors.length !== 0 && (lookup !== undefined ? lookup.has(t) : survivors.includes(t));
+  const outer = escaping;
+  escaping = survives;
+  try {
+    for (let i = 0; i < scope.length; i++) {
+      const t = scope[i]!;
+      if (anyKept && kept.has(t)) continue;
+      if (survives(t)) {
+        parent?.push(t);
+        continue;
+      }
+      if (!t.isDisposed) t.dispose();
     }
-    if (!t.isDisposed) t.dispose();
+  } finally {
+    escaping = outer;
   }
+}
+
+/** While a scope closes: whether a tensor is among what it returns. */
+let escaping: ((t: Disposable) => boolean) | undefined;
+
+/**
+ * @internal Whether `t` is returned by the tidy scope now closing: a tensor
+ * disposed by the scope then leaves its `.grad` to the caller instead of
+ * disposing it (`g.tidy(() => { …backward(); return x.grad; })`).
+ */
+export function isEscapingScope(t: Disposable): boolean {
+  return escaping?.(t) ?? false;
 }
 
 /**

@@ -11,8 +11,8 @@ import { AccumulateGrad, type Node } from './autograd/node.js';
 import type { Backend, View } from './backend/spec.js';
 import { BYTES_PER_ELEMENT, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
-import { Storage, trackInScope } from './memory.js';
-import { checkLayout, contiguousStrides, isContiguous, normalizeDim, numel } from './shape.js';
+import { isEscapingScope, Storage, trackInScope } from './memory.js';
+import { checkLayout, contiguousStrides, isContiguous, normalizeDim, numel, shapesEqual } from './shape.js';
 
 /** Passed as the constructor's `op` by `fromHandle`, which has checked the layout already (once per tensor). */
 const LAYOUT_CHECKED = Symbol('layout checked');
@@ -84,8 +84,19 @@ export class Tensor implements View {
    * const x = g.tensor([1, 2], { requiresGrad: true });
    * x.square().sum().backward();
    * x.grad; // tensor([2., 4.])
+   *
+   * Assigning checks the value as PyTorch does: `null`, or a live tensor of
+   * this tensor's shape, dtype and device that is not this tensor itself
+   * (the next backward adds into `.grad` in place).
    */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null) checkAssignedGrad(this, value);
+    this._grad = value;
+  }
+  private _grad: Tensor | null = null;
   /** @internal */ outputNr = 0;
   /** @internal creation order: a tensor is newer than `tensorSerial()` read before it was made. */
   readonly serial = ++lastSerial;
@@ -466,6 +477,10 @@ export class Tensor implements View {
    * y.detach_().requiresGrad; // false
    */
   detach_(): this {
+    // A view made while recording shares its base's graph: cutting it in place would leave the base's wrong.
+    if (this.isView && this.tracksBaseGraph) {
+      throw new Error("Can't detach views in-place. Use detach() instead.");
+    }
     this.tracksBaseGraph = false;
     const previous = this._gradFn;
     this._gradFn = null;
@@ -625,6 +640,12 @@ export class Tensor implements View {
    */
   dispose(): void {
     if (this._disposed || this.disposeRequested) return;
+    // `.grad` belongs to its tensor and goes with it, unless a closing tidy scope returns it.
+    const grad = this._grad;
+    if (grad !== null) {
+      this._grad = null;
+      if (!isEscapingScope(grad)) grad.dispose();
+    }
     // The graph behind this tensor goes when its last reference does (even one that saved this tensor).
     this._gradFn?.letGo();
     if (this.pins > 0) {
@@ -652,6 +673,23 @@ export class Tensor implements View {
   /** For `using t = …`: disposes the tensor at the end of the scope. */
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+/** What `t.grad = value` accepts (PyTorch's THPVariable_set_grad, with its messages). */
+function checkAssignedGrad(t: Tensor, value: unknown): void {
+  if (!(value instanceof Tensor)) {
+    const kind = value === undefined ? 'undefined' : Array.isArray(value) ? 'array' : typeof value;
+    throw new TypeError(`assigned grad expected to be a Tensor or null but got grad of type ${kind}`);
+  }
+  if (value === t) throw new Error("can't assign Variable as its own grad");
+  value.assertAlive('assigned grad');
+  if (value.dtype !== t.dtype) throw new Error(`assigned grad has data of a different type (${value.dtype}, the tensor is ${t.dtype})`);
+  if (value.device !== t.device) {
+    throw new Error(`assigned grad has data located on a different device (${value.device}, the tensor is on ${t.device})`);
+  }
+  if (!shapesEqual(value.shape, t.shape)) {
+    throw new Error(`assigned grad has data of a different size ([${value.shape.join(', ')}], the tensor is [${t.shape.join(', ')}])`);
   }
 }
 

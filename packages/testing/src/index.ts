@@ -20,6 +20,11 @@ import { makeTensor, opCaseFiles, printingCases, randomCases } from './fixtures.
 import { autogradCases } from './autograd-cases.js';
 import { contractionChecks } from './contraction-cases.js';
 import { engineCases } from './engine-cases.js';
+import { customFunctionCases } from './custom-function-cases.js';
+import { graphPruningCases } from './graph-pruning-cases.js';
+import { gradAssignmentCases } from './grad-assignment-cases.js';
+import { gradOwnershipCases } from './grad-ownership-cases.js';
+import { autogradArgumentsCases } from './autograd-arguments-cases.js';
 import { memoryCases } from './memory-cases.js';
 import { memorySafetyCases } from './memory-safety-cases.js';
 import { opLeakCases } from './op-leak-cases.js';
@@ -218,6 +223,11 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   constructionOpCases(t, { ...run, inDevice });
   contractionChecks(t, { device, inDevice, supportsFloat64 });
   engineCases(t, { device, inDevice, supportsFloat64, float32: f32 });
+  customFunctionCases(t, { device, inDevice });
+  graphPruningCases(t, { device, inDevice, supportsFloat64 });
+  gradAssignmentCases(t, { device, otherDevice: options.otherDevice, inDevice, supportsFloat64 });
+  gradOwnershipCases(t, { device, inDevice });
+  autogradArgumentsCases(t, { device, inDevice });
   memoryCases(t, { device, inDevice });
   memorySafetyCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   inferenceCases(t, { device, inDevice });

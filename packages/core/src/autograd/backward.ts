@@ -21,6 +21,11 @@ function isOptionsObject(x: unknown): x is BackwardOptions {
 
 /** The seed gradient for a root: ones for a scalar, else the user's `gradient`. */
 function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: number): Tensor {
+  if (!isTensorLike(root)) {
+    throw new TypeError(`backward: element ${index} of tensors must be a Tensor, got ${Array.isArray(root) ? 'an array' : typeof root}`);
+  }
+  // A disposed output let go of its graph: say so, not "backward through the graph a second time".
+  root.assertAlive('backward');
   root.checkViewGraph();
   if (!root.requiresGrad) {
     throw new Error(`element ${index} of tensors does not require grad and does not have a grad_fn`);
@@ -46,28 +51,53 @@ function seedFor(root: Tensor, gradient: Tensor | number | undefined, index: num
   return gradient.dtype === root.dtype ? gradient : gradient.to(root.dtype);
 }
 
+/** PyTorch's check that every output has a gradient (extra gradients are ignored, as its zip does). */
+function checkGradientCount(outputs: number, gradients: number): void {
+  if (gradients < outputs) throw new Error(`got ${outputs} tensors and ${gradients} gradients`);
+}
+
 /**
  * Accumulates d(root)/d(leaf) into every leaf's `.grad` (see `Tensor.backward`).
+ * As `g.autograd.backward`, it also takes a list of outputs and a list of
+ * their gradients (`torch.autograd.backward(tensors, grad_tensors)`).
+ *
+ * @example
+ * const x = g.tensor([1, 2], { requiresGrad: true });
+ * g.autograd.backward([x.sum(), x.mul(2).sum()]); // x.grad: [3, 3]
  */
-
-export function backward(root: Tensor, gradientOrOptions?: Tensor | number | BackwardOptions, options?: BackwardOptions): void {
-  let gradient = gradientOrOptions as Tensor | number | undefined;
+export function backward(
+  root: Tensor | readonly Tensor[],
+  gradientOrOptions?: Tensor | number | readonly (Tensor | number | undefined)[] | BackwardOptions,
+  options?: BackwardOptions,
+): void {
+  let gradient = gradientOrOptions as Tensor | number | readonly (Tensor | number | undefined)[] | undefined;
   // The options alone, as PyTorch's `backward(retain_graph=True)`: `backward({ retainGraph: true })`.
   if (options === undefined && isOptionsObject(gradientOrOptions)) {
     options = gradientOrOptions;
     gradient = undefined;
   }
   options = checkOptions('backward', options, ['retainGraph', 'createGraph', 'inputs']);
-  const seed = seedFor(root, gradient, 0);
+  const roots: readonly Tensor[] = Array.isArray(root) ? root : [root as Tensor];
+  const gradients: readonly (Tensor | number | undefined)[] =
+    gradient === undefined ? roots.map(() => undefined) : Array.isArray(gradient) ? gradient : [gradient as Tensor | number];
+  if (roots.length === 0) throw new Error('backward: no tensors to differentiate');
+  checkGradientCount(roots.length, gradients.length);
+  const seeds = roots.map((r, i) => seedFor(r, gradients[i], i));
   const createGraph = options.createGraph ?? false;
   const inputs = options.inputs === undefined ? undefined : Array.isArray(options.inputs) ? options.inputs : [options.inputs as Tensor];
   if (inputs !== undefined && inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
-  runBackward([root], [seed], {
+  inputs?.forEach((t, i) => {
+    if (!isTensorLike(t)) throw new TypeError(`backward: inputs[${i}] must be a Tensor, got ${typeof t}`);
+    if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
+    // A non-leaf input's gradient goes into its .grad, as PyTorch's (which calls retain_grad on it, for good).
+    if (!t.isLeaf) t.retainGrad();
+  });
+  runBackward(roots, seeds, {
     retainGraph: options.retainGraph ?? createGraph,
     createGraph,
     ...(inputs !== undefined ? { accumulateOnly: inputs } : {}),
   });
-  if (seed !== gradient && !createGraph) seed.dispose();
+  if (!createGraph) seeds.forEach((s, i) => s !== gradients[i] && s.dispose());
 }
 
 export interface GradOptions {
@@ -90,7 +120,13 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   const outs = Array.isArray(outputs) ? outputs : [outputs as Tensor];
   const ins = Array.isArray(inputs) ? inputs : [inputs as Tensor];
   const gradOutputs =
-    options.gradOutputs === undefined ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs as Tensor];
+    options.gradOutputs === undefined
+      ? outs.map(() => undefined)
+      : Array.isArray(options.gradOutputs)
+        ? options.gradOutputs
+        : [options.gradOutputs as Tensor];
+  if (ins.length === 0) throw new Error('grad requires non-empty inputs.');
+  checkGradientCount(outs.length, gradOutputs.length);
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
     if (!isFloating(t.dtype)) throw new Error(`grad: input ${i} must be floating point, got ${t.dtype}`);

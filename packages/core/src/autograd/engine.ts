@@ -2,7 +2,8 @@
  * The backward engine: counts dependencies from the roots, then runs nodes
  * from a ready queue (iterative, so graphs of 100k+ nodes work), summing the
  * gradients that meet at a node and reducing broadcast gradients to each
- * input's shape once, here.
+ * input's shape once, here. With inputs (autograd.grad, backward({ inputs }))
+ * only the nodes that lead to one run (PyTorch's exec_info).
  *
  * Who owns a gradient
  * -------------------
@@ -33,7 +34,11 @@
  *    it. Otherwise it takes a copy.
  * 5. What escapes: a leaf's `.grad` and a retained `.grad` belong to their
  *    tensor and are exempt from `tidy` scopes (`keep`); gradients returned by
- *    `autograd.grad` belong to the caller's scope.
+ *    `autograd.grad` belong to the caller's scope. Belonging goes both ways:
+ *    when `.grad` is replaced out of place (accumulation under createGraph)
+ *    the old object is disposed, and when its tensor is disposed (by hand or
+ *    by a scope) so is its `.grad` — unless the closing scope returns it.
+ *    Keep a gradient past either with `clone()`.
  */
 import { keep, scopeDepth, tidy, trackAtDepth } from '../memory.js';
 import { formatShape, shapesEqual } from '../shape.js';
@@ -101,7 +106,6 @@ class BackwardRun {
       captureAt.set(node, list);
       captured.push(undefined);
     });
-    const onlyInto = options.accumulateOnly !== undefined ? new Set(options.accumulateOnly) : undefined;
 
     // 1. Dependency counts over the reachable graph (iterative DFS).
     const deps = new Map<Node, number>();
@@ -125,6 +129,11 @@ class BackwardRun {
       }
     }
 
+    // With inputs (autograd.grad, backward({ inputs })), only nodes from which one is reachable run (PyTorch's exec_info).
+    const needed = this.neededNodes(roots, captureAt);
+    const runs = (node: Node) => needed === undefined || needed.has(node);
+    const receives = (node: Node) => runs(node) || captureAt.has(node);
+
     // 2. Seed the roots' buffers: the caller keeps its seeds, the engine gets aliases.
     roots.forEach((r, i) => {
       const node = r.gradFn ?? r.gradAccumulator();
@@ -147,13 +156,16 @@ class BackwardRun {
       if (captures !== undefined) {
         for (const [nr, i] of captures) captured[i] = this.capture(buffer, nr);
       }
+      if (!runs(node)) {
+        // Captured only (nothing it leads to is wanted): PyTorch 1.13 runs neither its hooks nor its rule.
+        buffer.grads.forEach((g, k) => buffer.owned[k] && g?.dispose());
+        continue;
+      }
       if (node.hooks !== undefined) this.runOutputHooks(node.hooks, buffer);
 
       if (node instanceof AccumulateGrad) {
         const grad = buffer.grads[0];
-        if (grad !== undefined && options.captures === undefined && (onlyInto === undefined || onlyInto.has(node.variable))) {
-          this.accumulate(node.variable, grad, buffer.owned[0]!);
-        } else if (grad !== undefined && buffer.owned[0]) grad.dispose();
+        if (grad !== undefined) this.accumulate(node.variable, grad, buffer.owned[0]!);
         continue;
       }
 
@@ -174,7 +186,8 @@ class BackwardRun {
       for (let i = 0; i < edges.length; i++) {
         const [next, nr] = edges[i]!;
         const r = results[i];
-        if (next === null || r === null || r === undefined) continue;
+        // A gradient for a branch that leads to no wanted input is dropped (freed below, with what was not placed).
+        if (next === null || r === null || r === undefined || !receives(next)) continue;
         const passed = buffer.grads.indexOf(r);
         if (r.serial > start && !placed.includes(r)) outgoing.push([next, nr, i, r, true]);
         else if (passed >= 0 && buffer.owned[passed]) {
@@ -185,7 +198,7 @@ class BackwardRun {
       }
       for (const [next, nr, i, grad, owned] of outgoing) this.place(next, nr, this.conform(node, i, grad, owned));
       for (const [next] of edges) {
-        if (next === null) continue;
+        if (next === null || !receives(next)) continue;
         const left = deps.get(next)! - 1;
         deps.set(next, left);
         if (left === 0) ready.push(next);
@@ -204,6 +217,46 @@ class BackwardRun {
       buffer.grads.forEach((g, k) => buffer.owned[k] && g?.dispose());
     }
     return captured;
+  }
+
+  /**
+   * With inputs, the nodes that must run: an input's own node for
+   * `backward({ inputs })` (its gradient is accumulated there), and every node
+   * with a path to one (or to a node autograd.grad captures at). Undefined
+   * without inputs: every reachable node runs. Every node with an edge to a
+   * node that runs or is captured runs too, so a pruned node is never waited
+   * for. Iterative post-order over the reachable graph.
+   */
+  private neededNodes(roots: readonly Tensor[], captureAt: ReadonlyMap<Node, unknown>): Set<Node> | undefined {
+    const { accumulateOnly } = this.options;
+    if (accumulateOnly === undefined && captureAt.size === 0) return undefined;
+    const needed = new Set<Node>();
+    for (const t of accumulateOnly ?? []) needed.add(t.gradFn ?? t.gradAccumulator());
+    const visited = new Set<Node>();
+    const stack: [Node, number][] = [];
+    const visit = (node: Node | null) => {
+      if (node === null || visited.has(node)) return;
+      visited.add(node);
+      stack.push([node, 0]);
+    };
+    // One root at a time: a node visited from an earlier root is finished, never half-way down the stack.
+    for (const r of roots) {
+      visit(r.gradFn ?? (r.requiresGrad ? r.gradAccumulator() : null));
+      while (stack.length !== 0) {
+        const top = stack[stack.length - 1]!;
+        const [node, i] = top;
+        const edges = node.nextFunctions;
+        if (i < edges.length) {
+          top[1] = i + 1;
+          visit(edges[i]![0]);
+          continue;
+        }
+        stack.pop();
+        // Children are done: this node runs if any of them runs or is captured.
+        if (edges.some(([next]) => next !== null && (needed.has(next) || captureAt.has(next)))) needed.add(node);
+      }
+    }
+    return needed;
   }
 
   /** The engine's own reference to a gradient it did not make (rule 2): without createGraph, outside the graph. */
@@ -332,6 +385,9 @@ class BackwardRun {
     if (this.createGraph) {
       // PyTorch copies the first gradient (CopyBackwards) and adds later ones out of place.
       variable.grad = keep(prev === null ? grad.detach().mul(0).copy_(grad) : prev.add(grad));
+      // The replaced .grad was the tensor's (rule 5): it goes now, or a loop would leak one per step.
+      // Its graph lives on in the new one's (a node holds what it points to).
+      prev?.dispose();
       if (gradOwned) grad.dispose();
       return;
     }

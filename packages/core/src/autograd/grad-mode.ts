@@ -400,9 +400,13 @@ export function enableGrad<T>(fn?: () => T): T | ModeGuard {
  * g.isGradEnabled(); // false
  * g.setGradEnabled(true);
  * { using _ = g.setGradEnabled(false); } // restored at the end of the block
+ * g.setGradEnabled(false, () => g.isGradEnabled()); // false, and restored after
  */
-export function setGradEnabled(flag: boolean): ModeGuard {
-  return enterGuard('setGradEnabled', flag, null);
+export function setGradEnabled(flag: boolean): ModeGuard;
+export function setGradEnabled<T>(flag: boolean, fn: () => T): T;
+export function setGradEnabled<T>(flag: boolean, fn?: () => T): T | ModeGuard {
+  // With a function, as PyTorch's `with torch.set_grad_enabled(flag):` around it.
+  return fn === undefined ? enterGuard('setGradEnabled', flag, null) : runIn('setGradEnabled', flag, null, fn);
 }
 
 /**
@@ -413,12 +417,20 @@ export function setGradEnabled(flag: boolean): ModeGuard {
  * normal tensor). Without `fn`, returns a guard for `using`; an `async`
  * function keeps the mode as `noGrad` does.
  *
+ * `inferenceMode(false, fn)` is PyTorch's `inference_mode(mode=False)`:
+ * inference mode off and grad mode on inside.
+ *
  * @example
  * const logits = g.inferenceMode(() => g.ones(2, 3).matmul(g.ones(3)));
  * logits.isInference(); // true
+ * g.inferenceMode(() => g.inferenceMode(false, () => g.isInferenceModeEnabled())); // false
  */
-export function inferenceMode(): ModeGuard;
+export function inferenceMode(mode?: boolean): ModeGuard;
 export function inferenceMode<T>(fn: () => T): T;
-export function inferenceMode<T>(fn?: () => T): T | ModeGuard {
-  return fn === undefined ? enterGuard('inferenceMode', false, true) : runIn('inferenceMode', false, true, fn);
+export function inferenceMode<T>(mode: boolean, fn: () => T): T;
+export function inferenceMode<T>(modeOrFn?: boolean | (() => T), maybeFn?: () => T): T | ModeGuard {
+  // `inferenceMode(false, fn)` is PyTorch's `inference_mode(mode=False)`: inference off and grad mode on inside.
+  const mode = typeof modeOrFn === 'boolean' ? modeOrFn : true;
+  const fn = typeof modeOrFn === 'function' ? modeOrFn : maybeFn;
+  return fn === undefined ? enterGuard('inferenceMode', !mode, mode) : runIn('inferenceMode', !mode, mode, fn);
 }

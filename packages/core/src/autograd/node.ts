@@ -14,6 +14,13 @@ let nextNodeId = 1;
 /** The shared empty list of a node that saved nothing (never written to). */
 const NOTHING_SAVED: Saved[] = [];
 
+/** PyTorch's error for a node whose saved tensors were freed (by a backward without retainGraph). */
+export const FREED_GRAPH =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
+  'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
+  'autograd.grad(). Specify retainGraph: true if you need to backward through the graph a second time or ' +
+  'if you need to access saved tensors after calling backward.';
+
 /** A tensor kept for backward, with the version it had when saved. */
 interface Saved {
   tensor: Tensor;
@@ -115,14 +122,7 @@ export class Node {
   /** Runs the backward rule; with `retain` false, frees the closure and saved tensors. */
   apply(grads: readonly Tensor[], retain: boolean): readonly (Tensor | null | undefined)[] {
     const fn = this.backwardFn;
-    if (fn === undefined) {
-      throw new Error(
-        'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
-          'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
-          'autograd.grad(). Specify retainGraph: true if you need to backward through the graph a second time or ' +
-          'if you need to access saved tensors after calling backward.',
-      );
-    }
+    if (fn === undefined) throw new Error(FREED_GRAPH);
     for (const { tensor, version, gradFn, outputNr } of this.saved) {
       if (tensor.version !== version) {
         const origin = gradFn !== null ? `, which is output ${outputNr} of ${gradFn.name},` : '';

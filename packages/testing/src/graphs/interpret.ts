@@ -192,6 +192,19 @@ function lossOf(spec: GraphSpec, built: Built): Tensor {
   return loss!;
 }
 
+/**
+ * Builds a graph's forward values and its loss in the current scope, for
+ * checks that differentiate it their own way (graph pruning). Values are
+ * numbered as in the spec: leaves first, then each step's outputs.
+ *
+ * @example
+ * const { values, loss } = buildGraph(generateGraph('graph-1'), { dtype: 'float64', device: 'cpu' });
+ */
+export function buildGraph(spec: GraphSpec, options: { dtype: FloatDType; device: string }): { values: Tensor[]; loss: Tensor } {
+  const built = build(spec, options);
+  return { values: built.values, loss: lossOf(spec, built) };
+}
+
 const read = (x: Tensor | null): number[] | null => (x === null ? null : Array.from(x.dataSync(), Number));
 
 /**
