@@ -37,6 +37,7 @@ const ARGS: Record<string, () => unknown[]> = {
   clampMin_: () => [0.3],
   clampMax_: () => [0.3],
   clamp_: () => [0.2, 0.4],
+  clip_: () => [0.2, 0.4],
   polygamma_: () => [1],
   lerp_: () => [g.tensor([1, 1, 1], { dtype: 'float64' }), 0.5],
   fmod_: () => [0.3],

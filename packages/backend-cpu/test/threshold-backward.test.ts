@@ -55,7 +55,8 @@ describe('thresholdBackward (relu backward) equals the composite', () => {
           const gOut = upstream.to(device).requiresGrad_();
           const y = x.relu();
           const [gx] = g.autograd.grad([y], [x], { gradOutputs: [gOut], createGraph: true });
-          const [ggOut] = g.autograd.grad([gx!.sum()], [gOut], { allowUnused: true });
+          // A dense weight (a plain sum's gradient is one value expanded, which core sends to the composite).
+          const [ggOut] = g.autograd.grad([gx!.mul(x0.to(device).abs()).sum()], [gOut], { allowUnused: true });
           return { gx: gx!, ggOut: ggOut ?? null, name: gx!.gradFn?.name };
         });
         expectedCalls += 2; // the first-order gradient and, in the second backward, its own backward

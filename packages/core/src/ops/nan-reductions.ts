@@ -67,12 +67,11 @@ export function nanmean(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | 
   }
   const d = dimsArg('nanmean', a['dim']) ?? null;
   const kd = keepdimArg('nanmean', a['keepdim']);
-  const src = dtype === undefined || dtype === x.dtype ? x : x.to(dtype);
-  const count = composite(() => isnan(src).logicalNot().sum(d, kd).to(src.dtype));
-  const out = nansum(src, d, kd).div(count);
-  count.dispose();
-  if (src !== x) src.dispose();
-  return out;
+  // PyTorch's own composition (its node is DivBackward0); composite frees the sum and the count.
+  return composite(() => {
+    const src = dtype === undefined || dtype === x.dtype ? x : x.to(dtype);
+    return nansum(src, d, kd).div(isnan(src).logicalNot().sum(d, kd).to(src.dtype));
+  });
 }
 
 /**

@@ -28,7 +28,9 @@ function atLeast(x: Tensor, n: 1 | 2 | 3): Tensor {
 
 function atLeastAll(op: string, n: 1 | 2 | 3, tensors: readonly unknown[]): Tensor | Tensor[] {
   const list = tensors.length === 1 && Array.isArray(tensors[0]) ? (tensors[0] as unknown[]) : tensors;
-  const out = list.map((t, i) => atLeast(checkTensor(op, t, `tensors[${i}]`), n));
+  const checked = list.map((t, i) => checkTensor(op, t, `tensors[${i}]`));
+  // composite: a 1-D input's intermediate unsqueeze (on the way to 3-D) is freed.
+  const out = composite(() => checked.map((t) => atLeast(t, n)));
   return tensors.length === 1 && !Array.isArray(tensors[0]) ? out[0]! : out;
 }
 
