@@ -316,6 +316,8 @@ export function inferShape(op: string, shape: unknown, size: number, from: Shape
  * the memory layout does not allow it (PyTorch's `computeStride`).
  */
 export function viewStrides(shape: Shape, strides: Shape, newShape: Shape): number[] | null {
+  // A 0-d tensor is one element: any shape of ones views it, with strides of 1 (PyTorch's computeStride).
+  if (shape.length === 0) return newShape.map(() => 1);
   const out = new Array<number>(newShape.length);
   if (numel(shape) === 0) return contiguousStrides(newShape);
   let viewD = newShape.length - 1;

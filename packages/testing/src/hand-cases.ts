@@ -171,6 +171,21 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertEqual(a.t().contiguous().isContiguous(), true, 'contiguous()');
       assertEqual(a.contiguous(), a, 'contiguous() of a contiguous tensor is itself');
     });
+    it('a 0-d tensor views as any shape of ones, with strides of 1 (PyTorch 1.13), and back', () => {
+      const base = g.tensor([1, 2, 3]);
+      // A plain scalar, a loss (the result of a reduction), and a 0-d view at an offset into an expanded tensor.
+      for (const s of [g.tensor(2.5), base.sum(), base.index(1), base.expand(2, 3).index(1, 2)]) {
+        for (const shape of [[1], [-1], [1, 1], [1, 1, 1], [1, -1], []]) {
+          const v = s.view(shape);
+          assertEqual(JSON.stringify(v.shape), JSON.stringify(shape.map(() => 1)), `shape of view(${shape})`);
+          assertEqual(JSON.stringify(v.stride()), JSON.stringify(shape.map(() => 1)), `strides of view(${shape})`);
+          assertEqual(v.storage, s.storage, 'a view');
+          assertEqual(v.item(), s.item(), 'the element');
+          assertEqual(v.view([]).item(), s.item(), 'and back to 0-d');
+        }
+        assertThrows(() => s.view(2), ["shape '[2]' is invalid for input of size 1"], 'more elements');
+      }
+    });
     it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
       const a = g.tensor([[1], [2]]).expand(2, 3);
       assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');
