@@ -186,6 +186,39 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
         assertThrows(() => s.view(2), ["shape '[2]' is invalid for input of size 1"], 'more elements');
       }
     });
+    it("an op's result is its own tensor, never a view of the op's intermediate: in-place ops on it work in autograd (PyTorch 1.13)", () => {
+      // Each once ended in a squeeze, reshape or permute of a tensor made inside the op, and add_ was refused as on a view.
+      const ops: [string, (x: Tensor) => Tensor][] = [
+        ["einsum('ij->i')", (x) => g.einsum('ij->i', x)],
+        ["einsum('ij->j')", (x) => g.einsum('ij->j', x)],
+        ['max(1).values', (x) => x.max(1).values],
+        ['min(0).values', (x) => x.min(0).values],
+        ['median(1).values', (x) => x.median(1).values],
+      ];
+      for (const [name, f] of ops) {
+        const x = g.tensor(
+          [
+            [1.5, 0.5, 2.5],
+            [0.25, 3, 1],
+          ],
+          { requiresGrad: true },
+        );
+        const y = f(x);
+        const expected = g.noGrad(() => f(x).add(1));
+        y.add_(1);
+        assertClose(values(y.detach()), values(expected), close, `${name}: the in-place result`);
+        y.sum().backward();
+        const want = g.autograd.grad(f(x).sum(), x)[0]!;
+        assertClose(values(x.grad!), values(want), close, `${name}: the gradient through the in-place op`);
+      }
+      // A view of an input stays a view: a write through it reaches the input.
+      const x = g.tensor([
+        [1, 2],
+        [3, 4],
+      ]);
+      g.einsum('ij->ji', x).fill_(0);
+      assertClose(values(x), [0, 0, 0, 0], close, "einsum('ij->ji') is a view of its input");
+    });
     it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
       const a = g.tensor([[1], [2]]).expand(2, 3);
       assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');
