@@ -636,9 +636,11 @@ export function div(a: TensorLike, b: TensorLike, options?: DivOptions): Tensor 
   const out = binaryForward('div', a, b, 'float');
   if (needsGrad(a, b)) {
     const bNeedsGrad = wantsGrad(b);
-    record(out, 'DivBackward0', [a, b], (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(out).div(b).neg() : null], [
+    // PyTorch's DivBackward0 saves a and b, not the result (which may then be changed in place, as
+    // F.normalize's often is): d/db = -g·((a/b)/b), the result recomputed, with PyTorch's roundings.
+    record(out, 'DivBackward0', [a, b], (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(div(a, b).div(b)).neg() : null], [
       b,
-      bNeedsGrad ? out : null,
+      bNeedsGrad ? a : null,
     ]);
   }
   return out;
