@@ -219,6 +219,28 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       g.einsum('ij->ji', x).fill_(0);
       assertClose(values(x), [0, 0, 0, 0], close, "einsum('ij->ji') is a view of its input");
     });
+    it('the list ops take their dim positionally or as { dim }, as PyTorch takes dim= (cat, stack, split, chunk)', () => {
+      const a = g.arange(6).reshape(2, 3);
+      const b = a.add(10);
+      const same = (x: Tensor | Tensor[], y: Tensor | Tensor[], what: string) =>
+        assertEqual(
+          JSON.stringify([x].flat().map((t) => [t.shape, t.tolist()])),
+          JSON.stringify([y].flat().map((t) => [t.shape, t.tolist()])),
+          what,
+        );
+      for (const dim of [0, 1, -1]) {
+        same(g.cat([a, b], { dim }), g.cat([a, b], dim), `cat dim ${dim}`);
+        same(g.stack([a, b], { dim }), g.stack([a, b], dim), `stack dim ${dim}`);
+        same(a.split(1, { dim }), a.split(1, dim), `split dim ${dim}`);
+        const sections = [1, a.shape.at(dim)! - 1];
+        same(g.split(a, sections, { dim }), g.split(a, sections, dim), `split sections dim ${dim}`);
+        same(a.chunk(2, { dim }), a.chunk(2, dim), `chunk dim ${dim}`);
+      }
+      assertEqual(JSON.stringify(g.cat([a, b], { dim: 1 }).shape), '[2,6]', 'cat along 1');
+      assertEqual(JSON.stringify(g.stack([a, b], { dim: 1 }).shape), '[2,2,3]', 'stack along 1');
+      assertThrows(() => g.cat([a, b], 1, { dim: 1 }), ["cat() got multiple values for argument 'dim'"], 'dim twice');
+      assertThrows(() => g.stack([a, b], { dim: 0.5 }), ["stack(): argument 'dim' must be an integer"], 'a fractional dim');
+    });
     it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
       const a = g.tensor([[1], [2]]).expand(2, 3);
       assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');
