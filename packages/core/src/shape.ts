@@ -275,6 +275,17 @@ export function normalizeDims(op: string, dim: number | readonly number[] | unde
 }
 
 /**
+ * A reduction's dims: as `normalizeDims`, but an empty list means every dim,
+ * as in PyTorch's reductions (`x.sum([])` is `x.sum()`, not `x`).
+ *
+ * @example
+ * reductionDims('sum', [], 2); // [0, 1]
+ */
+export function reductionDims(op: string, dim: number | readonly number[] | undefined, ndim: number): number[] {
+  return normalizeDims(op, Array.isArray(dim) && dim.length === 0 ? undefined : dim, ndim);
+}
+
+/**
  * Reads a shape given either as spread numbers `(2, 3)` or one array `([2, 3])`,
  * validated by `checkShape`. Returns the shape and whatever trailing argument
  * is a plain object (an options object).

@@ -241,6 +241,23 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertThrows(() => g.cat([a, b], 1, { dim: 1 }), ["cat() got multiple values for argument 'dim'"], 'dim twice');
       assertThrows(() => g.stack([a, b], { dim: 0.5 }), ["stack(): argument 'dim' must be an integer"], 'a fractional dim');
     });
+    it('a reduction over an empty dim list is over every dim, and so is its gradient (x.var([]) is x.var())', () => {
+      const x = g.tensor(
+        [
+          [1.5, -2, 0.25],
+          [3, 0.5, -1],
+        ],
+        { requiresGrad: true },
+      );
+      for (const op of ['sum', 'mean', 'amax', 'amin', 'var', 'std', 'norm'] as const) {
+        const all = (t: Tensor) => (op === 'norm' ? t.norm() : t[op]());
+        const none = (t: Tensor) => (op === 'norm' ? t.norm(2, []) : t[op]([]));
+        assertClose(values(none(x).detach()), values(all(x).detach()), close, `${op}([]): the value`);
+        const [want] = g.autograd.grad(all(x), x);
+        const [got] = g.autograd.grad(none(x), x);
+        assertClose(values(got!), values(want!), close, `${op}([]): the gradient`);
+      }
+    });
     it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
       const a = g.tensor([[1], [2]]).expand(2, 3);
       assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');
