@@ -299,7 +299,8 @@ export function std(
     name: 'StdBackward0',
     inputs: [x],
     backward: (g, out) => [
-      keepDims(g.div(out), x.shape, axes, kd)
+      // Where std is 0 (a constant slice) its gradient is 0, not 0/0: PyTorch's std_backward masks it.
+      keepDims(where(out.eq(0), 0, g.div(out)), x.shape, axes, kd)
         .mul(x.sub(x.mean(axes, true)))
         .div(denominator),
     ],
