@@ -284,6 +284,7 @@ export {
   stack,
   split,
   chunk,
+  type DimOptions,
   narrow,
   select,
   slice,

@@ -275,6 +275,17 @@ export function normalizeDims(op: string, dim: number | readonly number[] | unde
 }
 
 /**
+ * A reduction's dims: as `normalizeDims`, but an empty list means every dim,
+ * as in PyTorch's reductions (`x.sum([])` is `x.sum()`, not `x`).
+ *
+ * @example
+ * reductionDims('sum', [], 2); // [0, 1]
+ */
+export function reductionDims(op: string, dim: number | readonly number[] | undefined, ndim: number): number[] {
+  return normalizeDims(op, Array.isArray(dim) && dim.length === 0 ? undefined : dim, ndim);
+}
+
+/**
  * Reads a shape given either as spread numbers `(2, 3)` or one array `([2, 3])`,
  * validated by `checkShape`. Returns the shape and whatever trailing argument
  * is a plain object (an options object).
@@ -316,6 +327,8 @@ export function inferShape(op: string, shape: unknown, size: number, from: Shape
  * the memory layout does not allow it (PyTorch's `computeStride`).
  */
 export function viewStrides(shape: Shape, strides: Shape, newShape: Shape): number[] | null {
+  // A 0-d tensor is one element: any shape of ones views it, with strides of 1 (PyTorch's computeStride).
+  if (shape.length === 0) return newShape.map(() => 1);
   const out = new Array<number>(newShape.length);
   if (numel(shape) === 0) return contiguousStrides(newShape);
   let viewD = newShape.length - 1;

@@ -120,6 +120,20 @@ export const semanticCases = (semanticsJson as unknown as { cases: OpCase[] }).c
 export const unaryGridCases = (semanticsJson as unknown as { unaryGrid: UnaryGridCase[] }).unaryGrid;
 /** The elementwise family (scripts/fixtures/generate_elementwise.py): atan2 … polygamma, isclose, bitwise ops, with specials and errors. */
 export const elementwiseCases = (elementwiseJson as unknown as { cases: OpCase[] }).cases;
+/** One op of semantics.json's savedTensors: whether backward fails after its result, a or b is changed in place. */
+export interface SavedTensorsCase {
+  /** Graft's method name, called on `a`. */
+  op: string;
+  /** Its arguments: numbers, or 'a' and 'b' for the operands. */
+  args: (number | string)[];
+  /** The output to take of an op that returns several (`values`), else null. */
+  output: string | null;
+  out: 'ok' | 'error';
+  a: 'ok' | 'error';
+  b: 'ok' | 'error';
+}
+/** What each op saves for backward, as PyTorch's in-place checks reveal it (scripts/fixtures/generate_semantics.py). */
+export const savedTensorsCases = (semanticsJson as unknown as { savedTensors: SavedTensorsCase[] }).savedTensors;
 /** A second backward through each differentiable op case's first derivatives, as PyTorch connects and computes it. */
 export const doubleBackwardCases = [
   ...(semanticsJson as unknown as { doubleBackward: DoubleBackwardCase[] }).doubleBackward,

@@ -171,6 +171,93 @@ export function handWorkedCases(t: TestApi, ctx: Context): void {
       assertEqual(a.t().contiguous().isContiguous(), true, 'contiguous()');
       assertEqual(a.contiguous(), a, 'contiguous() of a contiguous tensor is itself');
     });
+    it('a 0-d tensor views as any shape of ones, with strides of 1 (PyTorch 1.13), and back', () => {
+      const base = g.tensor([1, 2, 3]);
+      // A plain scalar, a loss (the result of a reduction), and a 0-d view at an offset into an expanded tensor.
+      for (const s of [g.tensor(2.5), base.sum(), base.index(1), base.expand(2, 3).index(1, 2)]) {
+        for (const shape of [[1], [-1], [1, 1], [1, 1, 1], [1, -1], []]) {
+          const v = s.view(shape);
+          assertEqual(JSON.stringify(v.shape), JSON.stringify(shape.map(() => 1)), `shape of view(${shape})`);
+          assertEqual(JSON.stringify(v.stride()), JSON.stringify(shape.map(() => 1)), `strides of view(${shape})`);
+          assertEqual(v.storage, s.storage, 'a view');
+          assertEqual(v.item(), s.item(), 'the element');
+          assertEqual(v.view([]).item(), s.item(), 'and back to 0-d');
+        }
+        assertThrows(() => s.view(2), ["shape '[2]' is invalid for input of size 1"], 'more elements');
+      }
+    });
+    it("an op's result is its own tensor, never a view of the op's intermediate: in-place ops on it work in autograd (PyTorch 1.13)", () => {
+      // Each once ended in a squeeze, reshape or permute of a tensor made inside the op, and add_ was refused as on a view.
+      const ops: [string, (x: Tensor) => Tensor][] = [
+        ["einsum('ij->i')", (x) => g.einsum('ij->i', x)],
+        ["einsum('ij->j')", (x) => g.einsum('ij->j', x)],
+        ['max(1).values', (x) => x.max(1).values],
+        ['min(0).values', (x) => x.min(0).values],
+        ['median(1).values', (x) => x.median(1).values],
+      ];
+      for (const [name, f] of ops) {
+        const x = g.tensor(
+          [
+            [1.5, 0.5, 2.5],
+            [0.25, 3, 1],
+          ],
+          { requiresGrad: true },
+        );
+        const y = f(x);
+        const expected = g.noGrad(() => f(x).add(1));
+        y.add_(1);
+        assertClose(values(y.detach()), values(expected), close, `${name}: the in-place result`);
+        y.sum().backward();
+        const want = g.autograd.grad(f(x).sum(), x)[0]!;
+        assertClose(values(x.grad!), values(want), close, `${name}: the gradient through the in-place op`);
+      }
+      // A view of an input stays a view: a write through it reaches the input.
+      const x = g.tensor([
+        [1, 2],
+        [3, 4],
+      ]);
+      g.einsum('ij->ji', x).fill_(0);
+      assertClose(values(x), [0, 0, 0, 0], close, "einsum('ij->ji') is a view of its input");
+    });
+    it('the list ops take their dim positionally or as { dim }, as PyTorch takes dim= (cat, stack, split, chunk)', () => {
+      const a = g.arange(6).reshape(2, 3);
+      const b = a.add(10);
+      const same = (x: Tensor | Tensor[], y: Tensor | Tensor[], what: string) =>
+        assertEqual(
+          JSON.stringify([x].flat().map((t) => [t.shape, t.tolist()])),
+          JSON.stringify([y].flat().map((t) => [t.shape, t.tolist()])),
+          what,
+        );
+      for (const dim of [0, 1, -1]) {
+        same(g.cat([a, b], { dim }), g.cat([a, b], dim), `cat dim ${dim}`);
+        same(g.stack([a, b], { dim }), g.stack([a, b], dim), `stack dim ${dim}`);
+        same(a.split(1, { dim }), a.split(1, dim), `split dim ${dim}`);
+        const sections = [1, a.shape.at(dim)! - 1];
+        same(g.split(a, sections, { dim }), g.split(a, sections, dim), `split sections dim ${dim}`);
+        same(a.chunk(2, { dim }), a.chunk(2, dim), `chunk dim ${dim}`);
+      }
+      assertEqual(JSON.stringify(g.cat([a, b], { dim: 1 }).shape), '[2,6]', 'cat along 1');
+      assertEqual(JSON.stringify(g.stack([a, b], { dim: 1 }).shape), '[2,2,3]', 'stack along 1');
+      assertThrows(() => g.cat([a, b], 1, { dim: 1 }), ["cat() got multiple values for argument 'dim'"], 'dim twice');
+      assertThrows(() => g.stack([a, b], { dim: 0.5 }), ["stack(): argument 'dim' must be an integer"], 'a fractional dim');
+    });
+    it('a reduction over an empty dim list is over every dim, and so is its gradient (x.var([]) is x.var())', () => {
+      const x = g.tensor(
+        [
+          [1.5, -2, 0.25],
+          [3, 0.5, -1],
+        ],
+        { requiresGrad: true },
+      );
+      for (const op of ['sum', 'mean', 'amax', 'amin', 'var', 'std', 'norm'] as const) {
+        const all = (t: Tensor) => (op === 'norm' ? t.norm() : t[op]());
+        const none = (t: Tensor) => (op === 'norm' ? t.norm(2, []) : t[op]([]));
+        assertClose(values(none(x).detach()), values(all(x).detach()), close, `${op}([]): the value`);
+        const [want] = g.autograd.grad(all(x), x);
+        const [got] = g.autograd.grad(none(x), x);
+        assertClose(values(got!), values(want!), close, `${op}([]): the gradient`);
+      }
+    });
     it('expand gives stride 0; in-place ops broadcast their argument, never themselves', () => {
       const a = g.tensor([[1], [2]]).expand(2, 3);
       assertEqual(JSON.stringify(a.stride()), '[1,0]', 'expanded strides');

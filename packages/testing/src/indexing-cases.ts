@@ -255,6 +255,62 @@ export function indexingCases(t: TestApi, ctx: IndexingContext): void {
       assertClose(values(x.grad!), [1, 10, 100], exact, 'x.grad');
       assertClose(values(v.grad!), [100, 1, 100], exact, 'v.grad');
     });
+    it('an empty selection: every index, scatter and masked op gives each input that needs one a gradient of zeros, never none (as PyTorch)', () => {
+      // x is [2, 3], v is [2, 3] (x + 1); x's gradient is 1 where the op passes x through (a write op), 0 where it reads
+      // nothing (a read op); v's is zeros. PyTorch 1.13's values; once indexPut's rule returned none for the values.
+      const none = (...shape: number[]) => g.zeros(shape, { dtype: 'int32' });
+      const noMask = () => g.zeros(2, 3, { dtype: 'bool' });
+      const reads: Record<string, (x: Tensor) => Tensor> = {
+        index: (x) => x.index(none(0)),
+        indexSelect: (x) => x.indexSelect(0, none(0)),
+        gather: (x) => x.gather(0, none(0, 3)),
+        take: (x) => x.take(none(0)),
+        takeAlongDim: (x) => x.takeAlongDim(none(0, 3), 0),
+        maskedSelect: (x) => x.maskedSelect(noMask()),
+      };
+      const writes: Record<string, (x: Tensor, v: Tensor) => Tensor> = {
+        scatter: (x, v) => x.scatter(0, none(0, 3), v.index(':0')),
+        scatterAdd: (x, v) => x.scatterAdd(0, none(0, 3), v.index(':0')),
+        ...Object.fromEntries(
+          (['sum', 'prod', 'mean', 'amax', 'amin'] as const).map((r) => [
+            `scatterReduce ${r}`,
+            (x: Tensor, v: Tensor) => x.scatterReduce(0, none(0, 3), v.index(':0'), r),
+          ]),
+        ),
+        indexAdd: (x, v) => x.indexAdd(0, none(0), v.index(':0')),
+        indexCopy: (x, v) => x.indexCopy(0, none(0), v.index(':0')),
+        'indexFill (a 0-d tensor value)': (x, v) => x.indexFill(0, none(0), v.index(0, 0)),
+        'maskedFill (a 0-d tensor value)': (x, v) => x.maskedFill(noMask(), v.index(0, 0)),
+        maskedScatter: (x, v) => x.maskedScatter(noMask(), v),
+        'indexPut (values broadcast)': (x, v) => x.indexPut([none(0)], v.index(0)),
+        'indexPut (a mask)': (x, v) => x.indexPut([noMask()], v.index(0, 0)),
+        'indexPut accumulate': (x, v) => x.indexPut([none(0)], v.index(0), { accumulate: true }),
+        indexPut_: (x, v) => x.indexPut_([none(0)], v.index(0)),
+      };
+      const run = (name: string, f: (x: Tensor, v: Tensor) => Tensor, xGrad: number) => {
+        const x = g.arange(6, { dtype: 'float64' }).reshape(2, 3).requiresGrad_();
+        const v = g.arange(1, 7, { dtype: 'float64' }).reshape(2, 3).requiresGrad_();
+        // Through other ops on both sides, so a missing gradient would reach a backward rule, not just a leaf.
+        f(x.mul(1), v.mul(1)).sum().mul(1).backward();
+        assertClose(values(x.grad!), new Array(6).fill(xGrad), exact, `${name}: x.grad`);
+        if (f.length === 2) assertClose(values(v.grad ?? g.tensor([])), new Array(6).fill(0), exact, `${name}: v.grad`);
+      };
+      for (const [name, f] of Object.entries(reads)) run(name, f, 0);
+      for (const [name, f] of Object.entries(writes)) run(name, f, 1);
+      // The values alone in the graph, an empty x, and values of shape [0]: zeros at the values' own shape.
+      const v0 = g.zeros(0, { requiresGrad: true });
+      g.zeros(2)
+        .indexPut([none(0)], v0)
+        .sum()
+        .backward();
+      assertEqual(JSON.stringify(v0.grad?.shape), '[0]', 'values [0]: a gradient of shape [0]');
+      const v4 = g.ones(4, { requiresGrad: true });
+      g.zeros(0, 4)
+        .indexPut([none(0)], v4.mul(2))
+        .sum()
+        .backward();
+      assertClose(values(v4.grad!), [0, 0, 0, 0], exact, 'values [4] into an empty x');
+    });
     it('indexPut_ on a leaf that requires grad is refused (as any in-place op), allowed under noGrad', () => {
       const w = g.zeros(3, { requiresGrad: true });
       assertThrows(() => w.indexPut_([0], 1), ['indexPut_', 'leaf', 'requires grad'], 'leaf');

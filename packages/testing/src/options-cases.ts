@@ -443,6 +443,20 @@ export const optionsTable: OptionsEntry[] = [
     call: (o) => g.registerBackend('never-registered', () => g.getBackend(), o),
   },
   // construction, shape and scatter ops
+  { name: 'cat', op: 'cat', key: 'axis', call: (o) => g.cat([x(), x()], o) },
+  { name: 'stack', op: 'stack', key: 'axis', call: (o) => g.stack([x(), x()], o) },
+  ...both(
+    'split',
+    'axis',
+    (t, o) => g.split(t, 1, o),
+    (t, o) => t.split(1, o),
+  ),
+  ...both(
+    'chunk',
+    'axis',
+    (t, o) => g.chunk(t, 2, o),
+    (t, o) => t.chunk(2, o),
+  ),
   ...constructionOptionsTable,
   // linear algebra (linalg-options.ts)
   ...linalgOptionsTable,

@@ -13,6 +13,8 @@ import {
   type DoubleBackwardCase,
   type EncodedTensor,
   makeTensor,
+  type SavedTensorsCase,
+  savedTensorsCases,
   type UnaryGridCase,
   unaryGridCases,
 } from './fixtures.js';
@@ -235,6 +237,57 @@ function doubleBackward(t: TestApi, ctx: Context): void {
   });
 }
 
+/**
+ * Where PyTorch saves an input only for its shape or dtype (so a change in
+ * place makes its backward fail though the gradient would be right), Graft
+ * does not save it: the op, the operand, and why.
+ */
+const SAVED_ONLY_IN_PYTORCH: Record<string, { which: 'a' | 'b'; why: string }> = {
+  'mean(0)': { which: 'a', why: 'MeanBackward1 saves self for its sizes; the gradient is g / n, which reads nothing' },
+  'cummax(0).values': { which: 'a', why: 'CummaxBackward0 saves self for its shape; the gradient scatters g at the saved indices' },
+  'cummin(0).values': { which: 'a', why: 'CumminBackward0 saves self for its shape; the gradient scatters g at the saved indices' },
+};
+
+function savedTensors(t: TestApi, ctx: Context): void {
+  if (!ctx.supportsFloat64) return;
+  const it = (name: string, fn: () => void) => t.it(name, () => ctx.inDevice(fn));
+  t.describe(
+    `conformance on '${ctx.device}': an op saves for backward what PyTorch saves (backward fails after a change in place exactly when PyTorch's does)`,
+    () => {
+      for (const c of savedTensorsCases as SavedTensorsCase[]) {
+        const call = `${c.op}(${c.args.join(', ')})${c.output === null ? '' : `.${c.output}`}`;
+        it(call, () => {
+          for (const which of ['out', 'a', 'b'] as const) {
+            const a = g.tensor([1.2, 0.7, 1.9], { dtype: 'float64', requiresGrad: true }).mul(1);
+            const b = g.tensor([0.8, 1.3, 0.4], { dtype: 'float64', requiresGrad: true }).mul(1);
+            const method = (a as unknown as Record<string, (...args: unknown[]) => unknown>)[c.op]!;
+            const result = method.apply(
+              a,
+              c.args.map((v) => (v === 'a' ? a : v === 'b' ? b : v)),
+            ) as Tensor & Record<string, Tensor>;
+            const y = c.output === null ? result : result[c.output]!;
+            ({ out: y, a, b })[which].add_(1);
+            let got: 'ok' | 'error' = 'ok';
+            try {
+              y.sum().backward();
+            } catch (e) {
+              if (!/modified by an inplace operation/.test((e as Error).message)) throw e;
+              got = 'error';
+            }
+            // 'ok' where PyTorch fails: the op reads a tensor it did not save (a wrong gradient after the change);
+            // 'error' where PyTorch runs: it saved what PyTorch does not (a program PyTorch runs fails).
+            if (got === 'ok' && SAVED_ONLY_IN_PYTORCH[call]?.which === which) continue;
+            if (got !== c[which])
+              fail(
+                `${call}, then ${which === 'out' ? 'the result' : which}.add_(1): backward ${got === 'ok' ? 'ran' : 'failed'}; PyTorch's ${c[which] === 'ok' ? 'runs' : 'fails'}`,
+              );
+          }
+        });
+      }
+    },
+  );
+}
+
 /** A small seeded generator (mulberry32): the property tests' inputs are the same on every run and device. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -358,5 +411,6 @@ function integerProperties(t: TestApi, ctx: Context): void {
 export function semanticsCases(t: TestApi, ctx: Context): void {
   unaryGrid(t, ctx);
   doubleBackward(t, ctx);
+  savedTensors(t, ctx);
   integerProperties(t, ctx);
 }

@@ -1,5 +1,20 @@
 /** Tensor methods: views and shape changes. See methods/index.ts. */
-import { chunk, expand, flatten, flip, narrow, repeat, reshape, select, slice, split, squeeze, unsqueeze, view } from '../ops/movement.js';
+import {
+  chunk,
+  type DimOptions,
+  expand,
+  flatten,
+  flip,
+  narrow,
+  repeat,
+  reshape,
+  select,
+  slice,
+  split,
+  squeeze,
+  unsqueeze,
+  view,
+} from '../ops/movement.js';
 import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
@@ -76,14 +91,14 @@ declare module '../tensor.js' {
      * @example
      * g.arange(5).split(2).map((c) => c.tolist()); // [[0, 1], [2, 3], [4]]
      */
-    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    split(sizeOrSections: number | readonly number[], dim?: number | DimOptions, options?: DimOptions): Tensor[];
     /**
      * This tensor in `chunks` nearly equal views along `dim`, as `torch.chunk`.
      *
      * @example
      * g.arange(5).chunk(2).map((c) => c.tolist()); // [[0, 1, 2], [3, 4]]
      */
-    chunk(chunks: number, dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number | DimOptions, options?: DimOptions): Tensor[];
     /**
      * `length` elements from `start` along `dim` (a view).
      *
@@ -153,11 +168,11 @@ installMethods<
   flip(dims) {
     return flip(this, dims);
   },
-  split(sizeOrSections, dim = 0) {
-    return split(this, sizeOrSections, dim);
+  split(sizeOrSections, dim, options) {
+    return split(this, sizeOrSections, dim, options);
   },
-  chunk(chunks, dim = 0) {
-    return chunk(this, chunks, dim);
+  chunk(chunks, dim, options) {
+    return chunk(this, chunks, dim, options);
   },
   narrow(dim, start, length) {
     return narrow(this, dim, start, length);

@@ -342,7 +342,8 @@ function put(op: string, x: Tensor, plan: IndexPlan, values: Tensor | number, ac
       [x, vIn],
       (g) => {
         const gx = accumulate || m === 0 || n === 0 ? g : where(writtenOf(), 0, g);
-        if (!isTensor(vIn) || !(vIn.requiresGrad || vIn.tangent !== undefined) || numel(positions.shape) === 0) return [gx, null];
+        if (!isTensor(vIn) || !(vIn.requiresGrad || vIn.tangent !== undefined)) return [gx, null];
+        // With nothing selected this is zeros at the values' shape, as PyTorch's: never null for an input that needs a gradient.
         const picked = gatherFlat(g.reshape(n), positions);
         return [gx, sumToShape(picked, vShape).reshape(vIn.shape)];
       },

@@ -55,8 +55,8 @@ export interface CompositeNode<T> {
  * });
  */
 export function composite<T extends Tensor | readonly Tensor[]>(parts: () => T, node?: CompositeNode<T>): T {
-  if (node === undefined) return scoped(parts);
-  let out = noGrad(() => scoped(parts));
+  if (node === undefined) return ownResults(scoped(parts));
+  let out = ownResults(noGrad(() => scoped(parts)));
   let first = (Array.isArray(out) ? out[0] : out) as Tensor;
   if (node.inputs.includes(first)) {
     // The parts returned an input unchanged: the node goes on a new view of it, never on the input.
@@ -66,5 +66,20 @@ export function composite<T extends Tensor | readonly Tensor[]>(parts: () => T, 
   const result = out;
   // record() adds the node only where an input requires grad (or carries a forward-mode tangent).
   record(first, node.name, node.inputs, (g) => node.backward(g, result), node.saved?.(result));
+  return out;
+}
+
+/**
+ * A result that is a view of an intermediate (`s.squeeze(axes)` at the end of
+ * a keepdim computation, einsum's final permute) is the op's own tensor, not a
+ * view: the intermediate is gone and no other tensor holds the storage, so an
+ * in-place op on the result is as allowed as on PyTorch's, and can change
+ * nothing else. A view of an input, or of anything still alive (a graph's
+ * saved tensor), stays a view.
+ */
+function ownResults<T extends Tensor | readonly Tensor[]>(out: T): T {
+  for (const t of (Array.isArray(out) ? out : [out]) as Tensor[]) {
+    if (t.isView && t.storage.liveTensors === 1) t.isView = false;
+  }
   return out;
 }

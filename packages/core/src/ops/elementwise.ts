@@ -534,22 +534,48 @@ export interface AlphaOptions {
   alpha?: number;
 }
 
-/** `a op alpha · b` unrecorded; integer results exactly (alpha · b computed with the sum, in float64). */
+/**
+ * `a op alpha · b` unrecorded, in the dtype of `a op b` (alpha never changes
+ * it: an int32 tensor plus 0.5 · 2 is float32, as PyTorch's): alpha · b is
+ * computed in that dtype (a float64 result does not round it to a float32
+ * operand's precision first); integer results exactly (alpha · b computed
+ * with the sum, in float64); bool stays bool (`a || (alpha && b)`).
+ */
 function withAlpha(op: 'add' | 'sub', a: TensorLike, b: TensorLike, alpha: number | undefined): Tensor {
   if (alpha === undefined || alpha === 1) return binaryForward(op, a, b, 'same');
   if (typeof alpha !== 'number') throw new TypeError(`${op}(): argument 'alpha' must be a number, not ${typeof alpha}`);
   const dtype = binaryResultType(a, b);
   if (!Number.isInteger(alpha) && !isFloating(dtype)) {
-    throw new TypeError(`${op}(): for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`);
+    throw new TypeError(`${op}(): For integral input tensors, argument alpha must not be a floating point number. Got alpha = ${alpha}`);
   }
+  const inDtype = (t: TensorLike): TensorLike => (isTensor(t) ? castTo(t, dtype) : t);
   return composite(() => {
-    if (dtype !== 'int32')
-      return binaryForward(op, a, isTensor(b) ? binaryForward('mul', b, alpha, 'same') : scalarValue(op, b) * alpha, 'same');
+    // A bool alpha·b is b where alpha is nonzero, else false: the sum stays bool.
+    if (dtype === 'bool') return binaryForward(op, a, alpha !== 0 ? b : false, 'same');
+    if (dtype !== 'int32') {
+      const scaled = isTensor(b) ? binaryForward('mul', castTo(b, dtype), alpha, 'same') : scalarValue(op, b) * alpha;
+      return binaryForward(op, inDtype(a), scaled, 'same');
+    }
     const wide = exactFloat(((isTensor(a) ? a : b) as Tensor).backend);
     const wa = isTensor(a) ? castTo(a, wide) : scalarValue(op, a);
     const wb = isTensor(b) ? binaryForward('mul', castTo(b, wide), alpha, 'same') : scalarValue(op, b) * alpha;
     return int32Exact(op, binaryForward(op, wa, wb, 'same'), `a.double().${op}(b, { alpha: ${alpha} })`);
   });
+}
+
+/** PyTorch refuses subtraction with a bool operand (a tensor or a boolean), pointing to the ops that invert masks. */
+function checkSubOperands(a: TensorLike, b: TensorLike): void {
+  const isBool = (t: TensorLike) => (isTensor(t) ? t.dtype === 'bool' : typeof t === 'boolean');
+  if (isBool(a) && isBool(b)) {
+    throw new TypeError(
+      'sub(): Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead. In Graft: a.logicalXor(b).',
+    );
+  }
+  if (isBool(a) || isBool(b)) {
+    throw new TypeError(
+      'sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead. In Graft: x.logicalNot().',
+    );
+  }
 }
 
 /**
@@ -575,6 +601,7 @@ export function add(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tenso
  */
 export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
   const { alpha } = checkOptions('sub', options, ['alpha']);
+  checkSubOperands(a, b);
   const out = withAlpha('sub', a, b, alpha);
   if (needsGrad(a, b)) {
     // PyTorch records `number - tensor` as rsub.
@@ -636,9 +663,11 @@ export function div(a: TensorLike, b: TensorLike, options?: DivOptions): Tensor 
   const out = binaryForward('div', a, b, 'float');
   if (needsGrad(a, b)) {
     const bNeedsGrad = wantsGrad(b);
-    record(out, 'DivBackward0', [a, b], (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(out).div(b).neg() : null], [
+    // PyTorch's DivBackward0 saves a and b, not the result (which may then be changed in place, as
+    // F.normalize's often is): d/db = -g·((a/b)/b), the result recomputed, with PyTorch's roundings.
+    record(out, 'DivBackward0', [a, b], (g) => [wantsGrad(a) ? g.div(b) : null, bNeedsGrad ? g.mul(div(a, b).div(b)).neg() : null], [
       b,
-      bNeedsGrad ? out : null,
+      bNeedsGrad ? a : null,
     ]);
   }
   return out;

@@ -17,6 +17,7 @@ import {
   viewStrides,
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { parseArgs } from './args.js';
 import { checkTensor, expandView, mixedDevices, wrap } from './dispatch.js';
 import { composite } from './composite.js';
 import { pad } from './indexing.js';
@@ -383,14 +384,32 @@ export function repeat(x: Tensor, ...repArgs: ShapeArgs): Tensor {
   });
 }
 
+/** Keyword arguments of `cat`, `stack`, `split` and `chunk` (PyTorch's `dim=`). */
+export interface DimOptions {
+  /** The dim (default 0). */
+  dim?: number;
+}
+
+/** The dim of `cat`, `stack`, `split`, `chunk`: positional or `{ dim }` (as PyTorch's keyword), 0 by default. */
+function dimArgument(op: string, dim: unknown, options: unknown): number {
+  const d = parseArgs(op, [dim, options], ['dim'])['dim'] ?? 0;
+  if (typeof d !== 'number' || !Number.isInteger(d)) {
+    throw new TypeError(`${op}(): argument 'dim' must be an integer, not ${typeof d === 'number' ? d : typeof d}`);
+  }
+  return d;
+}
+
 /**
- * Concatenates tensors along `dim` (all other dims must agree).
+ * Concatenates tensors along `dim` (all other dims must agree); `dim` may
+ * also go in an options object, as PyTorch's keyword.
  *
  * @example
  * g.cat([g.ones(2), g.zeros(1)]).tolist(); // [1, 1, 0]
+ * g.cat([g.ones(2, 1), g.zeros(2, 1)], { dim: 1 }).shape; // [2, 2]
  */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(tensors: readonly Tensor[], dimOrOptions?: number | DimOptions, options?: DimOptions): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('cat(): expected a non-empty list of Tensors');
+  const dim = dimArgument('cat', dimOrOptions, options);
   tensors.forEach((x, i) => checkTensor('cat', x, `tensors[${i}]`));
   // PyTorch skips legacy empty 1-D tensors in cat.
   const parts = tensors.filter((x) => !(x.ndim === 1 && x.shape[0] === 0));
@@ -435,13 +454,15 @@ function widenDType(a: Tensor['dtype'], b: Tensor['dtype']): Tensor['dtype'] {
 }
 
 /**
- * Stacks same-shaped tensors along a new dim.
+ * Stacks same-shaped tensors along a new dim (`dim`, or `{ dim }`).
  *
  * @example
  * g.stack([g.ones(2), g.zeros(2)]).shape; // [2, 2]
+ * g.stack([g.ones(2), g.zeros(2)], { dim: 1 }).shape; // [2, 2]
  */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dimOrOptions?: number | DimOptions, options?: DimOptions): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack(): expected a non-empty list of Tensors');
+  const dim = dimArgument('stack', dimOrOptions, options);
   tensors.forEach((x, i) => checkTensor('stack', x, `tensors[${i}]`));
   const first = tensors[0]!;
   for (const [i, x] of tensors.entries()) {
@@ -467,14 +488,21 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 /**
- * Splits into chunks of `size` (the last may be smaller) or into the given section sizes.
- * The chunks are views.
+ * Splits into chunks of `size` (the last may be smaller) or into the given section sizes,
+ * along `dim` (or `{ dim }`). The chunks are views.
  *
  * @example
  * g.arange(5).split(2).map((c) => c.tolist()); // [[0, 1], [2, 3], [4]]
+ * g.zeros(2, 4).split(2, { dim: 1 }).length; // 2
  */
-export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+export function split(
+  x: Tensor,
+  sizeOrSections: number | readonly number[],
+  dimOrOptions?: number | DimOptions,
+  options?: DimOptions,
+): Tensor[] {
   checkTensor('split', x);
+  const dim = dimArgument('split', dimOrOptions, options);
   if (x.ndim === 0) throw new Error('split expects at least a 1-dimensional tensor');
   const d = normalizeDim('split', dim, x.ndim);
   const size = x.shape[d]!;
@@ -519,13 +547,15 @@ function zerosShaped(like: Tensor): Tensor {
 }
 
 /**
- * Splits into `chunks` nearly equal pieces (views), as torch.chunk.
+ * Splits into `chunks` nearly equal pieces (views) along `dim` (or `{ dim }`), as torch.chunk.
  *
  * @example
  * g.arange(5).chunk(2).map((c) => c.tolist()); // [[0, 1, 2], [3, 4]]
+ * g.zeros(2, 4).chunk(2, { dim: 1 }).length; // 2
  */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(x: Tensor, chunks: number, dimOrOptions?: number | DimOptions, options?: DimOptions): Tensor[] {
   checkTensor('chunk', x);
+  const dim = dimArgument('chunk', dimOrOptions, options);
   if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim('chunk', dim, x.ndim);

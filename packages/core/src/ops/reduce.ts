@@ -16,7 +16,7 @@ import { needsGrad, record } from '../autograd/record.js';
 import type { ReduceOp } from '../backend/spec.js';
 import { type DType, isFloating, sumDType } from '../dtype.js';
 import { tidy } from '../memory.js';
-import { normalizeDim, normalizeDims, numel } from '../shape.js';
+import { normalizeDim, normalizeDims, numel, reductionDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { dimArg, dimsArg, dtypeArg, keepdimArg, parseArgs } from './args.js';
 import { composite } from './composite.js';
@@ -60,7 +60,7 @@ function filled(x: Tensor, shape: readonly number[], value: number, dtype: DType
 /** Throws PyTorch's error for a reduction without an identity (max, argmax, …) over nothing. */
 function requireNonEmpty(name: string, x: Tensor, dim: unknown, axes: readonly number[]): void {
   if (x.numel() !== 0) return;
-  if (dim === undefined || dim === null) {
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) {
     const hint = name.startsWith('arg') ? '' : " Specify the reduction dim with the 'dim' argument.";
     throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0.${hint}`);
   }
@@ -124,7 +124,7 @@ export function sum(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | SumO
   const d = dimsArg('sum', a['dim']);
   const kd = keepdimArg('sum', a['keepdim']);
   const src = asDType(x, dtypeArg('sum', a['dtype']));
-  const axes = normalizeDims('sum', d, src.ndim);
+  const axes = reductionDims('sum', d, src.ndim);
   const out = sumOrProd('sum', src, axes, kd);
   if (needsGrad(src)) {
     record(out, 'SumBackward' + (d === undefined ? '0' : '1'), [src], (g) => [keepDims(g, src.shape, axes, kd).expand(src.shape)]);
@@ -153,7 +153,7 @@ export function mean(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
     );
   }
   const src = asDType(x, dtype);
-  const axes = normalizeDims('mean', d, src.ndim);
+  const axes = reductionDims('mean', d, src.ndim);
   let count = 1;
   for (const ax of axes) count *= src.shape[ax]!;
   const out = composite(() => reduceKernel('sum', src, axes, kd, src.dtype).div(count));
@@ -179,7 +179,7 @@ export function prod(x: Tensor, dim?: Dims | SumOptions, keepdim?: boolean | Sum
   const d = dimsArg('prod', a['dim']);
   const kd = keepdimArg('prod', a['keepdim']);
   const src = asDType(x, dtypeArg('prod', a['dtype']));
-  const axes = normalizeDims('prod', d, src.ndim);
+  const axes = reductionDims('prod', d, src.ndim);
   const out = sumOrProd('prod', src, axes, kd);
   if (needsGrad(src)) {
     record(
@@ -239,7 +239,7 @@ function varArgs(op: string, x: Tensor, args: unknown[]): { axes: number[]; keep
   const correction = a['correction'] ?? (a['unbiased'] === false ? 0 : 1);
   if (typeof correction !== 'number') throw new TypeError(`${op}(): argument 'correction' must be a number, not ${typeof correction}`);
   const dim = dimsArg(op, a['dim']);
-  const axes = normalizeDims(op, dim, x.ndim);
+  const axes = reductionDims(op, dim, x.ndim);
   let n = 1;
   for (const ax of axes) n *= x.shape[ax]!;
   return { axes, keepdim: keepdimArg(op, a['keepdim']), denominator: Math.max(n - correction, 0), all: dim === undefined };
@@ -299,7 +299,8 @@ export function std(
     name: 'StdBackward0',
     inputs: [x],
     backward: (g, out) => [
-      keepDims(g.div(out), x.shape, axes, kd)
+      // Where std is 0 (a constant slice) its gradient is 0, not 0/0: PyTorch's std_backward masks it.
+      keepDims(where(out.eq(0), 0, g.div(out)), x.shape, axes, kd)
         .mul(x.sub(x.mean(axes, true)))
         .div(denominator),
     ],
@@ -337,7 +338,7 @@ export function norm(
   if (!isFloating(src.dtype)) throw new TypeError(`norm(): input dtype should be floating point, but got ${src.dtype}`);
   const d = dimsArg('norm', a['dim']);
   const kd = keepdimArg('norm', a['keepdim']);
-  const axes = normalizeDims('norm', d, src.ndim);
+  const axes = reductionDims('norm', d, src.ndim);
   if (!Number.isFinite(order) && src.numel() === 0) {
     const place = d === undefined ? 'an empty tensor' : `the dimension ${axes.find((ax) => src.shape[ax] === 0) ?? ''}`;
     if (d === undefined || axes.some((ax) => src.shape[ax] === 0)) {
@@ -405,7 +406,7 @@ export function logsumexp(
   const d = dimsArg('logsumexp', a['dim']);
   if (d === undefined) throw new TypeError("logsumexp(): missing required argument 'dim'");
   const kd = keepdimArg('logsumexp', a['keepdim']);
-  const axes = normalizeDims('logsumexp', d, x.ndim);
+  const axes = reductionDims('logsumexp', d, x.ndim);
   return composite(
     () => {
       const input = isFloating(x.dtype) ? x : castTo(x, 'float32');
@@ -439,7 +440,7 @@ function extremum(
   keepdim: boolean,
   gradName: string,
 ): Tensor {
-  const axes = normalizeDims(name, dim, x.ndim);
+  const axes = reductionDims(name, dim, x.ndim);
   requireNonEmpty(name, x, dim, axes);
   const out = reduceKernel(op, x, axes, keepdim, x.dtype);
   if (needsGrad(x)) record(out, gradName, [x], (g) => [extremumGrad(x, out, g, axes, keepdim)], [x, out]);

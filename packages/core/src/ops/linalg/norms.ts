@@ -6,7 +6,7 @@
  * from the singular values.
  */
 import { isFloating } from '../../dtype.js';
-import { normalizeDim, normalizeDims } from '../../shape.js';
+import { normalizeDim, reductionDims } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { dimsArg, dtypeArg, keepdimArg, parseArgs } from '../args.js';
 import { composite } from '../composite.js';
@@ -95,7 +95,7 @@ function vectorNormImpl(x: Tensor, p: number, d: number | readonly number[] | un
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: Expected a floating point or complex tensor as input. Got ${x.dtype}`);
   if (dtype !== undefined && !isFloating(dtype)) throw new TypeError(`${op}: dtype should be floating point or complex, but got ${dtype}`);
   if (Number.isNaN(p)) throw new Error(`${op}: ord must not be NaN`);
-  const axes = x.ndim === 0 ? [] : normalizeDims(op, d, x.ndim);
+  const axes = x.ndim === 0 ? [] : reductionDims(op, d, x.ndim);
   if (x.numel() === 0 && (p < 0 || p === Infinity)) {
     if (d === undefined) {
       throw new Error(`${op} cannot compute the ${ordText(p)} norm on an empty tensor because the operation does not have an identity`);
