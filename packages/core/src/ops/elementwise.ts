@@ -919,8 +919,10 @@ function clampBounds(x: Tensor, min: Bound, max: Bound): Tensor {
         if (hasMax) keep = keep === undefined ? le(x, max) : keep.logicalAnd(le(x, max));
         return [
           wantsGrad(x) ? where(keep!, g, 0) : null,
-          isTensor(min) && wantsGrad(min) ? where(lt(x, min), g, 0) : null,
-          isTensor(max) && wantsGrad(max) ? where(gt(x, max), g, 0) : null,
+          // ATen's clamp_backward_min_max: where min > max the result is max everywhere, so max takes the
+          // whole gradient and min none (and min == max gives it to max).
+          isTensor(min) && wantsGrad(min) ? where(hasMax ? lt(x, min).logicalAnd(lt(min, max)) : lt(x, min), g, 0) : null,
+          isTensor(max) && wantsGrad(max) ? where(hasMin ? gt(x, max).logicalOr(lt(max, min)) : gt(x, max), g, 0) : null,
         ];
       },
       [x, min, max],

@@ -207,17 +207,21 @@ export function xlogy(x: TensorLike, y: TensorLike): Tensor {
       name,
       inputs: [x, y],
       saved: () => [x, y],
-      backward: (g) => [wantsGrad(x) ? g.mul(xlogyGradFactor(x as Tensor, y)) : null, wantsGrad(y) ? g.mul(x).div(y) : null],
+      backward: (g) => [wantsGrad(x) ? xlogyGradOfX(g, x as Tensor, y) : null, wantsGrad(y) ? g.mul(x).div(y) : null],
     },
   );
 }
 
-/** d/dx xlogy(x, y) as PyTorch computes it: xlogy(x ≠ 0 or y ≠ 0, y), so log(y) at x = 0 too, and 0 where both are 0. */
-function xlogyGradFactor(x: Tensor, y: TensorLike): TensorLike {
-  if (isTensor(y)) return xlogy(x.ne(0).logicalOr(y.ne(0)), y);
-  const yv = scalarValue('xlogy', y);
-  if (yv !== 0) return x.dtype === 'float32' ? Math.fround(Math.log(Math.fround(yv))) : Math.log(yv);
-  return xlogy(x.ne(0), 0);
+/**
+ * The gradient of xlogy(x, y) for x as derivatives.yaml computes it:
+ * `xlogy(grad, y).masked_fill((x == 0) & (y <= 0), 0)` — log(y) where the
+ * gradient is nonzero, 0 where it is 0 (no 0·inf), and 0 where x is 0 and
+ * log(y) would be undefined or infinite.
+ */
+function xlogyGradOfX(grad: Tensor, x: Tensor, y: TensorLike): Tensor {
+  const outside = isTensor(y) ? x.eq(0).logicalAnd(y.le(0)) : scalarValue('xlogy', y) <= 0 ? x.eq(0) : null;
+  const factor = xlogy(grad, y);
+  return outside === null ? factor : where(outside, 0, factor);
 }
 
 /** Options of `logit` (PyTorch's keyword argument). */
