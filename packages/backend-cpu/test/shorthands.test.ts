@@ -57,6 +57,23 @@ describe("the shorthands' semantics beyond the fixtures", () => {
   });
 });
 
+describe('the *As methods', () => {
+  it("viewAs, reshapeAs and typeAs take the other tensor's shape or dtype; other must be a tensor", () => {
+    const x = g.arange(6);
+    const v = x.viewAs(g.zeros(2, 3));
+    expect([v.shape, v.isView]).toEqual([[2, 3], true]);
+    expect(x.reshapeAs(g.zeros(3, 2)).shape).toEqual([3, 2]);
+    expect(
+      g
+        .tensor([1.7, -2.5])
+        .typeAs(g.zeros(1, { dtype: 'int32' }))
+        .tolist(),
+    ).toEqual([1, -2]);
+    expect(() => x.viewAs([2, 3] as never)).toThrow("viewAs(): argument 'other' must be a Tensor");
+    expect(() => x.viewAs(g.zeros(4))).toThrow('view');
+  });
+});
+
 describe("named tuples print as PyTorch's torch.return_types", () => {
   it('max(dim), sort and aminmax (the texts PyTorch 1.13 prints)', () => {
     const x = g.tensor([

@@ -163,7 +163,7 @@ export class Tensor implements View {
   }
 
   /** @internal a view of this tensor's storage with another layout (shares the version counter); `op` names the view op for errors. */
-  viewAs(shape: readonly number[], strides: readonly number[], offset: number, op = 'view'): Tensor {
+  viewWithLayout(shape: readonly number[], strides: readonly number[], offset: number, op = 'view'): Tensor {
     this.assertAlive(op);
     const view = new Tensor(this.storage, shape, strides, offset, this.versionCounter, op);
     view.isView = true;
@@ -208,7 +208,7 @@ export class Tensor implements View {
    * dispose its own reference.
    */
   alias(): Tensor {
-    const t = this.viewAs(this.shape, this.strides, this.offset);
+    const t = this.viewWithLayout(this.shape, this.strides, this.offset);
     t.isView = this.isView;
     t.viewEpoch = this.viewEpoch;
     t.tracksBaseGraph = this.tracksBaseGraph;
@@ -463,7 +463,7 @@ export class Tensor implements View {
    * const y = x.detach(); y.requiresGrad; // false
    */
   detach(): Tensor {
-    const t = this.viewAs(this.shape, this.strides, this.offset);
+    const t = this.viewWithLayout(this.shape, this.strides, this.offset);
     t.tracksBaseGraph = false;
     return t;
   }

@@ -57,6 +57,10 @@ const vocabulary: Record<string, Record<string, Forms>> = {
     isFloatingPoint: FM,
     isTensor: F,
     emptyLike: F,
+    viewAs: M,
+    reshapeAs: M,
+    typeAs: M,
+    expandAs: FM,
   },
   indexing: {
     index: M,

@@ -50,7 +50,7 @@ export function makeDual(primal: Tensor, tangent: Tensor): Tensor {
     );
   }
   if (primal.dtype !== tangent.dtype) throw new Error(`make_dual: expected tangent of dtype ${primal.dtype}, got ${tangent.dtype}`);
-  const dual = primal.viewAs(primal.shape, primal.strides, primal.offset);
+  const dual = primal.viewWithLayout(primal.shape, primal.strides, primal.offset);
   setTangent(dual, tangent.detach());
   return dual;
 }
@@ -62,6 +62,6 @@ export function makeDual(primal: Tensor, tangent: Tensor): Tensor {
  * const { primal, tangent } = g.autograd.forwardAd.unpackDual(y);
  */
 export function unpackDual(t: Tensor): { primal: Tensor; tangent: Tensor | undefined } {
-  const primal = t.viewAs(t.shape, t.strides, t.offset);
+  const primal = t.viewWithLayout(t.shape, t.strides, t.offset);
   return { primal, tangent: t.tangent };
 }

@@ -15,6 +15,8 @@ import {
   unsqueeze,
   view,
 } from '../ops/movement.js';
+import { checkTensor } from '../ops/dispatch.js';
+import type { Tensor } from '../tensor.js';
 import { installMethods } from './install.js';
 
 declare module '../tensor.js' {
@@ -71,6 +73,27 @@ declare module '../tensor.js' {
      */
     expandAs(other: Tensor): Tensor;
     /**
+     * This tensor viewed with `other`'s shape (`view(other.shape)`); PyTorch's `view_as`.
+     *
+     * @example
+     * g.arange(6).viewAs(g.zeros(2, 3)).shape; // [2, 3]
+     */
+    viewAs(other: Tensor): Tensor;
+    /**
+     * This tensor reshaped to `other`'s shape (`reshape(other.shape)`); PyTorch's `reshape_as`.
+     *
+     * @example
+     * g.arange(6).reshapeAs(g.zeros(3, 2)).shape; // [3, 2]
+     */
+    reshapeAs(other: Tensor): Tensor;
+    /**
+     * This tensor cast to `other`'s dtype (`to(other.dtype)`); PyTorch's `type_as`.
+     *
+     * @example
+     * g.tensor([1.7]).typeAs(g.zeros(1, { dtype: 'int32' })); // tensor([1])
+     */
+    typeAs(other: Tensor): Tensor;
+    /**
      * This tensor tiled `reps[i]` times along each dim (a copy).
      *
      * @example
@@ -125,6 +148,11 @@ declare module '../tensor.js' {
   }
 }
 
+/** The `other` of an `*As` method, checked (PyTorch: "argument 'other' must be Tensor"). */
+function otherTensor(op: string, other: unknown): Tensor {
+  return checkTensor(op, other, 'other');
+}
+
 installMethods<
   | 'reshape'
   | 'view'
@@ -133,6 +161,9 @@ installMethods<
   | 'unsqueeze'
   | 'expand'
   | 'expandAs'
+  | 'viewAs'
+  | 'reshapeAs'
+  | 'typeAs'
   | 'repeat'
   | 'flip'
   | 'split'
@@ -160,7 +191,16 @@ installMethods<
     return expand(this, ...shape);
   },
   expandAs(other) {
-    return expand(this, other.shape as number[]);
+    return expand(this, otherTensor('expandAs', other).shape as number[]);
+  },
+  viewAs(other) {
+    return view(this, otherTensor('viewAs', other).shape as number[]);
+  },
+  reshapeAs(other) {
+    return reshape(this, otherTensor('reshapeAs', other).shape as number[]);
+  },
+  typeAs(other) {
+    return this.to(otherTensor('typeAs', other).dtype);
   },
   repeat(...reps) {
     return repeat(this, ...reps);

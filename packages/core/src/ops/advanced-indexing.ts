@@ -47,7 +47,7 @@ export interface IndexPutOptions {
 
 /** A view of all of `x` with its own graph node (PyTorch's `at::alias`, what `x[...]` gives). */
 function alias(x: Tensor): Tensor {
-  const out = x.viewAs(x.shape, x.strides, x.offset, 'index');
+  const out = x.viewWithLayout(x.shape, x.strides, x.offset, 'index');
   if (needsGrad(x)) record(out, 'AliasBackward0', [x], (g) => [g]);
   return out;
 }

@@ -151,7 +151,7 @@ export function diagonal(
   const shape = x.shape.filter((_, k) => k !== d1 && k !== d2).concat(length);
   const strides = x.strides.filter((_, k) => k !== d1 && k !== d2).concat(x.strides[d1]! + x.strides[d2]!);
   const start = length === 0 ? x.offset : x.offset + (off >= 0 ? off * x.strides[d2]! : -off * x.strides[d1]!);
-  const out = x.viewAs(shape, strides, start, 'diagonal');
+  const out = x.viewWithLayout(shape, strides, start, 'diagonal');
   if (needsGrad(x)) {
     record(out, 'DiagonalBackward0', [x], (g) => [diagonalBackward(g, x.shape, off, d1, d2)]);
   }
@@ -718,7 +718,7 @@ export function unbind(x: Tensor, dim?: number | UnbindOptions, options?: Unbind
   const d = normalizeDim('unbind', a['dim'] === undefined ? 0 : intArg('unbind', 'dim', a['dim']), x.ndim);
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x.strides.filter((_, k) => k !== d);
-  const outs = Array.from({ length: x.shape[d]! }, (_, i) => x.viewAs(shape, strides, x.offset + i * x.strides[d]!, 'unbind'));
+  const outs = Array.from({ length: x.shape[d]! }, (_, i) => x.viewWithLayout(shape, strides, x.offset + i * x.strides[d]!, 'unbind'));
   if (needsGrad(x)) {
     recordMulti(outs, 'UnbindBackward0', [x], (grads) => [
       stack(

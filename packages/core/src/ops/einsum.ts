@@ -415,7 +415,7 @@ function diagonalView(x: Tensor, d0: number, d1: number): Tensor {
   const shape = x.shape.filter((_, k) => k !== d1);
   const strides = x.strides.filter((_, k) => k !== d1);
   strides[d0] = x.strides[d0]! + x.strides[d1]!;
-  const out = x.viewAs(shape, strides, x.offset, 'einsum');
+  const out = x.viewWithLayout(shape, strides, x.offset, 'einsum');
   if (needsGrad(x)) record(out, 'DiagonalBackward0', [x], (g) => [diagonalEmbed(g, x.shape, d0, d1)]);
   return out;
 }

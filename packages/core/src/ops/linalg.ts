@@ -230,7 +230,7 @@ export function trace(x: Tensor): Tensor {
   const n = Math.min(x.shape[0]!, x.shape[1]!);
   return composite(
     () => {
-      const diagonal = x.viewAs([n], [x.strides[0]! + x.strides[1]!], x.offset);
+      const diagonal = x.viewWithLayout([n], [x.strides[0]! + x.strides[1]!], x.offset);
       if (x.dtype !== 'int32') return diagonal.sum();
       return int32Exact('trace', diagonal.sum({ dtype: exactFloat(x.backend) }), 'x.double().trace()');
     },

@@ -74,7 +74,7 @@ export function view(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
         `${formatShape(x.strides)} (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.`,
     );
   }
-  return recordView(x.viewAs(shape, strides, x.offset, 'view'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
+  return recordView(x.viewWithLayout(shape, strides, x.offset, 'view'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -88,7 +88,7 @@ export function reshape(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
   const shape = inferShape('reshape', shapeFromArgs(shapeArgs), x.numel(), x.shape);
   const strides = viewStrides(x.shape, x.strides, shape);
   if (strides !== null) {
-    return recordView(x.viewAs(shape, strides, x.offset, 'reshape'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
+    return recordView(x.viewWithLayout(shape, strides, x.offset, 'reshape'), 'ViewBackward0', x, (g) => g.reshape(x.shape));
   }
   const copy = wrap(x, x.backend.contiguous(x), shape, x.dtype);
   return recordView(copy, 'UnsafeViewBackward0', x, (g) => g.reshape(x.shape));
@@ -128,7 +128,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
     strides.push(x.strides[i]!);
   }
   const name = dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1';
-  return recordView(x.viewAs(shape, strides, x.offset, 'squeeze'), name, x, (g) => g.reshape(x.shape));
+  return recordView(x.viewWithLayout(shape, strides, x.offset, 'squeeze'), name, x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -144,7 +144,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.shape[d]! * x.strides[d]! : 1);
-  return recordView(x.viewAs(shape, strides, x.offset, 'unsqueeze'), 'UnsqueezeBackward0', x, (g) => g.reshape(x.shape));
+  return recordView(x.viewWithLayout(shape, strides, x.offset, 'unsqueeze'), 'UnsqueezeBackward0', x, (g) => g.reshape(x.shape));
 }
 
 /**
@@ -177,7 +177,7 @@ export function expand(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
     return d;
   });
   const v = expandView(x, shape);
-  return recordView(x.viewAs(shape, v.strides, x.offset, 'expand'), 'ExpandBackward0', x, (g) => g);
+  return recordView(x.viewWithLayout(shape, v.strides, x.offset, 'expand'), 'ExpandBackward0', x, (g) => g);
 }
 
 /**
@@ -188,14 +188,14 @@ export function expand(x: Tensor, ...shapeArgs: ShapeArgs): Tensor {
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor('transpose', x);
-  if (x.ndim === 0) return recordView(x.viewAs(x.shape, x.strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g);
+  if (x.ndim === 0) return recordView(x.viewWithLayout(x.shape, x.strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
   const shape = [...x.shape];
   const strides = [...x.strides];
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
-  return recordView(x.viewAs(shape, strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g.transpose(a, b));
+  return recordView(x.viewWithLayout(shape, strides, x.offset, 'transpose'), 'TransposeBackward0', x, (g) => g.transpose(a, b));
 }
 
 /**
@@ -209,8 +209,8 @@ export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   const out =
     x.ndim < 2
-      ? x.viewAs(x.shape, x.strides, x.offset, 't')
-      : x.viewAs([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset, 't');
+      ? x.viewWithLayout(x.shape, x.strides, x.offset, 't')
+      : x.viewWithLayout([x.shape[1]!, x.shape[0]!], [x.strides[1]!, x.strides[0]!], x.offset, 't');
   return recordView(out, 'TBackward0', x, (g) => g.t());
 }
 
@@ -232,7 +232,7 @@ export function permute(x: Tensor, ...dimArgs: ShapeArgs): Tensor {
   }
   const axes = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(axes).size !== axes.length) throw new Error(`permute: repeated dim in ${formatShape(dims)}`);
-  const out = x.viewAs(
+  const out = x.viewWithLayout(
     axes.map((a) => x.shape[a]!),
     axes.map((a) => x.strides[a]!),
     x.offset,
@@ -265,7 +265,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const strides = [...x.strides];
   shape[d] = len;
   strides[d] = x.strides[d]! * step;
-  const out = x.viewAs(shape, strides, x.offset + s * x.strides[d]!, 'slice');
+  const out = x.viewWithLayout(shape, strides, x.offset + s * x.strides[d]!, 'slice');
   return recordView(out, 'SliceBackward0', x, (g) => sliceBackward(g, x.shape, d, s, step));
 }
 
@@ -322,7 +322,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x.strides.filter((_, k) => k !== d);
-  const out = x.viewAs(shape, strides, x.offset + i * x.strides[d]!, 'select');
+  const out = x.viewWithLayout(shape, strides, x.offset + i * x.strides[d]!, 'select');
   return recordView(out, 'SelectBackward0', x, (g) => sliceBackward(g.unsqueeze(d), x.shape, d, i, 1));
 }
 
@@ -529,7 +529,7 @@ export function split(
   for (const len of sections) {
     const shape = [...x.shape];
     shape[d] = len;
-    outs.push(x.viewAs(shape, x.strides, x.offset + start * x.strides[d]!, 'split'));
+    outs.push(x.viewWithLayout(shape, x.strides, x.offset + start * x.strides[d]!, 'split'));
     start += len;
   }
   if (needsGrad(x)) {

@@ -591,7 +591,7 @@ function indexedSource(
     const src = source.ndim === 0 ? source.reshape([1]).expand(shape) : source.expand(shape);
     const idxView = index.ndim === 0 ? index.reshape([1]) : index;
     const strides = shape.map((_, k) => (k === (x.ndim === 0 ? 0 : d) ? idxView.strides[0]! : 0));
-    return { src, idx: idxView.viewAs(shape, strides, idxView.offset, 'index') };
+    return { src, idx: idxView.viewWithLayout(shape, strides, idxView.offset, 'index') };
   };
 }
 

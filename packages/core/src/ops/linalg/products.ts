@@ -186,7 +186,7 @@ export function diagonal(A: Tensor, options?: DiagonalOptions): Tensor {
   const length = Math.max(0, offset >= 0 ? Math.min(rows, cols - offset) : Math.min(rows + offset, cols));
   const start = length === 0 ? 0 : offset >= 0 ? offset * A.strides[d2]! : -offset * A.strides[d1]!;
   const keep = A.shape.map((_, i) => i).filter((i) => i !== d1 && i !== d2);
-  const out = A.viewAs(
+  const out = A.viewWithLayout(
     [...keep.map((i) => A.shape[i]!), length],
     [...keep.map((i) => A.strides[i]!), A.strides[d1]! + A.strides[d2]!],
     A.offset + start,
