@@ -113,24 +113,37 @@ export class BackwardHook {
   private onInputGrads(grads: Tensor[]): (Tensor | null)[] {
     const inputs = this.inputTensors!;
     const through = inputs.filter((t) => t.requiresGrad);
+    const gradOutputs = this.gradOutputs;
     // The gradient reached the inputs without passing through the outputs (double backward): nothing to report.
-    if (this.gradOutputs === null) return grads;
-    let res: (Tensor | null)[] = Array.from({ length: this.nInputs }, () => null);
-    let k = 0;
-    for (const t of inputs) {
-      res[t.at] = t.requiresGrad ? alias(grads[k++]!) : g.zeros(t.shape, { dtype: t.like.dtype, device: t.like.device });
-    }
-    for (const hook of this.hooks) {
-      const out = hook(this.module, res, this.gradOutputs);
-      if (out === undefined || out === null) continue;
-      if (!Array.isArray(out) || out.length !== res.length) {
-        throw new Error(
-          `Backward hook returned an invalid number of grad_input, got ${Array.isArray(out) ? out.length : typeof out}, but expected ${res.length}`,
-        );
-      }
-      res = out.map((v) => v ?? null);
-    }
+    if (gradOutputs === null) return grads;
     this.gradOutputs = null;
-    return through.map((t) => res[t.at] ?? null);
+    // The hooks run in the caller's memory scope and get their own objects (aliases of the engine's
+    // gradients), which are the caller's: a hook may keep them or dispose them. The engine keeps its own.
+    const res = g.autograd.inCallerScope(() => {
+      let res: (Tensor | null)[] = Array.from({ length: this.nInputs }, () => null);
+      let k = 0;
+      for (const t of inputs) {
+        res[t.at] = t.requiresGrad ? alias(grads[k++]!) : g.zeros(t.shape, { dtype: t.like.dtype, device: t.like.device });
+      }
+      let replaced = false;
+      for (const hook of this.hooks) {
+        const out = hook(this.module, res, gradOutputs);
+        if (out === undefined || out === null) continue;
+        if (!Array.isArray(out) || out.length !== res.length) {
+          throw new Error(
+            `Backward hook returned an invalid number of grad_input, got ${Array.isArray(out) ? out.length : typeof out}, but expected ${res.length}`,
+          );
+        }
+        res = out.map((v) => v ?? null);
+        replaced = true;
+      }
+      return replaced ? res : null;
+    });
+    // No replacement: the engine's own gradients pass on. A replacement is the user's: the engine gets aliases.
+    if (res === null) return grads;
+    return through.map((t) => {
+      const r = res[t.at];
+      return r === null || r === undefined ? null : alias(r);
+    });
   }
 }
