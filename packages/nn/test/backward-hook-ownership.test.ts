@@ -88,3 +88,99 @@ describe('full backward hooks own what they are handed', () => {
     expect(Array.from(y.grad!.dataSync())).toEqual([4, 8, 12]);
   });
 });
+
+/** Runs `step` many times after a warm-up and expects the live tensor count not to move. */
+function expectFlat(what: string, step: () => void, n = 100): void {
+  step();
+  const before = g.memory().numTensors;
+  for (let i = 0; i < n; i++) step();
+  expect(g.memory().numTensors - before, what).toBe(0);
+}
+
+class Pair extends nn.Module {
+  readonly lin = new nn.Linear(4, 4);
+  override forward(x: g.Tensor) {
+    return [this.lin.call(x), x.mul(2)];
+  }
+}
+
+describe('backward hooks keep memory flat', () => {
+  const disposeAll: Hook = (_m, gi, go) => {
+    for (const t of [...gi, ...go]) t?.dispose();
+  };
+
+  it('every hook kind in a loop that disposes by hand (the hooks dispose what they are handed)', () => {
+    const lin = new nn.Linear(4, 3);
+    lin.registerFullBackwardHook(disposeAll);
+    const x = g.randn(2, 4, { requiresGrad: true });
+    const c = g.randn(2, 4);
+    const step = (input: g.Tensor) => () => {
+      const out = lin.call(input);
+      const loss = out.sum();
+      loss.backward();
+      for (const t of [out, loss]) t.dispose();
+      for (const p of [...lin.parameters(), x]) {
+        p.grad?.dispose();
+        p.grad = null;
+      }
+    };
+    expectFlat('Linear, input requires grad', step(x));
+    expectFlat('Linear, input needs no grad (hooks called from the outputs)', step(c));
+    // Several outputs, one of them made from the input.
+    const pair = new Pair();
+    pair.registerFullBackwardHook(disposeAll);
+    expectFlat('two outputs', () => {
+      const [a, b] = pair.call(x) as g.Tensor[];
+      const [sa, sb] = [a!.sum(), b!.sum()];
+      const loss = sa.add(sb);
+      loss.backward();
+      for (const t of [a!, b!, sa, sb, loss]) t.dispose();
+      for (const p of [...pair.parameters(), x]) {
+        p.grad?.dispose();
+        p.grad = null;
+      }
+    });
+    // A module that returns its input: the user's tensor is not the hook's to free.
+    const id = new nn.Identity();
+    id.registerFullBackwardHook(disposeAll);
+    expectFlat('Identity', () => {
+      const out = id.call(x) as g.Tensor;
+      const loss = out.sum();
+      loss.backward();
+      for (const t of [out, loss]) t.dispose();
+      x.grad!.dispose();
+      x.grad = null;
+    });
+    expect(x.isDisposed).toBe(false);
+    expect(Array.from(x.mul(1).dataSync()).length).toBe(8);
+    // Tensor hooks and a retained gradient.
+    expectFlat('tensor hooks', () => {
+      const y = x.mul(2);
+      y.registerHook((gr) => gr.dispose());
+      y.retainGrad();
+      const h = x.registerHook((gr) => gr.dispose());
+      const loss = y.sum();
+      loss.backward();
+      h.remove();
+      for (const t of [y, loss, x.grad!]) t.dispose();
+      x.grad = null;
+    });
+  });
+
+  it('hooks that keep nothing and return replacements, in a tidy loop', () => {
+    const lin = new nn.Linear(4, 3);
+    lin.registerFullBackwardHook((_m, gi) => gi.map((t) => (t ? t.mul(0.5) : null)));
+    const x = g.randn(2, 4, { requiresGrad: true });
+    expectFlat('tidy', () =>
+      g.tidy(() => {
+        const y = lin.call(x);
+        y.registerHook((gr) => gr.mul(2));
+        y.sum().backward();
+        for (const p of [...lin.parameters(), x]) {
+          p.grad!.dispose();
+          p.grad = null;
+        }
+      }),
+    );
+  });
+});
