@@ -18,6 +18,8 @@ export type { DType, TypedArray } from './dtype.js';
 export type { Backend, BackendFactory } from './backend/spec.js';
 export { registerBackend, setBackend, getBackend, currentDevice, listBackends, type BackendRegistration } from './backend/registry.js';
 export { memory, tidy, keep, type MemoryInfo } from './memory.js';
+/** @internal creation order of tensors (for @graft/nn's backward hooks: what a call made). */
+export { tensorSerial } from './tensor.js';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed } from './random.js';
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';

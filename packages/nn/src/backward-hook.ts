@@ -40,6 +40,10 @@ export class BackwardHook {
   private gradOutputs: (Tensor | null)[] | null = null;
   private nInputs = 0;
   private inputTensors: { at: number; requiresGrad: boolean; shape: number[]; like: Tensor }[] | null = null;
+  /** The views of the inputs the forward was given (ours: freed once the outputs are wrapped). */
+  private inputViews: Tensor[] = [];
+  /** Tensors newer than this were made during this module call. */
+  private readonly start = g.tensorSerial();
 
   constructor(
     private readonly module: object,
@@ -64,6 +68,7 @@ export class BackwardHook {
     // Only the tensors that require grad go through (PyTorch marks the others non-differentiable).
     const through = this.inputTensors.filter((t) => t.requiresGrad);
     const views = BackwardHookFunction.apply<Tensor[]>((grads: Tensor[]) => this.onInputGrads(grads), ...through.map((t) => t.like));
+    this.inputViews = views;
     const out = [...args];
     through.forEach((t, k) => (out[t.at] = views[k]));
     return out;
@@ -74,7 +79,12 @@ export class BackwardHook {
     const isArray = Array.isArray(result);
     const outputs: unknown[] = isArray ? [...(result as unknown[])] : [result];
     const at = BackwardHook.tracked(outputs);
-    if (at === null) return result;
+    if (at === null || !(isArray || result instanceof g.Tensor)) {
+      // Outputs we do not wrap (or cannot see into) may hold the inputs' views: they stay.
+      this.inputViews = [];
+      return result;
+    }
+    const originals = new Set(outputs);
     const through = at.filter((i) => (outputs[i] as Tensor).requiresGrad);
     const received: (Tensor | null)[] = through.map(() => null);
     const views = BackwardHookFunction.apply<Tensor[]>(
@@ -88,6 +98,16 @@ export class BackwardHook {
         received[k] = grad;
       });
     });
+    // The caller gets the views; what they replace goes now, or a loop that disposes by hand leaks it (the
+    // graph keeps what it needs). Only what this call made: a module may return its input or a tensor it keeps.
+    const replaced = new Set<Tensor>();
+    for (const i of through) {
+      const t = (isArray ? (result as unknown[])[i] : result) as Tensor;
+      if (t.serial > this.start) replaced.add(t);
+    }
+    for (const v of this.inputViews) if (!originals.has(v)) replaced.add(v);
+    this.inputViews = [];
+    for (const t of replaced) t.dispose();
     return isArray ? outputs : outputs[0];
   }
 
@@ -113,24 +133,37 @@ export class BackwardHook {
   private onInputGrads(grads: Tensor[]): (Tensor | null)[] {
     const inputs = this.inputTensors!;
     const through = inputs.filter((t) => t.requiresGrad);
+    const gradOutputs = this.gradOutputs;
     // The gradient reached the inputs without passing through the outputs (double backward): nothing to report.
-    if (this.gradOutputs === null) return grads;
-    let res: (Tensor | null)[] = Array.from({ length: this.nInputs }, () => null);
-    let k = 0;
-    for (const t of inputs) {
-      res[t.at] = t.requiresGrad ? alias(grads[k++]!) : g.zeros(t.shape, { dtype: t.like.dtype, device: t.like.device });
-    }
-    for (const hook of this.hooks) {
-      const out = hook(this.module, res, this.gradOutputs);
-      if (out === undefined || out === null) continue;
-      if (!Array.isArray(out) || out.length !== res.length) {
-        throw new Error(
-          `Backward hook returned an invalid number of grad_input, got ${Array.isArray(out) ? out.length : typeof out}, but expected ${res.length}`,
-        );
-      }
-      res = out.map((v) => v ?? null);
-    }
+    if (gradOutputs === null) return grads;
     this.gradOutputs = null;
-    return through.map((t) => res[t.at] ?? null);
+    // The hooks run in the caller's memory scope and get their own objects (aliases of the engine's
+    // gradients), which are the caller's: a hook may keep them or dispose them. The engine keeps its own.
+    const res = g.autograd.inCallerScope(() => {
+      let res: (Tensor | null)[] = Array.from({ length: this.nInputs }, () => null);
+      let k = 0;
+      for (const t of inputs) {
+        res[t.at] = t.requiresGrad ? alias(grads[k++]!) : g.zeros(t.shape, { dtype: t.like.dtype, device: t.like.device });
+      }
+      let replaced = false;
+      for (const hook of this.hooks) {
+        const out = hook(this.module, res, gradOutputs);
+        if (out === undefined || out === null) continue;
+        if (!Array.isArray(out) || out.length !== res.length) {
+          throw new Error(
+            `Backward hook returned an invalid number of grad_input, got ${Array.isArray(out) ? out.length : typeof out}, but expected ${res.length}`,
+          );
+        }
+        res = out.map((v) => v ?? null);
+        replaced = true;
+      }
+      return replaced ? res : null;
+    });
+    // No replacement: the engine's own gradients pass on. A replacement is the user's: the engine gets aliases.
+    if (res === null) return grads;
+    return through.map((t) => {
+      const r = res[t.at];
+      return r === null || r === undefined ? null : alias(r);
+    });
   }
 }

@@ -72,6 +72,77 @@ export function gradOwnershipCases(t: TestApi, ctx: Context): void {
       );
     });
 
+    it('backward and autograd.grad free their seeds and partial results on every path (dispose-only loops, flat)', () => {
+      const x = g.tensor([0.5, -1, 2], { requiresGrad: true });
+      const u = g.tensor([1, 2], { requiresGrad: true });
+      assertFlat('backward({ createGraph })', () => {
+        const p = x.pow(3);
+        const y = p.sum();
+        y.backward({ createGraph: true });
+        for (const v of [p, y, x.grad!]) v.dispose();
+        x.grad = null;
+      });
+      assertFlat('autograd.grad({ createGraph })', () => {
+        const p = x.pow(3);
+        const y = p.sum();
+        const [d] = g.autograd.grad(y, [x], { createGraph: true });
+        for (const v of [p, y, d!]) v.dispose();
+      });
+      assertFlat('backward({ createGraph }) with a float64 gradient cast to the output dtype', () => {
+        const p = x.pow(2);
+        const gr = g.ones([3], { dtype: 'float64' });
+        p.backward(gr, { createGraph: true });
+        for (const v of [p, gr]) v.dispose();
+        x.grad!.dispose();
+        x.grad = null;
+      });
+      const throws = (what: string, fn: () => void) => {
+        try {
+          fn();
+        } catch {
+          return;
+        }
+        fail(`${what} did not throw`);
+      };
+      assertFlat('a backward whose hook throws', () => {
+        const p = x.mul(2);
+        const y = p.sum();
+        p.registerHook((gr) => {
+          gr.dispose();
+          throw new Error('from the hook');
+        });
+        throws('backward', () => y.backward());
+        for (const v of [p, y]) v.dispose();
+      });
+      class Fails extends g.autograd.Function {
+        static override forward(_ctx: g.autograd.FunctionCtx, a: Tensor) {
+          return a.mul(1);
+        }
+        static override backward(): Tensor {
+          throw new Error('from backward');
+        }
+      }
+      assertFlat("a backward whose custom Function's backward throws", () => {
+        const p = Fails.apply<Tensor>(x);
+        const y = p.sum();
+        throws('backward', () => y.backward());
+        for (const v of [p, y]) v.dispose();
+      });
+      assertFlat('autograd.grad of an unused input without allowUnused', () => {
+        const y = x.exp();
+        const s = y.sum();
+        throws('autograd.grad', () => g.autograd.grad(s, [x, u]));
+        for (const v of [y, s]) v.dispose();
+      });
+      // The graph made under createGraph still differentiates after its seed went: x.grad = 3x², d(sum x.grad)/dx = 6x.
+      const p = x.pow(3);
+      p.sum().backward({ createGraph: true });
+      const first = x.grad!;
+      x.grad = null;
+      first.sum().backward();
+      assertClose(Array.from(x.grad!.dataSync(), Number), [3, -6, 12], { atol: 1e-6, rtol: 1e-6 }, 'the second-order gradient');
+    });
+
     it('a .grad a tidy scope returns outlives its disposed tensor; a replaced .grad is disposed', () => {
       const grad = g.tidy(() => {
         const x = g.tensor([1, 2], { requiresGrad: true });

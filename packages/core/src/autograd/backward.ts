@@ -92,12 +92,24 @@ export function backward(
     // A non-leaf input's gradient goes into its .grad, as PyTorch's (which calls retain_grad on it, for good).
     if (!t.isLeaf) t.retainGrad();
   });
-  runBackward(roots, seeds, {
-    retainGraph: options.retainGraph ?? createGraph,
-    createGraph,
-    ...(inputs !== undefined ? { accumulateOnly: inputs } : {}),
-  });
-  if (!createGraph) seeds.forEach((s, i) => s !== gradients[i] && s.dispose());
+  try {
+    runBackward(roots, seeds, {
+      retainGraph: options.retainGraph ?? createGraph,
+      createGraph,
+      ...(inputs !== undefined ? { accumulateOnly: inputs } : {}),
+    });
+  } finally {
+    disposeSeeds(seeds, gradients);
+  }
+}
+
+/**
+ * Frees the seeds this call made (ones, or a cast of the user's gradient),
+ * also after an error and with createGraph: the engine seeded its buffers
+ * with aliases of them, and what the new graph saves holds its own reference.
+ */
+function disposeSeeds(seeds: readonly Tensor[], given: readonly (Tensor | number | undefined)[]): void {
+  seeds.forEach((s, i) => s !== given[i] && s.dispose());
 }
 
 export interface GradOptions {
@@ -133,21 +145,26 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   });
   const seeds = outs.map((o, i) => seedFor(o, gradOutputs[i], i));
   const createGraph = options.createGraph ?? false;
-  const captured = runBackward(outs, seeds, {
-    retainGraph: options.retainGraph ?? createGraph,
-    createGraph,
-    captures: ins,
-  });
-  if (!createGraph) seeds.forEach((s, i) => s !== gradOutputs[i] && s.dispose());
+  let captured: (Tensor | undefined)[];
+  try {
+    captured = runBackward(outs, seeds, {
+      retainGraph: options.retainGraph ?? createGraph,
+      createGraph,
+      captures: ins,
+    });
+  } finally {
+    disposeSeeds(seeds, gradOutputs);
+  }
+  const unused = captured.indexOf(undefined);
+  if (unused >= 0 && !options.allowUnused) {
+    // The gradients of the other inputs were computed: they are ours until returned, so they go too.
+    for (const g of new Set(captured)) g?.dispose();
+    throw new Error(
+      `One of the differentiated Tensors (input ${unused}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`,
+    );
+  }
   const results = captured.map((g, i) => {
-    if (g === undefined) {
-      if (!options.allowUnused) {
-        throw new Error(
-          `One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`,
-        );
-      }
-      return null;
-    }
+    if (g === undefined) return null;
     const shaped = shapesEqual(g.shape, ins[i]!.shape) ? g : g.reshape(ins[i]!.shape);
     if (createGraph) return shaped;
     const detached = shaped.detach();

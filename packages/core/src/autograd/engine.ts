@@ -75,10 +75,30 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   try {
     // The engine's own scope: anything it makes and does not hand out is freed, even on an error.
     const userDepth = scopeDepth();
-    return tidy(() => new BackwardRun(options, userDepth).execute(roots, grads));
+    callerDepths.push(userDepth);
+    try {
+      return tidy(() => new BackwardRun(options, userDepth).execute(roots, grads));
+    } finally {
+      callerDepths.pop();
+    }
   } finally {
     guard[Symbol.dispose]();
   }
+}
+
+/** The tidy depth of the caller of each backward that is running (innermost last). */
+const callerDepths: number[] = [];
+
+/**
+ * @internal Runs `fn` in the memory scope of whoever called the backward that
+ * is running (outside one, as it is): what it makes belongs to the caller, as
+ * what a tensor hook is given does (rule 3). Hooks that run inside a rule —
+ * nn's full backward hooks, which run in a custom Function's backward — use
+ * it to hand the user gradients the user may keep.
+ */
+export function inCallerScope<T>(fn: () => T): T {
+  const depth = callerDepths[callerDepths.length - 1];
+  return depth === undefined ? fn() : trackAtDepth(depth, fn);
 }
 
 class BackwardRun {
