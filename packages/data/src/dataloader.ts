@@ -209,8 +209,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   [Symbol.asyncIterator](): AsyncIterableIterator<B> {
     const cursor = this.#start(true);
     let pending: Promise<IteratorResult<B>> | undefined;
+    /** Tensors newer than this were made by the pending fetch (its dataset reads and collate). */
+    let pendingSince = 0;
     let finished = false;
     const fetch = () => {
+      pendingSince = g.tensorSerial();
       const p = cursor.nextAsync();
       p.catch(() => {}); // a prefetch nobody awaits (the loop broke) must not be an unhandled rejection
       return p;
@@ -228,9 +231,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         finished = true;
         const p = pending;
         pending = undefined;
-        // The prefetched batch never reaches the caller: free it when the loader made it.
+        // The prefetched batch never reaches the caller: free what its fetch made (all of it with the
+        // default collate; with the caller's collateFn, only tensors made while fetching it — a collate may
+        // also return tensors it was given, which are not the loader's to free).
+        const since = pendingSince;
         const r = await p?.catch(() => undefined);
-        if (r !== undefined && !r.done && this.#defaultCollate) disposeBatch(r.value);
+        if (r !== undefined && !r.done) disposeBatch(r.value, this.#defaultCollate ? undefined : (t) => t.serial > since);
         return DONE;
       },
       [Symbol.asyncIterator]: () => iterator,

@@ -208,6 +208,27 @@ describe('memory', () => {
     expect(g.memory().numTensors - before).toBeLessThanOrEqual(4);
   });
 
+  it("with the caller's collateFn, breaking out frees what the prefetch made and nothing it was given", async () => {
+    const kept = [g.tensor([7]), g.tensor([8])];
+    const ds: Dataset<number> = { length: 10, get: async (i) => i };
+    // One collate makes its batch; the other returns tensors the caller holds (the loader must not free them).
+    const making = new DataLoader(ds, { batchSize: 2, collateFn: (items: number[]) => g.tensor(items) });
+    const passing = new DataLoader(ds, { batchSize: 2, collateFn: () => kept });
+    const before = g.memory().numTensors;
+    for (let round = 0; round < 5; round++) {
+      for await (const batch of making) {
+        batch.dispose();
+        break;
+      }
+      for await (const batch of passing) {
+        expect(batch).toBe(kept);
+        break;
+      }
+    }
+    expect(g.memory().numTensors).toBe(before);
+    expect(kept.every((t) => !t.isDisposed)).toBe(true);
+  });
+
   it('disposeBatch frees tensors at any depth and skips freed ones', () => {
     const before = g.memory().numTensors;
     const t = g.ones(2);
