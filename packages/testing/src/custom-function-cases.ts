@@ -97,6 +97,27 @@ export function customFunctionCases(t: TestApi, ctx: Context): void {
       assertClose(values(x.grad), [3, 3], exact, 'x.grad');
     });
 
+    it('a tensor kept as a ctx attribute lives until backward, also when a tidy frees the forward', () => {
+      class Masked extends g.autograd.Function {
+        static override forward(ctx: g.autograd.FunctionCtx, x: Tensor): Tensor {
+          const mask = x.gt(0).to(x.dtype);
+          ctx['mask'] = mask; // PyTorch's ctx.mask = mask: an intermediate kept for backward
+          return x.mul(mask);
+        }
+        static override backward(ctx: g.autograd.FunctionCtx, grad: Tensor): Tensor {
+          return grad.mul(ctx['mask'] as Tensor);
+        }
+      }
+      const x = g.tensor([1, -1, 2], { requiresGrad: true });
+      const before = g.memory().numTensors;
+      const loss = g.tidy(() => Masked.apply<Tensor>(x).sum());
+      loss.backward();
+      assertClose(values(x.grad), [1, 0, 1], exact, 'x.grad');
+      loss.dispose();
+      // The mask was freed with the graph: only x.grad is left.
+      assertEqual(g.memory().numTensors - before, 1, 'live tensors');
+    });
+
     it('random mixes of outputs: every argument is left alone, every output is its own object, gradients are right', () => {
       for (let seed = 1; seed <= 60; seed++) checkRandomFunction(new Rng(seed), seed);
     });

@@ -100,7 +100,10 @@ export class Function {
         },
         ctx.savedTensors,
       );
-      ctx.recordedAs((outs[differentiable[0]!] as Tensor).gradFn);
+      const node = (outs[differentiable[0]!] as Tensor).gradFn;
+      ctx.recordedAs(node);
+      // Tensors kept as ctx attributes live as long as the node (a tidy around the forward would free them).
+      if (node !== null) for (const value of Object.values(ctx)) if (value instanceof Tensor && !value.isDisposed) node.keepAlive(value);
     }
     return (many ? outs : outs[0]) as T;
   }

@@ -105,6 +105,18 @@ export class Node {
     return t;
   }
 
+  /**
+   * Keeps a tensor alive until this node is released, without a version
+   * check: a custom Function's tensors kept as `ctx` attributes (PyTorch
+   * documents `ctx` for intermediates; only `saveForBackward` checks versions).
+   */
+  keepAlive(t: Tensor): void {
+    t.pin();
+    (this.keptAlive ??= []).push(t);
+  }
+
+  private keptAlive: Tensor[] | undefined;
+
   get released(): boolean {
     return this.backwardFn === undefined;
   }
@@ -181,6 +193,9 @@ export class Node {
   /** Drops the backward closure and what it saved (after a backward without retainGraph). */
   release(): void {
     this.backwardFn = undefined;
+    const kept = this.keptAlive;
+    this.keptAlive = undefined;
+    if (kept !== undefined) for (const t of kept) t.unpin();
     const saved = this.saved;
     if (saved === NOTHING_SAVED) return;
     this.saved = NOTHING_SAVED;
