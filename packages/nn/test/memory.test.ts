@@ -133,6 +133,26 @@ describe('nn frees its own intermediates', () => {
     expect(g.memory().numTensors).toBe(beforeSummary);
   });
 
+  it('weight and spectral norm free the weight they computed last time (a loop that disposes what it uses stays flat)', () => {
+    for (const apply of [nn.utils.weightNorm, nn.utils.spectralNorm]) {
+      g.manualSeed(0);
+      const lin = apply(new nn.Linear(4, 4));
+      const x = g.randn(2, 4);
+      const step = () => {
+        const out = lin.call(x);
+        const loss = out.sum();
+        loss.backward();
+        out.dispose();
+        loss.dispose();
+      };
+      step();
+      const before = g.memory().numTensors;
+      for (let i = 0; i < 20; i++) step();
+      // Only the parameters' gradients, made by the first step, are alive besides what was there.
+      expect(g.memory().numTensors, apply.name).toBe(before);
+    }
+  });
+
   it('Module.zeroGrad frees the gradients it drops', () => {
     const layer = new nn.Linear(4, 3);
     const x = g.randn(2, 4);

@@ -5,7 +5,7 @@
  * computed from, and a forward pre-hook recomputes `module[name]` (a plain
  * tensor, not a parameter) before every forward.
  */
-import type { Tensor } from '@graft/core';
+import { Tensor } from '@graft/core';
 import type { HookHandle } from '../hooks.js';
 import type { Module } from '../module.js';
 import { Parameter, parameterFrom } from '../parameter.js';
@@ -30,7 +30,13 @@ export function entryOf(module: Module, name: string): unknown {
 
 /** Sets the plain (non-parameter) tensor `module[name]` that forward reads. */
 export function setComputed(module: Module, name: string, value: Tensor): void {
-  (module as unknown as Record<string, unknown>)[name] = value;
+  const entries = module as unknown as Record<string, unknown>;
+  const previous = entries[name];
+  entries[name] = value;
+  // The weight this hook computed last time is the module's own: free it (a graph that saved it keeps it
+  // until its backward), so a loop that disposes what it uses does not keep one per forward. Inside a
+  // tidy the scope had already freed it.
+  if (previous instanceof Tensor && !(previous instanceof Parameter) && previous !== value && !previous.isDisposed) previous.dispose();
 }
 
 /** The parameter `name` of `module`, checked, and refused when it is already reparametrised. */
