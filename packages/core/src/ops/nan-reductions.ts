@@ -142,8 +142,7 @@ export function stdMean(
   keepdim?: boolean | VarOptions,
   options?: VarOptions,
 ): [Tensor, Tensor] {
-  const s = std(x, dim, unbiased, keepdim, options);
-  return [s, mean(x, ...meanArgs('stdMean', x, [dim, unbiased, keepdim, options]))];
+  return withMean('stdMean', std, x, [dim, unbiased, keepdim, options]);
 }
 
 /**
@@ -159,12 +158,13 @@ export function varMean(
   keepdim?: boolean | VarOptions,
   options?: VarOptions,
 ): [Tensor, Tensor] {
-  const v = var_(x, dim, unbiased, keepdim, options);
-  return [v, mean(x, ...meanArgs('varMean', x, [dim, unbiased, keepdim, options]))];
+  return withMean('varMean', var_, x, [dim, unbiased, keepdim, options]);
 }
 
-/** The dims and keepdim of a var-style call, as `mean`'s arguments. */
-function meanArgs(op: string, _x: Tensor, args: unknown[]): [Dims | undefined, boolean] {
+type VarArgs = [Dims | VarOptions, boolean | VarOptions | undefined, boolean | VarOptions | undefined, VarOptions | undefined];
+
+/** `[statistic(x, …args), mean]`, the mean over the same dims with the same keepdim. */
+function withMean(op: string, statistic: typeof std, x: Tensor, args: VarArgs): [Tensor, Tensor] {
   const a = parseArgs(op, args, ['dim', 'unbiased', 'keepdim'], ['correction']);
-  return [dimsArg(op, a['dim']) ?? undefined, keepdimArg(op, a['keepdim'])];
+  return [statistic(x, ...args), mean(x, dimsArg(op, a['dim']) ?? undefined, keepdimArg(op, a['keepdim']))];
 }
