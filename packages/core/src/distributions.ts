@@ -3,13 +3,16 @@
  * `cpu/DistributionTemplates.h`) on a generator's engine (random.ts), each
  * consuming the same 32-bit words in the same order as PyTorch's, so every
  * number drawn after them is PyTorch's too. Values come out in draw order;
- * the ops place them (ops/iteration-order.ts). They agree with PyTorch's to
- * the rounding of the transcendental functions (JavaScript's `Math.log`,
- * `Math.cos`, … against glibc's), except the vectorised float32 normal, which
- * emulates PyTorch's AVX2 kernel and gives its bits (avx-mathfun.ts).
+ * the ops place them (ops/iteration-order.ts). Arithmetic-only samplers give
+ * PyTorch's bits (with the fused multiply-adds its build contracts to); those
+ * through a transcendental function agree to its rounding (JavaScript's
+ * `Math.log`, `Math.cos`, … against glibc's: an ulp or two in a few percent of
+ * float64 draws), except the vectorised float32 normal, which emulates
+ * PyTorch's AVX2 kernel and gives its bits (avx-mathfun.ts).
  */
 import type { DType } from './dtype.js';
 import { logAvx, sincosAvx } from './avx-mathfun.js';
+import { fma32, fma64 } from './fma.js';
 import type { Engine } from './random.js';
 
 const f32 = Math.fround;
@@ -24,14 +27,15 @@ export function uniformValues(e: Engine, size: number, dtype: DType, low = 0, hi
   if (dtype === 'float64') {
     const out = new Float64Array(size);
     const range = high - low;
-    for (let i = 0; i < size; i++) out[i] = e.uniformDouble() * range + low;
+    // ATen's x·(to − from) + from, compiled to a fused multiply-add: one rounding.
+    for (let i = 0; i < size; i++) out[i] = fma64(e.uniformDouble(), range, low);
     return out;
   }
   const out = new Float32Array(size);
   const from = f32(low);
   const range = f32(f32(high) - from);
-  // One rounding, as ATen's x·(to − from) + from compiles (a fused multiply-add): u·range is exact in a double.
-  for (let i = 0; i < size; i++) out[i] = f32(e.uniformFloat() * range + from);
+  // One rounding, as ATen's x·(to − from) + from compiles (a fused multiply-add).
+  for (let i = 0; i < size; i++) out[i] = fma32(e.uniformFloat(), range, from);
   return out;
 }
 

@@ -14,23 +14,66 @@ import type { Tensor } from './tensor.js';
 
 /** Print options, as `torch.set_printoptions`. */
 export interface PrintOptions {
+  /** Digits after the point (default 4). */
   precision: number;
+  /** Above this many elements a tensor is summarised (default 1000; `Infinity` never). */
   threshold: number;
+  /** Elements kept at each end of a summarised dim (default 3). */
   edgeitems: number;
+  /** Characters per line before wrapping (default 80). */
   linewidth: number;
+  /** Scientific notation always (true), never (false) or as PyTorch chooses (undefined, the default). */
   sciMode: boolean | undefined;
+  /** A preset applied before the other options: 'default', 'short' (precision 2, edgeitems 2) or 'full' (never summarise). */
+  profile: PrintProfile;
 }
 
-const PRINT_OPTS: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sciMode: undefined };
+/** `set_printoptions`' presets. */
+export type PrintProfile = 'default' | 'short' | 'full';
+
+const PROFILES: Record<PrintProfile, Pick<PrintOptions, 'precision' | 'threshold' | 'edgeitems' | 'linewidth'>> = {
+  default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
+  short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
+  full: { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 },
+};
+
+const PRINT_OPTS: Omit<PrintOptions, 'profile'> = { ...PROFILES.default, sciMode: undefined };
+
+/** A value PyTorch would fail on only later, at print time ("Invalid format specifier '.2.5f'", "slice indices must be integers"): refused here, naming the option. */
+function checkPrintOption(key: string, value: unknown, allowInfinity = false): void {
+  const ok = typeof value === 'number' && ((Number.isSafeInteger(value) && value >= 0) || (allowInfinity && value === Infinity));
+  if (!ok) {
+    const shown = typeof value === 'number' ? String(value) : typeof value === 'string' ? `'${value}'` : typeof value;
+    throw new RangeError(`setPrintOptions: ${key} must be a non-negative integer${allowInfinity ? ' or Infinity' : ''}, got ${shown}`);
+  }
+}
 
 /**
- * Changes how tensors print (PyTorch's `set_printoptions`).
+ * Changes how tensors print (PyTorch's `set_printoptions`), with its
+ * semantics: a `profile` first resets precision, threshold, edgeitems and
+ * linewidth, then the options given are set, and `sciMode` is set on every
+ * call — to `undefined` (PyTorch's choice) unless given, as
+ * `torch.set_printoptions(precision=2)` resets `sci_mode`. Values are checked
+ * before anything changes.
  *
  * @example
  * g.setPrintOptions({ precision: 2 });
+ * g.setPrintOptions({ profile: 'full' }); // never summarise
  */
 export function setPrintOptions(options: Partial<PrintOptions>): void {
-  Object.assign(PRINT_OPTS, checkOptions('setPrintOptions', options, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode']));
+  const o = checkOptions('setPrintOptions', options, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode', 'profile']);
+  if (o.profile != null && !Object.hasOwn(PROFILES, o.profile)) {
+    throw new RangeError(`setPrintOptions: profile must be 'default', 'short' or 'full', got ${JSON.stringify(o.profile)}`);
+  }
+  // null is Python's None: not given.
+  for (const key of ['precision', 'edgeitems', 'linewidth'] as const) if (o[key] != null) checkPrintOption(key, o[key]);
+  if (o.threshold != null) checkPrintOption('threshold', o.threshold, true);
+  if (o.sciMode != null && typeof o.sciMode !== 'boolean') {
+    throw new TypeError(`setPrintOptions: sciMode must be a boolean or undefined, got ${typeof o.sciMode}`);
+  }
+  if (o.profile != null) Object.assign(PRINT_OPTS, PROFILES[o.profile]);
+  for (const key of ['precision', 'threshold', 'edgeitems', 'linewidth'] as const) if (o[key] != null) PRINT_OPTS[key] = o[key];
+  PRINT_OPTS.sciMode = o.sciMode ?? undefined;
 }
 
 // ------------------------------------------------------------ exact number formatting

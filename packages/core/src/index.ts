@@ -23,7 +23,7 @@ export { tensorSerial } from './tensor.js';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed } from './random.js';
 export { assertAsync } from './checks.js';
 export { checkOptions } from './options.js';
-export { setPrintOptions, type PrintOptions } from './format.js';
+export { setPrintOptions, type PrintOptions, type PrintProfile } from './format.js';
 export { setNumThreads, getNumThreads } from './threads.js';
 export {
   noGrad,

@@ -10,6 +10,7 @@ import semanticsJson from './fixtures/semantics.json' with { type: 'json' };
 import elementwiseJson from './fixtures/elementwise.json' with { type: 'json' };
 import constructionJson from './fixtures/construction.json' with { type: 'json' };
 import samplingJson from './fixtures/sampling.json' with { type: 'json' };
+import rangesJson from './fixtures/ranges.json' with { type: 'json' };
 import sortingJson from './fixtures/sorting.json' with { type: 'json' };
 import indexingJson from './fixtures/indexing.json' with { type: 'json' };
 import contractionsJson from './fixtures/contractions.json' with { type: 'json' };
@@ -221,6 +222,29 @@ export interface LargeSamplingCase {
 export const samplingCases = (samplingJson as unknown as { cases: SamplingCase[] }).cases;
 /** `randperm` of large n, as digests. */
 export const largeSamplingCases = (samplingJson as unknown as { large: LargeSamplingCase[] }).large;
+/** A linspace or arange call and PyTorch's values, each exactly (scripts/fixtures/generate_ranges.py). */
+export interface RangeCase {
+  name: string;
+  op: 'linspace' | 'arange';
+  args: JsonNumber[];
+  dtype: string;
+  values: JsonNumber[];
+}
+
+/** A long linspace or arange as a digest: n, first and last 20 values, Σ of its 32-bit words mod 2^32. */
+export interface LargeRangeCase {
+  name: string;
+  op: 'linspace' | 'arange';
+  args: number[];
+  dtype: string;
+  digest: { numel: number; head: JsonNumber[]; tail: JsonNumber[]; checksum: number };
+}
+
+/** PyTorch's linspace and arange values (scripts/fixtures/generate_ranges.py). */
+export const rangeCases = (rangesJson as unknown as { cases: RangeCase[] }).cases;
+/** Lengths past ATen's GRAIN_SIZE and 2^24, as digests. */
+export const largeRangeCases = (rangesJson as unknown as { large: LargeRangeCase[] }).large;
+
 /** Random autograd graphs with PyTorch's results (scripts/fixtures/generate_graphs.py). */
 export const graphCases = (graphsJson as unknown as { cases: GraphCase[] }).cases;
 

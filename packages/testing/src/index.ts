@@ -39,6 +39,7 @@ import { indexingCases } from './indexing-cases.js';
 import { linalgSuiteCases } from './linalg-cases.js';
 import { specCases } from './spec-cases.js';
 import { samplingCasesSuite } from './sampling-cases.js';
+import { rangeCasesSuite } from './range-cases.js';
 import { sortingHandCases } from './sorting-cases.js';
 import { fusedCases } from './fused-cases.js';
 
@@ -232,6 +233,7 @@ export function runConformanceSuite(t: TestApi, options: ConformanceOptions): vo
   memorySafetyCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   inferenceCases(t, { device, inDevice });
   samplingCasesSuite(t, { device, inDevice, supportsFloat64 });
+  rangeCasesSuite(t, { device, inDevice, supportsFloat64 });
   indexingCases(t, { device, inDevice, supportsFloat64, propertyScale: options.propertyScale ?? 1 });
   linalgSuiteCases(t, { device, inDevice, supportsFloat64 });
   fusedCases(t, { device, inDevice, supportsFloat64, float32: f32, float64: f64 });

@@ -30,6 +30,7 @@ function split(a: number): [number, number] {
 /** e^(-x²) without the rounding error of x² (which would cost x² ulps): x² as an exact sum hi + lo. */
 function expMinusSquare(x: number): number {
   const hi = x * x;
+  if (!Number.isFinite(hi)) return Math.exp(-hi); // x² overflows (or x is NaN): no error term to correct by
   const [xh, xl] = split(x);
   const lo = xh * xh - hi + 2 * xh * xl + xl * xl;
   return Math.exp(-hi) * (1 - lo);

@@ -17,51 +17,37 @@
  *   operation), so results agree where the algorithm itself is inexact:
  *   erfinv near ±1 is off from the true value by up to 100 float32 ulps in
  *   PyTorch, and here by the same amount. PyTorch compiles these kernels with
- *   fused multiply-adds; `fma32`/`fma64` reproduce them.
+ *   fused multiply-adds; core's correctly rounded `fma32`/`fma64` reproduce
+ *   them, infinite products and sums included.
  *
  * lgamma and erfc are computed to about an ulp of double precision by methods
  * of our own (series of ζ(k) around 1 and 2, Stirling's series, a Taylor
  * expansion of erfcx around tabulated nodes), since PyTorch's (SLEEF's) are
  * accurate to an ulp too.
  */
+import { fma32, fma64 } from '@graft/core/backend';
 import { pow } from './math.js';
 
 // ---------------------------------------------------------------- helpers
 
 const f = Math.fround;
 
-/** Splits a double into a high part with 26 significant bits and the exact rest (Dekker). */
-function split(a: number): [number, number] {
-  const c = 134217729 * a; // 2^27 + 1
-  const hi = c - (c - a);
-  return [hi, a - hi];
-}
-
-/** a · b as an exact sum hi + lo (Dekker's product; hi is the rounded product). */
+/**
+ * a · b as an exact sum hi + lo: hi the rounded product, lo its error (one fused multiply-add gives it
+ * exactly). An infinite product is its own value with no error term, so infinities pass through the
+ * double-double helpers below instead of turning into NaN (inf − inf).
+ */
 function twoProduct(a: number, b: number): [number, number] {
   const p = a * b;
-  const [ah, al] = split(a);
-  const [bh, bl] = split(b);
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+  return [p, Number.isFinite(p) ? fma64(a, b, -p) : 0];
 }
 
-/** a + b as an exact sum hi + lo (Knuth's two-sum). */
+/** a + b as an exact sum hi + lo (Knuth's two-sum); an infinite or NaN sum has no error term. */
 function twoSum(a: number, b: number): [number, number] {
   const s = a + b;
+  if (!Number.isFinite(s)) return [s, 0];
   const bb = s - a;
   return [s, a - (s - bb) + (b - bb)];
-}
-
-/** a · b + c with one rounding, in float32 (the product of two floats is exact in a double). */
-function fma32(a: number, b: number, c: number): number {
-  return f(a * b + c);
-}
-
-/** a · b + c with (nearly always) one rounding, in float64: the exact product, then a compensated sum. */
-function fma64(a: number, b: number, c: number): number {
-  const [p, pe] = twoProduct(a, b);
-  const [s, se] = twoSum(p, c);
-  return s + (se + pe);
 }
 
 /** sin(πx) for finite x, accurate to an ulp (the argument is reduced exactly first). */

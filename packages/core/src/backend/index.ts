@@ -46,6 +46,8 @@ export * as hostSort from './host-sort.js';
 export { getNumThreads } from '../threads.js';
 export { numel, contiguousStrides, isContiguous } from '../shape.js';
 export { ARRAY_TYPE, BYTES_PER_ELEMENT, type DType, type TypedArray } from '../dtype.js';
+/** a · b + c rounded once (C's fma/fmaf, what PyTorch's kernels compile `a * b + c` to), correctly rounded, infinities passed through. */
+export { fma32, fma64 } from '../fma.js';
 /** The half of a backend on a tfjs backend (WebGL, WebGPU) that is the same on every one: see tfjs-bridge.ts for why it lives here. */
 export {
   TfjsBridge,

@@ -10,6 +10,7 @@ import { checkOptions } from '../options.js';
 import { checkAllocation, checkShape, formatShape, numel, parseShapeArgs } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { isTensor, resolveDevice } from './dispatch.js';
+import { arangeValues, linspaceValues } from './range-values.js';
 import { scalarAs } from './scalar-value.js';
 
 /** The trailing options every creation function takes. */
@@ -232,7 +233,11 @@ export function arange(...args: (number | CreationOptions | undefined)[]): Tenso
   }
   const size = Math.ceil((end - start) / step);
   const dtype = o.dtype ?? ((nums as number[]).every(Number.isInteger) ? 'int32' : 'float32');
-  return make('arange', [size], dtype, o, () => valuesOf(dtype, size, (i) => start + i * step, 'arange'));
+  return make('arange', [size], dtype, o, () =>
+    dtype === 'float32' || dtype === 'float64'
+      ? arangeValues(dtype, size, start, step)
+      : valuesOf(dtype, size, (i) => start + i * step, 'arange'),
+  );
 }
 
 /**
@@ -248,13 +253,16 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 0) {
     throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${String(steps)}`);
   }
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Like ATen: fill from both ends so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
   const dtype = o.dtype ?? 'float32';
-  return make('linspace', [steps], dtype, o, () =>
-    valuesOf(dtype, steps, (i) => (i < half ? start + step * i : end - step * (steps - i - 1)), 'linspace'),
-  );
+  if (dtype === 'bool') throw new TypeError(`linspace: "linspace_cpu" not implemented for 'Bool'`);
+  return make('linspace', [steps], dtype, o, () => {
+    if (dtype === 'int32') {
+      // ATen truncates the ends to the integer type first; every value lies between them.
+      int32Value('linspace', start);
+      int32Value('linspace', end);
+    }
+    return linspaceValues(dtype, steps, start, end);
+  });
 }
 
 /**

@@ -692,14 +692,22 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       const e = scalarValue('pow', b);
       record(out, 'PowBackward0', [a], (g) => [e === 0 ? zerosLike(a as Tensor) : g.mul((a as Tensor).pow(e - 1).mul(e))], [a]);
     } else if (!isTensor(a)) {
-      record(out, 'PowBackward2', [a, b], (g) => [null, g.mul(out).mul(Math.log(scalarValue('pow', a)))], [out]);
+      // derivatives.yaml's pow_backward_exponent for a number base: grad * (result * log(base)), and 0 where
+      // base == 0 and exponent >= 0 (there result · log 0 is 0 · -inf).
+      const logBase = Math.log(scalarValue('pow', a));
+      const dExponent = (g: Tensor) => {
+        const d = out.mul(logBase);
+        return g.mul(logBase === -Infinity ? where((b as Tensor).ge(0), 0, d) : d);
+      };
+      record(out, 'PowBackward2', [a, b], (g) => [null, dExponent(g)], [out, b]);
     } else {
       record(
         out,
         'PowBackward1',
         [a, b],
         (g) => [
-          wantsGrad(a) ? g.mul(b).mul(where(b.eq(0), 0, a.pow(b.sub(1)))) : null,
+          // pow_backward_self: where(exponent == 0, 0, grad * (exponent * self^(exponent - 1))).
+          wantsGrad(a) ? where(b.eq(0), 0, g.mul(b.mul(a.pow(b.sub(1))))) : null,
           // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention).
           wantsGrad(b) ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
         ],
