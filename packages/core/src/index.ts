@@ -423,7 +423,7 @@ export {
 } from './ops/index.js';
 
 import type { Tensor } from './tensor.js';
-import { clamp as clampOp, type CreationOptions, expand as expandOp, zerosLike as zerosLikeOp } from './ops/index.js';
+import { clamp as clampOp, type CreationOptions, creationOptions, expand as expandOp, zerosLike as zerosLikeOp } from './ops/index.js';
 import { Tensor as TensorClass } from './tensor.js';
 import { isFloating as isFloatingDType } from './dtype.js';
 /**
@@ -472,5 +472,5 @@ export function isFloatingPoint(x: Tensor): boolean {
  * g.emptyLike(g.ones(2, 3)).shape; // [2, 3]
  */
 export function emptyLike(x: Tensor, options?: CreationOptions): Tensor {
-  return zerosLikeOp(x, options);
+  return zerosLikeOp(x, creationOptions('emptyLike', options));
 }

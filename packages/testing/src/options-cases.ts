@@ -226,6 +226,48 @@ export const optionsTable: OptionsEntry[] = [
     (t, o) => g.std(t, 0, o),
     (t, o) => t.std(0, o),
   ),
+  // PyTorch's shorthands (core's stacking, nan-reductions, differences and methods/shorthands)
+  ...both(
+    'nansum',
+    'keepDim',
+    (t, o) => g.nansum(t, 0, o),
+    (t, o) => t.nansum(0, o),
+  ),
+  ...both(
+    'nanmean',
+    'keepDim',
+    (t, o) => g.nanmean(t, 0, o),
+    (t, o) => t.nanmean(0, o),
+  ),
+  ...both(
+    'countNonzero',
+    'dims',
+    (t, o) => g.countNonzero(t, o),
+    (t, o) => t.countNonzero(o),
+  ),
+  ...both(
+    'aminmax',
+    'keep_dim',
+    (t, o) => g.aminmax(t, o),
+    (t, o) => t.aminmax(o),
+  ),
+  ...both(
+    'diff',
+    'prepnd',
+    (t, o) => g.diff(t, o),
+    (t, o) => t.diff(o),
+  ),
+  { name: 'stdMean', op: 'stdMean', key: 'unbaised', call: (o) => g.stdMean(x(), 0, o) },
+  { name: 'varMean', op: 'varMean', key: 'corection', call: (o) => g.varMean(x(), 0, o) },
+  // clip is clamp's other name: its errors name clamp.
+  { name: 'Tensor.clip', op: 'clamp', key: 'minimum', call: (o) => x().clip(o) },
+  { name: 'Tensor.clip_', op: 'clamp_', key: 'minimum', call: (o) => x().clip_(o) },
+  { name: 'emptyLike', op: 'emptyLike', key: 'dtpye', call: (o) => g.emptyLike(v(), o) },
+  { name: 'Tensor.newZeros', op: 'newZeros', key: 'dtpye', call: (o) => v().newZeros([2], o) },
+  { name: 'Tensor.newOnes', op: 'newOnes', key: 'dtpye', call: (o) => v().newOnes([2], o) },
+  { name: 'Tensor.newFull', op: 'newFull', key: 'dtpye', call: (o) => v().newFull([2], 1, o) },
+  { name: 'Tensor.newEmpty', op: 'newEmpty', key: 'dtpye', call: (o) => v().newEmpty([2], o) },
+  { name: 'Tensor.newTensor', op: 'newTensor', key: 'dtpye', call: (o) => v().newTensor([1], o) },
   ...both(
     'norm',
     'ord',

@@ -7,7 +7,7 @@
  */
 import { isFloating } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { type CreationOptions, full, tensor, type NestedArray } from '../ops/creation.js';
+import { type CreationOptions, creationOptions, full, tensor, type NestedArray } from '../ops/creation.js';
 import { type DiffOptions, diff } from '../ops/differences.js';
 import { clamp, type ClampOptions } from '../ops/elementwise.js';
 import { type AminmaxOptions, aminmax, countNonzero, type MinMax, nanmean, nansum } from '../ops/nan-reductions.js';
@@ -68,9 +68,9 @@ declare module '../tensor.js' {
   }
 }
 
-/** Creation options defaulting to this tensor's dtype and device. */
-function like(self: Tensor, options: CreationOptions | undefined): CreationOptions {
-  return { dtype: self.dtype, device: self.device, ...options };
+/** `op`'s creation options (checked, in its name), defaulting to this tensor's dtype and device. */
+function like(op: string, self: Tensor, options: CreationOptions | undefined): CreationOptions {
+  return { dtype: self.dtype, device: self.device, ...creationOptions(op, options) };
 }
 
 installMethods<
@@ -92,19 +92,19 @@ installMethods<
   | 'fliplr'
 >({
   newZeros(size, options) {
-    return full(size, 0, like(this, options));
+    return full(size, 0, like('newZeros', this, options));
   },
   newOnes(size, options) {
-    return full(size, 1, like(this, options));
+    return full(size, 1, like('newOnes', this, options));
   },
   newFull(size, value, options) {
-    return full(size, value, like(this, options));
+    return full(size, value, like('newFull', this, options));
   },
   newEmpty(size, options) {
-    return full(size, 0, like(this, options));
+    return full(size, 0, like('newEmpty', this, options));
   },
   newTensor(data, options) {
-    return tensor(data, like(this, options));
+    return tensor(data, like('newTensor', this, options));
   },
   isFloatingPoint() {
     return isFloating(this.dtype);
