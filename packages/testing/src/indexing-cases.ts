@@ -288,8 +288,9 @@ export function indexingCases(t: TestApi, ctx: IndexingContext): void {
         indexPut_: (x, v) => x.indexPut_([none(0)], v.index(0)),
       };
       const run = (name: string, f: (x: Tensor, v: Tensor) => Tensor, xGrad: number) => {
-        const x = g.arange(6, { dtype: 'float64' }).reshape(2, 3).requiresGrad_();
-        const v = g.arange(1, 7, { dtype: 'float64' }).reshape(2, 3).requiresGrad_();
+        const dtype = ctx.supportsFloat64 ? 'float64' : 'float32';
+        const x = g.arange(6, { dtype }).reshape(2, 3).requiresGrad_();
+        const v = g.arange(1, 7, { dtype }).reshape(2, 3).requiresGrad_();
         // Through other ops on both sides, so a missing gradient would reach a backward rule, not just a leaf.
         f(x.mul(1), v.mul(1)).sum().mul(1).backward();
         assertClose(values(x.grad!), new Array(6).fill(xGrad), exact, `${name}: x.grad`);
